@@ -1,0 +1,151 @@
+import type { DType, TypedArray } from './dtype.js';
+import { RuntimeError } from './errors.js';
+
+/**
+ * The backend contract: the small set of primitive kernels and storage calls a device must provide.
+ * Everything else in Flambeau (views, broadcasting, type promotion, composites such as softmax or
+ * losses, autograd) is written once above this line.
+ *
+ * Kernels receive strided views and return fresh contiguous storage for the output; they never
+ * see autograd. Inputs to binary kernels are already broadcast (expanded with zero strides).
+ */
+export interface Storage {
+  readonly backend: Backend;
+  readonly dtype: DType;
+  /** Number of elements. */
+  readonly size: number;
+}
+
+/** A strided window onto a storage, what every kernel reads. */
+export interface StridedView {
+  readonly storage: Storage;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+export type UnaryOp =
+  | 'neg' | 'abs' | 'sign' | 'exp' | 'exp2' | 'expm1' | 'log' | 'log2' | 'log10' | 'log1p'
+  | 'sqrt' | 'rsqrt' | 'sin' | 'cos' | 'tan' | 'asin' | 'acos' | 'atan' | 'sinh' | 'cosh' | 'tanh'
+  | 'asinh' | 'acosh' | 'atanh' | 'sigmoid' | 'relu' | 'floor' | 'ceil' | 'round' | 'trunc' | 'frac'
+  | 'reciprocal' | 'erf' | 'erfc' | 'logicalNot' | 'isnan' | 'isinf' | 'isfinite' | 'square' | 'bitwiseNot';
+
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'atan2' | 'fmod' | 'remainder'
+  | 'floorDivide' | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'logicalAnd' | 'logicalOr' | 'logicalXor'
+  | 'bitwiseAnd' | 'bitwiseOr' | 'bitwiseXor';
+
+export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'all' | 'any';
+
+export interface Conv2dAttrs {
+  stride: [number, number];
+  padding: [number, number];
+  dilation: [number, number];
+  groups: number;
+}
+
+export interface Pool2dAttrs {
+  kernelSize: [number, number];
+  stride: [number, number];
+  padding: [number, number];
+  dilation: [number, number];
+  ceilMode: boolean;
+  /** avg pool only */
+  countIncludePad?: boolean;
+  divisorOverride?: number | null;
+}
+
+export interface Backend {
+  /** Device type string, as in `torch.device('cpu').type`. */
+  readonly name: string;
+
+  // ---- storage ----
+  alloc(dtype: DType, size: number): Storage;
+  fromArray(data: TypedArray, dtype: DType): Storage;
+  /** Reads a storage back to the host. Always available. */
+  read(s: Storage): Promise<TypedArray>;
+  /** Synchronous read; backends that cannot read synchronously leave it undefined. */
+  readSync?(s: Storage): TypedArray;
+  dispose(s: Storage): void;
+  /** Waits for queued work. */
+  sync(): Promise<void>;
+
+  // ---- primitive kernels ----
+  /** Contiguous copy of a view, cast to `dtype`. */
+  copy(x: StridedView, dtype: DType): Storage;
+  /** Writes `src` (already broadcast to dst's shape, any dtype) into the view `dst`, casting. */
+  copyInto(dst: StridedView, src: StridedView): void;
+  /** Fills a view with one value (cast to its dtype). */
+  fill(dst: StridedView, value: number): void;
+  unary(op: UnaryOp, x: StridedView, outDtype: DType): Storage;
+  /** `a` and `b` are views of the output shape; computation happens in `computeDtype`. */
+  binary(op: BinaryOp, a: StridedView, b: StridedView, computeDtype: DType, outDtype: DType): Storage;
+  /** Elementwise `cond ? a : b`, all three views of the output shape. */
+  where(cond: StridedView, a: StridedView, b: StridedView, outDtype: DType): Storage;
+  /** `clamp` with optional bounds: NaN inputs propagate. */
+  clamp(x: StridedView, min: number | null, max: number | null, outDtype: DType): Storage;
+  /** Reduces over `dims` (sorted); the output drops those dims. */
+  reduce(op: ReduceOp, x: StridedView, dims: readonly number[], outDtype: DType): Storage;
+  /** Index (int64) of the max/min along `dim`; first occurrence on ties, NaN wins as in PyTorch. */
+  argReduce(op: 'argmax' | 'argmin', x: StridedView, dim: number): Storage;
+  /** Inclusive scan along `dim`. */
+  cumulative(op: 'cumsum' | 'cumprod', x: StridedView, dim: number, outDtype: DType): Storage;
+  /** Batched matmul: a [B, M, K] · b [B, K, N] → [B, M, N]. */
+  matmul(a: StridedView, b: StridedView, outDtype: DType): Storage;
+  /** out[i][j][k] = x[i][index[i][j][k]][k] along `dim` (index int64, same rank as x). */
+  gather(x: StridedView, dim: number, index: StridedView): Storage;
+  /** Copy of `x` with `src` scattered along `dim` at `index`; `reduce` 'add' accumulates. */
+  scatter(x: StridedView, dim: number, index: StridedView, src: StridedView, reduce: 'none' | 'add'): Storage;
+  /** Selects whole slices along `dim` (index int64, 1-D). */
+  indexSelect(x: StridedView, dim: number, index: StridedView): Storage;
+  /** Accumulates slices of `src` into a copy of `x` at `index` along `dim` (`index_add`). */
+  indexAdd(x: StridedView, dim: number, index: StridedView, src: StridedView): Storage;
+  /** Stable sort along `dim`; returns [values, int64 indices]. */
+  sort(x: StridedView, dim: number, descending: boolean): [Storage, Storage];
+
+  // ---- convolution and pooling (NCHW) ----
+  conv2d(x: StridedView, w: StridedView, attrs: Conv2dAttrs): Storage;
+  conv2dBackwardInput(gradOut: StridedView, w: StridedView, inputShape: readonly number[], attrs: Conv2dAttrs): Storage;
+  conv2dBackwardWeight(gradOut: StridedView, x: StridedView, weightShape: readonly number[], attrs: Conv2dAttrs): Storage;
+  /** Returns [values, int64 flat indices into each H×W plane]. */
+  maxPool2d(x: StridedView, attrs: Pool2dAttrs): [Storage, Storage];
+  maxPool2dBackward(gradOut: StridedView, indices: StridedView, inputShape: readonly number[]): Storage;
+  avgPool2d(x: StridedView, attrs: Pool2dAttrs): Storage;
+  avgPool2dBackward(gradOut: StridedView, inputShape: readonly number[], attrs: Pool2dAttrs): Storage;
+}
+
+const backends = new Map<string, Backend>();
+let defaultBackendName = 'cpu';
+
+/** Registers a backend under its device name; backend packages call this when imported. */
+export function registerBackend(b: Backend): void {
+  backends.set(b.name, b);
+}
+
+/** Parses `'cpu'`, `'webgpu'`, `'webgpu:0'` and returns the backend that serves it. */
+export function getBackend(device: string): Backend {
+  const name = device.split(':')[0];
+  const b = backends.get(name);
+  if (!b) {
+    throw new RuntimeError(
+      `Expected one of ${[...backends.keys()].join(', ')} device type at start of device string: ${device}` +
+        (name === 'webgpu' || name === 'tfjs' ? ` (import '@flambeau/backend-${name}' to register it)` : ''),
+    );
+  }
+  return b;
+}
+
+export function defaultBackend(): Backend {
+  return getBackend(defaultBackendName);
+}
+
+/** Makes new tensors land on `device` unless told otherwise (`torch.set_default_device`). */
+export function setDefaultDevice(device: string): void {
+  getBackend(device);
+  defaultBackendName = device.split(':')[0];
+}
+
+export function listBackends(): string[] {
+  return [...backends.keys()];
+}

@@ -1,0 +1,55 @@
+import type { Backend, Storage } from '../backend.js';
+import { registerBackend } from '../backend.js';
+import { type DType, type TypedArray, allocArray, arrayType } from '../dtype.js';
+import { conv2dBackwardInputKernel, conv2dBackwardWeightKernel, conv2dKernel } from './conv.js';
+import { binaryKernel, clampKernel, unaryKernel, whereKernel } from './elementwise.js';
+import { copyIntoKernel, denseCopy, fillKernel, gatherKernel, indexAddKernel, indexSelectKernel, scatterKernel, sortKernel } from './indexing.js';
+import { matmulKernel } from './matmul.js';
+import { avgPool2dBackwardKernel, avgPool2dKernel, maxPool2dBackwardKernel, maxPool2dKernel } from './pool.js';
+import { argReduceKernel, cumulativeKernel, reduceKernel } from './reduce.js';
+import { CpuStorage } from './storage.js';
+
+function make(dtype: DType, data: TypedArray): Storage {
+  return new CpuStorage(cpu, dtype, data);
+}
+
+/**
+ * The CPU backend, Flambeau's embedded default: plain TypeScript kernels over typed arrays.
+ * Fast WASM kernels slot in by replacing entries of this object behind the same contract.
+ */
+export const cpu: Backend = {
+  name: 'cpu',
+  alloc: (dtype, size) => make(dtype, allocArray(dtype, size)),
+  fromArray: (data, dtype) => make(dtype, data instanceof arrayType(dtype) ? data : new (arrayType(dtype))(data)),
+  read: async (s) => (s as CpuStorage).data,
+  readSync: (s) => (s as CpuStorage).data,
+  dispose: () => {},
+  sync: async () => {},
+
+  copy: (x, dtype) => make(dtype, denseCopy(x, dtype)),
+  copyInto: copyIntoKernel,
+  fill: fillKernel,
+  unary: (op, x, outDtype) => unaryKernel(op, x, outDtype, make),
+  binary: (op, a, b, computeDtype, outDtype) => binaryKernel(op, a, b, computeDtype, outDtype, make),
+  where: (c, a, b, outDtype) => whereKernel(c, a, b, outDtype, make),
+  clamp: (x, min, max, outDtype) => clampKernel(x, min, max, outDtype, make),
+  reduce: (op, x, dims, outDtype) => reduceKernel(op, x, dims, outDtype, make),
+  argReduce: (op, x, dim) => argReduceKernel(op, x, dim, make),
+  cumulative: (op, x, dim, outDtype) => cumulativeKernel(op, x, dim, outDtype, make),
+  matmul: (a, b, outDtype) => matmulKernel(a, b, outDtype, make),
+  gather: (x, dim, index) => gatherKernel(x, dim, index, make),
+  scatter: (x, dim, index, src, reduce) => scatterKernel(x, dim, index, src, reduce, make),
+  indexSelect: (x, dim, index) => indexSelectKernel(x, dim, index, make),
+  indexAdd: (x, dim, index, src) => indexAddKernel(x, dim, index, src, make),
+  sort: (x, dim, descending) => sortKernel(x, dim, descending, make),
+
+  conv2d: (x, w, a) => conv2dKernel(x, w, a, make),
+  conv2dBackwardInput: (g, w, s, a) => conv2dBackwardInputKernel(g, w, s, a, make),
+  conv2dBackwardWeight: (g, x, s, a) => conv2dBackwardWeightKernel(g, x, s, a, make),
+  maxPool2d: (x, a) => maxPool2dKernel(x, a, make),
+  maxPool2dBackward: (g, i, s) => maxPool2dBackwardKernel(g, i, s, make),
+  avgPool2d: (x, a) => avgPool2dKernel(x, a, make),
+  avgPool2dBackward: (g, s, a) => avgPool2dBackwardKernel(g, s, a, make),
+};
+
+registerBackend(cpu);

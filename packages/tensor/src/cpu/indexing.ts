@@ -1,0 +1,149 @@
+import type { Storage, StridedView } from '../backend.js';
+import { type DType, type TypedArray, allocArray } from '../dtype.js';
+import { contiguousStrides, numel } from '../shape.js';
+import { allOffsets } from './iter.js';
+import { arr } from './storage.js';
+
+type Make = (d: DType, a: TypedArray) => Storage;
+
+/** Copy of a view into a dense array of `dtype` (casting on store). */
+export function denseCopy(x: StridedView, dtype: DType): TypedArray {
+  const n = numel(x.shape);
+  const out = allocArray(dtype, n);
+  const X = arr(x);
+  const o = allOffsets(x);
+  if (dtype === 'bool') for (let i = 0; i < n; i++) out[i] = X[o[i]] !== 0 ? 1 : 0;
+  else if (dtype === 'int64') for (let i = 0; i < n; i++) out[i] = Math.trunc(X[o[i]]) || 0;
+  else for (let i = 0; i < n; i++) out[i] = X[o[i]];
+  return out;
+}
+
+export function copyIntoKernel(dst: StridedView, src: StridedView): void {
+  const D = arr(dst);
+  const od = allOffsets(dst);
+  const vals = denseCopy(src, dst.dtype);
+  // A copy first, so overlapping src/dst (x.copy_(x.flip(0))) reads old values.
+  for (let i = 0; i < od.length; i++) D[od[i]] = vals[i];
+}
+
+export function fillKernel(dst: StridedView, value: number): void {
+  const D = arr(dst);
+  const od = allOffsets(dst);
+  const tmp = allocArray(dst.dtype, 1);
+  tmp[0] = dst.dtype === 'bool' ? (value !== 0 ? 1 : 0) : dst.dtype === 'int64' ? Math.trunc(value) : value;
+  const v = tmp[0];
+  for (let i = 0; i < od.length; i++) D[od[i]] = v;
+}
+
+export function gatherKernel(x: StridedView, dim: number, index: StridedView, make: Make): Storage {
+  const n = numel(index.shape);
+  const out = allocArray(x.dtype, n);
+  const X = arr(x);
+  const I = denseCopy(index, 'int64');
+  const istr = contiguousStrides(index.shape);
+  for (let i = 0; i < n; i++) {
+    let rem = i;
+    let off = x.offset;
+    for (let d = 0; d < index.shape.length; d++) {
+      const c = Math.floor(rem / istr[d]);
+      rem -= c * istr[d];
+      off += (d === dim ? I[i] : c) * x.strides[d];
+    }
+    out[i] = X[off];
+  }
+  return make(x.dtype, out);
+}
+
+export function scatterKernel(x: StridedView, dim: number, index: StridedView, src: StridedView, reduce: 'none' | 'add', make: Make): Storage {
+  const out = denseCopy(x, x.dtype);
+  const ostr = contiguousStrides(x.shape);
+  const I = denseCopy(index, 'int64');
+  const S = arr(src);
+  const so = allOffsets({ ...src, shape: index.shape, strides: src.strides.slice(0, index.shape.length) });
+  const istr = contiguousStrides(index.shape);
+  const n = I.length;
+  for (let i = 0; i < n; i++) {
+    let rem = i;
+    let off = 0;
+    for (let d = 0; d < index.shape.length; d++) {
+      const c = Math.floor(rem / istr[d]);
+      rem -= c * istr[d];
+      off += (d === dim ? I[i] : c) * ostr[d];
+    }
+    if (reduce === 'add') out[off] += S[so[i]];
+    else out[off] = S[so[i]];
+  }
+  return make(x.dtype, out);
+}
+
+export function indexSelectKernel(x: StridedView, dim: number, index: StridedView, make: Make): Storage {
+  const I = denseCopy(index, 'int64');
+  const shape = [...x.shape];
+  shape[dim] = I.length;
+  const outer = numel(x.shape.slice(0, dim));
+  const inner = numel(x.shape.slice(dim + 1));
+  const out = allocArray(x.dtype, outer * I.length * inner);
+  const X = arr(x);
+  // Inner block offsets relative to a slice start.
+  const innerOffs = allOffsets({ ...x, shape: x.shape.slice(dim + 1), strides: x.strides.slice(dim + 1), offset: 0 });
+  const outerOffs = allOffsets({ ...x, shape: x.shape.slice(0, dim), strides: x.strides.slice(0, dim), offset: x.offset });
+  let p = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let k = 0; k < I.length; k++) {
+      const base = outerOffs[o] + I[k] * x.strides[dim];
+      for (let i = 0; i < inner; i++) out[p++] = X[base + innerOffs[i]];
+    }
+  }
+  return make(x.dtype, out);
+}
+
+export function indexAddKernel(x: StridedView, dim: number, index: StridedView, src: StridedView, make: Make): Storage {
+  const out = denseCopy(x, x.dtype);
+  const I = denseCopy(index, 'int64');
+  const S = denseCopy(src, x.dtype);
+  const outer = numel(x.shape.slice(0, dim));
+  const inner = numel(x.shape.slice(dim + 1));
+  const size = x.shape[dim];
+  for (let o = 0; o < outer; o++) {
+    for (let k = 0; k < I.length; k++) {
+      const dst = (o * size + I[k]) * inner;
+      const s = (o * I.length + k) * inner;
+      for (let i = 0; i < inner; i++) out[dst + i] += S[s + i];
+    }
+  }
+  return make(x.dtype, out);
+}
+
+export function sortKernel(x: StridedView, dim: number, descending: boolean, make: Make): [Storage, Storage] {
+  const n = numel(x.shape);
+  const vals = allocArray(x.dtype, n);
+  const idxs = allocArray('int64', n);
+  const X = arr(x);
+  const outer = numel(x.shape.slice(0, dim));
+  const inner = numel(x.shape.slice(dim + 1));
+  const len = x.shape[dim];
+  const offs = allOffsets(x);
+  const order = new Array<number>(len);
+  // NaN sorts as the largest value, as in PyTorch.
+  const cmp = (a: number, b: number) => {
+    const an = a !== a, bn = b !== b;
+    if (an || bn) return an && bn ? 0 : an ? 1 : -1;
+    return a < b ? -1 : a > b ? 1 : 0;
+  };
+  const line = new Float64Array(len);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      for (let k = 0; k < len; k++) {
+        line[k] = X[offs[(o * len + k) * inner + i]];
+        order[k] = k;
+      }
+      order.sort((p, q) => (descending ? cmp(line[q], line[p]) : cmp(line[p], line[q])) || p - q);
+      for (let k = 0; k < len; k++) {
+        const dst = (o * len + k) * inner + i;
+        vals[dst] = line[order[k]];
+        idxs[dst] = order[k];
+      }
+    }
+  }
+  return [make(x.dtype, vals), make('int64', idxs)];
+}

@@ -1,0 +1,123 @@
+import type { ReduceOp, Storage, StridedView } from '../backend.js';
+import { type DType, type TypedArray, allocArray } from '../dtype.js';
+import { numel } from '../shape.js';
+import { stridedOffsets } from './iter.js';
+import { arr } from './storage.js';
+
+type Make = (d: DType, a: TypedArray) => Storage;
+
+/**
+ * Moves the reduced dims last, so each output element reduces one consecutive run of offsets.
+ * Returns the offsets in that order and the run length.
+ */
+export function groupedOffsets(x: StridedView, dims: readonly number[]): { offs: Int32Array; outer: number; inner: number } {
+  const keep = x.shape.map((_, i) => i).filter((i) => !dims.includes(i));
+  const order = [...keep, ...dims];
+  const shape = order.map((i) => x.shape[i]);
+  const strides = order.map((i) => x.strides[i]);
+  const inner = numel(dims.map((i) => x.shape[i]));
+  const outer = numel(keep.map((i) => x.shape[i]));
+  const offs = stridedOffsets(shape, strides, x.offset);
+  if (offs) return { offs, outer, inner };
+  const n = outer * inner;
+  const dense = new Int32Array(n);
+  for (let i = 0; i < n; i++) dense[i] = x.offset + i;
+  return { offs: dense, outer, inner };
+}
+
+export function reduceKernel(op: ReduceOp, x: StridedView, dims: readonly number[], outDtype: DType, make: Make): Storage {
+  const { offs, outer, inner } = groupedOffsets(x, dims);
+  const X = arr(x);
+  const out = allocArray(outDtype, outer);
+  for (let o = 0; o < outer; o++) {
+    const base = o * inner;
+    let acc: number;
+    switch (op) {
+      case 'sum': {
+        acc = 0;
+        for (let i = 0; i < inner; i++) acc += X[offs[base + i]];
+        break;
+      }
+      case 'prod': {
+        acc = 1;
+        for (let i = 0; i < inner; i++) acc *= X[offs[base + i]];
+        break;
+      }
+      case 'max': {
+        acc = -Infinity;
+        for (let i = 0; i < inner; i++) {
+          const v = X[offs[base + i]];
+          if (v !== v) { acc = NaN; break; }
+          if (v > acc) acc = v;
+        }
+        break;
+      }
+      case 'min': {
+        acc = Infinity;
+        for (let i = 0; i < inner; i++) {
+          const v = X[offs[base + i]];
+          if (v !== v) { acc = NaN; break; }
+          if (v < acc) acc = v;
+        }
+        break;
+      }
+      case 'all': {
+        acc = 1;
+        for (let i = 0; i < inner; i++) if (X[offs[base + i]] === 0) { acc = 0; break; }
+        break;
+      }
+      case 'any': {
+        acc = 0;
+        for (let i = 0; i < inner; i++) if (X[offs[base + i]] !== 0) { acc = 1; break; }
+        break;
+      }
+    }
+    out[o] = acc!;
+  }
+  return make(outDtype, out);
+}
+
+export function argReduceKernel(op: 'argmax' | 'argmin', x: StridedView, dim: number, make: Make): Storage {
+  const { offs, outer, inner } = groupedOffsets(x, [dim]);
+  const X = arr(x);
+  const out = allocArray('int64', outer);
+  const better = op === 'argmax' ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
+  for (let o = 0; o < outer; o++) {
+    const base = o * inner;
+    let best = 0;
+    let bv = X[offs[base]];
+    if (bv === bv) {
+      for (let i = 1; i < inner; i++) {
+        const v = X[offs[base + i]];
+        if (v !== v) { best = i; break; }
+        if (better(v, bv)) { bv = v; best = i; }
+      }
+    }
+    out[o] = best;
+  }
+  return make('int64', out);
+}
+
+export function cumulativeKernel(op: 'cumsum' | 'cumprod', x: StridedView, dim: number, outDtype: DType, make: Make): Storage {
+  // Walk each line along `dim`; output is contiguous in x's shape.
+  const nd = x.shape.length;
+  const n = numel(x.shape);
+  const out = allocArray(outDtype, n);
+  if (n === 0) return make(outDtype, out);
+  const { offs, outer, inner } = groupedOffsets(x, [dim]);
+  const X = arr(x);
+  let after = 1;
+  for (let d = dim + 1; d < nd; d++) after *= x.shape[d];
+  const len = x.shape[dim];
+  for (let o = 0; o < outer; o++) {
+    const before = Math.floor(o / after);
+    const a = o % after;
+    let acc = op === 'cumsum' ? 0 : 1;
+    for (let i = 0; i < inner; i++) {
+      const v = X[offs[o * inner + i]];
+      acc = op === 'cumsum' ? acc + v : acc * v;
+      out[(before * len + i) * after + a] = acc;
+    }
+  }
+  return make(outDtype, out);
+}

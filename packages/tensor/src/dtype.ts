@@ -1,0 +1,108 @@
+import { DTypeError } from './errors.js';
+
+/**
+ * Element types, PyTorch's names without the `torch.` prefix.
+ * `int64` (PyTorch's `long`) is stored in a Float64Array: exact for |x| ≤ 2^53, which covers labels,
+ * indices and counters; this keeps every kernel on plain numbers instead of BigInt.
+ */
+export type DType = 'float32' | 'float64' | 'int32' | 'int64' | 'bool' | 'uint8';
+
+export const DTYPES: readonly DType[] = ['bool', 'uint8', 'int32', 'int64', 'float32', 'float64'];
+
+export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+/** The typed array that stores each dtype on the CPU. */
+export function arrayType(dtype: DType): { new (n: number | ArrayLike<number> | ArrayBufferLike): TypedArray } {
+  switch (dtype) {
+    case 'float32': return Float32Array;
+    case 'float64': case 'int64': return Float64Array;
+    case 'int32': return Int32Array;
+    case 'bool': case 'uint8': return Uint8Array;
+    default: throw new DTypeError(`unknown dtype ${String(dtype)}`);
+  }
+}
+
+export function allocArray(dtype: DType, n: number): TypedArray {
+  return new (arrayType(dtype))(n);
+}
+
+export function isFloating(d: DType): boolean { return d === 'float32' || d === 'float64'; }
+export function isIntegral(d: DType, includeBool = false): boolean {
+  return d === 'int32' || d === 'int64' || d === 'uint8' || (includeBool && d === 'bool');
+}
+
+let defaultDtype: DType = 'float32';
+/** `torch.set_default_dtype`. Only floating dtypes are allowed, as in PyTorch. */
+export function setDefaultDtype(d: DType): void {
+  if (!isFloating(d)) throw new DTypeError(`only floating-point types are supported as the default type, got ${d}`);
+  defaultDtype = d;
+}
+/** `torch.get_default_dtype`. */
+export function getDefaultDtype(): DType { return defaultDtype; }
+
+const RANK: Record<DType, number> = { bool: 0, uint8: 1, int32: 2, int64: 3, float32: 4, float64: 5 };
+
+/** `torch.promote_types`. */
+export function promoteTypes(a: DType, b: DType): DType {
+  if (a === b) return a;
+  if (isFloating(a) || isFloating(b)) {
+    if (isFloating(a) && isFloating(b)) return RANK[a] > RANK[b] ? a : b;
+    return isFloating(a) ? a : b;
+  }
+  return RANK[a] > RANK[b] ? a : b;
+}
+
+/** One operand of `resultType`: a tensor's dtype and rank, or a JS scalar. */
+export type Operand = { dtype: DType; ndim: number } | number | boolean;
+
+function scalarDtype(x: number | boolean): DType {
+  if (typeof x === 'boolean') return 'bool';
+  return Number.isInteger(x) ? 'int64' : defaultDtype;
+}
+
+/**
+ * `torch.result_type`: dimensioned tensors outrank zero-dim tensors, which outrank scalars, except
+ * that a lower-priority operand of a higher category (bool < integer < float) lifts the result to
+ * that category. JS numbers that are integers count as Python ints, others as Python floats.
+ */
+export function resultType(...ops: Operand[]): DType {
+  let dim: DType | undefined;
+  let zero: DType | undefined;
+  let wrapped: DType | undefined;
+  for (const o of ops) {
+    if (typeof o === 'number' || typeof o === 'boolean') {
+      const d = scalarDtype(o);
+      wrapped = wrapped === undefined ? d : promoteTypes(wrapped, d);
+    } else if (o.ndim === 0) {
+      zero = zero === undefined ? o.dtype : promoteTypes(zero, o.dtype);
+    } else {
+      dim = dim === undefined ? o.dtype : promoteTypes(dim, o.dtype);
+    }
+  }
+  // Scalars of float category take the default dtype, as Python floats do in PyTorch.
+  if (wrapped !== undefined && isFloating(wrapped)) wrapped = defaultDtype;
+  return combine(dim, combine(zero, wrapped)) ?? defaultDtype;
+}
+
+function combine(higher: DType | undefined, lower: DType | undefined): DType | undefined {
+  if (higher === undefined) return lower;
+  if (lower === undefined) return higher;
+  if (isFloating(higher)) return higher;
+  if (higher === 'bool' || isFloating(lower)) return promoteTypes(higher, lower);
+  return higher;
+}
+
+/** Converts a number to what storing it in `dtype` keeps (int64 lives in a Float64Array). */
+export function castScalar(x: number, dtype: DType): number {
+  switch (dtype) {
+    case 'float32': return Math.fround(x);
+    case 'float64': return x;
+    case 'int64': return Number.isFinite(x) ? Math.trunc(x) : 0;
+    case 'int32': return x | 0;
+    case 'uint8': return x & 255;
+    case 'bool': return x !== 0 ? 1 : 0;
+  }
+}
+
+/** The printed name PyTorch uses (`torch.int32`), for error messages and tensor printing. */
+export function torchName(d: DType): string { return `torch.${d}`; }

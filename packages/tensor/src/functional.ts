@@ -1,0 +1,92 @@
+import { dispatch1 } from './dispatcher.js';
+import { type Tensor, type TensorOrScalar, scalarTensor } from './tensor.js';
+import type { PadMode } from './ops/pad.js';
+import { RuntimeError } from './errors.js';
+import { indexTensor } from './ops/util.js';
+
+/**
+ * Function forms of tensor ops, as in the `torch.` namespace (`torch.cat`, `torch.where`, …).
+ * Methods of `Tensor` cover the rest (`torch.exp(x)` is `x.exp()`).
+ */
+
+/** `torch.cat(tensors, dim=0)`. */
+export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (!Array.isArray(tensors)) throw new RuntimeError('cat(): argument \'tensors\' must be a list of Tensors');
+  return dispatch1('cat', tensors, { dim });
+}
+/** `torch.concat`, an alias of `cat`. */
+export const concat = cat;
+/** `torch.stack(tensors, dim=0)`. */
+export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  return dispatch1('stack', tensors, { dim });
+}
+/** `torch.where(condition, input, other)`; scalars allowed for either branch. */
+export function where(condition: Tensor, input: TensorOrScalar, other: TensorOrScalar): Tensor {
+  const a = typeof input === 'object' ? input : scalarTensor(input, condition.backend);
+  const b = typeof other === 'object' ? other : scalarTensor(other, condition.backend);
+  return dispatch1('where', [condition, a, b]);
+}
+/** `torch.add(a, b, alpha=1)`. */
+export function add(a: Tensor, b: TensorOrScalar, opts: { alpha?: number } = {}): Tensor { return a.add(b, opts); }
+export function sub(a: Tensor, b: TensorOrScalar, opts: { alpha?: number } = {}): Tensor { return a.sub(b, opts); }
+export function mul(a: Tensor, b: TensorOrScalar): Tensor { return a.mul(b); }
+export function div(a: Tensor, b: TensorOrScalar, opts: { roundingMode?: 'trunc' | 'floor' | null } = {}): Tensor { return a.div(b, opts); }
+export function pow(a: Tensor, b: TensorOrScalar): Tensor { return a.pow(b); }
+export function maximum(a: Tensor, b: Tensor): Tensor { return a.maximum(b); }
+export function minimum(a: Tensor, b: Tensor): Tensor { return a.minimum(b); }
+export function matmul(a: Tensor, b: Tensor): Tensor { return a.matmul(b); }
+export function mm(a: Tensor, b: Tensor): Tensor { return a.mm(b); }
+export function bmm(a: Tensor, b: Tensor): Tensor { return a.bmm(b); }
+export function dot(a: Tensor, b: Tensor): Tensor { return a.dot(b); }
+export function outer(a: Tensor, b: Tensor): Tensor { return a.outer(b); }
+export function clamp(x: Tensor, min: number | null = null, max: number | null = null): Tensor { return x.clamp(min, max); }
+export function gather(x: Tensor, dim: number, index: Tensor): Tensor { return x.gather(dim, index); }
+export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor { return x.indexSelect(dim, index); }
+export function take(x: Tensor, index: Tensor): Tensor { return x.take(index); }
+export function nonzero(x: Tensor): Tensor { return x.nonzero(); }
+export function sort(x: Tensor, dim = -1, opts: { descending?: boolean } = {}) { return x.sort(dim, opts); }
+export function topk(x: Tensor, k: number, dim = -1, opts: { largest?: boolean; sorted?: boolean } = {}) { return x.topk(k, dim, opts); }
+export function argsort(x: Tensor, dim = -1, opts: { descending?: boolean } = {}): Tensor { return x.argsort(dim, opts); }
+export function tril(x: Tensor, diagonal = 0): Tensor { return x.tril(diagonal); }
+export function triu(x: Tensor, diagonal = 0): Tensor { return x.triu(diagonal); }
+export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor { return x.flatten(startDim, endDim); }
+export function reshape(x: Tensor, shape: readonly number[]): Tensor { return x.reshape([...shape]); }
+export function transpose(x: Tensor, d0: number, d1: number): Tensor { return x.transpose(d0, d1); }
+export function permute(x: Tensor, dims: readonly number[]): Tensor { return x.permute([...dims]); }
+export function squeeze(x: Tensor, dim?: number): Tensor { return x.squeeze(dim); }
+export function unsqueeze(x: Tensor, dim: number): Tensor { return x.unsqueeze(dim); }
+export function split(x: Tensor, size: number | readonly number[], dim = 0): Tensor[] { return x.split(size, dim); }
+export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] { return x.chunk(chunks, dim); }
+export function sum(x: Tensor, dim?: number | readonly number[], opts: { keepdim?: boolean } = {}): Tensor { return x.sum(dim, opts); }
+export function mean(x: Tensor, dim?: number | readonly number[], opts: { keepdim?: boolean } = {}): Tensor { return x.mean(dim, opts); }
+export function exp(x: Tensor): Tensor { return x.exp(); }
+export function log(x: Tensor): Tensor { return x.log(); }
+export function sqrt(x: Tensor): Tensor { return x.sqrt(); }
+export function abs(x: Tensor): Tensor { return x.abs(); }
+export function tanh(x: Tensor): Tensor { return x.tanh(); }
+export function sigmoid(x: Tensor): Tensor { return x.sigmoid(); }
+export function relu(x: Tensor): Tensor { return x.relu(); }
+export function softmax(x: Tensor, dim: number): Tensor { return x.softmax(dim); }
+export function logSoftmax(x: Tensor, dim: number): Tensor { return x.logSoftmax(dim); }
+export function argmax(x: Tensor, dim?: number, opts: { keepdim?: boolean } = {}): Tensor { return x.argmax(dim, opts); }
+export function argmin(x: Tensor, dim?: number, opts: { keepdim?: boolean } = {}): Tensor { return x.argmin(dim, opts); }
+export function equal(a: Tensor, b: Tensor): boolean { return a.equal(b); }
+export function allclose(a: Tensor, b: Tensor, opts: { rtol?: number; atol?: number; equalNan?: boolean } = {}): boolean { return a.allclose(b, opts); }
+export function isclose(a: Tensor, b: Tensor, opts: { rtol?: number; atol?: number; equalNan?: boolean } = {}): Tensor { return a.isclose(b, opts); }
+
+/** `torch.nn.functional.pad(input, pad, mode='constant', value=0)`. */
+export function pad(x: Tensor, padding: readonly number[], mode: PadMode = 'constant', value = 0): Tensor {
+  return dispatch1('pad', [x], { pad: [...padding], mode, value });
+}
+
+/** `torch.nn.functional.one_hot(tensor, num_classes=-1)`: int64 output. */
+export function oneHot(x: Tensor, numClasses = -1): Tensor {
+  if (x.dtype !== 'int64') throw new RuntimeError('one_hot is only applicable to index tensor.');
+  const n = numClasses === -1 ? (x.numel() === 0 ? 0 : x.amax().itemSync() + 1) : numClasses;
+  if (x.numel() > 0) {
+    if (x.amin().itemSync() < 0) throw new RuntimeError('Class values must be non-negative.');
+    if (x.amax().itemSync() >= n) throw new RuntimeError('Class values must be smaller than num_classes.');
+  }
+  const range = indexTensor(Array.from({ length: n }, (_, i) => i), x.backend);
+  return x.unsqueeze(-1).eq(range).to('int64');
+}

@@ -1,0 +1,41 @@
+/**
+ * @flambeau/tensor — PyTorch's tensor core in TypeScript: `Tensor`, dtypes and promotion, views,
+ * the dispatcher (with interceptors for autograd and tracing), the backend contract and the
+ * embedded CPU backend.
+ *
+ * @example
+ * import * as torch from '@flambeau/tensor';
+ * torch.manualSeed(0);
+ * const x = torch.rand(2, 3);
+ * console.log(String(x.matmul(x.t())));
+ */
+import './cpu/index.js';
+import './ops/elementwise.js';
+import './ops/views.js';
+import './ops/reduce.js';
+import './ops/matmul.js';
+import './ops/join.js';
+import './ops/indexing.js';
+import './ops/sort.js';
+import './ops/pad.js';
+
+export * from './errors.js';
+export * from './dtype.js';
+export * from './shape.js';
+export * from './backend.js';
+export * from './dispatcher.js';
+export * from './random.js';
+export { Tensor, slice, scalarTensor, installAutogradHooks, canCast, dtypeTitle } from './tensor.js';
+export type {
+  AutogradHooks, BackwardOptions, GradFn, IndexItem, NestedArray, ReduceOptions, Scalar, Slice, TensorOrScalar, ValuesIndices, VersionCounter,
+} from './tensor.js';
+export * from './ops/creation.js';
+export { broadcastView, binaryForward, opResultType } from './ops/elementwise.js';
+export { fromStorage, indexTensor } from './ops/util.js';
+export type { PadMode } from './ops/pad.js';
+export * from './functional.js';
+export { cpu } from './cpu/index.js';
+export { formatTensor, setPrintOptions } from './format.js';
+
+/** `torch.device(...)` is just the device string here (`'cpu'`, `'webgpu'`). */
+export type Device = string;

@@ -1,0 +1,147 @@
+import type { BinaryOp, UnaryOp } from '../backend.js';
+import { type Attrs, defineOp } from '../dispatcher.js';
+import { type DType, getDefaultDtype, isFloating, resultType } from '../dtype.js';
+import { DTypeError, RuntimeError } from '../errors.js';
+import { broadcastShapes } from '../shape.js';
+import { type Tensor, type TensorOrScalar, setResultTypeFn } from '../tensor.js';
+import { commonBackend, fromStorage } from './util.js';
+
+/** The dtype an op over these operands computes in (`torch.result_type`). */
+export function opResultType(...xs: readonly TensorOrScalar[]): DType {
+  return resultType(...xs.map((x) => (typeof x === 'object' ? (x._wrappedNumber ? (x.dtype === 'bool' ? true : x.dtype === 'int64' ? 1 : 0.5) : x) : x)));
+}
+setResultTypeFn((a, b) => opResultType(a, b));
+
+/** A view of `t` broadcast to `shape` (zero strides on expanded dims), without dispatching. */
+export function broadcastView(t: Tensor, shape: readonly number[]): { storage: Tensor['storage']; dtype: DType; shape: readonly number[]; strides: number[]; offset: number } {
+  const nd = shape.length;
+  const strides = new Array<number>(nd).fill(0);
+  for (let i = 0; i < t.ndim; i++) {
+    const o = nd - t.ndim + i;
+    strides[o] = t.shape[i] === 1 && shape[o] !== 1 ? 0 : t.strides[i];
+  }
+  return { storage: t.storage, dtype: t.dtype, shape, strides, offset: t.offset };
+}
+
+// Unary ops that always produce floating output (ints promote to the default float dtype).
+const FLOAT_UNARY: UnaryOp[] = [
+  'exp', 'exp2', 'expm1', 'log', 'log2', 'log10', 'log1p', 'sqrt', 'rsqrt', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan',
+  'sinh', 'cosh', 'tanh', 'asinh', 'acosh', 'atanh', 'sigmoid', 'reciprocal', 'erf', 'erfc',
+];
+// Unary ops that keep the input dtype.
+const SAME_UNARY: UnaryOp[] = ['neg', 'abs', 'sign', 'relu', 'floor', 'ceil', 'round', 'trunc', 'frac', 'square', 'bitwiseNot'];
+// Unary ops that return bool.
+const BOOL_UNARY: UnaryOp[] = ['logicalNot', 'isnan', 'isinf', 'isfinite'];
+
+for (const op of FLOAT_UNARY) {
+  defineOp(op, ([x]) => {
+    const out = isFloating(x.dtype) ? x.dtype : getDefaultDtype();
+    return fromStorage(x.backend.unary(op, x, out), x.shape);
+  });
+}
+for (const op of SAME_UNARY) {
+  defineOp(op, ([x]) => {
+    if (x.dtype === 'bool' && op === 'neg') {
+      throw new DTypeError('Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
+    }
+    if (op === 'bitwiseNot' && isFloating(x.dtype)) throw new DTypeError(`"bitwise_not_cpu" not implemented for '${x.dtype}'`);
+    if (op === 'bitwiseNot' && x.dtype === 'bool') return fromStorage(x.backend.unary('logicalNot', x, 'bool'), x.shape);
+    if (op === 'frac' && !isFloating(x.dtype)) throw new DTypeError(`"frac_cpu" not implemented for '${x.dtype}'`);
+    return fromStorage(x.backend.unary(op, x, x.dtype), x.shape);
+  });
+}
+for (const op of BOOL_UNARY) {
+  defineOp(op, ([x]) => fromStorage(x.backend.unary(op, x, 'bool'), x.shape));
+}
+
+type Kind = 'arith' | 'truediv' | 'compare' | 'logical' | 'bitwise' | 'float';
+const BINARY: Record<BinaryOp, Kind> = {
+  add: 'arith', sub: 'arith', mul: 'arith', pow: 'arith', maximum: 'arith', minimum: 'arith',
+  fmod: 'arith', remainder: 'arith', floorDivide: 'arith',
+  div: 'truediv', atan2: 'float',
+  eq: 'compare', ne: 'compare', lt: 'compare', le: 'compare', gt: 'compare', ge: 'compare',
+  logicalAnd: 'logical', logicalOr: 'logical', logicalXor: 'logical',
+  bitwiseAnd: 'bitwise', bitwiseOr: 'bitwise', bitwiseXor: 'bitwise',
+};
+
+/** Runs a broadcasting binary kernel with PyTorch's promotion; used by the ops and by composites. */
+export function binaryForward(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
+  const backend = commonBackend([a, b]);
+  const kind = BINARY[op];
+  const common = opResultType(a, b);
+  let compute = common;
+  let out = common;
+  if (kind === 'truediv' || kind === 'float') {
+    compute = out = isFloating(common) ? common : getDefaultDtype();
+  } else if (kind === 'compare') {
+    out = 'bool';
+  } else if (kind === 'logical') {
+    out = 'bool';
+  } else if (kind === 'bitwise' && isFloating(common)) {
+    throw new DTypeError(`"${op}_cpu" not implemented for '${common}'`);
+  }
+  if (kind === 'arith' && common === 'bool' && op !== 'add' && op !== 'mul' && op !== 'maximum' && op !== 'minimum') {
+    compute = out = 'int64';
+    if (op === 'sub') throw new DTypeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
+  }
+  if (op === 'pow' && !isFloating(common) && b._wrappedNumber && b.dtype !== 'bool' && b.itemSync() < 0) {
+    throw new RuntimeError('Integers to negative integer powers are not allowed.');
+  }
+  if ((op === 'floorDivide' || op === 'remainder' || op === 'fmod') && !isFloating(common) && b.dtype !== 'bool') {
+    if (b.eq(0).any().itemSync()) throw new RuntimeError('ZeroDivisionError');
+  }
+  const shape = broadcastShapes(a.shape, b.shape);
+  const s = backend.binary(op, broadcastView(a, shape), broadcastView(b, shape), compute, out);
+  return fromStorage(s, shape);
+}
+
+for (const op of Object.keys(BINARY) as BinaryOp[]) {
+  defineOp(op, ([a, b]) => binaryForward(op, a, b));
+}
+
+/** `torch.where(cond, a, b)`: inputs are [cond, a, b]. */
+defineOp('where', ([cond, a, b]) => {
+  if (cond.dtype !== 'bool' && cond.dtype !== 'uint8') {
+    throw new RuntimeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${cond.dtype}`);
+  }
+  const backend = commonBackend([cond, a, b]);
+  const shape = broadcastShapes(cond.shape, a.shape, b.shape);
+  const out = opResultType(a, b);
+  const av = a.dtype === out ? a : a.to(out);
+  const bv = b.dtype === out ? b : b.to(out);
+  return fromStorage(backend.where(broadcastView(cond, shape), broadcastView(av, shape), broadcastView(bv, shape), out), shape);
+});
+
+/** `x.masked_fill(mask, value)`: inputs [x, mask, value]; value must be 0-dim. */
+defineOp('maskedFill', ([x, mask, value]) => {
+  if (value.ndim !== 0) {
+    throw new RuntimeError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
+  }
+  const shape = broadcastShapes(x.shape, mask.shape);
+  if (shape.length !== x.ndim || shape.some((s, i) => s !== x.shape[i])) {
+    throw new RuntimeError(`The size of tensor a (${x.shape.join(', ')}) must match the size of tensor b (${mask.shape.join(', ')})`);
+  }
+  const v = value.to(x.dtype);
+  return fromStorage(x.backend.where(broadcastView(mask, shape), broadcastView(v, shape), broadcastView(x, shape), x.dtype), shape);
+});
+
+defineOp('clamp', ([x], { min, max }: Attrs) => {
+  const lo = min as number | null;
+  const hi = max as number | null;
+  const floatBound = (lo !== null && !Number.isInteger(lo)) || (hi !== null && !Number.isInteger(hi));
+  const out = !isFloating(x.dtype) && floatBound ? getDefaultDtype() : x.dtype;
+  return fromStorage(x.backend.clamp(x, lo, hi, out), x.shape);
+});
+
+/** `torch.isclose`: |a - b| <= atol + rtol * |b|, with equal infinities equal. */
+defineOp('isclose', ([a, b], { rtol, atol, equalNan }: Attrs) => {
+  if (a.dtype !== b.dtype) throw new RuntimeError(`${a.dtype} did not match ${b.dtype}`);
+  const diff = a.sub(b).abs();
+  const tol = b.abs().mul(rtol as number).add(atol as number);
+  let close = a.eq(b).logicalOr(diff.le(tol).logicalAnd(diff.isfinite()));
+  if (equalNan) close = close.logicalOr(a.isnan().logicalAnd(b.isnan()));
+  return close;
+});
+
+/** Cast to another dtype (`t.to(dtype)`); a copy. */
+defineOp('cast', ([x], { dtype }: Attrs) => fromStorage(x.backend.copy(x, dtype as DType), x.shape));

@@ -1,0 +1,325 @@
+import { type Attrs, defineOp, dispatch1 } from '../dispatcher.js';
+import { allocArray, isFloating } from '../dtype.js';
+import { DTypeError, IndexError, RuntimeError } from '../errors.js';
+import { defaultGenerator, fillNormal } from '../random.js';
+import { broadcastShapes, contiguousStrides, fmtShape, normDim, numel } from '../shape.js';
+import { type EncodedItem, Tensor } from '../tensor.js';
+import { fillRandint, fillUniform } from './creation.js';
+import { broadcastView } from './elementwise.js';
+import { commonBackend, fromStorage, indexTensor } from './util.js';
+
+function checkIndex(index: Tensor, name: string): void {
+  if (index.dtype !== 'int64' && index.dtype !== 'int32') {
+    throw new RuntimeError(`${name}(): Expected dtype int64 for index`);
+  }
+}
+
+/** Validates index values against `size`; PyTorch raises IndexError, never reads out of bounds. */
+function checkBounds(index: Tensor, size: number, dim: number): Tensor {
+  if (index.numel() === 0) return index;
+  const lo = index.amin().itemSync();
+  const hi = index.amax().itemSync();
+  if (lo < -size || hi >= size) {
+    const bad = hi >= size ? hi : lo;
+    throw new IndexError(`index ${bad} is out of bounds for dimension ${dim} with size ${size}`);
+  }
+  return lo < 0 ? index.where(index.ge(0), index.add(size)) : index;
+}
+
+function checkSameRank(x: Tensor, index: Tensor, dim: number, name: string, src?: Tensor): void {
+  if (index.ndim !== x.ndim && !(x.ndim === 0 && index.ndim <= 1)) {
+    throw new RuntimeError(`Index tensor must have the same number of dimensions as ${name === 'gather' ? 'input' : 'self'} tensor`);
+  }
+  for (let i = 0; i < index.ndim; i++) {
+    if (i !== dim && index.shape[i] > x.shape[i]) {
+      throw new RuntimeError(`Size does not match at dimension ${i} expected index ${fmtShape(index.shape)} to be smaller than self ${fmtShape(x.shape)} apart from dimension ${dim}`);
+    }
+    if (src && index.shape[i] > src.shape[i]) {
+      throw new RuntimeError(`Expected index ${fmtShape(index.shape)} to be smaller than self ${fmtShape(x.shape)} apart from dimension ${dim} and to be smaller size than src ${fmtShape(src.shape)}`);
+    }
+  }
+}
+
+defineOp('gather', ([x, index], { dim }: Attrs) => {
+  checkIndex(index, 'gather');
+  const d = normDim(dim as number, Math.max(x.ndim, 1));
+  commonBackend([x, index]);
+  checkSameRank(x, index, d, 'gather');
+  if (x.ndim === 0) return x.reshape([1]).gather(0, index.reshape([-1])).reshape(index.shape as number[]);
+  const idx = checkBounds(index, x.shape[d], d);
+  return fromStorage(x.backend.gather(x, d, idx), index.shape);
+});
+
+defineOp('scatter', ([x, index, src], { dim, reduce }: Attrs) => {
+  checkIndex(index, 'scatter');
+  const d = normDim(dim as number, Math.max(x.ndim, 1));
+  checkSameRank(x, index, d, 'scatter', src);
+  if (src.dtype !== x.dtype) {
+    throw new RuntimeError(`scatter(): Expected self.dtype to be equal to src.dtype`);
+  }
+  const idx = checkBounds(index, x.ndim === 0 ? 1 : x.shape[d], d);
+  return fromStorage(x.backend.scatter(x, d, idx, src, reduce as 'none' | 'add'), x.shape);
+});
+
+defineOp('indexSelect', ([x, index], { dim }: Attrs) => {
+  checkIndex(index, 'index_select');
+  if (index.ndim > 1) throw new IndexError('index_select(): Index is supposed to be a vector');
+  const d = x.ndim === 0 ? 0 : normDim(dim as number, x.ndim);
+  const xx = x.ndim === 0 ? x.reshape([1]) : x;
+  const idx = checkBounds(index.reshape([-1]), xx.shape[d], d);
+  const shape = [...xx.shape];
+  shape[d] = idx.numel();
+  const r = fromStorage(x.backend.indexSelect(xx, d, idx), shape);
+  return x.ndim === 0 ? r.reshape(index.shape as number[]) : r;
+});
+
+defineOp('indexAdd', ([x, index, src], { dim }: Attrs) => {
+  checkIndex(index, 'index_add');
+  const d = normDim(dim as number, Math.max(x.ndim, 1));
+  const idx = checkBounds(index.reshape([-1]), x.shape[d] ?? 1, d);
+  const expect = [...x.shape];
+  expect[d] = idx.numel();
+  if (src.shape.length !== expect.length || src.shape.some((s, i) => s !== expect[i])) {
+    throw new RuntimeError(`index_add_(): Source/destination tensor must have same slice shapes. Destination slice shape: ${fmtShape(x.shape.filter((_, i) => i !== d))} at dimension ${d} and source slice shape: ${fmtShape(src.shape.filter((_, i) => i !== d))} at dimension 0.`);
+  }
+  return fromStorage(x.backend.indexAdd(x, d, idx, src.to(x.dtype)), x.shape);
+});
+
+/** Coordinates of non-zero elements, [n, ndim] int64 (needs a synchronous read, as PyTorch syncs). */
+defineOp('nonzero', ([x]) => {
+  const data = x.dataSync();
+  const coords: number[] = [];
+  const nd = x.ndim;
+  const idx = new Array<number>(nd).fill(0);
+  for (let i = 0; i < data.length; i++) {
+    if (data[i] !== 0) coords.push(...idx);
+    for (let d = nd - 1; d >= 0; d--) {
+      if (++idx[d] < x.shape[d]) break;
+      idx[d] = 0;
+    }
+  }
+  const n = nd === 0 ? (data[0] !== 0 ? 1 : 0) : coords.length / nd;
+  return indexTensor(coords, x.backend, [n, nd]);
+});
+
+interface Plan {
+  view: Tensor;
+  /** Index tensors and the dims of `view` they index, in order. */
+  adv: { dim: number; index: Tensor }[];
+}
+
+/** Applies the basic items (ints, slices, None, ...) as views and collects the advanced ones. */
+function planIndex(x: Tensor, items: EncodedItem[], tensors: Tensor[]): Plan {
+  let ti = 0;
+  const expanded: (EncodedItem | Tensor)[] = items.map((it) => (it === 'T' ? tensors[ti++] : it));
+  // A bool mask stands for as many dims as it has.
+  const consumed = (it: EncodedItem | Tensor) =>
+    it === null || it === '...' ? 0 : it instanceof Tensor && (it.dtype === 'bool' || it.dtype === 'uint8') ? Math.max(it.ndim, 1) : 1;
+  const used = expanded.reduce<number>((s, it) => s + consumed(it), 0);
+  const ellipses = expanded.filter((it) => it === '...').length;
+  if (ellipses > 1) throw new IndexError('an index can only have a single ellipsis (\'...\')');
+  if (used > x.ndim) throw new IndexError(`too many indices for tensor of dimension ${x.ndim}`);
+  let view = x;
+  let dim = 0;
+  const adv: Plan['adv'] = [];
+  for (const it of expanded) {
+    if (it === '...') {
+      dim += x.ndim - used;
+    } else if (it === null) {
+      view = view.unsqueeze(dim);
+      dim++;
+    } else if (typeof it === 'number') {
+      view = view.select(dim, it);
+    } else if (it instanceof Tensor) {
+      if (it.dtype === 'bool' || it.dtype === 'uint8') {
+        const mdims = Math.max(it.ndim, 1);
+        for (let k = 0; k < it.ndim; k++) {
+          if (it.shape[k] !== view.shape[dim + k]) {
+            throw new IndexError(`The shape of the mask ${fmtShape(it.shape)} at index ${k} does not match the shape of the indexed tensor ${fmtShape(view.shape)} at index ${dim + k}`);
+          }
+        }
+        if (it.ndim === 0) {
+          view = view.unsqueeze(dim);
+          adv.push({ dim, index: indexTensor(it.itemSync() ? [0] : [], x.backend) });
+          dim++;
+          continue;
+        }
+        const nz = it.nonzero();
+        for (let k = 0; k < mdims; k++) adv.push({ dim: dim + k, index: nz.select(1, k) });
+        dim += mdims;
+      } else {
+        if (it.dtype !== 'int64' && it.dtype !== 'int32') {
+          throw new IndexError('tensors used as indices must be long, int, byte or bool tensors');
+        }
+        adv.push({ dim, index: it });
+        dim++;
+      }
+    } else {
+      view = dispatch1('slice', [view], { dim, start: it.start, stop: it.stop, step: it.step ?? 1 });
+      dim++;
+    }
+  }
+  return { view, adv };
+}
+
+/**
+ * Advanced indexing: the indexed dims move to the front and collapse into one, the broadcast
+ * index tensors become one linear index into it, and `indexSelect` does the gather.
+ */
+function advancedLayout(p: Plan): { moved: Tensor; linear: Tensor; bshape: number[]; front: boolean; firstDim: number } {
+  const { view, adv } = p;
+  const dims = adv.map((a) => a.dim);
+  const bshape = broadcastShapes(...adv.map((a) => a.index.shape));
+  const rest = view.shape.map((_, i) => i).filter((i) => !dims.includes(i));
+  const moved = view.permute([...dims, ...rest]);
+  let linear: Tensor | null = null;
+  let mult = 1;
+  for (let k = adv.length - 1; k >= 0; k--) {
+    const size = view.shape[adv[k].dim];
+    const idx = checkBounds(adv[k].index.to('int64'), size, adv[k].dim).expand(bshape);
+    linear = linear === null ? idx.mul(mult) : linear.add(idx.mul(mult));
+    mult *= size;
+  }
+  const adjacent = dims.every((d, i) => i === 0 || d === dims[i - 1] + 1);
+  return { moved, linear: linear!, bshape, front: !adjacent, firstDim: dims[0] };
+}
+
+defineOp('index', ([x, ...tensors], { items }: Attrs) => {
+  const plan = planIndex(x, items as EncodedItem[], tensors);
+  if (plan.adv.length === 0) return plan.view === x ? dispatch1('alias', [x]) : plan.view;
+  const { moved, linear, bshape, front, firstDim } = advancedLayout(plan);
+  const k = plan.adv.length;
+  const restShape = moved.shape.slice(k);
+  const flat = moved.reshape([numel(moved.shape.slice(0, k)), ...restShape]);
+  const picked = flat.indexSelect(0, linear.reshape([-1])).reshape([...bshape, ...restShape]);
+  if (front || firstDim === 0) return picked;
+  // Adjacent advanced indices keep their place among the other dims.
+  const nb = bshape.length;
+  const order = [...Array(picked.ndim).keys()];
+  const b = order.slice(0, nb);
+  const r = order.slice(nb);
+  return picked.permute([...r.slice(0, firstDim), ...b, ...r.slice(firstDim)]);
+});
+
+defineOp('indexPut_', ([x, value, ...tensors], { items }: Attrs) => {
+  const plan = planIndex(x, items as EncodedItem[], tensors);
+  if (plan.adv.length === 0) {
+    plan.view.copy_(value);
+    return x;
+  }
+  const { moved, linear, bshape } = advancedLayout(plan);
+  const k = plan.adv.length;
+  const restShape = moved.shape.slice(k);
+  const rows = numel(moved.shape.slice(0, k));
+  const flat = moved.reshape([rows, ...restShape]);
+  const n = numel(bshape);
+  const src = value.to(x.dtype).expand([...bshape, ...restShape]).reshape([n, ...restShape]);
+  const idx = linear.reshape([n, ...restShape.map(() => 1)]).expand([n, ...restShape]);
+  const updated = flat.scatter(0, idx, src.contiguous());
+  moved.copy_(updated.reshape(moved.shape as number[]));
+  return x;
+});
+
+/** In-place write of `src` into `x` (broadcast, cast); bumps the version counter shared by views. */
+defineOp('copy_', ([x, src]) => {
+  const shape = broadcastShapes(x.shape, src.shape);
+  if (shape.length !== x.ndim || shape.some((s, i) => s !== x.shape[i])) {
+    throw new RuntimeError(`output with shape ${fmtShape(x.shape)} doesn't match the broadcast shape ${fmtShape(shape)}`);
+  }
+  let s = src;
+  if (src.backend !== x.backend) s = src.to({ device: x.device });
+  x.backend.copyInto(x, broadcastView(s, x.shape));
+  x._version.value++;
+  return x;
+});
+
+defineOp('tril', ([x], { diagonal, upper }: Attrs) => {
+  if (x.ndim < 2) throw new RuntimeError(`${upper ? 'triu' : 'tril'}: input tensor must have at least 2 dimensions`);
+  const [r, c] = x.shape.slice(-2);
+  const rows = indexTensor(Array.from({ length: r }, (_, i) => i), x.backend, [r, 1]);
+  const cols = indexTensor(Array.from({ length: c }, (_, i) => i), x.backend, [1, c]);
+  const diff = cols.sub(rows);
+  const keep = upper ? diff.ge(diagonal as number) : diff.le(diagonal as number);
+  return x.maskedFill(keep.logicalNot(), 0);
+});
+
+defineOp('flip', ([x], { dims }: Attrs) => {
+  let out = x;
+  const ds = (dims as number[]).map((d) => normDim(d, x.ndim));
+  if (new Set(ds).size !== ds.length) throw new RuntimeError('dims has duplicates');
+  for (const d of ds) {
+    const n = x.shape[d];
+    const idx = indexTensor(Array.from({ length: n }, (_, i) => n - 1 - i), x.backend);
+    out = out.indexSelect(d, idx);
+  }
+  return out === x ? x.clone() : out;
+});
+
+defineOp('roll', ([x], { shifts, dims }: Attrs) => {
+  const sh = shifts as number[];
+  if (dims === null) {
+    if (sh.length !== 1) throw new RuntimeError('shifts and dimensions must align');
+    return x.reshape([-1]).roll(sh, 0).reshape(x.shape as number[]);
+  }
+  const ds = dims as number[];
+  if (sh.length !== ds.length) throw new RuntimeError(`shifts and dimensions must align. shifts: ${sh.length}, dims:${ds.length}`);
+  let out = x;
+  ds.forEach((dd, k) => {
+    const d = normDim(dd, x.ndim);
+    const n = x.shape[d];
+    if (n === 0) return;
+    const s = ((sh[k] % n) + n) % n;
+    const idx = indexTensor(Array.from({ length: n }, (_, i) => (i - s + n) % n), x.backend);
+    out = out.indexSelect(d, idx);
+  });
+  return out;
+});
+
+defineOp('repeat', ([x], { sizes }: Attrs) => {
+  const reps = sizes as number[];
+  if (reps.length < x.ndim) {
+    throw new RuntimeError('Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor');
+  }
+  const pad = reps.length - x.ndim;
+  const xs = x.reshape([...Array(pad).fill(1), ...x.shape]);
+  // [r0, s0, r1, s1, ...] expanded, then merged: each dim tiles its repetitions outermost.
+  const expandedShape: number[] = [];
+  const viewShape: number[] = [];
+  xs.shape.forEach((s, i) => {
+    viewShape.push(1, s);
+    expandedShape.push(reps[i], s);
+  });
+  return xs.reshape(viewShape).expand(expandedShape).reshape(xs.shape.map((s, i) => s * reps[i]));
+});
+
+/** In-place random fills (`uniform_`, `normal_`, `bernoulli_`, `random_`, `exponential_`). */
+defineOp('randomFill_', ([x], { kind, a, b }: Attrs) => {
+  const n = x.numel();
+  const vals = allocArray(x.dtype === 'float64' ? 'float64' : x.dtype === 'float32' ? 'float32' : 'float64', n);
+  const gen = defaultGenerator;
+  const A = a as number, B = b as number;
+  switch (kind) {
+    case 'uniform':
+      if (!(A <= B)) throw new RuntimeError(`uniform_ expects to return a [from, to) range, but found from=${A} > to=${B}`);
+      fillUniform(vals, x.dtype, A, B, gen);
+      break;
+    case 'normal':
+      if (!(B >= 0)) throw new RuntimeError(`normal expects std >= 0.0, but found std ${B}`);
+      fillNormal(vals, A, B, gen, x.dtype === 'float64');
+      break;
+    case 'bernoulli':
+      if (!(A >= 0 && A <= 1)) throw new RuntimeError(`bernoulli_ expects p to be in [0, 1], but got p=${A}`);
+      for (let i = 0; i < n; i++) vals[i] = gen.uniformDouble() < A ? 1 : 0;
+      break;
+    case 'randint':
+      fillRandint(vals, A, B, gen);
+      break;
+    case 'exponential':
+      for (let i = 0; i < n; i++) vals[i] = -Math.log1p(-gen.uniformDouble()) / A;
+      break;
+  }
+  if (!isFloating(x.dtype) && kind !== 'randint' && kind !== 'bernoulli') throw new DTypeError(`${kind}_ is not implemented for ${x.dtype}`);
+  x.backend.copyInto(x, { storage: x.backend.fromArray(vals, vals instanceof Float32Array ? 'float32' : 'float64'), dtype: vals instanceof Float32Array ? 'float32' : 'float64', shape: x.shape, strides: contiguousStrides(x.shape), offset: 0 });
+  x._version.value++;
+  return x;
+});

@@ -1,0 +1,151 @@
+import type { ReduceOp } from '../backend.js';
+import { type Attrs, defineOp } from '../dispatcher.js';
+import { type DType, getDefaultDtype, isFloating } from '../dtype.js';
+import { IndexError, RuntimeError } from '../errors.js';
+import { normDim, normDims, numel } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { fromStorage } from './util.js';
+
+/** Output shape of a reduction over `dims`, with or without kept singleton dims. */
+export function reducedShape(shape: readonly number[], dims: readonly number[], keepdim: boolean): number[] {
+  return keepdim ? shape.map((s, i) => (dims.includes(i) ? 1 : s)) : shape.filter((_, i) => !dims.includes(i));
+}
+
+function reduceWith(op: ReduceOp, x: Tensor, dim: unknown, keepdim: boolean, outDtype: DType): Tensor {
+  const dims = normDims(dim as number | number[] | null, x.ndim);
+  const s = x.backend.reduce(op, x, dims, outDtype);
+  return fromStorage(s, reducedShape(x.shape, dims, keepdim));
+}
+
+/** Sums and products accumulate integers and bools as int64, as PyTorch does. */
+function accDtype(x: Tensor, dtype: unknown): DType {
+  if (dtype) return dtype as DType;
+  return isFloating(x.dtype) ? x.dtype : 'int64';
+}
+
+defineOp('sum', ([x], { dim, keepdim, dtype }: Attrs) => {
+  const d = accDtype(x, dtype);
+  return reduceWith('sum', d === x.dtype ? x : x.to(d), dim, keepdim as boolean, d);
+});
+
+defineOp('prod', ([x], { dim, keepdim, dtype }: Attrs) => {
+  const d = accDtype(x, dtype);
+  return reduceWith('prod', d === x.dtype ? x : x.to(d), dim, keepdim as boolean, d);
+});
+
+defineOp('mean', ([x], { dim, keepdim, dtype }: Attrs) => {
+  const d = (dtype as DType | null) ?? x.dtype;
+  if (!isFloating(d)) {
+    throw new RuntimeError(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${d === 'int64' ? 'Long' : d === 'int32' ? 'Int' : d === 'bool' ? 'Bool' : 'Byte'}`);
+  }
+  const dims = normDims(dim as number | number[] | null, x.ndim);
+  const count = numel(dims.map((i) => x.shape[i]));
+  return reduceWith('sum', x.dtype === d ? x : x.to(d), dim, keepdim as boolean, d).div(count);
+});
+
+for (const [name, op] of [['amax', 'max'], ['amin', 'min']] as const) {
+  defineOp(name, ([x], { dim, keepdim }: Attrs) => {
+    const dims = normDims(dim as number | number[] | null, x.ndim);
+    for (const d of dims) {
+      if (x.shape[d] === 0) throw new IndexError(`${name}(): Expected reduction dim ${d} to have non-zero size.`);
+    }
+    if (x.numel() === 0 && dims.length === x.ndim && x.ndim > 0) {
+      throw new RuntimeError(`${name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
+    }
+    if (x.numel() === 0 && x.ndim === 0) throw new RuntimeError(`${name}(): Expected reduction dim to be specified for input.numel() == 0.`);
+    return reduceWith(op, x, dim, keepdim as boolean, x.dtype);
+  });
+}
+
+for (const op of ['all', 'any'] as const) {
+  defineOp(op, ([x], { dim, keepdim }: Attrs) => reduceWith(op, x, dim, keepdim as boolean, 'bool'));
+}
+
+function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | null, keepdim: boolean): Tensor {
+  if (dim === null) {
+    if (x.numel() === 0) throw new RuntimeError(`${op}(): Expected reduction dim to be specified for input.numel() == 0.`);
+    const flat = x.reshape([-1]);
+    const r = fromStorage(x.backend.argReduce(op, flat, 0), []);
+    return keepdim ? r.reshape(x.shape.map(() => 1)) : r;
+  }
+  if (x.ndim === 0) {
+    normDim(dim, 0);
+    return fromStorage(x.backend.argReduce(op, x.reshape([1]), 0), []);
+  }
+  const d = normDim(dim, x.ndim);
+  if (x.shape[d] === 0) throw new IndexError(`${op}(): Expected reduction dim ${d} to have non-zero size.`);
+  return fromStorage(x.backend.argReduce(op, x, d), reducedShape(x.shape, [d], keepdim));
+}
+
+defineOp('argmax', ([x], { dim, keepdim }: Attrs) => argReduce('argmax', x, dim as number | null, keepdim as boolean));
+defineOp('argmin', ([x], { dim, keepdim }: Attrs) => argReduce('argmin', x, dim as number | null, keepdim as boolean));
+
+/** `t.max(dim)` → [values, indices]: one pass for the index, a gather for the values. */
+for (const [name, op] of [['maxDim', 'argmax'], ['minDim', 'argmin']] as const) {
+  defineOp(name, ([x], { dim, keepdim }: Attrs) => {
+    const d = x.ndim === 0 ? 0 : normDim(dim as number, x.ndim);
+    const idx = argReduce(op, x, dim as number, true);
+    const values = x.ndim === 0 ? x.clone() : x.gather(d, idx);
+    return keepdim || x.ndim === 0 ? [values, idx] : [values.squeeze(d), idx.squeeze(d)];
+  });
+}
+
+for (const op of ['cumsum', 'cumprod'] as const) {
+  defineOp(op, ([x], { dim, dtype }: Attrs) => {
+    const out = (dtype as DType | null) ?? (isFloating(x.dtype) ? x.dtype : 'int64');
+    if (x.ndim === 0) return x.to(out).clone();
+    const d = normDim(dim as number, x.ndim);
+    return fromStorage(x.backend.cumulative(op, x, d, out), x.shape);
+  });
+}
+
+/** Variance with Bessel's `correction`, written from primitives (so it is differentiable for free). */
+defineOp('var', ([x], { dim, correction, keepdim }: Attrs) => {
+  if (!isFloating(x.dtype)) throw new RuntimeError(`std and var only support floating point and complex dtypes`);
+  const dims = normDims(dim as number | number[] | null, x.ndim);
+  const n = numel(dims.map((i) => x.shape[i]));
+  const mean = x.mean(dims, { keepdim: true });
+  const sq = x.sub(mean).square().sum(dims, { keepdim: keepdim as boolean });
+  return sq.div(Math.max(0, n - (correction as number)));
+});
+
+defineOp('logsumexp', ([x], { dim, keepdim }: Attrs) => {
+  const xf = isFloating(x.dtype) ? x : x.to(getDefaultDtype());
+  const dims = normDims(dim as number | number[], x.ndim);
+  if (xf.numel() === 0) return xf.exp().sum(dims, { keepdim: keepdim as boolean }).log();
+  const m = xf.amax(dims, { keepdim: true }).detach();
+  // Infinite maxima would give inf - inf = NaN; shift by 0 there instead.
+  const safe = m.maskedFill(m.isinf(), 0);
+  const r = xf.sub(safe).exp().sum(dims, { keepdim: true }).log().add(safe);
+  return keepdim ? r : r.squeeze(dims);
+});
+
+defineOp('norm', ([x], { p, dim, keepdim }: Attrs) => {
+  if (!isFloating(x.dtype)) throw new RuntimeError(`linalg.vector_norm: Expected a floating point or complex tensor as input. Got ${x.dtype}`);
+  const dims = dim === null ? null : normDims(dim as number | number[], x.ndim);
+  const k = keepdim as boolean;
+  const pp = p as number;
+  const a = x.abs();
+  if (pp === Infinity) return a.amax(dims, { keepdim: k });
+  if (pp === -Infinity) return a.amin(dims, { keepdim: k });
+  if (pp === 0) return a.ne(0).to(x.dtype).sum(dims, { keepdim: k });
+  if (pp === 1) return a.sum(dims, { keepdim: k });
+  if (pp === 2) return x.square().sum(dims, { keepdim: k }).sqrt();
+  return a.pow(pp).sum(dims, { keepdim: k }).pow(1 / pp);
+});
+
+/** `softmax` along `dim`, stabilised by the (detached) max. */
+defineOp('softmax', ([x], { dim }: Attrs) => {
+  const xf = isFloating(x.dtype) ? x : x.to(getDefaultDtype());
+  const d = x.ndim === 0 ? 0 : normDim(dim as number, x.ndim);
+  if (x.ndim === 0) return xf.exp().div(xf.exp());
+  const e = xf.sub(xf.amax(d, { keepdim: true }).detach()).exp();
+  return e.div(e.sum(d, { keepdim: true }));
+});
+
+defineOp('logSoftmax', ([x], { dim }: Attrs) => {
+  const xf = isFloating(x.dtype) ? x : x.to(getDefaultDtype());
+  if (x.ndim === 0) return xf.sub(xf);
+  const d = normDim(dim as number, x.ndim);
+  return xf.sub(xf.logsumexp(d, { keepdim: true }));
+});

@@ -1,0 +1,729 @@
+import type { Backend, Storage, StridedView } from './backend.js';
+import { dispatch, dispatch1 } from './dispatcher.js';
+import { type DType, type TypedArray, isFloating } from './dtype.js';
+import { DTypeError, IndexError, RuntimeError } from './errors.js';
+import { contiguousStrides, isContiguous, normDim, numel } from './shape.js';
+import { formatTensor } from './format.js';
+
+/** A node of the autograd graph as the tensor sees it; @flambeau/autograd supplies the real ones. */
+export interface GradFn {
+  /** PyTorch's class name, e.g. `MulBackward0`. */
+  readonly name: string;
+}
+
+/**
+ * What @flambeau/autograd installs so that `t.backward()` and friends work. Kept as a slot so the
+ * tensor package has no gradient logic and no dependency on the autograd package.
+ */
+export interface AutogradHooks {
+  backward(t: Tensor, gradient: Tensor | undefined, opts: BackwardOptions): void;
+  retainGrad(t: Tensor): void;
+  registerHook(t: Tensor, fn: (grad: Tensor) => Tensor | void): () => void;
+}
+
+export interface BackwardOptions {
+  retainGraph?: boolean;
+  createGraph?: boolean;
+  inputs?: Tensor[];
+}
+
+let autogradHooks: AutogradHooks | null = null;
+/** Called once by @flambeau/autograd. */
+export function installAutogradHooks(h: AutogradHooks): void {
+  autogradHooks = h;
+}
+function hooks(): AutogradHooks {
+  if (!autogradHooks) throw new RuntimeError("autograd is not installed: import '@flambeau/autograd' (or 'flambeau')");
+  return autogradHooks;
+}
+
+/** Shared by a tensor and all its views: bumped by every in-place write (autograd checks it). */
+export interface VersionCounter {
+  value: number;
+}
+
+export type Scalar = number | boolean;
+export type TensorOrScalar = Tensor | Scalar;
+/** One index of `t.index(...)`: an int, a slice, `null` (new axis), `'...'`, or an index/mask tensor. */
+export type IndexItem = number | Slice | null | '...' | Tensor;
+export interface Slice {
+  readonly start?: number | null;
+  readonly stop?: number | null;
+  readonly step?: number | null;
+}
+
+/** `start:stop:step` for `t.index(...)`: `x[1:3, ::2]` is `x.index(slice(1, 3), slice(null, null, 2))`. */
+export function slice(start?: number | null, stop?: number | null, step?: number | null): Slice {
+  return { start, stop, step };
+}
+
+export interface ReduceOptions {
+  keepdim?: boolean;
+  dtype?: DType;
+}
+export type Dims = number | readonly number[];
+
+/**
+ * An n-dimensional array on a device, PyTorch's `torch.Tensor`.
+ *
+ * Every method goes through the dispatcher, so autograd and tracing see it. Views (`view`,
+ * `permute`, `narrow`, …) share storage; in-place methods end in `_` and bump a version counter.
+ *
+ * @example
+ * const x = torch.tensor([[1, 2], [3, 4]]);
+ * x.matmul(x.t()).sum().itemSync(); // 30
+ */
+export class Tensor implements StridedView {
+  readonly storage: Storage;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+  readonly dtype: DType;
+  /** The tensor this one is a view of (PyTorch's `._base`), or null. */
+  readonly _base: Tensor | null;
+  readonly _version: VersionCounter;
+  /** True for tensors made from JS scalars for an op: they promote like Python numbers. */
+  _wrappedNumber = false;
+
+  private _requiresGrad = false;
+  /** Accumulated gradient (`.grad`), filled by `backward()` on leaf tensors. */
+  grad: Tensor | null = null;
+  /** The autograd node that produced this tensor (`.grad_fn`), null for leaves. */
+  gradFn: GradFn | null = null;
+  /** Per-tensor state owned by @flambeau/autograd (hooks, retain_grad, output index). */
+  _autograd: unknown = undefined;
+
+  constructor(storage: Storage, shape: readonly number[], strides?: readonly number[], offset = 0, base: Tensor | null = null) {
+    this.storage = storage;
+    this.dtype = storage.dtype;
+    this.shape = shape;
+    this.strides = strides ?? contiguousStrides(shape);
+    this.offset = offset;
+    this._base = base ? (base._base ?? base) : null;
+    this._version = base ? base._version : { value: 0 };
+  }
+
+  // ---------------------------------------------------------------- metadata
+
+  get backend(): Backend { return this.storage.backend; }
+  /** The device type string: `'cpu'`, `'webgpu'`, … */
+  get device(): string { return this.storage.backend.name; }
+  get ndim(): number { return this.shape.length; }
+  dim(): number { return this.shape.length; }
+  /** `t.size()` is the shape; `t.size(d)` one dim (negative allowed). */
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number[] | number {
+    return dim === undefined ? [...this.shape] : this.shape[normDim(dim, this.ndim)];
+  }
+  stride(): number[];
+  stride(dim: number): number;
+  stride(dim?: number): number[] | number {
+    return dim === undefined ? [...this.strides] : this.strides[normDim(dim, this.ndim)];
+  }
+  storageOffset(): number { return this.offset; }
+  numel(): number { return numel(this.shape); }
+  isContiguous(): boolean { return isContiguous(this.shape, this.strides); }
+  isFloatingPoint(): boolean { return isFloating(this.dtype); }
+  /** `t.is_leaf`: true for tensors not produced by a recorded op. */
+  get isLeaf(): boolean { return this.gradFn === null; }
+
+  /** `t.requires_grad`; only floating-point leaves can change it, as in PyTorch. */
+  get requiresGrad(): boolean { return this._requiresGrad; }
+  set requiresGrad(v: boolean) {
+    if (v && !isFloating(this.dtype)) {
+      throw new RuntimeError('only Tensors of floating point and complex dtype can require gradients');
+    }
+    if (this.gradFn !== null && !v) {
+      throw new RuntimeError(
+        "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().",
+      );
+    }
+    this._requiresGrad = v;
+  }
+  /** Sets `requiresGrad` without the leaf check; used by autograd for op outputs. */
+  _setRequiresGrad(v: boolean): void { this._requiresGrad = v; }
+  /** `t.requires_grad_(flag)`, returns this. */
+  requiresGrad_(v = true): this { this.requiresGrad = v; return this; }
+
+  // ---------------------------------------------------------------- autograd entry points
+
+  /** `t.backward(gradient?, {retainGraph, createGraph, inputs})`. Needs @flambeau/autograd. */
+  backward(gradient?: Tensor, opts: BackwardOptions = {}): void { hooks().backward(this, gradient, opts); }
+  /** `t.retain_grad()`: keep `.grad` on a non-leaf tensor. */
+  retainGrad(): void { hooks().retainGrad(this); }
+  /** `t.register_hook(fn)`: fn(grad) may return a replacement; returns a remover. */
+  registerHook(fn: (grad: Tensor) => Tensor | void): () => void { return hooks().registerHook(this, fn); }
+  /** A view that shares storage but not history (`t.detach()`). */
+  detach(): Tensor { return dispatch1('detach', [this]); }
+  /** Detaches in place: drops history and requiresGrad. */
+  detach_(): this {
+    if (this._base !== null && this._base.requiresGrad) {
+      throw new RuntimeError("Can't detach views in-place. Use detach() instead.");
+    }
+    this.gradFn = null;
+    this._requiresGrad = false;
+    return this;
+  }
+
+  // ---------------------------------------------------------------- readback
+
+  /** All elements in row-major order (int64 as Float64Array, bool as Uint8Array). */
+  async data(): Promise<TypedArray> {
+    const c = this.contiguousStorage();
+    return this.backend.read(c);
+  }
+  /** Synchronous `data()`; only on backends that can read synchronously (the CPU). */
+  dataSync(): TypedArray {
+    const b = this.backend;
+    if (!b.readSync) throw new RuntimeError(`dataSync() is not available on device '${b.name}': use 'await t.data()'`);
+    return b.readSync(this.contiguousStorage());
+  }
+  /** The value of a one-element tensor (`t.item()`). */
+  async item(): Promise<number> {
+    this.checkItem();
+    return scalarOf((await this.data())[0], this.dtype) as number;
+  }
+  itemSync(): number {
+    this.checkItem();
+    return scalarOf(this.dataSync()[0], this.dtype) as number;
+  }
+  /** Nested arrays (`t.tolist()`); bools come back as `true`/`false`. */
+  async tolist(): Promise<NestedArray> { return toNested(await this.data(), this.shape, this.dtype); }
+  tolistSync(): NestedArray { return toNested(this.dataSync(), this.shape, this.dtype); }
+
+  private checkItem(): void {
+    if (this.numel() !== 1) {
+      throw new RuntimeError(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
+    }
+  }
+  /** The storage itself when already a dense row-major window from 0, else a fresh copy. */
+  private contiguousStorage(): Storage {
+    if (this.offset === 0 && this.isContiguous() && this.storage.size === this.numel()) return this.storage;
+    return this.backend.copy(this, this.dtype);
+  }
+
+  /** PyTorch's printout, e.g. `tensor([[1., 2.],\n        [3., 4.]])`. CPU tensors print synchronously. */
+  toString(): string {
+    const b = this.backend;
+    if (!b.readSync) return `tensor(<on ${b.name}: use await t.data()>, shape=[${this.shape.join(', ')}])`;
+    return formatTensor(this.shape, this.dtype, b.readSync(this.contiguousStorage()), {
+      device: b.name,
+      requiresGrad: this.requiresGrad,
+      gradFn: this.gradFn?.name ?? null,
+    });
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string { return this.toString(); }
+
+  // ---------------------------------------------------------------- device and dtype
+
+  /** `t.to(dtype)` or `t.to(device)` or `t.to({ device, dtype })`. Returns `this` when nothing changes. */
+  to(target: DType | string | { device?: string; dtype?: DType; copy?: boolean }): Tensor {
+    const o = typeof target === 'string' ? (isDType(target) ? { dtype: target } : { device: target }) : target;
+    let t: Tensor = this;
+    if (o.dtype !== undefined && o.dtype !== t.dtype) t = dispatch1('cast', [t], { dtype: o.dtype });
+    if (o.device !== undefined && o.device.split(':')[0] !== t.device) t = dispatch1('toDevice', [t], { device: o.device });
+    if (o.copy && t === this) t = this.clone();
+    return t;
+  }
+  float(): Tensor { return this.to('float32'); }
+  double(): Tensor { return this.to('float64'); }
+  int(): Tensor { return this.to('int32'); }
+  long(): Tensor { return this.to('int64'); }
+  bool(): Tensor { return this.to('bool'); }
+  byte(): Tensor { return this.to('uint8'); }
+  cpu(): Tensor { return this.to({ device: 'cpu' }); }
+  type(dtype: DType): Tensor { return this.to(dtype); }
+
+  // ---------------------------------------------------------------- views
+
+  view(...shape: ShapeArg): Tensor { return dispatch1('view', [this], { shape: flatShape(shape) }); }
+  viewAs(other: Tensor): Tensor { return this.view(other.shape as number[]); }
+  /** A view when the strides allow it, else a copy (`t.reshape`). */
+  reshape(...shape: ShapeArg): Tensor { return dispatch1('reshape', [this], { shape: flatShape(shape) }); }
+  reshapeAs(other: Tensor): Tensor { return this.reshape(other.shape as number[]); }
+  permute(...dims: ShapeArg): Tensor { return dispatch1('permute', [this], { dims: flatShape(dims) }); }
+  transpose(dim0: number, dim1: number): Tensor { return dispatch1('transpose', [this], { dim0, dim1 }); }
+  swapaxes(dim0: number, dim1: number): Tensor { return this.transpose(dim0, dim1); }
+  /** `t.t()`: transpose of a ≤2-D tensor. */
+  t(): Tensor {
+    if (this.ndim > 2) throw new RuntimeError(`t() expects a tensor with <= 2 dimensions, but self is ${this.ndim}D`);
+    return this.ndim < 2 ? this.view(this.shape as number[]) : this.transpose(0, 1);
+  }
+  /** `t.mT`: transpose of the last two dims. */
+  get mT(): Tensor { return this.transpose(-2, -1); }
+  get T(): Tensor { return this.permute([...this.shape.keys()].reverse()); }
+  movedim(source: number, destination: number): Tensor {
+    const s = normDim(source, this.ndim);
+    const d = normDim(destination, this.ndim);
+    const order = [...this.shape.keys()].filter((i) => i !== s);
+    order.splice(d, 0, s);
+    return this.permute(order);
+  }
+  expand(...shape: ShapeArg): Tensor { return dispatch1('expand', [this], { shape: flatShape(shape) }); }
+  expandAs(other: Tensor): Tensor { return this.expand(other.shape as number[]); }
+  broadcastTo(...shape: ShapeArg): Tensor { return this.expand(...shape); }
+  squeeze(dim?: Dims): Tensor { return dispatch1('squeeze', [this], { dim: dim ?? null }); }
+  unsqueeze(dim: number): Tensor { return dispatch1('unsqueeze', [this], { dim }); }
+  flatten(startDim = 0, endDim = -1): Tensor { return dispatch1('flatten', [this], { startDim, endDim }); }
+  unflatten(dim: number, sizes: readonly number[]): Tensor { return dispatch1('unflatten', [this], { dim, sizes: [...sizes] }); }
+  /** `t.narrow(dim, start, length)`. */
+  narrow(dim: number, start: number, length: number): Tensor {
+    return dispatch1('slice', [this], { dim, start, stop: start + length, step: 1, narrow: true });
+  }
+  /** `t.select(dim, index)`: removes `dim`. */
+  select(dim: number, index: number): Tensor { return dispatch1('select', [this], { dim, index }); }
+  /** `t.unfold(dim, size, step)`: sliding windows as a new last dim. */
+  unfold(dim: number, size: number, step: number): Tensor { return dispatch1('unfold', [this], { dim, size, step }); }
+  asStrided(size: readonly number[], stride: readonly number[], storageOffset?: number): Tensor {
+    return dispatch1('asStrided', [this], { size: [...size], stride: [...stride], storageOffset: storageOffset ?? this.offset });
+  }
+  diagonal(offset = 0, dim1 = 0, dim2 = 1): Tensor { return dispatch1('diagonal', [this], { offset, dim1, dim2 }); }
+  /**
+   * Python indexing `x[...]`: `x.index(0, slice(1, 3), null, '...', mask)`. Basic items give a view;
+   * one tensor item (bool mask or int64 indices) gives a copy, as in PyTorch.
+   */
+  index(...items: IndexItem[]): Tensor { return dispatch1('index', [this, ...tensorItems(items)], { items: encodeItems(items) }); }
+  /** `x[...] = value` in place (`index_put_` / slice assignment). */
+  indexPut_(items: IndexItem[], value: TensorOrScalar): this {
+    const v = this.asTensorLike(value);
+    dispatch('indexPut_', [this, v, ...tensorItems(items)], { items: encodeItems(items) });
+    return this;
+  }
+  /** A dense copy when not contiguous (`t.contiguous()`), else `this`. */
+  contiguous(): Tensor { return this.isContiguous() ? this : dispatch1('contiguous', [this]); }
+  clone(): Tensor { return dispatch1('clone', [this]); }
+
+  // ---------------------------------------------------------------- elementwise
+
+  /** `a + alpha * b` (`torch.add(a, b, alpha=…)`). */
+  add(other: TensorOrScalar, opts: { alpha?: number } = {}): Tensor {
+    const o = opts.alpha === undefined || opts.alpha === 1 ? other : scaled(this.asTensorLike(other), opts.alpha);
+    return this.binary('add', o);
+  }
+  sub(other: TensorOrScalar, opts: { alpha?: number } = {}): Tensor {
+    if (this.dtype === 'bool' && (other instanceof Tensor ? other.dtype === 'bool' : typeof other === 'boolean')) {
+      throw new DTypeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
+    }
+    const o = opts.alpha === undefined || opts.alpha === 1 ? other : scaled(this.asTensorLike(other), opts.alpha);
+    return this.binary('sub', o);
+  }
+  /** `rsub`: `other - this`. */
+  rsub(other: TensorOrScalar): Tensor { return this.asTensorLike(other).sub(this); }
+  mul(other: TensorOrScalar): Tensor { return this.binary('mul', other); }
+  /** True division; `roundingMode` 'trunc' or 'floor' as in `torch.div`. */
+  div(other: TensorOrScalar, opts: { roundingMode?: 'trunc' | 'floor' | null } = {}): Tensor {
+    if (opts.roundingMode === 'floor') return this.binary('floorDivide', other);
+    const q = this.binary('div', other);
+    return opts.roundingMode === 'trunc' ? q.trunc().to(this.resultDtype(other)) : q;
+  }
+  true_divide(other: TensorOrScalar): Tensor { return this.div(other); }
+  floorDivide(other: TensorOrScalar): Tensor { return this.binary('floorDivide', other); }
+  remainder(other: TensorOrScalar): Tensor { return this.binary('remainder', other); }
+  fmod(other: TensorOrScalar): Tensor { return this.binary('fmod', other); }
+  pow(exponent: TensorOrScalar): Tensor { return this.binary('pow', exponent); }
+  atan2(other: TensorOrScalar): Tensor { return this.binary('atan2', other); }
+  maximum(other: Tensor): Tensor { return this.binary('maximum', other); }
+  minimum(other: Tensor): Tensor { return this.binary('minimum', other); }
+  eq(other: TensorOrScalar): Tensor { return this.binary('eq', other); }
+  ne(other: TensorOrScalar): Tensor { return this.binary('ne', other); }
+  lt(other: TensorOrScalar): Tensor { return this.binary('lt', other); }
+  le(other: TensorOrScalar): Tensor { return this.binary('le', other); }
+  gt(other: TensorOrScalar): Tensor { return this.binary('gt', other); }
+  ge(other: TensorOrScalar): Tensor { return this.binary('ge', other); }
+  logicalAnd(other: TensorOrScalar): Tensor { return this.binary('logicalAnd', other); }
+  logicalOr(other: TensorOrScalar): Tensor { return this.binary('logicalOr', other); }
+  logicalXor(other: TensorOrScalar): Tensor { return this.binary('logicalXor', other); }
+  bitwiseAnd(other: TensorOrScalar): Tensor { return this.binary('bitwiseAnd', other); }
+  bitwiseOr(other: TensorOrScalar): Tensor { return this.binary('bitwiseOr', other); }
+  bitwiseXor(other: TensorOrScalar): Tensor { return this.binary('bitwiseXor', other); }
+  /** `torch.equal`: same shape and same values. */
+  equal(other: Tensor): boolean {
+    if (this.shape.length !== other.shape.length || this.shape.some((s, i) => s !== other.shape[i])) return false;
+    return this.eq(other).all().itemSync() === 1;
+  }
+  /** `torch.allclose(a, b, rtol=1e-5, atol=1e-8, equal_nan=False)`. */
+  allclose(other: Tensor, opts: { rtol?: number; atol?: number; equalNan?: boolean } = {}): boolean {
+    return this.isclose(other, opts).all().itemSync() === 1;
+  }
+  isclose(other: Tensor, opts: { rtol?: number; atol?: number; equalNan?: boolean } = {}): Tensor {
+    return dispatch1('isclose', [this, other], { rtol: opts.rtol ?? 1e-5, atol: opts.atol ?? 1e-8, equalNan: opts.equalNan ?? false });
+  }
+
+  neg(): Tensor { return this.unary('neg'); }
+  negative(): Tensor { return this.neg(); }
+  abs(): Tensor { return this.unary('abs'); }
+  sign(): Tensor { return this.unary('sign'); }
+  exp(): Tensor { return this.unary('exp'); }
+  exp2(): Tensor { return this.unary('exp2'); }
+  expm1(): Tensor { return this.unary('expm1'); }
+  log(): Tensor { return this.unary('log'); }
+  log2(): Tensor { return this.unary('log2'); }
+  log10(): Tensor { return this.unary('log10'); }
+  log1p(): Tensor { return this.unary('log1p'); }
+  sqrt(): Tensor { return this.unary('sqrt'); }
+  rsqrt(): Tensor { return this.unary('rsqrt'); }
+  square(): Tensor { return this.unary('square'); }
+  sin(): Tensor { return this.unary('sin'); }
+  cos(): Tensor { return this.unary('cos'); }
+  tan(): Tensor { return this.unary('tan'); }
+  asin(): Tensor { return this.unary('asin'); }
+  acos(): Tensor { return this.unary('acos'); }
+  atan(): Tensor { return this.unary('atan'); }
+  sinh(): Tensor { return this.unary('sinh'); }
+  cosh(): Tensor { return this.unary('cosh'); }
+  tanh(): Tensor { return this.unary('tanh'); }
+  asinh(): Tensor { return this.unary('asinh'); }
+  acosh(): Tensor { return this.unary('acosh'); }
+  atanh(): Tensor { return this.unary('atanh'); }
+  sigmoid(): Tensor { return this.unary('sigmoid'); }
+  relu(): Tensor { return this.unary('relu'); }
+  floor(): Tensor { return this.unary('floor'); }
+  ceil(): Tensor { return this.unary('ceil'); }
+  /** Round half to even, as `torch.round`. */
+  round(): Tensor { return this.unary('round'); }
+  trunc(): Tensor { return this.unary('trunc'); }
+  frac(): Tensor { return this.unary('frac'); }
+  reciprocal(): Tensor { return this.unary('reciprocal'); }
+  erf(): Tensor { return this.unary('erf'); }
+  erfc(): Tensor { return this.unary('erfc'); }
+  logicalNot(): Tensor { return this.unary('logicalNot'); }
+  bitwiseNot(): Tensor { return this.unary('bitwiseNot'); }
+  isnan(): Tensor { return this.unary('isnan'); }
+  isinf(): Tensor { return this.unary('isinf'); }
+  isfinite(): Tensor { return this.unary('isfinite'); }
+
+  /** `torch.clamp(x, min, max)`; either bound may be null. */
+  clamp(min: number | null = null, max: number | null = null): Tensor {
+    if (min === null && max === null) throw new RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None");
+    return dispatch1('clamp', [this], { min, max });
+  }
+  clip(min: number | null = null, max: number | null = null): Tensor { return this.clamp(min, max); }
+  /** `torch.where(cond, this, other)`, i.e. `this.where(cond, other)` as in PyTorch's method form. */
+  where(condition: Tensor, other: TensorOrScalar): Tensor { return dispatch1('where', [condition, this, this.asTensorLike(other)]); }
+  maskedFill(mask: Tensor, value: TensorOrScalar): Tensor {
+    if (mask.dtype !== 'bool') throw new DTypeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
+    return dispatch1('maskedFill', [this, mask, this.asTensorLike(value)]);
+  }
+  /** `self + value * t1 * t2`. */
+  addcmul(t1: Tensor, t2: Tensor, opts: { value?: number } = {}): Tensor {
+    const p = t1.mul(t2);
+    return this.add(opts.value === undefined || opts.value === 1 ? p : p.mul(opts.value));
+  }
+  /** `self + value * t1 / t2`. */
+  addcdiv(t1: Tensor, t2: Tensor, opts: { value?: number } = {}): Tensor {
+    const q = t1.div(t2);
+    return this.add(opts.value === undefined || opts.value === 1 ? q : q.mul(opts.value));
+  }
+  /** `self + weight * (end - self)`. */
+  lerp(end: Tensor, weight: TensorOrScalar): Tensor { return this.add(end.sub(this).mul(weight)); }
+
+  // ---------------------------------------------------------------- in place
+
+  /** Copies `src` (broadcast, cast) into this tensor's elements. */
+  copy_(src: TensorOrScalar): this { dispatch('copy_', [this, this.asTensorLike(src)]); return this; }
+  fill_(value: TensorOrScalar): this {
+    if (value instanceof Tensor && value.ndim !== 0) {
+      throw new RuntimeError(`fill_ only supports 0-dimension value tensor but got tensor with ${value.ndim} dimensions.`);
+    }
+    return this.copy_(value);
+  }
+  zero_(): this { return this.fill_(0); }
+  /** Generic in-place form: `op_` = compute out of place, then write back (keeps dtype, as PyTorch). */
+  private inplace(result: Tensor): this {
+    if (result.dtype !== this.dtype && !canCast(result.dtype, this.dtype)) {
+      throw new RuntimeError(`result type ${dtypeTitle(result.dtype)} can't be cast to the desired output type ${dtypeTitle(this.dtype)}`);
+    }
+    if (result.shape.length > this.shape.length || result.shape.some((s, i) => s !== this.shape[this.shape.length - result.shape.length + i])) {
+      throw new RuntimeError(`output with shape [${this.shape.join(', ')}] doesn't match the broadcast shape [${result.shape.join(', ')}]`);
+    }
+    return this.copy_(result);
+  }
+  add_(other: TensorOrScalar, opts: { alpha?: number } = {}): this { return this.inplace(this.add(other, opts)); }
+  sub_(other: TensorOrScalar, opts: { alpha?: number } = {}): this { return this.inplace(this.sub(other, opts)); }
+  mul_(other: TensorOrScalar): this { return this.inplace(this.mul(other)); }
+  div_(other: TensorOrScalar, opts: { roundingMode?: 'trunc' | 'floor' | null } = {}): this { return this.inplace(this.div(other, opts)); }
+  pow_(e: TensorOrScalar): this { return this.inplace(this.pow(e)); }
+  neg_(): this { return this.inplace(this.neg()); }
+  abs_(): this { return this.inplace(this.abs()); }
+  exp_(): this { return this.inplace(this.exp()); }
+  log_(): this { return this.inplace(this.log()); }
+  sqrt_(): this { return this.inplace(this.sqrt()); }
+  sigmoid_(): this { return this.inplace(this.sigmoid()); }
+  tanh_(): this { return this.inplace(this.tanh()); }
+  relu_(): this { return this.inplace(this.relu()); }
+  clamp_(min: number | null = null, max: number | null = null): this { return this.inplace(this.clamp(min, max)); }
+  clip_(min: number | null = null, max: number | null = null): this { return this.clamp_(min, max); }
+  maskedFill_(mask: Tensor, value: TensorOrScalar): this { return this.inplace(this.maskedFill(mask, value)); }
+  addcmul_(t1: Tensor, t2: Tensor, opts: { value?: number } = {}): this { return this.inplace(this.addcmul(t1, t2, opts)); }
+  addcdiv_(t1: Tensor, t2: Tensor, opts: { value?: number } = {}): this { return this.inplace(this.addcdiv(t1, t2, opts)); }
+  lerp_(end: Tensor, weight: TensorOrScalar): this { return this.inplace(this.lerp(end, weight)); }
+  maximum_(other: Tensor): this { return this.inplace(this.maximum(other)); }
+  floor_(): this { return this.inplace(this.floor()); }
+  round_(): this { return this.inplace(this.round()); }
+  reciprocal_(): this { return this.inplace(this.reciprocal()); }
+  /** Fills with U(from, to) from the global generator (`t.uniform_(a, b)`). */
+  uniform_(from = 0, to = 1): this { dispatch('randomFill_', [this], { kind: 'uniform', a: from, b: to }); return this; }
+  /** Fills with N(mean, std²) (`t.normal_(mean, std)`). */
+  normal_(mean = 0, std = 1): this { dispatch('randomFill_', [this], { kind: 'normal', a: mean, b: std }); return this; }
+  /** Fills with Bernoulli(p) draws (`t.bernoulli_(p)`). */
+  bernoulli_(p = 0.5): this { dispatch('randomFill_', [this], { kind: 'bernoulli', a: p, b: 0 }); return this; }
+  /** Fills with integers in [from, to) (`t.random_(from, to)`). */
+  random_(from: number, to: number): this { dispatch('randomFill_', [this], { kind: 'randint', a: from, b: to }); return this; }
+  exponential_(lambd = 1): this { dispatch('randomFill_', [this], { kind: 'exponential', a: lambd, b: 0 }); return this; }
+
+  // ---------------------------------------------------------------- reductions
+
+  sum(dim?: Dims | null, opts: ReduceOptions = {}): Tensor { return this.reduce('sum', dim, opts); }
+  mean(dim?: Dims | null, opts: ReduceOptions = {}): Tensor { return this.reduce('mean', dim, opts); }
+  prod(dim?: number | null, opts: ReduceOptions = {}): Tensor { return this.reduce('prod', dim, opts); }
+  all(dim?: Dims | null, opts: ReduceOptions = {}): Tensor { return this.reduce('all', dim, opts); }
+  any(dim?: Dims | null, opts: ReduceOptions = {}): Tensor { return this.reduce('any', dim, opts); }
+  amax(dim?: Dims | null, opts: ReduceOptions = {}): Tensor { return this.reduce('amax', dim, opts); }
+  amin(dim?: Dims | null, opts: ReduceOptions = {}): Tensor { return this.reduce('amin', dim, opts); }
+  /** `t.max()` → the maximum; `t.max(dim)` → `{ values, indices }`, as PyTorch's named tuple. */
+  max(): Tensor;
+  max(dim: number, opts?: { keepdim?: boolean }): ValuesIndices;
+  max(dim?: number, opts: { keepdim?: boolean } = {}): Tensor | ValuesIndices {
+    if (dim === undefined) return this.reduce('amax', null, {});
+    return valuesIndices(dispatch('maxDim', [this], { dim, keepdim: opts.keepdim ?? false }));
+  }
+  min(): Tensor;
+  min(dim: number, opts?: { keepdim?: boolean }): ValuesIndices;
+  min(dim?: number, opts: { keepdim?: boolean } = {}): Tensor | ValuesIndices {
+    if (dim === undefined) return this.reduce('amin', null, {});
+    return valuesIndices(dispatch('minDim', [this], { dim, keepdim: opts.keepdim ?? false }));
+  }
+  argmax(dim?: number | null, opts: { keepdim?: boolean } = {}): Tensor {
+    return dispatch1('argmax', [this], { dim: dim ?? null, keepdim: opts.keepdim ?? false });
+  }
+  argmin(dim?: number | null, opts: { keepdim?: boolean } = {}): Tensor {
+    return dispatch1('argmin', [this], { dim: dim ?? null, keepdim: opts.keepdim ?? false });
+  }
+  /** `t.var(dim, correction=1, keepdim)`; `unbiased: false` is `correction: 0`. */
+  var(dim?: Dims | null, opts: { correction?: number; unbiased?: boolean; keepdim?: boolean } = {}): Tensor {
+    return dispatch1('var', [this], { dim: dim ?? null, correction: opts.correction ?? (opts.unbiased === false ? 0 : 1), keepdim: opts.keepdim ?? false });
+  }
+  std(dim?: Dims | null, opts: { correction?: number; unbiased?: boolean; keepdim?: boolean } = {}): Tensor {
+    return this.var(dim, opts).sqrt();
+  }
+  logsumexp(dim: Dims, opts: { keepdim?: boolean } = {}): Tensor {
+    return dispatch1('logsumexp', [this], { dim, keepdim: opts.keepdim ?? false });
+  }
+  /** `t.norm(p=2, dim=None, keepdim=False)`; p may be a number, Infinity, -Infinity or 'fro'. */
+  norm(p: number | 'fro' = 2, dim?: Dims | null, opts: { keepdim?: boolean } = {}): Tensor {
+    return dispatch1('norm', [this], { p: p === 'fro' ? 2 : p, dim: dim ?? null, keepdim: opts.keepdim ?? false });
+  }
+  cumsum(dim: number, opts: { dtype?: DType } = {}): Tensor { return dispatch1('cumsum', [this], { dim, dtype: opts.dtype ?? null }); }
+  cumprod(dim: number, opts: { dtype?: DType } = {}): Tensor { return dispatch1('cumprod', [this], { dim, dtype: opts.dtype ?? null }); }
+  softmax(dim: number): Tensor { return dispatch1('softmax', [this], { dim }); }
+  logSoftmax(dim: number): Tensor { return dispatch1('logSoftmax', [this], { dim }); }
+
+  // ---------------------------------------------------------------- linear algebra
+
+  /** `torch.matmul` with PyTorch's batching and broadcasting rules. */
+  matmul(other: Tensor): Tensor { return dispatch1('matmul', [this, other]); }
+  mm(other: Tensor): Tensor {
+    if (this.ndim !== 2) throw new RuntimeError(`self must be a matrix`);
+    if (other.ndim !== 2) throw new RuntimeError(`mat2 must be a matrix`);
+    return this.matmul(other);
+  }
+  bmm(other: Tensor): Tensor {
+    if (this.ndim !== 3) throw new RuntimeError(`batch1 must be a 3D tensor`);
+    if (other.ndim !== 3) throw new RuntimeError(`batch2 must be a 3D tensor`);
+    if (this.shape[0] !== other.shape[0]) {
+      throw new RuntimeError(`Expected size for first two dimensions of batch2 tensor to be: [${this.shape[0]}, ${this.shape[2]}] but got: [${other.shape[0]}, ${other.shape[1]}].`);
+    }
+    return this.matmul(other);
+  }
+  mv(vec: Tensor): Tensor {
+    if (this.ndim !== 2 || vec.ndim !== 1) throw new RuntimeError(`vector + matrix @ vector expected, got ${this.ndim}, ${vec.ndim}`);
+    return this.matmul(vec);
+  }
+  dot(other: Tensor): Tensor {
+    if (this.ndim !== 1 || other.ndim !== 1) throw new RuntimeError(`1D tensors expected, but got ${this.ndim}D and ${other.ndim}D tensors`);
+    return this.matmul(other);
+  }
+  outer(other: Tensor): Tensor {
+    if (this.ndim !== 1 || other.ndim !== 1) throw new RuntimeError(`outer: expected 1D tensors, got ${this.ndim}D and ${other.ndim}D`);
+    return this.unsqueeze(1).mul(other.unsqueeze(0));
+  }
+
+  // ---------------------------------------------------------------- indexing, joining, sorting
+
+  split(splitSize: number | readonly number[], dim = 0): Tensor[] {
+    return dispatch('split', [this], { splitSize: typeof splitSize === 'number' ? splitSize : [...splitSize], dim }) as Tensor[];
+  }
+  chunk(chunks: number, dim = 0): Tensor[] {
+    if (!Number.isInteger(chunks) || chunks <= 0) throw new RuntimeError(`chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
+    const size = this.shape[normDim(dim, this.ndim)];
+    return this.split(Math.max(1, Math.ceil(size / chunks)), dim);
+  }
+  unbind(dim = 0): Tensor[] {
+    const d = normDim(dim, this.ndim);
+    return [...Array(this.shape[d]).keys()].map((i) => this.select(d, i));
+  }
+  indexSelect(dim: number, index: Tensor): Tensor { return dispatch1('indexSelect', [this, index], { dim }); }
+  gather(dim: number, index: Tensor): Tensor { return dispatch1('gather', [this, index], { dim }); }
+  /** Out-of-place `scatter`; `reduce: 'add'` as `scatter_add`. */
+  scatter(dim: number, index: Tensor, src: TensorOrScalar, opts: { reduce?: 'add' } = {}): Tensor {
+    const s = src instanceof Tensor ? src : this.asTensorLike(src).expand(index.shape as number[]);
+    return dispatch1('scatter', [this, index, s], { dim, reduce: opts.reduce ?? 'none' });
+  }
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return this.scatter(dim, index, src, { reduce: 'add' }); }
+  scatter_(dim: number, index: Tensor, src: TensorOrScalar, opts: { reduce?: 'add' } = {}): this { return this.copy_(this.scatter(dim, index, src, opts)); }
+  scatterAdd_(dim: number, index: Tensor, src: Tensor): this { return this.copy_(this.scatterAdd(dim, index, src)); }
+  indexAdd(dim: number, index: Tensor, source: Tensor, opts: { alpha?: number } = {}): Tensor {
+    return dispatch1('indexAdd', [this, index, opts.alpha === undefined ? source : source.mul(opts.alpha)], { dim });
+  }
+  /** Elements at flat indices of the row-major tensor (`torch.take`). */
+  take(index: Tensor): Tensor { return this.reshape(-1).index(index); }
+  maskedSelect(mask: Tensor): Tensor { return dispatch1('index', [this.expand(broadcastPair(this, mask)), mask.expand(broadcastPair(this, mask))], { items: ['T'] }); }
+  /** Indices of non-zero elements, shape [n, ndim] (`torch.nonzero`). */
+  nonzero(): Tensor { return dispatch1('nonzero', [this]); }
+  /** `t.sort(dim=-1, descending=False)` → `{ values, indices }` (stable). */
+  sort(dim = -1, opts: { descending?: boolean; stable?: boolean } = {}): ValuesIndices {
+    return valuesIndices(dispatch('sort', [this], { dim, descending: opts.descending ?? false }));
+  }
+  argsort(dim = -1, opts: { descending?: boolean } = {}): Tensor { return this.sort(dim, opts).indices; }
+  /** `t.topk(k, dim=-1, largest=True, sorted=True)`. */
+  topk(k: number, dim = -1, opts: { largest?: boolean; sorted?: boolean } = {}): ValuesIndices {
+    return valuesIndices(dispatch('topk', [this], { k, dim, largest: opts.largest ?? true }));
+  }
+  tril(diagonal = 0): Tensor { return dispatch1('tril', [this], { diagonal, upper: false }); }
+  triu(diagonal = 0): Tensor { return dispatch1('tril', [this], { diagonal, upper: true }); }
+  flip(dims: Dims): Tensor { return dispatch1('flip', [this], { dims: typeof dims === 'number' ? [dims] : [...dims] }); }
+  roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
+    return dispatch1('roll', [this], { shifts: typeof shifts === 'number' ? [shifts] : [...shifts], dims: dims === undefined ? null : typeof dims === 'number' ? [dims] : [...dims] });
+  }
+  /** `t.repeat(*sizes)`: tiles the tensor. */
+  repeat(...sizes: ShapeArg): Tensor { return dispatch1('repeat', [this], { sizes: flatShape(sizes) }); }
+
+  // ---------------------------------------------------------------- helpers for ops
+
+  /** Turns a JS scalar into a wrapped-number tensor on this tensor's device. */
+  asTensorLike(x: TensorOrScalar): Tensor {
+    if (x instanceof Tensor) return x;
+    return scalarTensor(x, this.backend);
+  }
+  private resultDtype(other: TensorOrScalar): DType {
+    return dispatchResultType(this, other);
+  }
+  private binary(op: string, other: TensorOrScalar): Tensor {
+    return dispatch1(op, [this, this.asTensorLike(other)]);
+  }
+  private unary(op: string): Tensor { return dispatch1(op, [this]); }
+  private reduce(op: string, dim: Dims | null | undefined, opts: ReduceOptions): Tensor {
+    return dispatch1(op, [this], { dim: dim ?? null, keepdim: opts.keepdim ?? false, dtype: opts.dtype ?? null });
+  }
+}
+
+/** `{ values, indices }`, PyTorch's `torch.return_types` named tuple. */
+export interface ValuesIndices {
+  values: Tensor;
+  indices: Tensor;
+}
+function valuesIndices(r: Tensor | Tensor[]): ValuesIndices {
+  const [values, indices] = r as Tensor[];
+  return { values, indices };
+}
+
+export type NestedArray = number | boolean | NestedArray[];
+export type ShapeArg = number[] | [readonly number[]];
+
+/** Accepts both `view(2, 3)` and `view([2, 3])`. */
+export function flatShape(args: ShapeArg): number[] {
+  return args.length === 1 && Array.isArray(args[0]) ? [...(args[0] as readonly number[])] : [...(args as number[])];
+}
+
+function scalarOf(v: number, dtype: DType): number | boolean {
+  return dtype === 'bool' ? v !== 0 : v;
+}
+
+function toNested(data: TypedArray, shape: readonly number[], dtype: DType): NestedArray {
+  if (shape.length === 0) return scalarOf(data[0], dtype);
+  const rec = (dim: number, off: number): NestedArray[] => {
+    const n = shape[dim];
+    const out: NestedArray[] = new Array(n);
+    if (dim === shape.length - 1) {
+      for (let i = 0; i < n; i++) out[i] = scalarOf(data[off + i], dtype);
+      return out;
+    }
+    let step = 1;
+    for (let d = dim + 1; d < shape.length; d++) step *= shape[d];
+    for (let i = 0; i < n; i++) out[i] = rec(dim + 1, off + i * step);
+    return out;
+  };
+  return rec(0, 0);
+}
+
+function isDType(s: string): s is DType {
+  return s === 'float32' || s === 'float64' || s === 'int32' || s === 'int64' || s === 'bool' || s === 'uint8';
+}
+
+/** A 0-dim tensor holding a JS scalar, flagged to promote like a Python number. */
+export function scalarTensor(x: Scalar, backend: Backend): Tensor {
+  if (typeof x !== 'number' && typeof x !== 'boolean') {
+    throw new DTypeError(`expected a Tensor or a number, but got ${typeof x}`);
+  }
+  const dtype: DType = typeof x === 'boolean' ? 'bool' : Number.isInteger(x) ? 'int64' : 'float64';
+  const arr = dtype === 'bool' ? new Uint8Array([x ? 1 : 0]) : new Float64Array([x as number]);
+  const t = new Tensor(backend.fromArray(arr, dtype), []);
+  t._wrappedNumber = true;
+  return t;
+}
+
+function scaled(t: Tensor, alpha: number): Tensor {
+  return t.mul(alpha);
+}
+
+function broadcastPair(a: Tensor, b: Tensor): number[] {
+  const nd = Math.max(a.ndim, b.ndim);
+  const out: number[] = [];
+  for (let i = 0; i < nd; i++) {
+    const x = a.shape[a.ndim - nd + i] ?? 1;
+    const y = b.shape[b.ndim - nd + i] ?? 1;
+    if (x !== y && x !== 1 && y !== 1) {
+      throw new RuntimeError(`The size of tensor a (${x}) must match the size of tensor b (${y}) at non-singleton dimension ${i}`);
+    }
+    out.push(x === 1 ? y : x);
+  }
+  return out;
+}
+
+/** Same-kind casting, PyTorch's `canCast` for in-place results (float → int is refused). */
+export function canCast(from: DType, to: DType): boolean {
+  const kind = (d: DType) => (d === 'bool' ? 0 : isFloating(d) ? 2 : 1);
+  return kind(from) <= kind(to);
+}
+
+/** PyTorch spells dtypes in these messages as `Float`, `Long`, `Bool`. */
+export function dtypeTitle(d: DType): string {
+  return { float32: 'Float', float64: 'Double', int32: 'Int', int64: 'Long', bool: 'Bool', uint8: 'Byte' }[d];
+}
+
+let resultTypeFn: (a: Tensor, b: TensorOrScalar) => DType = () => 'float32';
+/** Wired by ops/elementwise.ts, which owns type promotion for ops. */
+export function setResultTypeFn(fn: (a: Tensor, b: TensorOrScalar) => DType): void {
+  resultTypeFn = fn;
+}
+function dispatchResultType(a: Tensor, b: TensorOrScalar): DType {
+  return resultTypeFn(a, b);
+}
+
+/** Splits index items into tensors (passed as op inputs) and a plain-data description. */
+function tensorItems(items: IndexItem[]): Tensor[] {
+  return items.filter((x): x is Tensor => x instanceof Tensor);
+}
+export type EncodedItem = number | { start: number | null; stop: number | null; step: number | null } | null | '...' | 'T';
+function encodeItems(items: IndexItem[]): EncodedItem[] {
+  return items.map((x) => {
+    if (x instanceof Tensor) return 'T';
+    if (x === null || x === '...' || typeof x === 'number') {
+      if (typeof x === 'number' && !Number.isInteger(x)) throw new IndexError('only integers, slices, None, Ellipsis and tensors are valid indices');
+      return x;
+    }
+    if (typeof x === 'object') return { start: x.start ?? null, stop: x.stop ?? null, step: x.step ?? null };
+    throw new IndexError('only integers, slices (`slice()`), null (numpy.newaxis), `...` and integer or boolean tensors are valid indices');
+  });
+}
