@@ -15,5 +15,7 @@ export default defineConfig({
     include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'examples/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 60_000,
+    // .ci/run reads the JSON report to print its one-line summary.
+    reporters: process.env.FLAMBEAU_VITEST_JSON ? ['default', ['json', { outputFile: process.env.FLAMBEAU_VITEST_JSON }]] : ['default'],
   },
 });

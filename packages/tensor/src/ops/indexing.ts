@@ -154,7 +154,7 @@ function planIndex(x: Tensor, items: EncodedItem[], tensors: Tensor[]): Plan {
         adv.push({ dim, index: it });
         dim++;
       }
-    } else {
+    } else if (typeof it === 'object') {
       view = dispatch1('slice', [view], { dim, start: it.start, stop: it.stop, step: it.step ?? 1 });
       dim++;
     }
