@@ -1,0 +1,186 @@
+import { type Generator, NotImplementedError, ValueError, defaultGenerator } from '@flambeau/tensor';
+import { defaultCollate } from './collate.js';
+import { Dataset, IterableDataset } from './dataset.js';
+import { BatchSampler, RandomSampler, Sampler, SequentialSampler, drawSeed } from './sampler.js';
+import { WorkerPool } from './worker_pool.js';
+import { encode } from './worker_spec.js';
+
+export interface DataLoaderOptions<T, B> {
+  /** Samples per batch (default 1); `null` turns auto-batching off (items come one by one). */
+  batchSize?: number | null;
+  shuffle?: boolean;
+  sampler?: Iterable<number> & { length?: number };
+  batchSampler?: Iterable<number[]> & { length?: number };
+  /** Worker threads that load and transform samples (0: in the calling thread). */
+  numWorkers?: number;
+  /** Merges a list of samples into a batch. A custom one runs in the main thread. */
+  collateFn?: (batch: T[]) => B;
+  dropLast?: boolean;
+  /** Source of the shuffling order and of the workers' base seed. */
+  generator?: Generator;
+  /** Batches loaded ahead per worker (default 2). */
+  prefetchFactor?: number;
+  /** Keep the worker threads between epochs. */
+  persistentWorkers?: boolean;
+}
+
+/**
+ * PyTorch's `DataLoader(dataset, batch_size=1, shuffle=False, sampler=None, batch_sampler=None,
+ * num_workers=0, collate_fn=None, drop_last=False, generator=None, prefetch_factor=2,
+ * persistent_workers=False)`, iterated with `for await`.
+ *
+ * With `numWorkers > 0` samples are loaded in `worker_threads`. Each worker rebuilds the dataset
+ * from its `workerSpec()` (built-in datasets, transforms, `TensorDataset`, `Subset` and
+ * `ConcatDataset` have one; see `WorkerSpec` for your own), seeds its default generator with
+ * `base_seed + worker_id` as PyTorch does, collates with `defaultCollate`, and transfers the
+ * batch's buffers back. Batches arrive in sampler order. An error in a worker rejects the
+ * iteration with the sample index; a dead worker rejects it too.
+ *
+ * @example
+ * const loader = new DataLoader(ds, { batchSize: 64, shuffle: true, numWorkers: 2 });
+ * for await (const [x, y] of loader) { ... }
+ */
+export class DataLoader<T = unknown, B = any> implements AsyncIterable<B> {
+  readonly dataset: Dataset<T> | IterableDataset<T>;
+  readonly batchSize: number | null;
+  readonly dropLast: boolean;
+  readonly sampler: Iterable<number> & { length?: number };
+  readonly batchSampler: (Iterable<number[]> & { length?: number }) | null;
+  readonly numWorkers: number;
+  readonly prefetchFactor: number;
+  readonly persistentWorkers: boolean;
+  readonly generator: Generator | undefined;
+  readonly collateFn: ((batch: T[]) => B) | null;
+  private pool: WorkerPool | null = null;
+
+  constructor(dataset: Dataset<T> | IterableDataset<T>, opts: DataLoaderOptions<T, B> = {}) {
+    const numWorkers = opts.numWorkers ?? 0;
+    let batchSize = opts.batchSize === undefined ? 1 : opts.batchSize;
+    let dropLast = opts.dropLast ?? false;
+    const { shuffle, sampler, batchSampler } = opts;
+    if (!Number.isInteger(numWorkers) || numWorkers < 0) {
+      throw new ValueError('num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.');
+    }
+    if (numWorkers === 0 && opts.prefetchFactor !== undefined && opts.prefetchFactor !== 2) {
+      throw new ValueError('prefetch_factor option could only be specified in multiprocessing.let num_workers > 0 to enable multiprocessing.');
+    }
+    if (opts.prefetchFactor !== undefined && !(opts.prefetchFactor > 0)) throw new ValueError('prefetch_factor option should be positive');
+    if (opts.persistentWorkers && numWorkers === 0) throw new ValueError('persistent_workers option needs num_workers > 0');
+    if (dataset instanceof IterableDataset) {
+      if (shuffle) throw new ValueError(`DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle=${shuffle}`);
+      if (sampler !== undefined) throw new ValueError('DataLoader with IterableDataset: expected unspecified sampler option, but got sampler=' + String(sampler));
+      if (batchSampler !== undefined) throw new ValueError('DataLoader with IterableDataset: expected unspecified batch_sampler option, but got batch_sampler=' + String(batchSampler));
+      if (numWorkers > 0) throw new NotImplementedError('DataLoader: numWorkers > 0 with an IterableDataset is not supported; use numWorkers: 0');
+    }
+    if (sampler !== undefined && shuffle) throw new ValueError('sampler option is mutually exclusive with shuffle');
+    if (batchSampler !== undefined) {
+      if (batchSize !== 1 || shuffle || sampler !== undefined || dropLast) {
+        throw new ValueError('batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last');
+      }
+      batchSize = null;
+      dropLast = false;
+    } else if (batchSize === null && dropLast) {
+      throw new ValueError('batch_size=None option disables auto-batching and is mutually exclusive with drop_last');
+    }
+    this.dataset = dataset;
+    this.numWorkers = numWorkers;
+    this.prefetchFactor = opts.prefetchFactor ?? 2;
+    this.persistentWorkers = opts.persistentWorkers ?? false;
+    this.generator = opts.generator;
+    this.batchSize = batchSize;
+    this.dropLast = dropLast;
+    const map = dataset as Dataset<T>;
+    this.sampler = sampler ?? (shuffle ? new RandomSampler(map, { generator: opts.generator }) : new SequentialSampler(map));
+    this.batchSampler = batchSampler ?? (batchSize !== null ? new BatchSampler(this.sampler, batchSize, dropLast) : null);
+    this.collateFn = opts.collateFn ?? null;
+  }
+
+  /** `len(loader)`: the number of batches (or of samples without auto-batching). */
+  get length(): number {
+    if (this.dataset instanceof IterableDataset) {
+      const n = (this.dataset as unknown as { length?: number }).length;
+      if (n === undefined) throw new ValueError('DataLoader: the IterableDataset has no length');
+      if (this.batchSize === null) return n;
+      return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+    }
+    const s = this.batchSampler ?? this.sampler;
+    const n = s instanceof Sampler ? s.length : s.length;
+    if (n === undefined) throw new ValueError('DataLoader: the sampler has no length');
+    return n;
+  }
+
+  private collate(items: T[]): B {
+    return this.collateFn ? this.collateFn(items) : (defaultCollate(items) as B);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<B> {
+    // PyTorch draws the base seed each time an iterator is made, workers or not.
+    const baseSeed = drawSeed(this.generator ?? defaultGenerator);
+    if (this.dataset instanceof IterableDataset) {
+      yield* this.iterateStream(this.dataset);
+    } else if (this.numWorkers === 0) {
+      const ds = this.dataset;
+      if (this.batchSampler) {
+        for (const indices of this.batchSampler) {
+          const items: T[] = [];
+          for (const i of indices) items.push(await ds.getItem(i));
+          yield this.collate(items);
+        }
+      } else {
+        for (const i of this.sampler) yield (await ds.getItem(i)) as unknown as B;
+      }
+    } else {
+      yield* this.iterateWorkers(baseSeed);
+    }
+  }
+
+  private async *iterateStream(ds: IterableDataset<T>): AsyncGenerator<B> {
+    let items: T[] = [];
+    for await (const item of ds as AsyncIterable<T>) {
+      if (this.batchSize === null) { yield item as unknown as B; continue; }
+      items.push(item);
+      if (items.length === this.batchSize) { yield this.collate(items); items = []; }
+    }
+    if (items.length > 0 && this.batchSize !== null && !this.dropLast) yield this.collate(items);
+  }
+
+  private async *iterateWorkers(baseSeed: bigint): AsyncGenerator<B> {
+    let pool = this.pool;
+    if (!pool || pool.broken) {
+      pool = new WorkerPool(this.numWorkers, encode(this.dataset, 'DataLoader dataset'), baseSeed, this.collateFn === null && this.batchSampler !== null);
+    }
+    if (this.persistentWorkers) {
+      this.pool = pool;
+      pool.ref();
+    }
+    const batches: Iterator<number[]> = this.batchSampler
+      ? this.batchSampler[Symbol.iterator]()
+      : (function* (s) { for (const i of s) yield [i]; })(this.sampler);
+    const queue: Promise<unknown>[] = [];
+    const fill = () => {
+      while (queue.length < this.prefetchFactor * this.numWorkers) {
+        const next = batches.next();
+        if (next.done) return;
+        queue.push(pool.submit(next.value));
+      }
+    };
+    try {
+      fill();
+      while (queue.length > 0) {
+        const out = await queue.shift()!;
+        fill();
+        if (this.batchSampler === null) yield (out as T[])[0] as unknown as B;
+        else yield this.collateFn ? this.collateFn(out as T[]) : (out as B);
+      }
+    } finally {
+      if (this.persistentWorkers && !pool.broken) pool.unref();
+      else await pool.shutdown();
+    }
+  }
+
+  /** Ends persistent worker threads now (they are unref'd between epochs, so this is optional). */
+  async shutdown(): Promise<void> {
+    await this.pool?.shutdown();
+    this.pool = null;
+  }
+}

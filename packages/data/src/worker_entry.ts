@@ -1,0 +1,44 @@
+/**
+ * Entry point of a DataLoader worker thread: rebuilds the dataset from its worker spec, seeds the
+ * default generator with `base_seed + id` (as PyTorch's `_worker_loop`), then answers batch
+ * requests in the order they arrive.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { manualSeed } from '@flambeau/tensor';
+import { defaultCollate } from './collate.js';
+import type { Dataset } from './dataset.js';
+import { decode, encode } from './worker_spec.js';
+import { setWorkerInfo } from './worker_info.js';
+import type { TaskReply, TaskRequest, WorkerInit } from './worker_pool.js';
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+manualSeed(Number(BigInt.asUintN(32, init.seed)));
+const ready = decode(init.dataset).then((ds) => {
+  setWorkerInfo({ id: init.id, numWorkers: init.numWorkers, seed: init.seed, dataset: ds });
+  return ds as Dataset;
+});
+
+async function run(task: TaskRequest): Promise<void> {
+  const dataset = await ready;
+  const items: unknown[] = [];
+  let index = -1;
+  try {
+    for (index of task.indices) items.push(await dataset.getItem(index));
+    index = -1;
+    const transfer: ArrayBuffer[] = [];
+    const out = encode(init.collate ? defaultCollate(items) : items, 'batch', transfer);
+    port.postMessage({ task: task.task, ok: true, data: out } satisfies TaskReply, transfer);
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    port.postMessage({
+      task: task.task, ok: false,
+      error: { name: err.name, message: err.message, stack: err.stack ?? '', index },
+    } satisfies TaskReply);
+  }
+}
+
+let chain: Promise<void> = ready.then(() => undefined);
+port.on('message', (task: TaskRequest) => {
+  chain = chain.then(() => run(task));
+});

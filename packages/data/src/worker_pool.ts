@@ -1,0 +1,127 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { RuntimeError } from '@flambeau/tensor';
+import { decodeData } from './worker_spec.js';
+
+/** `workerData` of a worker thread. */
+export interface WorkerInit {
+  dataset: unknown;
+  seed: bigint;
+  id: number;
+  numWorkers: number;
+  /** Collate with `defaultCollate` in the worker (false: a custom collateFn runs in the main thread). */
+  collate: boolean;
+}
+export interface TaskRequest {
+  task: number;
+  indices: number[];
+}
+export type TaskReply =
+  | { task: number; ok: true; data: unknown }
+  | { task: number; ok: false; error: { name: string; message: string; stack: string; index: number } };
+
+interface Pending {
+  worker: number;
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * The entry file and the Node flags a worker needs. Built packages run `worker_entry.js` as is;
+ * from sources (tests, `tsx`) the worker loads TypeScript through tsx and resolves workspace
+ * packages to their sources.
+ */
+function workerEntry(): { url: URL; execArgv: string[] } {
+  const js = new URL('./worker_entry.js', import.meta.url);
+  if (existsSync(fileURLToPath(js))) return { url: js, execArgv: [] };
+  // Loader flags in a worker's execArgv are not honoured by Node 20, so a data: URL bootstrap
+  // registers tsx in the worker thread before importing the TypeScript entry.
+  const tsxDir = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const tsxApi = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href;
+  const entry = new URL('./worker_entry.ts', import.meta.url).href;
+  const boot = `const { register } = await import(${JSON.stringify(tsxApi)}); register(); await import(${JSON.stringify(entry)});`;
+  return { url: new URL(`data:text/javascript,${encodeURIComponent(boot)}`), execArgv: ['--conditions=@flambeau/source'] };
+}
+
+/**
+ * N worker threads, each holding a copy of the dataset. Batches go to workers round-robin and
+ * come back as structured clones with their buffers transferred. A worker that throws, or a
+ * thread that dies, rejects every pending batch instead of leaving the iteration waiting.
+ */
+export class WorkerPool {
+  private readonly workers: Worker[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private nextTask = 0;
+  private failure: Error | null = null;
+  private closed = false;
+
+  constructor(readonly numWorkers: number, dataset: unknown, baseSeed: bigint, collate: boolean) {
+    const { url, execArgv } = workerEntry();
+    for (let id = 0; id < numWorkers; id++) {
+      const init: WorkerInit = { dataset, seed: baseSeed + BigInt(id), id, numWorkers, collate };
+      const w = new Worker(url, { workerData: init, execArgv, stdout: false, stderr: false });
+      w.on('message', (m: TaskReply) => this.onReply(id, m));
+      w.on('error', (e) => this.fail(new RuntimeError(`DataLoader worker ${id} failed: ${e.name}: ${e.message}`)));
+      w.on('exit', (code) => {
+        if (!this.closed) this.fail(new RuntimeError(`DataLoader worker ${id} exited unexpectedly with exit code ${code}`));
+      });
+      this.workers.push(w);
+    }
+  }
+
+  /** Sends one batch of indices to the worker `task % numWorkers`; resolves with the decoded batch. */
+  submit(indices: number[]): Promise<unknown> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.closed) return Promise.reject(new RuntimeError('DataLoader worker pool is shut down'));
+    const task = this.nextTask++;
+    const worker = task % this.numWorkers;
+    const p = new Promise<unknown>((resolve, reject) => this.pending.set(task, { worker, resolve, reject }));
+    // The caller awaits batches in order; a later batch may fail first, so never leave it unhandled.
+    p.catch(() => {});
+    this.workers[worker].postMessage({ task, indices } satisfies TaskRequest);
+    return p;
+  }
+
+  private onReply(id: number, m: TaskReply): void {
+    const p = this.pending.get(m.task);
+    if (!p) return;
+    this.pending.delete(m.task);
+    if (m.ok) {
+      p.resolve(decodeData(m.data));
+    } else {
+      const { name, message, stack, index } = m.error;
+      const where = index >= 0 ? `while loading sample ${index}` : 'while collating a batch';
+      const err = new RuntimeError(`Caught ${name} in DataLoader worker ${id} ${where}: ${message}\nOriginal traceback in the worker:\n${stack}`);
+      this.fail(err);
+    }
+  }
+
+  private fail(e: Error): void {
+    if (this.closed) return;
+    this.failure ??= e;
+    for (const p of this.pending.values()) p.reject(this.failure);
+    this.pending.clear();
+    void this.shutdown();
+  }
+
+  /** Ends every worker thread; safe to call twice. */
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const p of this.pending.values()) p.reject(new RuntimeError('DataLoader worker pool is shut down'));
+    this.pending.clear();
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  /** Lets the process exit while persistent workers idle between epochs. */
+  unref(): void {
+    for (const w of this.workers) w.unref();
+  }
+  ref(): void {
+    for (const w of this.workers) w.ref();
+  }
+  get broken(): boolean { return this.failure !== null || this.closed; }
+}
