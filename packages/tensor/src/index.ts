@@ -18,6 +18,8 @@ import './ops/join.js';
 import './ops/indexing.js';
 import './ops/sort.js';
 import './ops/pad.js';
+import './ops/conv.js';
+import './ops/pool.js';
 
 export * from './errors.js';
 export * from './dtype.js';

@@ -1,15 +1,174 @@
 import type { Conv2dAttrs, Storage, StridedView } from '../backend.js';
-import type { DType, TypedArray } from '../dtype.js';
-import { NotImplementedError } from '../errors.js';
+import { type DType, type TypedArray, allocArray } from '../dtype.js';
+import { isContiguous } from '../shape.js';
+import { denseCopy } from './indexing.js';
+import { gemm } from './matmul.js';
+import { arr } from './storage.js';
 
 type Make = (d: DType, a: TypedArray) => Storage;
 
-export function conv2dKernel(_x: StridedView, _w: StridedView, _a: Conv2dAttrs, _make: Make): Storage {
-  throw new NotImplementedError('conv2d: CPU kernel pending');
+/** A view's elements as a dense row-major run: the storage itself when possible, else a copy. */
+export function denseView(v: StridedView): { data: TypedArray; off: number } {
+  if (isContiguous(v.shape, v.strides)) return { data: arr(v), off: v.offset };
+  return { data: denseCopy(v, v.dtype), off: 0 };
 }
-export function conv2dBackwardInputKernel(_g: StridedView, _w: StridedView, _s: readonly number[], _a: Conv2dAttrs, _make: Make): Storage {
-  throw new NotImplementedError('conv2d backward: CPU kernel pending');
+
+/** Geometry of one group of a 2-D convolution. */
+interface Geom {
+  /** input channels per group */
+  C: number;
+  H: number; W: number;
+  kh: number; kw: number;
+  OH: number; OW: number;
+  sh: number; sw: number;
+  ph: number; pw: number;
+  dh: number; dw: number;
 }
-export function conv2dBackwardWeightKernel(_g: StridedView, _x: StridedView, _s: readonly number[], _a: Conv2dAttrs, _make: Make): Storage {
-  throw new NotImplementedError('conv2d backward: CPU kernel pending');
+
+function geom(inShape: readonly number[], wShape: readonly number[], OH: number, OW: number, a: Conv2dAttrs): Geom {
+  return {
+    C: wShape[1], H: inShape[2], W: inShape[3], kh: wShape[2], kw: wShape[3], OH, OW,
+    sh: a.stride[0], sw: a.stride[1], ph: a.padding[0], pw: a.padding[1], dh: a.dilation[0], dw: a.dilation[1],
+  };
+}
+
+/** Range [lo, hi) of output columns whose input column `ox*sw + shift` lies inside [0, W). */
+function validRange(shift: number, sw: number, W: number, OW: number): [number, number] {
+  const lo = shift >= 0 ? 0 : Math.ceil(-shift / sw);
+  const hi = W - 1 - shift < 0 ? 0 : Math.floor((W - 1 - shift) / sw) + 1;
+  return [Math.min(lo, OW), Math.max(Math.min(hi, OW), Math.min(lo, OW))];
+}
+
+/**
+ * Unfolds one image-group into columns: element (k, p) with k = (c·kh + i)·kw + j and p = oy·OW + ox
+ * lands at `cols[k·rs + p·cs]`, zero where the window hangs over the padding. `rs`/`cs` pick the
+ * layout: [K, P] for the forward GEMM, [P, K] for the weight gradient.
+ */
+function im2col(x: TypedArray, xOff: number, g: Geom, cols: TypedArray, rs: number, cs: number): void {
+  const { C, H, W, kh, kw, OH, OW, sh, sw, ph, pw, dh, dw } = g;
+  for (let c = 0; c < C; c++) {
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const row = ((c * kh + i) * kw + j) * rs;
+        const shift = j * dw - pw;
+        const [lo, hi] = validRange(shift, sw, W, OW);
+        for (let oy = 0; oy < OH; oy++) {
+          const iy = oy * sh - ph + i * dh;
+          let p = row + oy * OW * cs;
+          if (iy < 0 || iy >= H) {
+            for (let ox = 0; ox < OW; ox++, p += cs) cols[p] = 0;
+            continue;
+          }
+          const xr = xOff + (c * H + iy) * W + shift;
+          let ox = 0;
+          for (; ox < lo; ox++, p += cs) cols[p] = 0;
+          if (sw === 1) for (; ox < hi; ox++, p += cs) cols[p] = x[xr + ox];
+          else for (; ox < hi; ox++, p += cs) cols[p] = x[xr + ox * sw];
+          for (; ox < OW; ox++, p += cs) cols[p] = 0;
+        }
+      }
+    }
+  }
+}
+
+/** The adjoint of `im2col` for the [K, P] layout: adds every column entry back onto its input pixel. */
+function col2im(cols: TypedArray, g: Geom, dx: TypedArray, xOff: number): void {
+  const { C, H, W, kh, kw, OH, OW, sh, sw, ph, pw, dh, dw } = g;
+  const P = OH * OW;
+  for (let c = 0; c < C; c++) {
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const row = ((c * kh + i) * kw + j) * P;
+        const shift = j * dw - pw;
+        const [lo, hi] = validRange(shift, sw, W, OW);
+        for (let oy = 0; oy < OH; oy++) {
+          const iy = oy * sh - ph + i * dh;
+          if (iy < 0 || iy >= H) continue;
+          const xr = xOff + (c * H + iy) * W + shift;
+          const p = row + oy * OW;
+          for (let ox = lo; ox < hi; ox++) dx[xr + ox * sw] += cols[p + ox];
+        }
+      }
+    }
+  }
+}
+
+/** 1×1, stride 1, no padding: the image itself is already the column matrix. */
+function isPointwise(g: Geom): boolean {
+  return g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0;
+}
+
+/**
+ * Forward convolution, NCHW: per image and group, im2col then out[Cout/g, P] = W_g · cols.
+ * Bias is added by the op.
+ */
+export function conv2dKernel(x: StridedView, w: StridedView, a: Conv2dAttrs, make: Make): Storage {
+  const [N, Cin, H, W] = x.shape;
+  const Cout = w.shape[0];
+  const G = a.groups;
+  const OH = Math.floor((H + 2 * a.padding[0] - a.dilation[0] * (w.shape[2] - 1) - 1) / a.stride[0]) + 1;
+  const OW = Math.floor((W + 2 * a.padding[1] - a.dilation[1] * (w.shape[3] - 1) - 1) / a.stride[1]) + 1;
+  const g = geom(x.shape, w.shape, OH, OW, a);
+  const P = OH * OW;
+  const Cog = Cout / G;
+  const K = g.C * g.kh * g.kw;
+  const X = denseView(x);
+  const Wt = denseView(w);
+  const out = allocArray(x.dtype, N * Cout * P);
+  const direct = isPointwise(g);
+  const cols = direct ? X.data : allocArray(x.dtype, K * P);
+  for (let n = 0; n < N; n++) {
+    for (let gi = 0; gi < G; gi++) {
+      const xOff = X.off + (n * Cin + gi * g.C) * H * W;
+      if (!direct) im2col(X.data, xOff, g, cols, P, 1);
+      gemm(Cog, P, K, Wt.data, Wt.off + gi * Cog * K, K, 1, cols, direct ? xOff : 0, out, (n * Cout + gi * Cog) * P);
+    }
+  }
+  return make(x.dtype, out);
+}
+
+/** Gradient w.r.t. the input: cols = W_gᵀ · dY per image and group, folded back by col2im. */
+export function conv2dBackwardInputKernel(gy: StridedView, w: StridedView, inputShape: readonly number[], a: Conv2dAttrs, make: Make): Storage {
+  const [N, Cin, H, W] = inputShape;
+  const [, Cout, OH, OW] = gy.shape;
+  const G = a.groups;
+  const g = geom(inputShape, w.shape, OH, OW, a);
+  const P = OH * OW;
+  const Cog = Cout / G;
+  const K = g.C * g.kh * g.kw;
+  const dY = denseView(gy);
+  const Wt = denseView(w);
+  const dx = allocArray(gy.dtype, N * Cin * H * W);
+  const direct = isPointwise(g);
+  const cols = direct ? dx : allocArray(gy.dtype, K * P);
+  for (let n = 0; n < N; n++) {
+    for (let gi = 0; gi < G; gi++) {
+      const xOff = (n * Cin + gi * g.C) * H * W;
+      gemm(K, P, Cog, Wt.data, Wt.off + gi * Cog * K, 1, K, dY.data, dY.off + (n * Cout + gi * Cog) * P, cols, direct ? xOff : 0);
+      if (!direct) col2im(cols, g, dx, xOff);
+    }
+  }
+  return make(gy.dtype, dx);
+}
+
+/** Gradient w.r.t. the weight: dW_g += dY_g · colsᵀ summed over images, cols unfolded as [P, K]. */
+export function conv2dBackwardWeightKernel(gy: StridedView, x: StridedView, weightShape: readonly number[], a: Conv2dAttrs, make: Make): Storage {
+  const [N, Cin, H, W] = x.shape;
+  const [, Cout, OH, OW] = gy.shape;
+  const G = a.groups;
+  const g = geom(x.shape, weightShape, OH, OW, a);
+  const P = OH * OW;
+  const Cog = Cout / G;
+  const K = g.C * g.kh * g.kw;
+  const dY = denseView(gy);
+  const X = denseView(x);
+  const dw = allocArray(gy.dtype, Cout * K);
+  const colsT = allocArray(gy.dtype, P * K);
+  for (let n = 0; n < N; n++) {
+    for (let gi = 0; gi < G; gi++) {
+      im2col(X.data, X.off + (n * Cin + gi * g.C) * H * W, g, colsT, 1, K);
+      gemm(Cog, K, P, dY.data, dY.off + (n * Cout + gi * Cog) * P, P, 1, colsT, 0, dw, gi * Cog * K, true);
+    }
+  }
+  return make(gy.dtype, dw);
 }

@@ -1,18 +1,146 @@
 import type { Pool2dAttrs, Storage, StridedView } from '../backend.js';
-import type { DType, TypedArray } from '../dtype.js';
-import { NotImplementedError } from '../errors.js';
+import { type DType, type TypedArray, allocArray } from '../dtype.js';
+import { denseView } from './conv.js';
 
 type Make = (d: DType, a: TypedArray) => Storage;
 
-export function maxPool2dKernel(_x: StridedView, _a: Pool2dAttrs, _make: Make): [Storage, Storage] {
-  throw new NotImplementedError('max_pool2d: CPU kernel pending');
+/**
+ * PyTorch's `pooling_output_shape`: with `ceilMode` the last window may hang over the end, but
+ * it must start inside the input or the left padding.
+ */
+export function pooledSize(size: number, kernel: number, stride: number, pad: number, dilation: number, ceilMode: boolean): number {
+  const span = size + 2 * pad - dilation * (kernel - 1) - 1 + (ceilMode ? stride - 1 : 0);
+  let out = Math.floor(span / stride) + 1;
+  if (ceilMode && (out - 1) * stride >= size + pad) out--;
+  return out;
 }
-export function maxPool2dBackwardKernel(_g: StridedView, _i: StridedView, _s: readonly number[], _make: Make): Storage {
-  throw new NotImplementedError('max_pool2d backward: CPU kernel pending');
+
+function outHW(shape: readonly number[], a: Pool2dAttrs): [number, number] {
+  return [
+    pooledSize(shape[2], a.kernelSize[0], a.stride[0], a.padding[0], a.dilation[0], a.ceilMode),
+    pooledSize(shape[3], a.kernelSize[1], a.stride[1], a.padding[1], a.dilation[1], a.ceilMode),
+  ];
 }
-export function avgPool2dKernel(_x: StridedView, _a: Pool2dAttrs, _make: Make): Storage {
-  throw new NotImplementedError('avg_pool2d: CPU kernel pending');
+
+/**
+ * Max pooling over each H×W plane. NaN wins (the last NaN of the window), and an all −∞ window
+ * reports its first in-bounds position, as PyTorch's CPU kernel does.
+ */
+export function maxPool2dKernel(x: StridedView, a: Pool2dAttrs, make: Make): [Storage, Storage] {
+  const [N, C, H, W] = x.shape;
+  const [OH, OW] = outHW(x.shape, a);
+  const [kh, kw] = a.kernelSize;
+  const [sh, sw] = a.stride;
+  const [ph, pw] = a.padding;
+  const [dh, dw] = a.dilation;
+  const X = denseView(x);
+  const vals = allocArray(x.dtype, N * C * OH * OW);
+  const idx = new Float64Array(N * C * OH * OW);
+  let o = 0;
+  for (let plane = 0; plane < N * C; plane++) {
+    const base = X.off + plane * H * W;
+    for (let oh = 0; oh < OH; oh++) {
+      let h0 = oh * sh - ph;
+      const h1 = Math.min(h0 + (kh - 1) * dh + 1, H);
+      while (h0 < 0) h0 += dh;
+      for (let ow = 0; ow < OW; ow++, o++) {
+        let w0 = ow * sw - pw;
+        const w1 = Math.min(w0 + (kw - 1) * dw + 1, W);
+        while (w0 < 0) w0 += dw;
+        let best = -Infinity;
+        let at = h0 * W + w0;
+        for (let ih = h0; ih < h1; ih += dh) {
+          for (let iw = w0; iw < w1; iw += dw) {
+            const v = X.data[base + ih * W + iw];
+            if (v > best || v !== v) {
+              best = v;
+              at = ih * W + iw;
+            }
+          }
+        }
+        vals[o] = best;
+        idx[o] = at;
+      }
+    }
+  }
+  return [make(x.dtype, vals), make('int64', idx)];
 }
-export function avgPool2dBackwardKernel(_g: StridedView, _s: readonly number[], _a: Pool2dAttrs, _make: Make): Storage {
-  throw new NotImplementedError('avg_pool2d backward: CPU kernel pending');
+
+/** Routes each output gradient to the input position its max came from. */
+export function maxPool2dBackwardKernel(gy: StridedView, indices: StridedView, inputShape: readonly number[], make: Make): Storage {
+  const [N, C, H, W] = inputShape;
+  const P = gy.shape[2] * gy.shape[3];
+  const G = denseView(gy);
+  const I = denseView(indices);
+  const dx = allocArray(gy.dtype, N * C * H * W);
+  for (let plane = 0; plane < N * C; plane++) {
+    const base = plane * H * W;
+    for (let p = 0, o = plane * P; p < P; p++, o++) dx[base + I.data[I.off + o]] += G.data[G.off + o];
+  }
+  return make(gy.dtype, dx);
+}
+
+/**
+ * Window of one average-pool output along one axis: the clipped input range and the padded
+ * extent that `countIncludePad` divides by (the padded window never runs past the right padding).
+ */
+function avgWindow(o: number, k: number, s: number, p: number, size: number): [number, number, number] {
+  const start = o * s - p;
+  const end = Math.min(start + k, size + p);
+  return [Math.max(start, 0), Math.min(end, size), end - start];
+}
+
+function avgDivisor(a: Pool2dAttrs, padded: number, h0: number, h1: number, w0: number, w1: number): number {
+  if (a.divisorOverride) return a.divisorOverride;
+  return a.countIncludePad ?? true ? padded : (h1 - h0) * (w1 - w0);
+}
+
+export function avgPool2dKernel(x: StridedView, a: Pool2dAttrs, make: Make): Storage {
+  const [N, C, H, W] = x.shape;
+  const [OH, OW] = outHW(x.shape, a);
+  const [kh, kw] = a.kernelSize;
+  const [sh, sw] = a.stride;
+  const [ph, pw] = a.padding;
+  const X = denseView(x);
+  const out = allocArray(x.dtype, N * C * OH * OW);
+  let o = 0;
+  for (let plane = 0; plane < N * C; plane++) {
+    const base = X.off + plane * H * W;
+    for (let oh = 0; oh < OH; oh++) {
+      const [h0, h1, hp] = avgWindow(oh, kh, sh, ph, H);
+      for (let ow = 0; ow < OW; ow++, o++) {
+        const [w0, w1, wp] = avgWindow(ow, kw, sw, pw, W);
+        if (h0 >= h1 || w0 >= w1) continue;
+        let sum = 0;
+        for (let ih = h0; ih < h1; ih++) for (let iw = w0; iw < w1; iw++) sum += X.data[base + ih * W + iw];
+        out[o] = sum / avgDivisor(a, hp * wp, h0, h1, w0, w1);
+      }
+    }
+  }
+  return make(x.dtype, out);
+}
+
+/** Spreads each output gradient evenly (by the forward divisor) over its window. */
+export function avgPool2dBackwardKernel(gy: StridedView, inputShape: readonly number[], a: Pool2dAttrs, make: Make): Storage {
+  const [N, C, H, W] = inputShape;
+  const [, , OH, OW] = gy.shape;
+  const [kh, kw] = a.kernelSize;
+  const [sh, sw] = a.stride;
+  const [ph, pw] = a.padding;
+  const G = denseView(gy);
+  const dx = allocArray(gy.dtype, N * C * H * W);
+  let o = G.off;
+  for (let plane = 0; plane < N * C; plane++) {
+    const base = plane * H * W;
+    for (let oh = 0; oh < OH; oh++) {
+      const [h0, h1, hp] = avgWindow(oh, kh, sh, ph, H);
+      for (let ow = 0; ow < OW; ow++, o++) {
+        const [w0, w1, wp] = avgWindow(ow, kw, sw, pw, W);
+        if (h0 >= h1 || w0 >= w1) continue;
+        const g = G.data[o] / avgDivisor(a, hp * wp, h0, h1, w0, w1);
+        for (let ih = h0; ih < h1; ih++) for (let iw = w0; iw < w1; iw++) dx[base + ih * W + iw] += g;
+      }
+    }
+  }
+  return make(gy.dtype, dx);
 }
