@@ -146,6 +146,7 @@ def rnn_fixtures():
         ('lstm', nn.LSTM, (3, 4), {}, [r(5, 2, 3)]),
         ('lstm_2layers_bidir_h0', nn.LSTM, (3, 4), {'num_layers': 2, 'bidirectional': True}, [r(4, 3, 3), (r(4, 3, 4), r(4, 3, 4))]),
         ('lstm_batch_first_dropout_eval', nn.LSTM, (3, 4), {'num_layers': 2, 'batch_first': True, 'dropout': 0.5}, [r(2, 3, 3)]),
+        ('lstm_proj', nn.LSTM, (3, 4), {'proj_size': 2, 'num_layers': 2, 'bidirectional': True}, [r(3, 2, 3)]),
         ('lstm_unbatched', nn.LSTM, (3, 4), {'bidirectional': True}, [r(3, 3), (r(2, 4), r(2, 4))]),
         ('gru', nn.GRU, (3, 4), {}, [r(5, 2, 3)]),
         ('gru_2layers_bidir_batch_first', nn.GRU, (3, 4), {'num_layers': 2, 'bidirectional': True, 'batch_first': True}, [r(2, 4, 3), r(4, 2, 4)]),
@@ -189,6 +190,8 @@ def transformer_fixtures():
         ('mha_kdim_vdim_batch_first', (E, H), {'kdim': 3, 'vdim': 5, 'batch_first': True},
          [r(2, 2, E), r(2, 3, 3), r(2, 3, 5)], {'key_padding_mask': torch.tensor([[0., 0., float('-inf')], [0., 0., 0.]])}),
         ('mha_unbatched_nobias', (E, H), {'bias': False}, [r(3, E), r(2, E), r(2, E)], {'attn_mask': torch.randn(3, 2)}),
+        ('mha_bias_kv_zero_attn', (E, H), {'add_bias_kv': True, 'add_zero_attn': True}, [r(2, 2, E), r(3, 2, E), r(3, 2, E)],
+         {'key_padding_mask': torch.tensor([[False, True, False], [False] * 3]), 'attn_mask': causal[:2]}),
         ('mha_no_weights', (E, 1), {}, [r(2, 1, E), r(2, 1, E), r(2, 1, E)], {'need_weights': False}),
     ]
     for name, args, opts, inputs, kw in m_specs:
@@ -227,6 +230,7 @@ def transformer_fixtures():
 
     inits = [
         init_case('init_mha', nn.MultiheadAttention, (E, H), {}, seed=0),
+        init_case('init_mha_bias_kv', nn.MultiheadAttention, (E, H), {'add_bias_kv': True}, seed=4),
         init_case('init_mha_kdim', nn.MultiheadAttention, (E, H), {'kdim': 3, 'vdim': 5}, seed=1),
         init_case('init_enc_layer', nn.TransformerEncoderLayer, (E, H, 6), {}, seed=2),
         init_case('init_transformer', nn.Transformer, (E, H), tf_opts, seed=3),
