@@ -1,0 +1,544 @@
+import { type DType, DTypeError, IndexError, NotImplementedError, RuntimeError, Tensor, ValueError, isFloating } from '@flambeau/tensor';
+import { noGrad } from '@flambeau/autograd';
+import { Parameter, setData } from './parameter.js';
+
+/** A state dict: PyTorch key names (`conv1.weight`, `bn.running_mean`) to tensors, in module order. */
+export type StateDict = Record<string, Tensor>;
+
+/** `hook(module, args)`; may return replacement args (an array, or one value). */
+export type ForwardPreHook<M extends Module = Module> = (module: M, args: unknown[]) => unknown;
+/** `hook(module, args, output)`; may return a replacement output. */
+export type ForwardHook<M extends Module = Module> = (module: M, args: unknown[], output: unknown) => unknown;
+
+/** What `registerForwardHook` and friends return (`torch.utils.hooks.RemovableHandle`). */
+export interface RemovableHandle {
+  remove(): void;
+}
+
+/** `loadStateDict`'s result (PyTorch's `_IncompatibleKeys`). */
+export interface IncompatibleKeys {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+/** Where a module, device or dtype conversion sends tensors (`module.to(...)`). */
+export type ToTarget = DType | string | { device?: string; dtype?: DType };
+
+const SELF = Symbol('flambeau.module.self');
+let nextHookId = 0;
+
+// Module state lives on the proxy's target; these are the fields the traps consult.
+interface ModuleTarget {
+  _parameters: Map<string, Parameter | null>;
+  _buffers: Map<string, Tensor | null>;
+  _modules: Map<string, Module | null>;
+  [SELF]: Module;
+}
+
+function pyTypeName(v: unknown): string {
+  if (v === null || v === undefined) return 'NoneType';
+  if (v instanceof Tensor) return 'Tensor';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'object' || typeof v === 'function') return (v as object).constructor?.name ?? typeof v;
+  return typeof v;
+}
+
+function forget(t: ModuleTarget, name: string): void {
+  t._parameters.delete(name);
+  t._buffers.delete(name);
+  t._modules.delete(name);
+  if (Object.prototype.hasOwnProperty.call(t, name)) Reflect.deleteProperty(t, name);
+}
+
+/**
+ * PyTorch's `Module.__setattr__`: Parameters and Modules register themselves; assigning to an
+ * already registered name keeps it registered. Returns false for ordinary attributes.
+ */
+function assignAttr(t: ModuleTarget, name: string, value: unknown, defining: boolean): boolean {
+  const registered = t._parameters.has(name) || t._buffers.has(name) || t._modules.has(name);
+  // A subclass field declared without an initialiser (`weight!: Parameter`) defines `undefined`
+  // after the parent constructor may already have registered the name: keep the registration.
+  if (defining && value === undefined && registered) return true;
+  if (value instanceof Parameter) {
+    forget(t, name);
+    t._parameters.set(name, value);
+    return true;
+  }
+  if (value instanceof Module) {
+    forget(t, name);
+    t._modules.set(name, value);
+    return true;
+  }
+  const none = value === null || value === undefined;
+  if (t._parameters.has(name)) {
+    if (!none) throw new DTypeError(`cannot assign '${pyTypeName(value)}' as parameter '${name}' (torch.nn.Parameter or None expected)`);
+    t._parameters.set(name, null);
+    return true;
+  }
+  if (t._modules.has(name)) {
+    if (!none) throw new DTypeError(`cannot assign '${pyTypeName(value)}' as child module '${name}' (torch.nn.Module or None expected)`);
+    t._modules.set(name, null);
+    return true;
+  }
+  if (t._buffers.has(name)) {
+    if (!none && !(value instanceof Tensor)) throw new DTypeError(`cannot assign '${pyTypeName(value)}' as buffer '${name}' (torch.Tensor or None expected)`);
+    t._buffers.set(name, none ? null : (value as Tensor));
+    return true;
+  }
+  return false;
+}
+
+const handler: ProxyHandler<ModuleTarget & ((...a: unknown[]) => unknown)> = {
+  apply(target, _thisArg, args) {
+    return target[SELF]._callImpl(...args);
+  },
+  get(target, key, receiver) {
+    if (typeof key === 'string') {
+      if (target._parameters.has(key)) return target._parameters.get(key);
+      if (target._buffers.has(key)) return target._buffers.get(key);
+      if (target._modules.has(key)) return target._modules.get(key);
+    }
+    return Reflect.get(target, key, receiver);
+  },
+  set(target, key, value, receiver) {
+    if (typeof key === 'string' && assignAttr(target, key, value, false)) return true;
+    return Reflect.set(target, key, value, receiver);
+  },
+  defineProperty(target, key, desc) {
+    if (typeof key === 'string' && 'value' in desc && assignAttr(target, key, desc.value, true)) return true;
+    return Reflect.defineProperty(target, key, desc);
+  },
+  has(target, key) {
+    if (typeof key === 'string' && (target._parameters.has(key) || target._buffers.has(key) || target._modules.has(key))) return true;
+    return Reflect.has(target, key);
+  },
+  deleteProperty(target, key) {
+    if (typeof key === 'string' && (target._parameters.has(key) || target._buffers.has(key) || target._modules.has(key))) {
+      forget(target, key);
+      return true;
+    }
+    return Reflect.deleteProperty(target, key);
+  },
+};
+
+function checkName(kind: string, name: string): void {
+  if (typeof name !== 'string') throw new DTypeError(`${kind} name should be a string. Got ${typeof name}`);
+  if (name.includes('.')) throw new IndexError(`${kind} name can't contain "."`);
+  if (name === '') throw new IndexError(`${kind} name can't be empty string ""`);
+}
+
+function addIndent(s: string, numSpaces: number): string {
+  const lines = s.split('\n');
+  if (lines.length === 1) return s;
+  const first = lines.shift() as string;
+  return [first, ...lines.map((l) => ' '.repeat(numSpaces) + l)].join('\n');
+}
+
+/** `torch.Size([2, 3])`, as PyTorch prints shapes in messages. */
+export function torchSize(shape: readonly number[]): string {
+  return `torch.Size([${shape.join(', ')}])`;
+}
+
+/**
+ * Modules are called like functions: `net(x)` runs the forward pre-hooks, `forward`, then the
+ * forward hooks. The call signature follows the subclass's `forward`.
+ */
+export interface Module {
+  (...args: Parameters<this['forward']>): ReturnType<this['forward']>;
+}
+
+/**
+ * Base class for all neural network modules (`torch.nn.Module`).
+ *
+ * Parameters, buffers and submodules assigned as fields (class field initialisers included) are
+ * registered in assignment order, which fixes `stateDict()` keys and the printout.
+ *
+ * @example
+ * class Net extends nn.Module {
+ *   fc1 = new nn.Linear(4, 8);
+ *   fc2 = new nn.Linear(8, 2);
+ *   forward(x: Tensor) { return this.fc2(F.relu(this.fc1(x))); }
+ * }
+ * const net = new Net();
+ * net(torch.randn(3, 4)); // shape [3, 2]
+ * Object.keys(net.stateDict()); // ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']
+ */
+export class Module {
+  /** Training mode flag (`module.training`), set by `train()` / `eval()`. */
+  declare training: boolean;
+  declare _parameters: Map<string, Parameter | null>;
+  declare _buffers: Map<string, Tensor | null>;
+  declare _nonPersistentBuffers: Set<string>;
+  declare _modules: Map<string, Module | null>;
+  declare _forwardPreHooks: Map<number, ForwardPreHook>;
+  declare _forwardHooks: Map<number, ForwardHook>;
+
+  constructor() {
+    // The instance is a Proxy over an arrow function (callable, no `prototype` property) whose
+    // prototype is the subclass's: calls go to `_callImpl`, assignments go through `assignAttr`.
+    const fn = (() => undefined) as unknown as ModuleTarget & ((...a: unknown[]) => unknown);
+    delete (fn as { length?: number }).length;
+    delete (fn as { name?: string }).name;
+    Object.setPrototypeOf(fn, new.target.prototype);
+    const init = fn as unknown as Module;
+    init.training = true;
+    init._parameters = new Map();
+    init._buffers = new Map();
+    init._nonPersistentBuffers = new Set();
+    init._modules = new Map();
+    init._forwardPreHooks = new Map();
+    init._forwardHooks = new Map();
+    const proxy = new Proxy(fn, handler) as unknown as Module;
+    Object.defineProperty(fn, SELF, { value: proxy });
+    return proxy;
+  }
+
+  /** The computation of the module; subclasses override it. Call the module, not `forward`. */
+  forward(...args: any[]): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+    throw new NotImplementedError(`Module [${this._getName()}] is missing the required "forward" function`);
+  }
+
+  /** What `module(...)` runs: pre-hooks, `forward`, hooks. */
+  _callImpl(...args: unknown[]): unknown {
+    let a = args;
+    for (const hook of [...this._forwardPreHooks.values()]) {
+      const r = hook(this, a);
+      if (r !== undefined) a = Array.isArray(r) ? r : [r];
+    }
+    let out = this.forward(...a);
+    for (const hook of [...this._forwardHooks.values()]) {
+      const r = hook(this, a, out);
+      if (r !== undefined) out = r;
+    }
+    return out;
+  }
+
+  /** `register_forward_pre_hook(hook)`: `hook(module, args)` runs before `forward`. */
+  registerForwardPreHook(hook: ForwardPreHook<this>): RemovableHandle {
+    return this.addHook(this._forwardPreHooks, hook as ForwardPreHook);
+  }
+  /** `register_forward_hook(hook)`: `hook(module, args, output)` runs after `forward`. */
+  registerForwardHook(hook: ForwardHook<this>): RemovableHandle {
+    return this.addHook(this._forwardHooks, hook as ForwardHook);
+  }
+  private addHook<H>(hooks: Map<number, H>, hook: H): RemovableHandle {
+    const id = nextHookId++;
+    hooks.set(id, hook);
+    return { remove: () => { hooks.delete(id); } };
+  }
+
+  // ---------------------------------------------------------------- registration
+
+  private checkFree(kind: string, name: string, own: Map<string, unknown>): void {
+    checkName(kind, name);
+    const t = this as unknown as ModuleTarget;
+    const taken = [t._parameters, t._buffers, t._modules].some((m) => m !== own && m.has(name));
+    const attr = !taken && !own.has(name) && name in this && (this as unknown as Record<string, unknown>)[name] !== undefined;
+    if (taken || attr) throw new IndexError(`attribute '${name}' already exists`);
+  }
+
+  /** `register_parameter(name, param)`; `null` registers an absent parameter (e.g. no bias). */
+  registerParameter(name: string, param: Parameter | null): void {
+    this.checkFree('parameter', name, this._parameters);
+    if (param !== null && !(param instanceof Parameter)) {
+      throw new DTypeError(`cannot assign '${pyTypeName(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
+    }
+    forget(this as unknown as ModuleTarget, name);
+    this._parameters.set(name, param);
+  }
+
+  /**
+   * `register_buffer(name, tensor, persistent=True)`: state that is not a parameter (running
+   * statistics). Non-persistent buffers are left out of `stateDict()`.
+   */
+  registerBuffer(name: string, tensor: Tensor | null, opts: { persistent?: boolean } = {}): void {
+    this.checkFree('buffer', name, this._buffers);
+    if (tensor !== null && !(tensor instanceof Tensor)) {
+      throw new DTypeError(`cannot assign '${pyTypeName(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
+    }
+    forget(this as unknown as ModuleTarget, name);
+    this._buffers.set(name, tensor);
+    if (opts.persistent ?? true) this._nonPersistentBuffers.delete(name);
+    else this._nonPersistentBuffers.add(name);
+  }
+
+  /** `add_module(name, module)`. */
+  addModule(name: string, module: Module | null): void {
+    if (module !== null && !(module instanceof Module)) throw new DTypeError(`${pyTypeName(module)} is not a Module subclass`);
+    this.checkFree('module', name, this._modules);
+    forget(this as unknown as ModuleTarget, name);
+    this._modules.set(name, module);
+  }
+  /** `register_module(name, module)`, an alias of `addModule`. */
+  registerModule(name: string, module: Module | null): void { this.addModule(name, module); }
+
+  /** `get_submodule('net.0.conv')`. */
+  getSubmodule(target: string): Module {
+    if (target === '') return this;
+    let mod: Module = this;
+    for (const item of target.split('.')) {
+      const next = mod._modules.get(item);
+      if (!next) throw new RuntimeError(`${mod._getName()} has no attribute \`${item}\``);
+      mod = next;
+    }
+    return mod;
+  }
+
+  // ---------------------------------------------------------------- traversal
+
+  /** `named_modules()`: this module first, then every submodule depth-first, each once by default. */
+  namedModules(opts: { prefix?: string; removeDuplicate?: boolean } = {}): [string, Module][] {
+    const out: [string, Module][] = [];
+    const memo = new Set<Module>();
+    const removeDuplicate = opts.removeDuplicate ?? true;
+    const visit = (m: Module, prefix: string): void => {
+      if (removeDuplicate) {
+        if (memo.has(m)) return;
+        memo.add(m);
+      }
+      out.push([prefix, m]);
+      for (const [name, child] of m._modules) {
+        if (child !== null) visit(child, prefix === '' ? name : `${prefix}.${name}`);
+      }
+    };
+    visit(this, opts.prefix ?? '');
+    return out;
+  }
+  modules(): Module[] { return this.namedModules().map(([, m]) => m); }
+  /** `named_children()`: direct submodules, each once. */
+  namedChildren(): [string, Module][] {
+    const seen = new Set<Module>();
+    const out: [string, Module][] = [];
+    for (const [name, m] of this._modules) {
+      if (m !== null && !seen.has(m)) {
+        seen.add(m);
+        out.push([name, m]);
+      }
+    }
+    return out;
+  }
+  children(): Module[] { return this.namedChildren().map(([, m]) => m); }
+
+  private namedMembers<T>(get: (m: Module) => Map<string, T | null>, opts: { prefix?: string; recurse?: boolean; removeDuplicate?: boolean }): [string, T][] {
+    const removeDuplicate = opts.removeDuplicate ?? true;
+    const prefix = opts.prefix ?? '';
+    const mods: [string, Module][] = opts.recurse ?? true ? this.namedModules({ prefix, removeDuplicate }) : [[prefix, this]];
+    const seen = new Set<T>();
+    const out: [string, T][] = [];
+    for (const [modPrefix, m] of mods) {
+      for (const [name, v] of get(m)) {
+        if (v === null || (removeDuplicate && seen.has(v))) continue;
+        if (removeDuplicate) seen.add(v);
+        out.push([modPrefix === '' ? name : `${modPrefix}.${name}`, v]);
+      }
+    }
+    return out;
+  }
+  /** `named_parameters(prefix='', recurse=True, remove_duplicate=True)`; shared parameters appear once. */
+  namedParameters(opts: { prefix?: string; recurse?: boolean; removeDuplicate?: boolean } = {}): [string, Parameter][] {
+    return this.namedMembers((m) => m._parameters, opts);
+  }
+  /** `parameters(recurse=True)`: what an optimizer takes. */
+  parameters(recurse = true): Parameter[] { return this.namedParameters({ recurse }).map(([, p]) => p); }
+  namedBuffers(opts: { prefix?: string; recurse?: boolean; removeDuplicate?: boolean } = {}): [string, Tensor][] {
+    return this.namedMembers((m) => m._buffers, opts);
+  }
+  buffers(recurse = true): Tensor[] { return this.namedBuffers({ recurse }).map(([, b]) => b); }
+
+  /** `apply(fn)`: calls fn on every submodule (children first) and on this module; returns this. */
+  apply(fn: (m: Module) => void): this {
+    for (const child of this.children()) child.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  // ---------------------------------------------------------------- modes and gradients
+
+  /** `train(mode=True)`: sets training mode here and in every submodule. */
+  train(mode = true): this {
+    if (typeof mode !== 'boolean') throw new ValueError('training mode is expected to be boolean');
+    this.training = mode;
+    for (const child of this.children()) child.train(mode);
+    return this;
+  }
+  /** `eval()`: `train(false)`. */
+  eval(): this { return this.train(false); }
+
+  /** `requires_grad_(requires_grad=True)` on every parameter. */
+  requiresGrad_(requiresGrad = true): this {
+    for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
+    return this;
+  }
+
+  /** `zero_grad(set_to_none=True)`: drops (or zeroes) every parameter's `.grad`. */
+  zeroGrad(opts: { setToNone?: boolean } = {}): void {
+    for (const p of this.parameters()) {
+      if (p.grad === null) continue;
+      if (opts.setToNone ?? true) {
+        p.grad = null;
+      } else {
+        if (p.grad.gradFn !== null) p.grad.detach_();
+        else p.grad.requiresGrad_(false);
+        p.grad.zero_();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- device and dtype
+
+  /**
+   * Applies `fn` to every parameter (in place: parameters keep their identity, as optimizers hold
+   * them), their gradients, and every buffer, in this module and all submodules (`_apply`).
+   */
+  _apply(fn: (t: Tensor) => Tensor): this {
+    for (const child of this.children()) child._apply(fn);
+    noGrad(() => {
+      for (const p of this._parameters.values()) {
+        if (p === null) continue;
+        setData(p, fn(p));
+        if (p.grad !== null) setData(p.grad, fn(p.grad));
+      }
+    });
+    for (const [name, b] of this._buffers) {
+      if (b !== null) this._buffers.set(name, fn(b));
+    }
+    return this;
+  }
+
+  /**
+   * `to(device)`, `to(dtype)` or `to({ device, dtype })`: moves and/or casts parameters and buffers
+   * in place; a dtype applies only to floating-point ones, as in PyTorch.
+   */
+  to(target: ToTarget): this {
+    const o = typeof target === 'string' ? (isDTypeName(target) ? { dtype: target } : { device: target }) : target;
+    if (o.dtype !== undefined && !isFloating(o.dtype)) {
+      throw new DTypeError(`nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.${o.dtype}`);
+    }
+    return this._apply((t) => t.to(t.isFloatingPoint() ? o : { device: o.device }));
+  }
+  /** Casts floating-point parameters and buffers to float32. */
+  float(): this { return this.to('float32'); }
+  /** Casts floating-point parameters and buffers to float64. */
+  double(): this { return this.to('float64'); }
+  cpu(): this { return this.to({ device: 'cpu' }); }
+
+  // ---------------------------------------------------------------- state dict
+
+  /** Adds this module's own parameters and persistent buffers to `destination` (`_save_to_state_dict`). */
+  _saveToStateDict(destination: StateDict, prefix: string, keepVars: boolean): void {
+    for (const [name, p] of this._parameters) {
+      if (p !== null) destination[prefix + name] = keepVars ? p : p.detach();
+    }
+    for (const [name, b] of this._buffers) {
+      if (b !== null && !this._nonPersistentBuffers.has(name)) destination[prefix + name] = keepVars ? b : b.detach();
+    }
+  }
+
+  /**
+   * `state_dict()`: every parameter and persistent buffer under its dotted PyTorch key, in
+   * registration order. Values share storage with the module (detached unless `keepVars`).
+   */
+  stateDict(opts: { prefix?: string; keepVars?: boolean; destination?: StateDict } = {}): StateDict {
+    const destination = opts.destination ?? {};
+    const prefix = opts.prefix ?? '';
+    this._saveToStateDict(destination, prefix, opts.keepVars ?? false);
+    for (const [name, m] of this._modules) {
+      if (m !== null) m.stateDict({ destination, prefix: `${prefix}${name}.`, keepVars: opts.keepVars });
+    }
+    return destination;
+  }
+
+  /** Copies this module's own entries from `stateDict` (`_load_from_state_dict`); subclasses may adapt old formats. */
+  _loadFromStateDict(stateDict: Map<string, unknown>, prefix: string, missingKeys: string[], unexpectedKeys: string[], errorMsgs: string[]): void {
+    const local = new Map<string, Tensor>();
+    for (const [k, v] of this._parameters) if (v !== null) local.set(k, v);
+    for (const [k, v] of this._buffers) if (v !== null && !this._nonPersistentBuffers.has(k)) local.set(k, v);
+    for (const [name, param] of local) {
+      const key = prefix + name;
+      if (!stateDict.has(key)) {
+        missingKeys.push(key);
+        continue;
+      }
+      const input = stateDict.get(key);
+      if (!(input instanceof Tensor)) {
+        errorMsgs.push(`While copying the parameter named "${key}", expected torch.Tensor or Tensor-like object from checkpoint but received ${pyTypeName(input)}`);
+        continue;
+      }
+      // Checkpoints from PyTorch 0.3 stored scalars as 1-element vectors.
+      const src = param.ndim === 0 && input.ndim === 1 ? input.select(0, 0) : input;
+      if (src.ndim !== param.ndim || src.shape.some((s, i) => s !== param.shape[i])) {
+        errorMsgs.push(`size mismatch for ${key}: copying a param with shape ${torchSize(src.shape)} from checkpoint, the shape in current model is ${torchSize(param.shape)}.`);
+        continue;
+      }
+      try {
+        noGrad(() => param.copy_(src));
+      } catch (e) {
+        errorMsgs.push(`While copying the parameter named "${key}", whose dimensions in the model are ${torchSize(param.shape)} and whose dimensions in the checkpoint are ${torchSize(src.shape)}, an exception occurred : ${(e as Error).message}.`);
+      }
+    }
+    for (const key of stateDict.keys()) {
+      if (!key.startsWith(prefix)) continue;
+      const inputName = key.slice(prefix.length).split('.', 1)[0];
+      if (!this._modules.has(inputName) && !local.has(inputName)) unexpectedKeys.push(key);
+    }
+  }
+
+  /**
+   * `load_state_dict(state_dict, strict=True)`: copies values into the existing parameters and
+   * buffers. Size mismatches always throw; with `strict`, missing and unexpected keys throw too,
+   * with PyTorch's message.
+   */
+  loadStateDict(stateDict: StateDict | Map<string, Tensor>, opts: { strict?: boolean } = {}): IncompatibleKeys {
+    const strict = opts.strict ?? true;
+    const sd = stateDict instanceof Map ? new Map<string, unknown>(stateDict) : new Map<string, unknown>(Object.entries(stateDict));
+    const missingKeys: string[] = [];
+    const unexpectedKeys: string[] = [];
+    const errorMsgs: string[] = [];
+    const load = (m: Module, prefix: string): void => {
+      m._loadFromStateDict(sd, prefix, missingKeys, unexpectedKeys, errorMsgs);
+      for (const [name, child] of m._modules) if (child !== null) load(child, `${prefix}${name}.`);
+    };
+    load(this, '');
+    if (strict) {
+      const q = (ks: string[]) => ks.map((k) => `"${k}"`).join(', ');
+      if (unexpectedKeys.length > 0) errorMsgs.unshift(`Unexpected key(s) in state_dict: ${q(unexpectedKeys)}. `);
+      if (missingKeys.length > 0) errorMsgs.unshift(`Missing key(s) in state_dict: ${q(missingKeys)}. `);
+    }
+    if (errorMsgs.length > 0) {
+      throw new RuntimeError(`Error(s) in loading state_dict for ${this._getName()}:\n\t${errorMsgs.join('\n\t')}`);
+    }
+    return { missingKeys, unexpectedKeys };
+  }
+
+  // ---------------------------------------------------------------- printing
+
+  /** The class name PyTorch prints (`_get_name()`). */
+  _getName(): string {
+    return this.constructor.name;
+  }
+  /** The text inside the parentheses of this module's printout (`extra_repr()`). */
+  extraRepr(): string {
+    return '';
+  }
+  /** The module tree exactly as PyTorch's `print(net)`. */
+  toString(): string {
+    const extra = this.extraRepr();
+    const extraLines = extra ? extra.split('\n') : [];
+    const childLines: string[] = [];
+    for (const [key, m] of this._modules) childLines.push(`(${key}): ${addIndent(m === null ? 'None' : m.toString(), 2)}`);
+    const lines = [...extraLines, ...childLines];
+    let main = `${this._getName()}(`;
+    if (lines.length > 0) {
+      main += extraLines.length === 1 && childLines.length === 0 ? extraLines[0] : `\n  ${lines.join('\n  ')}\n`;
+    }
+    return `${main})`;
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    // Node's inspector hands us the proxy's target: print through the proxy.
+    return ((this as unknown as Partial<ModuleTarget>)[SELF] ?? this).toString();
+  }
+}
+
+function isDTypeName(s: string): s is DType {
+  return s === 'float32' || s === 'float64' || s === 'int32' || s === 'int64' || s === 'bool' || s === 'uint8';
+}
