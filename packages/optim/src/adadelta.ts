@@ -1,0 +1,49 @@
+import { zerosLike } from '@flambeau/tensor';
+import { ValueError } from '@flambeau/tensor';
+import { type ParamGroup, type Params, Optimizer, checkLr, checkNonNegative, effectiveGrad, stateTensor, withGrad } from './optimizer.js';
+
+export interface AdadeltaOptions {
+  lr: number;
+  rho: number;
+  eps: number;
+  weightDecay: number;
+  maximize: boolean;
+}
+
+/**
+ * Adadelta, PyTorch's `torch.optim.Adadelta`: steps by `√(accΔ + ε) / √(E[g²] + ε) · g`.
+ *
+ * @example
+ * const opt = new Adadelta(model.parameters(), { lr: 1.0, rho: 0.9 });
+ */
+export class Adadelta extends Optimizer<AdadeltaOptions> {
+  constructor(params: Params<AdadeltaOptions>, opts: Partial<AdadeltaOptions> = {}) {
+    const d: AdadeltaOptions = { lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false, ...opts };
+    checkLr(d.lr);
+    if (!(d.rho >= 0 && d.rho <= 1)) throw new ValueError(`Invalid rho value: ${d.rho}`);
+    checkNonNegative(d.eps, 'epsilon value');
+    checkNonNegative(d.weightDecay, 'weight_decay value');
+    super(params, d);
+  }
+
+  protected override updateGroup(group: ParamGroup<AdadeltaOptions>): void {
+    const { lr, rho, eps, weightDecay, maximize } = group;
+    for (const [p, g] of withGrad(group)) {
+      const s = this.stateOf(p);
+      if (Object.keys(s).length === 0) {
+        s.step = 0;
+        s.square_avg = zerosLike(p);
+        s.acc_delta = zerosLike(p);
+      }
+      s.step = (s.step as number) + 1;
+      const grad = effectiveGrad(g, p, weightDecay, maximize);
+      const squareAvg = stateTensor(s, 'square_avg');
+      const accDelta = stateTensor(s, 'acc_delta');
+      squareAvg.mul_(rho).addcmul_(grad, grad, { value: 1 - rho });
+      const std = squareAvg.add(eps).sqrt();
+      const delta = accDelta.add(eps).sqrt().div(std).mul(grad);
+      accDelta.mul_(rho).addcmul_(delta, delta, { value: 1 - rho });
+      p.add_(delta, { alpha: -lr });
+    }
+  }
+}

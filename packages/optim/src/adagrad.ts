@@ -1,0 +1,51 @@
+import { fullLike } from '@flambeau/tensor';
+import { type ParamGroup, type Params, Optimizer, checkLr, checkNonNegative, effectiveGrad, stateTensor, withGrad } from './optimizer.js';
+
+export interface AdagradOptions {
+  lr: number;
+  lrDecay: number;
+  weightDecay: number;
+  initialAccumulatorValue: number;
+  eps: number;
+  maximize: boolean;
+}
+
+/**
+ * Adagrad, PyTorch's `torch.optim.Adagrad`: divides by the root of the summed squared gradients,
+ * with learning rate `lr / (1 + (step − 1)·lrDecay)`. State is created in the constructor.
+ *
+ * @example
+ * const opt = new Adagrad(model.parameters(), { lr: 0.01 });
+ */
+export class Adagrad extends Optimizer<AdagradOptions> {
+  constructor(params: Params<AdagradOptions>, opts: Partial<AdagradOptions> = {}) {
+    const d: AdagradOptions = { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, ...opts };
+    checkLr(d.lr);
+    checkNonNegative(d.lrDecay, 'lr_decay value');
+    checkNonNegative(d.weightDecay, 'weight_decay value');
+    checkNonNegative(d.initialAccumulatorValue, 'initial_accumulator_value value');
+    checkNonNegative(d.eps, 'epsilon value');
+    super(params, d);
+    for (const g of this.paramGroups) {
+      for (const p of g.params) {
+        const s = this.stateOf(p);
+        s.step = 0;
+        s.sum = fullLike(p, g.initialAccumulatorValue);
+      }
+    }
+  }
+
+  protected override updateGroup(group: ParamGroup<AdagradOptions>): void {
+    const { lr, lrDecay, weightDecay, eps, maximize } = group;
+    for (const [p, g] of withGrad(group)) {
+      const s = this.stateOf(p);
+      const step = (s.step as number) + 1;
+      s.step = step;
+      const grad = effectiveGrad(g, p, weightDecay, maximize);
+      const clr = lr / (1 + (step - 1) * lrDecay);
+      const sum = stateTensor(s, 'sum');
+      sum.addcmul_(grad, grad, { value: 1 });
+      p.addcdiv_(grad, sum.sqrt().add(eps), { value: -clr });
+    }
+  }
+}

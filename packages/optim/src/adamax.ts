@@ -1,0 +1,47 @@
+import { zerosLike } from '@flambeau/tensor';
+import { type ParamGroup, type Params, Optimizer, checkBetas, checkLr, checkNonNegative, effectiveGrad, stateTensor, withGrad } from './optimizer.js';
+
+export interface AdamaxOptions {
+  lr: number;
+  betas: [number, number];
+  eps: number;
+  weightDecay: number;
+  maximize: boolean;
+}
+
+/**
+ * Adamax (Adam with the infinity norm), PyTorch's `torch.optim.Adamax`.
+ *
+ * @example
+ * const opt = new Adamax(model.parameters(), { lr: 2e-3 });
+ */
+export class Adamax extends Optimizer<AdamaxOptions> {
+  constructor(params: Params<AdamaxOptions>, opts: Partial<AdamaxOptions> = {}) {
+    const d: AdamaxOptions = { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false, ...opts };
+    checkLr(d.lr);
+    checkNonNegative(d.eps, 'epsilon value');
+    checkBetas(d.betas);
+    checkNonNegative(d.weightDecay, 'weight_decay value');
+    super(params, d);
+  }
+
+  protected override updateGroup(group: ParamGroup<AdamaxOptions>): void {
+    const { lr, betas: [beta1, beta2], eps, weightDecay, maximize } = group;
+    for (const [p, g] of withGrad(group)) {
+      const s = this.stateOf(p);
+      if (Object.keys(s).length === 0) {
+        s.step = 0;
+        s.exp_avg = zerosLike(p);
+        s.exp_inf = zerosLike(p);
+      }
+      const step = (s.step as number) + 1;
+      s.step = step;
+      const grad = effectiveGrad(g, p, weightDecay, maximize);
+      const expAvg = stateTensor(s, 'exp_avg');
+      const expInf = stateTensor(s, 'exp_inf');
+      expAvg.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
+      expInf.copy_(expInf.mul(beta2).maximum(grad.abs().add(eps)));
+      p.addcdiv_(expAvg, expInf, { value: -lr / (1 - beta1 ** step) });
+    }
+  }
+}

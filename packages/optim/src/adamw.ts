@@ -1,0 +1,28 @@
+import { type AdamOptions, adamUpdate, checkAdamOptions, initAdamState } from './adam.js';
+import { type ParamGroup, type Params, Optimizer, effectiveGrad, withGrad } from './optimizer.js';
+
+export type AdamWOptions = AdamOptions;
+
+/**
+ * Adam with decoupled weight decay, PyTorch's `torch.optim.AdamW`: the parameter is first scaled
+ * by `1 − lr·weightDecay` (default weight decay 1e-2), then Adam's step is applied.
+ *
+ * @example
+ * const opt = new AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.01 });
+ */
+export class AdamW extends Optimizer<AdamWOptions> {
+  constructor(params: Params<AdamWOptions>, opts: Partial<AdamWOptions> = {}) {
+    const d: AdamWOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false, ...opts };
+    checkAdamOptions(d);
+    super(params, d);
+  }
+
+  protected override updateGroup(group: ParamGroup<AdamWOptions>): void {
+    for (const [p, grad] of withGrad(group)) {
+      const s = this.stateOf(p);
+      initAdamState(p, s, group.amsgrad);
+      p.mul_(1 - group.lr * group.weightDecay);
+      adamUpdate(p, effectiveGrad(grad, p, 0, group.maximize), s, group);
+    }
+  }
+}

@@ -1,0 +1,11 @@
+export { LRScheduler } from './scheduler.js';
+export type { SchedulerStateDict } from './scheduler.js';
+export { LambdaLR, MultiplicativeLR } from './lambda.js';
+export { StepLR, MultiStepLR, ExponentialLR } from './step.js';
+export { ConstantLR, LinearLR } from './warmup.js';
+export { CosineAnnealingLR, CosineAnnealingWarmRestarts } from './cosine.js';
+export { CyclicLR, OneCycleLR } from './cyclic.js';
+export type { CyclicLROptions, OneCycleLROptions } from './cyclic.js';
+export { SequentialLR, ChainedScheduler } from './composite.js';
+export { ReduceLROnPlateau } from './plateau.js';
+export type { ReduceLROnPlateauOptions } from './plateau.js';

@@ -1,0 +1,50 @@
+import { ValueError } from '@flambeau/tensor';
+import type { Optimizer } from '../optimizer.js';
+import { LRScheduler } from './scheduler.js';
+
+type LrLambda = (epoch: number) => number;
+
+function lambdas(optimizer: Optimizer<object>, fn: LrLambda | LrLambda[]): LrLambda[] {
+  const n = optimizer.paramGroups.length;
+  if (!Array.isArray(fn)) return new Array<LrLambda>(n).fill(fn);
+  if (fn.length !== n) throw new ValueError(`Expected ${n} lr_lambdas, but got ${fn.length}`);
+  return [...fn];
+}
+
+/**
+ * `lr = initialLr · lrLambda(epoch)`, PyTorch's `LambdaLR` (one function, or one per group).
+ * The functions are not part of `stateDict()`.
+ *
+ * @example
+ * const sched = new lrScheduler.LambdaLR(opt, (epoch) => 0.95 ** epoch);
+ */
+export class LambdaLR extends LRScheduler {
+  readonly lrLambdas: LrLambda[];
+  constructor(optimizer: Optimizer<object>, lrLambda: LrLambda | LrLambda[], { lastEpoch = -1 }: { lastEpoch?: number } = {}) {
+    super(optimizer, lastEpoch);
+    this.lrLambdas = lambdas(optimizer, lrLambda);
+    this.initialStep();
+  }
+  protected getLr(): number[] {
+    return this.baseLrs.map((b, i) => b * this.lrLambdas[i](this.lastEpoch));
+  }
+}
+
+/**
+ * Multiplies the current lr by `lrLambda(epoch)` every epoch after the first, PyTorch's `MultiplicativeLR`.
+ *
+ * @example
+ * const sched = new lrScheduler.MultiplicativeLR(opt, () => 0.95);
+ */
+export class MultiplicativeLR extends LRScheduler {
+  readonly lrLambdas: LrLambda[];
+  constructor(optimizer: Optimizer<object>, lrLambda: LrLambda | LrLambda[], { lastEpoch = -1 }: { lastEpoch?: number } = {}) {
+    super(optimizer, lastEpoch);
+    this.lrLambdas = lambdas(optimizer, lrLambda);
+    this.initialStep();
+  }
+  protected getLr(): number[] {
+    if (this.lastEpoch > 0) return this.groups.map((g, i) => g.lr * this.lrLambdas[i](this.lastEpoch));
+    return this.groups.map((g) => g.lr);
+  }
+}

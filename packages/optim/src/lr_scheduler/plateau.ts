@@ -1,0 +1,115 @@
+import { type Tensor, ValueError } from '@flambeau/tensor';
+import type { Optimizer } from '../optimizer.js';
+import { type SchedulerStateDict, groupsOf, perGroup, plainState } from './scheduler.js';
+
+export interface ReduceLROnPlateauOptions {
+  mode?: 'min' | 'max';
+  factor?: number;
+  patience?: number;
+  threshold?: number;
+  thresholdMode?: 'rel' | 'abs';
+  cooldown?: number;
+  minLr?: number | number[];
+  eps?: number;
+}
+
+/**
+ * Multiplies the lr by `factor` when a metric stops improving for `patience` epochs,
+ * PyTorch's `ReduceLROnPlateau`. `step(metric)` takes the metric as a number or 0-dim tensor.
+ *
+ * @example
+ * const sched = new lrScheduler.ReduceLROnPlateau(opt, { patience: 5 });
+ * sched.step(valLoss);
+ */
+export class ReduceLROnPlateau {
+  readonly optimizer: Optimizer<object>;
+  factor: number;
+  minLrs: number[];
+  patience: number;
+  cooldown: number;
+  cooldownCounter = 0;
+  mode: 'min' | 'max';
+  threshold: number;
+  thresholdMode: 'rel' | 'abs';
+  best: number;
+  numBadEpochs = 0;
+  eps: number;
+  lastEpoch = 0;
+  private lastLr: number[];
+
+  constructor(optimizer: Optimizer<object>, opts: ReduceLROnPlateauOptions = {}) {
+    const { mode = 'min', factor = 0.1, patience = 10, threshold = 1e-4, thresholdMode = 'rel', cooldown = 0, minLr = 0, eps = 1e-8 } = opts;
+    if (factor >= 1) throw new ValueError('Factor should be < 1.0.');
+    if (mode !== 'min' && mode !== 'max') throw new ValueError(`mode ${String(mode)} is unknown!`);
+    if (thresholdMode !== 'rel' && thresholdMode !== 'abs') throw new ValueError(`threshold mode ${String(thresholdMode)} is unknown!`);
+    this.optimizer = optimizer;
+    this.factor = factor;
+    if (Array.isArray(minLr) && minLr.length !== optimizer.paramGroups.length) {
+      throw new ValueError(`expected ${optimizer.paramGroups.length} min_lrs, got ${minLr.length}`);
+    }
+    this.minLrs = perGroup('min_lr', optimizer, minLr);
+    this.patience = patience;
+    this.cooldown = cooldown;
+    this.mode = mode;
+    this.threshold = threshold;
+    this.thresholdMode = thresholdMode;
+    this.eps = eps;
+    this.best = this.modeWorse;
+    this.lastLr = groupsOf(optimizer).map((g) => g.lr);
+  }
+
+  private get modeWorse(): number {
+    return this.mode === 'min' ? Infinity : -Infinity;
+  }
+
+  get inCooldown(): boolean {
+    return this.cooldownCounter > 0;
+  }
+
+  private isBetter(a: number, best: number): boolean {
+    if (this.mode === 'min') return this.thresholdMode === 'rel' ? a < best * (1 - this.threshold) : a < best - this.threshold;
+    return this.thresholdMode === 'rel' ? a > best * (this.threshold + 1) : a > best + this.threshold;
+  }
+
+  /** Records this epoch's metric (reads a tensor metric back) and lowers the lr when it has plateaued. */
+  step(metric: number | Tensor): void {
+    const current = typeof metric === 'number' ? metric : metric.itemSync();
+    this.lastEpoch++;
+    if (this.isBetter(current, this.best)) {
+      this.best = current;
+      this.numBadEpochs = 0;
+    } else {
+      this.numBadEpochs++;
+    }
+    if (this.inCooldown) {
+      this.cooldownCounter--;
+      this.numBadEpochs = 0;
+    }
+    if (this.numBadEpochs > this.patience) {
+      this.reduceLr();
+      this.cooldownCounter = this.cooldown;
+      this.numBadEpochs = 0;
+    }
+    this.lastLr = groupsOf(this.optimizer).map((g) => g.lr);
+  }
+
+  private reduceLr(): void {
+    groupsOf(this.optimizer).forEach((g, i) => {
+      const old = g.lr;
+      const next = Math.max(old * this.factor, this.minLrs[i]);
+      if (old - next > this.eps) g.lr = next;
+    });
+  }
+
+  getLastLr(): number[] {
+    return [...this.lastLr];
+  }
+
+  stateDict(): SchedulerStateDict {
+    return plainState(this);
+  }
+
+  loadStateDict(sd: SchedulerStateDict): void {
+    Object.assign(this, structuredClone(sd));
+  }
+}

@@ -1,0 +1,74 @@
+import type { Optimizer } from '../optimizer.js';
+import { LRScheduler } from './scheduler.js';
+
+/**
+ * Multiplies the lr by `gamma` every `stepSize` epochs, PyTorch's `StepLR`.
+ *
+ * @example
+ * const sched = new lrScheduler.StepLR(opt, 30, { gamma: 0.1 });
+ */
+export class StepLR extends LRScheduler {
+  stepSize: number;
+  gamma: number;
+  constructor(optimizer: Optimizer<object>, stepSize: number, { gamma = 0.1, lastEpoch = -1 }: { gamma?: number; lastEpoch?: number } = {}) {
+    super(optimizer, lastEpoch);
+    this.stepSize = stepSize;
+    this.gamma = gamma;
+    this.initialStep();
+  }
+  protected getLr(): number[] {
+    if (this.lastEpoch === 0 || this.lastEpoch % this.stepSize !== 0) return this.groups.map((g) => g.lr);
+    return this.groups.map((g) => g.lr * this.gamma);
+  }
+  protected override closedFormLr(): number[] {
+    return this.baseLrs.map((b) => b * this.gamma ** Math.floor(this.lastEpoch / this.stepSize));
+  }
+}
+
+/**
+ * Multiplies the lr by `gamma` at each milestone (a repeated milestone counts twice), PyTorch's `MultiStepLR`.
+ *
+ * @example
+ * const sched = new lrScheduler.MultiStepLR(opt, [30, 80], { gamma: 0.1 });
+ */
+export class MultiStepLR extends LRScheduler {
+  milestones: number[];
+  gamma: number;
+  constructor(optimizer: Optimizer<object>, milestones: readonly number[], { gamma = 0.1, lastEpoch = -1 }: { gamma?: number; lastEpoch?: number } = {}) {
+    super(optimizer, lastEpoch);
+    this.milestones = [...milestones].sort((a, b) => a - b);
+    this.gamma = gamma;
+    this.initialStep();
+  }
+  protected getLr(): number[] {
+    const count = this.milestones.filter((m) => m === this.lastEpoch).length;
+    if (count === 0) return this.groups.map((g) => g.lr);
+    return this.groups.map((g) => g.lr * this.gamma ** count);
+  }
+  protected override closedFormLr(): number[] {
+    const passed = this.milestones.filter((m) => m <= this.lastEpoch).length;
+    return this.baseLrs.map((b) => b * this.gamma ** passed);
+  }
+}
+
+/**
+ * Multiplies the lr by `gamma` every epoch, PyTorch's `ExponentialLR`.
+ *
+ * @example
+ * const sched = new lrScheduler.ExponentialLR(opt, 0.9);
+ */
+export class ExponentialLR extends LRScheduler {
+  gamma: number;
+  constructor(optimizer: Optimizer<object>, gamma: number, { lastEpoch = -1 }: { lastEpoch?: number } = {}) {
+    super(optimizer, lastEpoch);
+    this.gamma = gamma;
+    this.initialStep();
+  }
+  protected getLr(): number[] {
+    if (this.lastEpoch === 0) return this.groups.map((g) => g.lr);
+    return this.groups.map((g) => g.lr * this.gamma);
+  }
+  protected override closedFormLr(): number[] {
+    return this.baseLrs.map((b) => b * this.gamma ** this.lastEpoch);
+  }
+}

@@ -1,0 +1,208 @@
+import { type Tensor, Tensor as TensorClass, NotImplementedError, RuntimeError, ValueError } from '@flambeau/tensor';
+import { noGrad } from './no_grad.js';
+
+/** What a closure given to `step` returns: the loss, as a tensor or a number. */
+export type Loss = Tensor | number;
+
+/** A value kept in per-parameter state: tensors, counters, and (for LBFGS) lists of them. */
+export type StateValue = Tensor | number | boolean | null | StateValue[];
+export type ParamState = Record<string, StateValue>;
+
+/** One parameter group: its tensors and the options that apply to them. */
+export type ParamGroup<O> = O & { params: Tensor[] };
+/** What the constructor and `addParamGroup` accept: options may be left out to take the defaults. */
+export type ParamGroupInput<O> = Partial<O> & { params: Iterable<Tensor> | Tensor };
+export type Params<O> = Iterable<Tensor> | Iterable<ParamGroupInput<O>>;
+
+/** `optimizer.state_dict()`: parameters are replaced by their index in group order. */
+export interface OptimizerStateDict<O> {
+  state: Record<number, ParamState>;
+  param_groups: (O & { params: number[] })[];
+}
+
+/**
+ * Base class of all optimizers, PyTorch's `torch.optim.Optimizer`.
+ *
+ * Holds `paramGroups` (each with its own copy of the options), per-parameter `state`, and the
+ * save/restore logic. Subclasses implement `updateGroup`, which runs under `noGrad`.
+ *
+ * @example
+ * const opt = new SGD([{ params: model.parameters() }, { params: head.parameters(), lr: 0.1 }], { lr: 0.01 });
+ * opt.zeroGrad(); loss.backward(); opt.step();
+ */
+export class Optimizer<O extends object = Record<string, unknown>> {
+  readonly defaults: O;
+  paramGroups: ParamGroup<O>[] = [];
+  state = new Map<Tensor, ParamState>();
+
+  constructor(params: Params<O>, defaults: O) {
+    this.defaults = defaults;
+    if (params instanceof TensorClass) {
+      throw new TypeError('params argument given to the optimizer should be an iterable of Tensors or dicts, but got Tensor');
+    }
+    const list = [...(params as Iterable<Tensor | ParamGroupInput<O>>)];
+    if (list.length === 0) throw new ValueError('optimizer got an empty parameter list');
+    const groups = list[0] instanceof TensorClass ? [{ params: list as Tensor[] } as unknown as ParamGroupInput<O>] : (list as ParamGroupInput<O>[]);
+    for (const g of groups) this.addParamGroup(g);
+  }
+
+  /** `optimizer.add_param_group(group)`: missing options take the defaults. */
+  addParamGroup(group: ParamGroupInput<O>): void {
+    if (group === null || typeof group !== 'object' || group instanceof TensorClass) throw new TypeError('param group must be a dict');
+    const params = group.params instanceof TensorClass ? [group.params] : [...group.params];
+    if (group.params instanceof Set) {
+      throw new TypeError('optimizer parameters need to be organized in ordered collections, but the ordering of tensors in sets will change between runs. Please use a list instead.');
+    }
+    for (const p of params) {
+      if (!(p instanceof TensorClass)) throw new TypeError(`optimizer can only optimize Tensors, but one of the params is ${typeof p}`);
+      if (!p.isLeaf) throw new ValueError("can't optimize a non-leaf Tensor");
+    }
+    const full = { ...this.defaults, ...group, params } as ParamGroup<O>;
+    for (const [k, v] of Object.entries(full)) {
+      if (v === undefined) throw new ValueError(`parameter group didn't specify a value of required optimization parameter ${k}`);
+    }
+    const seen = new Set(this.paramGroups.flatMap((g) => g.params));
+    if (params.some((p) => seen.has(p))) throw new ValueError('some parameters appear in more than one parameter group');
+    this.paramGroups.push(full);
+  }
+
+  /** `optimizer.zero_grad(set_to_none=True)`: drops gradients, or zeroes them in place. */
+  zeroGrad({ setToNone = true }: { setToNone?: boolean } = {}): void {
+    for (const g of this.paramGroups) {
+      for (const p of g.params) {
+        if (p.grad === null) continue;
+        if (setToNone) {
+          p.grad = null;
+        } else {
+          if (p.grad.gradFn !== null) p.grad.detach_();
+          else p.grad.requiresGrad_(false);
+          p.grad.zero_();
+        }
+      }
+    }
+  }
+
+  /**
+   * One optimization step. `closure` re-evaluates the model (gradients enabled) and returns the
+   * loss, which `step` returns.
+   */
+  step(closure?: () => Loss): Loss | undefined {
+    const loss = closure?.();
+    noGrad(() => {
+      for (const g of this.paramGroups) this.updateGroup(g);
+    });
+    return loss;
+  }
+
+  /** Applies one update to the parameters of `group` that have a gradient. */
+  protected updateGroup(_group: ParamGroup<O>): void {
+    throw new NotImplementedError(`${this.constructor.name} does not implement a per-group update`);
+  }
+
+  /** The parameter's state, created empty on first use (PyTorch's `defaultdict(dict)`). */
+  protected stateOf(p: Tensor): ParamState {
+    let s = this.state.get(p);
+    if (!s) {
+      s = {};
+      this.state.set(p, s);
+    }
+    return s;
+  }
+
+  /** `optimizer.state_dict()`: shares the state tensors, as PyTorch does; `loadStateDict` copies. */
+  stateDict(): OptimizerStateDict<O> {
+    const index = new Map<Tensor, number>();
+    const groups = this.paramGroups.map((g) => {
+      const { params, ...opts } = g;
+      for (const p of params) if (!index.has(p)) index.set(p, index.size);
+      return { ...cloneOptions(opts), params: params.map((p) => index.get(p)!) } as O & { params: number[] };
+    });
+    const state: Record<number, ParamState> = {};
+    for (const [p, s] of this.state) {
+      const i = index.get(p);
+      if (i !== undefined) state[i] = { ...s };
+    }
+    return { state, param_groups: groups };
+  }
+
+  /** `optimizer.load_state_dict(sd)`: deep-copies `sd`, casting state tensors to each parameter's dtype and device. */
+  loadStateDict(sd: OptimizerStateDict<O>): void {
+    const saved = sd.param_groups;
+    if (saved.length !== this.paramGroups.length) throw new ValueError('loaded state dict has a different number of parameter groups');
+    if (saved.some((g, i) => g.params.length !== this.paramGroups[i].params.length)) {
+      throw new ValueError("loaded state dict contains a parameter group that doesn't match the size of optimizer's group");
+    }
+    const idMap = new Map<number, Tensor>();
+    saved.forEach((g, i) => g.params.forEach((id, j) => idMap.set(id, this.paramGroups[i].params[j])));
+    const state = new Map<Tensor, ParamState>();
+    for (const [k, v] of Object.entries(sd.state)) {
+      const p = idMap.get(Number(k));
+      if (!p) continue;
+      const s: ParamState = {};
+      for (const [key, value] of Object.entries(v)) s[key] = castState(p, value, key);
+      state.set(p, s);
+    }
+    this.state = state;
+    this.paramGroups = saved.map((g, i) => {
+      const { params: _ids, ...opts } = g;
+      return { ...cloneOptions(opts), params: this.paramGroups[i].params } as unknown as ParamGroup<O>;
+    });
+  }
+
+  toString(): string {
+    let s = `${this.constructor.name} (`;
+    this.paramGroups.forEach((g, i) => {
+      s += `\nParameter Group ${i}\n`;
+      for (const k of Object.keys(g).filter((k) => k !== 'params').sort()) s += `    ${k}: ${String((g as Record<string, unknown>)[k])}\n`;
+    });
+    return `${s})`;
+  }
+}
+
+function cloneOptions<T extends object>(o: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) out[k] = Array.isArray(v) ? [...v] : v;
+  return out as T;
+}
+
+function castState(p: Tensor, value: StateValue, key: string): StateValue {
+  if (value instanceof TensorClass) {
+    const dtype = key !== 'step' && p.isFloatingPoint() ? p.dtype : value.dtype;
+    return value.detach().to({ dtype, device: p.device, copy: true });
+  }
+  if (Array.isArray(value)) return value.map((v) => castState(p, v, ''));
+  return value;
+}
+
+/** The parameters of a group that have a gradient (the others are skipped, as in PyTorch). */
+export function withGrad(group: { params: Tensor[] }): [Tensor, Tensor][] {
+  const out: [Tensor, Tensor][] = [];
+  for (const p of group.params) if (p.grad !== null) out.push([p, p.grad]);
+  return out;
+}
+
+/** Argument checks shared by the constructors; `!(x >= lo)` also rejects NaN. */
+export function checkNonNegative(value: number, what: string): void {
+  if (!(value >= 0)) throw new ValueError(`Invalid ${what}: ${value}`);
+}
+export function checkBetas(betas: readonly [number, number]): void {
+  betas.forEach((b, i) => {
+    if (!(b >= 0 && b < 1)) throw new ValueError(`Invalid beta parameter at index ${i}: ${b}`);
+  });
+}
+export function checkLr(lr: number): void {
+  checkNonNegative(lr, 'learning rate');
+}
+
+/** Adds weight decay (`grad + wd·param`) and the `maximize` sign flip, as every optimizer does first. */
+export function effectiveGrad(grad: Tensor, param: Tensor, weightDecay: number, maximize = false): Tensor {
+  let g = maximize ? grad.neg() : grad;
+  if (weightDecay !== 0) g = g.add(param, { alpha: weightDecay });
+  return g;
+}
+
+export function stateTensor(s: ParamState, key: string): Tensor {
+  const v = s[key];
+  if (!(v instanceof TensorClass)) throw new RuntimeError(`optimizer state '${key}' is missing or not a tensor`);
+  return v;
+}

@@ -1,0 +1,58 @@
+import { zerosLike } from '@flambeau/tensor';
+import { type ParamGroup, type Params, Optimizer, checkBetas, checkLr, checkNonNegative, effectiveGrad, stateTensor, withGrad } from './optimizer.js';
+
+export interface RAdamOptions {
+  lr: number;
+  betas: [number, number];
+  eps: number;
+  weightDecay: number;
+}
+
+/**
+ * Rectified Adam, PyTorch's `torch.optim.RAdam`: plain momentum SGD until the variance of the
+ * adaptive rate is tractable (ρₜ > 5), then Adam scaled by the rectification term.
+ *
+ * @example
+ * const opt = new RAdam(model.parameters(), { lr: 1e-3 });
+ */
+export class RAdam extends Optimizer<RAdamOptions> {
+  constructor(params: Params<RAdamOptions>, opts: Partial<RAdamOptions> = {}) {
+    const d: RAdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, ...opts };
+    checkLr(d.lr);
+    checkNonNegative(d.eps, 'epsilon value');
+    checkBetas(d.betas);
+    checkNonNegative(d.weightDecay, 'weight_decay value');
+    super(params, d);
+  }
+
+  protected override updateGroup(group: ParamGroup<RAdamOptions>): void {
+    const { lr, betas: [beta1, beta2], eps, weightDecay } = group;
+    for (const [p, g] of withGrad(group)) {
+      const s = this.stateOf(p);
+      if (Object.keys(s).length === 0) {
+        s.step = 0;
+        s.exp_avg = zerosLike(p);
+        s.exp_avg_sq = zerosLike(p);
+      }
+      const step = (s.step as number) + 1;
+      s.step = step;
+      const biasCorrection1 = 1 - beta1 ** step;
+      const biasCorrection2 = 1 - beta2 ** step;
+      const grad = effectiveGrad(g, p, weightDecay);
+      const expAvg = stateTensor(s, 'exp_avg');
+      const expAvgSq = stateTensor(s, 'exp_avg_sq');
+      expAvg.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
+      expAvgSq.mul_(beta2).addcmul_(grad, grad, { value: 1 - beta2 });
+      const corrected = expAvg.div(biasCorrection1);
+      const rhoInf = 2 / (1 - beta2) - 1;
+      const rhoT = rhoInf - (2 * step * beta2 ** step) / biasCorrection2;
+      if (rhoT > 5) {
+        const rect = Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
+        const adaptiveLr = expAvgSq.sqrt().add(eps).reciprocal().mul(Math.sqrt(biasCorrection2));
+        p.add_(corrected.mul(lr).mul(adaptiveLr).mul(rect), { alpha: -1 });
+      } else {
+        p.add_(corrected.mul(lr), { alpha: -1 });
+      }
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import { zerosLike } from '@flambeau/tensor';
+import { type ParamGroup, type Params, Optimizer, checkLr, checkNonNegative, effectiveGrad, stateTensor, withGrad } from './optimizer.js';
+
+export interface RMSpropOptions {
+  lr: number;
+  alpha: number;
+  eps: number;
+  weightDecay: number;
+  momentum: number;
+  centered: boolean;
+  maximize: boolean;
+}
+
+/**
+ * RMSprop, PyTorch's `torch.optim.RMSprop`: divides the gradient by the root of a running mean of
+ * its square (minus the squared running mean when `centered`), with optional momentum.
+ *
+ * @example
+ * const opt = new RMSprop(model.parameters(), { lr: 0.01, momentum: 0.9 });
+ */
+export class RMSprop extends Optimizer<RMSpropOptions> {
+  constructor(params: Params<RMSpropOptions>, opts: Partial<RMSpropOptions> = {}) {
+    const d: RMSpropOptions = { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...opts };
+    checkLr(d.lr);
+    checkNonNegative(d.eps, 'epsilon value');
+    checkNonNegative(d.momentum, 'momentum value');
+    checkNonNegative(d.weightDecay, 'weight_decay value');
+    checkNonNegative(d.alpha, 'alpha value');
+    super(params, d);
+  }
+
+  protected override updateGroup(group: ParamGroup<RMSpropOptions>): void {
+    const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = group;
+    for (const [p, g] of withGrad(group)) {
+      const s = this.stateOf(p);
+      if (Object.keys(s).length === 0) {
+        s.step = 0;
+        s.square_avg = zerosLike(p);
+        if (momentum > 0) s.momentum_buffer = zerosLike(p);
+        if (centered) s.grad_avg = zerosLike(p);
+      }
+      s.step = (s.step as number) + 1;
+      const grad = effectiveGrad(g, p, weightDecay, maximize);
+      const squareAvg = stateTensor(s, 'square_avg');
+      squareAvg.mul_(alpha).addcmul_(grad, grad, { value: 1 - alpha });
+      let avg;
+      if (centered) {
+        const gradAvg = stateTensor(s, 'grad_avg');
+        gradAvg.mul_(alpha).add_(grad, { alpha: 1 - alpha });
+        avg = squareAvg.addcmul(gradAvg, gradAvg, { value: -1 }).sqrt();
+      } else {
+        avg = squareAvg.sqrt();
+      }
+      avg = avg.add(eps);
+      if (momentum > 0) {
+        const buf = stateTensor(s, 'momentum_buffer');
+        buf.mul_(momentum).addcdiv_(grad, avg);
+        p.add_(buf, { alpha: -lr });
+      } else {
+        p.addcdiv_(grad, avg, { value: -lr });
+      }
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import type { Tensor } from '@flambeau/tensor';
+import { ValueError } from '@flambeau/tensor';
+import { type ParamGroup, type Params, Optimizer, checkLr, checkNonNegative, effectiveGrad, withGrad } from './optimizer.js';
+
+export interface SGDOptions {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  maximize: boolean;
+}
+
+/**
+ * Stochastic gradient descent with optional momentum, PyTorch's `torch.optim.SGD`
+ * (buffer `b ← μ·b + (1−τ)·g`, first step `b ← g`; Nesterov uses `g + μ·b`).
+ *
+ * @example
+ * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ */
+export class SGD extends Optimizer<SGDOptions> {
+  constructor(params: Params<SGDOptions>, opts: Partial<SGDOptions> & { lr: number }) {
+    const d: SGDOptions = { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...opts };
+    // lr is required: a missing one is reported by addParamGroup, as in PyTorch.
+    if (d.lr !== undefined) checkLr(d.lr);
+    checkNonNegative(d.momentum, 'momentum value');
+    checkNonNegative(d.weightDecay, 'weight_decay value');
+    if (d.nesterov && (d.momentum <= 0 || d.dampening !== 0)) throw new ValueError('Nesterov momentum requires a momentum and zero dampening');
+    super(params, d);
+  }
+
+  protected override updateGroup(group: ParamGroup<SGDOptions>): void {
+    const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
+    for (const [p, grad] of withGrad(group)) {
+      let d = effectiveGrad(grad, p, weightDecay, maximize);
+      if (momentum !== 0) {
+        const s = this.stateOf(p);
+        let buf = s.momentum_buffer as Tensor | undefined;
+        if (buf === undefined) {
+          buf = d.detach().clone();
+          s.momentum_buffer = buf;
+        } else {
+          buf.mul_(momentum).add_(d, { alpha: 1 - dampening });
+        }
+        d = nesterov ? d.add(buf, { alpha: momentum }) : buf;
+      }
+      p.add_(d, { alpha: -lr });
+    }
+  }
+}
