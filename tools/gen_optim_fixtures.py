@@ -56,12 +56,12 @@ CASES = [
     ('adadelta_options', 'Adadelta', dict(lr=0.5, rho=0.8, eps=1e-5, weight_decay=0.1), None),
     ('adamax_plain', 'Adamax', dict(lr=0.05), None),
     ('adamax_weight_decay', 'Adamax', dict(lr=0.05, weight_decay=0.1, betas=(0.8, 0.99)), None),
-    ('nadam_plain', 'NAdam', dict(lr=0.05), None),
+    ('nadam_plain', 'NAdam', dict(lr=0.03), None),
     ('nadam_options', 'NAdam', dict(lr=0.05, momentum_decay=0.01, weight_decay=0.1), None),
     ('radam_plain', 'RAdam', dict(lr=0.05), None),
     ('radam_weight_decay', 'RAdam', dict(lr=0.05, weight_decay=0.1, betas=(0.9, 0.9)), None),
     ('lbfgs_plain', 'LBFGS', dict(lr=0.5, max_iter=4, history_size=5), None),
-    ('lbfgs_strong_wolfe', 'LBFGS', dict(lr=1, max_iter=4, history_size=5, line_search_fn='strong_wolfe'), None),
+    ('lbfgs_strong_wolfe', 'LBFGS', dict(lr=1, max_iter=3, history_size=5, tolerance_change=1e-6, line_search_fn='strong_wolfe'), None),
 ]
 
 

@@ -92,6 +92,8 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     let prevFlatGrad = (state.prev_flat_grad as Tensor | undefined) ?? null;
     let prevLoss = (state.prev_loss as number | undefined) ?? 0;
 
+    // PyTorch keeps these scalars in 0-dim tensors of the parameter dtype; round alike.
+    const r = this.params[0].dtype === 'float32' ? Math.fround : (x: number) => x;
     let nIter = 0;
     while (nIter < maxIter) {
       nIter++;
@@ -114,29 +116,34 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
           }
           oldDirs.push(y);
           oldStps.push(s);
-          ro.push(1 / ys);
-          hDiag = ys / y.dot(y).itemSync();
+          ro.push(r(1 / ys));
+          hDiag = r(ys / y.dot(y).itemSync());
         }
         const numOld = oldDirs.length;
         state.al ??= new Array<number | null>(historySize).fill(null);
         const al = state.al as number[];
         const q = flatGrad.neg();
         for (let i = numOld - 1; i >= 0; i--) {
-          al[i] = oldStps[i].dot(q).itemSync() * ro[i];
+          al[i] = r(oldStps[i].dot(q).itemSync() * ro[i]);
           q.add_(oldDirs[i], { alpha: -al[i] });
         }
-        const r = q.mul(hDiag);
+        const dir = q.mul(hDiag);
         for (let i = 0; i < numOld; i++) {
-          const be = oldDirs[i].dot(r).itemSync() * ro[i];
-          r.add_(oldStps[i], { alpha: al[i] - be });
+          const be = r(oldDirs[i].dot(dir).itemSync() * ro[i]);
+          dir.add_(oldStps[i], { alpha: r(al[i] - be) });
         }
-        d = r;
+        d = dir;
       }
       if (prevFlatGrad === null) prevFlatGrad = flatGrad.clone();
       else prevFlatGrad.copy_(flatGrad);
       prevLoss = loss;
 
-      t = state.n_iter === 1 ? Math.min(1, 1 / flatGrad.abs().sum().itemSync()) * lr : lr;
+      if (state.n_iter === 1) {
+        const inv = r(1 / flatGrad.abs().sum().itemSync());
+        t = inv < 1 ? r(inv * lr) : lr;
+      } else {
+        t = lr;
+      }
       const gtd = flatGrad.dot(d).itemSync();
       if (gtd > -toleranceChange) break;
 
@@ -145,8 +152,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
       if (lineSearchFn !== null) {
         if (lineSearchFn !== 'strong_wolfe') throw new RuntimeError("only 'strong_wolfe' is supported");
         const xInit = this.params.map((p) => p.clone());
-        const dir = d;
-        [loss, flatGrad, t, lsFuncEvals] = strongWolfe((x, step, dd) => this.directionalEvaluate(closure, x, step, dd), xInit, t, dir, loss, flatGrad, gtd);
+        [loss, flatGrad, t, lsFuncEvals] = strongWolfe((x, step, dd) => this.directionalEvaluate(closure, x, step, dd), xInit, t, d, loss, flatGrad, gtd);
         this.addGrad(t, d);
         optCond = flatGrad.abs().max().itemSync() <= toleranceGrad;
       } else {
