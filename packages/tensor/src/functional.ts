@@ -31,7 +31,12 @@ export function add(a: Tensor, b: TensorOrScalar, opts: { alpha?: number } = {})
 export function sub(a: Tensor, b: TensorOrScalar, opts: { alpha?: number } = {}): Tensor { return a.sub(b, opts); }
 export function mul(a: Tensor, b: TensorOrScalar): Tensor { return a.mul(b); }
 export function div(a: Tensor, b: TensorOrScalar, opts: { roundingMode?: 'trunc' | 'floor' | null } = {}): Tensor { return a.div(b, opts); }
-export function pow(a: Tensor, b: TensorOrScalar): Tensor { return a.pow(b); }
+/** `torch.pow(a, b)`; the base may be a scalar (`torch.pow(2, x)`). */
+export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  if (typeof a === 'object') return a.pow(b);
+  if (typeof b !== 'object') throw new RuntimeError('pow(): expected at least one Tensor argument');
+  return scalarTensor(a, b.backend).pow(b);
+}
 export function maximum(a: Tensor, b: Tensor): Tensor { return a.maximum(b); }
 export function minimum(a: Tensor, b: Tensor): Tensor { return a.minimum(b); }
 export function matmul(a: Tensor, b: Tensor): Tensor { return a.matmul(b); }

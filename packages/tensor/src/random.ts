@@ -113,11 +113,12 @@ export function initialSeed(): number {
 /**
  * Fills `out` with N(mean, std²) the way PyTorch's CPU `normal_` does: for 16 or more elements,
  * uniforms first, then Box–Muller over blocks of 16 (the last partial block redrawn); fewer than
- * 16 elements use the scalar path.
+ * 16 elements (or a non-contiguous destination) use the scalar path.
  */
-export function fillNormal(out: { length: number; [i: number]: number }, mean: number, std: number, gen: Generator, double: boolean): void {
+export function fillNormal(out: { length: number; [i: number]: number }, mean: number, std: number, gen: Generator, double: boolean, contiguous = true): void {
   const n = out.length;
-  if (n >= 16) {
+  // PyTorch's vectorised path needs a contiguous destination; strided ones draw one by one.
+  if (n >= 16 && contiguous) {
     const draw = () => (double ? gen.uniformDouble() : gen.uniformFloat());
     const tmp = new Float64Array(n);
     for (let i = 0; i < n; i++) tmp[i] = draw();

@@ -52,22 +52,23 @@ export function normDims(dims: number | readonly number[] | undefined | null, nd
   return ndim === 0 ? [] : out.sort((a, b) => a - b);
 }
 
-/** PyTorch's broadcasting rule, with its error message. */
+/** PyTorch's broadcasting rule (pairwise, last dim first), with its error message. */
 export function broadcastShapes(...shapes: Shape[]): number[] {
-  const nd = Math.max(0, ...shapes.map((s) => s.length));
-  const out = new Array<number>(nd).fill(1);
-  for (let k = 0; k < shapes.length; k++) {
-    const s = shapes[k];
-    for (let i = 0; i < s.length; i++) {
-      const o = nd - s.length + i;
-      const v = s[i];
-      if (out[o] === 1) out[o] = v;
-      else if (v !== 1 && v !== out[o]) {
-        throw new RuntimeError(
-          `The size of tensor a (${out[o]}) must match the size of tensor b (${v}) at non-singleton dimension ${i}`,
-        );
-      }
+  let out: number[] = shapes.length > 0 ? [...shapes[0]] : [];
+  for (let k = 1; k < shapes.length; k++) out = broadcastPair(out, shapes[k]);
+  return out;
+}
+
+function broadcastPair(a: Shape, b: Shape): number[] {
+  const nd = Math.max(a.length, b.length);
+  const out = new Array<number>(nd);
+  for (let i = nd - 1; i >= 0; i--) {
+    const sa = a[a.length - nd + i] ?? 1;
+    const sb = b[b.length - nd + i] ?? 1;
+    if (sa !== sb && sa !== 1 && sb !== 1) {
+      throw new RuntimeError(`The size of tensor a (${sa}) must match the size of tensor b (${sb}) at non-singleton dimension ${i}`);
     }
+    out[i] = sa === 1 ? sb : sa;
   }
   return out;
 }
@@ -96,6 +97,9 @@ export function inferShape(shape: readonly number[], total: number): number[] {
   }
   const out = [...shape];
   if (infer >= 0) {
+    if (known === 0 && total === 0) {
+      throw new RuntimeError(`cannot reshape tensor of 0 elements into shape ${fmtShape(shape)} because the unspecified dimension size -1 can be any value and is ambiguous`);
+    }
     if (known === 0 || total % known !== 0) throw new RuntimeError(`shape '${fmtShape(shape)}' is invalid for input of size ${total}`);
     out[infer] = total / known;
   } else if (known !== total) {

@@ -192,6 +192,11 @@ export class Tensor implements StridedView {
   async tolist(): Promise<NestedArray> { return toNested(await this.data(), this.shape, this.dtype); }
   tolistSync(): NestedArray { return toNested(this.dataSync(), this.shape, this.dtype); }
 
+  private checkWholeReduce(name: string): void {
+    if (this.numel() === 0) {
+      throw new RuntimeError(`${name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
+    }
+  }
   private checkItem(): void {
     if (this.numel() !== 1) {
       throw new RuntimeError(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
@@ -485,13 +490,13 @@ export class Tensor implements StridedView {
   max(): Tensor;
   max(dim: number, opts?: { keepdim?: boolean }): ValuesIndices;
   max(dim?: number, opts: { keepdim?: boolean } = {}): Tensor | ValuesIndices {
-    if (dim === undefined) return this.reduce('amax', null, {});
+    if (dim === undefined) { this.checkWholeReduce('max'); return this.reduce('amax', null, {}); }
     return valuesIndices(dispatch('maxDim', [this], { dim, keepdim: opts.keepdim ?? false }));
   }
   min(): Tensor;
   min(dim: number, opts?: { keepdim?: boolean }): ValuesIndices;
   min(dim?: number, opts: { keepdim?: boolean } = {}): Tensor | ValuesIndices {
-    if (dim === undefined) return this.reduce('amin', null, {});
+    if (dim === undefined) { this.checkWholeReduce('min'); return this.reduce('amin', null, {}); }
     return valuesIndices(dispatch('minDim', [this], { dim, keepdim: opts.keepdim ?? false }));
   }
   argmax(dim?: number | null, opts: { keepdim?: boolean } = {}): Tensor {
@@ -557,7 +562,9 @@ export class Tensor implements StridedView {
   chunk(chunks: number, dim = 0): Tensor[] {
     if (!Number.isInteger(chunks) || chunks <= 0) throw new RuntimeError(`chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
     const size = this.shape[normDim(dim, this.ndim)];
-    return this.split(Math.max(1, Math.ceil(size / chunks)), dim);
+    // An empty dim gives `chunks` empty pieces, as PyTorch's split_with_sizes([0] * chunks).
+    if (size === 0) return this.split(new Array<number>(chunks).fill(0), dim);
+    return this.split(Math.ceil(size / chunks), dim);
   }
   unbind(dim = 0): Tensor[] {
     const d = normDim(dim, this.ndim);
@@ -567,7 +574,7 @@ export class Tensor implements StridedView {
   gather(dim: number, index: Tensor): Tensor { return dispatch1('gather', [this, index], { dim }); }
   /** Out-of-place `scatter`; `reduce: 'add'` as `scatter_add`. */
   scatter(dim: number, index: Tensor, src: TensorOrScalar, opts: { reduce?: 'add' } = {}): Tensor {
-    const s = src instanceof Tensor ? src : this.asTensorLike(src).expand(index.shape as number[]);
+    const s = src instanceof Tensor ? src : this.asTensorLike(src).to(this.dtype).expand(index.shape as number[]);
     return dispatch1('scatter', [this, index, s], { dim, reduce: opts.reduce ?? 'none' });
   }
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return this.scatter(dim, index, src, { reduce: 'add' }); }
@@ -577,7 +584,16 @@ export class Tensor implements StridedView {
     return dispatch1('indexAdd', [this, index, opts.alpha === undefined ? source : source.mul(opts.alpha)], { dim });
   }
   /** Elements at flat indices of the row-major tensor (`torch.take`). */
-  take(index: Tensor): Tensor { return this.reshape(-1).index(index); }
+  take(index: Tensor): Tensor {
+    const n = this.numel();
+    if (index.numel() > 0) {
+      const lo = index.amin().itemSync();
+      const hi = index.amax().itemSync();
+      const bad = hi >= n ? hi : lo < -n ? lo : null;
+      if (bad !== null) throw new IndexError(`out of range: tried to access index ${bad} on a tensor of ${n} elements.`);
+    }
+    return this.reshape(-1).index(index);
+  }
   maskedSelect(mask: Tensor): Tensor { return dispatch1('index', [this.expand(broadcastPair(this, mask)), mask.expand(broadcastPair(this, mask))], { items: ['T'] }); }
   /** Indices of non-zero elements, shape [n, ndim] (`torch.nonzero`). */
   nonzero(): Tensor { return dispatch1('nonzero', [this]); }

@@ -1,7 +1,7 @@
 import type { BinaryOp, Storage, StridedView, UnaryOp } from '../backend.js';
 import { type DType, allocArray, isFloating } from '../dtype.js';
 import { numel } from '../shape.js';
-import { erf, erfc, pyRemainder, roundHalfEven } from './math.js';
+import { divFloor, erf, erfc, pyRemainder, roundHalfEven } from './math.js';
 import { offsets } from './iter.js';
 import { arr } from './storage.js';
 import type { TypedArray } from '../dtype.js';
@@ -12,7 +12,8 @@ type F2 = (a: number, b: number) => number;
 export const UNARY: Record<UnaryOp, F1> = {
   neg: (x) => -x,
   abs: Math.abs,
-  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x),
+  // sign(NaN) is 0 in PyTorch.
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? x : 0),
   exp: Math.exp,
   exp2: (x) => 2 ** x,
   expm1: Math.expm1,
@@ -63,7 +64,7 @@ const FLOAT_BINARY: Record<BinaryOp, F2> = {
   atan2: Math.atan2,
   fmod: (a, b) => a % b,
   remainder: pyRemainder,
-  floorDivide: (a, b) => Math.floor(a / b),
+  floorDivide: divFloor,
   eq: (a, b) => (a === b ? 1 : 0),
   ne: (a, b) => (a !== b ? 1 : 0),
   lt: (a, b) => (a < b ? 1 : 0),
@@ -109,7 +110,9 @@ export function binaryKernel(
   outDtype: DType,
   make: (d: DType, a: TypedArray) => Storage,
 ): Storage {
-  const f = (!isFloating(computeDtype) && INT_BINARY[op]) || FLOAT_BINARY[op];
+  const g = (!isFloating(computeDtype) && INT_BINARY[op]) || FLOAT_BINARY[op];
+  // true + true is true: a bool store saturates, as in C++.
+  const f = outDtype === 'bool' && op === 'add' ? (x: number, y: number) => (g(x, y) !== 0 ? 1 : 0) : g;
   const n = numel(a.shape);
   const out = allocArray(outDtype, n);
   const A = arr(a);

@@ -60,3 +60,14 @@ export function pyRemainder(a: number, b: number): number {
   const m = a % b;
   return m !== 0 && (m < 0) !== (b < 0) ? m + b : m;
 }
+
+/** PyTorch's float `div_floor`: floor of the exact quotient via fmod, so inf // x is NaN like Python. */
+export function divFloor(a: number, b: number): number {
+  if (b === 0) return a / b;
+  const mod = a % b;
+  let div = (a - mod) / b;
+  if (mod !== 0 && (b < 0) !== (mod < 0)) div -= 1;
+  if (div === 0) return Math.sign(a / b) < 0 || Object.is(a / b, -0) ? -0 : 0;
+  const fl = Math.floor(div);
+  return div - fl > 0.5 ? fl + 1 : fl;
+}

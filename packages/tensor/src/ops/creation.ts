@@ -155,7 +155,7 @@ export function linspace(start: number, end: number, steps: number, opts: Create
   const out = allocArray(dtype, steps);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   const half = Math.floor(steps / 2);
-  for (let i = 0; i < steps; i++) out[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
+  for (let i = 0; i < steps; i++) out[i] = i < half || steps === 1 ? start + step * i : end - step * (steps - 1 - i);
   return finish(out, [steps], dtype, opts);
 }
 
@@ -207,13 +207,22 @@ export function randn(...args: (number | readonly number[] | RandomOptions)[]): 
   return finish(out, shape, dtype, opts);
 }
 
-/** Integers in [low, high) (PyTorch: `random() % range + low`). */
+/**
+ * Integers in [low, high) (PyTorch: `random() % range + low`; ranges of 2^32 or more take a
+ * 64-bit draw, high word first, reduced exactly with BigInt).
+ */
 export function fillRandint(out: TypedArray, low: number, high: number, gen: Generator): void {
   const range = high - low;
-  for (let i = 0; i < out.length; i++) {
-    const r = range > 2 ** 32 ? (gen.random() * 4294967296 + gen.random()) % range : gen.random() % range;
-    out[i] = low + r;
+  if (range >= 2 ** 32) {
+    const r = BigInt(range);
+    for (let i = 0; i < out.length; i++) {
+      const hi = BigInt(gen.random());
+      const lo = BigInt(gen.random());
+      out[i] = low + Number(((hi << 32n) | lo) % r);
+    }
+    return;
   }
+  for (let i = 0; i < out.length; i++) out[i] = low + (gen.random() % range);
 }
 
 /** `torch.randint(low=0, high, size)`: `randint(10, [3])` or `randint(2, 10, [3])`. */
@@ -254,7 +263,9 @@ export function bernoulli(p: Tensor, opts: { generator?: Generator } = {}): Tens
   for (const v of probs) if (!(v >= 0 && v <= 1)) throw new RuntimeError('Expected p_in >= 0 && p_in <= 1 to be true');
   const gen = opts.generator ?? defaultGenerator;
   const out = allocArray(p.dtype, probs.length);
-  for (let i = 0; i < probs.length; i++) out[i] = gen.uniformDouble() < probs[i] ? 1 : 0;
+  // PyTorch draws a double uniform for float64 probabilities and a 24-bit float one otherwise.
+  const draw = p.dtype === 'float64' ? () => gen.uniformDouble() : () => gen.uniformFloat();
+  for (let i = 0; i < probs.length; i++) out[i] = draw() < probs[i] ? 1 : 0;
   return finish(out, p.shape, p.dtype, { device: p.device });
 }
 

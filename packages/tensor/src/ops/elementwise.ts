@@ -3,7 +3,7 @@ import { type Attrs, defineOp } from '../dispatcher.js';
 import { type DType, getDefaultDtype, isFloating, resultType } from '../dtype.js';
 import { DTypeError, RuntimeError } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
-import { type Tensor, type TensorOrScalar, setResultTypeFn } from '../tensor.js';
+import { type Tensor, type TensorOrScalar, dtypeTitle, setResultTypeFn } from '../tensor.js';
 import { commonBackend, fromStorage } from './util.js';
 
 /** The dtype an op over these operands computes in (`torch.result_type`). */
@@ -39,14 +39,20 @@ for (const op of FLOAT_UNARY) {
     return fromStorage(x.backend.unary(op, x, out), x.shape);
   });
 }
+// PyTorch's kernel names in its "not implemented for 'Bool'" messages.
+const NO_BOOL: Partial<Record<UnaryOp, string>> = { abs: 'abs_cpu', floor: 'floor_vml_cpu', ceil: 'ceil_vml_cpu', round: 'round_vml_cpu', trunc: 'trunc_vml_cpu' };
 for (const op of SAME_UNARY) {
   defineOp(op, ([x]) => {
     if (x.dtype === 'bool' && op === 'neg') {
       throw new DTypeError('Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
     }
-    if (op === 'bitwiseNot' && isFloating(x.dtype)) throw new DTypeError(`"bitwise_not_cpu" not implemented for '${x.dtype}'`);
+    if (x.dtype === 'bool' && NO_BOOL[op]) throw new DTypeError(`"${NO_BOOL[op]}" not implemented for 'Bool'`);
+    if (x.dtype === 'bool' && op === 'relu') throw new DTypeError('Boolean inputs not supported for relu');
+    if (op === 'bitwiseNot' && isFloating(x.dtype)) throw new DTypeError(`"bitwise_not_cpu" not implemented for '${dtypeTitle(x.dtype)}'`);
     if (op === 'bitwiseNot' && x.dtype === 'bool') return fromStorage(x.backend.unary('logicalNot', x, 'bool'), x.shape);
-    if (op === 'frac' && !isFloating(x.dtype)) throw new DTypeError(`"frac_cpu" not implemented for '${x.dtype}'`);
+    if (op === 'frac' && !isFloating(x.dtype)) throw new DTypeError(`"frac_cpu" not implemented for '${dtypeTitle(x.dtype)}'`);
+    // square is pow(x, 2): bools promote to int64.
+    if (op === 'square' && x.dtype === 'bool') return fromStorage(x.backend.unary(op, x, 'int64'), x.shape);
     return fromStorage(x.backend.unary(op, x, x.dtype), x.shape);
   });
 }
@@ -78,21 +84,38 @@ export function binaryForward(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   } else if (kind === 'logical') {
     out = 'bool';
   } else if (kind === 'bitwise' && isFloating(common)) {
-    throw new DTypeError(`"${op}_cpu" not implemented for '${common}'`);
+    throw new DTypeError(`"${BITWISE_NAME[op]}_cpu" not implemented for '${dtypeTitle(common)}'`);
   }
-  if (kind === 'arith' && common === 'bool' && op !== 'add' && op !== 'mul' && op !== 'maximum' && op !== 'minimum') {
-    compute = out = 'int64';
-    if (op === 'sub') throw new DTypeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
+  if (op === 'sub' && (a.dtype === 'bool' || b.dtype === 'bool')) {
+    throw new DTypeError(a.dtype === 'bool' && b.dtype === 'bool'
+      ? 'Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.'
+      : 'Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
   }
+  if (common === 'bool' && NO_BOOL_BINARY[op]) throw new DTypeError(`"${NO_BOOL_BINARY[op]}" not implemented for 'Bool'`);
   if (op === 'pow' && !isFloating(common) && b._wrappedNumber && b.dtype !== 'bool' && b.itemSync() < 0) {
     throw new RuntimeError('Integers to negative integer powers are not allowed.');
   }
-  if ((op === 'floorDivide' || op === 'remainder' || op === 'fmod') && !isFloating(common) && b.dtype !== 'bool') {
-    if (b.eq(0).any().itemSync()) throw new RuntimeError('ZeroDivisionError');
+  if ((op === 'floorDivide' || op === 'remainder' || op === 'fmod') && !isFloating(common)) {
+    if (b.numel() > 0 && b.logicalNot().any().itemSync()) throw new RuntimeError('ZeroDivisionError');
   }
   const shape = broadcastShapes(a.shape, b.shape);
-  const s = backend.binary(op, broadcastView(a, shape), broadcastView(b, shape), compute, out);
+  const s = backend.binary(op, broadcastView(castOperand(a, compute), shape), broadcastView(castOperand(b, compute), shape), compute, out);
   return fromStorage(s, shape);
+}
+
+const BITWISE_NAME: Partial<Record<BinaryOp, string>> = { bitwiseAnd: 'bitwise_and', bitwiseOr: 'bitwise_or', bitwiseXor: 'bitwise_xor' };
+const NO_BOOL_BINARY: Partial<Record<BinaryOp, string>> = { pow: 'pow', fmod: 'fmod_cpu', remainder: 'remainder_cpu', floorDivide: 'div_floor_cpu' };
+
+/**
+ * PyTorch converts operands to the compute dtype before the kernel runs: `uint8 < -2` compares
+ * with 254, `float32 + 0.1` adds float32(0.1). Only narrowing casts change values, and they only
+ * happen for 0-dim operands or wider integers, so the copy stays rare and small.
+ */
+function castOperand(t: Tensor, compute: DType): Tensor {
+  if (t.dtype === compute || t.dtype === 'bool') return t;
+  const narrowing = t.ndim === 0 ? !(isFloating(compute) && compute === 'float64')
+    : (compute === 'uint8' || (compute === 'int32' && t.dtype === 'int64'));
+  return narrowing ? fromStorage(t.backend.copy(t, compute), t.shape) : t;
 }
 
 for (const op of Object.keys(BINARY) as BinaryOp[]) {
@@ -102,7 +125,7 @@ for (const op of Object.keys(BINARY) as BinaryOp[]) {
 /** `torch.where(cond, a, b)`: inputs are [cond, a, b]. */
 defineOp('where', ([cond, a, b]) => {
   if (cond.dtype !== 'bool' && cond.dtype !== 'uint8') {
-    throw new RuntimeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${cond.dtype}`);
+    throw new RuntimeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${dtypeTitle(cond.dtype)}`);
   }
   const backend = commonBackend([cond, a, b]);
   const shape = broadcastShapes(cond.shape, a.shape, b.shape);
@@ -117,10 +140,8 @@ defineOp('maskedFill', ([x, mask, value]) => {
   if (value.ndim !== 0) {
     throw new RuntimeError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
   }
+  // Out of place, x broadcasts to the mask's shape (PyTorch's expand_outplace); `maskedFill_` checks the fit.
   const shape = broadcastShapes(x.shape, mask.shape);
-  if (shape.length !== x.ndim || shape.some((s, i) => s !== x.shape[i])) {
-    throw new RuntimeError(`The size of tensor a (${x.shape.join(', ')}) must match the size of tensor b (${mask.shape.join(', ')})`);
-  }
   const v = value.to(x.dtype);
   return fromStorage(x.backend.where(broadcastView(mask, shape), broadcastView(v, shape), broadcastView(x, shape), x.dtype), shape);
 });

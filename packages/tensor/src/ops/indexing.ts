@@ -8,20 +8,25 @@ import { fillRandint, fillUniform } from './creation.js';
 import { broadcastView } from './elementwise.js';
 import { commonBackend, fromStorage, indexTensor } from './util.js';
 
-function checkIndex(index: Tensor, name: string): void {
-  if (index.dtype !== 'int64' && index.dtype !== 'int32') {
-    throw new RuntimeError(`${name}(): Expected dtype int64 for index`);
+function checkIndex(index: Tensor, name: string, int32 = false): void {
+  if (index.dtype !== 'int64' && !(int32 && index.dtype === 'int32')) {
+    throw new RuntimeError(`${name}(): Expected dtype ${int32 ? 'int32 or ' : ''}int64 for index`);
   }
 }
 
-/** Validates index values against `size`; PyTorch raises IndexError, never reads out of bounds. */
-function checkBounds(index: Tensor, size: number, dim: number): Tensor {
+/**
+ * Validates index values against `size`, never reading out of bounds. Python-style indexing
+ * wraps negatives and raises IndexError; the kernels' ops (gather, scatter, index_select) take
+ * only [0, size) and raise RuntimeError, as PyTorch does.
+ */
+function checkBounds(index: Tensor, size: number, dim: number, wrap = true): Tensor {
   if (index.numel() === 0) return index;
   const lo = index.amin().itemSync();
   const hi = index.amax().itemSync();
-  if (lo < -size || hi >= size) {
+  const min = wrap ? -size : 0;
+  if (lo < min || hi >= size) {
     const bad = hi >= size ? hi : lo;
-    throw new IndexError(`index ${bad} is out of bounds for dimension ${dim} with size ${size}`);
+    throw new (wrap ? IndexError : RuntimeError)(`index ${bad} is out of bounds for dimension ${dim} with size ${size}`);
   }
   return lo < 0 ? index.where(index.ge(0), index.add(size)) : index;
 }
@@ -46,7 +51,7 @@ defineOp('gather', ([x, index], { dim }: Attrs) => {
   commonBackend([x, index]);
   checkSameRank(x, index, d, 'gather');
   if (x.ndim === 0) return x.reshape([1]).gather(0, index.reshape([-1])).reshape(index.shape as number[]);
-  const idx = checkBounds(index, x.shape[d], d);
+  const idx = checkBounds(index, x.shape[d], d, false);
   return fromStorage(x.backend.gather(x, d, idx), index.shape);
 });
 
@@ -57,16 +62,16 @@ defineOp('scatter', ([x, index, src], { dim, reduce }: Attrs) => {
   if (src.dtype !== x.dtype) {
     throw new RuntimeError(`scatter(): Expected self.dtype to be equal to src.dtype`);
   }
-  const idx = checkBounds(index, x.ndim === 0 ? 1 : x.shape[d], d);
+  const idx = checkBounds(index, x.ndim === 0 ? 1 : x.shape[d], d, false);
   return fromStorage(x.backend.scatter(x, d, idx, src, reduce as 'none' | 'add'), x.shape);
 });
 
 defineOp('indexSelect', ([x, index], { dim }: Attrs) => {
-  checkIndex(index, 'index_select');
+  checkIndex(index, 'index_select', true);
   if (index.ndim > 1) throw new IndexError('index_select(): Index is supposed to be a vector');
   const d = x.ndim === 0 ? 0 : normDim(dim as number, x.ndim);
   const xx = x.ndim === 0 ? x.reshape([1]) : x;
-  const idx = checkBounds(index.reshape([-1]), xx.shape[d], d);
+  const idx = checkBounds(index.reshape([-1]), xx.shape[d], d, false);
   const shape = [...xx.shape];
   shape[d] = idx.numel();
   const r = fromStorage(x.backend.indexSelect(xx, d, idx), shape);
@@ -74,11 +79,20 @@ defineOp('indexSelect', ([x, index], { dim }: Attrs) => {
 });
 
 defineOp('indexAdd', ([x, index, src], { dim }: Attrs) => {
-  checkIndex(index, 'index_add');
+  checkIndex(index, 'index_add', true);
   const d = normDim(dim as number, Math.max(x.ndim, 1));
   const idx = checkBounds(index.reshape([-1]), x.shape[d] ?? 1, d);
   const expect = [...x.shape];
   expect[d] = idx.numel();
+  if (src.ndim === x.ndim) {
+    // PyTorch adds slice by slice, so a mismatch reads as a broadcasting error on the slice dims.
+    const sliceDims = x.shape.map((_, i) => i).filter((i) => i !== d);
+    sliceDims.forEach((i, k) => {
+      if (src.shape[i] !== x.shape[i]) {
+        throw new RuntimeError(`The size of tensor a (${x.shape[i]}) must match the size of tensor b (${src.shape[i]}) at non-singleton dimension ${k}`);
+      }
+    });
+  }
   if (src.shape.length !== expect.length || src.shape.some((s, i) => s !== expect[i])) {
     throw new RuntimeError(`index_add_(): Source/destination tensor must have same slice shapes. Destination slice shape: ${fmtShape(x.shape.filter((_, i) => i !== d))} at dimension ${d} and source slice shape: ${fmtShape(src.shape.filter((_, i) => i !== d))} at dimension 0.`);
   }
@@ -129,6 +143,8 @@ function planIndex(x: Tensor, items: EncodedItem[], tensors: Tensor[]): Plan {
       view = view.unsqueeze(dim);
       dim++;
     } else if (typeof it === 'number') {
+      const size = view.shape[dim];
+      if (it < -size || it >= size) throw new IndexError(`index ${it} is out of bounds for dimension ${dim} with size ${size}`);
       view = view.select(dim, it);
     } else if (it instanceof Tensor) {
       if (it.dtype === 'bool' || it.dtype === 'uint8') {
@@ -148,9 +164,7 @@ function planIndex(x: Tensor, items: EncodedItem[], tensors: Tensor[]): Plan {
         for (let k = 0; k < mdims; k++) adv.push({ dim: dim + k, index: nz.select(1, k) });
         dim += mdims;
       } else {
-        if (it.dtype !== 'int64' && it.dtype !== 'int32') {
-          throw new IndexError('tensors used as indices must be long, int, byte or bool tensors');
-        }
+        if (it.dtype !== 'int64') throw new IndexError('tensors used as indices must be long, byte or bool tensors');
         adv.push({ dim, index: it });
         dim++;
       }
@@ -234,7 +248,7 @@ defineOp('copy_', ([x, src]) => {
 });
 
 defineOp('tril', ([x], { diagonal, upper }: Attrs) => {
-  if (x.ndim < 2) throw new RuntimeError(`${upper ? 'triu' : 'tril'}: input tensor must have at least 2 dimensions`);
+  if (x.ndim < 2) normDim(-2, x.ndim);
   const [r, c] = x.shape.slice(-2);
   const rows = indexTensor(Array.from({ length: r }, (_, i) => i), x.backend, [r, 1]);
   const cols = indexTensor(Array.from({ length: c }, (_, i) => i), x.backend, [1, c]);
@@ -305,7 +319,7 @@ defineOp('randomFill_', ([x], { kind, a, b }: Attrs) => {
       break;
     case 'normal':
       if (!(B >= 0)) throw new RuntimeError(`normal expects std >= 0.0, but found std ${B}`);
-      fillNormal(vals, A, B, gen, x.dtype === 'float64');
+      fillNormal(vals, A, B, gen, x.dtype === 'float64', x.isContiguous());
       break;
     case 'bernoulli':
       if (!(A >= 0 && A <= 1)) throw new RuntimeError(`bernoulli_ expects p to be in [0, 1], but got p=${A}`);
@@ -319,7 +333,11 @@ defineOp('randomFill_', ([x], { kind, a, b }: Attrs) => {
       break;
   }
   if (!isFloating(x.dtype) && kind !== 'randint' && kind !== 'bernoulli') throw new DTypeError(`${kind}_ is not implemented for ${x.dtype}`);
-  x.backend.copyInto(x, { storage: x.backend.fromArray(vals, vals instanceof Float32Array ? 'float32' : 'float64'), dtype: vals instanceof Float32Array ? 'float32' : 'float64', shape: x.shape, strides: contiguousStrides(x.shape), offset: 0 });
+  // TensorIterator visits elements in memory order (dims sorted by stride), so draws land there.
+  const order = x.shape.map((_, i) => i).sort((p, q) => x.strides[q] - x.strides[p] || p - q);
+  const dst = { ...x, shape: order.map((i) => x.shape[i]), strides: order.map((i) => x.strides[i]) };
+  const vdtype = vals instanceof Float32Array ? 'float32' : 'float64';
+  x.backend.copyInto(dst, { storage: x.backend.fromArray(vals, vdtype), dtype: vdtype, shape: dst.shape, strides: contiguousStrides(dst.shape), offset: 0 });
   x._version.value++;
   return x;
 });

@@ -1,7 +1,7 @@
 import { defineOp } from '../dispatcher.js';
 import { DTypeError, RuntimeError } from '../errors.js';
 import { broadcastShapes, fmtShape } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { type Tensor, dtypeTitle } from '../tensor.js';
 import { commonBackend, fromStorage } from './util.js';
 
 function mmError(a: Tensor, b: Tensor): never {
@@ -13,7 +13,7 @@ function mmError(a: Tensor, b: Tensor): never {
   if (a.ndim === 1 && b.ndim === 1) {
     throw new RuntimeError(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
   }
-  if (b.ndim === 1 && a.ndim === 2) throw new RuntimeError(`size mismatch, got input (${a.shape[0]}), mat (${c(a)}), vec (${b.shape[0]})`);
+  if (b.ndim === 1 && a.ndim === 2) throw new RuntimeError(`size mismatch, got ${a.shape[0]}, ${c(a)},${b.shape[0]}`);
   throw new RuntimeError(`Expected size for first two dimensions of batch2 tensor to be: ${fmtShape([...a.shape.slice(0, -2), a.shape[a.ndim - 1]])} but got: ${fmtShape(b.shape)}. (${r(a)} and ${r(b)})`);
 }
 
@@ -27,7 +27,7 @@ defineOp('matmul', ([a, b]) => {
     throw new RuntimeError(`both arguments to matmul need to be at least 1D, but they are ${a.ndim}D and ${b.ndim}D`);
   }
   if (a.dtype !== b.dtype) {
-    throw new DTypeError(`expected scalar type ${a.dtype === 'float32' ? 'Float' : a.dtype} but found ${b.dtype === 'float32' ? 'Float' : b.dtype}`);
+    throw new RuntimeError(`expected scalar type ${dtypeTitle(a.dtype)} but found ${dtypeTitle(b.dtype)}`);
   }
   if (a.dtype === 'bool') throw new DTypeError(`"addmm_impl_cpu_" not implemented for 'Bool'`);
   const A = a.ndim === 1 ? a.unsqueeze(0) : a;

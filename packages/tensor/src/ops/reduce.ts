@@ -1,9 +1,9 @@
 import type { ReduceOp } from '../backend.js';
 import { type Attrs, defineOp } from '../dispatcher.js';
 import { type DType, getDefaultDtype, isFloating } from '../dtype.js';
-import { IndexError, RuntimeError } from '../errors.js';
+import { DTypeError, IndexError, RuntimeError } from '../errors.js';
 import { normDim, normDims, numel } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { type Tensor, dtypeTitle } from '../tensor.js';
 import { fromStorage } from './util.js';
 
 /** Output shape of a reduction over `dims`, with or without kept singleton dims. */
@@ -58,12 +58,13 @@ for (const [name, op] of [['amax', 'max'], ['amin', 'min']] as const) {
 }
 
 for (const op of ['all', 'any'] as const) {
-  defineOp(op, ([x], { dim, keepdim }: Attrs) => reduceWith(op, x, dim, keepdim as boolean, 'bool'));
+  // uint8 inputs keep uint8 (PyTorch's legacy rule); everything else gives bool.
+  defineOp(op, ([x], { dim, keepdim }: Attrs) => reduceWith(op, x, dim, keepdim as boolean, x.dtype === 'uint8' ? 'uint8' : 'bool'));
 }
 
 function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | null, keepdim: boolean): Tensor {
   if (dim === null) {
-    if (x.numel() === 0) throw new RuntimeError(`${op}(): Expected reduction dim to be specified for input.numel() == 0.`);
+    if (x.numel() === 0) throw new IndexError(`${op}(): Expected reduction dim to be specified for input.numel() == 0.`);
     const flat = x.reshape([-1]);
     const r = fromStorage(x.backend.argReduce(op, flat, 0), []);
     return keepdim ? r.reshape(x.shape.map(() => 1)) : r;
@@ -77,8 +78,13 @@ function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | null, keepd
   return fromStorage(x.backend.argReduce(op, x, d), reducedShape(x.shape, [d], keepdim));
 }
 
-defineOp('argmax', ([x], { dim, keepdim }: Attrs) => argReduce('argmax', x, dim as number | null, keepdim as boolean));
-defineOp('argmin', ([x], { dim, keepdim }: Attrs) => argReduce('argmin', x, dim as number | null, keepdim as boolean));
+for (const op of ['argmax', 'argmin'] as const) {
+  defineOp(op, ([x], { dim, keepdim }: Attrs) => {
+    // max(dim) on bools works in PyTorch, argmax does not.
+    if (x.dtype === 'bool') throw new DTypeError(`"${op}_cpu" not implemented for 'Bool'`);
+    return argReduce(op, x, dim as number | null, keepdim as boolean);
+  });
+}
 
 /** `t.max(dim)` → [values, indices]: one pass for the index, a gather for the values. */
 for (const [name, op] of [['maxDim', 'argmax'], ['minDim', 'argmin']] as const) {
@@ -121,7 +127,7 @@ defineOp('logsumexp', ([x], { dim, keepdim }: Attrs) => {
 });
 
 defineOp('norm', ([x], { p, dim, keepdim }: Attrs) => {
-  if (!isFloating(x.dtype)) throw new RuntimeError(`linalg.vector_norm: Expected a floating point or complex tensor as input. Got ${x.dtype}`);
+  if (!isFloating(x.dtype)) throw new RuntimeError(`norm(): input dtype should be either floating point or complex. Got ${dtypeTitle(x.dtype)} instead.`);
   const dims = dim === null ? null : normDims(dim as number | number[], x.ndim);
   const k = keepdim as boolean;
   const pp = p as number;
@@ -135,17 +141,28 @@ defineOp('norm', ([x], { p, dim, keepdim }: Attrs) => {
 });
 
 /** `softmax` along `dim`, stabilised by the (detached) max. */
+/** PyTorch has no integer softmax kernels; the message names the kernel the dim would use. */
+function checkSoftmaxDtype(x: Tensor, dim: number, name: string): void {
+  if (isFloating(x.dtype)) return;
+  const last = x.ndim === 0 || dim === x.ndim - 1;
+  throw new DTypeError(`"${name}_${last ? 'lastdim_' : ''}kernel_impl" not implemented for '${dtypeTitle(x.dtype)}'`);
+}
+
 defineOp('softmax', ([x], { dim }: Attrs) => {
-  const xf = isFloating(x.dtype) ? x : x.to(getDefaultDtype());
   const d = x.ndim === 0 ? 0 : normDim(dim as number, x.ndim);
+  checkSoftmaxDtype(x, d, 'softmax');
+  const xf = x;
   if (x.ndim === 0) return xf.exp().div(xf.exp());
   const e = xf.sub(xf.amax(d, { keepdim: true }).detach()).exp();
   return e.div(e.sum(d, { keepdim: true }));
 });
 
+/** `(x - max) - log(sum(exp(x - max)))`: subtracting the max first keeps float32 precision near large values. */
 defineOp('logSoftmax', ([x], { dim }: Attrs) => {
-  const xf = isFloating(x.dtype) ? x : x.to(getDefaultDtype());
-  if (x.ndim === 0) return xf.sub(xf);
-  const d = normDim(dim as number, x.ndim);
-  return xf.sub(xf.logsumexp(d, { keepdim: true }));
+  const d = x.ndim === 0 ? 0 : normDim(dim as number, x.ndim);
+  checkSoftmaxDtype(x, d, 'log_softmax');
+  if (x.ndim === 0) return x.sub(x);
+  const m = x.amax(d, { keepdim: true }).detach();
+  const shifted = x.sub(m.maskedFill(m.isinf(), 0));
+  return shifted.sub(shifted.exp().sum(d, { keepdim: true }).log());
 });

@@ -176,7 +176,7 @@ defineOp('select', ([x], { dim, index }: Attrs) => {
   const size = x.shape[d];
   const i = index as number;
   if (!Number.isInteger(i) || i < -size || i >= size) {
-    throw new IndexError(`index ${i} is out of bounds for dimension ${d} with size ${size}`);
+    throw new IndexError(`select(): index ${i} out of range for tensor of size ${fmtShape(x.shape)} at dimension ${d}`);
   }
   const ii = i < 0 ? i + size : i;
   const shape = [...x.shape];

@@ -1,0 +1,4 @@
+import { describe } from 'vitest';
+import { runGroup } from './fixture-runner.js';
+
+describe('PyTorch fixtures: linalg', () => runGroup('linalg'));
