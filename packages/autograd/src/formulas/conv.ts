@@ -1,0 +1,30 @@
+import { type Attrs, dispatch1 } from '@flambeau/tensor';
+import { registerFormulas } from '../registry.js';
+
+/** The attributes that describe the convolution itself (what its backward ops take). */
+function convAttrs(a: Attrs): Attrs {
+  return { stride: a.stride, padding: a.padding, dilation: a.dilation, groups: a.groups };
+}
+
+registerFormulas({
+  conv2d: {
+    name: 'ConvolutionBackward0',
+    save: (needs) => ({ inputs: [...(needs[1] ? [0] : []), ...(needs[0] ? [1] : [])] }),
+    backward: ([g], c) => {
+      const attrs = convAttrs(c.attrs);
+      const gx = c.needs[0] ? dispatch1('conv2dBackwardInput', [g, c.input(1)], { ...attrs, inputShape: [...c.inputs[0].shape] }) : null;
+      const gw = c.needs[1] ? dispatch1('conv2dBackwardWeight', [g, c.input(0)], { ...attrs, weightShape: [...c.inputs[1].shape] }) : null;
+      const gb = c.inputs.length > 2 && c.needs[2] ? g.sum([0, 2, 3]) : null;
+      return [gx, gw, gb];
+    },
+  },
+  maxPool2d: {
+    name: 'MaxPool2DWithIndicesBackward0',
+    save: { outputs: [1] },
+    backward: ([g], c) => [dispatch1('maxPool2dBackward', [g, c.output(1)], { inputShape: [...c.inputs[0].shape] })],
+  },
+  avgPool2d: {
+    name: 'AvgPool2DBackward0',
+    backward: ([g], c) => [dispatch1('avgPool2dBackward', [g], { ...c.attrs, inputShape: [...c.inputs[0].shape] })],
+  },
+});

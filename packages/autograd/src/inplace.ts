@@ -1,0 +1,55 @@
+import { type OpResult, RuntimeError, type Tensor, ones, shapeEq, zeros, zerosLike } from '@flambeau/tensor';
+import { noGrad } from './grad_mode.js';
+import { type Node, metaOf, outputNr, stateOf, viewBase } from './node.js';
+import { recordNode } from './record.js';
+import { scatterBack, viewPositionsInBase } from './formulas/util.js';
+
+/** PyTorch refuses in-place writes to leaves that require grad (their `.grad` would be wrong). */
+export function checkInplace(x: Tensor): void {
+  const base = viewBase(x);
+  if (base === null && x.requiresGrad && x.gradFn === null) {
+    throw new RuntimeError('a leaf Variable that requires grad is being used in an in-place operation.');
+  }
+  if (base !== null && base.requiresGrad && base.gradFn === null) {
+    throw new RuntimeError('a view of a leaf Variable that requires grad is being used in an in-place operation.');
+  }
+}
+
+/**
+ * `copy_(x, src)` under grad mode, the in-place primitive every `op_` ends in. A plain tensor takes
+ * `src`'s history (or a CopyBackwards node); a view rewrites its base's history with CopySlices and
+ * becomes an AsStridedBackward0 view of it.
+ */
+export function inplaceCopy(inputs: readonly Tensor[], next: () => OpResult): OpResult {
+  const [x, src] = inputs;
+  const base = viewBase(x);
+  if (!x.requiresGrad && !src.requiresGrad && !base?.requiresGrad) return next();
+  checkInplace(x);
+  // `x.sin_()` computed sin(x) out of place, saving x, which is about to be overwritten: keep a copy.
+  if (src.gradFn) (src.gradFn as Node).resave(x, noGrad(() => x.clone()));
+  if (base === null) {
+    noGrad(next);
+    if (src.requiresGrad && src.gradFn !== null && viewBase(src) === null && shapeEq(src.shape, x.shape) && src.dtype === x.dtype) {
+      x.gradFn = src.gradFn;
+      x._setRequiresGrad(true);
+      const nr = outputNr(src);
+      if (nr !== 0 || x._autograd !== undefined) stateOf(x).outputNr = nr;
+      return x;
+    }
+    recordNode('CopyBackwards', [x, src], [x], ([g]) => [zerosLike(g), g]);
+    return x;
+  }
+  const baseMeta = metaOf(base);
+  const viewGeo = { shape: x.shape, strides: x.strides, offset: x.offset };
+  let pos: Tensor | null = null;
+  const positions = () => (pos ??= noGrad(() => viewPositionsInBase(baseMeta, viewGeo)));
+  noGrad(next);
+  recordNode('CopySlices', [base, src], [base], ([g]) => {
+    const q = positions().reshape([-1]);
+    const n = g.numel();
+    const mask = ones([n], { dtype: g.dtype, device: g.device }).scatter(0, q, zeros(q.shape as number[], { dtype: g.dtype, device: g.device }));
+    return [g.mul(mask.reshape([...baseMeta.shape])), g.reshape([-1]).index(q).reshape([...viewGeo.shape])];
+  });
+  recordNode('AsStridedBackward0', [base], [x], ([g]) => [scatterBack(g, positions(), baseMeta)]);
+  return x;
+}

@@ -1,0 +1,90 @@
+import { type Attrs, type OpResult, type Tensor, dispatch1, installInterceptor, isFloating } from '@flambeau/tensor';
+import { isGradEnabled, noGrad } from './grad_mode.js';
+import { checkInplace, inplaceCopy } from './inplace.js';
+import { type Node, type SavedVar, metaOf, stateOf } from './node.js';
+import { recordNode } from './record.js';
+import { type Formula, type SavedContext, getFormula } from './registry.js';
+
+/** Ops whose outputs never carry gradient: run them without recording their inner ops. */
+const NON_DIFFERENTIABLE = new Set([
+  'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'logicalXor', 'logicalNot',
+  'bitwiseAnd', 'bitwiseOr', 'bitwiseXor', 'bitwiseNot', 'isnan', 'isinf', 'isfinite', 'isclose',
+  'argmax', 'argmin', 'nonzero', 'all', 'any', 'floorDivide', 'detach',
+]);
+
+/** Ops whose output is a view of their first input (in-place writes through them reach it). */
+const VIEW_OPS = new Set(['view', 'reshape', 'permute', 'transpose', 'expand', 'squeeze', 'unsqueeze', 'slice', 'select', 'unfold', 'asStrided', 'diagonal', 'alias', 'index', 'split']);
+
+function record(f: Formula, inputs: readonly Tensor[], attrs: Attrs, result: OpResult): OpResult {
+  const list = Array.isArray(result) ? result : [result];
+  if (!list.some((o) => isFloating(o.dtype))) return result;
+  // An op that hands back one of its inputs gets an alias, so the input's own history is untouched.
+  const outs = list.map((o) => (inputs.includes(o) ? noGrad(() => dispatch1('alias', [o])) : o));
+  const needs = inputs.map((t) => t.requiresGrad);
+  const spec = typeof f.save === 'function' ? f.save(needs, attrs) : (f.save ?? {});
+  const name = typeof f.name === 'function' ? f.name(inputs, attrs) : f.name;
+  const savedIn: SavedVar[] = [];
+  const savedOut: SavedVar[] = [];
+  let node: Node | null = null;
+  const ctx: SavedContext = {
+    input: (i) => node!.unpack(savedIn[i]),
+    output: (i) => node!.unpack(savedOut[i]),
+    attrs,
+    inputs: inputs.map(metaOf),
+    outputs: outs.map(metaOf),
+    needs,
+  };
+  node = recordNode(name, inputs, outs, (grads) => f.backward(grads, ctx));
+  for (const i of spec.inputs ?? []) savedIn[i] = node.save(inputs[i], inputs[i].gradFn);
+  for (const i of spec.outputs ?? []) savedOut[i] = node.save(outs[i], outs[i].gradFn);
+  return Array.isArray(result) ? outs : outs[0];
+}
+
+function autogradInterceptor(op: string, inputs: readonly Tensor[], attrs: Attrs, next: () => OpResult): OpResult {
+  if (op === 'detach') {
+    const r = next() as Tensor;
+    stateOf(r).viewRoot = null;
+    return r;
+  }
+  if (VIEW_OPS.has(op) && inputs[0] !== undefined && (inputs[0]._autograd as { viewRoot?: unknown } | undefined)?.viewRoot !== undefined) {
+    return inheritViewRoot(inputs[0], interceptGrad(op, inputs, attrs, next));
+  }
+  return interceptGrad(op, inputs, attrs, next);
+}
+
+/** Views of a detached tensor are views of it, not of the tensor it was detached from. */
+function inheritViewRoot(input: Tensor, r: OpResult): OpResult {
+  const root = (input._autograd as { viewRoot: Tensor | null }).viewRoot ?? input;
+  for (const t of Array.isArray(r) ? r : [r]) if (t._base !== null) stateOf(t).viewRoot = root;
+  return r;
+}
+
+function interceptGrad(op: string, inputs: readonly Tensor[], attrs: Attrs, next: () => OpResult): OpResult {
+  if (!isGradEnabled()) return next();
+  if (op === 'copy_') return inplaceCopy(inputs, next);
+  if (op === 'randomFill_') {
+    checkInplace(inputs[0]);
+    return next();
+  }
+  let anyRequires = false;
+  for (const t of inputs) {
+    if (t.requiresGrad) {
+      anyRequires = true;
+      break;
+    }
+  }
+  if (!anyRequires) return next();
+  if (NON_DIFFERENTIABLE.has(op)) return noGrad(next);
+  const f = getFormula(op);
+  // No formula: a composite whose inner ops record themselves.
+  if (!f || (f.applies && !f.applies(inputs, attrs))) return next();
+  return record(f, inputs, attrs, noGrad(next));
+}
+
+let installed = false;
+/** Installs the autograd interceptor on the dispatcher (idempotent; done on import). */
+export function installAutograd(): void {
+  if (installed) return;
+  installed = true;
+  installInterceptor('autograd', autogradInterceptor);
+}

@@ -1,0 +1,155 @@
+import { type DType, type GradFn, RuntimeError, type Tensor, dtypeTitle } from '@flambeau/tensor';
+
+/** Where a gradient goes: output `nr` of `node`. */
+export interface Edge {
+  readonly node: Node;
+  readonly nr: number;
+}
+
+/** What backward needs to know about a tensor without keeping it alive. */
+export interface TensorMeta {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  readonly device: string;
+  readonly strides: readonly number[];
+  readonly offset: number;
+  readonly storageSize: number;
+}
+
+export function metaOf(t: Tensor): TensorMeta {
+  return { shape: t.shape, dtype: t.dtype, device: t.device, strides: t.strides, offset: t.offset, storageSize: t.storage.size };
+}
+
+export type Hook = (grad: Tensor) => Tensor | void;
+
+/** Per-tensor state kept in `Tensor._autograd`. */
+export interface TensorState {
+  /** Which output of its `gradFn` this tensor is. */
+  outputNr?: number;
+  /** The AccumulateGrad node of a leaf. */
+  acc?: AccumulateGrad;
+  retainsGrad?: boolean;
+  /** The tensor whose history in-place writes through this view update (null: not a view). */
+  viewRoot?: Tensor | null;
+}
+
+export function stateOf(t: Tensor): TensorState {
+  let s = t._autograd as TensorState | undefined;
+  if (!s) t._autograd = s = {};
+  return s;
+}
+
+export function outputNr(t: Tensor): number {
+  return (t._autograd as TensorState | undefined)?.outputNr ?? 0;
+}
+
+/** The tensor an in-place write to `t` must rebase (PyTorch's `_base` of a differentiable view). */
+export function viewBase(t: Tensor): Tensor | null {
+  const s = t._autograd as TensorState | undefined;
+  if (s?.viewRoot !== undefined) return s.viewRoot;
+  return t._base;
+}
+
+let sequence = 0;
+
+/** A tensor saved for backward, with the version it had (PyTorch's SavedVariable). */
+export class SavedVar {
+  readonly version: number;
+  /** Name of the node that produced the tensor, for the in-place error message. */
+  private readonly producer: string | null;
+  private readonly producerNr: number;
+
+  constructor(
+    public tensor: Tensor,
+    producer: GradFn | null,
+  ) {
+    this.version = tensor._version.value;
+    this.producer = producer?.name ?? null;
+    this.producerNr = outputNr(tensor);
+  }
+
+  unpack(): Tensor {
+    const t = this.tensor;
+    if (t._version.value !== this.version) {
+      const which = this.producer ? `, which is output ${this.producerNr} of ${this.producer},` : '';
+      throw new RuntimeError(
+        `one of the variables needed for gradient computation has been modified by an inplace operation: [torch.${dtypeTitle(t.dtype)}Tensor [${t.shape.join(', ')}]]${which} is at version ${t._version.value}; expected version ${this.version} instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).`,
+      );
+    }
+    return t;
+  }
+}
+
+export const FREED_MESSAGE =
+  'Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.';
+
+export type BackwardFn = (grads: Tensor[], node: Node) => (Tensor | null | undefined)[];
+
+/**
+ * One recorded op: edges to the nodes that produced its inputs, the tensors its backward formula
+ * saved, and the formula itself. `name` is PyTorch's class name (`MulBackward0`).
+ */
+export class Node implements GradFn {
+  readonly seq = sequence++;
+  /** Hooks on the gradients of this node's outputs (tensor hooks and retain_grad), by output. */
+  preHooks: Map<number, Hook[]> | null = null;
+  /** Stack of the forward call, kept in anomaly mode. */
+  trace: string | null = null;
+  private saved: SavedVar[] | null = [];
+  private released = false;
+
+  constructor(
+    readonly name: string,
+    readonly next: readonly (Edge | null)[],
+    readonly inputMeta: readonly (TensorMeta | null)[],
+    readonly outputMeta: readonly TensorMeta[],
+    private readonly fn: BackwardFn,
+  ) {}
+
+  save(t: Tensor, producer: GradFn | null): SavedVar {
+    const v = new SavedVar(t, producer);
+    this.saved!.push(v);
+    return v;
+  }
+
+  /** Swaps a saved tensor for another holding the same values (used before in-place writes). */
+  resave(t: Tensor, replacement: Tensor): void {
+    for (const v of this.saved ?? []) if (v.tensor === t) v.tensor = replacement;
+  }
+
+  unpack(v: SavedVar): Tensor {
+    if (this.released) throw new RuntimeError(FREED_MESSAGE);
+    return v.unpack();
+  }
+
+  apply(grads: Tensor[]): (Tensor | null | undefined)[] {
+    return this.fn(grads, this);
+  }
+
+  /** Frees saved tensors after a backward pass that did not retain the graph. */
+  release(): void {
+    this.released = true;
+    this.saved = null;
+  }
+
+  addPreHook(nr: number, h: Hook): () => void {
+    this.preHooks ??= new Map();
+    const list = this.preHooks.get(nr) ?? [];
+    list.push(h);
+    this.preHooks.set(nr, list);
+    return () => {
+      const i = list.indexOf(h);
+      if (i >= 0) list.splice(i, 1);
+    };
+  }
+}
+
+/** The sink node of a leaf tensor: adds incoming gradients into `variable.grad`. */
+export class AccumulateGrad extends Node {
+  constructor(readonly variable: Tensor, accumulate: (t: Tensor, g: Tensor) => void) {
+    super('AccumulateGrad', [], [], [metaOf(variable)], (grads) => {
+      accumulate(variable, grads[0]);
+      return [];
+    });
+  }
+}
