@@ -1,5 +1,5 @@
 import { zerosLike } from '@flambeau/tensor';
-import { type ParamGroup, type Params, Optimizer, checkBetas, checkLr, checkNonNegative, effectiveGrad, stateTensor, withGrad } from './optimizer.js';
+import { type ParamGroup, type Params, Optimizer, withDefaults, checkBetas, checkLr, checkNonNegative, effectiveGrad, stateTensor, withGrad } from './optimizer.js';
 
 export interface AdamaxOptions {
   lr: number;
@@ -17,7 +17,7 @@ export interface AdamaxOptions {
  */
 export class Adamax extends Optimizer<AdamaxOptions> {
   constructor(params: Params<AdamaxOptions>, opts: Partial<AdamaxOptions> = {}) {
-    const d: AdamaxOptions = { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false, ...opts };
+    const d = withDefaults<AdamaxOptions>({ lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false }, opts);
     checkLr(d.lr);
     checkNonNegative(d.eps, 'epsilon value');
     checkBetas(d.betas);

@@ -1,7 +1,7 @@
 import type { Tensor } from '@flambeau/tensor';
 import { RuntimeError, ValueError, cat, zeros } from '@flambeau/tensor';
 import { noGrad } from './no_grad.js';
-import { type Loss, type Params, type ParamState, Optimizer } from './optimizer.js';
+import { type Loss, type Params, type ParamState, Optimizer, withDefaults } from './optimizer.js';
 import { strongWolfe } from './line_search.js';
 
 export interface LBFGSOptions {
@@ -33,10 +33,9 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
 
   constructor(params: Params<LBFGSOptions>, opts: Partial<LBFGSOptions> = {}) {
     const maxIter = opts.maxIter ?? 20;
-    const d: LBFGSOptions = {
-      lr: 1, maxIter, maxEval: Math.floor((maxIter * 5) / 4), toleranceGrad: 1e-7, toleranceChange: 1e-9,
-      historySize: 100, lineSearchFn: null, ...opts,
-    };
+    const d = withDefaults<LBFGSOptions>({
+      lr: 1, maxIter, maxEval: Math.floor((maxIter * 5) / 4), toleranceGrad: 1e-7, toleranceChange: 1e-9, historySize: 100, lineSearchFn: null,
+    }, opts);
     super(params, d);
     if (this.paramGroups.length !== 1) throw new ValueError("LBFGS doesn't support per-parameter options (parameter groups)");
     this.params = this.paramGroups[0].params;

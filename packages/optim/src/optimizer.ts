@@ -57,7 +57,7 @@ export class Optimizer<O extends object = Record<string, unknown>> {
       if (!(p instanceof TensorClass)) throw new TypeError(`optimizer can only optimize Tensors, but one of the params is ${typeof p}`);
       if (!p.isLeaf) throw new ValueError("can't optimize a non-leaf Tensor");
     }
-    const full = { ...this.defaults, ...group, params } as ParamGroup<O>;
+    const full = { ...withDefaults(this.defaults, group), params } as ParamGroup<O>;
     for (const [k, v] of Object.entries(full)) {
       if (v === undefined) throw new ValueError(`parameter group didn't specify a value of required optimization parameter ${k}`);
     }
@@ -157,6 +157,13 @@ export class Optimizer<O extends object = Record<string, unknown>> {
     });
     return `${s})`;
   }
+}
+
+/** `{...defaults, ...opts}`, except that options left `undefined` keep their default. */
+export function withDefaults<T extends object>(defaults: T, opts: object): T {
+  const out: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(opts)) if (v !== undefined) out[k] = v;
+  return out as T;
 }
 
 function cloneOptions<T extends object>(o: T): T {

@@ -1,5 +1,5 @@
 import { zerosLike } from '@flambeau/tensor';
-import { type ParamGroup, type Params, Optimizer, checkBetas, checkLr, checkNonNegative, effectiveGrad, stateTensor, withGrad } from './optimizer.js';
+import { type ParamGroup, type Params, Optimizer, withDefaults, checkBetas, checkLr, checkNonNegative, effectiveGrad, stateTensor, withGrad } from './optimizer.js';
 
 export interface RAdamOptions {
   lr: number;
@@ -17,7 +17,7 @@ export interface RAdamOptions {
  */
 export class RAdam extends Optimizer<RAdamOptions> {
   constructor(params: Params<RAdamOptions>, opts: Partial<RAdamOptions> = {}) {
-    const d: RAdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, ...opts };
+    const d = withDefaults<RAdamOptions>({ lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0 }, opts);
     checkLr(d.lr);
     checkNonNegative(d.eps, 'epsilon value');
     checkBetas(d.betas);
