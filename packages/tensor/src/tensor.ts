@@ -345,11 +345,11 @@ export class Tensor implements StridedView {
   /** `torch.equal`: same shape and same values. */
   equal(other: Tensor): boolean {
     if (this.shape.length !== other.shape.length || this.shape.some((s, i) => s !== other.shape[i])) return false;
-    return this.eq(other).all().itemSync() === 1;
+    return Boolean(this.eq(other).all().itemSync());
   }
   /** `torch.allclose(a, b, rtol=1e-5, atol=1e-8, equal_nan=False)`. */
   allclose(other: Tensor, opts: { rtol?: number; atol?: number; equalNan?: boolean } = {}): boolean {
-    return this.isclose(other, opts).all().itemSync() === 1;
+    return Boolean(this.isclose(other, opts).all().itemSync());
   }
   isclose(other: Tensor, opts: { rtol?: number; atol?: number; equalNan?: boolean } = {}): Tensor {
     return dispatch1('isclose', [this, other], { rtol: opts.rtol ?? 1e-5, atol: opts.atol ?? 1e-8, equalNan: opts.equalNan ?? false });
