@@ -1,6 +1,6 @@
 import type { Tensor } from '@flambeau/tensor';
 import { RuntimeError, ValueError, cat, zeros } from '@flambeau/tensor';
-import { noGrad } from './no_grad.js';
+import { enableGrad, noGrad } from '@flambeau/autograd';
 import { type Loss, type Params, type ParamState, Optimizer, withDefaults } from './optimizer.js';
 import { strongWolfe } from './line_search.js';
 
@@ -70,12 +70,14 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
 
   override step(closure?: () => Loss): Loss {
     if (!closure) throw new RuntimeError('LBFGS requires a closure that reevaluates the model and returns the loss');
+    const fn = closure;
+    const evaluate = (): Loss => enableGrad(fn);
     const { lr, maxIter, maxEval, toleranceGrad, toleranceChange, lineSearchFn, historySize } = this.paramGroups[0];
     const state = this.stateOf(this.params[0]);
     state.func_evals ??= 0;
     state.n_iter ??= 0;
 
-    const origLoss = closure();
+    const origLoss = evaluate();
     let loss = lossValue(origLoss);
     let currentEvals = 1;
     state.func_evals = (state.func_evals as number) + 1;
@@ -151,13 +153,13 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
       if (lineSearchFn !== null) {
         if (lineSearchFn !== 'strong_wolfe') throw new RuntimeError("only 'strong_wolfe' is supported");
         const xInit = this.params.map((p) => p.clone());
-        [loss, flatGrad, t, lsFuncEvals] = strongWolfe((x, step, dd) => this.directionalEvaluate(closure, x, step, dd), xInit, t, d, loss, flatGrad, gtd);
+        [loss, flatGrad, t, lsFuncEvals] = strongWolfe((x, step, dd) => this.directionalEvaluate(evaluate, x, step, dd), xInit, t, d, loss, flatGrad, gtd);
         this.addGrad(t, d);
         optCond = flatGrad.abs().max().itemSync() <= toleranceGrad;
       } else {
         this.addGrad(t, d);
         if (nIter !== maxIter) {
-          loss = lossValue(closure());
+          loss = lossValue(evaluate());
           flatGrad = this.gatherFlatGrad();
           optCond = flatGrad.abs().max().itemSync() <= toleranceGrad;
           lsFuncEvals = 1;

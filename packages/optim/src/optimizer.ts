@@ -1,5 +1,5 @@
 import { type Tensor, Tensor as TensorClass, NotImplementedError, RuntimeError, ValueError } from '@flambeau/tensor';
-import { noGrad } from './no_grad.js';
+import { enableGrad, noGrad } from '@flambeau/autograd';
 
 /** What a closure given to `step` returns: the loss, as a tensor or a number. */
 export type Loss = Tensor | number;
@@ -87,7 +87,7 @@ export class Optimizer<O extends object = Record<string, unknown>> {
    * loss, which `step` returns.
    */
   step(closure?: () => Loss): Loss | undefined {
-    const loss = closure?.();
+    const loss = closure ? enableGrad(closure) : undefined;
     noGrad(() => {
       for (const g of this.paramGroups) this.updateGroup(g);
     });
