@@ -4,6 +4,7 @@ import { Parameter } from '../parameter.js';
 import { uniform_ } from '../init.js';
 import { dropout as fDropout } from '../functional/dropout.js';
 import { linear } from '../functional/linear.js';
+import { pyFloat } from '../repr.js';
 
 type Mode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
 /** One direction of one layer: the tensors of PyTorch's `_flat_weights` for it. */
@@ -227,11 +228,6 @@ export abstract class RNNBase extends Module {
     if (this.bidirectional !== false) s += `, bidirectional=True`;
     return s;
   }
-}
-
-/** Python's repr of a float: `0.5`, `1.0`. */
-function pyFloat(x: number): string {
-  return Number.isInteger(x) ? `${x}.0` : String(x);
 }
 
 export interface RNNOptions extends RNNBaseOptions {

@@ -1,0 +1,350 @@
+import { RuntimeError, Tensor, full } from '@flambeau/tensor';
+import { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
+import { ModuleList } from './container.js';
+import { Dropout } from './dropout.js';
+import { Linear } from './linear.js';
+import { LayerNorm } from './normalization.js';
+import { MultiheadAttention } from './activation_attention.js';
+import { gelu, relu } from '../functional/activation.js';
+import { xavierUniform_ } from '../init.js';
+
+/** `'relu'`, `'gelu'`, a function of a tensor, or a module (which is then registered and printed, as in PyTorch). */
+export type TransformerActivation = 'relu' | 'gelu' | ((x: Tensor) => Tensor) | Module;
+
+export interface TransformerLayerOptions {
+  /** Width of the feed-forward block (default 2048). */
+  dimFeedforward?: number;
+  /** Default 0.1. */
+  dropout?: number;
+  /** Default `'relu'`. */
+  activation?: TransformerActivation;
+  /** LayerNorm eps (default 1e-5). */
+  layerNormEps?: number;
+  /** Tensors as `(N, L, E)` (default false: `(L, N, E)`). */
+  batchFirst?: boolean;
+  /** LayerNorm before attention and feed-forward instead of after (default false). */
+  normFirst?: boolean;
+}
+
+function activationFn(a: TransformerActivation | undefined): (x: Tensor) => Tensor {
+  if (a === undefined || a === 'relu') return relu;
+  if (a === 'gelu') return (x: Tensor) => gelu(x);
+  if (typeof a === 'string') throw new RuntimeError(`activation should be relu/gelu, not ${a}`);
+  return a as (x: Tensor) => Tensor;
+}
+
+function checkPaddingMask(m: Tensor | null | undefined): void {
+  if (m && m.dtype !== 'bool' && !m.isFloatingPoint()) {
+    throw new RuntimeError('only bool and floating types of key_padding_mask are supported');
+  }
+}
+
+/**
+ * `copy.deepcopy(module)`: a new instance of the same class with copied parameters, buffers and
+ * submodules (shared ones stay shared) and the same plain fields, built without re-running its
+ * constructor, so no random numbers are drawn.
+ */
+function deepcopy<M extends Module>(m: M, memo = new Map<object, unknown>()): M {
+  const seen = memo.get(m);
+  if (seen) return seen as M;
+  const copy = Reflect.construct(Module, [], m.constructor) as M;
+  memo.set(m, copy);
+  const registries = new Set(['_parameters', '_buffers', '_modules']);
+  for (const key of Object.getOwnPropertyNames(m)) {
+    if (registries.has(key)) continue;
+    const v = (m as unknown as Record<string, unknown>)[key];
+    (copy as unknown as Record<string, unknown>)[key] = v instanceof Map ? new Map(v) : v instanceof Set ? new Set(v) : Array.isArray(v) ? [...v] : v;
+  }
+  const tensorCopy = <T extends Tensor>(t: T): T => {
+    if (!memo.has(t)) {
+      const c = t instanceof Parameter ? new Parameter(t.detach().clone(), t.requiresGrad) : t.detach().clone();
+      memo.set(t, c);
+    }
+    return memo.get(t) as T;
+  };
+  for (const [k, p] of m._parameters) copy._parameters.set(k, p && tensorCopy(p));
+  for (const [k, b] of m._buffers) copy._buffers.set(k, b && tensorCopy(b));
+  for (const [k, c] of m._modules) copy._modules.set(k, c && deepcopy(c, memo));
+  return copy;
+}
+
+/** PyTorch's `_get_clones`: `n` deep copies, so every layer starts from the same weights. */
+function clones(m: Module, n: number): ModuleList {
+  return new ModuleList(Array.from({ length: n }, () => deepcopy(m)));
+}
+
+export interface EncoderLayerForwardOptions {
+  srcMask?: Tensor | null;
+  srcKeyPaddingMask?: Tensor | null;
+}
+
+/**
+ * Self-attention then feed-forward, each with residual and LayerNorm (PyTorch's
+ * `nn.TransformerEncoderLayer`). `layer(src, { srcMask, srcKeyPaddingMask })`; a mask may also be the second argument.
+ *
+ * @example
+ * const layer = new nn.TransformerEncoderLayer(512, 8);
+ * const out = layer(torch.rand(10, 32, 512));
+ */
+export class TransformerEncoderLayer extends Module {
+  declare self_attn: MultiheadAttention;
+  declare linear1: Linear;
+  declare dropout: Dropout;
+  declare linear2: Linear;
+  declare norm1: LayerNorm;
+  declare norm2: LayerNorm;
+  declare dropout1: Dropout;
+  declare dropout2: Dropout;
+  readonly normFirst: boolean;
+  activation: (x: Tensor) => Tensor;
+
+  constructor(dModel: number, nhead: number, opts: TransformerLayerOptions = {}) {
+    super();
+    const p = opts.dropout ?? 0.1;
+    const eps = opts.layerNormEps ?? 1e-5;
+    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: p, batchFirst: opts.batchFirst ?? false });
+    this.linear1 = new Linear(dModel, opts.dimFeedforward ?? 2048);
+    this.dropout = new Dropout(p);
+    this.linear2 = new Linear(opts.dimFeedforward ?? 2048, dModel);
+    this.normFirst = opts.normFirst ?? false;
+    this.norm1 = new LayerNorm(dModel, { eps });
+    this.norm2 = new LayerNorm(dModel, { eps });
+    this.dropout1 = new Dropout(p);
+    this.dropout2 = new Dropout(p);
+    this.activation = activationFn(opts.activation);
+  }
+
+  override forward(src: Tensor, opts: EncoderLayerForwardOptions | Tensor = {}): Tensor {
+    const { srcMask = null, srcKeyPaddingMask = null } = opts instanceof Tensor ? { srcMask: opts } : opts;
+    checkPaddingMask(srcKeyPaddingMask);
+    let x = src;
+    if (this.normFirst) {
+      x = x.add(this.saBlock(this.norm1(x), srcMask, srcKeyPaddingMask));
+      x = x.add(this.ffBlock(this.norm2(x)));
+    } else {
+      x = this.norm1(x.add(this.saBlock(x, srcMask, srcKeyPaddingMask)));
+      x = this.norm2(x.add(this.ffBlock(x)));
+    }
+    return x;
+  }
+
+  private saBlock(x: Tensor, attnMask: Tensor | null, keyPaddingMask: Tensor | null): Tensor {
+    return this.dropout1(this.self_attn(x, x, x, { attnMask, keyPaddingMask, needWeights: false })[0]);
+  }
+
+  private ffBlock(x: Tensor): Tensor {
+    return this.dropout2(this.linear2(this.dropout(this.activation(this.linear1(x)))));
+  }
+}
+
+export interface DecoderLayerForwardOptions {
+  tgtMask?: Tensor | null;
+  memoryMask?: Tensor | null;
+  tgtKeyPaddingMask?: Tensor | null;
+  memoryKeyPaddingMask?: Tensor | null;
+}
+
+/**
+ * Self-attention, attention over the encoder's memory, then feed-forward (PyTorch's
+ * `nn.TransformerDecoderLayer`). `layer(tgt, memory, { tgtMask, memoryMask, ... })`.
+ *
+ * @example
+ * const layer = new nn.TransformerDecoderLayer(512, 8);
+ * const out = layer(torch.rand(20, 32, 512), torch.rand(10, 32, 512));
+ */
+export class TransformerDecoderLayer extends Module {
+  declare self_attn: MultiheadAttention;
+  declare multihead_attn: MultiheadAttention;
+  declare linear1: Linear;
+  declare dropout: Dropout;
+  declare linear2: Linear;
+  declare norm1: LayerNorm;
+  declare norm2: LayerNorm;
+  declare norm3: LayerNorm;
+  declare dropout1: Dropout;
+  declare dropout2: Dropout;
+  declare dropout3: Dropout;
+  readonly normFirst: boolean;
+  activation: (x: Tensor) => Tensor;
+
+  constructor(dModel: number, nhead: number, opts: TransformerLayerOptions = {}) {
+    super();
+    const p = opts.dropout ?? 0.1;
+    const eps = opts.layerNormEps ?? 1e-5;
+    const batchFirst = opts.batchFirst ?? false;
+    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: p, batchFirst });
+    this.multihead_attn = new MultiheadAttention(dModel, nhead, { dropout: p, batchFirst });
+    this.linear1 = new Linear(dModel, opts.dimFeedforward ?? 2048);
+    this.dropout = new Dropout(p);
+    this.linear2 = new Linear(opts.dimFeedforward ?? 2048, dModel);
+    this.normFirst = opts.normFirst ?? false;
+    this.norm1 = new LayerNorm(dModel, { eps });
+    this.norm2 = new LayerNorm(dModel, { eps });
+    this.norm3 = new LayerNorm(dModel, { eps });
+    this.dropout1 = new Dropout(p);
+    this.dropout2 = new Dropout(p);
+    this.dropout3 = new Dropout(p);
+    this.activation = activationFn(opts.activation);
+  }
+
+  override forward(tgt: Tensor, memory: Tensor, opts: DecoderLayerForwardOptions | Tensor = {}): Tensor {
+    const o = opts instanceof Tensor ? { tgtMask: opts } : opts;
+    let x = tgt;
+    if (this.normFirst) {
+      x = x.add(this.saBlock(this.norm1(x), o.tgtMask ?? null, o.tgtKeyPaddingMask ?? null));
+      x = x.add(this.mhaBlock(this.norm2(x), memory, o.memoryMask ?? null, o.memoryKeyPaddingMask ?? null));
+      x = x.add(this.ffBlock(this.norm3(x)));
+    } else {
+      x = this.norm1(x.add(this.saBlock(x, o.tgtMask ?? null, o.tgtKeyPaddingMask ?? null)));
+      x = this.norm2(x.add(this.mhaBlock(x, memory, o.memoryMask ?? null, o.memoryKeyPaddingMask ?? null)));
+      x = this.norm3(x.add(this.ffBlock(x)));
+    }
+    return x;
+  }
+
+  private saBlock(x: Tensor, attnMask: Tensor | null, keyPaddingMask: Tensor | null): Tensor {
+    return this.dropout1(this.self_attn(x, x, x, { attnMask, keyPaddingMask, needWeights: false })[0]);
+  }
+
+  private mhaBlock(x: Tensor, mem: Tensor, attnMask: Tensor | null, keyPaddingMask: Tensor | null): Tensor {
+    return this.dropout2(this.multihead_attn(x, mem, mem, { attnMask, keyPaddingMask, needWeights: false })[0]);
+  }
+
+  private ffBlock(x: Tensor): Tensor {
+    return this.dropout3(this.linear2(this.dropout(this.activation(this.linear1(x)))));
+  }
+}
+
+export interface EncoderForwardOptions {
+  mask?: Tensor | null;
+  srcKeyPaddingMask?: Tensor | null;
+}
+
+/**
+ * A stack of `numLayers` copies of `encoderLayer`, then an optional `norm` (PyTorch's `nn.TransformerEncoder`).
+ *
+ * @example
+ * const enc = new nn.TransformerEncoder(new nn.TransformerEncoderLayer(512, 8), 6);
+ * const out = enc(torch.rand(10, 32, 512), { mask });
+ */
+export class TransformerEncoder extends Module {
+  declare layers: ModuleList;
+  declare norm: Module | null;
+  readonly numLayers: number;
+
+  constructor(encoderLayer: TransformerEncoderLayer, numLayers: number, norm: Module | null = null) {
+    super();
+    this.layers = clones(encoderLayer, numLayers);
+    this.numLayers = numLayers;
+    this.norm = norm;
+  }
+
+  override forward(src: Tensor, opts: EncoderForwardOptions | Tensor = {}): Tensor {
+    const { mask = null, srcKeyPaddingMask = null } = opts instanceof Tensor ? { mask: opts } : opts;
+    checkPaddingMask(srcKeyPaddingMask);
+    let out = src;
+    for (const layer of this.layers) out = (layer as TransformerEncoderLayer)(out, { srcMask: mask, srcKeyPaddingMask });
+    return this.norm ? this.norm(out) : out;
+  }
+}
+
+/**
+ * A stack of `numLayers` copies of `decoderLayer`, then an optional `norm` (PyTorch's `nn.TransformerDecoder`).
+ *
+ * @example
+ * const dec = new nn.TransformerDecoder(new nn.TransformerDecoderLayer(512, 8), 6);
+ * const out = dec(tgt, memory, { tgtMask });
+ */
+export class TransformerDecoder extends Module {
+  declare layers: ModuleList;
+  declare norm: Module | null;
+  readonly numLayers: number;
+
+  constructor(decoderLayer: TransformerDecoderLayer, numLayers: number, norm: Module | null = null) {
+    super();
+    this.layers = clones(decoderLayer, numLayers);
+    this.numLayers = numLayers;
+    this.norm = norm;
+  }
+
+  override forward(tgt: Tensor, memory: Tensor, opts: DecoderLayerForwardOptions | Tensor = {}): Tensor {
+    const o = opts instanceof Tensor ? { tgtMask: opts } : opts;
+    let out = tgt;
+    for (const layer of this.layers) out = (layer as TransformerDecoderLayer)(out, memory, o);
+    return this.norm ? this.norm(out) : out;
+  }
+}
+
+export interface TransformerOptions extends TransformerLayerOptions {
+  /** Default 6. */
+  numEncoderLayers?: number;
+  /** Default 6. */
+  numDecoderLayers?: number;
+  customEncoder?: Module | null;
+  customDecoder?: Module | null;
+}
+
+export interface TransformerForwardOptions {
+  srcMask?: Tensor | null;
+  tgtMask?: Tensor | null;
+  memoryMask?: Tensor | null;
+  srcKeyPaddingMask?: Tensor | null;
+  tgtKeyPaddingMask?: Tensor | null;
+  memoryKeyPaddingMask?: Tensor | null;
+}
+
+/**
+ * The encoder-decoder model of "Attention Is All You Need" (PyTorch's `nn.Transformer`).
+ * `model(src, tgt, { srcMask, tgtMask, ... })`; weights with more than one dim are Xavier-uniform.
+ *
+ * @example
+ * const model = new nn.Transformer(512, 8, { numEncoderLayers: 2 });
+ * const tgtMask = nn.Transformer.generateSquareSubsequentMask(20);
+ * const out = model(torch.rand(10, 32, 512), torch.rand(20, 32, 512), { tgtMask });
+ */
+export class Transformer extends Module {
+  declare encoder: Module;
+  declare decoder: Module;
+  readonly dModel: number;
+  readonly nhead: number;
+  readonly batchFirst: boolean;
+
+  constructor(dModel = 512, nhead = 8, opts: TransformerOptions = {}) {
+    super();
+    const eps = opts.layerNormEps ?? 1e-5;
+    const { numEncoderLayers = 6, numDecoderLayers = 6, customEncoder, customDecoder, ...layerOpts } = opts;
+    this.encoder =
+      customEncoder ??
+      new TransformerEncoder(new TransformerEncoderLayer(dModel, nhead, layerOpts), numEncoderLayers, new LayerNorm(dModel, { eps }));
+    this.decoder =
+      customDecoder ??
+      new TransformerDecoder(new TransformerDecoderLayer(dModel, nhead, layerOpts), numDecoderLayers, new LayerNorm(dModel, { eps }));
+    for (const p of this.parameters()) if (p.ndim > 1) xavierUniform_(p);
+    this.dModel = dModel;
+    this.nhead = nhead;
+    this.batchFirst = opts.batchFirst ?? false;
+  }
+
+  override forward(src: Tensor, tgt: Tensor, opts: TransformerForwardOptions | Tensor = {}): Tensor {
+    const o = opts instanceof Tensor ? { srcMask: opts } : opts;
+    const batched = src.ndim === 3;
+    const b = this.batchFirst ? 0 : 1;
+    if (batched && src.shape[b] !== tgt.shape[b]) throw new RuntimeError('the batch number of src and tgt must be equal');
+    if (src.shape[src.ndim - 1] !== this.dModel || tgt.shape[tgt.ndim - 1] !== this.dModel) {
+      throw new RuntimeError('the feature number of src and tgt must be equal to d_model');
+    }
+    const memory = this.encoder(src, { mask: o.srcMask ?? null, srcKeyPaddingMask: o.srcKeyPaddingMask ?? null });
+    return this.decoder(tgt, memory, {
+      tgtMask: o.tgtMask ?? null,
+      memoryMask: o.memoryMask ?? null,
+      tgtKeyPaddingMask: o.tgtKeyPaddingMask ?? null,
+      memoryKeyPaddingMask: o.memoryKeyPaddingMask ?? null,
+    });
+  }
+
+  /** A float `(sz, sz)` mask with -inf above the diagonal: position i attends to positions ≤ i. */
+  static generateSquareSubsequentMask(sz: number): Tensor {
+    return full([sz, sz], -Infinity).triu(1);
+  }
+}
