@@ -165,6 +165,15 @@ case('pad_constant', [randn(2, 3)], lambda a: F.pad(a, (1, 2, 0, 1), value=0.5))
 case('pad_crop', [randn(2, 4)], lambda a: F.pad(a, (-1, 1)))
 case('pad_reflect', [randn(1, 2, 4)], lambda a: F.pad(a, (2, 1), mode='reflect'))
 
+# ---- convolution and pooling
+case('conv2d', [randn(2, 2, 5, 5), randn(4, 2, 3, 3), randn(4)], lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1))
+case('conv2d_groups', [randn(1, 4, 6, 6), randn(4, 2, 2, 2)], lambda x, w: F.conv2d(x, w, groups=2, dilation=2))
+case('conv2d_unbatched', [randn(2, 4, 4), randn(3, 2, 2, 2), randn(3)], lambda x, w, b: F.conv2d(x, w, b, padding=(1, 0)))
+case('max_pool2d', [randn(1, 2, 5, 5)], lambda x: F.max_pool2d(x, 2))
+case('max_pool2d_ceil', [randn(2, 1, 5, 5)], lambda x: F.max_pool2d(x, 3, stride=2, padding=1, ceil_mode=True))
+case('avg_pool2d', [randn(1, 2, 5, 5)], lambda x: F.avg_pool2d(x, 3, stride=2, padding=1, count_include_pad=False))
+case('avg_pool2d_ceil', [randn(2, 1, 5, 5)], lambda x: F.avg_pool2d(x, 2, ceil_mode=True))
+
 # ---- in place
 case('inplace_mul', [randn(2, 3)], lambda a: (a * 1).mul_(2).exp_())
 case('inplace_view', [randn(3, 4), randn(4)], lambda a, b: _add_row(a, b))

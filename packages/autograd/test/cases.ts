@@ -10,6 +10,16 @@ const UNARY = [
   'acosh', 'atanh', 'sigmoid', 'relu', 'reciprocal', 'erf', 'erfc',
 ] as const;
 
+function maxPool(x: Tensor, attrs: Record<string, unknown>): Tensor {
+  return (torch.dispatch('maxPool2d', [x], attrs) as Tensor[])[0];
+}
+
+/** Cases that need ops another package may not have defined yet (conv/pool in @flambeau/tensor). */
+export const NEEDS_OP: Record<string, string> = {
+  conv2d: 'conv2d', conv2d_groups: 'conv2d', conv2d_unbatched: 'conv2d',
+  max_pool2d: 'maxPool2d', max_pool2d_ceil: 'maxPool2d', avg_pool2d: 'avgPool2d', avg_pool2d_ceil: 'avgPool2d',
+};
+
 /** The TypeScript side of tools/gen_autograd_fixtures.py: one function per fixture case, by name. */
 export const CASES: Record<string, Fn> = {
   ...Object.fromEntries(UNARY.map((op) => [op, (x: Tensor) => (x[op] as () => Tensor)()])),
@@ -108,6 +118,14 @@ export const CASES: Record<string, Fn> = {
   pad_constant: (a) => torch.pad(a, [1, 2, 0, 1], 'constant', 0.5),
   pad_crop: (a) => torch.pad(a, [-1, 1]),
   pad_reflect: (a) => torch.pad(a, [2, 1], 'reflect'),
+
+  conv2d: (x, w, b) => torch.dispatch1('conv2d', [x, w, b], { stride: [2, 2], padding: [1, 1], dilation: [1, 1], groups: 1 }),
+  conv2d_groups: (x, w) => torch.dispatch1('conv2d', [x, w], { stride: [1, 1], padding: [0, 0], dilation: [2, 2], groups: 2 }),
+  conv2d_unbatched: (x, w, b) => torch.dispatch1('conv2d', [x, w, b], { stride: [1, 1], padding: [1, 0], dilation: [1, 1], groups: 1 }),
+  max_pool2d: (x) => maxPool(x, { kernelSize: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1], ceilMode: false }),
+  max_pool2d_ceil: (x) => maxPool(x, { kernelSize: [3, 3], stride: [2, 2], padding: [1, 1], dilation: [1, 1], ceilMode: true }),
+  avg_pool2d: (x) => torch.dispatch1('avgPool2d', [x], { kernelSize: [3, 3], stride: [2, 2], padding: [1, 1], ceilMode: false, countIncludePad: false, divisorOverride: null }),
+  avg_pool2d_ceil: (x) => torch.dispatch1('avgPool2d', [x], { kernelSize: [2, 2], stride: [2, 2], padding: [0, 0], ceilMode: true, countIncludePad: true, divisorOverride: null }),
 
   inplace_mul: (a) => a.mul(1).mul_(2).exp_(),
   inplace_view: (a, b) => {

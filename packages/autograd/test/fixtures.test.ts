@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '@flambeau/tensor';
 import type { DType, Tensor } from '@flambeau/tensor';
 import { gradcheck } from '@flambeau/autograd';
-import { CASES, NO_GRADCHECK } from './cases.js';
+import { CASES, NEEDS_OP, NO_GRADCHECK } from './cases.js';
+
+/** Skips cases whose forward op is not defined yet (conv/pool are added to @flambeau/tensor separately). */
+const available = (name: string) => NEEDS_OP[name] === undefined || torch.hasOp(NEEDS_OP[name]);
 
 interface Fix {
   data: unknown;
@@ -47,7 +50,7 @@ describe('gradients match PyTorch (float32 fixtures)', () => {
     expect(fixtures.cases.map((c) => c.name).sort()).toEqual(Object.keys(CASES).sort());
   });
   for (const c of fixtures.cases) {
-    it(c.name, () => {
+    it.skipIf(!available(c.name))(c.name, () => {
       const inputs = c.inputs.map((f) => make(f));
       for (const x of inputs) if (x.isFloatingPoint()) x.requiresGrad = true;
       const y = CASES[c.name](...inputs);
@@ -65,7 +68,7 @@ describe('gradients match PyTorch (float32 fixtures)', () => {
 describe('gradcheck (float64)', () => {
   for (const c of fixtures.cases) {
     if (NO_GRADCHECK.has(c.name)) continue;
-    it(c.name, () => {
+    it.skipIf(!available(c.name))(c.name, () => {
       const inputs = c.inputs.map((f) => make(f, 'float64'));
       for (const x of inputs) if (x.isFloatingPoint()) x.requiresGrad = true;
       // `cast` and `view` build float32 constants inside; compare in float64 throughout.

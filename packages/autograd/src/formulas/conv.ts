@@ -14,7 +14,7 @@ registerFormulas({
       const attrs = convAttrs(c.attrs);
       const gx = c.needs[0] ? dispatch1('conv2dBackwardInput', [g, c.input(1)], { ...attrs, inputShape: [...c.inputs[0].shape] }) : null;
       const gw = c.needs[1] ? dispatch1('conv2dBackwardWeight', [g, c.input(0)], { ...attrs, weightShape: [...c.inputs[1].shape] }) : null;
-      const gb = c.inputs.length > 2 && c.needs[2] ? g.sum([0, 2, 3]) : null;
+      const gb = c.inputs.length > 2 && c.needs[2] ? g.sum(g.ndim === 4 ? [0, 2, 3] : [1, 2]) : null;
       return [gx, gw, gb];
     },
   },
