@@ -1,0 +1,112 @@
+import { RuntimeError, type Tensor, ValueError, empty } from '@flambeau/tensor';
+import { noGrad } from '@flambeau/autograd';
+
+function torchSize(shape: readonly number[]): string {
+  return `torch.Size([${shape.join(', ')}])`;
+}
+
+/** Shape that lines a per-channel vector up with dim 1 of `x`. */
+function channelShape(x: Tensor): number[] {
+  return x.shape.map((s, i) => (i === 1 ? s : 1));
+}
+
+export interface BatchNormOptions {
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  /** Use batch statistics (and update the running ones) rather than the running ones (default false). */
+  training?: boolean;
+  /** Weight of the new batch in the running averages (default 0.1). */
+  momentum?: number;
+  eps?: number;
+}
+
+/**
+ * `F.batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
+ * momentum=0.1, eps=1e-5)` over `[N, C, *]`. In training the running statistics are updated in
+ * place with the unbiased batch variance, as PyTorch does.
+ */
+export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormOptions = {}): Tensor {
+  const training = opts.training ?? false;
+  const eps = opts.eps ?? 1e-5;
+  const momentum = opts.momentum ?? 0.1;
+  if (input.ndim < 2) throw new ValueError(`expected 2D or 3D input (got ${input.ndim}D input)`);
+  const dims = [...input.shape.keys()].filter((d) => d !== 1);
+  const cs = channelShape(input);
+  let mean: Tensor;
+  let variance: Tensor;
+  if (training) {
+    const count = input.numel() / input.shape[1];
+    if (count <= 1) throw new ValueError(`Expected more than 1 value per channel when training, got input size ${torchSize(input.shape)}`);
+    mean = input.mean(dims, { keepdim: true });
+    variance = input.sub(mean).square().mean(dims, { keepdim: true });
+    if (runningMean && runningVar) {
+      noGrad(() => {
+        runningMean.mul_(1 - momentum).add_(mean.detach().reshape(-1).mul(momentum));
+        runningVar.mul_(1 - momentum).add_(variance.detach().reshape(-1).mul((momentum * count) / (count - 1)));
+      });
+    }
+  } else {
+    if (!runningMean || !runningVar) throw new RuntimeError('running_mean and running_var must be defined in evaluation mode');
+    mean = runningMean.view(cs);
+    variance = runningVar.view(cs);
+  }
+  let out = input.sub(mean).mul(variance.add(eps).rsqrt());
+  if (opts.weight) out = out.mul(opts.weight.view(cs));
+  if (opts.bias) out = out.add(opts.bias.view(cs));
+  return out;
+}
+
+/**
+ * `F.layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5)`: normalises over the
+ * trailing `normalizedShape` dims with the biased variance.
+ */
+export function layerNorm(input: Tensor, normalizedShape: number | readonly number[], weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor {
+  const ns = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
+  const tail = input.shape.slice(input.ndim - ns.length);
+  if (ns.length > input.ndim || tail.some((s, i) => s !== ns[i])) {
+    throw new RuntimeError(`Given normalized_shape=[${ns.join(', ')}], expected input with shape [*, ${ns.join(', ')}], but got input of size[${input.shape.join(', ')}]`);
+  }
+  const dims = ns.map((_, i) => input.ndim - ns.length + i);
+  const mean = input.mean(dims, { keepdim: true });
+  const centered = input.sub(mean);
+  let out = centered.mul(centered.square().mean(dims, { keepdim: true }).add(eps).rsqrt());
+  if (weight) out = out.mul(weight);
+  if (bias) out = out.add(bias);
+  return out;
+}
+
+/**
+ * `F.group_norm(input, num_groups, weight=None, bias=None, eps=1e-5)`: normalises each group of
+ * `C / numGroups` channels of each sample, then applies the per-channel affine.
+ */
+export function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor {
+  if (input.ndim < 2) throw new RuntimeError(`Expected at least 2 dimensions for input tensor but received ${input.ndim}`);
+  const [N, C] = input.shape;
+  if (C % numGroups !== 0) {
+    throw new RuntimeError(`Expected number of channels in input to be divisible by num_groups, but got input of shape [${input.shape.join(', ')}] and num_groups=${numGroups}`);
+  }
+  const g = input.reshape([N, numGroups, -1]);
+  const mean = g.mean(2, { keepdim: true });
+  const centered = g.sub(mean);
+  let out = centered.mul(centered.square().mean(2, { keepdim: true }).add(eps).rsqrt()).reshape(input.shape as number[]);
+  const cs = channelShape(input);
+  if (weight) out = out.mul(weight.view(cs));
+  if (bias) out = out.add(bias.view(cs));
+  return out;
+}
+
+/**
+ * `F.dropout2d(input, p=0.5, training=True)`: zeroes whole channels of `[N, C, H, W]` (or
+ * unbatched `[C, H, W]`) with probability `p`, scaling the rest by `1 / (1 - p)`.
+ */
+export function dropout2d(input: Tensor, p = 0.5, training = true): Tensor {
+  if (p < 0 || p > 1) throw new ValueError(`dropout probability has to be between 0 and 1, but got ${p}`);
+  if (input.ndim !== 3 && input.ndim !== 4) {
+    throw new RuntimeError(`dropout2d: Received a ${input.ndim}-D input to dropout2d, which is deprecated and will result in an error in a future release. Expected 3-D (unbatched) or 4-D (batched) input`);
+  }
+  if (!training || p === 0) return input;
+  if (p === 1) return input.mul(0);
+  const lead = input.shape.slice(0, input.ndim - 2);
+  const mask = empty([...lead, 1, 1], { dtype: input.dtype, device: input.device }).bernoulli_(1 - p).div(1 - p);
+  return input.mul(mask);
+}

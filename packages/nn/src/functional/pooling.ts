@@ -1,0 +1,183 @@
+import { RuntimeError, type Tensor, ValueError, cat, dispatch, dispatch1, stack, zeros } from '@flambeau/tensor';
+import { type IntOrTuple, ntuple } from './conv.js';
+
+export interface MaxPoolOptions {
+  /** Default: `kernelSize`. */
+  stride?: IntOrTuple | null;
+  padding?: IntOrTuple;
+  dilation?: IntOrTuple;
+  ceilMode?: boolean;
+}
+
+export interface AvgPoolOptions {
+  /** Default: `kernelSize`. */
+  stride?: IntOrTuple | null;
+  padding?: IntOrTuple;
+  ceilMode?: boolean;
+  /** Count the zero padding in the divisor (default true). */
+  countIncludePad?: boolean;
+  /** Divide by this instead of the window size. */
+  divisorOverride?: number | null;
+}
+
+const pair = (v: IntOrTuple, name: string) => ntuple(v, 2, name);
+const strideOf = (s: IntOrTuple | null | undefined, k: number[]) => (s === undefined || s === null || (Array.isArray(s) && s.length === 0) ? k : pair(s, 'stride'));
+
+/**
+ * `F.max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False)`.
+ * `maxPool2dWithIndices` also returns the int64 index of each max in its input plane.
+ */
+export function maxPool2d(input: Tensor, kernelSize: IntOrTuple, opts: MaxPoolOptions = {}): Tensor {
+  return maxPool2dWithIndices(input, kernelSize, opts)[0];
+}
+
+/** `F.max_pool2d(..., return_indices=True)`: `[values, indices]`. */
+export function maxPool2dWithIndices(input: Tensor, kernelSize: IntOrTuple, opts: MaxPoolOptions = {}): [Tensor, Tensor] {
+  const k = pair(kernelSize, 'kernel_size');
+  return dispatch('maxPool2d', [input], {
+    kernelSize: k, stride: strideOf(opts.stride, k), padding: pair(opts.padding ?? 0, 'padding'),
+    dilation: pair(opts.dilation ?? 1, 'dilation'), ceilMode: opts.ceilMode ?? false,
+  }) as [Tensor, Tensor];
+}
+
+function check1d(input: Tensor, name: string): void {
+  if (input.ndim !== 2 && input.ndim !== 3) {
+    throw new RuntimeError(`${name}() Expected 2D or 3D input tensor, but got ${input.ndim}D input of size [${input.shape.join(', ')}]`);
+  }
+}
+const one = (v: IntOrTuple, name: string) => ntuple(v, 1, name)[0];
+
+/** `F.max_pool1d(input, kernel_size, ...)` over `[N, C, L]` or `[C, L]`. */
+export function maxPool1d(input: Tensor, kernelSize: IntOrTuple, opts: MaxPoolOptions = {}): Tensor {
+  return maxPool1dWithIndices(input, kernelSize, opts)[0];
+}
+
+/** `F.max_pool1d(..., return_indices=True)`. */
+export function maxPool1dWithIndices(input: Tensor, kernelSize: IntOrTuple, opts: MaxPoolOptions = {}): [Tensor, Tensor] {
+  check1d(input, 'max_pool1d');
+  const k = one(kernelSize, 'kernel_size');
+  const s = opts.stride === undefined || opts.stride === null ? k : one(opts.stride, 'stride');
+  const [v, i] = maxPool2dWithIndices(input.unsqueeze(-2), [1, k], {
+    stride: [1, s], padding: [0, one(opts.padding ?? 0, 'padding')], dilation: [1, one(opts.dilation ?? 1, 'dilation')], ceilMode: opts.ceilMode,
+  });
+  return [v.squeeze(-2), i.squeeze(-2)];
+}
+
+/** `F.avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None)`. */
+export function avgPool2d(input: Tensor, kernelSize: IntOrTuple, opts: AvgPoolOptions = {}): Tensor {
+  const k = pair(kernelSize, 'kernel_size');
+  return dispatch1('avgPool2d', [input], {
+    kernelSize: k, stride: strideOf(opts.stride, k), padding: pair(opts.padding ?? 0, 'padding'), ceilMode: opts.ceilMode ?? false,
+    countIncludePad: opts.countIncludePad ?? true, divisorOverride: opts.divisorOverride ?? null,
+  });
+}
+
+/** `F.avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True)`. */
+export function avgPool1d(input: Tensor, kernelSize: IntOrTuple, opts: Omit<AvgPoolOptions, 'divisorOverride'> = {}): Tensor {
+  check1d(input, 'avg_pool1d');
+  const k = one(kernelSize, 'kernel_size');
+  const s = opts.stride === undefined || opts.stride === null ? k : one(opts.stride, 'stride');
+  return avgPool2d(input.unsqueeze(-2), [1, k], {
+    stride: [1, s], padding: [0, one(opts.padding ?? 0, 'padding')], ceilMode: opts.ceilMode, countIncludePad: opts.countIncludePad,
+  }).squeeze(-2);
+}
+
+/** Adaptive output sizes: a `null` entry keeps that input dim. */
+function adaptiveSize(input: Tensor, outputSize: number | readonly (number | null)[], name: string): [number, number] {
+  if (input.ndim !== 3 && input.ndim !== 4) {
+    throw new RuntimeError(`${name}(): Expected 3D or 4D tensor, but got ${input.ndim === 0 ? '[]' : `[${input.shape.join(', ')}]`}`);
+  }
+  const o = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize;
+  if (o.length !== 2) throw new RuntimeError(`${name}: output_size must be 2`);
+  const H = input.shape[input.ndim - 2], W = input.shape[input.ndim - 1];
+  return [o[0] ?? H, o[1] ?? W];
+}
+
+/** PyTorch's adaptive windows: output `i` of `O` covers input [⌊i·I/O⌋, ⌈(i+1)·I/O⌉). */
+function windows(I: number, O: number): [number, number][] {
+  return Array.from({ length: O }, (_, i) => [Math.floor((i * I) / O), Math.ceil(((i + 1) * I) / O)]);
+}
+
+/**
+ * `F.adaptive_avg_pool2d(input, output_size)`. Evenly divisible sizes run as one average pool;
+ * otherwise the (separable) window means are taken per row band, then per column band.
+ */
+export function adaptiveAvgPool2d(input: Tensor, outputSize: number | readonly (number | null)[]): Tensor {
+  const [OH, OW] = adaptiveSize(input, outputSize, 'adaptive_avg_pool2d');
+  const H = input.shape[input.ndim - 2], W = input.shape[input.ndim - 1];
+  if (H % OH === 0 && W % OW === 0) return avgPool2d(input, [H / OH, W / OW]);
+  const hd = input.ndim - 2, wd = input.ndim - 1;
+  const rows = cat(windows(H, OH).map(([a, b]) => input.narrow(hd, a, b - a).mean(hd, { keepdim: true })), hd);
+  return cat(windows(W, OW).map(([a, b]) => rows.narrow(wd, a, b - a).mean(wd, { keepdim: true })), wd);
+}
+
+/** `F.adaptive_avg_pool1d(input, output_size)` over `[N, C, L]` or `[C, L]`. */
+export function adaptiveAvgPool1d(input: Tensor, outputSize: number): Tensor {
+  check1d(input, 'adaptive_avg_pool1d');
+  return adaptiveAvgPool2d(input.unsqueeze(-2), [1, outputSize]).squeeze(-2);
+}
+
+/** `F.adaptive_max_pool2d(input, output_size)`. */
+export function adaptiveMaxPool2d(input: Tensor, outputSize: number | readonly (number | null)[]): Tensor {
+  return adaptiveMaxPool2dWithIndices(input, outputSize)[0];
+}
+
+/**
+ * `F.adaptive_max_pool2d(..., return_indices=True)`: evenly divisible sizes run as one max pool,
+ * others take the max of each window (windows may overlap) with its plane index.
+ */
+export function adaptiveMaxPool2dWithIndices(input: Tensor, outputSize: number | readonly (number | null)[]): [Tensor, Tensor] {
+  const [OH, OW] = adaptiveSize(input, outputSize, 'adaptive_max_pool2d');
+  const H = input.shape[input.ndim - 2], W = input.shape[input.ndim - 1];
+  if (H % OH === 0 && W % OW === 0) return maxPool2dWithIndices(input, [H / OH, W / OW]);
+  const hd = input.ndim - 2, wd = input.ndim - 1;
+  const vals: Tensor[] = [];
+  const idx: Tensor[] = [];
+  for (const [h0, h1] of windows(H, OH)) {
+    for (const [w0, w1] of windows(W, OW)) {
+      const win = input.narrow(hd, h0, h1 - h0).narrow(wd, w0, w1 - w0).flatten(hd);
+      const { values, indices } = win.max(hd);
+      const ww = w1 - w0;
+      vals.push(values);
+      idx.push(indices.floorDivide(ww).add(h0).mul(W).add(indices.remainder(ww).add(w0)));
+    }
+  }
+  const shape = [...input.shape.slice(0, hd), OH, OW];
+  return [stack(vals, -1).reshape(shape), stack(idx, -1).reshape(shape)];
+}
+
+export interface MaxUnpoolOptions {
+  stride?: IntOrTuple | null;
+  padding?: IntOrTuple;
+  /** The size to restore, e.g. the pooled input's (last two dims are used). */
+  outputSize?: readonly number[] | null;
+}
+
+/**
+ * `F.max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None)`: puts
+ * each value back at its index, zeros elsewhere.
+ */
+export function maxUnpool2d(input: Tensor, indices: Tensor, kernelSize: IntOrTuple, opts: MaxUnpoolOptions = {}): Tensor {
+  const k = pair(kernelSize, 'kernel_size');
+  const s = strideOf(opts.stride, k);
+  const p = pair(opts.padding ?? 0, 'padding');
+  const batched = input.ndim === 4;
+  if (input.ndim !== 3 && input.ndim !== 4) throw new RuntimeError(`Input to max_unpooling2d should be a 3d or 4d Tensor, but got a tensor with ${input.ndim} dimensions.`);
+  const H = input.shape[input.ndim - 2], W = input.shape[input.ndim - 1];
+  let size = [(H - 1) * s[0] - 2 * p[0] + k[0], (W - 1) * s[1] - 2 * p[1] + k[1]];
+  if (opts.outputSize) {
+    const o = opts.outputSize.slice(-2);
+    for (let d = 0; d < 2; d++) {
+      const lo = size[d] - s[d], hi = size[d] + s[d];
+      if (o[d] <= lo || o[d] >= hi) {
+        throw new ValueError(`invalid output_size "[${opts.outputSize.join(', ')}]" (dim ${d} must be between ${lo} and ${hi})`);
+      }
+    }
+    size = o;
+  }
+  const lead = input.shape.slice(0, input.ndim - 2);
+  const flatIn = input.flatten(input.ndim - 2);
+  const out = zeros([...lead, size[0] * size[1]], { dtype: input.dtype, device: input.device });
+  const res = out.scatter(lead.length, indices.flatten(input.ndim - 2), flatIn);
+  return res.reshape(batched ? [...lead, ...size] : [input.shape[0], ...size]);
+}

@@ -1,0 +1,211 @@
+import type { Tensor } from '@flambeau/tensor';
+import { Module } from '../module.js';
+import type { IntOrTuple } from '../functional/conv.js';
+import {
+  adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool2dWithIndices, avgPool1d, avgPool2d, maxPool1dWithIndices,
+  maxPool2dWithIndices, maxUnpool2d,
+} from '../functional/pooling.js';
+import { pyRepr } from './conv.js';
+
+export interface MaxPoolLayerOptions {
+  /** Default: `kernelSize`. */
+  stride?: IntOrTuple | null;
+  padding?: IntOrTuple;
+  dilation?: IntOrTuple;
+  /** Also return the indices of the maxima (for `MaxUnpool2d`); default false. */
+  returnIndices?: boolean;
+  ceilMode?: boolean;
+}
+
+/** Shared fields and printout of `MaxPool1d` / `MaxPool2d` (PyTorch's `_MaxPoolNd`). */
+abstract class MaxPoolNd extends Module {
+  readonly kernelSize: IntOrTuple;
+  readonly stride: IntOrTuple;
+  readonly padding: IntOrTuple;
+  readonly dilation: IntOrTuple;
+  readonly returnIndices: boolean;
+  readonly ceilMode: boolean;
+
+  constructor(kernelSize: IntOrTuple, opts: MaxPoolLayerOptions) {
+    super();
+    this.kernelSize = kernelSize;
+    this.stride = opts.stride ?? kernelSize;
+    this.padding = opts.padding ?? 0;
+    this.dilation = opts.dilation ?? 1;
+    this.returnIndices = opts.returnIndices ?? false;
+    this.ceilMode = opts.ceilMode ?? false;
+  }
+
+  override extraRepr(): string {
+    return `kernel_size=${pyRepr(this.kernelSize)}, stride=${pyRepr(this.stride)}, padding=${pyRepr(this.padding)}, dilation=${pyRepr(this.dilation)}, ceil_mode=${pyRepr(this.ceilMode)}`;
+  }
+
+  protected options() {
+    return { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode };
+  }
+}
+
+/**
+ * `nn.MaxPool2d(kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False)`.
+ * With `returnIndices` the call returns `[values, indices]`.
+ *
+ * @example
+ * const pool = new nn.MaxPool2d(2);
+ * String(pool); // 'MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)'
+ */
+export class MaxPool2d extends MaxPoolNd {
+  constructor(kernelSize: IntOrTuple, opts: MaxPoolLayerOptions = {}) {
+    super(kernelSize, opts);
+  }
+  override forward(input: Tensor): Tensor | [Tensor, Tensor] {
+    const r = maxPool2dWithIndices(input, this.kernelSize, this.options());
+    return this.returnIndices ? r : r[0];
+  }
+}
+
+/** `nn.MaxPool1d(kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False)` over `[N, C, L]`. */
+export class MaxPool1d extends MaxPoolNd {
+  constructor(kernelSize: IntOrTuple, opts: MaxPoolLayerOptions = {}) {
+    super(kernelSize, opts);
+  }
+  override forward(input: Tensor): Tensor | [Tensor, Tensor] {
+    const r = maxPool1dWithIndices(input, this.kernelSize, this.options());
+    return this.returnIndices ? r : r[0];
+  }
+}
+
+export interface AvgPoolLayerOptions {
+  stride?: IntOrTuple | null;
+  padding?: IntOrTuple;
+  ceilMode?: boolean;
+  /** Default true. */
+  countIncludePad?: boolean;
+  /** 2-D only. */
+  divisorOverride?: number | null;
+}
+
+/**
+ * `nn.AvgPool2d(kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None)`.
+ *
+ * @example
+ * new nn.AvgPool2d(2, { stride: 1, padding: 1 })(x);
+ */
+export class AvgPool2d extends Module {
+  readonly kernelSize: IntOrTuple;
+  readonly stride: IntOrTuple;
+  readonly padding: IntOrTuple;
+  readonly ceilMode: boolean;
+  readonly countIncludePad: boolean;
+  readonly divisorOverride: number | null;
+
+  constructor(kernelSize: IntOrTuple, opts: AvgPoolLayerOptions = {}) {
+    super();
+    this.kernelSize = kernelSize;
+    this.stride = opts.stride ?? kernelSize;
+    this.padding = opts.padding ?? 0;
+    this.ceilMode = opts.ceilMode ?? false;
+    this.countIncludePad = opts.countIncludePad ?? true;
+    this.divisorOverride = opts.divisorOverride ?? null;
+  }
+  override extraRepr(): string {
+    return `kernel_size=${pyRepr(this.kernelSize)}, stride=${pyRepr(this.stride)}, padding=${pyRepr(this.padding)}`;
+  }
+  override forward(input: Tensor): Tensor {
+    return avgPool2d(input, this.kernelSize, {
+      stride: this.stride, padding: this.padding, ceilMode: this.ceilMode, countIncludePad: this.countIncludePad, divisorOverride: this.divisorOverride,
+    });
+  }
+}
+
+const single = (v: IntOrTuple): number[] => (typeof v === 'number' ? [v] : [...v]);
+
+/** `nn.AvgPool1d(kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True)`; prints 1-tuples as PyTorch. */
+export class AvgPool1d extends Module {
+  readonly kernelSize: number[];
+  readonly stride: number[];
+  readonly padding: number[];
+  readonly ceilMode: boolean;
+  readonly countIncludePad: boolean;
+
+  constructor(kernelSize: IntOrTuple, opts: Omit<AvgPoolLayerOptions, 'divisorOverride'> = {}) {
+    super();
+    this.kernelSize = single(kernelSize);
+    this.stride = single(opts.stride ?? kernelSize);
+    this.padding = single(opts.padding ?? 0);
+    this.ceilMode = opts.ceilMode ?? false;
+    this.countIncludePad = opts.countIncludePad ?? true;
+  }
+  override extraRepr(): string {
+    return `kernel_size=${pyRepr(this.kernelSize)}, stride=${pyRepr(this.stride)}, padding=${pyRepr(this.padding)}`;
+  }
+  override forward(input: Tensor): Tensor {
+    return avgPool1d(input, this.kernelSize, { stride: this.stride, padding: this.padding, ceilMode: this.ceilMode, countIncludePad: this.countIncludePad });
+  }
+}
+
+type OutputSize = number | readonly (number | null)[];
+
+/** `nn.AdaptiveAvgPool2d(output_size)`; a `null` entry keeps that input size. */
+export class AdaptiveAvgPool2d extends Module {
+  constructor(readonly outputSize: OutputSize) {
+    super();
+  }
+  override extraRepr(): string {
+    return `output_size=${pyRepr(this.outputSize)}`;
+  }
+  override forward(input: Tensor): Tensor {
+    return adaptiveAvgPool2d(input, this.outputSize);
+  }
+}
+
+/** `nn.AdaptiveAvgPool1d(output_size)`. */
+export class AdaptiveAvgPool1d extends Module {
+  constructor(readonly outputSize: number) {
+    super();
+  }
+  override extraRepr(): string {
+    return `output_size=${pyRepr(this.outputSize)}`;
+  }
+  override forward(input: Tensor): Tensor {
+    return adaptiveAvgPool1d(input, this.outputSize);
+  }
+}
+
+/** `nn.AdaptiveMaxPool2d(output_size, return_indices=False)`. */
+export class AdaptiveMaxPool2d extends Module {
+  readonly returnIndices: boolean;
+  constructor(readonly outputSize: OutputSize, opts: { returnIndices?: boolean } = {}) {
+    super();
+    this.returnIndices = opts.returnIndices ?? false;
+  }
+  override extraRepr(): string {
+    return `output_size=${pyRepr(this.outputSize)}`;
+  }
+  override forward(input: Tensor): Tensor | [Tensor, Tensor] {
+    const r = adaptiveMaxPool2dWithIndices(input, this.outputSize);
+    return this.returnIndices ? r : r[0];
+  }
+}
+
+/**
+ * `nn.MaxUnpool2d(kernel_size, stride=None, padding=0)`: the partial inverse of `MaxPool2d`,
+ * called as `unpool(values, indices, outputSize?)`.
+ */
+export class MaxUnpool2d extends Module {
+  readonly kernelSize: number[];
+  readonly stride: number[];
+  readonly padding: number[];
+  constructor(kernelSize: IntOrTuple, opts: { stride?: IntOrTuple | null; padding?: IntOrTuple } = {}) {
+    super();
+    const pair = (v: IntOrTuple) => (typeof v === 'number' ? [v, v] : [...v]);
+    this.kernelSize = pair(kernelSize);
+    this.stride = pair(opts.stride ?? kernelSize);
+    this.padding = pair(opts.padding ?? 0);
+  }
+  override extraRepr(): string {
+    return `kernel_size=${pyRepr(this.kernelSize)}, stride=${pyRepr(this.stride)}, padding=${pyRepr(this.padding)}`;
+  }
+  override forward(input: Tensor, indices: Tensor, outputSize?: readonly number[]): Tensor {
+    return maxUnpool2d(input, indices, this.kernelSize, { stride: this.stride, padding: this.padding, outputSize });
+  }
+}
