@@ -9,7 +9,22 @@
  */
 export * from './parameter.js';
 export * from './module.js';
+export * from './repr.js';
 export * as functional from './functional/index.js';
 export * as F from './functional/index.js';
 export * as init from './init.js';
+export * as utils from './utils/index.js';
+export * from './serialization.js';
+export * from './layers/container.js';
 export * from './layers/linear.js';
+export * from './layers/flatten.js';
+export * from './layers/embedding.js';
+export * from './layers/dropout.js';
+export * from './layers/activation.js';
+export * from './layers/loss.js';
+export { Conv1d, Conv2d, ConvNd, ConvTranspose2d } from './layers/conv.js';
+export type { ConvNdOptions, ConvTransposeNdOptions, PaddingMode } from './layers/conv.js';
+export * from './layers/pooling.js';
+export * from './layers/normalization.js';
+export * from './layers/dropout2d.js';
+export * from './layers/upsampling.js';

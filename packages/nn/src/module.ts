@@ -121,6 +121,74 @@ const handler: ProxyHandler<ModuleTarget & ((...a: unknown[]) => unknown)> = {
   },
 };
 
+/**
+ * A module instance is a Proxy over an arrow function (callable, and without the non-configurable
+ * `prototype` property of ordinary functions) whose prototype is the subclass's: calls go to
+ * `_callImpl`, attribute writes go through `assignAttr`. State lives on the target.
+ */
+function makeInstance(proto: object): [Module, Module] {
+  const fn = (() => undefined) as unknown as ModuleTarget & ((...a: unknown[]) => unknown);
+  delete (fn as { length?: number }).length;
+  delete (fn as { name?: string }).name;
+  Object.setPrototypeOf(fn, proto);
+  const proxy = new Proxy(fn, handler) as unknown as Module;
+  Object.defineProperty(fn, SELF, { value: proxy });
+  return [fn as unknown as Module, proxy];
+}
+
+function deepcopyValue(v: unknown, memo: Map<unknown, unknown>): unknown {
+  if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return v;
+  if (memo.has(v)) return memo.get(v);
+  if (v instanceof Module) {
+    const [target, proxy] = makeInstance(Object.getPrototypeOf(v) as object);
+    memo.set(v, proxy);
+    for (const key of Reflect.ownKeys(v)) {
+      if (key === SELF) continue;
+      const desc = Reflect.getOwnPropertyDescriptor(v, key) as PropertyDescriptor;
+      if ('value' in desc) desc.value = deepcopyValue(desc.value, memo);
+      Reflect.defineProperty(target, key, desc);
+    }
+    return proxy;
+  }
+  if (v instanceof Parameter) {
+    const p = new Parameter(v.detach().clone(), v.requiresGrad);
+    memo.set(v, p);
+    return p;
+  }
+  if (v instanceof Tensor) {
+    const t = v.detach().clone();
+    if (v.requiresGrad && v.isLeaf) t.requiresGrad = true;
+    memo.set(v, t);
+    return t;
+  }
+  if (v instanceof Map) {
+    const m = new Map();
+    memo.set(v, m);
+    for (const [k, x] of v) m.set(k, deepcopyValue(x, memo));
+    return m;
+  }
+  if (v instanceof Set) {
+    const m = new Set();
+    memo.set(v, m);
+    for (const x of v) m.add(deepcopyValue(x, memo));
+    return m;
+  }
+  if (Array.isArray(v)) {
+    const a: unknown[] = [];
+    memo.set(v, a);
+    for (const x of v) a.push(deepcopyValue(x, memo));
+    return a;
+  }
+  if (Object.getPrototypeOf(v) === Object.prototype) {
+    const o: Record<string, unknown> = {};
+    memo.set(v, o);
+    for (const [k, x] of Object.entries(v)) o[k] = deepcopyValue(x, memo);
+    return o;
+  }
+  // Functions (hooks) and other objects are shared, as deepcopy does for functions.
+  return v;
+}
+
 function checkName(kind: string, name: string): void {
   if (typeof name !== 'string') throw new DTypeError(`${kind} name should be a string. Got ${typeof name}`);
   if (name.includes('.')) throw new IndexError(`${kind} name can't contain "."`);
@@ -174,23 +242,23 @@ export class Module {
   declare _forwardHooks: Map<number, ForwardHook>;
 
   constructor() {
-    // The instance is a Proxy over an arrow function (callable, no `prototype` property) whose
-    // prototype is the subclass's: calls go to `_callImpl`, assignments go through `assignAttr`.
-    const fn = (() => undefined) as unknown as ModuleTarget & ((...a: unknown[]) => unknown);
-    delete (fn as { length?: number }).length;
-    delete (fn as { name?: string }).name;
-    Object.setPrototypeOf(fn, new.target.prototype);
-    const init = fn as unknown as Module;
-    init.training = true;
-    init._parameters = new Map();
-    init._buffers = new Map();
-    init._nonPersistentBuffers = new Set();
-    init._modules = new Map();
-    init._forwardPreHooks = new Map();
-    init._forwardHooks = new Map();
-    const proxy = new Proxy(fn, handler) as unknown as Module;
-    Object.defineProperty(fn, SELF, { value: proxy });
+    const [target, proxy] = makeInstance(new.target.prototype);
+    target.training = true;
+    target._parameters = new Map();
+    target._buffers = new Map();
+    target._nonPersistentBuffers = new Set();
+    target._modules = new Map();
+    target._forwardPreHooks = new Map();
+    target._forwardHooks = new Map();
     return proxy;
+  }
+
+  /**
+   * `copy.deepcopy(module)`: a structurally identical module with its own copies of every
+   * parameter and buffer (parameters shared within the module stay shared in the copy).
+   */
+  deepcopy(): this {
+    return deepcopyValue(this, new Map()) as this;
   }
 
   /** The computation of the module; subclasses override it. Call the module, not `forward`. */

@@ -1,3 +1,11 @@
 /** `torch.nn.functional`: the function forms of the layers and losses. */
 export { pad, oneHot } from '@flambeau/tensor';
 export * from './linear.js';
+export * from './activation.js';
+export * from './dropout.js';
+export * from './loss.js';
+export * from './embedding.js';
+export * from './conv.js';
+export * from './pooling.js';
+export * from './normalization.js';
+export * from './interpolate.js';

@@ -1,0 +1,46 @@
+import { type Tensor, DTypeError, IndexError, where } from '@flambeau/tensor';
+import { noGrad } from '@flambeau/autograd';
+
+export interface EmbeddingOptions {
+  /** Row whose lookups get no gradient (and which `nn.Embedding` zero-initialises). */
+  paddingIdx?: number | null;
+  /** Rows looked up with a larger norm are renormalised to this norm, in place. */
+  maxNorm?: number | null;
+  normType?: number;
+}
+
+/**
+ * `F.embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0)`: rows of `weight`
+ * at the int64 indices of `input`, shape `[...input.shape, embeddingDim]`.
+ *
+ * @example
+ * F.embedding(torch.tensor([[0, 2]]), torch.randn(3, 4)).shape; // [1, 2, 4]
+ */
+export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions = {}): Tensor {
+  if (input.dtype !== 'int64' && input.dtype !== 'int32') {
+    throw new DTypeError(`Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${input.dtype} instead (while checking arguments for embedding)`);
+  }
+  const n = weight.shape[0];
+  const idx = input.reshape(-1).to('int64');
+  const flat = idx.contiguous().dataSync();
+  for (let i = 0; i < flat.length; i++) if (flat[i] < 0 || flat[i] >= n) throw new IndexError('index out of range in self');
+  const paddingIdx = opts.paddingIdx == null ? null : opts.paddingIdx < 0 ? opts.paddingIdx + n : opts.paddingIdx;
+  if (opts.maxNorm != null) renorm(weight, idx, opts.maxNorm, opts.normType ?? 2);
+  const out = weight.indexSelect(0, idx).reshape([...input.shape, weight.shape[1]]);
+  if (paddingIdx === null) return out;
+  // Lookups of the padding row contribute no gradient, as PyTorch's embedding backward skips them.
+  const isPad = input.eq(paddingIdx).unsqueeze(-1);
+  return where(isPad, out.detach(), out);
+}
+
+/** `embedding_renorm_`: scales each looked-up row whose p-norm exceeds `maxNorm` down to it. */
+function renorm(weight: Tensor, idx: Tensor, maxNorm: number, normType: number): void {
+  noGrad(() => {
+    const unique = [...new Set(Array.from(idx.dataSync()))];
+    for (const i of unique) {
+      const row = weight.select(0, i);
+      const norm = row.norm(normType).itemSync();
+      if (norm > maxNorm) row.mul_(maxNorm / (norm + 1e-7));
+    }
+  });
+}

@@ -1,0 +1,211 @@
+import { type Tensor, IndexError, RuntimeError, ValueError, dtypeTitle, isFloating, where } from '@flambeau/tensor';
+import { logSoftmax } from './activation.js';
+import { torchSize } from '../module.js';
+
+/** How a loss combines per-element values (`reduction=`). */
+export type Reduction = 'mean' | 'sum' | 'none';
+
+function checkReduction(reduction: string): void {
+  if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') throw new ValueError(`${reduction} is not a valid value for reduction`);
+}
+
+function reduce(loss: Tensor, reduction: Reduction): Tensor {
+  checkReduction(reduction);
+  return reduction === 'mean' ? loss.mean() : reduction === 'sum' ? loss.sum() : loss;
+}
+
+function sameShape(a: Tensor, b: Tensor): boolean {
+  return a.ndim === b.ndim && a.shape.every((s, i) => s === b.shape[i]);
+}
+
+/** `F.mse_loss(input, target, reduction='mean')`: (x − y)². */
+export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
+  return reduce(input.sub(target).square(), opts.reduction ?? 'mean');
+}
+
+/** `F.l1_loss(input, target, reduction='mean')`: |x − y|. */
+export function l1Loss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
+  return reduce(input.sub(target).abs(), opts.reduction ?? 'mean');
+}
+
+/** `F.smooth_l1_loss(input, target, reduction='mean', beta=1.0)`: quadratic below beta, linear above. */
+export function smoothL1Loss(input: Tensor, target: Tensor, opts: { reduction?: Reduction; beta?: number } = {}): Tensor {
+  const beta = opts.beta ?? 1.0;
+  if (beta < 0) throw new RuntimeError('smooth_l1_loss does not support negative values for beta.');
+  const d = input.sub(target).abs();
+  const loss = beta === 0 ? d : where(d.lt(beta), d.square().mul(0.5 / beta), d.sub(0.5 * beta));
+  return reduce(loss, opts.reduction ?? 'mean');
+}
+
+/** `F.huber_loss(input, target, reduction='mean', delta=1.0)`: ½d² below delta, delta·(|d| − ½delta) above. */
+export function huberLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction; delta?: number } = {}): Tensor {
+  const delta = opts.delta ?? 1.0;
+  if (delta <= 0) throw new RuntimeError(`huber_loss does not support non-positive values for delta.`);
+  const d = input.sub(target).abs();
+  const loss = where(d.lt(delta), d.square().mul(0.5), d.sub(0.5 * delta).mul(delta));
+  return reduce(loss, opts.reduction ?? 'mean');
+}
+
+export interface NLLOptions {
+  /** Per-class rescaling weight, shape [C]. */
+  weight?: Tensor | null;
+  /** Targets equal to this are skipped (no loss, no gradient, not counted in the mean). */
+  ignoreIndex?: number;
+  reduction?: Reduction;
+}
+
+function checkClassTarget(input: Tensor, target: Tensor, weight: Tensor | null | undefined): number {
+  if (input.ndim < 1) throw new ValueError(`Expected 1 or more dimensions (got ${input.ndim})`);
+  if (target.dtype !== 'int64') throw new RuntimeError(`expected scalar type Long but found ${dtypeTitle(target.dtype)}`);
+  if (input.ndim !== 1 && input.shape[0] !== target.shape[0]) {
+    throw new ValueError(`Expected input batch_size (${input.shape[0]}) to match target batch_size (${target.shape[0]}).`);
+  }
+  const expected = input.ndim === 1 ? [] : [input.shape[0], ...input.shape.slice(2)];
+  if (target.ndim !== expected.length || target.shape.some((s, i) => s !== expected[i])) {
+    if (input.ndim <= 2) throw new RuntimeError(`0D or 1D target tensor expected, multi-target not supported`);
+    throw new RuntimeError(`Expected target size [${expected.join(', ')}], got [${target.shape.join(', ')}]`);
+  }
+  const C = input.shape[input.ndim === 1 ? 0 : 1];
+  if (weight && (weight.ndim !== 1 || weight.numel() !== C)) {
+    throw new RuntimeError(`weight tensor should be defined either for all ${C} classes or no classes but got weight tensor of shape: [${weight.shape.join(', ')}]`);
+  }
+  return C;
+}
+
+function checkTargetBounds(target: Tensor, C: number, ignoreIndex: number): void {
+  const t = target.contiguous().dataSync();
+  for (let i = 0; i < t.length; i++) {
+    if (t[i] !== ignoreIndex && (t[i] < 0 || t[i] >= C)) throw new IndexError(`Target ${t[i]} is out of bounds.`);
+  }
+}
+
+/**
+ * `F.nll_loss(input, target, weight=None, ignore_index=-100, reduction='mean')` on log-probabilities
+ * [C], [N, C] or [N, C, d1, …]; the weighted mean divides by the summed weights of the counted targets.
+ */
+export function nllLoss(input: Tensor, target: Tensor, opts: NLLOptions = {}): Tensor {
+  const ignoreIndex = opts.ignoreIndex ?? -100;
+  const reduction = opts.reduction ?? 'mean';
+  checkReduction(reduction);
+  const C = checkClassTarget(input, target, opts.weight);
+  checkTargetBounds(target, C, ignoreIndex);
+  const oneD = input.ndim === 1;
+  const x = oneD ? input.unsqueeze(0) : input;
+  const t = oneD ? target.unsqueeze(0) : target;
+  const ignored = t.eq(ignoreIndex);
+  const safe = t.maskedFill(ignored, 0);
+  const picked = x.gather(1, safe.unsqueeze(1)).squeeze(1);
+  const keep = ignored.logicalNot().to(x.dtype);
+  const w = opts.weight ? opts.weight.to(x.dtype).indexSelect(0, safe.reshape(-1)).reshape(safe.shape as number[]).mul(keep) : keep;
+  const loss = picked.mul(w).neg();
+  if (reduction === 'none') return oneD ? loss.squeeze(0) : loss;
+  if (reduction === 'sum') return loss.sum();
+  return loss.sum().div(w.sum());
+}
+
+export interface CrossEntropyOptions extends NLLOptions {
+  /** Mixes the target with the uniform distribution: (1 − ε)·target + ε/C. */
+  labelSmoothing?: number;
+}
+
+/**
+ * `F.cross_entropy(input, target, weight=None, ignore_index=-100, reduction='mean', label_smoothing=0.0)`:
+ * log-softmax over the class dim then NLL. `target` holds class indices (int64, shape without the
+ * class dim) or class probabilities (float, same shape as input).
+ *
+ * @example
+ * F.crossEntropy(torch.randn(3, 5), torch.tensor([1, 0, 4])); // scalar loss
+ */
+export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  const ls = opts.labelSmoothing ?? 0;
+  const reduction = opts.reduction ?? 'mean';
+  checkReduction(reduction);
+  if (ls < 0 || ls > 1) throw new RuntimeError(`label_smoothing must be between 0.0 and 1.0. Got: ${ls}`);
+  const classDim = input.ndim === 1 ? 0 : 1;
+  const C = input.shape[classDim];
+  const weight = opts.weight ?? null;
+  const logp = logSoftmax(input, classDim);
+  const wView = (w: Tensor): Tensor => (input.ndim > 1 ? w.view(input.shape.map((s, i) => (i === classDim ? C : 1))) : w);
+
+  if (sameShape(input, target)) {
+    if (!isFloating(target.dtype)) throw new RuntimeError(`Expected floating point type for target with class probabilities, got ${dtypeTitle(target.dtype)}`);
+    if (weight && (weight.ndim !== 1 || weight.numel() !== C)) {
+      throw new RuntimeError(`cross_entropy: weight tensor should be defined either for all ${C} classes or no classes but got weight tensor of shape: [${weight.shape.join(', ')}]`);
+    }
+    const t = ls > 0 ? target.mul(1 - ls).add(ls / C) : target;
+    let prod = logp.mul(t);
+    if (weight) prod = prod.mul(wView(weight));
+    if (reduction === 'none') return prod.sum(classDim).neg();
+    if (reduction === 'sum') return prod.sum().neg();
+    return prod.sum().neg().div(input.numel() / C);
+  }
+
+  const nll = nllLoss(logp, target, { weight, ignoreIndex: opts.ignoreIndex, reduction });
+  if (ls === 0) return nll;
+  const ignored = target.eq(opts.ignoreIndex ?? -100);
+  const smooth = (weight ? logp.mul(wView(weight)) : logp).sum(classDim).neg().maskedFill(ignored, 0);
+  let ret: Tensor;
+  if (reduction === 'none') ret = smooth;
+  else if (reduction === 'sum') ret = smooth.sum();
+  else if (weight) ret = smooth.sum().div(weight.to(logp.dtype).indexSelect(0, target.maskedSelect(ignored.logicalNot()).reshape(-1)).sum());
+  else ret = smooth.sum().div(ignored.logicalNot().sum());
+  return nll.mul(1 - ls).add(ret.mul(ls / C));
+}
+
+/**
+ * `F.binary_cross_entropy(input, target, weight=None, reduction='mean')` on probabilities; each log
+ * is clamped at −100 as in PyTorch, so 0 and 1 give finite losses.
+ */
+export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: { weight?: Tensor | null; reduction?: Reduction } = {}): Tensor {
+  if (!sameShape(input, target)) {
+    throw new ValueError(`Using a target size (${torchSize(target.shape)}) that is different to the input size (${torchSize(input.shape)}) is deprecated. Please ensure they have the same size.`);
+  }
+  if (input.numel() > 0 && (input.amin().itemSync() < 0 || input.amax().itemSync() > 1)) {
+    throw new RuntimeError('all elements of input should be between 0 and 1');
+  }
+  const logX = input.log().clamp(-100);
+  const log1mX = input.neg().add(1).log().clamp(-100);
+  let loss = target.mul(logX).add(target.neg().add(1).mul(log1mX)).neg();
+  if (opts.weight) loss = loss.mul(opts.weight);
+  return reduce(loss, opts.reduction ?? 'mean');
+}
+
+/**
+ * `F.binary_cross_entropy_with_logits(input, target, weight=None, reduction='mean', pos_weight=None)`:
+ * sigmoid + BCE in PyTorch's numerically stable form (log-sum-exp with max(−x, 0)).
+ */
+export function binaryCrossEntropyWithLogits(
+  input: Tensor,
+  target: Tensor,
+  opts: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction } = {},
+): Tensor {
+  if (!sameShape(input, target)) {
+    throw new ValueError(`Target size (${torchSize(target.shape)}) must be the same as input size (${torchSize(input.shape)})`);
+  }
+  const maxVal = input.neg().clamp(0);
+  const lse = maxVal.neg().exp().add(input.neg().sub(maxVal).exp()).log();
+  const oneMinusT = target.neg().add(1);
+  let loss: Tensor;
+  if (opts.posWeight) {
+    const logWeight = opts.posWeight.sub(1).mul(target).add(1);
+    loss = oneMinusT.mul(input).add(logWeight.mul(lse.add(maxVal)));
+  } else {
+    loss = oneMinusT.mul(input).add(maxVal).add(lse);
+  }
+  if (opts.weight) loss = loss.mul(opts.weight);
+  return reduce(loss, opts.reduction ?? 'mean');
+}
+
+/**
+ * `F.kl_div(input, target, reduction='mean', log_target=False)`: input holds log-probabilities;
+ * `'batchmean'` divides the sum by the batch size (the mathematically correct KL).
+ */
+export function klDiv(input: Tensor, target: Tensor, opts: { reduction?: Reduction | 'batchmean'; logTarget?: boolean } = {}): Tensor {
+  const reduction = opts.reduction ?? 'mean';
+  // xlogy(t, t): 0 where t == 0, so zero-probability targets contribute nothing.
+  const loss = opts.logTarget
+    ? target.exp().mul(target.sub(input))
+    : where(target.eq(0), 0, target.mul(target.log())).sub(target.mul(input));
+  if (reduction === 'batchmean') return input.ndim === 0 ? loss.sum() : loss.sum().div(input.shape[0]);
+  return reduce(loss, reduction);
+}

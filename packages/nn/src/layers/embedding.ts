@@ -1,0 +1,79 @@
+import { type Tensor, ValueError, empty } from '@flambeau/tensor';
+import { noGrad } from '@flambeau/autograd';
+import { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
+import * as init from '../init.js';
+import { embedding } from '../functional/embedding.js';
+import { pyFloat } from '../repr.js';
+import type { FactoryOptions } from './linear.js';
+
+export interface EmbeddingLayerOptions extends FactoryOptions {
+  paddingIdx?: number | null;
+  maxNorm?: number | null;
+  normType?: number;
+  /** Use this tensor as the weight instead of a N(0, 1) initialisation. */
+  weight?: Tensor;
+}
+
+/**
+ * `nn.Embedding(num_embeddings, embedding_dim, padding_idx=None, max_norm=None, norm_type=2.0)`:
+ * a lookup table initialised N(0, 1), with the padding row zeroed.
+ *
+ * @example
+ * const emb = new nn.Embedding(10, 3, { paddingIdx: 0 });
+ * emb(torch.tensor([[1, 2, 0]])).shape; // [1, 3, 3]
+ */
+export class Embedding extends Module {
+  readonly numEmbeddings: number;
+  readonly embeddingDim: number;
+  readonly paddingIdx: number | null;
+  readonly maxNorm: number | null;
+  readonly normType: number;
+  declare weight: Parameter;
+
+  constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingLayerOptions = {}) {
+    super();
+    this.numEmbeddings = numEmbeddings;
+    this.embeddingDim = embeddingDim;
+    let p = opts.paddingIdx ?? null;
+    if (p !== null) {
+      if (p >= numEmbeddings || p < -numEmbeddings) throw new ValueError('Padding_idx must be within num_embeddings');
+      if (p < 0) p += numEmbeddings;
+    }
+    this.paddingIdx = p;
+    this.maxNorm = opts.maxNorm ?? null;
+    this.normType = opts.normType ?? 2;
+    if (opts.weight) {
+      this.weight = new Parameter(opts.weight);
+    } else {
+      this.weight = new Parameter(empty([numEmbeddings, embeddingDim], { device: opts.device, dtype: opts.dtype }));
+      this.resetParameters();
+    }
+  }
+
+  resetParameters(): void {
+    init.normal_(this.weight);
+    const p = this.paddingIdx;
+    if (p !== null) noGrad(() => this.weight.select(0, p).fill_(0));
+  }
+
+  override forward(input: Tensor): Tensor {
+    return embedding(input, this.weight, { paddingIdx: this.paddingIdx, maxNorm: this.maxNorm, normType: this.normType });
+  }
+
+  override extraRepr(): string {
+    let s = `${this.numEmbeddings}, ${this.embeddingDim}`;
+    if (this.paddingIdx !== null) s += `, padding_idx=${this.paddingIdx}`;
+    if (this.maxNorm !== null) s += `, max_norm=${pyFloat(this.maxNorm)}`;
+    if (this.normType !== 2) s += `, norm_type=${pyFloat(this.normType)}`;
+    return s;
+  }
+
+  /** `Embedding.from_pretrained(embeddings, freeze=True, ...)`. */
+  static fromPretrained(embeddings: Tensor, opts: { freeze?: boolean; paddingIdx?: number | null; maxNorm?: number | null; normType?: number } = {}): Embedding {
+    const [rows, cols] = embeddings.shape;
+    const emb = new Embedding(rows, cols, { ...opts, weight: embeddings });
+    emb.weight.requiresGrad = !(opts.freeze ?? true);
+    return emb;
+  }
+}

@@ -1,0 +1,25 @@
+import { type Tensor, RuntimeError, cat } from '@flambeau/tensor';
+import { noGrad } from '@flambeau/autograd';
+
+/**
+ * `parameters_to_vector(parameters)`: all parameters flattened into one 1-D tensor.
+ *
+ * @example
+ * nn.utils.parametersToVector(net.parameters()).shape; // [total number of weights]
+ */
+export function parametersToVector(parameters: Iterable<Tensor>): Tensor {
+  return cat([...parameters].map((p) => p.reshape(-1)));
+}
+
+/** `vector_to_parameters(vec, parameters)`: copies consecutive slices of `vec` into the parameters. */
+export function vectorToParameters(vec: Tensor, parameters: Iterable<Tensor>): void {
+  if (vec.ndim !== 1) throw new RuntimeError(`vector_to_parameters expects a 1-D tensor, but got a ${vec.ndim}-D tensor`);
+  let pointer = 0;
+  noGrad(() => {
+    for (const p of parameters) {
+      const n = p.numel();
+      p.copy_(vec.narrow(0, pointer, n).view(p.shape as number[]));
+      pointer += n;
+    }
+  });
+}
