@@ -81,9 +81,10 @@ function numericalJacobian(fn: Fn, inputs: Tensor[], which: number, out: number,
   const evalAt = (k: number, delta: number): number[] => {
     const v = Float64Array.from(values);
     v[k] += delta;
-    const moved = fromArray(v, t.shape, { dtype: t.dtype, device: t.device });
-    const args = inputs.map((x, i) => (i === which ? moved : x.detach()));
-    return noGrad(() => flatValues(asList(fn(...args))[out]));
+    const moved = fromArray(v, t.shape, { dtype: t.dtype, device: t.device }).requiresGrad_(true);
+    // Fresh leaves that still require grad: `fn` may itself differentiate (gradgradcheck).
+    const args = inputs.map((x, i) => (i === which ? moved : x.detach().requiresGrad_(x.requiresGrad)));
+    return flatValues(asList(fn(...args))[out]);
   };
   for (let k = 0; k < values.length; k++) {
     const plus = evalAt(k, eps);

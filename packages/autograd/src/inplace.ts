@@ -26,7 +26,7 @@ export function inplaceCopy(inputs: readonly Tensor[], next: () => OpResult): Op
   if (!x.requiresGrad && !src.requiresGrad && !base?.requiresGrad) return next();
   checkInplace(x);
   // `x.sin_()` computed sin(x) out of place, saving x, which is about to be overwritten: keep a copy.
-  if (src.gradFn) (src.gradFn as Node).resave(x, noGrad(() => x.clone()));
+  if (src.gradFn) (src.gradFn as Node).resave(x, () => noGrad(() => x.clone()));
   if (base === null) {
     noGrad(next);
     if (src.requiresGrad && src.gradFn !== null && viewBase(src) === null && shapeEq(src.shape, x.shape) && src.dtype === x.dtype) {

@@ -54,7 +54,7 @@ let sequence = 0;
 
 /** A tensor saved for backward, with the version it had (PyTorch's SavedVariable). */
 export class SavedVar {
-  readonly version: number;
+  version: number;
   /** Name of the node that produced the tensor, for the in-place error message. */
   private readonly producer: string | null;
   private readonly producerNr: number;
@@ -112,9 +112,16 @@ export class Node implements GradFn {
     return v;
   }
 
-  /** Swaps a saved tensor for another holding the same values (used before in-place writes). */
-  resave(t: Tensor, replacement: Tensor): void {
-    for (const v of this.saved ?? []) if (v.tensor === t) v.tensor = replacement;
+  /**
+   * Swaps a saved tensor that is about to be overwritten for a copy of its current values (used
+   * before in-place writes), unless it was already modified since it was saved.
+   */
+  resave(t: Tensor, copy: () => Tensor): void {
+    for (const v of this.saved ?? []) {
+      if (v.tensor !== t || t._version.value !== v.version) continue;
+      v.tensor = copy();
+      v.version = v.tensor._version.value;
+    }
   }
 
   unpack(v: SavedVar): Tensor {

@@ -18,6 +18,18 @@ registerFormulas({
       return [gx, gw, gb];
     },
   },
+  // conv_transpose2d runs as this op: linear in both inputs, so its gradients are a forward
+  // convolution (for gradOut) and the weight gradient with the roles of gradOut and input swapped.
+  conv2dBackwardInput: {
+    name: 'ConvolutionBackward0',
+    save: (needs) => ({ inputs: [...(needs[1] ? [0] : []), ...(needs[0] ? [1] : [])] }),
+    backward: ([g], c) => {
+      const attrs = convAttrs(c.attrs);
+      const gy = c.needs[0] ? dispatch1('conv2d', [g, c.input(1)], attrs) : null;
+      const gw = c.needs[1] ? dispatch1('conv2dBackwardWeight', [c.input(0), g], { ...attrs, weightShape: [...c.inputs[1].shape] }) : null;
+      return [gy, gw];
+    },
+  },
   maxPool2d: {
     name: 'MaxPool2DWithIndicesBackward0',
     save: { outputs: [1] },
