@@ -132,7 +132,7 @@ def module_case(name, m, xs, dtype=torch.float64, steps=1, train=True, extra_inp
         outs.append(out)
     ins = [xs_list[-1]] + [p for _, p in m.named_parameters()]
     g, gs = grads(outs[-1], ins)
-    return {"name": name, "repr": repr(m), "dtype": str(dtype).replace("torch.", ""), "params": params,
+    return {"name": name, "repr": repr(m), "dtype": str(dtype).replace("torch.", ""), "training": train, "params": params,
             "inputs": [flat(x) for x in xs_list], "outputs": [flat(o) for o in outs], "gradOut": flat(g),
             "grads": dict(zip(["input"] + [k for k, _ in m.named_parameters()], [flat(t) for t in gs])),
             "buffers": {k: flat(v) for k, v in m.named_buffers()}}

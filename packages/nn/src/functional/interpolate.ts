@@ -12,8 +12,9 @@ export interface InterpolateOptions {
   alignCorners?: boolean | null;
 }
 
-/** Float32 arithmetic, as ATen computes interpolation coordinates for float inputs. */
+/** Float32 arithmetic: ATen computes nearest indices, and linear coordinates of float inputs, in float. */
 const f32 = Math.fround;
+const exact = (x: number) => x;
 
 /** `nearest_idx`: the source index of each output index along one dim. */
 function nearestIndex(inSize: number, outSize: number, scale: number | null): number[] {
@@ -26,25 +27,26 @@ function nearestIndex(inSize: number, outSize: number, scale: number | null): nu
 }
 
 /** `area_pixel_compute_source_index` + neighbours and weights for linear interpolation along one dim. */
-function linearWeights(inSize: number, outSize: number, scale: number | null, alignCorners: boolean): { i0: number[]; i1: number[]; l1: number[] } {
+function linearWeights(inSize: number, outSize: number, scale: number | null, alignCorners: boolean, single: boolean): { i0: number[]; i1: number[]; l1: number[] } {
+  const f = single ? f32 : exact;
   const i0: number[] = [], i1: number[] = [], l1: number[] = [];
   let s: number;
-  if (alignCorners) s = outSize > 1 ? f32((inSize - 1) / (outSize - 1)) : 0;
-  else s = scale !== null && scale > 0 ? f32(1 / scale) : f32(inSize / outSize);
+  if (alignCorners) s = outSize > 1 ? f((inSize - 1) / (outSize - 1)) : 0;
+  else s = scale !== null && scale > 0 ? f(1 / scale) : f(inSize / outSize);
   for (let o = 0; o < outSize; o++) {
-    let src = alignCorners ? f32(s * o) : f32(f32(s * f32(o + 0.5)) - 0.5);
+    let src = alignCorners ? f(s * o) : f(f(s * f(o + 0.5)) - 0.5);
     if (!alignCorners && src < 0) src = 0;
     const a = Math.floor(src);
     i0.push(a);
     i1.push(a < inSize - 1 ? a + 1 : a);
-    l1.push(f32(src - a));
+    l1.push(f(src - a));
   }
   return { i0, i1, l1 };
 }
 
 /** Interpolates linearly along `dim` with gathered neighbours, so autograd differentiates it. */
 function linearAlong(x: Tensor, dim: number, outSize: number, scale: number | null, alignCorners: boolean): Tensor {
-  const { i0, i1, l1 } = linearWeights(x.shape[dim], outSize, scale, alignCorners);
+  const { i0, i1, l1 } = linearWeights(x.shape[dim], outSize, scale, alignCorners, x.dtype !== 'float64');
   const shape = x.shape.map((_, d) => (d === dim ? outSize : 1));
   const arr = x.dtype === 'float64' ? Float64Array : Float32Array;
   const w1 = fromArray(arr.from(l1), shape, { dtype: x.dtype, device: x.device });
