@@ -133,7 +133,8 @@ export function fullLike(t: Tensor, value: number, opts: CreateOptions = {}): Te
 /**
  * `torch.arange(end)`, `arange(start, end, step)`. Integer arguments give int64, as PyTorch.
  */
-export function arange(start: number, end?: number, step?: number | CreateOptions, opts?: CreateOptions): Tensor {
+export function arange(start: number, end?: number | CreateOptions, step?: number | CreateOptions, opts?: CreateOptions): Tensor {
+  if (typeof end === 'object') { opts = end; end = undefined; }
   if (typeof step === 'object') { opts = step; step = undefined; }
   opts ??= {};
   if (end === undefined) { end = start; start = 0; }
