@@ -24,7 +24,7 @@ export interface WorkerSpecifiable {
 }
 
 export function isWorkerSpecifiable(x: unknown): x is WorkerSpecifiable {
-  return typeof x === 'object' && x !== null && typeof (x as WorkerSpecifiable).workerSpec === 'function';
+  return (typeof x === 'object' || typeof x === 'function') && x !== null && typeof (x as WorkerSpecifiable).workerSpec === 'function';
 }
 
 interface EncodedTensor { $tensor: { data: TypedArray; shape: number[]; dtype: DType } }

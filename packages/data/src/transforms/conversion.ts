@@ -1,0 +1,70 @@
+import { DTypeError, Tensor, ValueError, fromArray } from '@flambeau/tensor';
+import { type Image, imageToTensor, isImage } from '../image.js';
+import { Transform } from './transform.js';
+
+/**
+ * `ToTensor()`: an `Image` (HWC uint8) → float32 CHW tensor in [0, 1].
+ *
+ * @example new ToTensor()(img).shape // [3, H, W]
+ */
+export class ToTensor extends Transform<Image, Tensor> {
+  constructor() { super(); }
+  forward(pic: Image): Tensor {
+    if (!isImage(pic)) throw new DTypeError(`pic should be PIL Image or ndarray. Got ${(pic as unknown) instanceof Tensor ? "Tensor" : typeof pic}`);
+    const { width: w, height: h, channels: c, data } = pic;
+    const n = w * h;
+    const out = new Float32Array(n * c);
+    for (let k = 0; k < c; k++) {
+      const o = k * n;
+      for (let p = 0, s = k; p < n; p++, s += c) out[o + p] = data[s] / 255;
+    }
+    return fromArray(out, [c, h, w], { dtype: 'float32' });
+  }
+}
+
+/** `PILToTensor()`: an `Image` → uint8 CHW tensor, values unchanged. */
+export class PILToTensor extends Transform<Image, Tensor> {
+  constructor() { super(); }
+  forward(pic: Image): Tensor {
+    if (!isImage(pic)) throw new DTypeError(`pic should be PIL Image. Got ${typeof pic}`);
+    return imageToTensor(pic);
+  }
+}
+
+/**
+ * `Normalize(mean, std, inplace=False)`: `(x - mean[c]) / std[c]` per channel of a float tensor
+ * `[..., C, H, W]`, in the tensor's dtype.
+ *
+ * @example new Normalize([0.4914, 0.4822, 0.4465], [0.247, 0.243, 0.261])
+ */
+export class Normalize extends Transform<Tensor, Tensor> {
+  constructor(readonly mean: readonly number[], readonly std: readonly number[], readonly opts: { inplace?: boolean } = {}) {
+    super(mean, std, opts);
+  }
+  forward(t: Tensor): Tensor {
+    if (!(t instanceof Tensor)) throw new DTypeError(`img should be Tensor Image. Got ${typeof t}`);
+    if (!t.isFloatingPoint()) throw new DTypeError(`Input tensor should be a float tensor. Got torch.${t.dtype}.`);
+    if (t.ndim < 3) throw new ValueError(`Expected tensor to be a tensor image of size (..., C, H, W). Got tensor.size() = [${t.shape.join(', ')}]`);
+    const c = t.shape[t.ndim - 3], n = t.shape[t.ndim - 1] * t.shape[t.ndim - 2];
+    const f = t.dtype === 'float32' ? Math.fround : (v: number) => v;
+    const expand = (v: readonly number[], what: string) => {
+      if (v.length !== 1 && v.length !== c) throw new ValueError(`${what} has ${v.length} values for a tensor with ${c} channels`);
+      return Array.from({ length: c }, (_, k) => f(v[v.length === 1 ? 0 : k]));
+    };
+    const mean = expand(this.mean, 'mean'), std = expand(this.std, 'std');
+    if (std.some((s) => s === 0)) throw new ValueError(`std evaluated to zero after conversion to torch.${t.dtype}, leading to division by zero.`);
+    const src = t.contiguous().dataSync();
+    const inplace = this.opts.inplace && t.isContiguous();
+    const out = inplace ? src : new (src.constructor as Float32ArrayConstructor)(src.length);
+    for (let base = 0, k = 0; base < src.length; base += n, k = (k + 1) % c) {
+      const m = mean[k], s = std[k];
+      for (let i = base; i < base + n; i++) out[i] = f(f(src[i] - m) / s);
+    }
+    if (inplace) {
+      t._version.value++;
+      return t;
+    }
+    return fromArray(out, t.shape, { dtype: t.dtype });
+  }
+  override toString(): string { return `Normalize(mean=[${this.mean.join(', ')}], std=[${this.std.join(', ')}])`; }
+}

@@ -1,0 +1,15 @@
+import { rgbToGrayscale } from './color.js';
+import type { ImageOrTensor } from './raster.js';
+import { Transform } from './transform.js';
+
+/**
+ * `Grayscale(num_output_channels=1)`: Images convert like PIL's `convert('L')`, tensors use
+ * torchvision's `0.2989 R + 0.587 G + 0.114 B`.
+ */
+export class Grayscale extends Transform<ImageOrTensor, ImageOrTensor> {
+  constructor(readonly numOutputChannels = 1) {
+    super(numOutputChannels);
+  }
+  forward(img: ImageOrTensor): ImageOrTensor { return rgbToGrayscale(img, this.numOutputChannels); }
+  override toString(): string { return `Grayscale(num_output_channels=${this.numOutputChannels})`; }
+}
