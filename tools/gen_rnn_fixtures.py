@@ -61,11 +61,13 @@ def randomise(m, scale=0.4):
             p.copy_(torch.randn_like(p) * scale)
 
 
-def run_case(name, ctor, args, opts, inputs, call_opts=None, build=None, randomise_scale=0.4):
-    """ctor(*args, **opts) builds the module; inputs is a list of tensors/None/tuples passed positionally."""
+def run_case(name, ctor, args, opts, inputs, call_opts=None, build=None, randomise_scale=0.4, train_seed=None):
+    """ctor(*args, **opts) builds the module; inputs is a list of tensors/None/tuples passed positionally.
+    With train_seed the forward runs in training mode right after torch.manual_seed(train_seed), so
+    dropout masks are PyTorch's CPU draws."""
     m = build() if build else ctor(*args, **opts)
     randomise(m, randomise_scale)
-    m.eval()
+    m.eval() if train_seed is None else m.train()
     leaves = []
 
     def prep(x):
@@ -81,8 +83,9 @@ def run_case(name, ctor, args, opts, inputs, call_opts=None, build=None, randomi
 
     ins = [prep(x) for x in inputs]
     kw = dict(call_opts or {})
-    mask_kw = {k: v for k, v in kw.items()}
-    out = m(*ins, **mask_kw)
+    if train_seed is not None:
+        torch.manual_seed(train_seed)
+    out = m(*ins, **kw)
     outs = flatten(out)
     gouts = [torch.randn_like(o) for o in outs]
     loss = sum((o * g).sum() for o, g in zip(outs, gouts))
@@ -98,6 +101,7 @@ def run_case(name, ctor, args, opts, inputs, call_opts=None, build=None, randomi
         'kind': type(m).__name__,
         'args': list(args),
         'opts': camel(opts),
+        'trainSeed': train_seed,
         'repr': repr(m),
         'state': {k: t2j(v) for k, v in m.state_dict().items()},
         'inputs': [enc_in(x) for x in inputs],
@@ -160,6 +164,8 @@ def rnn_fixtures():
     ]
     for name, cls, args, opts, inputs in specs:
         cases.append(run_case(name, cls, args, opts, inputs))
+    cases.append(run_case('lstm_train_dropout_seeded', nn.LSTM, (3, 4), {'num_layers': 3, 'dropout': 0.4, 'bidirectional': True},
+                          [r(4, 2, 3)], train_seed=11))
     inits = [
         init_case('init_lstm', nn.LSTM, (3, 4), {'num_layers': 2, 'bidirectional': True}),
         init_case('init_gru', nn.GRU, (2, 3), {}, seed=7),
@@ -209,6 +215,10 @@ def transformer_fixtures():
     ]
     for name, args, opts, inputs, kw in enc_specs:
         cases.append(run_case(name, nn.TransformerEncoderLayer, args, opts, inputs, kw))
+    cases.append(run_case('enc_layer_train_dropout_seeded', nn.TransformerEncoderLayer, (E, H, 6), {'dropout': 0.3},
+                          [r(3, 2, E)], {'src_key_padding_mask': kpm}, train_seed=5))
+    cases.append(run_case('mha_train_dropout_seeded', nn.MultiheadAttention, (E, H), {'dropout': 0.5},
+                          [r(3, 2, E), r(3, 2, E), r(3, 2, E)], {}, train_seed=6))
     dec_specs = [
         ('dec_layer', (E, H, 6), {}, [r(3, 2, E), r(4, 2, E)], {'tgt_mask': causal, 'memory_key_padding_mask': torch.tensor([[False, False, False, True], [False] * 4])}),
         ('dec_layer_normfirst_bf', (E, H, 6), {'norm_first': True, 'batch_first': True, 'activation': 'gelu'}, [r(2, 3, E), r(2, 2, E)], {'tgt_key_padding_mask': kpm}),
@@ -255,6 +265,7 @@ def self_attn_case(name, args, opts, x, kw):
         'name': name,
         'kind': 'MultiheadAttention',
         'selfAttention': True,
+        'trainSeed': None,
         'args': list(args),
         'opts': camel(opts),
         'repr': repr(m),

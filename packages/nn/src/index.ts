@@ -28,3 +28,6 @@ export * from './layers/pooling.js';
 export * from './layers/normalization.js';
 export * from './layers/dropout2d.js';
 export * from './layers/upsampling.js';
+export * from './layers/rnn.js';
+export * from './layers/activation_attention.js';
+export * from './layers/transformer.js';

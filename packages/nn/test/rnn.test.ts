@@ -24,7 +24,7 @@ describe('RNN / LSTM / GRU and cells against PyTorch', () => {
       expect(String(m)).toBe(c.repr);
       expect(Object.keys(m.stateDict())).toEqual(Object.keys(c.state));
       m.loadStateDict(Object.fromEntries(Object.entries(c.state).map(([k, v]) => [k, toTensor(v)])));
-      m.eval();
+      if (c.trainSeed === null) m.eval();
       const leaves: Tensor[] = [];
       const inputs = c.inputs.map((x) => {
         if (x === null) return null;
@@ -33,6 +33,8 @@ describe('RNN / LSTM / GRU and cells against PyTorch', () => {
         leaves.push(t);
         return t;
       });
+      // Seeded training-mode cases: dropout masks must be PyTorch's own draws.
+      if (c.trainSeed !== null) manualSeed(c.trainSeed);
       const outs = flatten((m as unknown as (...a: unknown[]) => unknown)(...inputs));
       expect(outs.length).toBe(c.outputs.length);
       outs.forEach((o, i) => expectClose(o, c.outputs[i], 1e-5, `output ${i}`));

@@ -5,7 +5,7 @@ import { type Tensor, fromArray } from '@flambeau/tensor';
 export interface TJ { shape: number[]; dtype: string; data: (number | string)[] }
 export type In = TJ | TJ[] | null;
 export interface Case {
-  name: string; kind: string; args: number[]; opts: Record<string, unknown>; repr: string;
+  name: string; kind: string; args: number[]; opts: Record<string, unknown>; trainSeed: number | null; repr: string;
   state: Record<string, TJ>; inputs: In[]; callOpts: Record<string, unknown>;
   outputs: TJ[]; gradOutputs: TJ[]; paramGrads: Record<string, TJ>; inputGrads: (TJ | null)[];
 }

@@ -36,10 +36,12 @@ describe('MultiheadAttention and Transformer layers against PyTorch', () => {
       expect(String(m)).toBe(c.repr);
       expect(Object.keys(m.stateDict())).toEqual(Object.keys(c.state));
       m.loadStateDict(Object.fromEntries(Object.entries(c.state).map(([k, v]) => [k, toTensor(v)])));
-      m.eval();
+      if (c.trainSeed === null) m.eval();
       const leaves = c.inputs.map((x) => toTensor(x as TJ, true));
       const args: unknown[] = c.selfAttention ? [leaves[0], leaves[0], leaves[0]] : [...leaves];
       args.push(Object.fromEntries(Object.entries(c.callOpts).map(([k, v]) => [k, isTJ(v) ? toTensor(v) : v])));
+      // Seeded training-mode cases: dropout masks must be PyTorch's own draws.
+      if (c.trainSeed !== null) manualSeed(c.trainSeed);
       const outs = flatten((m as unknown as (...a: unknown[]) => unknown)(...args));
       expect(outs.length).toBe(c.outputs.length);
       outs.forEach((o, i) => expectClose(o, c.outputs[i], 2e-5, `output ${i}`));

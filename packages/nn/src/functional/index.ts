@@ -9,3 +9,4 @@ export * from './conv.js';
 export * from './pooling.js';
 export * from './normalization.js';
 export * from './interpolate.js';
+export * from './attention.js';
