@@ -141,6 +141,12 @@ export abstract class RNNBase extends Module {
     for (const w of this.parameters()) uniform_(w, -stdv, stdv);
   }
 
+  /**
+   * `rnn.flatten_parameters()`: PyTorch packs weights into one cuDNN buffer here; without cuDNN it
+   * does nothing, and neither does Flambeau. Kept so ported scripts run unchanged.
+   */
+  flattenParameters(): void {}
+
   /** The parameters of each layer and direction (`rnn.all_weights`). */
   get allWeights(): Parameter[][] {
     return this._allWeights.map((names) => names.map((n) => this.param(n)));

@@ -1,6 +1,5 @@
 import { RuntimeError, Tensor, full } from '@flambeau/tensor';
 import { Module } from '../module.js';
-import { Parameter } from '../parameter.js';
 import { ModuleList } from './container.js';
 import { Dropout } from './dropout.js';
 import { Linear } from './linear.js';
@@ -40,38 +39,9 @@ function checkPaddingMask(m: Tensor | null | undefined): void {
   }
 }
 
-/**
- * `copy.deepcopy(module)`: a new instance of the same class with copied parameters, buffers and
- * submodules (shared ones stay shared) and the same plain fields, built without re-running its
- * constructor, so no random numbers are drawn.
- */
-function deepcopy<M extends Module>(m: M, memo = new Map<object, unknown>()): M {
-  const seen = memo.get(m);
-  if (seen) return seen as M;
-  const copy = Reflect.construct(Module, [], m.constructor) as M;
-  memo.set(m, copy);
-  const registries = new Set(['_parameters', '_buffers', '_modules']);
-  for (const key of Object.getOwnPropertyNames(m)) {
-    if (registries.has(key)) continue;
-    const v = (m as unknown as Record<string, unknown>)[key];
-    (copy as unknown as Record<string, unknown>)[key] = v instanceof Map ? new Map(v) : v instanceof Set ? new Set(v) : Array.isArray(v) ? [...v] : v;
-  }
-  const tensorCopy = <T extends Tensor>(t: T): T => {
-    if (!memo.has(t)) {
-      const c = t instanceof Parameter ? new Parameter(t.detach().clone(), t.requiresGrad) : t.detach().clone();
-      memo.set(t, c);
-    }
-    return memo.get(t) as T;
-  };
-  for (const [k, p] of m._parameters) copy._parameters.set(k, p && tensorCopy(p));
-  for (const [k, b] of m._buffers) copy._buffers.set(k, b && tensorCopy(b));
-  for (const [k, c] of m._modules) copy._modules.set(k, c && deepcopy(c, memo));
-  return copy;
-}
-
 /** PyTorch's `_get_clones`: `n` deep copies, so every layer starts from the same weights. */
 function clones(m: Module, n: number): ModuleList {
-  return new ModuleList(Array.from({ length: n }, () => deepcopy(m)));
+  return new ModuleList(Array.from({ length: n }, () => m.deepcopy()));
 }
 
 export interface EncoderLayerForwardOptions {
