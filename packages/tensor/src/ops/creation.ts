@@ -182,9 +182,13 @@ function randOpts(args: unknown[]): { shape: number[]; opts: RandomOptions } {
 /** Uniform [0, 1) draws with PyTorch's CPU bit recipe per dtype. */
 export function fillUniform(out: TypedArray, dtype: DType, a: number, b: number, gen: Generator): void {
   const double = dtype === 'float64';
+  // float32: PyTorch casts the bounds to float and evaluates u·(to − from) + from as one fused
+  // multiply-add; u·span is exact in a double, so one rounding to float reproduces it.
+  const from = double ? a : Math.fround(a);
+  const span = double ? b - a : Math.fround(Math.fround(b) - from);
   for (let i = 0; i < out.length; i++) {
     const u = double ? gen.uniformDouble() : gen.uniformFloat();
-    out[i] = u * (b - a) + a;
+    out[i] = u * span + from;
   }
 }
 
