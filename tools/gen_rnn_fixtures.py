@@ -245,9 +245,22 @@ def transformer_fixtures():
         init_case('init_enc_layer', nn.TransformerEncoderLayer, (E, H, 6), {}, seed=2),
         init_case('init_transformer', nn.Transformer, (E, H), tf_opts, seed=3),
     ]
+
+    # Inference fast path: PyTorch packs a left-aligned padded batch into a nested tensor, and the
+    # padded positions come back as zeros (before the final norm).
+    enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(E, H, 6, batch_first=True), 2, nn.LayerNorm(E))
+    randomise(enc)
+    enc.eval()
+    xs = r(2, 3, E)
+    nested = {'state': {k: t2j(v) for k, v in enc.state_dict().items()}, 'input': t2j(xs), 'runs': []}
+    for kpm_ in [kpm, torch.tensor([[True, False, False], [False, False, False]])]:
+        with torch.no_grad():
+            no_grad = enc(xs, src_key_padding_mask=kpm_)
+        nested['runs'].append({'mask': t2j(kpm_), 'noGrad': t2j(no_grad), 'withGrad': t2j(enc(xs, src_key_padding_mask=kpm_))})
     return {
         'cases': cases,
         'inits': inits,
+        'nestedFastPath': nested,
         'squareSubsequentMask3': t2j(nn.Transformer.generate_square_subsequent_mask(3)),
     }
 

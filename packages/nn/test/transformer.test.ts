@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { type Tensor, manualSeed, randn, tensor } from '@flambeau/tensor';
-import '@flambeau/autograd';
+import { noGrad } from '@flambeau/autograd';
 import {
   LayerNorm, type Module, MultiheadAttention, Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder,
   TransformerEncoderLayer,
@@ -10,6 +10,7 @@ import { type Case, type InitCase, type TJ, expectClose, flatten, toTensor } fro
 
 const fx = JSON.parse(readFileSync(new URL('./fixtures/transformer.json', import.meta.url), 'utf8')) as {
   cases: (Case & { selfAttention?: boolean })[]; inits: InitCase[]; squareSubsequentMask3: TJ;
+  nestedFastPath: { state: Record<string, TJ>; input: TJ; runs: { mask: TJ; noGrad: TJ; withGrad: TJ }[] };
 };
 
 /** The modules the generator builds, by class name (its small encoder and decoder stacks included). */
@@ -72,6 +73,19 @@ describe('attention API details', () => {
   it('generateSquareSubsequentMask matches PyTorch', () => {
     expectClose(Transformer.generateSquareSubsequentMask(3), fx.squareSubsequentMask3, 1e-12, 'mask');
     expect(Transformer.generateSquareSubsequentMask(3).dataSync()[1]).toBe(-Infinity);
+  });
+
+  it('encoder inference zeroes left-aligned padded positions, as PyTorch 1.13 fast path does', () => {
+    const { state, input, runs } = fx.nestedFastPath;
+    const enc = new TransformerEncoder(new TransformerEncoderLayer(4, 2, { dimFeedforward: 6, batchFirst: true }), 2, new LayerNorm(4));
+    enc.loadStateDict(Object.fromEntries(Object.entries(state).map(([k, v]) => [k, toTensor(v)])));
+    enc.eval();
+    const x = toTensor(input);
+    for (const run of runs) {
+      const srcKeyPaddingMask = toTensor(run.mask);
+      expectClose(noGrad(() => enc(x, { srcKeyPaddingMask })), run.noGrad, 2e-5, 'no grad');
+      expectClose(enc(x, { srcKeyPaddingMask }), run.withGrad, 2e-5, 'with grad');
+    }
   });
 
   it('encoder layers are independent deep copies of the prototype', () => {

@@ -1,10 +1,12 @@
 import { RuntimeError, Tensor, full } from '@flambeau/tensor';
+import { isGradEnabled } from '@flambeau/autograd';
 import { Module } from '../module.js';
 import { ModuleList } from './container.js';
 import { Dropout } from './dropout.js';
 import { Linear } from './linear.js';
 import { LayerNorm } from './normalization.js';
 import { MultiheadAttention } from './activation_attention.js';
+import { GELU, ReLU } from './activation.js';
 import { gelu, relu } from '../functional/activation.js';
 import { xavierUniform_ } from '../init.js';
 
@@ -28,9 +30,16 @@ export interface TransformerLayerOptions {
 
 function activationFn(a: TransformerActivation | undefined): (x: Tensor) => Tensor {
   if (a === undefined || a === 'relu') return relu;
-  if (a === 'gelu') return (x: Tensor) => gelu(x);
+  if (a === 'gelu') return gelu;
   if (typeof a === 'string') throw new RuntimeError(`activation should be relu/gelu, not ${a}`);
   return a as (x: Tensor) => Tensor;
+}
+
+/** PyTorch's `activation_relu_or_gelu`: 1 for ReLU, 2 for GELU, 0 otherwise (only its fast path cares). */
+function reluOrGelu(fn: (x: Tensor) => Tensor): number {
+  if (fn === relu || fn instanceof ReLU) return 1;
+  if (fn === gelu || fn instanceof GELU) return 2;
+  return 0;
 }
 
 function checkPaddingMask(m: Tensor | null | undefined): void {
@@ -67,6 +76,7 @@ export class TransformerEncoderLayer extends Module {
   declare dropout1: Dropout;
   declare dropout2: Dropout;
   readonly normFirst: boolean;
+  readonly activationReluOrGelu: number;
   activation: (x: Tensor) => Tensor;
 
   constructor(dModel: number, nhead: number, opts: TransformerLayerOptions = {}) {
@@ -83,6 +93,7 @@ export class TransformerEncoderLayer extends Module {
     this.dropout1 = new Dropout(p);
     this.dropout2 = new Dropout(p);
     this.activation = activationFn(opts.activation);
+    this.activationReluOrGelu = reluOrGelu(this.activation);
   }
 
   override forward(src: Tensor, opts: EncoderLayerForwardOptions | Tensor = {}): Tensor {
@@ -202,12 +213,16 @@ export class TransformerEncoder extends Module {
   declare layers: ModuleList;
   declare norm: Module | null;
   readonly numLayers: number;
+  readonly enableNestedTensor: boolean;
+  readonly maskCheck: boolean;
 
-  constructor(encoderLayer: TransformerEncoderLayer, numLayers: number, norm: Module | null = null) {
+  constructor(encoderLayer: TransformerEncoderLayer, numLayers: number, norm: Module | null = null, opts: { enableNestedTensor?: boolean; maskCheck?: boolean } = {}) {
     super();
     this.layers = clones(encoderLayer, numLayers);
     this.numLayers = numLayers;
     this.norm = norm;
+    this.enableNestedTensor = opts.enableNestedTensor ?? true;
+    this.maskCheck = opts.maskCheck ?? true;
   }
 
   override forward(src: Tensor, opts: EncoderForwardOptions | Tensor = {}): Tensor {
@@ -215,8 +230,35 @@ export class TransformerEncoder extends Module {
     checkPaddingMask(srcKeyPaddingMask);
     let out = src;
     for (const layer of this.layers) out = (layer as TransformerEncoderLayer)(out, { srcMask: mask, srcKeyPaddingMask });
+    if (srcKeyPaddingMask && this.takesNestedFastPath(src, mask, srcKeyPaddingMask)) {
+      out = out.maskedFill(srcKeyPaddingMask.ne(0).unsqueeze(-1), 0);
+    }
     return this.norm ? this.norm(out) : out;
   }
+
+  /**
+   * In inference PyTorch 1.13 packs the batch into a nested tensor and pads it back with zeros, so
+   * padded positions come out as 0 (before `norm`). Same conditions as its `why_not_sparsity_fast_path`.
+   */
+  private takesNestedFastPath(src: Tensor, mask: Tensor | null, kpm: Tensor): boolean {
+    const first = this.layers.get(0);
+    if (!(first instanceof TransformerEncoderLayer)) return false;
+    const sa = first.self_attn;
+    const ok =
+      !first.normFirst && !first.training && sa.batchFirst && sa._qkvSameEmbedDim && first.activationReluOrGelu !== 0 &&
+      first.norm1.eps === first.norm2.eps && src.ndim === 3 && this.enableNestedTensor && mask === null && sa.numHeads % 2 === 0;
+    if (!ok || (this.maskCheck && !leftAligned(kpm))) return false;
+    return !isGradEnabled() || !(src.requiresGrad || first.parameters().some((p) => p.requiresGrad));
+  }
+}
+
+/** Every row of the padding mask is valid positions first, then padding. */
+function leftAligned(kpm: Tensor): boolean {
+  const padded = kpm.ne(0).to('int64');
+  // Left aligned iff the padded flags never decrease along the sequence.
+  if (padded.ndim < 2 || padded.shape[1] < 2) return true;
+  const n = padded.shape[1] - 1;
+  return Boolean(padded.narrow(1, 1, n).ge(padded.narrow(1, 0, n)).all().itemSync());
 }
 
 /**
