@@ -114,6 +114,8 @@ export class DataLoader<T = unknown, B = any> implements AsyncIterable<B> {
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<B> {
+    // Datasets that download first expose `ready`.
+    await (this.dataset as { ready?: Promise<void> }).ready;
     // PyTorch draws the base seed each time an iterator is made, workers or not.
     const baseSeed = drawSeed(this.generator ?? defaultGenerator);
     if (this.dataset instanceof IterableDataset) {

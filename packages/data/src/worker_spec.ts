@@ -49,8 +49,11 @@ export function encode(value: unknown, what: string, transfer?: ArrayBuffer[]): 
     return { $tensor: { data, shape: [...t.shape], dtype: t.dtype } } satisfies EncodedTensor;
   }
   if (ArrayBuffer.isView(value)) {
-    if (transfer && value.buffer instanceof ArrayBuffer && value.byteLength === value.buffer.byteLength && !transfer.includes(value.buffer)) transfer.push(value.buffer);
-    return value;
+    // Cloning a view clones its whole buffer: cut views of bigger buffers down first.
+    let v = value as Uint8Array;
+    if (v.byteLength !== v.buffer.byteLength) v = v.slice();
+    if (transfer && v.buffer instanceof ArrayBuffer && !transfer.includes(v.buffer)) transfer.push(v.buffer);
+    return v;
   }
   if (Array.isArray(value)) return value.map((v) => encode(v, what, transfer));
   if (isWorkerSpecifiable(value)) {

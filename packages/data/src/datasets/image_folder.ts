@@ -1,0 +1,64 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { RuntimeError } from '@flambeau/tensor';
+import { type Image, convertImage, loadImage } from '../image.js';
+import { VisionDataset, type VisionDatasetOptions } from './vision.js';
+
+/** Extensions decoded here (PNG via pngjs, JPEG via jpeg-js). */
+export const IMG_EXTENSIONS = ['.jpg', '.jpeg', '.png'];
+
+/**
+ * `torchvision.datasets.ImageFolder(root, transform=None, target_transform=None)`: one sub-folder
+ * per class (`root/dog/xxx.png`), classes sorted by name, files sorted within each class. Images
+ * load as RGB, like torchvision's PIL loader.
+ */
+export class ImageFolder extends VisionDataset {
+  declare classes: string[];
+  declare classToIdx: Record<string, number>;
+  /** `[path, classIndex]` pairs (torchvision's `samples` / `imgs`). */
+  declare samples: [string, number][];
+  declare targets: number[];
+
+  constructor(root: string, options: VisionDatasetOptions = {}) {
+    super(root, options);
+  }
+
+  protected init(): void {
+    const root = this.root;
+    {
+      if (!existsSync(root)) throw new RuntimeError(`Couldn't find any class folder in ${root}.`);
+      const classes = readdirSync(root).filter((d) => statSync(join(root, d)).isDirectory()).sort();
+      if (classes.length === 0) throw new RuntimeError(`Couldn't find any class folder in ${root}.`);
+      const samples: [string, number][] = [];
+      const empty: string[] = [];
+      classes.forEach((c, idx) => {
+        const before = samples.length;
+        const walk = (dir: string) => {
+          for (const name of readdirSync(dir).sort()) {
+            const p = join(dir, name);
+            if (statSync(p).isDirectory()) walk(p);
+            else if (IMG_EXTENSIONS.includes(extname(name).toLowerCase())) samples.push([p, idx]);
+          }
+        };
+        walk(join(root, c));
+        if (samples.length === before) empty.push(c);
+      });
+      if (empty.length > 0) {
+        throw new RuntimeError(`Found no valid file for the classes ${empty.join(', ')}. Supported extensions are: ${IMG_EXTENSIONS.join(', ')}`);
+      }
+      this.classes = classes;
+      this.classToIdx = Object.fromEntries(classes.map((c, i) => [c, i]));
+      this.samples = samples;
+      this.targets = samples.map((s) => s[1]);
+    }
+  }
+
+  get imgs(): [string, number][] { return this.samples; }
+  get length(): number { return this.samples.length; }
+
+  protected raw(index: number): [Image, number] {
+    const [path, target] = this.samples[index < 0 ? index + this.samples.length : index] ?? [];
+    if (path === undefined) throw new RangeError(`index ${index} is out of range for ImageFolder of length ${this.samples.length}`);
+    return [convertImage(loadImage(path), 'RGB'), target];
+  }
+}
