@@ -1,4 +1,4 @@
-import { type Attrs, type OpResult, type Tensor, dispatch1, installInterceptor, isFloating } from '@flambeau/tensor';
+import { type Attrs, NotImplementedError, type OpResult, type Tensor, dispatch1, installInterceptor, isFloating } from '@flambeau/tensor';
 import { isGradEnabled, noGrad } from './grad_mode.js';
 import { checkInplace, inplaceCopy } from './inplace.js';
 import { type Node, type SavedVar, metaOf, stateOf } from './node.js';
@@ -76,9 +76,22 @@ function interceptGrad(op: string, inputs: readonly Tensor[], attrs: Attrs, next
   if (!anyRequires) return next();
   if (NON_DIFFERENTIABLE.has(op)) return noGrad(next);
   const f = getFormula(op);
-  // No formula: a composite whose inner ops record themselves.
-  if (!f || (f.applies && !f.applies(inputs, attrs))) return next();
+  if (!f || (f.applies && !f.applies(inputs, attrs))) return markUndifferentiated(op, inputs, next());
   return record(f, inputs, attrs, noGrad(next));
+}
+
+/**
+ * Without a formula an op is expected to be a composite whose inner ops recorded themselves. A
+ * floating-point output with no history means a primitive lacks its formula: give it a node that
+ * fails loudly in backward (PyTorch's NotImplemented) instead of silently dropping the gradient.
+ */
+function markUndifferentiated(op: string, inputs: readonly Tensor[], result: OpResult): OpResult {
+  const outs = (Array.isArray(result) ? result : [result]).filter((o) => isFloating(o.dtype) && !o.requiresGrad && !inputs.includes(o));
+  if (outs.length === 0) return result;
+  recordNode('NotImplemented', inputs, outs, () => {
+    throw new NotImplementedError(`the derivative for '${op}' is not implemented.`);
+  });
+  return result;
 }
 
 let installed = false;

@@ -275,6 +275,16 @@ describe('registerFormula', () => {
   });
 });
 
+describe('ops without a formula', () => {
+  it('fail loudly in backward instead of dropping the gradient', () => {
+    torch.defineOp('testNoFormula', ([x]) => x.detach().mul(2));
+    const x = f64([1, 2]);
+    const y = torch.dispatch1('testNoFormula', [x]);
+    expect(y.gradFn!.name).toBe('NotImplemented');
+    expect(() => y.sum().backward()).toThrow("the derivative for 'testNoFormula' is not implemented.");
+  });
+});
+
 describe('training loop', () => {
   it('zeroGrad; loss.backward(); step with hand-written SGD fits a line', () => {
     const xs = torch.tensor([[0], [1], [2], [3]], { dtype: 'float32' });

@@ -30,10 +30,45 @@ registerFormulas({
       return [gy, gw];
     },
   },
+  // The backward ops are linear in each argument, so their own gradients are convolutions again
+  // (this is what makes double backward through conv2d work).
+  conv2dBackwardInput: {
+    name: 'ConvolutionBackwardBackward0',
+    save: (needs) => ({ inputs: [...(needs[1] ? [0] : []), ...(needs[0] ? [1] : [])] }),
+    backward: ([g], c) => {
+      const attrs = convAttrs(c.attrs);
+      const gy = c.needs[0] ? dispatch1('conv2d', [g, c.input(1)], attrs) : null;
+      const gw = c.needs[1] ? dispatch1('conv2dBackwardWeight', [c.input(0), g], { ...attrs, weightShape: [...c.inputs[1].shape] }) : null;
+      return [gy, gw];
+    },
+  },
+  conv2dBackwardWeight: {
+    name: 'ConvolutionBackwardBackward0',
+    save: (needs) => ({ inputs: [...(needs[1] ? [0] : []), ...(needs[0] ? [1] : [])] }),
+    backward: ([g], c) => {
+      const attrs = convAttrs(c.attrs);
+      const gy = c.needs[0] ? dispatch1('conv2d', [c.input(1), g], attrs) : null;
+      const gx = c.needs[1] ? dispatch1('conv2dBackwardInput', [c.input(0), g], { ...attrs, inputShape: [...c.inputs[1].shape] }) : null;
+      return [gy, gx];
+    },
+  },
   maxPool2d: {
     name: 'MaxPool2DWithIndicesBackward0',
     save: { outputs: [1] },
     backward: ([g], c) => [dispatch1('maxPool2dBackward', [g, c.output(1)], { inputShape: [...c.inputs[0].shape] })],
+  },
+  maxPool2dBackward: {
+    name: 'MaxPool2DWithIndicesBackwardBackward0',
+    save: { inputs: [1] },
+    backward: ([g], c) => {
+      const indices = c.input(1);
+      const planes = g.flatten(-2);
+      return [planes.gather(-1, indices.flatten(-2)).reshape([...indices.shape]), null];
+    },
+  },
+  avgPool2dBackward: {
+    name: 'AvgPool2DBackwardBackward0',
+    backward: ([g], c) => [dispatch1('avgPool2d', [g], c.attrs)],
   },
   avgPool2d: {
     name: 'AvgPool2DBackward0',
