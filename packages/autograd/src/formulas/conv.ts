@@ -30,18 +30,7 @@ registerFormulas({
       return [gy, gw];
     },
   },
-  // The backward ops are linear in each argument, so their own gradients are convolutions again
-  // (this is what makes double backward through conv2d work).
-  conv2dBackwardInput: {
-    name: 'ConvolutionBackwardBackward0',
-    save: (needs) => ({ inputs: [...(needs[1] ? [0] : []), ...(needs[0] ? [1] : [])] }),
-    backward: ([g], c) => {
-      const attrs = convAttrs(c.attrs);
-      const gy = c.needs[0] ? dispatch1('conv2d', [g, c.input(1)], attrs) : null;
-      const gw = c.needs[1] ? dispatch1('conv2dBackwardWeight', [c.input(0), g], { ...attrs, weightShape: [...c.inputs[1].shape] }) : null;
-      return [gy, gw];
-    },
-  },
+  // Linear in both inputs too: what makes double backward through conv2d work.
   conv2dBackwardWeight: {
     name: 'ConvolutionBackwardBackward0',
     save: (needs) => ({ inputs: [...(needs[1] ? [0] : []), ...(needs[0] ? [1] : [])] }),
