@@ -151,9 +151,8 @@ function checkSoftmaxDtype(x: Tensor, dim: number, name: string): void {
 defineOp('softmax', ([x], { dim }: Attrs) => {
   const d = x.ndim === 0 ? 0 : normDim(dim as number, x.ndim);
   checkSoftmaxDtype(x, d, 'softmax');
-  const xf = x;
-  if (x.ndim === 0) return xf.exp().div(xf.exp());
-  const e = xf.sub(xf.amax(d, { keepdim: true }).detach()).exp();
+  if (x.ndim === 0) return x.exp().div(x.exp());
+  const e = x.sub(x.amax(d, { keepdim: true }).detach()).exp();
   return e.div(e.sum(d, { keepdim: true }));
 });
 
