@@ -64,7 +64,8 @@ function halfToFloat(h: number): number {
 }
 
 function decode(entry: HeaderEntry, bytes: Uint8Array): Tensor {
-  const buf = bytes.slice().buffer;
+  // A fresh, aligned copy (Node's Buffer.slice would share the whole pool).
+  const buf = new Uint8Array(bytes).buffer;
   const shape = entry.shape;
   switch (entry.dtype) {
     case 'F32': return fromArray(new Float32Array(buf), shape, { dtype: 'float32' });
