@@ -1,6 +1,6 @@
 import { RuntimeError, Tensor, isFloating } from '@flambeau/tensor';
 import { isGradEnabled, noGrad } from './grad_mode.js';
-import type { Node, SavedVar } from './node.js';
+import { type Node, type SavedVar, stateOf } from './node.js';
 import { recordNode } from './record.js';
 
 /** The `ctx` of a custom Function: what forward leaves for backward. */
@@ -79,6 +79,8 @@ export class Function {
       return argPos.map((i) => list[i]);
     });
     ctx._commit(node);
+    // Outputs are new tensors to autograd even when forward built them as views of its temporaries.
+    for (const o of outs) if (o._base !== null) stateOf(o).viewRoot = null;
     for (const o of outs) if (!isFloating(o.dtype)) o._setRequiresGrad(false);
     return (Array.isArray(result) ? outs : outs[0]) as T;
   }

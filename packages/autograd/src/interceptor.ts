@@ -15,11 +15,14 @@ const NON_DIFFERENTIABLE = new Set([
 /** Ops whose output is a view of their first input (in-place writes through them reach it). */
 const VIEW_OPS = new Set(['view', 'reshape', 'permute', 'transpose', 'expand', 'squeeze', 'unsqueeze', 'slice', 'select', 'unfold', 'asStrided', 'diagonal', 'alias', 'index', 'split']);
 
-function record(f: Formula, inputs: readonly Tensor[], attrs: Attrs, result: OpResult): OpResult {
+function record(op: string, f: Formula, inputs: readonly Tensor[], attrs: Attrs, result: OpResult): OpResult {
   const list = Array.isArray(result) ? result : [result];
   if (!list.some((o) => isFloating(o.dtype))) return result;
   // An op that hands back one of its inputs gets an alias, so the input's own history is untouched.
   const outs = list.map((o) => (inputs.includes(o) ? noGrad(() => dispatch1('alias', [o])) : o));
+  // A non-view op may return a view of a tensor it made internally; in-place writes to the result
+  // must rebase the result itself, not that history-less internal tensor.
+  if (!VIEW_OPS.has(op)) for (const o of outs) if (o._base !== null) stateOf(o).viewRoot = null;
   const needs = inputs.map((t) => t.requiresGrad);
   const spec = typeof f.save === 'function' ? f.save(needs, attrs) : (f.save ?? {});
   const name = typeof f.name === 'function' ? f.name(inputs, attrs) : f.name;
@@ -77,7 +80,7 @@ function interceptGrad(op: string, inputs: readonly Tensor[], attrs: Attrs, next
   if (NON_DIFFERENTIABLE.has(op)) return noGrad(next);
   const f = getFormula(op);
   if (!f || (f.applies && !f.applies(inputs, attrs))) return markUndifferentiated(op, inputs, next());
-  return record(f, inputs, attrs, noGrad(next));
+  return record(op, f, inputs, attrs, noGrad(next));
 }
 
 /**

@@ -147,6 +147,21 @@ describe('in-place operations', () => {
     expect(values(x.grad)).toEqual([1, 1]);
   });
 
+  it('in-place on an op result that is internally a view keeps its history', () => {
+    // logsumexp returns a squeezed view of its result and saves it: PyTorch's in-place error.
+    const x = f64([[1, 2], [3, 5]]);
+    const y = x.logsumexp(1);
+    y.mul_(2);
+    expect(() => y.sum().backward()).toThrow('which is output 0 of LogsumexpBackward0, is at version 1; expected version 0');
+    // matmul with a vector returns a view of its [n, 1] result.
+    const v = f64([1, 2]);
+    const d = f64([[1, 2], [4, 3]], false).matmul(v);
+    d.index(0).fill_(0);
+    expect(d.gradFn!.name).toBe('CopySlices');
+    d.sum().backward();
+    expect(values(v.grad)).toEqual([4, 3]);
+  });
+
   it('a detached tensor is not a differentiable view of its source', () => {
     const x = f64([1, 2]);
     const base = x.mul(1);
