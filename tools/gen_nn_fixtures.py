@@ -262,7 +262,15 @@ def gen_module():
         'embedding_oob': error_of(lambda: nn.Embedding(5, 2)(torch.tensor([5]))),
     }
     nonstrict = small.load_state_dict({'fc.weight': torch.zeros(10, 4), 'extra': torch.zeros(1)}, strict=False)
+    class Yk(nn.Module):  # docs/API-EXAMPLE.md's CIFAR-10 network (seed 002)
+        def __init__(self):
+            super().__init__()
+            self.model1 = nn.Sequential(nn.Conv2d(3, 32, 5, padding=2), nn.MaxPool2d(2), nn.Conv2d(32, 32, 5, padding=2),
+                                        nn.MaxPool2d(2), nn.Conv2d(32, 64, 5, padding=2), nn.MaxPool2d(2),
+                                        nn.Flatten(), nn.Linear(1024, 64), nn.Linear(64, 10))
+
     write('module.json', {
+        'ykRepr': repr(Yk()),
         'netRepr': repr(net),
         'netStateKeys': list(net.state_dict().keys()),
         'netNamedParameters': [k for k, _ in net.named_parameters()],

@@ -5,7 +5,7 @@ import { F, Linear, Module, Parameter } from '@flambeau/nn';
 import { fixture } from './core-fixtures.js';
 
 const fx = fixture<{
-  netRepr: string; netStateKeys: string[]; netNamedParameters: string[]; netNamedModules: string[]; netParamCount: number;
+  ykRepr: string; netRepr: string; netStateKeys: string[]; netNamedParameters: string[]; netNamedModules: string[]; netParamCount: number;
   seqRepr: string; emptySeqRepr: string; seqSliceRepr: string; embReprs: string[]; otherReprs: string[];
   errors: Record<string, { type: string; message: string }>; nonstrict: { missingKeys: string[]; unexpectedKeys: string[] };
 }>('module.json');
@@ -105,6 +105,28 @@ describe('module tree', () => {
     ].join('\n'));
     expect(head(zeros(1, 3, 32, 32)).shape).toEqual([1, 16, 6, 6]);
     expect(() => cnn(zeros(1, 3, 36, 36))).toThrow('shape \'[-1, 576]\' is invalid for input of size 784');
+  });
+});
+
+describe('the API-EXAMPLE port (seed 002)', () => {
+  it('builds from field initialisers, trains one step, prints like PyTorch', () => {
+    const { Sequential, Conv2d, MaxPool2d, Flatten, Linear: Lin } = nn;
+    class Yk extends nn.Module {
+      model1 = new Sequential(new Conv2d(3, 32, 5, { padding: 2 }), new MaxPool2d(2), new Conv2d(32, 32, 5, { padding: 2 }),
+        new MaxPool2d(2), new Conv2d(32, 64, 5, { padding: 2 }), new MaxPool2d(2),
+        new Flatten(), new Lin(1024, 64), new Lin(64, 10));
+      override forward(x: Tensor) {
+        x = this.model1(x);
+        return x;
+      }
+    }
+    manualSeed(0);
+    const yk = new Yk();
+    const loss = new nn.CrossEntropyLoss();
+    const resultLoss = loss(yk(randn(2, 3, 32, 32)), tensor([3, 7]));
+    resultLoss.backward();
+    expect(yk.parameters().every((p) => p.grad !== null && p.grad.shape.join() === p.shape.join())).toBe(true);
+    expect(String(yk)).toBe(fx.ykRepr);
   });
 });
 
