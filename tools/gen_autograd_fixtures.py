@@ -115,6 +115,9 @@ case('var', [randn(3, 4)], lambda a: a.var(1))
 case('std', [randn(3, 4)], lambda a: a.std())
 case('norm', [randn(3, 4)], lambda a: a.norm())
 case('norm_p1_dim', [randn(3, 4)], lambda a: a.norm(1, 1))
+case('norm_zero', [t([[0, 0, 0], [3, 4, 0]])], lambda a: a.norm(dim=1))
+case('norm_p3', [randn(3, 4)], lambda a: a.norm(3, 0, keepdim=True))
+case('norm_inf', [randn(3, 4)], lambda a: a.norm(float('inf'), 1))
 
 # ---- views
 case('view', [randn(2, 6)], lambda a: a.view(3, 4) * torch.arange(12.).view(3, 4))

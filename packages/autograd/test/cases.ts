@@ -72,6 +72,9 @@ export const CASES: Record<string, Fn> = {
   std: (a) => a.std(),
   norm: (a) => a.norm(),
   norm_p1_dim: (a) => a.norm(1, 1),
+  norm_zero: (a) => a.norm(2, 1),
+  norm_p3: (a) => a.norm(3, 0, { keepdim: true }),
+  norm_inf: (a) => a.norm(Infinity, 1),
 
   view: (a) => a.view(3, 4).mul(torch.arange(0, 12, { dtype: 'float32' }).view(3, 4)),
   reshape: (a) => a.t().reshape(12),
@@ -142,4 +145,4 @@ export const CASES: Record<string, Fn> = {
 };
 
 /** Cases whose functions are not differentiable at the fixture's inputs (ties), so finite differences disagree. */
-export const NO_GRADCHECK = new Set(['maximum_ties', 'amax_ties']);
+export const NO_GRADCHECK = new Set(['maximum_ties', 'amax_ties', 'norm_zero']);

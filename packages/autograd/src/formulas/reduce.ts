@@ -1,4 +1,4 @@
-import { type Tensor, cat, normDim, normDims, onesLike } from '@flambeau/tensor';
+import { type Tensor, cat, normDim, normDims, onesLike, zerosLike } from '@flambeau/tensor';
 import { type Formula, registerFormulas } from '../registry.js';
 import { unreduce } from './util.js';
 
@@ -91,6 +91,26 @@ registerFormulas({
       const { dim, keepdim } = c.attrs as unknown as ReduceAttrs;
       const shape = c.inputs[0].shape;
       return [unreduce(g, shape, dim, keepdim).mul(c.input(0).sub(unreduce(c.output(0), shape, dim, keepdim)).exp())];
+    },
+  },
+  /** Vector p-norms; the gradient at a zero norm is 0 (a subgradient), as PyTorch. */
+  norm: {
+    name: 'NormBackward1',
+    save: { inputs: [0], outputs: [0] },
+    backward: ([g], c) => {
+      const { p, dim, keepdim } = c.attrs as unknown as ReduceAttrs & { p: number };
+      const x = c.input(0);
+      const shape = c.inputs[0].shape;
+      const gx = unreduce(g, shape, dim, keepdim);
+      const n = unreduce(c.output(0), shape, dim, keepdim);
+      if (p === 0) return [zerosLike(x)];
+      if (p === 1) return [gx.mul(x.sign())];
+      if (p === Infinity || p === -Infinity) {
+        const hit = x.abs().eq(n).to(g.dtype);
+        return [gx.mul(x.sign()).mul(hit).div(hit.sum(normDims(dim, shape.length), { keepdim: true }))];
+      }
+      const scaled = p === 2 ? gx.mul(x).div(n) : gx.mul(x).mul(x.abs().pow(p - 2)).div(n.pow(p - 1));
+      return [scaled.maskedFill(n.eq(0), 0)];
     },
   },
   softmax: {
