@@ -16,3 +16,4 @@ export { type WorkerSpec, type WorkerSpecifiable } from './worker_spec.js';
 export * as transforms from './transforms/index.js';
 export { type Image, makeImage, loadImage, readImage, decodeImage, encodePng, imageToTensor, convertImage } from './image.js';
 export * as datasets from './datasets/index.js';
+export * as utils from './utils/index.js';

@@ -26,8 +26,9 @@ async function run(task: TaskRequest): Promise<void> {
   try {
     for (index of task.indices) items.push(await dataset.getItem(index));
     index = -1;
+    // A collated batch is fresh and can be moved; raw items may share memory with the dataset.
     const transfer: ArrayBuffer[] = [];
-    const out = encode(init.collate ? defaultCollate(items) : items, 'batch', transfer);
+    const out = init.collate ? encode(defaultCollate(items), 'batch', transfer) : encode(items, 'batch');
     port.postMessage({ task: task.task, ok: true, data: out } satisfies TaskReply, transfer);
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));

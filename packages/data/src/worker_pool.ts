@@ -90,7 +90,12 @@ export class WorkerPool {
     if (!p) return;
     this.pending.delete(m.task);
     if (m.ok) {
-      p.resolve(decodeData(m.data));
+      try {
+        p.resolve(decodeData(m.data));
+      } catch (e) {
+        p.reject(e as Error);
+        this.fail(e as Error);
+      }
     } else {
       const { name, message, stack, index } = m.error;
       const where = index >= 0 ? `while loading sample ${index}` : 'while collating a batch';

@@ -32,21 +32,18 @@ interface EncodedSpec { $spec: { module: string; name: string; args: unknown } }
 
 /**
  * Turns a value into something `postMessage` can clone: tensors become `{ $tensor }` (their
- * buffers listed in `transfer` when `transfer` is given and the buffer is theirs alone),
+ * buffers listed in `transfer` when given: only pass it for values nothing else will read),
  * worker-specifiable objects become `{ $spec }`. Throws, naming `what`, on anything else that
  * cannot be rebuilt (functions, class instances without `workerSpec()`).
  */
 export function encode(value: unknown, what: string, transfer?: ArrayBuffer[]): unknown {
   if (value === null || value === undefined || typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'bigint') return value;
   if (value instanceof Tensor) {
-    const t = value.contiguous();
-    let data = t.dataSync();
-    // Only a buffer the tensor owns outright can be moved; views of bigger storage are copied.
-    if (data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength || t.offset !== 0 || t.storage.size !== t.numel()) {
-      data = data.slice(t.offset, t.offset + t.numel()) as TypedArray;
-    }
+    let data = value.dataSync();
+    // Cloning a view clones its whole buffer: cut views of bigger buffers down first.
+    if (data.byteLength !== data.buffer.byteLength) data = data.slice() as TypedArray;
     if (transfer && data.buffer instanceof ArrayBuffer && !transfer.includes(data.buffer)) transfer.push(data.buffer);
-    return { $tensor: { data, shape: [...t.shape], dtype: t.dtype } } satisfies EncodedTensor;
+    return { $tensor: { data, shape: [...value.shape], dtype: value.dtype } } satisfies EncodedTensor;
   }
   if (ArrayBuffer.isView(value)) {
     // Cloning a view clones its whole buffer: cut views of bigger buffers down first.
