@@ -22,8 +22,11 @@ export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions 
   }
   const n = weight.shape[0];
   const idx = input.reshape(-1).to('int64');
-  const flat = idx.contiguous().dataSync();
-  for (let i = 0; i < flat.length; i++) if (flat[i] < 0 || flat[i] >= n) throw new IndexError('index out of range in self');
+  // Indices are validated where they can be read synchronously (the CPU).
+  if (idx.backend.readSync) {
+    const flat = idx.contiguous().dataSync();
+    for (let i = 0; i < flat.length; i++) if (flat[i] < 0 || flat[i] >= n) throw new IndexError('index out of range in self');
+  }
   const paddingIdx = opts.paddingIdx == null ? null : opts.paddingIdx < 0 ? opts.paddingIdx + n : opts.paddingIdx;
   if (opts.maxNorm != null) renorm(weight, idx, opts.maxNorm, opts.normType ?? 2);
   const out = weight.indexSelect(0, idx).reshape([...input.shape, weight.shape[1]]);

@@ -72,7 +72,9 @@ function checkClassTarget(input: Tensor, target: Tensor, weight: Tensor | null |
   return C;
 }
 
+/** Validates class indices where they can be read synchronously (the CPU); devices skip the check. */
 function checkTargetBounds(target: Tensor, C: number, ignoreIndex: number): void {
+  if (!target.backend.readSync) return;
   const t = target.contiguous().dataSync();
   for (let i = 0; i < t.length; i++) {
     if (t[i] !== ignoreIndex && (t[i] < 0 || t[i] >= C)) throw new IndexError(`Target ${t[i]} is out of bounds.`);
@@ -160,7 +162,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: { weight
   if (!sameShape(input, target)) {
     throw new ValueError(`Using a target size (${torchSize(target.shape)}) that is different to the input size (${torchSize(input.shape)}) is deprecated. Please ensure they have the same size.`);
   }
-  if (input.numel() > 0 && (input.amin().itemSync() < 0 || input.amax().itemSync() > 1)) {
+  if (input.backend.readSync && input.numel() > 0 && (input.amin().itemSync() < 0 || input.amax().itemSync() > 1)) {
     throw new RuntimeError('all elements of input should be between 0 and 1');
   }
   const logX = input.log().clamp(-100);
