@@ -1,4 +1,4 @@
-import { RuntimeError, type Tensor, ValueError, dispatch1, pad as fPad } from '@flambeau/tensor';
+import { RuntimeError, Tensor, ValueError, dispatch1, pad as fPad } from '@flambeau/tensor';
 
 /** An int or one value per spatial dim (PyTorch's `_pair` / `_single`). */
 export type IntOrTuple = number | readonly number[];
@@ -76,7 +76,16 @@ function checkRank(input: Tensor, dims: number, name: string): void {
  * @example
  * const y = F.conv2d(torch.randn(1, 3, 8, 8), torch.randn(4, 3, 3, 3), null, { padding: 1 }); // [1, 4, 8, 8]
  */
-export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, opts: ConvOptions = {}): Tensor {
+/**
+ * PyTorch's `bias` is an optional positional argument: `F.conv2d(x, w, { stride: 2 })` skips it,
+ * `F.conv2d(x, w, b, { stride: 2 })` passes it.
+ */
+function splitBias<O extends object>(biasOrOpts: Tensor | null | O, opts: O): [Tensor | null, O] {
+  return biasOrOpts === null || biasOrOpts instanceof Tensor ? [biasOrOpts, opts] : [null, biasOrOpts];
+}
+
+export function conv2d(input: Tensor, weight: Tensor, biasOrOpts: Tensor | null | ConvOptions = null, maybeOpts: ConvOptions = {}): Tensor {
+  const [bias, opts] = splitBias(biasOrOpts, maybeOpts);
   checkRank(input, 2, 'conv2d');
   const stride = ntuple(opts.stride ?? 1, 2, 'stride');
   const dilation = ntuple(opts.dilation ?? 1, 2, 'dilation');
@@ -90,7 +99,8 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
  * `F.conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1)` over `[N, C, L]`
  * or `[C, L]`, run as a 2-D convolution of height 1.
  */
-export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null, opts: ConvOptions = {}): Tensor {
+export function conv1d(input: Tensor, weight: Tensor, biasOrOpts: Tensor | null | ConvOptions = null, maybeOpts: ConvOptions = {}): Tensor {
+  const [bias, opts] = splitBias(biasOrOpts, maybeOpts);
   checkRank(input, 1, 'conv1d');
   const one = (v: IntOrTuple | undefined, name: string) => [1, ntuple(v ?? 1, 1, name)[0]];
   let padding: ConvPadding = opts.padding ?? 0;
@@ -106,7 +116,8 @@ export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null
  * dilation=1)`; `weight` is `[C_in, C_out / groups, kH, kW]`. Computed as the input gradient of
  * the matching convolution.
  */
-export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, opts: ConvTransposeOptions = {}): Tensor {
+export function convTranspose2d(input: Tensor, weight: Tensor, biasOrOpts: Tensor | null | ConvTransposeOptions = null, maybeOpts: ConvTransposeOptions = {}): Tensor {
+  const [bias, opts] = splitBias(biasOrOpts, maybeOpts);
   checkRank(input, 2, 'conv_transpose2d');
   const stride = ntuple(opts.stride ?? 1, 2, 'stride');
   const padding = ntuple(opts.padding ?? 0, 2, 'padding');

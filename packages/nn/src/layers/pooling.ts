@@ -7,13 +7,16 @@ import {
 } from '../functional/pooling.js';
 import { pyRepr } from './conv.js';
 
-export interface MaxPoolLayerOptions {
+/** What a max-pool layer returns: the values, or `[values, indices]` with `returnIndices: true`. */
+export type MaxPoolResult<R extends boolean> = R extends true ? [Tensor, Tensor] : Tensor;
+
+export interface MaxPoolLayerOptions<R extends boolean = boolean> {
   /** Default: `kernelSize`. */
   stride?: IntOrTuple | null;
   padding?: IntOrTuple;
   dilation?: IntOrTuple;
   /** Also return the indices of the maxima (for `MaxUnpool2d`); default false. */
-  returnIndices?: boolean;
+  returnIndices?: R;
   ceilMode?: boolean;
 }
 
@@ -53,24 +56,24 @@ abstract class MaxPoolNd extends Module {
  * const pool = new nn.MaxPool2d(2);
  * String(pool); // 'MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)'
  */
-export class MaxPool2d extends MaxPoolNd {
-  constructor(kernelSize: IntOrTuple, opts: MaxPoolLayerOptions = {}) {
+export class MaxPool2d<R extends boolean = false> extends MaxPoolNd {
+  constructor(kernelSize: IntOrTuple, opts: MaxPoolLayerOptions<R> = {}) {
     super(kernelSize, opts);
   }
-  override forward(input: Tensor): Tensor | [Tensor, Tensor] {
+  override forward(input: Tensor): MaxPoolResult<R> {
     const r = maxPool2dWithIndices(input, this.kernelSize, this.options());
-    return this.returnIndices ? r : r[0];
+    return (this.returnIndices ? r : r[0]) as MaxPoolResult<R>;
   }
 }
 
 /** `nn.MaxPool1d(kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False)` over `[N, C, L]`. */
-export class MaxPool1d extends MaxPoolNd {
-  constructor(kernelSize: IntOrTuple, opts: MaxPoolLayerOptions = {}) {
+export class MaxPool1d<R extends boolean = false> extends MaxPoolNd {
+  constructor(kernelSize: IntOrTuple, opts: MaxPoolLayerOptions<R> = {}) {
     super(kernelSize, opts);
   }
-  override forward(input: Tensor): Tensor | [Tensor, Tensor] {
+  override forward(input: Tensor): MaxPoolResult<R> {
     const r = maxPool1dWithIndices(input, this.kernelSize, this.options());
-    return this.returnIndices ? r : r[0];
+    return (this.returnIndices ? r : r[0]) as MaxPoolResult<R>;
   }
 }
 
