@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import * as torch from '@flambeau/tensor';
+import { torch, nn, optim } from 'flambeau';
 
 interface Case { name: string; kind: string; [k: string]: unknown }
 
@@ -14,6 +14,8 @@ const cases: Case[] = [
   { name: 'matmul 16384x800x32 (im2col-like)', kind: 'matmul', m: 16384, k: 800, n: 32 },
   { name: 'add 1M', kind: 'add', shape: [1000, 1000] },
   { name: 'sum dim 1 of 1000x1000', kind: 'sum', shape: [1000, 1000], dim: 1 },
+  { name: 'conv2d 64x3x32x32 * 32x3x5x5 pad 2', kind: 'conv2d', x: [64, 3, 32, 32], w: [32, 3, 5, 5], padding: 2 },
+  { name: 'CIFAR CNN train step, batch 64 (API-EXAMPLE model)', kind: 'cnn_step', batch: 64 },
 ];
 
 function timeit(fn: () => void, warmup = 2, reps = 5): number {
@@ -42,6 +44,26 @@ function flambeauCase(c: Case): () => void {
     case 'sum': {
       const a = torch.rand(c.shape as number[]);
       return () => void a.sum(c.dim as number);
+    }
+    case 'conv2d': {
+      const x = torch.rand(c.x as number[]);
+      const w = torch.rand(c.w as number[]);
+      return () => void nn.functional.conv2d(x, w, { padding: c.padding as number });
+    }
+    case 'cnn_step': {
+      torch.manualSeed(0);
+      const { Sequential, Conv2d, MaxPool2d, Flatten, Linear } = nn;
+      const net = new Sequential(new Conv2d(3, 32, 5, { padding: 2 }), new MaxPool2d(2), new Conv2d(32, 32, 5, { padding: 2 }),
+        new MaxPool2d(2), new Conv2d(32, 64, 5, { padding: 2 }), new MaxPool2d(2), new Flatten(), new Linear(1024, 64), new Linear(64, 10));
+      const opt = new optim.SGD(net.parameters(), { lr: 0.01 });
+      const x = torch.rand(c.batch as number, 3, 32, 32);
+      const y = torch.randint(0, 10, [c.batch as number]);
+      const lossFn = new nn.CrossEntropyLoss();
+      return () => {
+        opt.zeroGrad();
+        lossFn(net(x), y).backward();
+        opt.step();
+      };
     }
     default:
       throw new Error(`unknown bench case ${c.kind}`);
