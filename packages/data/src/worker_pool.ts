@@ -100,6 +100,7 @@ export class WorkerPool {
       const { name, message, stack, index } = m.error;
       const where = index >= 0 ? `while loading sample ${index}` : 'while collating a batch';
       const err = new RuntimeError(`Caught ${name} in DataLoader worker ${id} ${where}: ${message}\nOriginal traceback in the worker:\n${stack}`);
+      p.reject(err);
       this.fail(err);
     }
   }

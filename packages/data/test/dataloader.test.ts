@@ -15,16 +15,16 @@ describe('datasets and samplers', () => {
   it('TensorDataset, Subset, ConcatDataset index like PyTorch', () => {
     const ds = new TensorDataset(arange(5), arange(5).mul(2));
     expect(ds.length).toBe(5);
-    expect(ds.getItem(-1).map((t) => t.itemSync())).toEqual([4, 8]);
+    expect((ds.getItem(-1) as Tensor[]).map((t) => t.itemSync())).toEqual([4, 8]);
     expect(() => ds.getItem(5)).toThrowError(/index 5 is out of range/);
     expect(() => new TensorDataset(arange(3), arange(4))).toThrowError('Size mismatch between tensors');
     const sub = new Subset(ds, [4, 0]);
-    expect(sub.getItem(0)[0].itemSync()).toBe(4);
+    expect((sub.getItem(0) as Tensor[])[0].itemSync()).toBe(4);
     const cat = new ConcatDataset([ds, sub]);
     expect(cat.length).toBe(7);
     expect(cat.cumulativeSizes).toEqual([5, 7]);
-    expect(cat.getItem(6)[0].itemSync()).toBe(0);
-    expect(cat.getItem(-2)[0].itemSync()).toBe(4);
+    expect((cat.getItem(6) as Tensor[])[0].itemSync()).toBe(0);
+    expect((cat.getItem(-2) as Tensor[])[0].itemSync()).toBe(4);
   });
   it('BatchSampler and its length', () => {
     expect([...new BatchSampler(new SequentialSampler({ length: 5 }), 2, false)]).toEqual([[0, 1], [2, 3], [4]]);
@@ -153,7 +153,7 @@ describe('DataLoader with worker threads', () => {
   it('surfaces an exception in a worker with the sample index', async () => {
     const loader = new DataLoader(new FaultyDataset(20, 7, 'throw'), { batchSize: 3, numWorkers: 2 });
     await expect(collect(loader)).rejects.toThrowError(/Caught TypeError in DataLoader worker 0 while loading sample 7: cannot decode sample 7/);
-  });
+  }, 15_000);
   it('a worker that exits rejects the iteration instead of hanging', async () => {
     const loader = new DataLoader(new FaultyDataset(20, 5, 'exit'), { batchSize: 2, numWorkers: 2 });
     await expect(collect(loader)).rejects.toThrowError(/DataLoader worker 0 exited unexpectedly with exit code 3/);

@@ -120,6 +120,14 @@ describe('transform objects', () => {
   it('RandomCrop larger than the image fails like torchvision', () => {
     expect(() => new T.RandomCrop(20)(inputs.u8)).toThrow('Required crop size (20, 20) is larger than input image size (7, 9)');
   });
+  it('Compose runs ToTensor + Normalize as one table lookup with identical values', () => {
+    const img = toImage(inputs.u8);
+    const norm = new T.Normalize([0.4914, 0.4822, 0.4465], [0.247, 0.243, 0.261]);
+    const fused = new T.Compose([new T.ToTensor(), norm])(img) as Tensor;
+    const twoStep = norm(new T.ToTensor()(img));
+    expect(Array.from(fused.dataSync())).toEqual(Array.from(twoStep.dataSync()));
+    expect(fused.shape).toEqual([3, 7, 9]);
+  });
   it('Lambda runs in the main thread and refuses worker threads', () => {
     const l = new T.Lambda((x: number) => x + 1);
     expect(l(1)).toBe(2);

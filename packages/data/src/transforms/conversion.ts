@@ -2,6 +2,9 @@ import { DTypeError, Tensor, ValueError, fromArray } from '@flambeau/tensor';
 import { type Image, imageToTensor, isImage } from '../image.js';
 import { Transform } from './transform.js';
 
+/** `byte / 255` in float32 for every byte value, as `img.float().div(255)` computes it. */
+const BYTE_TO_UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+
 /**
  * `ToTensor()`: an `Image` (HWC uint8) → float32 CHW tensor in [0, 1].
  *
@@ -16,7 +19,7 @@ export class ToTensor extends Transform<Image, Tensor> {
     const out = new Float32Array(n * c);
     for (let k = 0; k < c; k++) {
       const o = k * n;
-      for (let p = 0, s = k; p < n; p++, s += c) out[o + p] = data[s] / 255;
+      for (let p = 0, s = k; p < n; p++, s += c) out[o + p] = BYTE_TO_UNIT[data[s]];
     }
     return fromArray(out, [c, h, w], { dtype: 'float32' });
   }
@@ -57,8 +60,9 @@ export class Normalize extends Transform<Tensor, Tensor> {
     const inplace = this.opts.inplace && t.isContiguous();
     const out = inplace ? src : new (src.constructor as Float32ArrayConstructor)(src.length);
     for (let base = 0, k = 0; base < src.length; base += n, k = (k + 1) % c) {
-      const m = mean[k], s = std[k];
-      for (let i = base; i < base + n; i++) out[i] = f(f(src[i] - m) / s);
+      const m = mean[k], s = std[k], end = base + n;
+      // The float32 array's store rounds the quotient, so only the difference needs f().
+      for (let i = base; i < end; i++) out[i] = f(src[i] - m) / s;
     }
     if (inplace) {
       t._version.value++;
@@ -66,5 +70,36 @@ export class Normalize extends Transform<Tensor, Tensor> {
     }
     return fromArray(out, t.shape, { dtype: t.dtype });
   }
+  private tables: Float32Array | null = null;
+
+  /**
+   * `Normalize(ToTensor()(img))` in one pass: each output value depends only on the byte and the
+   * channel, so a 256-entry table per channel gives exactly the two-step result. Compose uses this
+   * for the common `ToTensor(), Normalize(...)` pair.
+   */
+  fromImage(pic: Image): Tensor {
+    if (!isImage(pic)) return this.forward(new ToTensor()(pic));
+    const { width: w, height: h, channels: c, data } = pic;
+    const f = Math.fround;
+    if (this.mean.length !== 1 && this.mean.length !== c) throw new ValueError(`mean has ${this.mean.length} values for a tensor with ${c} channels`);
+    if (this.std.length !== 1 && this.std.length !== c) throw new ValueError(`std has ${this.std.length} values for a tensor with ${c} channels`);
+    if (!this.tables || this.tables.length !== 256 * c) {
+      const t = new Float32Array(256 * c);
+      for (let k = 0; k < c; k++) {
+        const m = f(this.mean[this.mean.length === 1 ? 0 : k]), sd = f(this.std[this.std.length === 1 ? 0 : k]);
+        if (sd === 0) throw new ValueError('std evaluated to zero after conversion to torch.float32, leading to division by zero.');
+        for (let v = 0; v < 256; v++) t[k * 256 + v] = f(BYTE_TO_UNIT[v] - m) / sd;
+      }
+      this.tables = t;
+    }
+    const tables = this.tables, n = w * h;
+    const out = new Float32Array(n * c);
+    for (let k = 0; k < c; k++) {
+      const o = k * n, tk = k * 256;
+      for (let p = 0, s = k; p < n; p++, s += c) out[o + p] = tables[tk + data[s]];
+    }
+    return fromArray(out, [c, h, w], { dtype: 'float32' });
+  }
+
   override toString(): string { return `Normalize(mean=[${this.mean.join(', ')}], std=[${this.std.join(', ')}])`; }
 }

@@ -140,6 +140,13 @@ function flip(img: ImageOrTensor, horizontal: boolean): ImageOrTensor {
     for (let y = 0; y < h; y++) {
       const sy = horizontal ? y : h - 1 - y;
       if (!horizontal) { out.set(src.subarray(sy * row, sy * row + row), y * row); continue; }
+      if (c === 3) {
+        // The RGB case unrolled: this runs once per training image.
+        for (let x = 0, o = y * row, s = sy * row + (w - 1) * 3; x < w; x++, o += 3, s -= 3) {
+          out[o] = src[s]; out[o + 1] = src[s + 1]; out[o + 2] = src[s + 2];
+        }
+        continue;
+      }
       for (let x = 0; x < w; x++) {
         const s = sy * row + (w - 1 - x) * c, o = y * row + x * c;
         for (let k = 0; k < c; k++) out[o + k] = src[s + k];

@@ -1,5 +1,7 @@
 /** torchvision.transforms: callable transform objects with torchvision's arguments in camelCase. */
-export { Transform, Compose, Lambda } from './transform.js';
+export { Transform } from './transform.js';
+export { Compose } from './compose.js';
+export { Lambda } from './lambda.js';
 export { ToTensor, PILToTensor, Normalize } from './conversion.js';
 export { CenterCrop, RandomCrop, RandomResizedCrop, type RandomCropOptions, type RandomResizedCropOptions } from './crop.js';
 export { Resize } from './resize.js';

@@ -1,4 +1,3 @@
-import { ValueError } from '@flambeau/tensor';
 import type { WorkerSpec } from '../worker_spec.js';
 
 /** Transforms are callable, as in torchvision: `t(img)` runs `t.forward(img)`. */
@@ -36,31 +35,5 @@ export abstract class Transform<I = any, O = any> {
   /** torchvision's `__repr__`, e.g. `RandomHorizontalFlip(p=0.5)`. */
   toString(): string {
     return `${this.constructor.name}()`;
-  }
-}
-
-/** `Compose([t1, t2, …])`: applies the transforms in order. Plain functions are allowed (numWorkers: 0 only). */
-export class Compose extends Transform {
-  constructor(readonly transforms: ((x: any) => any)[]) { // eslint-disable-line @typescript-eslint/no-explicit-any
-    super(transforms);
-  }
-  forward(x: unknown): unknown {
-    for (const t of this.transforms) x = t(x);
-    return x;
-  }
-  override toString(): string {
-    return `Compose(\n${this.transforms.map((t) => `    ${t instanceof Transform ? t.toString() : 'function'}`).join('\n')}\n)`;
-  }
-}
-
-/** `Lambda(fn)`: a user function as a transform. Functions cannot travel to worker threads. */
-export class Lambda<I = unknown, O = unknown> extends Transform<I, O> {
-  constructor(readonly lambd: (x: I) => O) {
-    super(lambd);
-    if (typeof lambd !== 'function') throw new ValueError(`Argument lambd should be callable, got ${typeof lambd}`);
-  }
-  forward(x: I): O { return this.lambd(x); }
-  override workerSpec(): WorkerSpec {
-    throw new ValueError('Lambda transforms cannot be sent to DataLoader worker threads: write a Transform subclass with a workerSpec(), or use numWorkers: 0');
   }
 }
