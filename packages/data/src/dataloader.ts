@@ -1,8 +1,8 @@
-import { type Generator, NotImplementedError, ValueError, defaultGenerator } from '@flambeau/tensor';
+import { type Generator, ValueError, defaultGenerator } from '@flambeau/tensor';
 import { defaultCollate } from './collate.js';
 import { Dataset, IterableDataset } from './dataset.js';
 import { BatchSampler, RandomSampler, Sampler, SequentialSampler, drawSeed } from './sampler.js';
-import { WorkerPool } from './worker_pool.js';
+import { STREAM_END, WorkerPool } from './worker_pool.js';
 import { encode } from './worker_spec.js';
 
 export interface DataLoaderOptions<T, B> {
@@ -52,6 +52,7 @@ export class DataLoader<T = unknown, B = any> implements AsyncIterable<B> {
   readonly generator: Generator | undefined;
   readonly collateFn: ((batch: T[]) => B) | null;
   private pool: WorkerPool | null = null;
+  private epoch = 0;
 
   constructor(dataset: Dataset<T> | IterableDataset<T>, opts: DataLoaderOptions<T, B> = {}) {
     const numWorkers = opts.numWorkers ?? 0;
@@ -70,7 +71,6 @@ export class DataLoader<T = unknown, B = any> implements AsyncIterable<B> {
       if (shuffle) throw new ValueError(`DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle=${shuffle}`);
       if (sampler !== undefined) throw new ValueError('DataLoader with IterableDataset: expected unspecified sampler option, but got sampler=' + String(sampler));
       if (batchSampler !== undefined) throw new ValueError('DataLoader with IterableDataset: expected unspecified batch_sampler option, but got batch_sampler=' + String(batchSampler));
-      if (numWorkers > 0) throw new NotImplementedError('DataLoader: numWorkers > 0 with an IterableDataset is not supported; use numWorkers: 0');
     }
     if (sampler !== undefined && shuffle) throw new ValueError('sampler option is mutually exclusive with shuffle');
     if (batchSampler !== undefined) {
@@ -119,7 +119,7 @@ export class DataLoader<T = unknown, B = any> implements AsyncIterable<B> {
     // PyTorch draws the base seed each time an iterator is made, workers or not.
     const baseSeed = drawSeed(this.generator ?? defaultGenerator);
     if (this.dataset instanceof IterableDataset) {
-      yield* this.iterateStream(this.dataset);
+      yield* this.numWorkers === 0 ? this.iterateStream(this.dataset) : this.iterateWorkers(baseSeed);
     } else if (this.numWorkers === 0) {
       const ds = this.dataset;
       if (this.batchSampler) {
@@ -147,31 +147,53 @@ export class DataLoader<T = unknown, B = any> implements AsyncIterable<B> {
   }
 
   private async *iterateWorkers(baseSeed: bigint): AsyncGenerator<B> {
+    const stream = this.dataset instanceof IterableDataset;
+    const autoCollate = stream ? this.batchSize !== null : this.batchSampler !== null;
     let pool = this.pool;
     if (!pool || pool.broken) {
-      pool = new WorkerPool(this.numWorkers, encode(this.dataset, 'DataLoader dataset'), baseSeed, this.collateFn === null && this.batchSampler !== null);
+      pool = new WorkerPool(this.numWorkers, encode(this.dataset, 'DataLoader dataset'), baseSeed, this.collateFn === null && autoCollate, this.dropLast);
     }
     if (this.persistentWorkers) {
       this.pool = pool;
       pool.ref();
     }
-    const batches: Iterator<number[]> = this.batchSampler
+    // Map-style: index batches from the sampler, round robin. Streams: each worker reads its own
+    // copy of the stream (shard with getWorkerInfo()); workers that run dry leave the rotation.
+    const batches: Iterator<number[]> | null = stream ? null : this.batchSampler
       ? this.batchSampler[Symbol.iterator]()
       : (function* (s) { for (const i of s) yield [i]; })(this.sampler);
-    const queue: Promise<unknown>[] = [];
+    const epoch = this.epoch++;
+    const active = Array.from({ length: this.numWorkers }, (_, w) => w);
+    let turn = 0;
+    const queue: { p: Promise<unknown>; worker: number }[] = [];
     const fill = () => {
       while (queue.length < this.prefetchFactor * this.numWorkers) {
-        const next = batches.next();
-        if (next.done) return;
-        queue.push(pool.submit(next.value));
+        if (batches) {
+          const next = batches.next();
+          if (next.done) return;
+          queue.push({ p: pool.submit({ indices: next.value }), worker: -1 });
+        } else {
+          if (active.length === 0) return;
+          const worker = active[turn++ % active.length];
+          queue.push({ p: pool.submit({ count: this.batchSize ?? 1, epoch }, worker), worker });
+        }
       }
     };
     try {
       fill();
       while (queue.length > 0) {
-        const out = await queue.shift()!;
+        const { p, worker } = queue.shift()!;
+        const out = await p;
+        if (out === STREAM_END) {
+          const k = active.indexOf(worker);
+          if (k >= 0) active.splice(k, 1);
+          // Requests already queued for that worker will come back empty too.
+          for (let i = queue.length - 1; i >= 0; i--) if (queue[i].worker === worker) queue.splice(i, 1);
+          fill();
+          continue;
+        }
         fill();
-        if (this.batchSampler === null) yield (out as T[])[0] as unknown as B;
+        if (!autoCollate) yield (out as T[])[0] as unknown as B;
         else yield this.collateFn ? this.collateFn(out as T[]) : (out as B);
       }
     } finally {

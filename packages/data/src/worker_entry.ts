@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { manualSeed } from '@flambeau/tensor';
 import { defaultCollate } from './collate.js';
-import type { Dataset } from './dataset.js';
+import type { Dataset, IterableDataset } from './dataset.js';
 import { decode, encode } from './worker_spec.js';
 import { setWorkerInfo } from './worker_info.js';
 import type { TaskReply, TaskRequest, WorkerInit } from './worker_pool.js';
@@ -16,16 +16,40 @@ const port = parentPort!;
 manualSeed(Number(BigInt.asUintN(32, init.seed)));
 const ready = decode(init.dataset).then((ds) => {
   setWorkerInfo({ id: init.id, numWorkers: init.numWorkers, seed: init.seed, dataset: ds });
-  return ds as Dataset;
+  return ds as Dataset | IterableDataset;
 });
+
+let stream: AsyncIterator<unknown> | Iterator<unknown> | null = null;
+let streamEpoch = -1;
+
+/** Items for one task: the requested indices of a map-style dataset, or the next `count` of a stream. */
+async function load(dataset: Dataset | IterableDataset, task: TaskRequest, items: unknown[], at: { index: number }): Promise<boolean> {
+  if (task.indices) {
+    for (at.index of task.indices) items.push(await (dataset as Dataset).getItem(at.index));
+    return true;
+  }
+  const src = dataset as unknown as Partial<AsyncIterable<unknown> & Iterable<unknown>>;
+  // Each epoch reads the stream afresh (persistent workers outlive an epoch).
+  if (task.epoch !== streamEpoch) { stream = null; streamEpoch = task.epoch ?? 0; }
+  stream ??= src[Symbol.asyncIterator]?.() ?? src[Symbol.iterator]!();
+  while (items.length < task.count!) {
+    const r = await stream.next();
+    if (r.done) return items.length > 0 && !(init.dropLast && items.length < task.count!);
+    items.push(r.value);
+  }
+  return true;
+}
 
 async function run(task: TaskRequest): Promise<void> {
   const dataset = await ready;
   const items: unknown[] = [];
-  let index = -1;
+  const at = { index: -1 };
   try {
-    for (index of task.indices) items.push(await dataset.getItem(index));
-    index = -1;
+    if (!(await load(dataset, task, items, at))) {
+      port.postMessage({ task: task.task, ok: true, done: true } satisfies TaskReply);
+      return;
+    }
+    at.index = -1;
     // A collated batch is fresh and can be moved; raw items may share memory with the dataset.
     const transfer: ArrayBuffer[] = [];
     const out = init.collate ? encode(defaultCollate(items), 'batch', transfer) : encode(items, 'batch');
@@ -34,7 +58,7 @@ async function run(task: TaskRequest): Promise<void> {
     const err = e instanceof Error ? e : new Error(String(e));
     port.postMessage({
       task: task.task, ok: false,
-      error: { name: err.name, message: err.message, stack: err.stack ?? '', index },
+      error: { name: err.name, message: err.message, stack: err.stack ?? '', index: at.index },
     } satisfies TaskReply);
   }
 }

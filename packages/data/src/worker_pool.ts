@@ -14,14 +14,23 @@ export interface WorkerInit {
   numWorkers: number;
   /** Collate with `defaultCollate` in the worker (false: a custom collateFn runs in the main thread). */
   collate: boolean;
+  /** For streams: drop a final short batch. */
+  dropLast: boolean;
 }
+/** Either indices of a map-style dataset, or `count` next items of a stream. */
 export interface TaskRequest {
   task: number;
-  indices: number[];
+  indices?: number[];
+  count?: number;
+  /** Streams: the epoch this request belongs to (a new epoch restarts the worker's stream). */
+  epoch?: number;
 }
 export type TaskReply =
-  | { task: number; ok: true; data: unknown }
+  | { task: number; ok: true; data?: unknown; done?: true }
   | { task: number; ok: false; error: { name: string; message: string; stack: string; index: number } };
+
+/** What `submit` resolves with when a worker's stream is exhausted. */
+export const STREAM_END = Symbol('STREAM_END');
 
 interface Pending {
   worker: number;
@@ -58,10 +67,10 @@ export class WorkerPool {
   private failure: Error | null = null;
   private closed = false;
 
-  constructor(readonly numWorkers: number, dataset: unknown, baseSeed: bigint, collate: boolean) {
+  constructor(readonly numWorkers: number, dataset: unknown, baseSeed: bigint, collate: boolean, dropLast = false) {
     const { url, execArgv } = workerEntry();
     for (let id = 0; id < numWorkers; id++) {
-      const init: WorkerInit = { dataset, seed: baseSeed + BigInt(id), id, numWorkers, collate };
+      const init: WorkerInit = { dataset, seed: baseSeed + BigInt(id), id, numWorkers, collate, dropLast };
       const w = new Worker(url, { workerData: init, execArgv, stdout: false, stderr: false });
       w.on('message', (m: TaskReply) => this.onReply(id, m));
       w.on('error', (e) => this.fail(new RuntimeError(`DataLoader worker ${id} failed: ${e.name}: ${e.message}`)));
@@ -72,16 +81,19 @@ export class WorkerPool {
     }
   }
 
-  /** Sends one batch of indices to the worker `task % numWorkers`; resolves with the decoded batch. */
-  submit(indices: number[]): Promise<unknown> {
+  /**
+   * Sends one batch request to a worker (by default `task % numWorkers`, PyTorch's round robin);
+   * resolves with the decoded batch, or `STREAM_END` when a stream worker has no more items.
+   */
+  submit(request: { indices: number[] } | { count: number; epoch: number }, worker?: number): Promise<unknown> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.closed) return Promise.reject(new RuntimeError('DataLoader worker pool is shut down'));
     const task = this.nextTask++;
-    const worker = task % this.numWorkers;
+    worker ??= task % this.numWorkers;
     const p = new Promise<unknown>((resolve, reject) => this.pending.set(task, { worker, resolve, reject }));
     // The caller awaits batches in order; a later batch may fail first, so never leave it unhandled.
     p.catch(() => {});
-    this.workers[worker].postMessage({ task, indices } satisfies TaskRequest);
+    this.workers[worker].postMessage({ task, ...request } satisfies TaskRequest);
     return p;
   }
 
@@ -91,7 +103,7 @@ export class WorkerPool {
     this.pending.delete(m.task);
     if (m.ok) {
       try {
-        p.resolve(decodeData(m.data));
+        p.resolve(m.done ? STREAM_END : decodeData(m.data));
       } catch (e) {
         p.reject(e as Error);
         this.fail(e as Error);

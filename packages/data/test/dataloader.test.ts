@@ -5,7 +5,7 @@ import {
   BatchSampler, ConcatDataset, DataLoader, Dataset, RandomSampler, SequentialSampler, Subset, TensorDataset,
   defaultCollate, randomSplit, transforms as T, makeImage, getWorkerInfo,
 } from '../src/index.js';
-import { FaultyDataset } from './helpers/worker_datasets.js';
+import { FaultyDataset, RangeStream } from './helpers/worker_datasets.js';
 
 const fx = JSON.parse(readFileSync(new URL('./fixtures/loader.json', import.meta.url), 'utf8'));
 const collect = async <B>(loader: AsyncIterable<B>) => { const out: B[] = []; for await (const b of loader) out.push(b); return out; };
@@ -162,6 +162,15 @@ describe('DataLoader with worker threads', () => {
     const loader = new DataLoader(new FaultyDataset(20, 4, 'uncaught'), { batchSize: 2, numWorkers: 2 });
     await expect(collect(loader)).rejects.toThrowError(/DataLoader worker 0 failed: Error: boom outside any call/);
   }, 15_000);
+  it('streams (IterableDataset) are read per worker, batches taken round robin, epoch after epoch', async () => {
+    expect((await collect(new DataLoader(new RangeStream(5), { batchSize: 2 }))).map(list)).toEqual([[0, 1], [2, 3], [4]]);
+    const loader = new DataLoader(new RangeStream(10), { batchSize: 2, numWorkers: 2, persistentWorkers: true });
+    for (let e = 0; e < 2; e++) expect((await collect(loader)).map(list)).toEqual([[0, 2], [1, 3], [4, 6], [5, 7], [8], [9]]);
+    await loader.shutdown();
+    const dropped = await collect(new DataLoader(new RangeStream(10), { batchSize: 2, numWorkers: 2, dropLast: true }));
+    expect(dropped.map(list)).toEqual([[0, 2], [1, 3], [4, 6], [5, 7]]);
+    expect(() => new DataLoader(new RangeStream(3), { shuffle: true })).toThrowError('DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle=true');
+  });
   it('datasets that cannot travel to a worker are refused with a clear message', async () => {
     const lambdaDs = new Pictures(4, new T.Lambda((x) => x));
     await expect(collect(new DataLoader(lambdaDs, { numWorkers: 1 }))).rejects.toThrowError(/Lambda transforms cannot be sent to DataLoader worker threads/);

@@ -1,5 +1,6 @@
 // Datasets for the worker-thread tests. No vitest import: worker threads load this module.
-import { Dataset } from '../../src/dataset.js';
+import { Dataset, IterableDataset } from '../../src/dataset.js';
+import { getWorkerInfo } from '../../src/worker_info.js';
 import type { WorkerSpec } from '../../src/worker_spec.js';
 
 /** Item i is [i, i * 10]; throws at `badIndex`, or kills its thread there (`mode`). */
@@ -16,4 +17,14 @@ export class FaultyDataset extends Dataset<number[]> {
     return [i, i * 10];
   }
   workerSpec(): WorkerSpec { return { module: import.meta.url, name: 'FaultyDataset', args: [this.n, this.badIndex, this.mode] }; }
+}
+
+/** 0..n-1 as a stream, split between workers by `getWorkerInfo()` (PyTorch's sharding recipe). */
+export class RangeStream extends IterableDataset<number> {
+  constructor(readonly n: number) { super(); }
+  async *[Symbol.asyncIterator](): AsyncIterator<number> {
+    const info = getWorkerInfo();
+    for (let i = 0; i < this.n; i++) if (!info || i % info.numWorkers === info.id) yield i;
+  }
+  workerSpec(): WorkerSpec { return { module: import.meta.url, name: 'RangeStream', args: [this.n] }; }
 }
