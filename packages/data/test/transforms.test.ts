@@ -51,13 +51,15 @@ function opFor(name: string): Op {
   throw new Error(`no op for ${name}`);
 }
 
-// Float32 results agree to rounding; uint8 results may differ by one level where PyTorch's
-// vectorised float math rounds a .5 boundary differently.
+// Float32 results agree to rounding. uint8 results are exact, except that a bilinear resize
+// landing within an ulp of .5 may round the other way than PyTorch's vectorised kernel (seen on
+// 2 of 180 values of one random-resized-crop case).
 function check(name: string, out: Tensor, expected: Enc) {
   const d = diff(out, expected);
   if (expected.dtype === 'uint8') {
-    expect(d.max, name).toBeLessThanOrEqual(name.includes('resize') || name.includes('rotate') || name.includes('hue') ? 1 : 0);
-    expect(d.count, name).toBeLessThanOrEqual(Math.ceil(expected.data.length * 0.04));
+    const resizes = name.includes('resize');
+    expect(d.max, name).toBeLessThanOrEqual(resizes ? 1 : 0);
+    expect(d.count, name).toBeLessThanOrEqual(resizes ? 2 : 0);
   } else {
     expect(d.max, name).toBeLessThan(2e-6);
   }
@@ -127,6 +129,21 @@ describe('transform objects', () => {
     const twoStep = norm(new T.ToTensor()(img));
     expect(Array.from(fused.dataSync())).toEqual(Array.from(twoStep.dataSync()));
     expect(fused.shape).toEqual([3, 7, 9]);
+  });
+  it('Images (HWC) and uint8 tensors (CHW) go through the same arithmetic', () => {
+    const img = toImage(inputs.u8);
+    const make: (() => (x: any) => unknown)[] = [
+      () => new T.ColorJitter({ brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1 }),
+      () => new T.Resize([5, 11]), () => new T.RandomRotation(30, { interpolation: 'bilinear' }),
+      () => new T.RandomResizedCrop(6), () => new T.Pad([1, 2], { paddingMode: 'symmetric' }),
+    ];
+    for (const m of make) {
+      manualSeed(3);
+      const a = asTensor(m()(img));
+      manualSeed(3);
+      const b = m()(inputs.u8) as Tensor;
+      expect(Array.from(a.dataSync()), String(m())).toEqual(Array.from(b.dataSync()));
+    }
   });
   it('Lambda runs in the main thread and refuses worker threads', () => {
     const l = new T.Lambda((x: number) => x + 1);

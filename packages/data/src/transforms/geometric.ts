@@ -189,20 +189,23 @@ export function resizedSize(h: number, w: number, size: number | readonly number
   return w <= h ? [newLong, newShort] : [newShort, newLong];
 }
 
-/** Source indices + weights of one axis of PyTorch's `upsample_bilinear2d` (align_corners=False), in float32. */
+/**
+ * Source indices + weights of one axis of PyTorch's `upsample_bilinear2d` (align_corners=False):
+ * the scale is a float32, the source index and lambdas are computed in double (the CPU kernel's
+ * accumulate type) and stored as float32 weights.
+ */
 function linearAxis(inSize: number, outSize: number): { i0: Int32Array; i1: Int32Array; l0: Float32Array; l1: Float32Array } {
-  const f = Math.fround;
-  const scale = f(inSize / outSize);
+  const scale = Math.fround(inSize / outSize);
   const i0 = new Int32Array(outSize), i1 = new Int32Array(outSize), l0 = new Float32Array(outSize), l1 = new Float32Array(outSize);
   for (let o = 0; o < outSize; o++) {
-    let src = f(f(scale * (o + 0.5)) - 0.5);
-    if (src < 0) src = 0;
-    const idx = Math.min(Math.floor(src), inSize - 1);
-    const lam = Math.min(Math.max(f(src - idx), 0), 1);
+    if (inSize === outSize) { i0[o] = i1[o] = o; l0[o] = 1; continue; }
+    const src = Math.max(scale * (o + 0.5) - 0.5, 0);
+    const idx = Math.trunc(src);
+    const lam = Math.min(Math.max(src - idx, 0), 1);
     i0[o] = idx;
     i1[o] = idx + (idx < inSize - 1 ? 1 : 0);
     l1[o] = lam;
-    l0[o] = f(1 - lam);
+    l0[o] = 1 - lam;
   }
   return { i0, i1, l0, l1 };
 }
@@ -246,11 +249,11 @@ export function resizeKernel(r: Raster, oh: number, ow: number, interpolation: I
   const Y = linearAxis(r.h, oh), X = linearAxis(r.w, ow);
   for (let p = 0; p < planes; p++) for (let y = 0; y < oh; y++) for (let x = 0; x < ow; x++) for (let k = 0; k < chans; k++) {
     const y0 = Y.i0[y], y1 = Y.i1[y], x0 = X.i0[x], x1 = X.i1[x];
-    // PyTorch's kernel accumulates `out = t0 * w0; out += t1 * w1`, which the compiler fuses into
-    // an FMA: one rounding per accumulation (the float32 product is exact in a double).
-    const top = f(f(src[at(p, k, y0, x0, r.h, r.w)] * X.l0[x]) + src[at(p, k, y0, x1, r.h, r.w)] * X.l1[x]);
-    const bot = f(f(src[at(p, k, y1, x0, r.h, r.w)] * X.l0[x]) + src[at(p, k, y1, x1, r.h, r.w)] * X.l1[x]);
-    let v = f(f(top * Y.l0[y]) + bot * Y.l1[y]);
+    // PyTorch's order (width taps, then the two rows), in float32 with the compiler's fused
+    // multiply-add: `w0 * a + round(w1 * b)` rounded once (a float32 product is exact in a double).
+    const top = f(src[at(p, k, y0, x0, r.h, r.w)] * X.l0[x] + f(src[at(p, k, y0, x1, r.h, r.w)] * X.l1[x]));
+    const bot = f(src[at(p, k, y1, x0, r.h, r.w)] * X.l0[x] + f(src[at(p, k, y1, x1, r.h, r.w)] * X.l1[x]));
+    let v = f(top * Y.l0[y] + f(bot * Y.l1[y]));
     if (round) v = Math.min(255, Math.max(0, roundHalfEven(v)));
     out[at(p, k, y, x, oh, ow)] = v;
   }
