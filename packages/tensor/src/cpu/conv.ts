@@ -121,7 +121,7 @@ export function conv2dKernel(x: StridedView, w: StridedView, a: Conv2dAttrs, mak
     for (let gi = 0; gi < G; gi++) {
       const xOff = X.off + (n * Cin + gi * g.C) * H * W;
       if (!direct) im2col(X.data, xOff, g, cols, P, 1);
-      gemm(Cog, P, K, Wt.data, Wt.off + gi * Cog * K, K, 1, cols, direct ? xOff : 0, out, (n * Cout + gi * Cog) * P);
+      gemm(Cog, P, K, Wt.data, Wt.off + gi * Cog * K, K, 1, cols, direct ? xOff : 0, P, 1, out, (n * Cout + gi * Cog) * P);
     }
   }
   return make(x.dtype, out);
@@ -144,7 +144,7 @@ export function conv2dBackwardInputKernel(gy: StridedView, w: StridedView, input
   for (let n = 0; n < N; n++) {
     for (let gi = 0; gi < G; gi++) {
       const xOff = (n * Cin + gi * g.C) * H * W;
-      gemm(K, P, Cog, Wt.data, Wt.off + gi * Cog * K, 1, K, dY.data, dY.off + (n * Cout + gi * Cog) * P, cols, direct ? xOff : 0);
+      gemm(K, P, Cog, Wt.data, Wt.off + gi * Cog * K, 1, K, dY.data, dY.off + (n * Cout + gi * Cog) * P, P, 1, cols, direct ? xOff : 0);
       if (!direct) col2im(cols, g, dx, xOff);
     }
   }
@@ -167,7 +167,7 @@ export function conv2dBackwardWeightKernel(gy: StridedView, x: StridedView, weig
   for (let n = 0; n < N; n++) {
     for (let gi = 0; gi < G; gi++) {
       im2col(X.data, X.off + (n * Cin + gi * g.C) * H * W, g, colsT, 1, K);
-      gemm(Cog, K, P, dY.data, dY.off + (n * Cout + gi * Cog) * P, P, 1, colsT, 0, dw, gi * Cog * K, true);
+      gemm(Cog, K, P, dY.data, dY.off + (n * Cout + gi * Cog) * P, P, 1, colsT, 0, K, 1, dw, gi * Cog * K, true);
     }
   }
   return make(gy.dtype, dw);
