@@ -81,8 +81,7 @@ function packB(K: number, j0: number, nc: number, B: TypedArray, bOff: number, b
 /**
  * C[M, N] = A[M, K] · B[K, N] (or `+=` with `accumulate`), any strides on A and B, C dense
  * row-major. B is packed a column block at a time into 4-column float64 panels that stay in cache;
- * A is read in place when it is already float64 (tall im2col matrices are never copied), else
- * converted once. Each 4×4 tile of C sums the whole of K in float64 registers and rounds once on
+ * A is read in place when it is already float64, else converted (see below). Each 4×4 tile of C sums the whole of K in float64 registers and rounds once on
  * store, as a fused kernel would, so float32 results carry one rounding and integer ones are exact
  * (below 2^53). Shared by matmul and the im2col convolutions.
  */
@@ -93,36 +92,66 @@ export function gemm(
   C: TypedArray, cOff: number, accumulate = false,
 ): void {
   if (M === 0 || N === 0) return;
-  let A64: Float64Array;
-  if (A instanceof Float64Array) {
-    A64 = A;
-  } else {
-    if (aCopy.length < M * K) aCopy = new Float64Array(M * K);
-    A64 = aCopy;
-    let p = 0;
-    for (let i = 0; i < M; i++) {
-      let o = aOff + i * aRs;
-      for (let k = 0; k < K; k++, o += aCs) A64[p++] = A[o];
-    }
+  const NC = Math.max(4, Math.floor(BLOCK_BYTES / (32 * Math.max(K, 1))) * 4);
+  // A that is not float64 is converted: all at once when several column blocks reuse it, else a
+  // 4-row strip at a time into a k-major panel that stays in L1 (tall im2col-like operands would
+  // otherwise spend their time writing and re-reading a full copy).
+  const wide = N > NC;
+  const convert = !(A instanceof Float64Array);
+  if (convert && wide) {
+    A = toFloat64(M, K, A, aOff, aRs, aCs);
     aOff = 0; aRs = K; aCs = 1;
   }
+  const strips = convert && !wide;
+  if (strips && aCopy.length < 4 * K) aCopy = new Float64Array(4 * K);
+  const A64 = (strips ? aCopy : A) as Float64Array;
   const M4 = M - (M % 4);
-  const NC = Math.max(4, Math.floor(BLOCK_BYTES / (32 * Math.max(K, 1))) * 4);
   for (let j0 = 0; j0 < N; j0 += NC) {
     const nc = Math.min(NC, N - j0);
     const Bp = packB(K, j0, nc, B, bOff, bRs, bCs);
     for (let i = 0; i < M4; i += 4) {
+      let pa = aOff + i * aRs, rs = aRs, cs = aCs;
+      if (strips) {
+        packStrip(K, A, pa, aRs, aCs);
+        pa = 0; rs = 1; cs = 4;
+      }
       for (let j = 0; j < nc; j += 4) {
-        kernel4x4(K, A64, aOff + i * aRs, aRs, aCs, Bp, j * K);
+        kernel4x4(K, A64, pa, rs, cs, Bp, j * K);
         storeTile(C, cOff + i * N + j0 + j, N, 4, Math.min(4, nc - j), accumulate);
       }
     }
     for (let i = M4; i < M; i++) {
+      let pa = aOff + i * aRs, cs = aCs;
+      if (strips) {
+        for (let k = 0; k < K; k++) A64[k] = A[pa + k * aCs];
+        pa = 0; cs = 1;
+      }
       for (let j = 0; j < nc; j += 4) {
-        kernel1x4(K, A64, aOff + i * aRs, aCs, Bp, j * K);
+        kernel1x4(K, A64, pa, cs, Bp, j * K);
         storeTile(C, cOff + i * N + j0 + j, N, 1, Math.min(4, nc - j), accumulate);
       }
     }
+  }
+}
+
+/** A dense row-major float64 copy of the strided M×K operand. */
+function toFloat64(M: number, K: number, A: TypedArray, aOff: number, aRs: number, aCs: number): Float64Array {
+  if (aCopy.length < M * K) aCopy = new Float64Array(M * K);
+  const out = aCopy;
+  let p = 0;
+  for (let i = 0; i < M; i++) {
+    let o = aOff + i * aRs;
+    for (let k = 0; k < K; k++, o += aCs) out[p++] = A[o];
+  }
+  return out;
+}
+
+/** Four rows of A from `pa` into `aCopy` as a k-major panel (four values per k). */
+function packStrip(K: number, A: TypedArray, pa: number, aRs: number, aCs: number): void {
+  const out = aCopy;
+  const r1 = aRs, r2 = 2 * aRs, r3 = 3 * aRs;
+  for (let k = 0, p = 0; k < K; k++, pa += aCs, p += 4) {
+    out[p] = A[pa]; out[p + 1] = A[pa + r1]; out[p + 2] = A[pa + r2]; out[p + 3] = A[pa + r3];
   }
 }
 
