@@ -33,6 +33,7 @@ export type {
 } from './tensor.js';
 export * from './ops/creation.js';
 export { broadcastView, binaryForward, opResultType } from './ops/elementwise.js';
+export { viewStrides } from './ops/views.js';
 export { fromStorage, indexTensor } from './ops/util.js';
 export type { PadMode } from './ops/pad.js';
 export * from './functional.js';

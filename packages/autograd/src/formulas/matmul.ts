@@ -8,12 +8,17 @@ registerFormulas({
    * broadcast batch dims are summed back to each operand's shape.
    */
   matmul: {
+    // PyTorch 1.13's matmul is a composite; the name is that of its last step: mm/mv/dot, the
+    // squeeze_ of a 1-D left operand, the contiguous copy of the transposed 2-D @ batched case, or
+    // the _unsafe_view that unfolds a batched product.
     name: (inputs) => {
       const [a, b] = inputs;
       if (a.ndim === 1 && b.ndim === 1) return 'DotBackward0';
       if (a.ndim === 2 && b.ndim === 1) return 'MvBackward0';
+      if (a.ndim === 1 && b.ndim === 2) return 'SqueezeBackward3';
       if (a.ndim === 2 && b.ndim === 2) return 'MmBackward0';
-      return 'BmmBackward0';
+      if (a.ndim === 2) return 'CloneBackward0';
+      return 'UnsafeViewBackward0';
     },
     save: (needs) => ({ inputs: [...(needs[1] ? [0] : []), ...(needs[0] ? [1] : [])] }),
     backward: ([g], c) => {

@@ -1,4 +1,4 @@
-import { type Attrs, dispatch1, normDim } from '@flambeau/tensor';
+import { type Attrs, dispatch1, inferShape, normDim, viewStrides } from '@flambeau/tensor';
 import { noGrad } from '../grad_mode.js';
 import { type Formula, registerFormulas } from '../registry.js';
 import { positions, scatterBack, sumTo, viewPositionsInBase } from './util.js';
@@ -21,7 +21,11 @@ const picking = (name: string, op: string): Formula => ({
 
 registerFormulas({
   view: reshapeBack('ViewBackward0'),
-  reshape: reshapeBack('ReshapeAliasBackward0'),
+  // A reshape that can be a view is `_reshape_alias`; otherwise PyTorch copies, then `_unsafe_view`s.
+  reshape: {
+    name: (inputs, attrs) => (viewStrides(inputs[0].shape, inputs[0].strides, inferShape(attrs.shape as number[], inputs[0].numel())) ? 'ReshapeAliasBackward0' : 'UnsafeViewBackward0'),
+    backward: reshapeBack('').backward,
+  },
   squeeze: { name: (_i, a) => (a.dim === null ? 'SqueezeBackward0' : 'SqueezeBackward1'), backward: reshapeBack('').backward },
   unsqueeze: reshapeBack('UnsqueezeBackward0'),
   permute: {

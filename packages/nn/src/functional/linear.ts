@@ -1,4 +1,5 @@
 import { type Tensor, RuntimeError } from '@flambeau/tensor';
+import { addmm } from './linear_ops.js';
 
 /**
  * `F.linear(input, weight, bias=None)`: `input @ weight.T + bias` over any leading dims.
@@ -14,6 +15,15 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
     const rows = input.ndim === 1 ? 1 : input.shape.slice(0, -1).reduce((a, b) => a * b, 1);
     const wt = weight.ndim === 2 ? `${weight.shape[1]}x${weight.shape[0]}` : `${weight.shape[0]}x1`;
     throw new RuntimeError(`mat1 and mat2 shapes cannot be multiplied (${rows}x${k} and ${wt})`);
+  }
+  // PyTorch 1.13's dispatch, which decides the printed grad_fn: addmm for 2-D input with a bias,
+  // addmm over the folded rows then a view for contiguous 3-D input, else matmul (+ bias).
+  if (bias !== null && weight.ndim === 2) {
+    if (input.ndim === 2) return addmm(bias, input, weight.t());
+    if (input.ndim === 3 && input.isContiguous()) {
+      const [a, b, c] = input.shape;
+      return addmm(bias, input.view([a * b, c]), weight.t()).view([a, b, weight.shape[0]]);
+    }
   }
   const out = input.matmul(weight.t());
   return bias === null ? out : out.add(bias);

@@ -1,4 +1,5 @@
-import { type Tensor, IndexError, RuntimeError, ValueError, dtypeTitle, isFloating, where } from '@flambeau/tensor';
+import { type Attrs, type Tensor, IndexError, RuntimeError, ValueError, dispatch1, dtypeTitle, isFloating, where } from '@flambeau/tensor';
+import { divScalar } from './loss_ops.js';
 import { logSoftmax } from './activation.js';
 import { torchSize } from '../module.js';
 
@@ -20,10 +21,10 @@ function sameShape(a: Tensor, b: Tensor): boolean {
 
 /** `F.mse_loss(input, target, reduction='mean')`: (x − y)². */
 export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
-  return reduce(input.sub(target).square(), opts.reduction ?? 'mean');
+  return lossOp('mseLoss', [input, target], opts.reduction);
 }
 
-/** `F.l1_loss(input, target, reduction='mean')`: |x − y|. */
+/** `F.l1_loss(input, target, reduction='mean')`: |x − y| (a composite in PyTorch too: `MeanBackward0`). */
 export function l1Loss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
   return reduce(input.sub(target).abs(), opts.reduction ?? 'mean');
 }
@@ -32,18 +33,20 @@ export function l1Loss(input: Tensor, target: Tensor, opts: { reduction?: Reduct
 export function smoothL1Loss(input: Tensor, target: Tensor, opts: { reduction?: Reduction; beta?: number } = {}): Tensor {
   const beta = opts.beta ?? 1.0;
   if (beta < 0) throw new RuntimeError('smooth_l1_loss does not support negative values for beta.');
-  const d = input.sub(target).abs();
-  const loss = beta === 0 ? d : where(d.lt(beta), d.square().mul(0.5 / beta), d.sub(0.5 * beta));
-  return reduce(loss, opts.reduction ?? 'mean');
+  return lossOp('smoothL1Loss', [input, target], opts.reduction, { beta });
 }
 
 /** `F.huber_loss(input, target, reduction='mean', delta=1.0)`: ½d² below delta, delta·(|d| − ½delta) above. */
 export function huberLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction; delta?: number } = {}): Tensor {
   const delta = opts.delta ?? 1.0;
   if (delta <= 0) throw new RuntimeError(`huber_loss does not support non-positive values for delta.`);
-  const d = input.sub(target).abs();
-  const loss = where(d.lt(delta), d.square().mul(0.5), d.sub(0.5 * delta).mul(delta));
-  return reduce(loss, opts.reduction ?? 'mean');
+  return lossOp('huberLoss', [input, target], opts.reduction, { delta });
+}
+
+/** Runs one of the fused loss ops of loss_ops.ts; `extras` counts the optional tensors after the target. */
+function lossOp(op: string, inputs: Tensor[], reduction: Reduction = 'mean', attrs: Attrs = {}): Tensor {
+  checkReduction(reduction);
+  return dispatch1(op, inputs, { ...attrs, reduction, extras: inputs.length - 2 });
 }
 
 export interface NLLOptions {
@@ -91,18 +94,15 @@ export function nllLoss(input: Tensor, target: Tensor, opts: NLLOptions = {}): T
   checkReduction(reduction);
   const C = checkClassTarget(input, target, opts.weight);
   checkTargetBounds(target, C, ignoreIndex);
-  const oneD = input.ndim === 1;
-  const x = oneD ? input.unsqueeze(0) : input;
-  const t = oneD ? target.unsqueeze(0) : target;
-  const ignored = t.eq(ignoreIndex);
-  const safe = t.maskedFill(ignored, 0);
-  const picked = x.gather(1, safe.unsqueeze(1)).squeeze(1);
-  const keep = ignored.logicalNot().to(x.dtype);
-  const w = opts.weight ? opts.weight.to(x.dtype).indexSelect(0, safe.reshape(-1)).reshape(safe.shape as number[]).mul(keep) : keep;
-  const loss = picked.mul(w).neg();
-  if (reduction === 'none') return oneD ? loss.squeeze(0) : loss;
-  if (reduction === 'sum') return loss.sum();
-  return loss.sum().div(w.sum());
+  const attrs = { reduction, ignoreIndex, hasWeight: !!opts.weight };
+  const inputs = (x: Tensor, t: Tensor) => (opts.weight ? [x, t, opts.weight] : [x, t]);
+  if (input.ndim === 3 || input.ndim > 4) {
+    // PyTorch runs these as the 2-D kernel over [N, C, 1, rest] and views the result back.
+    const [N, Cn] = input.shape;
+    const out = dispatch1('nllLoss', inputs(input.contiguous().view([N, Cn, 1, -1]), target.contiguous().view([N, 1, -1])), attrs);
+    return reduction === 'none' ? out.view([N, ...input.shape.slice(2)]) : out;
+  }
+  return dispatch1('nllLoss', inputs(input, target), attrs);
 }
 
 export interface CrossEntropyOptions extends NLLOptions {
@@ -139,7 +139,7 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
     if (weight) prod = prod.mul(wView(weight));
     if (reduction === 'none') return prod.sum(classDim).neg();
     if (reduction === 'sum') return prod.sum().neg();
-    return prod.sum().neg().div(input.numel() / C);
+    return divScalar(prod.sum().neg(), input.numel() / C);
   }
 
   const nll = nllLoss(logp, target, { weight, ignoreIndex: opts.ignoreIndex, reduction });
@@ -165,11 +165,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: { weight
   if (input.backend.readSync && input.numel() > 0 && (input.amin().itemSync() < 0 || input.amax().itemSync() > 1)) {
     throw new RuntimeError('all elements of input should be between 0 and 1');
   }
-  const logX = input.log().clamp(-100);
-  const log1mX = input.neg().add(1).log().clamp(-100);
-  let loss = target.mul(logX).add(target.neg().add(1).mul(log1mX)).neg();
-  if (opts.weight) loss = loss.mul(opts.weight);
-  return reduce(loss, opts.reduction ?? 'mean');
+  return lossOp('binaryCrossEntropy', opts.weight ? [input, target, opts.weight] : [input, target], opts.reduction);
 }
 
 /**
@@ -184,18 +180,8 @@ export function binaryCrossEntropyWithLogits(
   if (!sameShape(input, target)) {
     throw new ValueError(`Target size (${torchSize(target.shape)}) must be the same as input size (${torchSize(input.shape)})`);
   }
-  const maxVal = input.neg().clamp(0);
-  const lse = maxVal.neg().exp().add(input.neg().sub(maxVal).exp()).log();
-  const oneMinusT = target.neg().add(1);
-  let loss: Tensor;
-  if (opts.posWeight) {
-    const logWeight = opts.posWeight.sub(1).mul(target).add(1);
-    loss = oneMinusT.mul(input).add(logWeight.mul(lse.add(maxVal)));
-  } else {
-    loss = oneMinusT.mul(input).add(maxVal).add(lse);
-  }
-  if (opts.weight) loss = loss.mul(opts.weight);
-  return reduce(loss, opts.reduction ?? 'mean');
+  const extras = [opts.weight, opts.posWeight].filter((t): t is Tensor => !!t);
+  return lossOp('binaryCrossEntropyWithLogits', [input, target, ...extras], opts.reduction, { hasWeight: !!opts.weight, hasPosWeight: !!opts.posWeight });
 }
 
 /**
