@@ -162,13 +162,16 @@ export function conv2dBackwardWeightKernel(gy: StridedView, x: StridedView, weig
   const K = g.C * g.kh * g.kw;
   const dY = denseView(gy);
   const X = denseView(x);
-  const dw = allocArray(gy.dtype, Cout * K);
+  // The sum over images stays in float64 and rounds once, like the sum over pixels inside gemm.
+  const acc = new Float64Array(Cout * K);
   const colsT = allocArray(gy.dtype, P * K);
   for (let n = 0; n < N; n++) {
     for (let gi = 0; gi < G; gi++) {
       im2col(X.data, X.off + (n * Cin + gi * g.C) * H * W, g, colsT, 1, K);
-      gemm(Cog, K, P, dY.data, dY.off + (n * Cout + gi * Cog) * P, P, 1, colsT, 0, K, 1, dw, gi * Cog * K, true);
+      gemm(Cog, K, P, dY.data, dY.off + (n * Cout + gi * Cog) * P, P, 1, colsT, 0, K, 1, acc, gi * Cog * K, true);
     }
   }
+  const dw = allocArray(gy.dtype, Cout * K);
+  dw.set(acc);
   return make(gy.dtype, dw);
 }
