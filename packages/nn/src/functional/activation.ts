@@ -1,4 +1,5 @@
-import { type DType, type Tensor, RuntimeError, where } from '@flambeau/tensor';
+import { type DType, type Tensor, RuntimeError } from '@flambeau/tensor';
+import { activation } from './activation_ops.js';
 
 /** `F.relu(input, inplace=False)`. */
 export function relu(input: Tensor, inplace = false): Tensor {
@@ -12,13 +13,12 @@ export function relu6(input: Tensor): Tensor {
 
 /** `F.leaky_relu(input, negative_slope=0.01)`: x if x > 0 else slope·x. */
 export function leakyRelu(input: Tensor, negativeSlope = 0.01): Tensor {
-  return where(input.gt(0), input, input.mul(negativeSlope));
+  return activation('leakyRelu', input, { negativeSlope });
 }
 
 /** `F.elu(input, alpha=1.0)`: x if x > 0 else α(eˣ − 1). */
 export function elu(input: Tensor, alpha = 1.0): Tensor {
-  // exp only sees x ≤ 0, so large positive inputs cannot overflow into the unused branch's gradient.
-  return where(input.gt(0), input, input.clamp(null, 0).expm1().mul(alpha));
+  return activation('elu', input, { alpha });
 }
 
 /**
@@ -29,41 +29,34 @@ export function elu(input: Tensor, alpha = 1.0): Tensor {
  */
 export function gelu(input: Tensor, opts: { approximate?: 'none' | 'tanh' } = {}): Tensor {
   const approximate = opts.approximate ?? 'none';
-  if (approximate === 'tanh') {
-    const inner = input.add(input.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
-    return input.mul(0.5).mul(inner.tanh().add(1));
-  }
-  if (approximate !== 'none') throw new RuntimeError(`approximate argument must be either none or tanh.`);
-  return input.mul(0.5).mul(input.mul(Math.SQRT1_2).erf().add(1));
+  if (approximate !== 'none' && approximate !== 'tanh') throw new RuntimeError(`approximate argument must be either none or tanh.`);
+  return activation('gelu', input, { approximate });
 }
 
 /** `F.silu(input)`: x·σ(x). */
 export function silu(input: Tensor): Tensor {
-  return input.mul(input.sigmoid());
+  return activation('silu', input);
 }
 
 /** `F.mish(input)`: x·tanh(softplus(x)). */
 export function mish(input: Tensor): Tensor {
-  return input.mul(softplus(input).tanh());
+  return activation('mish', input);
 }
 
 /** `F.softplus(input, beta=1, threshold=20)`: log(1 + e^(βx))/β, linear where βx > threshold. */
 export function softplus(input: Tensor, beta = 1, threshold = 20): Tensor {
-  const bx = input.mul(beta);
-  // Clamped so the unused branch never overflows to inf (whose gradient would be NaN).
-  const soft = bx.clamp(null, threshold).exp().log1p().div(beta);
-  return where(bx.gt(threshold), input, soft);
+  return activation('softplus', input, { beta, threshold });
 }
 
 /** `F.logsigmoid(input)`: log σ(x) = −softplus(−x). */
 export function logsigmoid(input: Tensor): Tensor {
-  return softplus(input.neg()).neg();
+  return activation('logsigmoid', input);
 }
 
 /** `F.hardtanh(input, min_val=-1, max_val=1)`. */
 export function hardtanh(input: Tensor, minVal = -1.0, maxVal = 1.0): Tensor {
   if (minVal > maxVal) throw new RuntimeError('min_val cannot be greater than max_val');
-  return input.clamp(minVal, maxVal);
+  return activation('hardtanh', input, { minVal, maxVal });
 }
 
 /** `torch.sigmoid` / `F.sigmoid`. */

@@ -1,5 +1,5 @@
-import { type Tensor, DTypeError, IndexError, where } from '@flambeau/tensor';
-import { noGrad } from '@flambeau/autograd';
+import { type Tensor, DTypeError, IndexError, defineOp, dispatch1, zeros } from '@flambeau/tensor';
+import { noGrad, registerFormula } from '@flambeau/autograd';
 
 export interface EmbeddingOptions {
   /** Row whose lookups get no gradient (and which `nn.Embedding` zero-initialises). */
@@ -29,12 +29,24 @@ export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions 
   }
   const paddingIdx = opts.paddingIdx == null ? null : opts.paddingIdx < 0 ? opts.paddingIdx + n : opts.paddingIdx;
   if (opts.maxNorm != null) renorm(weight, idx, opts.maxNorm, opts.normType ?? 2);
-  const out = weight.indexSelect(0, idx).reshape([...input.shape, weight.shape[1]]);
-  if (paddingIdx === null) return out;
-  // Lookups of the padding row contribute no gradient, as PyTorch's embedding backward skips them.
-  const isPad = input.eq(paddingIdx).unsqueeze(-1);
-  return where(isPad, out.detach(), out);
+  return dispatch1('embedding', [weight, input.to('int64')], { paddingIdx });
 }
+
+defineOp('embedding', ([weight, indices]) => weight.indexSelect(0, indices.reshape(-1)).reshape([...indices.shape, weight.shape[1]]));
+
+// Lookups of the padding row contribute no gradient, as PyTorch's embedding_backward skips them.
+registerFormula('embedding', {
+  name: 'EmbeddingBackward0',
+  save: { inputs: [1] },
+  backward: ([g], c) => {
+    const idx = c.input(1).reshape(-1);
+    const [n, dim] = c.inputs[0].shape;
+    let rows = g.reshape([-1, dim]);
+    const paddingIdx = c.attrs.paddingIdx as number | null;
+    if (paddingIdx !== null) rows = rows.maskedFill(idx.eq(paddingIdx).unsqueeze(-1), 0);
+    return [zeros([n, dim], { dtype: g.dtype, device: g.device }).indexAdd(0, idx, rows), null];
+  },
+});
 
 /** `embedding_renorm_`: scales each looked-up row whose p-norm exceeds `maxNorm` down to it. */
 function renorm(weight: Tensor, idx: Tensor, maxNorm: number, normType: number): void {

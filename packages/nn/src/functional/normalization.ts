@@ -1,13 +1,9 @@
 import { RuntimeError, type Tensor, ValueError, empty } from '@flambeau/tensor';
 import { noGrad } from '@flambeau/autograd';
+import { normOp } from './norm_ops.js';
 
 function torchSize(shape: readonly number[]): string {
   return `torch.Size([${shape.join(', ')}])`;
-}
-
-/** Shape that lines a per-channel vector up with dim 1 of `x`. */
-function channelShape(x: Tensor): number[] {
-  return x.shape.map((s, i) => (i === 1 ? s : 1));
 }
 
 export interface BatchNormOptions {
@@ -30,30 +26,23 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
   const eps = opts.eps ?? 1e-5;
   const momentum = opts.momentum ?? 0.1;
   if (input.ndim < 2) throw new ValueError(`expected 2D or 3D input (got ${input.ndim}D input)`);
-  const dims = [...input.shape.keys()].filter((d) => d !== 1);
-  const cs = channelShape(input);
-  let mean: Tensor;
-  let variance: Tensor;
   if (training) {
     const count = input.numel() / input.shape[1];
     if (count <= 1) throw new ValueError(`Expected more than 1 value per channel when training, got input size ${torchSize(input.shape)}`);
-    mean = input.mean(dims, { keepdim: true });
-    variance = input.sub(mean).square().mean(dims, { keepdim: true });
     if (runningMean && runningVar) {
       noGrad(() => {
-        runningMean.mul_(1 - momentum).add_(mean.detach().reshape(-1).mul(momentum));
-        runningVar.mul_(1 - momentum).add_(variance.detach().reshape(-1).mul((momentum * count) / (count - 1)));
+        const x = input.detach();
+        const dims = [...input.shape.keys()].filter((d) => d !== 1);
+        const mean = x.mean(dims, { keepdim: true });
+        const variance = x.sub(mean).square().mean(dims, { keepdim: true });
+        runningMean.mul_(1 - momentum).add_(mean.reshape(-1).mul(momentum));
+        runningVar.mul_(1 - momentum).add_(variance.reshape(-1).mul((momentum * count) / (count - 1)));
       });
     }
-  } else {
-    if (!runningMean || !runningVar) throw new RuntimeError('running_mean and running_var must be defined in evaluation mode');
-    mean = runningMean.view(cs);
-    variance = runningVar.view(cs);
+    return normOp('nativeBatchNorm', input, opts.weight, opts.bias, [], { training, eps });
   }
-  let out = input.sub(mean).mul(variance.add(eps).rsqrt());
-  if (opts.weight) out = out.mul(opts.weight.view(cs));
-  if (opts.bias) out = out.add(opts.bias.view(cs));
-  return out;
+  if (!runningMean || !runningVar) throw new RuntimeError('running_mean and running_var must be defined in evaluation mode');
+  return normOp('nativeBatchNorm', input, opts.weight, opts.bias, [runningMean, runningVar], { training, eps });
 }
 
 /**
@@ -66,13 +55,7 @@ export function layerNorm(input: Tensor, normalizedShape: number | readonly numb
   if (ns.length > input.ndim || tail.some((s, i) => s !== ns[i])) {
     throw new RuntimeError(`Given normalized_shape=[${ns.join(', ')}], expected input with shape [*, ${ns.join(', ')}], but got input of size[${input.shape.join(', ')}]`);
   }
-  const dims = ns.map((_, i) => input.ndim - ns.length + i);
-  const mean = input.mean(dims, { keepdim: true });
-  const centered = input.sub(mean);
-  let out = centered.mul(centered.square().mean(dims, { keepdim: true }).add(eps).rsqrt());
-  if (weight) out = out.mul(weight);
-  if (bias) out = out.add(bias);
-  return out;
+  return normOp('nativeLayerNorm', input, weight, bias, [], { dims: ns.length, eps });
 }
 
 /**
@@ -81,18 +64,11 @@ export function layerNorm(input: Tensor, normalizedShape: number | readonly numb
  */
 export function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor {
   if (input.ndim < 2) throw new RuntimeError(`Expected at least 2 dimensions for input tensor but received ${input.ndim}`);
-  const [N, C] = input.shape;
+  const C = input.shape[1];
   if (C % numGroups !== 0) {
     throw new RuntimeError(`Expected number of channels in input to be divisible by num_groups, but got input of shape [${input.shape.join(', ')}] and num_groups=${numGroups}`);
   }
-  const g = input.reshape([N, numGroups, -1]);
-  const mean = g.mean(2, { keepdim: true });
-  const centered = g.sub(mean);
-  let out = centered.mul(centered.square().mean(2, { keepdim: true }).add(eps).rsqrt()).reshape(input.shape as number[]);
-  const cs = channelShape(input);
-  if (weight) out = out.mul(weight.view(cs));
-  if (bias) out = out.add(bias.view(cs));
-  return out;
+  return normOp('nativeGroupNorm', input, weight, bias, [], { groups: numGroups, eps });
 }
 
 /**
