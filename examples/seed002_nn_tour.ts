@@ -61,7 +61,7 @@ input = torch.tensor([[1, 2, 0, 3, 1], [0, 1, 2, 3, 1], [1, 2, 1, 0, 0], [5, 2, 
 input = torch.reshape(input, [-1, 1, 5, 5]);
 
 class YkPool extends nn.Module {
-  maxpool1: InstanceType<typeof MaxPool2d>;
+  maxpool1: nn.MaxPool2d;
   constructor(ceilMode: boolean) {
     super();
     this.maxpool1 = new MaxPool2d(3, { ceilMode });
