@@ -1,11 +1,26 @@
 import { ValueError } from '@flambeau/tensor';
 import type { Optimizer } from '../optimizer.js';
-import { type LRScheduler, type SchedulerStateDict, groupsOf, plainState } from './scheduler.js';
+import { type LRScheduler, SchedulerBase, type SchedulerStateDict, groupsOf, plainState } from './scheduler.js';
 
 function bisectRight(xs: readonly number[], x: number): number {
   let i = 0;
   while (i < xs.length && xs[i] <= x) i++;
   return i;
+}
+
+/** A scheduler made of others: its state dict nests theirs under `schedulers`. */
+abstract class CompositeScheduler extends SchedulerBase {
+  abstract readonly schedulers: LRScheduler[];
+
+  override stateDict(): SchedulerStateDict {
+    return { ...plainState(this), schedulers: this.schedulers.map((s) => s.stateDict()) };
+  }
+
+  override loadStateDict(sd: SchedulerStateDict): void {
+    const { schedulers, ...rest } = sd;
+    Object.assign(this, structuredClone(rest));
+    (schedulers as SchedulerStateDict[]).forEach((s, i) => this.schedulers[i].loadStateDict(s));
+  }
 }
 
 /**
@@ -17,14 +32,15 @@ function bisectRight(xs: readonly number[], x: number): number {
  * const decay = new lrScheduler.ExponentialLR(opt, 0.9);
  * const sched = new lrScheduler.SequentialLR(opt, [warm, decay], [5]);
  */
-export class SequentialLR {
+export class SequentialLR extends CompositeScheduler {
   readonly optimizer: Optimizer<object>;
   readonly schedulers: LRScheduler[];
   milestones: number[];
   lastEpoch: number;
-  private lastLr: number[];
+  protected lastLr: number[];
 
   constructor(optimizer: Optimizer<object>, schedulers: LRScheduler[], milestones: number[], { lastEpoch = -1 }: { lastEpoch?: number } = {}) {
+    super();
     schedulers.forEach((s, i) => {
       if (s.optimizer !== optimizer) throw new ValueError(`Sequential Schedulers expects all schedulers to belong to the same optimizer, but got schedulers at index ${i} to be different than the optimizer passed in.`);
     });
@@ -50,22 +66,7 @@ export class SequentialLR {
     if (idx > 0 && this.milestones[idx - 1] === this.lastEpoch) s.step(0);
     else s.step();
     this.lastLr = s.getLastLr();
-  }
-
-  getLastLr(): number[] {
-    return [...this.lastLr];
-  }
-
-  stateDict(): SchedulerStateDict {
-    return { ...plainState(this), schedulers: this.schedulers.map((s) => s.stateDict()) };
-  }
-
-  loadStateDict(sd: SchedulerStateDict): void {
-    const { schedulers, ...rest } = sd;
-    Object.assign(this, structuredClone(rest));
-    (schedulers as SchedulerStateDict[]).forEach((s, i) => this.schedulers[i].loadStateDict(s));
-  }
-}
+  }}
 
 /**
  * Steps several schedulers together so their factors multiply, PyTorch's `ChainedScheduler`.
@@ -73,12 +74,13 @@ export class SequentialLR {
  * @example
  * const sched = new lrScheduler.ChainedScheduler([new lrScheduler.ConstantLR(opt, { factor: 0.1, totalIters: 2 }), new lrScheduler.ExponentialLR(opt, 0.9)]);
  */
-export class ChainedScheduler {
+export class ChainedScheduler extends CompositeScheduler {
   readonly optimizer: Optimizer<object>;
   readonly schedulers: LRScheduler[];
-  private lastLr: number[];
+  protected lastLr: number[];
 
   constructor(schedulers: LRScheduler[]) {
+    super();
     schedulers.forEach((s, i) => {
       if (s.optimizer !== schedulers[0].optimizer) {
         throw new ValueError(`ChainedScheduler expects all schedulers to belong to the same optimizer, but got schedulers at index 0 and ${i} to be different`);
@@ -92,19 +94,4 @@ export class ChainedScheduler {
   step(): void {
     for (const s of this.schedulers) s.step();
     this.lastLr = groupsOf(this.optimizer).map((g) => g.lr);
-  }
-
-  getLastLr(): number[] {
-    return [...this.lastLr];
-  }
-
-  stateDict(): SchedulerStateDict {
-    return { ...plainState(this), schedulers: this.schedulers.map((s) => s.stateDict()) };
-  }
-
-  loadStateDict(sd: SchedulerStateDict): void {
-    const { schedulers, ...rest } = sd;
-    Object.assign(this, structuredClone(rest));
-    (schedulers as SchedulerStateDict[]).forEach((s, i) => this.schedulers[i].loadStateDict(s));
-  }
-}
+  }}

@@ -1,6 +1,6 @@
 import { type Tensor, ValueError } from '@flambeau/tensor';
 import type { Optimizer } from '../optimizer.js';
-import { type SchedulerStateDict, groupsOf, perGroup, plainState } from './scheduler.js';
+import { SchedulerBase, groupsOf, perGroup } from './scheduler.js';
 
 export interface ReduceLROnPlateauOptions {
   mode?: 'min' | 'max';
@@ -21,7 +21,7 @@ export interface ReduceLROnPlateauOptions {
  * const sched = new lrScheduler.ReduceLROnPlateau(opt, { patience: 5 });
  * sched.step(valLoss);
  */
-export class ReduceLROnPlateau {
+export class ReduceLROnPlateau extends SchedulerBase {
   readonly optimizer: Optimizer<object>;
   factor: number;
   minLrs: number[];
@@ -35,9 +35,10 @@ export class ReduceLROnPlateau {
   numBadEpochs = 0;
   eps: number;
   lastEpoch = 0;
-  private lastLr: number[];
+  protected lastLr: number[];
 
   constructor(optimizer: Optimizer<object>, opts: ReduceLROnPlateauOptions = {}) {
+    super();
     const { mode = 'min', factor = 0.1, patience = 10, threshold = 1e-4, thresholdMode = 'rel', cooldown = 0, minLr = 0, eps = 1e-8 } = opts;
     if (factor >= 1) throw new ValueError('Factor should be < 1.0.');
     if (mode !== 'min' && mode !== 'max') throw new ValueError(`mode ${String(mode)} is unknown!`);
@@ -99,17 +100,5 @@ export class ReduceLROnPlateau {
       const next = Math.max(old * this.factor, this.minLrs[i]);
       if (old - next > this.eps) g.lr = next;
     });
-  }
-
-  getLastLr(): number[] {
-    return [...this.lastLr];
-  }
-
-  stateDict(): SchedulerStateDict {
-    return plainState(this);
-  }
-
-  loadStateDict(sd: SchedulerStateDict): void {
-    Object.assign(this, structuredClone(sd));
   }
 }

@@ -34,13 +34,34 @@ export function plainState(obj: object): SchedulerStateDict {
 }
 
 /**
+ * What every scheduler shares: `getLastLr()` and a state dict made of its plain fields.
+ * `lastLr` is declared by each subclass so that it keeps its place among the saved fields.
+ */
+export abstract class SchedulerBase {
+  protected abstract lastLr: number[];
+
+  /** `scheduler.get_last_lr()`: the learning rates set by the last `step`. */
+  getLastLr(): number[] {
+    return [...this.lastLr];
+  }
+
+  stateDict(): SchedulerStateDict {
+    return plainState(this);
+  }
+
+  loadStateDict(sd: SchedulerStateDict): void {
+    Object.assign(this, structuredClone(sd));
+  }
+}
+
+/**
  * Base of the epoch-driven schedulers, PyTorch's `torch.optim.lr_scheduler._LRScheduler`.
  *
  * The constructor records `initialLr` in every group and takes the first step (epoch 0).
  * `step()` advances `lastEpoch` and writes `getLr()` into the groups; `step(epoch)` jumps to an
  * epoch using the closed form where the scheduler has one.
  */
-export abstract class LRScheduler {
+export abstract class LRScheduler extends SchedulerBase {
   readonly optimizer: Optimizer<object>;
   baseLrs: number[];
   lastEpoch: number;
@@ -48,6 +69,7 @@ export abstract class LRScheduler {
   protected lastLr: number[] = [];
 
   constructor(optimizer: Optimizer<object>, lastEpoch = -1) {
+    super();
     this.optimizer = optimizer;
     const groups = groupsOf(optimizer);
     if (lastEpoch === -1) {
@@ -91,18 +113,5 @@ export abstract class LRScheduler {
       g.lr = values[i];
     });
     this.lastLr = this.groups.map((g) => g.lr);
-  }
-
-  /** `scheduler.get_last_lr()`: the learning rates set by the last `step`. */
-  getLastLr(): number[] {
-    return [...this.lastLr];
-  }
-
-  stateDict(): SchedulerStateDict {
-    return plainState(this);
-  }
-
-  loadStateDict(sd: SchedulerStateDict): void {
-    Object.assign(this, structuredClone(sd));
   }
 }
