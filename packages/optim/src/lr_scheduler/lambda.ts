@@ -11,6 +11,16 @@ function lambdas(optimizer: Optimizer<object>, fn: LrLambda | LrLambda[]): LrLam
   return [...fn];
 }
 
+/** The schedulers driven by user functions of the epoch, one per group. */
+abstract class LambdaScheduler extends LRScheduler {
+  readonly lrLambdas: LrLambda[];
+  constructor(optimizer: Optimizer<object>, lrLambda: LrLambda | LrLambda[], { lastEpoch = -1 }: { lastEpoch?: number } = {}) {
+    super(optimizer, lastEpoch);
+    this.lrLambdas = lambdas(optimizer, lrLambda);
+    this.initialStep();
+  }
+}
+
 /**
  * `lr = initialLr · lrLambda(epoch)`, PyTorch's `LambdaLR` (one function, or one per group).
  * The functions are not part of `stateDict()`.
@@ -18,13 +28,7 @@ function lambdas(optimizer: Optimizer<object>, fn: LrLambda | LrLambda[]): LrLam
  * @example
  * const sched = new lrScheduler.LambdaLR(opt, (epoch) => 0.95 ** epoch);
  */
-export class LambdaLR extends LRScheduler {
-  readonly lrLambdas: LrLambda[];
-  constructor(optimizer: Optimizer<object>, lrLambda: LrLambda | LrLambda[], { lastEpoch = -1 }: { lastEpoch?: number } = {}) {
-    super(optimizer, lastEpoch);
-    this.lrLambdas = lambdas(optimizer, lrLambda);
-    this.initialStep();
-  }
+export class LambdaLR extends LambdaScheduler {
   protected getLr(): number[] {
     return this.baseLrs.map((b, i) => b * this.lrLambdas[i](this.lastEpoch));
   }
@@ -36,13 +40,7 @@ export class LambdaLR extends LRScheduler {
  * @example
  * const sched = new lrScheduler.MultiplicativeLR(opt, () => 0.95);
  */
-export class MultiplicativeLR extends LRScheduler {
-  readonly lrLambdas: LrLambda[];
-  constructor(optimizer: Optimizer<object>, lrLambda: LrLambda | LrLambda[], { lastEpoch = -1 }: { lastEpoch?: number } = {}) {
-    super(optimizer, lastEpoch);
-    this.lrLambdas = lambdas(optimizer, lrLambda);
-    this.initialStep();
-  }
+export class MultiplicativeLR extends LambdaScheduler {
   protected getLr(): number[] {
     if (this.lastEpoch > 0) return this.groups.map((g, i) => g.lr * this.lrLambdas[i](this.lastEpoch));
     return this.groups.map((g) => g.lr);
