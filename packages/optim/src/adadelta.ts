@@ -1,6 +1,5 @@
-import { zerosLike } from '@flambeau/tensor';
 import { ValueError } from '@flambeau/tensor';
-import { type ParamGroup, type Params, Optimizer, withDefaults, checkLr, checkNonNegative, effectiveGrad, stateTensor, withGrad } from './optimizer.js';
+import { type ParamGroup, type Params, Optimizer, withDefaults, checkLr, checkNonNegative, effectiveGrad, initState, stateTensor, withGrad } from './optimizer.js';
 
 export interface AdadeltaOptions {
   lr: number;
@@ -30,11 +29,7 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
     const { lr, rho, eps, weightDecay, maximize } = group;
     for (const [p, g] of withGrad(group)) {
       const s = this.stateOf(p);
-      if (Object.keys(s).length === 0) {
-        s.step = 0;
-        s.square_avg = zerosLike(p);
-        s.acc_delta = zerosLike(p);
-      }
+      initState(s, p, 'square_avg', 'acc_delta');
       s.step = (s.step as number) + 1;
       const grad = effectiveGrad(g, p, weightDecay, maximize);
       const squareAvg = stateTensor(s, 'square_avg');

@@ -1,6 +1,6 @@
 import type { Tensor } from '@flambeau/tensor';
 import { zerosLike } from '@flambeau/tensor';
-import { type ParamGroup, type ParamState, type Params, Optimizer, withDefaults, checkBetas, checkLr, checkNonNegative, effectiveGrad, stateTensor, withGrad } from './optimizer.js';
+import { type ParamGroup, type ParamState, type Params, Optimizer, withDefaults, checkBetas, checkLr, checkNonNegative, effectiveGrad, initState, stateTensor, withGrad } from './optimizer.js';
 
 export interface AdamOptions {
   lr: number;
@@ -11,8 +11,8 @@ export interface AdamOptions {
   maximize: boolean;
 }
 
-/** Checks shared by Adam and AdamW. */
-export function checkAdamOptions(d: AdamOptions): void {
+/** Checks shared by the Adam family (Adam, AdamW, Adamax, RAdam, NAdam). */
+export function checkAdamOptions(d: Pick<AdamOptions, 'lr' | 'eps' | 'betas' | 'weightDecay'>): void {
   checkLr(d.lr);
   checkNonNegative(d.eps, 'epsilon value');
   checkBetas(d.betas);
@@ -46,11 +46,7 @@ export function adamUpdate(p: Tensor, grad: Tensor, s: ParamState, g: AdamOption
 
 /** Fresh Adam state for `p`. */
 export function initAdamState(p: Tensor, s: ParamState, amsgrad: boolean): void {
-  if (Object.keys(s).length !== 0) return;
-  s.step = 0;
-  s.exp_avg = zerosLike(p);
-  s.exp_avg_sq = zerosLike(p);
-  if (amsgrad) s.max_exp_avg_sq = zerosLike(p);
+  if (initState(s, p, 'exp_avg', 'exp_avg_sq') && amsgrad) s.max_exp_avg_sq = zerosLike(p);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type Tensor, Tensor as TensorClass, NotImplementedError, RuntimeError, ValueError } from '@flambeau/tensor';
+import { type Tensor, Tensor as TensorClass, NotImplementedError, RuntimeError, ValueError, zerosLike } from '@flambeau/tensor';
 import { enableGrad, noGrad } from '@flambeau/autograd';
 
 /** What a closure given to `step` returns: the loss, as a tensor or a number. */
@@ -206,6 +206,17 @@ export function effectiveGrad(grad: Tensor, param: Tensor, weightDecay: number, 
   let g = maximize ? grad.neg() : grad;
   if (weightDecay !== 0) g = g.add(param, { alpha: weightDecay });
   return g;
+}
+
+/**
+ * PyTorch's lazy state init (`if len(state) == 0`): on a parameter's first step, `step = 0` and a
+ * zero tensor like `p` under each key. Returns whether it ran, for optimizers that add more.
+ */
+export function initState(s: ParamState, p: Tensor, ...zeroKeys: string[]): boolean {
+  if (Object.keys(s).length !== 0) return false;
+  s.step = 0;
+  for (const k of zeroKeys) s[k] = zerosLike(p);
+  return true;
 }
 
 export function stateTensor(s: ParamState, key: string): Tensor {

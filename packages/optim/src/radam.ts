@@ -1,5 +1,5 @@
-import { zerosLike } from '@flambeau/tensor';
-import { type ParamGroup, type Params, Optimizer, withDefaults, checkBetas, checkLr, checkNonNegative, effectiveGrad, stateTensor, withGrad } from './optimizer.js';
+import { checkAdamOptions } from './adam.js';
+import { type ParamGroup, type Params, Optimizer, withDefaults, effectiveGrad, initState, stateTensor, withGrad } from './optimizer.js';
 
 export interface RAdamOptions {
   lr: number;
@@ -18,10 +18,7 @@ export interface RAdamOptions {
 export class RAdam extends Optimizer<RAdamOptions> {
   constructor(params: Params<RAdamOptions>, opts: Partial<RAdamOptions> = {}) {
     const d = withDefaults<RAdamOptions>({ lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0 }, opts);
-    checkLr(d.lr);
-    checkNonNegative(d.eps, 'epsilon value');
-    checkBetas(d.betas);
-    checkNonNegative(d.weightDecay, 'weight_decay value');
+    checkAdamOptions(d);
     super(params, d);
   }
 
@@ -29,11 +26,7 @@ export class RAdam extends Optimizer<RAdamOptions> {
     const { lr, betas: [beta1, beta2], eps, weightDecay } = group;
     for (const [p, g] of withGrad(group)) {
       const s = this.stateOf(p);
-      if (Object.keys(s).length === 0) {
-        s.step = 0;
-        s.exp_avg = zerosLike(p);
-        s.exp_avg_sq = zerosLike(p);
-      }
+      initState(s, p, 'exp_avg', 'exp_avg_sq');
       const step = (s.step as number) + 1;
       s.step = step;
       const biasCorrection1 = 1 - beta1 ** step;

@@ -1,5 +1,5 @@
 import { zerosLike } from '@flambeau/tensor';
-import { type ParamGroup, type Params, Optimizer, withDefaults, checkLr, checkNonNegative, effectiveGrad, stateTensor, withGrad } from './optimizer.js';
+import { type ParamGroup, type Params, Optimizer, withDefaults, checkLr, checkNonNegative, effectiveGrad, initState, stateTensor, withGrad } from './optimizer.js';
 
 export interface RMSpropOptions {
   lr: number;
@@ -33,9 +33,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = group;
     for (const [p, g] of withGrad(group)) {
       const s = this.stateOf(p);
-      if (Object.keys(s).length === 0) {
-        s.step = 0;
-        s.square_avg = zerosLike(p);
+      if (initState(s, p, 'square_avg')) {
         if (momentum > 0) s.momentum_buffer = zerosLike(p);
         if (centered) s.grad_avg = zerosLike(p);
       }
