@@ -1,4 +1,5 @@
-import { RuntimeError, Tensor, ValueError, dispatch1, pad as fPad } from '@flambeau/tensor';
+import { RuntimeError, Tensor, ValueError, defineOp, dispatch1, pad as fPad } from '@flambeau/tensor';
+import { registerFormula } from '@flambeau/autograd';
 
 /** An int or one value per spatial dim (PyTorch's `_pair` / `_single`). */
 export type IntOrTuple = number | readonly number[];
@@ -105,11 +106,29 @@ export function conv1d(input: Tensor, weight: Tensor, biasOrOpts: Tensor | null 
   const one = (v: IntOrTuple | undefined, name: string) => [1, ntuple(v ?? 1, 1, name)[0]];
   let padding: ConvPadding = opts.padding ?? 0;
   if (typeof padding !== 'string') padding = [0, ntuple(padding, 1, 'padding')[0]];
-  const out = conv2d(input.unsqueeze(-2), weight.ndim === 3 ? weight.unsqueeze(2) : weight, bias, {
-    stride: one(opts.stride, 'stride'), dilation: one(opts.dilation, 'dilation'), padding, groups: opts.groups,
-  });
-  return out.squeeze(-2);
+  const w2 = weight.ndim === 3 ? weight.unsqueeze(2) : weight;
+  const stride = one(opts.stride, 'stride');
+  const dilation = one(opts.dilation, 'dilation');
+  const p = resolvePadding(padding, w2.ndim === 4 ? w2.shape.slice(2) : [1, 1], dilation, stride, input.unsqueeze(-2));
+  // One op over the height-1 views, so the result is PyTorch's single ConvolutionBackward0 node.
+  const attrs = { stride, padding: p.padding, dilation, groups: opts.groups ?? 1 };
+  return dispatch1('conv1d', bias ? [p.input, w2, bias] : [p.input, w2], attrs);
 }
+
+defineOp('conv1d', (inputs, attrs) => dispatch1('conv2d', inputs, attrs).squeeze(-2));
+
+registerFormula('conv1d', {
+  name: 'ConvolutionBackward0',
+  save: (needs) => ({ inputs: [...(needs[1] ? [0] : []), ...(needs[0] ? [1] : [])] }),
+  backward: ([g], c) => {
+    const attrs = { stride: c.attrs.stride, padding: c.attrs.padding, dilation: c.attrs.dilation, groups: c.attrs.groups };
+    const g2 = g.unsqueeze(-2);
+    const gx = c.needs[0] ? dispatch1('conv2dBackwardInput', [g2, c.input(1)], { ...attrs, inputShape: [...c.inputs[0].shape] }) : null;
+    const gw = c.needs[1] ? dispatch1('conv2dBackwardWeight', [g2, c.input(0)], { ...attrs, weightShape: [...c.inputs[1].shape] }) : null;
+    const gb = c.inputs.length > 2 && c.needs[2] ? g.sum(g.ndim === 3 ? [0, 2] : [1]) : null;
+    return [gx, gw, gb];
+  },
+});
 
 /**
  * `F.conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,

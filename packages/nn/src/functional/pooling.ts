@@ -1,4 +1,5 @@
-import { RuntimeError, type Tensor, ValueError, cat, dispatch, dispatch1, stack, zeros } from '@flambeau/tensor';
+import { RuntimeError, type Tensor, ValueError, cat, defineOp, dispatch, dispatch1, fromArray, stack, zeros } from '@flambeau/tensor';
+import { registerFormula } from '@flambeau/autograd';
 import { type IntOrTuple, ntuple } from './conv.js';
 
 export interface MaxPoolOptions {
@@ -99,17 +100,45 @@ function windows(I: number, O: number): [number, number][] {
 }
 
 /**
- * `F.adaptive_avg_pool2d(input, output_size)`. Evenly divisible sizes run as one average pool;
- * otherwise the (separable) window means are taken per row band, then per column band.
+ * `F.adaptive_avg_pool2d(input, output_size)`. A 1×1 output is the mean over the plane, as in
+ * PyTorch (`MeanBackward1`); other sizes run as one op (`AdaptiveAvgPool2DBackward0`).
  */
 export function adaptiveAvgPool2d(input: Tensor, outputSize: number | readonly (number | null)[]): Tensor {
   const [OH, OW] = adaptiveSize(input, outputSize, 'adaptive_avg_pool2d');
+  if (OH === 1 && OW === 1) return input.mean([-2, -1], { keepdim: true });
+  return dispatch1('adaptiveAvgPool2d', [input], { outputSize: [OH, OW] });
+}
+
+/**
+ * Evenly divisible sizes run as one average pool; otherwise the (separable) window means are
+ * taken per row band, then per column band.
+ */
+defineOp('adaptiveAvgPool2d', ([input], { outputSize }) => {
+  const [OH, OW] = outputSize as number[];
   const H = input.shape[input.ndim - 2], W = input.shape[input.ndim - 1];
   if (H % OH === 0 && W % OW === 0) return avgPool2d(input, [H / OH, W / OW]);
   const hd = input.ndim - 2, wd = input.ndim - 1;
   const rows = cat(windows(H, OH).map(([a, b]) => input.narrow(hd, a, b - a).mean(hd, { keepdim: true })), hd);
   return cat(windows(W, OW).map(([a, b]) => rows.narrow(wd, a, b - a).mean(wd, { keepdim: true })), wd);
+});
+
+/** [O, I] matrix whose row i averages input window i: the pool is linear and separable. */
+function averaging(I: number, O: number, like: Tensor): Tensor {
+  const m = new Float64Array(O * I);
+  windows(I, O).forEach(([a, b], i) => { for (let j = a; j < b; j++) m[i * I + j] = 1 / (b - a); });
+  return fromArray(m, [O, I], { dtype: like.dtype }).to(like.device);
 }
+
+registerFormula('adaptiveAvgPool2d', {
+  name: 'AdaptiveAvgPool2DBackward0',
+  backward: ([g], c) => {
+    const shape = c.inputs[0].shape;
+    const [OH, OW] = c.attrs.outputSize as number[];
+    const ah = averaging(shape[shape.length - 2], OH, g);
+    const aw = averaging(shape[shape.length - 1], OW, g);
+    return [ah.mT.matmul(g).matmul(aw)];
+  },
+});
 
 /** `F.adaptive_avg_pool1d(input, output_size)` over `[N, C, L]` or `[C, L]`. */
 export function adaptiveAvgPool1d(input: Tensor, outputSize: number): Tensor {
@@ -122,12 +151,18 @@ export function adaptiveMaxPool2d(input: Tensor, outputSize: number | readonly (
   return adaptiveMaxPool2dWithIndices(input, outputSize)[0];
 }
 
-/**
- * `F.adaptive_max_pool2d(..., return_indices=True)`: evenly divisible sizes run as one max pool,
- * others take the max of each window (windows may overlap) with its plane index.
- */
+/** `F.adaptive_max_pool2d(..., return_indices=True)`: one op (`AdaptiveMaxPool2DBackward0`). */
 export function adaptiveMaxPool2dWithIndices(input: Tensor, outputSize: number | readonly (number | null)[]): [Tensor, Tensor] {
-  const [OH, OW] = adaptiveSize(input, outputSize, 'adaptive_max_pool2d');
+  const size = adaptiveSize(input, outputSize, 'adaptive_max_pool2d');
+  return dispatch('adaptiveMaxPool2d', [input], { outputSize: size }) as [Tensor, Tensor];
+}
+
+/**
+ * Evenly divisible sizes run as one max pool, others take the max of each window (windows may
+ * overlap) with its plane index.
+ */
+defineOp('adaptiveMaxPool2d', ([input], { outputSize }) => {
+  const [OH, OW] = outputSize as number[];
   const H = input.shape[input.ndim - 2], W = input.shape[input.ndim - 1];
   if (H % OH === 0 && W % OW === 0) return maxPool2dWithIndices(input, [H / OH, W / OW]);
   const hd = input.ndim - 2, wd = input.ndim - 1;
@@ -144,7 +179,19 @@ export function adaptiveMaxPool2dWithIndices(input: Tensor, outputSize: number |
   }
   const shape = [...input.shape.slice(0, hd), OH, OW];
   return [stack(vals, -1).reshape(shape), stack(idx, -1).reshape(shape)];
-}
+});
+
+// Each output's gradient goes to its argmax; overlapping windows accumulate.
+registerFormula('adaptiveMaxPool2d', {
+  name: 'AdaptiveMaxPool2DBackward0',
+  save: { outputs: [1] },
+  backward: ([g], c) => {
+    const shape = c.inputs[0].shape;
+    const lead = g.ndim - 2;
+    const plane = zeros([...shape.slice(0, lead), shape[lead] * shape[lead + 1]], { dtype: g.dtype, device: g.device });
+    return [plane.scatterAdd(lead, c.output(1).flatten(lead), g.flatten(lead)).reshape([...shape])];
+  },
+});
 
 export interface MaxUnpoolOptions {
   stride?: IntOrTuple | null;
