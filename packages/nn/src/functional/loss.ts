@@ -1,5 +1,5 @@
 import { type Attrs, type Tensor, IndexError, RuntimeError, ValueError, dispatch1, dtypeTitle, isFloating, where } from '@flambeau/tensor';
-import { divScalar } from './loss_ops.js';
+import { divScalar, reduceLoss } from './loss_ops.js';
 import { logSoftmax } from './activation.js';
 import { torchSize } from '../module.js';
 
@@ -12,7 +12,7 @@ function checkReduction(reduction: string): void {
 
 function reduce(loss: Tensor, reduction: Reduction): Tensor {
   checkReduction(reduction);
-  return reduction === 'mean' ? loss.mean() : reduction === 'sum' ? loss.sum() : loss;
+  return reduceLoss(loss, reduction);
 }
 
 function sameShape(a: Tensor, b: Tensor): boolean {
