@@ -53,6 +53,24 @@ function clones(m: Module, n: number): ModuleList {
   return new ModuleList(Array.from({ length: n }, () => m.deepcopy()));
 }
 
+/** PyTorch's `_sa_block` / `_mha_block`: `x` attends to `kv` (weights not needed), then dropout. */
+function attentionBlock(attn: MultiheadAttention, dropout: Dropout, x: Tensor, kv: Tensor, attnMask: Tensor | null, keyPaddingMask: Tensor | null): Tensor {
+  return dropout(attn(x, kv, kv, { attnMask, keyPaddingMask, needWeights: false })[0]);
+}
+
+/** The feed-forward part both layers have. */
+interface FeedForward {
+  linear1: Linear;
+  dropout: Dropout;
+  linear2: Linear;
+  activation: (x: Tensor) => Tensor;
+}
+
+/** PyTorch's `_ff_block`, then the layer's dropout for this block. */
+function feedForwardBlock(l: FeedForward, dropout: Dropout, x: Tensor): Tensor {
+  return dropout(l.linear2(l.dropout(l.activation(l.linear1(x)))));
+}
+
 export interface EncoderLayerForwardOptions {
   srcMask?: Tensor | null;
   srcKeyPaddingMask?: Tensor | null;
@@ -111,11 +129,11 @@ export class TransformerEncoderLayer extends Module {
   }
 
   private saBlock(x: Tensor, attnMask: Tensor | null, keyPaddingMask: Tensor | null): Tensor {
-    return this.dropout1(this.self_attn(x, x, x, { attnMask, keyPaddingMask, needWeights: false })[0]);
+    return attentionBlock(this.self_attn, this.dropout1, x, x, attnMask, keyPaddingMask);
   }
 
   private ffBlock(x: Tensor): Tensor {
-    return this.dropout2(this.linear2(this.dropout(this.activation(this.linear1(x)))));
+    return feedForwardBlock(this, this.dropout2, x);
   }
 }
 
@@ -185,15 +203,15 @@ export class TransformerDecoderLayer extends Module {
   }
 
   private saBlock(x: Tensor, attnMask: Tensor | null, keyPaddingMask: Tensor | null): Tensor {
-    return this.dropout1(this.self_attn(x, x, x, { attnMask, keyPaddingMask, needWeights: false })[0]);
+    return attentionBlock(this.self_attn, this.dropout1, x, x, attnMask, keyPaddingMask);
   }
 
   private mhaBlock(x: Tensor, mem: Tensor, attnMask: Tensor | null, keyPaddingMask: Tensor | null): Tensor {
-    return this.dropout2(this.multihead_attn(x, mem, mem, { attnMask, keyPaddingMask, needWeights: false })[0]);
+    return attentionBlock(this.multihead_attn, this.dropout2, x, mem, attnMask, keyPaddingMask);
   }
 
   private ffBlock(x: Tensor): Tensor {
-    return this.dropout3(this.linear2(this.dropout(this.activation(this.linear1(x)))));
+    return feedForwardBlock(this, this.dropout3, x);
   }
 }
 
