@@ -202,19 +202,27 @@ export abstract class RNNBase extends Module {
     return [output, this.mode === 'LSTM' ? [hN, stack(finals.map((s) => (s as [Tensor, Tensor])[1]))] : [hN]];
   }
 
+  /** Unbatched input `(L, Hin)` gets a batch dimension of 1 at `batchDim`, as PyTorch's forward does. */
+  protected toBatched(input: Tensor, batchDim: number): Tensor {
+    if (input.ndim === 3) return input;
+    if (input.ndim !== 2) throw new RuntimeError(`input must have 3 dimensions, got ${input.ndim}`);
+    return input.unsqueeze(batchDim);
+  }
+
   /** Shared forward for RNN and GRU: one hidden tensor. */
   protected forwardSingle(input: Tensor, hx?: Tensor | null): [Tensor, Tensor] {
     const batched = input.ndim === 3;
     const batchDim = this.batchFirst ? 0 : 1;
-    if (!batched) {
-      if (input.ndim !== 2) throw new RuntimeError(`input must have 3 dimensions, got ${input.ndim}`);
-      input = input.unsqueeze(batchDim);
-      if (hx) {
-        if (hx.ndim !== 2) throw new RuntimeError(`For unbatched 2-D input, hx should also be 2-D but got ${hx.ndim}-D tensor`);
-        hx = hx.unsqueeze(1);
+    input = this.toBatched(input, batchDim);
+    if (hx) {
+      if (hx.ndim !== (batched ? 3 : 2)) {
+        throw new RuntimeError(
+          batched
+            ? `For batched 3-D input, hx should also be 3-D but got ${hx.ndim}-D tensor`
+            : `For unbatched 2-D input, hx should also be 2-D but got ${hx.ndim}-D tensor`,
+        );
       }
-    } else if (hx && hx.ndim !== 3) {
-      throw new RuntimeError(`For batched 3-D input, hx should also be 3-D but got ${hx.ndim}-D tensor`);
+      if (!batched) hx = hx.unsqueeze(1);
     }
     this.checkInput(input);
     const expected = [this.numLayers * (this.bidirectional ? 2 : 1), input.shape[batchDim], this.hiddenSize];
@@ -282,10 +290,7 @@ export class LSTM extends RNNBase {
   override forward(input: Tensor, hx?: [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]] {
     const batched = input.ndim === 3;
     const batchDim = this.batchFirst ? 0 : 1;
-    if (!batched) {
-      if (input.ndim !== 2) throw new RuntimeError(`input must have 3 dimensions, got ${input.ndim}`);
-      input = input.unsqueeze(batchDim);
-    }
+    input = this.toBatched(input, batchDim);
     if (hx) {
       const want = batched ? 3 : 2;
       if (hx[0].ndim !== want || hx[1].ndim !== want) {
