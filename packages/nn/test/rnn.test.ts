@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { type Tensor, manualSeed, randn, zeros } from '@flambeau/tensor';
 import '@flambeau/autograd';
-import { type Case, type InitCase, type TJ, expectClose, flatten, toTensor } from './rnn_transformer_fixtures.js';
+import { type Case, type InitCase, checkCase, checkInit, toTensor } from './rnn_transformer_fixtures.js';
 import { GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell, type Module } from '@flambeau/nn';
 
 const fx = JSON.parse(readFileSync(new URL('./fixtures/rnn.json', import.meta.url), 'utf8')) as {
@@ -20,44 +20,24 @@ function build(kind: string, args: number[], opts: Record<string, unknown>): Mod
 describe('RNN / LSTM / GRU and cells against PyTorch', () => {
   for (const c of fx.cases) {
     it(c.name, () => {
-      const m = build(c.kind, c.args, c.opts);
-      expect(String(m)).toBe(c.repr);
-      expect(Object.keys(m.stateDict())).toEqual(Object.keys(c.state));
-      m.loadStateDict(Object.fromEntries(Object.entries(c.state).map(([k, v]) => [k, toTensor(v)])));
-      if (c.trainSeed === null) m.eval();
-      const leaves: Tensor[] = [];
-      const inputs = c.inputs.map((x) => {
-        if (x === null) return null;
-        if (Array.isArray(x)) return x.map((y) => { const t = toTensor(y, true); leaves.push(t); return t; });
-        const t = toTensor(x, true);
-        leaves.push(t);
-        return t;
-      });
-      // Seeded training-mode cases: dropout masks must be PyTorch's own draws.
-      if (c.trainSeed !== null) manualSeed(c.trainSeed);
-      const outs = flatten((m as unknown as (...a: unknown[]) => unknown)(...inputs));
-      expect(outs.length).toBe(c.outputs.length);
-      outs.forEach((o, i) => expectClose(o, c.outputs[i], 1e-5, `output ${i}`));
-
-      let loss = outs[0].mul(toTensor(c.gradOutputs[0])).sum();
-      for (let i = 1; i < outs.length; i++) loss = loss.add(outs[i].mul(toTensor(c.gradOutputs[i])).sum());
-      loss.backward();
-      for (const [name, p] of m.namedParameters()) expectClose(p.grad!, c.paramGrads[name], 1e-4, `grad ${name}`);
-      leaves.forEach((t, i) => expectClose(t.grad!, c.inputGrads[i]!, 1e-4, `input grad ${i}`));
+      checkCase(build(c.kind, c.args, c.opts), c, () => {
+        const leaves: Tensor[] = [];
+        const inputs = c.inputs.map((x) => {
+          if (x === null) return null;
+          if (Array.isArray(x)) return x.map((y) => { const t = toTensor(y, true); leaves.push(t); return t; });
+          const t = toTensor(x, true);
+          leaves.push(t);
+          return t;
+        });
+        return [inputs, leaves];
+      }, 1e-5);
     });
   }
 });
 
 describe('default initialisation draws what PyTorch draws', () => {
   for (const c of fx.inits) {
-    it(c.name, () => {
-      manualSeed(c.seed);
-      const m = build(c.kind, c.args, c.opts);
-      expect(String(m)).toBe(c.repr);
-      const sd = m.stateDict();
-      expect(Object.keys(sd)).toEqual(Object.keys(c.state));
-      for (const [k, v] of Object.entries(c.state)) expectClose(sd[k], v, 1e-7, k);
-    });
+    it(c.name, () => checkInit(c, () => build(c.kind, c.args, c.opts), 1e-7));
   }
 });
 

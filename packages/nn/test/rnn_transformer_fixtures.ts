@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
-import { type Tensor, fromArray } from '@flambeau/tensor';
+import { type Tensor, fromArray, manualSeed } from '@flambeau/tensor';
+import type { Module } from '@flambeau/nn';
 
 /** Fixture helpers shared by rnn.test.ts and transformer.test.ts (fixtures from tools/gen_rnn_fixtures.py). */
 export interface TJ { shape: number[]; dtype: string; data: (number | string)[] }
@@ -35,6 +36,40 @@ export function expectClose(actual: Tensor, want: TJ, tol: number, what: string)
   expect(worst, `${what}: max relative error`).toBeLessThan(tol);
 }
 
-export function flatten(out: unknown): Tensor[] {
+function flatten(out: unknown): Tensor[] {
   return Array.isArray(out) ? out.flatMap(flatten) : out === null ? [] : [out as Tensor];
+}
+
+/**
+ * Checks `m` against a PyTorch case: repr and state keys, then, with the case's weights, the
+ * outputs of `m(...args)` and the parameter and input grads. `call` makes the arguments from the
+ * case's inputs and returns them with the leaves whose grads are checked.
+ */
+export function checkCase(m: Module, c: Case, call: () => [unknown[], Tensor[]], outputTol: number): void {
+  expect(String(m)).toBe(c.repr);
+  expect(Object.keys(m.stateDict())).toEqual(Object.keys(c.state));
+  m.loadStateDict(Object.fromEntries(Object.entries(c.state).map(([k, v]) => [k, toTensor(v)])));
+  if (c.trainSeed === null) m.eval();
+  const [args, leaves] = call();
+  // Seeded training-mode cases: dropout masks must be PyTorch's own draws.
+  if (c.trainSeed !== null) manualSeed(c.trainSeed);
+  const outs = flatten((m as unknown as (...a: unknown[]) => unknown)(...args));
+  expect(outs.length).toBe(c.outputs.length);
+  outs.forEach((o, i) => expectClose(o, c.outputs[i], outputTol, `output ${i}`));
+
+  let loss = outs[0].mul(toTensor(c.gradOutputs[0])).sum();
+  for (let i = 1; i < outs.length; i++) loss = loss.add(outs[i].mul(toTensor(c.gradOutputs[i])).sum());
+  loss.backward();
+  for (const [name, p] of m.namedParameters()) expectClose(p.grad!, c.paramGrads[name], 1e-4, `grad ${name}`);
+  leaves.forEach((t, i) => expectClose(t.grad!, c.inputGrads[i]!, 1e-4, `input grad ${i}`));
+}
+
+/** Builds the module after seeding as the generator did, and compares its repr and initial state. */
+export function checkInit(c: InitCase, build: () => Module, tol: number): void {
+  manualSeed(c.seed);
+  const m = build();
+  expect(String(m)).toBe(c.repr);
+  const sd = m.stateDict();
+  expect(Object.keys(sd)).toEqual(Object.keys(c.state));
+  for (const [k, v] of Object.entries(c.state)) expectClose(sd[k], v, tol, k);
 }

@@ -6,7 +6,7 @@ import {
   LayerNorm, type Module, MultiheadAttention, Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder,
   TransformerEncoderLayer,
 } from '@flambeau/nn';
-import { type Case, type InitCase, type TJ, expectClose, flatten, toTensor } from './rnn_transformer_fixtures.js';
+import { type Case, type InitCase, type TJ, checkCase, checkInit, expectClose, toTensor } from './rnn_transformer_fixtures.js';
 
 const fx = JSON.parse(readFileSync(new URL('./fixtures/transformer.json', import.meta.url), 'utf8')) as {
   cases: (Case & { selfAttention?: boolean })[]; inits: InitCase[]; squareSubsequentMask3: TJ;
@@ -33,39 +33,19 @@ const isTJ = (v: unknown): v is TJ => typeof v === 'object' && v !== null && 'sh
 describe('MultiheadAttention and Transformer layers against PyTorch', () => {
   for (const c of fx.cases) {
     it(c.name, () => {
-      const m = build(c.kind, c.args, c.opts);
-      expect(String(m)).toBe(c.repr);
-      expect(Object.keys(m.stateDict())).toEqual(Object.keys(c.state));
-      m.loadStateDict(Object.fromEntries(Object.entries(c.state).map(([k, v]) => [k, toTensor(v)])));
-      if (c.trainSeed === null) m.eval();
-      const leaves = c.inputs.map((x) => toTensor(x as TJ, true));
-      const args: unknown[] = c.selfAttention ? [leaves[0], leaves[0], leaves[0]] : [...leaves];
-      args.push(Object.fromEntries(Object.entries(c.callOpts).map(([k, v]) => [k, isTJ(v) ? toTensor(v) : v])));
-      // Seeded training-mode cases: dropout masks must be PyTorch's own draws.
-      if (c.trainSeed !== null) manualSeed(c.trainSeed);
-      const outs = flatten((m as unknown as (...a: unknown[]) => unknown)(...args));
-      expect(outs.length).toBe(c.outputs.length);
-      outs.forEach((o, i) => expectClose(o, c.outputs[i], 2e-5, `output ${i}`));
-
-      let loss = outs[0].mul(toTensor(c.gradOutputs[0])).sum();
-      for (let i = 1; i < outs.length; i++) loss = loss.add(outs[i].mul(toTensor(c.gradOutputs[i])).sum());
-      loss.backward();
-      for (const [name, p] of m.namedParameters()) expectClose(p.grad!, c.paramGrads[name], 1e-4, `grad ${name}`);
-      leaves.forEach((t, i) => expectClose(t.grad!, c.inputGrads[i]!, 1e-4, `input grad ${i}`));
+      checkCase(build(c.kind, c.args, c.opts), c, () => {
+        const leaves = c.inputs.map((x) => toTensor(x as TJ, true));
+        const args: unknown[] = c.selfAttention ? [leaves[0], leaves[0], leaves[0]] : [...leaves];
+        args.push(Object.fromEntries(Object.entries(c.callOpts).map(([k, v]) => [k, isTJ(v) ? toTensor(v) : v])));
+        return [args, leaves];
+      }, 2e-5);
     });
   }
 });
 
 describe('default initialisation draws what PyTorch draws', () => {
   for (const c of fx.inits) {
-    it(c.name, () => {
-      manualSeed(c.seed);
-      const m = build(c.kind, c.args, c.opts);
-      expect(String(m)).toBe(c.repr);
-      const sd = m.stateDict();
-      expect(Object.keys(sd)).toEqual(Object.keys(c.state));
-      for (const [k, v] of Object.entries(c.state)) expectClose(sd[k], v, 1e-6, k);
-    });
+    it(c.name, () => checkInit(c, () => build(c.kind, c.args, c.opts), 1e-6));
   }
 });
 
