@@ -1,5 +1,5 @@
 import type { Tensor } from './tensor.js';
-import { NotImplementedError } from './errors.js';
+import { NotImplementedError, RuntimeError } from './errors.js';
 
 /** Attributes of one op call (dims, flags, scalars): plain data, so tracers can record them. */
 export type Attrs = Record<string, unknown>;
@@ -50,6 +50,9 @@ export function dispatchDepth(): number {
 export function dispatch(op: string, inputs: readonly Tensor[], attrs: Attrs = {}): OpResult {
   const impl = impls.get(op);
   if (!impl) throw new NotImplementedError(`op '${op}' is not defined`);
+  for (const t of inputs) {
+    if (t.isDisposed) throw new RuntimeError(`${op}(): a tensor of shape [${t.shape.join(', ')}] was used after dispose()`);
+  }
   let i = interceptors.length;
   const next = (): OpResult => {
     i--;

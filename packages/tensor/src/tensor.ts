@@ -4,6 +4,7 @@ import { type DType, type TypedArray, isFloating } from './dtype.js';
 import { DTypeError, IndexError, RuntimeError } from './errors.js';
 import { contiguousStrides, isContiguous, normDim, numel } from './shape.js';
 import { formatTensor } from './format.js';
+import { releaseTensor, trackTensor } from './memory.js';
 
 /** A node of the autograd graph as the tensor sees it; @flambeau/autograd supplies the real ones. */
 export interface GradFn {
@@ -101,6 +102,20 @@ export class Tensor implements StridedView {
     this.offset = offset;
     this._base = base ? (base._base ?? base) : null;
     this._version = base ? base._version : { value: 0 };
+    trackTensor(this);
+  }
+
+  private _disposed = false;
+  /** True once `dispose()` ran; using the tensor afterwards is an error. */
+  get isDisposed(): boolean { return this._disposed; }
+  /**
+   * Releases this tensor's hold on its storage now instead of at garbage collection (device memory
+   * is freed with the last tensor viewing it). A no-op cost on the CPU.
+   */
+  dispose(): void {
+    if (this._disposed) return;
+    this._disposed = true;
+    releaseTensor(this);
   }
 
   // ---------------------------------------------------------------- metadata
