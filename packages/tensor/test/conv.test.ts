@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { type DType, type Tensor, dispatch1, fromArray, tensor } from '@flambeau/tensor';
+import { type Flat, T, expectClose, loadConvOps } from './conv_ops_fixtures.js';
 
-interface Flat { shape: number[]; data: number[] }
 interface ConvCase {
   name: string; dtype: DType; attrs: Record<string, unknown>;
   x: Flat; w: Flat; b?: Flat; out: Flat; gradOut: Flat; dx: Flat; dw: Flat;
 }
-const fx = JSON.parse(readFileSync(new URL('./fixtures/conv_ops.json', import.meta.url), 'utf8')) as { conv2d: ConvCase[] };
-
-const T = (f: Flat, dtype: DType): Tensor => fromArray(dtype === 'float32' ? Float32Array.from(f.data) : Float64Array.from(f.data), f.shape, { dtype });
-
-function expectClose(t: Tensor, f: Flat, tol: number): void {
-  expect(t.shape).toEqual(f.shape);
-  const d = t.dataSync();
-  let worst = 0;
-  for (let i = 0; i < f.data.length; i++) worst = Math.max(worst, Math.abs(d[i] - f.data[i]) / (1 + Math.abs(f.data[i])));
-  expect(worst).toBeLessThan(tol);
-}
+const fx = loadConvOps<{ conv2d: ConvCase[] }>();
 
 function convAttrs(a: Record<string, unknown>) {
   return { stride: a.stride ?? 1, padding: a.padding ?? 0, dilation: a.dilation ?? 1, groups: a.groups ?? 1 };

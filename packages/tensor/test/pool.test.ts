@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { type DType, type Tensor, arange, dispatch, dispatch1, fromArray, tensor } from '@flambeau/tensor';
+import { type Flat, T, expectClose, loadConvOps } from './conv_ops_fixtures.js';
 
-interface Flat { shape: number[]; data: number[] }
 interface PoolCase {
   name: string; dtype: DType; attrs: Record<string, unknown>;
   x: Flat; out: Flat; indices?: Flat; gradOut: Flat; dx: Flat;
 }
-const fx = JSON.parse(readFileSync(new URL('./fixtures/conv_ops.json', import.meta.url), 'utf8')) as { maxPool2d: PoolCase[]; avgPool2d: PoolCase[] };
-
-const T = (f: Flat, dtype: DType): Tensor => fromArray(dtype === 'float32' ? Float32Array.from(f.data) : Float64Array.from(f.data), f.shape, { dtype });
-
-function expectClose(t: Tensor, f: Flat, tol: number): void {
-  expect(t.shape).toEqual(f.shape);
-  const d = t.dataSync();
-  let worst = 0;
-  for (let i = 0; i < f.data.length; i++) worst = Math.max(worst, Math.abs(d[i] - f.data[i]) / (1 + Math.abs(f.data[i])));
-  expect(worst).toBeLessThan(tol);
-}
+const fx = loadConvOps<{ maxPool2d: PoolCase[]; avgPool2d: PoolCase[] }>();
 
 /** PyTorch's snake_case keyword arguments as op attrs. */
 function poolAttrs(a: Record<string, unknown>) {
