@@ -125,17 +125,6 @@ const BINARY_I32: Partial<Record<BinaryOp, number[]>> = {
 
 type V = StridedView;
 
-/** Reads the logical (row-major) values of a view out of its storage's host copy. */
-function logical(data: ArrayLike<number>, shape: readonly number[], strides: readonly number[], offset: number): number[] {
-  const out: number[] = [];
-  const rec = (d: number, off: number) => {
-    if (d === shape.length) { out.push(data[off]); return; }
-    for (let i = 0; i < shape[d]; i++) rec(d + 1, off + i * strides[d]);
-  };
-  rec(0, offset);
-  return out;
-}
-
 function closeTo(got: number, want: number, dtype: DType): boolean {
   if (Number.isNaN(want)) return Number.isNaN(got);
   if (!Number.isFinite(want)) return got === want;
