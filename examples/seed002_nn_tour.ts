@@ -139,7 +139,7 @@ const batch = torch.randn(10, 3);
 const labels = torch.randn(10, 3);
 const model = new nn.Linear(3, 3);
 const predictions = model(batch);
-let loss = mseLoss(predictions, labels);
+const loss = mseLoss(predictions, labels);
 console.log(String(loss));
 loss.backward();
 const optimizer = new torch.optim.SGD(model.parameters(), { lr: 0.01 });
@@ -162,4 +162,3 @@ for (let epoch = 0; epoch < 5; epoch++) {
   }
   console.log(String(runningLoss));
 }
-void loss;
