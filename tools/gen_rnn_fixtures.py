@@ -85,11 +85,7 @@ def run_case(name, ctor, args, opts, inputs, call_opts=None, build=None, randomi
     kw = dict(call_opts or {})
     if train_seed is not None:
         torch.manual_seed(train_seed)
-    out = m(*ins, **kw)
-    outs = flatten(out)
-    gouts = [torch.randn_like(o) for o in outs]
-    loss = sum((o * g).sum() for o, g in zip(outs, gouts))
-    loss.backward()
+    results = backward_results(m, m(*ins, **kw), kw)
 
     def enc_in(x):
         if isinstance(x, tuple):
@@ -97,19 +93,36 @@ def run_case(name, ctor, args, opts, inputs, call_opts=None, build=None, randomi
         return t2j(x)
 
     return {
+        **module_fields(name, m, args, opts, trainSeed=train_seed),
+        'inputs': [enc_in(x) for x in inputs],
+        **results,
+        'inputGrads': [t2j(x.grad) if x is not None else None for x in flatten_leaves(ins)],
+    }
+
+
+def module_fields(name, m, args, opts, **extra):
+    """What every case records of its module; `extra` goes between the options and the printout."""
+    return {
         'name': name,
         'kind': type(m).__name__,
         'args': list(args),
         'opts': camel(opts),
-        'trainSeed': train_seed,
+        **extra,
         'repr': repr(m),
         'state': {k: t2j(v) for k, v in m.state_dict().items()},
-        'inputs': [enc_in(x) for x in inputs],
+    }
+
+
+def backward_results(m, out, kw):
+    """Backpropagates loss = sum_i (outputs[i] * gradOut[i]).sum() with random gradOut; records the call and the grads."""
+    outs = flatten(out)
+    gouts = [torch.randn_like(o) for o in outs]
+    sum((o * g).sum() for o, g in zip(outs, gouts)).backward()
+    return {
         'callOpts': {k: (t2j(v) if isinstance(v, torch.Tensor) else v) for k, v in camel(kw).items()},
         'outputs': [t2j(o) for o in outs],
         'gradOutputs': [t2j(g) for g in gouts],
         'paramGrads': {k: t2j(p.grad) for k, p in m.named_parameters()},
-        'inputGrads': [t2j(x.grad) if x is not None else None for x in flatten_leaves(ins)],
     }
 
 
@@ -125,16 +138,7 @@ def flatten_leaves(ins):
 
 def init_case(name, ctor, args, opts, seed=0):
     torch.manual_seed(seed)
-    m = ctor(*args, **opts)
-    return {
-        'name': name,
-        'kind': type(m).__name__,
-        'args': list(args),
-        'opts': camel(opts),
-        'seed': seed,
-        'repr': repr(m),
-        'state': {k: t2j(v) for k, v in m.state_dict().items()},
-    }
+    return module_fields(name, ctor(*args, **opts), args, opts, seed=seed)
 
 
 def rnn_fixtures():
@@ -270,10 +274,7 @@ def self_attn_case(name, args, opts, x, kw):
     randomise(m)
     m.eval()
     xl = x.clone().requires_grad_(True)
-    out = m(xl, xl, xl, **kw)
-    outs = flatten(out)
-    gouts = [torch.randn_like(o) for o in outs]
-    sum((o * g).sum() for o, g in zip(outs, gouts)).backward()
+    results = backward_results(m, m(xl, xl, xl, **kw), kw)
     return {
         'name': name,
         'kind': 'MultiheadAttention',
@@ -284,10 +285,7 @@ def self_attn_case(name, args, opts, x, kw):
         'repr': repr(m),
         'state': {k: t2j(v) for k, v in m.state_dict().items()},
         'inputs': [t2j(x)],
-        'callOpts': {k: (t2j(v) if isinstance(v, torch.Tensor) else v) for k, v in camel(kw).items()},
-        'outputs': [t2j(o) for o in outs],
-        'gradOutputs': [t2j(g) for g in gouts],
-        'paramGrads': {k: t2j(p.grad) for k, p in m.named_parameters()},
+        **results,
         'inputGrads': [t2j(xl.grad)],
     }
 
