@@ -53,22 +53,29 @@ function clones(m: Module, n: number): ModuleList {
   return new ModuleList(Array.from({ length: n }, () => m.deepcopy()));
 }
 
-/** PyTorch's `_sa_block` / `_mha_block`: `x` attends to `kv` (weights not needed), then dropout. */
-function attentionBlock(attn: MultiheadAttention, dropout: Dropout, x: Tensor, kv: Tensor, attnMask: Tensor | null, keyPaddingMask: Tensor | null): Tensor {
-  return dropout(attn(x, kv, kv, { attnMask, keyPaddingMask, needWeights: false })[0]);
-}
+/**
+ * What the encoder and decoder layers share: their common submodules and the self-attention and
+ * feed-forward blocks (PyTorch's `_sa_block` and `_ff_block`); the latter ends with `ffDropout`.
+ */
+abstract class TransformerLayer extends Module {
+  declare self_attn: MultiheadAttention;
+  declare linear1: Linear;
+  declare dropout: Dropout;
+  declare linear2: Linear;
+  declare norm1: LayerNorm;
+  declare norm2: LayerNorm;
+  declare dropout1: Dropout;
+  declare dropout2: Dropout;
+  abstract activation: (x: Tensor) => Tensor;
+  protected abstract get ffDropout(): Dropout;
 
-/** The feed-forward part both layers have. */
-interface FeedForward {
-  linear1: Linear;
-  dropout: Dropout;
-  linear2: Linear;
-  activation: (x: Tensor) => Tensor;
-}
+  protected saBlock(x: Tensor, attnMask: Tensor | null, keyPaddingMask: Tensor | null): Tensor {
+    return this.dropout1(this.self_attn(x, x, x, { attnMask, keyPaddingMask, needWeights: false })[0]);
+  }
 
-/** PyTorch's `_ff_block`, then the layer's dropout for this block. */
-function feedForwardBlock(l: FeedForward, dropout: Dropout, x: Tensor): Tensor {
-  return dropout(l.linear2(l.dropout(l.activation(l.linear1(x)))));
+  protected ffBlock(x: Tensor): Tensor {
+    return this.ffDropout(this.linear2(this.dropout(this.activation(this.linear1(x)))));
+  }
 }
 
 export interface EncoderLayerForwardOptions {
@@ -84,15 +91,7 @@ export interface EncoderLayerForwardOptions {
  * const layer = new nn.TransformerEncoderLayer(512, 8);
  * const out = layer(torch.rand(10, 32, 512));
  */
-export class TransformerEncoderLayer extends Module {
-  declare self_attn: MultiheadAttention;
-  declare linear1: Linear;
-  declare dropout: Dropout;
-  declare linear2: Linear;
-  declare norm1: LayerNorm;
-  declare norm2: LayerNorm;
-  declare dropout1: Dropout;
-  declare dropout2: Dropout;
+export class TransformerEncoderLayer extends TransformerLayer {
   readonly normFirst: boolean;
   readonly activationReluOrGelu: number;
   activation: (x: Tensor) => Tensor;
@@ -128,12 +127,8 @@ export class TransformerEncoderLayer extends Module {
     return x;
   }
 
-  private saBlock(x: Tensor, attnMask: Tensor | null, keyPaddingMask: Tensor | null): Tensor {
-    return attentionBlock(this.self_attn, this.dropout1, x, x, attnMask, keyPaddingMask);
-  }
-
-  private ffBlock(x: Tensor): Tensor {
-    return feedForwardBlock(this, this.dropout2, x);
+  protected get ffDropout(): Dropout {
+    return this.dropout2;
   }
 }
 
@@ -152,17 +147,9 @@ export interface DecoderLayerForwardOptions {
  * const layer = new nn.TransformerDecoderLayer(512, 8);
  * const out = layer(torch.rand(20, 32, 512), torch.rand(10, 32, 512));
  */
-export class TransformerDecoderLayer extends Module {
-  declare self_attn: MultiheadAttention;
+export class TransformerDecoderLayer extends TransformerLayer {
   declare multihead_attn: MultiheadAttention;
-  declare linear1: Linear;
-  declare dropout: Dropout;
-  declare linear2: Linear;
-  declare norm1: LayerNorm;
-  declare norm2: LayerNorm;
   declare norm3: LayerNorm;
-  declare dropout1: Dropout;
-  declare dropout2: Dropout;
   declare dropout3: Dropout;
   readonly normFirst: boolean;
   activation: (x: Tensor) => Tensor;
@@ -202,16 +189,12 @@ export class TransformerDecoderLayer extends Module {
     return x;
   }
 
-  private saBlock(x: Tensor, attnMask: Tensor | null, keyPaddingMask: Tensor | null): Tensor {
-    return attentionBlock(this.self_attn, this.dropout1, x, x, attnMask, keyPaddingMask);
-  }
-
   private mhaBlock(x: Tensor, mem: Tensor, attnMask: Tensor | null, keyPaddingMask: Tensor | null): Tensor {
-    return attentionBlock(this.multihead_attn, this.dropout2, x, mem, attnMask, keyPaddingMask);
+    return this.dropout2(this.multihead_attn(x, mem, mem, { attnMask, keyPaddingMask, needWeights: false })[0]);
   }
 
-  private ffBlock(x: Tensor): Tensor {
-    return feedForwardBlock(this, this.dropout3, x);
+  protected get ffDropout(): Dropout {
+    return this.dropout3;
   }
 }
 
