@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { torch, nn, optim } from 'flambeau';
+import { loaderThroughput, writeBenchCifar } from './loader.js';
 
 interface Case { name: string; kind: string; [k: string]: unknown }
 
@@ -16,6 +17,8 @@ const cases: Case[] = [
   { name: 'sum dim 1 of 1000x1000', kind: 'sum', shape: [1000, 1000], dim: 1 },
   { name: 'conv2d 64x3x32x32 * 32x3x5x5 pad 2', kind: 'conv2d', x: [64, 3, 32, 32], w: [32, 3, 5, 5], padding: 2 },
   { name: 'CIFAR CNN train step, batch 64 (API-EXAMPLE model)', kind: 'cnn_step', batch: 64 },
+  { name: 'DataLoader CIFAR augment, 0 workers', kind: 'loader', n: 10_000, workers: 0 },
+  { name: 'DataLoader CIFAR augment, 2 workers', kind: 'loader', n: 10_000, workers: 2 },
 ];
 
 function timeit(fn: () => void, warmup = 2, reps = 5): number {
@@ -79,9 +82,18 @@ try {
 } catch (e) {
   console.error(`PyTorch reference unavailable (apt-get install python3-torch libopenblas0-openmp): ${(e as Error).message.split('\n')[0]}`);
 }
-console.log('case | flambeau ms | pytorch ms | ratio (flambeau/pytorch)');
+console.log('case | flambeau | pytorch | ratio (flambeau time / pytorch time; below 1 is faster)');
+let cifarRoot: string | null = null;
 for (const c of selected) {
+  if (c.kind === 'loader') {
+    cifarRoot ??= writeBenchCifar(c.n as number);
+    const f = await loaderThroughput(cifarRoot, c.workers as number);
+    const p = ref[c.name];
+    // Throughput: higher is better, so the ratio is PyTorch's rate over Flambeau's (time-like).
+    console.log(`${c.name} | ${f.toFixed(0)} img/s | ${p ? p.toFixed(0) + ' img/s' : '-'} | ${p ? (p / f).toFixed(2) + 'x' : '-'}`);
+    continue;
+  }
   const f = timeit(flambeauCase(c));
   const p = ref[c.name];
-  console.log(`${c.name} | ${(f * 1e3).toFixed(2)} | ${p ? (p * 1e3).toFixed(2) : '-'} | ${p ? (f / p).toFixed(1) + 'x' : '-'}`);
+  console.log(`${c.name} | ${(f * 1e3).toFixed(2)} ms | ${p ? (p * 1e3).toFixed(2) + ' ms' : '-'} | ${p ? (f / p).toFixed(1) + 'x' : '-'}`);
 }

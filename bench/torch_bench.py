@@ -57,5 +57,42 @@ def case_fn(c):
     raise ValueError(kind)
 
 
+def loader_throughput(n, num_workers, epochs=3):
+    """Images/s of torchvision's CIFAR pipeline over the bytes bench/loader.ts writes."""
+    import numpy as np
+    from PIL import Image
+    import torchvision.transforms as T
+
+    i = np.arange(n).reshape(-1, 1)
+    p = np.arange(3072).reshape(1, -1)
+    pixels = ((p * 31 + i * 17) & 255).astype(np.uint8).reshape(n, 3, 32, 32).transpose(0, 2, 3, 1).copy()
+    transform = T.Compose([T.RandomCrop(32, padding=4), T.RandomHorizontalFlip(), T.ToTensor(),
+                           T.Normalize((0.4914, 0.4822, 0.4465), (0.247, 0.243, 0.261))])
+
+    class DS(torch.utils.data.Dataset):
+        def __len__(self):
+            return n
+
+        def __getitem__(self, k):
+            return transform(Image.fromarray(pixels[k])), k % 10
+
+    loader = torch.utils.data.DataLoader(DS(), batch_size=64, shuffle=True, num_workers=num_workers,
+                                         persistent_workers=num_workers > 0)
+    for _ in loader:
+        pass
+    t0 = time.perf_counter()
+    images = 0
+    for _ in range(epochs):
+        for x, _ in loader:
+            images += x.shape[0]
+    return images / (time.perf_counter() - t0)
+
+
 cases = json.loads(sys.argv[1])
-print(json.dumps({c["name"]: timeit(case_fn(c)) for c in cases}))
+out = {}
+for c in cases:
+    if c["kind"] == "loader":
+        out[c["name"]] = loader_throughput(c["n"], c["workers"])
+    else:
+        out[c["name"]] = timeit(case_fn(c))
+print(json.dumps(out))

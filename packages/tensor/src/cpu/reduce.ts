@@ -1,6 +1,6 @@
 import type { ReduceOp, Storage, StridedView } from '../backend.js';
 import { type DType, type TypedArray, allocArray } from '../dtype.js';
-import { numel } from '../shape.js';
+import { isContiguous, numel } from '../shape.js';
 import { stridedOffsets } from './iter.js';
 import { arr } from './storage.js';
 
@@ -25,54 +25,65 @@ export function groupedOffsets(x: StridedView, dims: readonly number[]): { offs:
   return { offs: dense, outer, inner };
 }
 
-export function reduceKernel(op: ReduceOp, x: StridedView, dims: readonly number[], outDtype: DType, make: Make): Storage {
-  const { offs, outer, inner } = groupedOffsets(x, dims);
-  const X = arr(x);
-  const out = allocArray(outDtype, outer);
-  for (let o = 0; o < outer; o++) {
-    const base = o * inner;
-    let acc: number;
-    switch (op) {
-      case 'sum': {
-        acc = 0;
-        for (let i = 0; i < inner; i++) acc += X[offs[base + i]];
-        break;
-      }
-      case 'prod': {
-        acc = 1;
-        for (let i = 0; i < inner; i++) acc *= X[offs[base + i]];
-        break;
-      }
-      case 'max': {
-        acc = -Infinity;
-        for (let i = 0; i < inner; i++) {
-          const v = X[offs[base + i]];
-          if (v !== v) { acc = NaN; break; }
-          if (v > acc) acc = v;
-        }
-        break;
-      }
-      case 'min': {
-        acc = Infinity;
-        for (let i = 0; i < inner; i++) {
-          const v = X[offs[base + i]];
-          if (v !== v) { acc = NaN; break; }
-          if (v < acc) acc = v;
-        }
-        break;
-      }
-      case 'all': {
-        acc = 1;
-        for (let i = 0; i < inner; i++) if (X[offs[base + i]] === 0) { acc = 0; break; }
-        break;
-      }
-      case 'any': {
-        acc = 0;
-        for (let i = 0; i < inner; i++) if (X[offs[base + i]] !== 0) { acc = 1; break; }
-        break;
-      }
+/** Reduces `inner` consecutive values of `R` starting at `at`. */
+function reduceRun(op: ReduceOp, R: TypedArray, at: number, inner: number): number {
+  const end = at + inner;
+  switch (op) {
+    case 'sum': {
+      let acc = 0;
+      for (let i = at; i < end; i++) acc += R[i];
+      return acc;
     }
-    out[o] = acc!;
+    case 'prod': {
+      let acc = 1;
+      for (let i = at; i < end; i++) acc *= R[i];
+      return acc;
+    }
+    case 'max': {
+      let acc = -Infinity;
+      for (let i = at; i < end; i++) {
+        const v = R[i];
+        if (v !== v) return NaN;
+        if (v > acc) acc = v;
+      }
+      return acc;
+    }
+    case 'min': {
+      let acc = Infinity;
+      for (let i = at; i < end; i++) {
+        const v = R[i];
+        if (v !== v) return NaN;
+        if (v < acc) acc = v;
+      }
+      return acc;
+    }
+    case 'all':
+      for (let i = at; i < end; i++) if (R[i] === 0) return 0;
+      return 1;
+    case 'any':
+      for (let i = at; i < end; i++) if (R[i] !== 0) return 1;
+      return 0;
+  }
+}
+
+export function reduceKernel(op: ReduceOp, x: StridedView, dims: readonly number[], outDtype: DType, make: Make): Storage {
+  const X = arr(x);
+  const nd = x.shape.length;
+  const inner = numel(dims.map((i) => x.shape[i]));
+  const outer = numel(x.shape) / (inner || 1);
+  const out = allocArray(outDtype, inner === 0 ? numel(x.shape.filter((_, i) => !dims.includes(i))) : outer);
+  // Trailing dims of a dense tensor (sums for softmax, losses, means): read the storage in place.
+  if (isContiguous(x.shape, x.strides) && dims.every((d, k) => d === nd - dims.length + k)) {
+    for (let o = 0; o < out.length; o++) out[o] = reduceRun(op, X, x.offset + o * inner, inner);
+    return make(outDtype, out);
+  }
+  const { offs } = groupedOffsets(x, dims);
+  // Other layouts gather each run once into a scratch row, then reduce it.
+  const row = new Float64Array(inner);
+  for (let o = 0; o < out.length; o++) {
+    const base = o * inner;
+    for (let i = 0; i < inner; i++) row[i] = X[offs[base + i]];
+    out[o] = reduceRun(op, row, 0, inner);
   }
   return make(outDtype, out);
 }
