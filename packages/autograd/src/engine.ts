@@ -1,5 +1,5 @@
 import { RuntimeError, type Tensor, isFloating, onesLike, shapeEq, zeros } from '@flambeau/tensor';
-import { checkGrads, isAnomalyEnabled } from './anomaly.js';
+import { applyChecked, isAnomalyEnabled } from './anomaly.js';
 import { accumulateNode, gradEdge } from './edges.js';
 import { withGradEnabled } from './grad_mode.js';
 import { AccumulateGrad, type Edge, type Node, type TensorMeta } from './node.js';
@@ -160,8 +160,7 @@ function execute(roots: Edge[], rootGrads: Tensor[], keepGraph: boolean, createG
       let outs: (Tensor | null | undefined)[] = [];
       if (runs && grads.some((g) => g)) {
         const full = grads.map((g, i) => g ?? (isFloating(node.outputMeta[i].dtype) ? zerosOf(node.outputMeta[i]) : null)) as Tensor[];
-        outs = node.apply(full);
-        if (isAnomalyEnabled()) checkGrads(node, outs);
+        outs = isAnomalyEnabled() ? applyChecked(node, full) : node.apply(full);
       }
       if (!keepGraph) node.release();
       node.next.forEach((e, i) => {

@@ -1,48 +1,22 @@
 /**
- * Grad mode: whether ops record autograd nodes. The state is per asynchronous context where the
- * platform has `AsyncLocalStorage` (Node), so `await`s inside `noGrad(async () => ...)` keep the
- * mode while concurrent work outside does not; browsers fall back to one global state.
+ * Grad mode: whether ops record autograd nodes, per asynchronous context (`await`s inside
+ * `noGrad(async () => ...)` keep the mode while concurrent work outside does not).
  */
+import { ScopedState } from './scoped_state.js';
 
 interface GradState {
   enabled: boolean;
   inference: boolean;
 }
 
-interface AsyncStore<T> {
-  getStore(): T | undefined;
-  run<R>(store: T, fn: () => R): R;
-}
-
-function makeStore(): AsyncStore<GradState> | null {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const mod = proc?.getBuiltinModule?.('node:async_hooks') as { AsyncLocalStorage?: new () => AsyncStore<GradState> } | undefined;
-  return mod?.AsyncLocalStorage ? new mod.AsyncLocalStorage() : null;
-}
-
-const store = makeStore();
-const globalState: GradState = { enabled: true, inference: false };
+const state = new ScopedState<GradState>({ enabled: true, inference: false });
 
 function current(): GradState {
-  return store?.getStore() ?? globalState;
+  return state.current();
 }
 
-/** Runs `fn` with `state`; a returned promise keeps the state until it settles. */
-function runWith<R>(state: GradState, fn: () => R): R {
-  if (store) return store.run(state, fn);
-  const saved = { ...globalState };
-  const restore = () => Object.assign(globalState, saved);
-  Object.assign(globalState, state);
-  let r: R;
-  try {
-    r = fn();
-  } catch (e) {
-    restore();
-    throw e;
-  }
-  if (r instanceof Promise) return r.finally(restore) as R;
-  restore();
-  return r;
+function runWith<R>(s: GradState, fn: () => R): R {
+  return state.run(s, fn);
 }
 
 /** `torch.is_grad_enabled()`. */

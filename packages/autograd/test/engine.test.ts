@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as torch from '@flambeau/tensor';
 import type { Tensor } from '@flambeau/tensor';
 import {
   Function, type FunctionCtx, backward, detectAnomaly, enableGrad, grad, gradcheck, gradgradcheck, inferenceMode,
-  isGradEnabled, isInferenceModeEnabled, noGrad, registerFormula, setGradEnabled,
+  isAnomalyEnabled, isGradEnabled, isInferenceModeEnabled, noGrad, registerFormula, setDetectAnomaly, setGradEnabled,
 } from '@flambeau/autograd';
 
 const f64 = (data: number[] | number[][], requiresGrad = true) => torch.tensor(data, { dtype: 'float64', requiresGrad });
@@ -274,7 +274,40 @@ describe('anomaly mode', () => {
   it('names the node whose backward produced NaN', () => {
     const x = f64([0, 1]);
     const y = x.sqrt().mul(0).sum();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     expect(() => detectAnomaly(() => y.backward())).toThrow("Function 'SqrtBackward0' returned nan values in its 0th output.");
+    expect(warn.mock.calls[0][0]).toMatch(/^Error detected in SqrtBackward0. Traceback of forward call that caused the error:\n/);
+    warn.mockRestore();
+  });
+
+  // PyTorch 1.13: sqrt at 0 gives grad inf (not flagged); checkNan=false lets nan through.
+  it('flags NaN only, and not with checkNan: false', () => {
+    const x = f64([0, 1]);
+    detectAnomaly(() => x.sqrt().sum().backward());
+    expect(values(x.grad)).toEqual([Infinity, 0.5]);
+    x.grad = null;
+    detectAnomaly(() => x.sqrt().mul(0).sum().backward(), { checkNan: false });
+    expect(values(x.grad)).toEqual([NaN, 0]);
+  });
+
+  it('is scoped per async context like grad mode', async () => {
+    const tick = () => new Promise((r) => setTimeout(r, 1));
+    const inside = detectAnomaly(async () => {
+      await tick();
+      return isAnomalyEnabled();
+    });
+    const outside = (async () => {
+      await tick();
+      return isAnomalyEnabled();
+    })();
+    expect(await inside).toBe(true);
+    expect(await outside).toBe(false);
+    expect(isAnomalyEnabled()).toBe(false);
+    detectAnomaly(() => {
+      setDetectAnomaly(false);
+      expect(isAnomalyEnabled()).toBe(false);
+    });
+    expect(isAnomalyEnabled()).toBe(false);
   });
 });
 
