@@ -16,6 +16,7 @@ export * as init from './init.js';
 export * as utils from './utils/index.js';
 export * from './serialization.js';
 export * from './layers/container.js';
+export * from './layers/parameter_container.js';
 export * from './layers/linear.js';
 export * from './layers/flatten.js';
 export * from './layers/embedding.js';
