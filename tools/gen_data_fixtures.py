@@ -12,7 +12,7 @@ import torchvision
 import torchvision.transforms as T
 import torchvision.transforms.functional as F
 from PIL import Image
-from torch.utils.data import DataLoader, TensorDataset, random_split
+from torch.utils.data import DataLoader, TensorDataset, WeightedRandomSampler, random_split
 
 OUT = os.path.join(os.path.dirname(__file__), '..', 'packages', 'data', 'test', 'fixtures')
 os.makedirs(OUT, exist_ok=True)
@@ -152,6 +152,31 @@ loader['collate_numbers'] = {
     'floats': enc(torch.utils.data.default_collate([1.5, 2.0, 3.0])),
     'bools': enc(torch.utils.data.default_collate([True, False])),
 }
+# WeightedRandomSampler: torch.multinomial over the float64 weights, from a generator or the default one.
+weights = [0.1, 0.9, 0.4, 0.7, 3.0, 0.6]
+wrs = {}
+for repl in [True, False]:
+    for n in [1, 5, 6, 40]:
+        if n > len(weights) and not repl:
+            continue
+        wrs[f'{repl}/{n}'] = list(WeightedRandomSampler(weights, n, replacement=repl, generator=torch.Generator().manual_seed(4)))
+torch.manual_seed(0)
+wrs['default_two_epochs'] = [list(s) for s in [WeightedRandomSampler(weights, 8)] * 2]
+torch.manual_seed(0)
+wrs['loader'] = [b[0].tolist() for b in DataLoader(TensorDataset(torch.arange(6) * 10), batch_size=4,
+                                                     sampler=WeightedRandomSampler(torch.rand(6), 10, replacement=True))]
+errors = {}
+for key, make in [('num_samples', lambda: WeightedRandomSampler(weights, 0)), ('num_samples_float', lambda: WeightedRandomSampler(weights, 2.5)),
+                  ('replacement', lambda: WeightedRandomSampler(weights, 2, replacement=1)),
+                  ('shape', lambda: WeightedRandomSampler([[1.0, 2.0], [3.0, 4.0]], 2)),
+                  ('too_many', lambda: list(WeightedRandomSampler(weights, 7, replacement=False))),
+                  ('negative', lambda: list(WeightedRandomSampler([1.0, -1.0], 2)))]:
+    try:
+        make()
+    except (ValueError, RuntimeError) as e:
+        errors[key] = [type(e).__name__, str(e)]
+wrs['errors'] = errors
+loader['weighted_random_sampler'] = wrs
 with open(os.path.join(OUT, 'loader.json'), 'w') as fh:
     json.dump(loader, fh)
 

@@ -849,6 +849,35 @@ def random():
     g.add('random_/int64', 'seeded', '', [step('inplace', 'random_', [In(torch.zeros(6, dtype=torch.int64)), 0, 10])], {'seed': 0})
     g.add('rand_like', 'seeded', '', [step('fn', 'rand_like', [In(torch.zeros(2, 3, dtype=torch.float64))])], {'seed': 5})
     g.add('randn_like', 'seeded', '', [step('fn', 'randn_like', [In(torch.zeros(20))])], {'seed': 5})
+    mg = torch.Generator().manual_seed(99)
+    weights = {
+        'small': torch.tensor([0.1, 0.6, 0.3]),
+        'unnormalised': torch.tensor([1.0, 2.0, 7.0, 0.5, 3.5]),
+        'wide': torch.rand(50, generator=mg) ** 3,
+        '2d': torch.rand(4, 7, generator=mg),
+        'tiny-mass': torch.tensor([1e-30, 1.0, 1e-30, 2.5]),
+    }
+    for wname, w in weights.items():
+        for dt in ['float32', 'float64']:
+            x = In(w.to(BY_NAME[dt]))
+            cats = w.shape[-1]
+            for n, repl in sorted({(1, False), (cats, False), (max(1, cats // 2), False), (1, True), (5, True), (200, True)}):
+                g.add(f'multinomial/{wname}/{dt}/{n}/{repl}', 'seeded', '', [step('fn', 'multinomial', [x, n], {'replacement': repl})], {'seed': 0})
+    g.add('multinomial/sequence', 'seeded', '', [step('fn', 'multinomial', [In(weights['small']), 3]), step('fn', 'rand', [2]),
+                                                  step('fn', 'multinomial', [In(weights['small']), 7], {'replacement': True}), step('fn', 'rand', [2])], {'seed': 3})
+    g.add('multinomial/transposed', 'seeded', '', [step('fn', 'multinomial', [In(weights['2d'], [('t',)]), 3])], {'seed': 0})
+    g.add('multinomial/with-zeros', 'seeded', '', [step('fn', 'multinomial', [In(torch.tensor([0.0, 3.0, 0.0, 1.0, 2.0])), 3])], {'seed': 0})
+    g.add('multinomial/with-zeros-repl', 'seeded', '', [step('fn', 'multinomial', [In(torch.tensor([0.0, 3.0, 0.0, 1.0, 2.0])), 30], {'replacement': True})], {'seed': 0})
+    g.add('multinomial/empty-rows', 'fn', 'multinomial', [In(torch.ones(0, 3)), 2])
+    bad = [('int', torch.tensor([1, 2]), 1, False), ('bool', torch.tensor([True]), 1, False), ('3d', torch.ones(2, 2, 2), 1, False),
+           ('zero-samples', torch.tensor([1.0, 2.0]), 0, False), ('too-many', torch.tensor([1.0, 2.0]), 3, False),
+           ('negative', torch.tensor([1.0, -2.0]), 1, False), ('negative-repl', torch.tensor([1.0, -2.0]), 2, True),
+           ('nan', torch.tensor([1.0, float('nan')]), 1, False), ('nan-repl', torch.tensor([1.0, float('nan')]), 2, True),
+           ('inf', torch.tensor([1.0, float('inf')]), 1, False), ('inf-repl', torch.tensor([1.0, float('inf')]), 2, True),
+           ('zero-sum', torch.tensor([0.0, 0.0]), 1, False), ('zero-sum-repl', torch.tensor([0.0, 0.0]), 2, True),
+           ('zero-row', torch.tensor([[1.0, 2.0], [0.0, 0.0]]), 1, False)]
+    for bname, w, n, repl in bad:
+        g.add(f'multinomial/error/{bname}', 'fn', 'multinomial', [In(w), n], {'replacement': repl}, expect_error=True)
     return g
 
 

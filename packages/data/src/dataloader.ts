@@ -3,7 +3,7 @@ import { defaultCollate } from './collate.js';
 import { Dataset, IterableDataset } from './dataset.js';
 import { BatchSampler, RandomSampler, Sampler, SequentialSampler, drawSeed } from './sampler.js';
 import { STREAM_END, WorkerPool } from './worker_pool.js';
-import { encode } from './worker_spec.js';
+import { type WorkerFunctionSpec, checkFunctionSpec, encode } from './worker_spec.js';
 
 export interface DataLoaderOptions<T, B> {
   /** Samples per batch (default 1); `null` turns auto-batching off (items come one by one). */
@@ -22,17 +22,24 @@ export interface DataLoaderOptions<T, B> {
   prefetchFactor?: number;
   /** Keep the worker threads between epochs. */
   persistentWorkers?: boolean;
+  /**
+   * PyTorch's `worker_init_fn`: an exported function each worker imports and calls with its id
+   * (after seeding, with `getWorkerInfo()` set, before loading anything); may return a promise.
+   * Not called when `numWorkers` is 0, as in PyTorch.
+   */
+  workerInitFn?: WorkerFunctionSpec;
 }
 
 /**
  * PyTorch's `DataLoader(dataset, batch_size=1, shuffle=False, sampler=None, batch_sampler=None,
- * num_workers=0, collate_fn=None, drop_last=False, generator=None, prefetch_factor=2,
- * persistent_workers=False)`, iterated with `for await`.
+ * num_workers=0, collate_fn=None, drop_last=False, worker_init_fn=None, generator=None,
+ * prefetch_factor=2, persistent_workers=False)`, iterated with `for await`.
  *
  * With `numWorkers > 0` samples are loaded in `worker_threads`. Each worker rebuilds the dataset
  * from its `workerSpec()` (built-in datasets, transforms, `TensorDataset`, `Subset` and
  * `ConcatDataset` have one; see `WorkerSpec` for your own), seeds its default generator with
- * `base_seed + worker_id` as PyTorch does, collates with `defaultCollate`, and transfers the
+ * `base_seed + worker_id` as PyTorch does, calls `workerInitFn` (a `WorkerFunctionSpec`) with the
+ * worker id, collates with `defaultCollate`, and transfers the
  * batch's buffers back. Batches arrive in sampler order. An error in a worker rejects the
  * iteration with the sample index; a dead worker rejects it too.
  *
@@ -51,6 +58,7 @@ export class DataLoader<T = unknown, B = any> implements AsyncIterable<B> {
   readonly persistentWorkers: boolean;
   readonly generator: Generator | undefined;
   readonly collateFn: ((batch: T[]) => B) | null;
+  readonly workerInitFn: WorkerFunctionSpec | null;
   private pool: WorkerPool | null = null;
   private epoch = 0;
 
@@ -93,6 +101,7 @@ export class DataLoader<T = unknown, B = any> implements AsyncIterable<B> {
     this.sampler = sampler ?? (shuffle ? new RandomSampler(map, { generator: opts.generator }) : new SequentialSampler(map));
     this.batchSampler = batchSampler ?? (batchSize !== null ? new BatchSampler(this.sampler, batchSize, dropLast) : null);
     this.collateFn = opts.collateFn ?? null;
+    this.workerInitFn = opts.workerInitFn === undefined ? null : checkFunctionSpec(opts.workerInitFn, 'worker_init_fn');
   }
 
   /** `len(loader)`: the number of batches (or of samples without auto-batching). */
@@ -151,7 +160,9 @@ export class DataLoader<T = unknown, B = any> implements AsyncIterable<B> {
     const autoCollate = stream ? this.batchSize !== null : this.batchSampler !== null;
     let pool = this.pool;
     if (!pool || pool.broken) {
-      pool = new WorkerPool(this.numWorkers, encode(this.dataset, 'DataLoader dataset'), baseSeed, this.collateFn === null && autoCollate, this.dropLast);
+      const init = this.workerInitFn;
+      const initFn = init && { module: init.module, name: init.name, args: encode(init.args ?? [], 'worker_init_fn arguments') };
+      pool = new WorkerPool(this.numWorkers, encode(this.dataset, 'DataLoader dataset'), baseSeed, this.collateFn === null && autoCollate, this.dropLast, initFn);
     }
     if (this.persistentWorkers) {
       this.pool = pool;

@@ -12,7 +12,7 @@ export * from './sampler.js';
 export { defaultCollate } from './collate.js';
 export { DataLoader, type DataLoaderOptions } from './dataloader.js';
 export { getWorkerInfo, type WorkerInfo } from './worker_info.js';
-export { type WorkerSpec, type WorkerSpecifiable } from './worker_spec.js';
+export { type WorkerFunctionSpec, type WorkerSpec, type WorkerSpecifiable } from './worker_spec.js';
 export * as transforms from './transforms/index.js';
 export { type Image, makeImage, loadImage, readImage, decodeImage, encodePng, imageToTensor, convertImage } from './image.js';
 export * as datasets from './datasets/index.js';

@@ -1,4 +1,4 @@
-import { type Generator, Generator as Gen, ValueError, defaultGenerator, randint, randperm } from '@flambeau/tensor';
+import { type Generator, Generator as Gen, Tensor, ValueError, defaultGenerator, multinomial, randint, randperm, tensor } from '@flambeau/tensor';
 
 /**
  * PyTorch's `Sampler`: an iterable of dataset indices (or, for a batch sampler, of index lists).
@@ -82,6 +82,39 @@ export class SubsetRandomSampler extends Sampler<number> {
     for (const i of randperm(this.indices.length, { generator: this.opts.generator }).dataSync()) yield this.indices[i];
   }
   override get length(): number { return this.indices.length; }
+}
+
+/**
+ * `WeightedRandomSampler(weights, num_samples, replacement=True, generator=None)`: indices of
+ * `weights` drawn with probability proportional to them, by `torch.multinomial` on the float64
+ * weights, so a seeded generator gives PyTorch's indices.
+ *
+ * @example
+ * // Oversample a rare class: weight each sample by 1 / (its class's count).
+ * const sampler = new WeightedRandomSampler([0.1, 0.9, 0.4, 0.7, 3.0, 0.6], 5);
+ * const loader = new DataLoader(ds, { batchSize: 5, sampler });
+ */
+export class WeightedRandomSampler extends Sampler<number> {
+  readonly weights: Tensor;
+  readonly replacement: boolean;
+  readonly generator: Generator | undefined;
+  constructor(weights: readonly number[] | Float32Array | Float64Array | Tensor, readonly numSamples: number, opts: { replacement?: boolean; generator?: Generator } = {}) {
+    super();
+    if (typeof numSamples !== 'number' || !Number.isInteger(numSamples) || numSamples <= 0) {
+      throw new ValueError(`num_samples should be a positive integer value, but got num_samples=${String(numSamples)}`);
+    }
+    this.replacement = opts.replacement ?? true;
+    if (typeof this.replacement !== 'boolean') throw new ValueError(`replacement should be a boolean value, but got replacement=${String(this.replacement)}`);
+    this.weights = weights instanceof Tensor ? weights.to('float64') : tensor(Array.from(weights), { dtype: 'float64' });
+    if (this.weights.ndim !== 1) {
+      throw new ValueError(`weights should be a 1d sequence but given weights have shape (${this.weights.shape.join(', ')})`);
+    }
+    this.generator = opts.generator;
+  }
+  *[Symbol.iterator](): Iterator<number> {
+    yield* multinomial(this.weights, this.numSamples, { replacement: this.replacement, generator: this.generator }).dataSync();
+  }
+  override get length(): number { return this.numSamples; }
 }
 
 /**

@@ -1,21 +1,25 @@
 /**
  * Entry point of a DataLoader worker thread: rebuilds the dataset from its worker spec, seeds the
- * default generator with `base_seed + id` (as PyTorch's `_worker_loop`), then answers batch
- * requests in the order they arrive.
+ * default generator with `base_seed + id` and calls `worker_init_fn(id)` (as PyTorch's
+ * `_worker_loop`), then answers batch requests in the order they arrive.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { manualSeed } from '@flambeau/tensor';
 import { defaultCollate } from './collate.js';
 import type { Dataset, IterableDataset } from './dataset.js';
-import { decode, encode } from './worker_spec.js';
+import { decode, encode, importFunction } from './worker_spec.js';
 import { setWorkerInfo } from './worker_info.js';
 import type { TaskReply, TaskRequest, WorkerInit } from './worker_pool.js';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
 manualSeed(Number(BigInt.asUintN(32, init.seed)));
-const ready = decode(init.dataset).then((ds) => {
+const ready = decode(init.dataset).then(async (ds) => {
   setWorkerInfo({ id: init.id, numWorkers: init.numWorkers, seed: init.seed, dataset: ds });
+  if (init.initFn) {
+    const fn = await importFunction(init.initFn, 'worker_init_fn');
+    await fn(...((await decode(init.initFn.args)) as unknown[]), init.id);
+  }
   return ds as Dataset | IterableDataset;
 });
 
@@ -41,10 +45,12 @@ async function load(dataset: Dataset | IterableDataset, task: TaskRequest, items
 }
 
 async function run(task: TaskRequest): Promise<void> {
-  const dataset = await ready;
   const items: unknown[] = [];
-  const at = { index: -1 };
+  // -2: still initialising (rebuilding the dataset, worker_init_fn); -1: collating.
+  const at = { index: -2 };
   try {
+    const dataset = await ready;
+    at.index = -1;
     if (!(await load(dataset, task, items, at))) {
       port.postMessage({ task: task.task, ok: true, done: true } satisfies TaskReply);
       return;
@@ -63,7 +69,9 @@ async function run(task: TaskRequest): Promise<void> {
   }
 }
 
-let chain: Promise<void> = ready.then(() => undefined);
+// An initialisation failure is reported by the first task, like any other worker error.
+ready.catch(() => {});
+let chain: Promise<void> = Promise.resolve();
 port.on('message', (task: TaskRequest) => {
   chain = chain.then(() => run(task));
 });

@@ -16,6 +16,8 @@ export interface WorkerInit {
   collate: boolean;
   /** For streams: drop a final short batch. */
   dropLast: boolean;
+  /** `worker_init_fn`, its arguments encoded. */
+  initFn: { module: string; name: string; args: unknown } | null;
 }
 /** Either indices of a map-style dataset, or `count` next items of a stream. */
 export interface TaskRequest {
@@ -67,10 +69,10 @@ export class WorkerPool {
   private failure: Error | null = null;
   private closed = false;
 
-  constructor(readonly numWorkers: number, dataset: unknown, baseSeed: bigint, collate: boolean, dropLast = false) {
+  constructor(readonly numWorkers: number, dataset: unknown, baseSeed: bigint, collate: boolean, dropLast = false, initFn: WorkerInit['initFn'] = null) {
     const { url, execArgv } = workerEntry();
     for (let id = 0; id < numWorkers; id++) {
-      const init: WorkerInit = { dataset, seed: baseSeed + BigInt(id), id, numWorkers, collate, dropLast };
+      const init: WorkerInit = { dataset, seed: baseSeed + BigInt(id), id, numWorkers, collate, dropLast, initFn };
       const w = new Worker(url, { workerData: init, execArgv, stdout: false, stderr: false });
       w.on('message', (m: TaskReply) => this.onReply(id, m));
       w.on('error', (e) => this.fail(new RuntimeError(`DataLoader worker ${id} failed: ${e.name}: ${e.message}`)));
@@ -110,7 +112,7 @@ export class WorkerPool {
       }
     } else {
       const { name, message, stack, index } = m.error;
-      const where = index >= 0 ? `while loading sample ${index}` : 'while collating a batch';
+      const where = index >= 0 ? `while loading sample ${index}` : index === -1 ? 'while collating a batch' : 'while initialising';
       const err = new RuntimeError(`Caught ${name} in DataLoader worker ${id} ${where}: ${message}\nOriginal traceback in the worker:\n${stack}`);
       p.reject(err);
       this.fail(err);

@@ -18,6 +18,44 @@ export interface WorkerSpec {
   args: unknown[];
 }
 
+/**
+ * A function a worker thread imports and calls (PyTorch's `worker_init_fn`): the module (a file
+ * URL or package specifier), the exported function's name, and optional leading arguments bound
+ * as `functools.partial` binds them; the worker id comes last.
+ *
+ * @example
+ * // init.ts: export function seedNumpyLike(workerId: number) { ... }
+ * new DataLoader(ds, { numWorkers: 2, workerInitFn: { module: new URL('./init.ts', import.meta.url).href, name: 'seedNumpyLike' } });
+ */
+export interface WorkerFunctionSpec {
+  module: string;
+  name: string;
+  args?: unknown[];
+}
+
+/** Checks a `WorkerFunctionSpec` given as `what` in the main thread, where mistakes are cheap to report. */
+export function checkFunctionSpec(spec: unknown, what: string): WorkerFunctionSpec {
+  if (typeof spec === 'function') {
+    throw new ValueError(
+      `${what}: a function cannot be sent to a DataLoader worker thread; pass { module, name, args? } ` +
+        'naming an exported function (see WorkerFunctionSpec)',
+    );
+  }
+  const s = spec as Partial<WorkerFunctionSpec> | null;
+  if (typeof s !== 'object' || s === null || typeof s.module !== 'string' || typeof s.name !== 'string' || (s.args !== undefined && !Array.isArray(s.args))) {
+    throw new ValueError(`${what} should be { module: string, name: string, args?: unknown[] }, but got ${String(spec)}`);
+  }
+  return s as WorkerFunctionSpec;
+}
+
+/** Imports the function a `WorkerFunctionSpec` names (in a worker thread). */
+export async function importFunction(spec: { module: string; name: string }, what: string): Promise<(...a: unknown[]) => unknown> {
+  const mod = (await import(spec.module)) as Record<string, unknown>;
+  const fn = mod[spec.name];
+  if (typeof fn !== 'function') throw new ValueError(`${what}: module '${spec.module}' has no exported function '${spec.name}'`);
+  return fn as (...a: unknown[]) => unknown;
+}
+
 /** Something that can be rebuilt in a worker thread. */
 export interface WorkerSpecifiable {
   workerSpec(): WorkerSpec;

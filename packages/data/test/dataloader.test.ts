@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { Generator, arange, manualSeed, rand, tensor, fromArray, type Tensor } from '@flambeau/tensor';
 import {
   BatchSampler, ConcatDataset, DataLoader, Dataset, RandomSampler, SequentialSampler, Subset, TensorDataset,
-  defaultCollate, randomSplit, transforms as T, makeImage, getWorkerInfo,
+  WeightedRandomSampler, defaultCollate, randomSplit, transforms as T, makeImage, getWorkerInfo,
 } from '../src/index.js';
-import { FaultyDataset, RangeStream } from './helpers/worker_datasets.js';
+import { FaultyDataset, InitProbe, RangeStream } from './helpers/worker_datasets.js';
 
 const fx = JSON.parse(readFileSync(new URL('./fixtures/loader.json', import.meta.url), 'utf8'));
 const collect = async <B>(loader: AsyncIterable<B>) => { const out: B[] = []; for await (const b of loader) out.push(b); return out; };
@@ -107,6 +107,46 @@ describe('DataLoader', () => {
   });
 });
 
+describe('WeightedRandomSampler', () => {
+  const weights = [0.1, 0.9, 0.4, 0.7, 3.0, 0.6];
+  const wx = fx.weighted_random_sampler;
+  it('draws PyTorch\'s indices from a generator, with and without replacement', () => {
+    for (const replacement of [true, false]) {
+      for (const n of [1, 5, 6, 40]) {
+        const key = `${replacement ? 'True' : 'False'}/${n}`;
+        if (!(key in wx)) continue;
+        const s = new WeightedRandomSampler(weights, n, { replacement, generator: new Generator(4) });
+        expect([...s], key).toEqual(wx[key]);
+        expect(s.length).toBe(n);
+      }
+    }
+  });
+  it('draws from the default generator each pass, and inside a DataLoader after the base seed', async () => {
+    manualSeed(0);
+    const s = new WeightedRandomSampler(Float64Array.from(weights), 8);
+    expect([[...s], [...s]]).toEqual(wx.default_two_epochs);
+    manualSeed(0);
+    const loader = new DataLoader(new TensorDataset(arange(6).mul(10)), { batchSize: 4, sampler: new WeightedRandomSampler(rand(6), 10) });
+    expect((await collect(loader)).map(([x]) => list(x))).toEqual(wx.loader);
+  });
+  it('checks its arguments as PyTorch does', () => {
+    const { errors } = wx;
+    const cases: [string, () => unknown][] = [
+      ['num_samples', () => new WeightedRandomSampler(weights, 0)],
+      ['num_samples_float', () => new WeightedRandomSampler(weights, 2.5)],
+      ['replacement', () => new WeightedRandomSampler(weights, 2, { replacement: 1 as unknown as boolean })],
+      ['shape', () => new WeightedRandomSampler(tensor([[1, 2], [3, 4]]), 2)],
+      ['too_many', () => [...new WeightedRandomSampler(weights, 7, { replacement: false })]],
+      ['negative', () => [...new WeightedRandomSampler([1, -1], 2)]],
+    ];
+    for (const [key, make] of cases) {
+      const [cls, message] = errors[key] as [string, string];
+      expect(make, key).toThrowError(message);
+      try { make(); } catch (e) { expect((e as Error).name, key).toBe(cls); }
+    }
+  });
+});
+
 /** A CIFAR-shaped dataset of deterministic images (built-in transforms, so it works in workers). */
 class Pictures extends Dataset<[unknown, number]> {
   constructor(readonly n: number, readonly transform?: (x: unknown) => unknown) { super(); }
@@ -171,6 +211,22 @@ describe('DataLoader with worker threads', () => {
     expect(dropped.map(list)).toEqual([[0, 2], [1, 3], [4, 6], [5, 7]]);
     expect(() => new DataLoader(new RangeStream(3), { shuffle: true })).toThrowError('DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle=true');
   });
+  it('calls workerInitFn in each worker with bound arguments and the worker id, before loading', async () => {
+    const workerInitFn = { module: new URL('./helpers/worker_datasets.ts', import.meta.url).href, name: 'recordInit', args: [100] };
+    const batches = await collect(new DataLoader(new InitProbe(6), { batchSize: 2, numWorkers: 2, workerInitFn }));
+    // Batches alternate between workers 0 and 1: [[i, id * 100], ...] collated column-wise.
+    expect(batches.map(([i, tag]) => [list(i), list(tag)])).toEqual([[[0, 1], [0, 0]], [[2, 3], [100, 100]], [[4, 5], [0, 0]]]);
+    // Ignored without workers, as in PyTorch.
+    expect((await collect(new DataLoader(new InitProbe(2), { batchSize: 2, workerInitFn })))[0].map(list)).toEqual([[0, 1], [-1, -1]]);
+    const failing = new DataLoader(new InitProbe(4), { batchSize: 2, numWorkers: 2, workerInitFn: { ...workerInitFn, args: [0] } });
+    await expect(collect(failing)).rejects.toThrowError(/Caught RangeError in DataLoader worker (\d) while initialising: scale must not be 0 \(worker \1\)/);
+    const missing = new DataLoader(new InitProbe(4), { numWorkers: 1, workerInitFn: { ...workerInitFn, name: 'nope' } });
+    await expect(collect(missing)).rejects.toThrowError(/worker_init_fn: module '.*worker_datasets.ts' has no exported function 'nope'/);
+    expect(() => new DataLoader(new InitProbe(4), { numWorkers: 2, workerInitFn: ((id: number) => id) as never }))
+      .toThrowError(/worker_init_fn: a function cannot be sent to a DataLoader worker thread; pass \{ module, name, args\? \}/);
+    expect(() => new DataLoader(new InitProbe(4), { workerInitFn: { module: 'x' } as never }))
+      .toThrowError('worker_init_fn should be { module: string, name: string, args?: unknown[] }, but got [object Object]');
+  }, 20_000);
   it('datasets that cannot travel to a worker are refused with a clear message', async () => {
     const lambdaDs = new Pictures(4, new T.Lambda((x) => x));
     await expect(collect(new DataLoader(lambdaDs, { numWorkers: 1 }))).rejects.toThrowError(/Lambda transforms cannot be sent to DataLoader worker threads/);

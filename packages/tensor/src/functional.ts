@@ -3,6 +3,7 @@ import { type Tensor, type TensorOrScalar, scalarTensor } from './tensor.js';
 import type { PadMode } from './ops/pad.js';
 import { RuntimeError } from './errors.js';
 import { indexTensor } from './ops/util.js';
+import type { Generator } from './random.js';
 
 /**
  * Function forms of tensor ops, as in the `torch.` namespace (`torch.cat`, `torch.where`, …).
@@ -73,6 +74,14 @@ export function sigmoid(x: Tensor): Tensor { return x.sigmoid(); }
 export function relu(x: Tensor): Tensor { return x.relu(); }
 export function softmax(x: Tensor, dim: number): Tensor { return x.softmax(dim); }
 export function logSoftmax(x: Tensor, dim: number): Tensor { return x.logSoftmax(dim); }
+/**
+ * `torch.multinomial(input, num_samples, replacement=False, generator=None)`.
+ *
+ * @example torch.multinomial(torch.tensor([0.1, 0.2, 0.7]), 2) // two distinct indices, 2 the likeliest first
+ */
+export function multinomial(input: Tensor, numSamples: number, opts: { replacement?: boolean; generator?: Generator } = {}): Tensor {
+  return input.multinomial(numSamples, opts);
+}
 export function argmax(x: Tensor, dim?: number, opts: { keepdim?: boolean } = {}): Tensor { return x.argmax(dim, opts); }
 export function argmin(x: Tensor, dim?: number, opts: { keepdim?: boolean } = {}): Tensor { return x.argmin(dim, opts); }
 export function equal(a: Tensor, b: Tensor): boolean { return a.equal(b); }

@@ -20,6 +20,7 @@ import './ops/sort.js';
 import './ops/pad.js';
 import './ops/conv.js';
 import './ops/pool.js';
+import './ops/multinomial.js';
 
 export * from './errors.js';
 export * from './dtype.js';

@@ -5,6 +5,7 @@ import { DTypeError, IndexError, RuntimeError } from './errors.js';
 import { contiguousStrides, isContiguous, normDim, numel } from './shape.js';
 import { formatTensor } from './format.js';
 import { releaseTensor, trackTensor } from './memory.js';
+import type { Generator } from './random.js';
 
 /** A node of the autograd graph as the tensor sees it; @flambeau/autograd supplies the real ones. */
 export interface GradFn {
@@ -491,6 +492,15 @@ export class Tensor implements StridedView {
   /** Fills with integers in [from, to) (`t.random_(from, to)`). */
   random_(from: number, to: number): this { dispatch('randomFill_', [this], { kind: 'randint', a: from, b: to }); return this; }
   exponential_(lambd = 1): this { dispatch('randomFill_', [this], { kind: 'exponential', a: lambd, b: 0 }); return this; }
+  /**
+   * `t.multinomial(num_samples, replacement=False, generator=None)`: category indices (int64)
+   * drawn from each row of non-negative weights, as PyTorch's CPU kernel draws them.
+   *
+   * @example torch.manualSeed(0); torch.tensor([0.1, 0.6, 0.3]).multinomial(4, { replacement: true })
+   */
+  multinomial(numSamples: number, opts: { replacement?: boolean; generator?: Generator } = {}): Tensor {
+    return dispatch1('multinomial', [this], { numSamples, replacement: opts.replacement ?? false, generator: opts.generator });
+  }
 
   // ---------------------------------------------------------------- reductions
 

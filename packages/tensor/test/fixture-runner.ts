@@ -67,7 +67,7 @@ const ARITY: Record<string, number> = {
   sum: 1, mean: 1, prod: 1, amax: 1, amin: 1, all: 1, any: 1, argmax: 1, argmin: 1, max: 1, min: 1, var: 1, std: 1,
   logsumexp: 1, norm: 2, cumsum: 1, cumprod: 1, sort: 1, argsort: 1, topk: 2, add: 1, sub: 1, div: 1, divide: 1,
   indexAdd: 3, scatter: 3, eye: 2, full: 2, fullLike: 2, tensor: 1, zerosLike: 1, onesLike: 1, randLike: 1, randnLike: 1,
-  randint: 3, randperm: 1, normal: 3, linspace: 3, div_: 1,
+  randint: 3, randperm: 1, normal: 3, linspace: 3, div_: 1, multinomial: 2,
 };
 /** Keyword arguments PyTorch takes by name that Flambeau takes positionally. */
 const POSITIONAL_KW: Record<string, string[]> = { sort: ['dim'] };

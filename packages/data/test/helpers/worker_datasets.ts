@@ -28,3 +28,21 @@ export class RangeStream extends IterableDataset<number> {
   }
   workerSpec(): WorkerSpec { return { module: import.meta.url, name: 'RangeStream', args: [this.n] }; }
 }
+
+/** What `recordInit` saw in this thread (worker_init_fn test). */
+let initSeen: { scale: number; workerId: number } | null = null;
+
+/** A `worker_init_fn` with one bound argument; throws for `scale` 0. */
+export async function recordInit(scale: number, workerId: number): Promise<void> {
+  await Promise.resolve();
+  if (scale === 0) throw new RangeError(`scale must not be 0 (worker ${workerId})`);
+  initSeen = { scale, workerId };
+}
+
+/** Item i is [i, worker id * scale] as recorded by `recordInit` ([i, -1] before it ran). */
+export class InitProbe extends Dataset<number[]> {
+  constructor(readonly n: number) { super(); }
+  get length(): number { return this.n; }
+  getItem(i: number): number[] { return [i, initSeen ? initSeen.workerId * initSeen.scale : -1]; }
+  workerSpec(): WorkerSpec { return { module: import.meta.url, name: 'InitProbe', args: [this.n] }; }
+}
