@@ -182,6 +182,10 @@ case('inplace_mul', [randn(2, 3)], lambda a: (a * 1).mul_(2).exp_())
 case('inplace_view', [randn(3, 4), randn(4)], lambda a, b: _add_row(a, b))
 case('setitem', [randn(3), randn(3)], lambda a, b: _setitem(a, b))
 
+# ---- added later (appended so earlier cases keep their random draws)
+case('cumprod_zeros', [t([[1.5, 0, 2, 0.5], [0, 0, 3, 1], [2, 1, 0.5, 0]])], lambda a: a.cumprod(1))
+case('cumprod_zeros_dim0', [t([[1.5, 0, 2], [0, 0, 3], [2, 1, 0.5]])], lambda a: a.cumprod(0))
+
 
 def _add_row(a, b):
     y = a * 1

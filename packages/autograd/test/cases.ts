@@ -142,6 +142,8 @@ export const CASES: Record<string, Fn> = {
     out.indexPut_([1, slice(1)], b.index(slice(null, 2)).mul(2));
     return out.sin();
   },
+  cumprod_zeros: (a) => a.cumprod(1),
+  cumprod_zeros_dim0: (a) => a.cumprod(0),
 };
 
 /** Cases whose functions are not differentiable at the fixture's inputs (ties), so finite differences disagree. */

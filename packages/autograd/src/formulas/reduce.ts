@@ -21,6 +21,26 @@ function productOfOthers(x: Tensor, d: number): Tensor {
   return before.mul(after);
 }
 
+/** Whether `x` has a zero (assumed when its backend cannot be read synchronously). */
+function hasZero(x: Tensor): boolean {
+  return !x.backend.readSync || Boolean(x.eq(0).any().itemSync());
+}
+
+/**
+ * cumprod's gradient without dividing by x (PyTorch's cumprod_backward for inputs with zeros):
+ * dx_k = (prod_{j<k} x_j) * S_k with S_k = sum_{i>=k} g_i prod_{k<j<=i} x_j, built by the
+ * recurrence S_k = g_k + x_{k+1} S_{k+1}. Only products and sums, so it is itself differentiable.
+ */
+function cumprodBackwardWithZeros(g: Tensor, x: Tensor, d: number): Tensor {
+  const n = x.shape[d];
+  if (n === 1) return g;
+  const s: Tensor[] = new Array<Tensor>(n);
+  s[n - 1] = g.narrow(d, n - 1, 1);
+  for (let k = n - 2; k >= 0; k--) s[k] = g.narrow(d, k, 1).add(x.narrow(d, k + 1, 1).mul(s[k + 1]));
+  const before = cat([onesLike(x.narrow(d, 0, 1)), x.narrow(d, 0, n - 1).cumprod(d)], d);
+  return before.mul(cat(s, d));
+}
+
 /** max/min reductions: the gradient is split evenly among the elements equal to the extremum. */
 const extremum = (name: string): Formula => ({
   name,
@@ -78,10 +98,10 @@ registerFormulas({
     name: 'CumprodBackward0',
     applies: (inputs) => inputs[0].ndim > 0,
     save: { inputs: [0], outputs: [0] },
-    // Divides by x, so zeros in x give non-finite gradients (PyTorch has a zero-safe path).
     backward: ([g], c) => {
       const d = normDim(c.attrs.dim as number, g.ndim);
-      return [reverseCumsum(g.mul(c.output(0)), d).div(c.input(0))];
+      const x = c.input(0);
+      return [hasZero(x) ? cumprodBackwardWithZeros(g, x, d) : reverseCumsum(g.mul(c.output(0)), d).div(x)];
     },
   },
   logsumexp: {
