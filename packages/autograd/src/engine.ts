@@ -159,7 +159,7 @@ function execute(roots: Edge[], rootGrads: Tensor[], keepGraph: boolean, createG
       const runs = isLeaf ? !capture?.collectOnly : node.next.some((e) => e !== null && isNeeded(e.node));
       let outs: (Tensor | null | undefined)[] = [];
       if (runs && grads.some((g) => g)) {
-        const full = grads.map((g, i) => g ?? (isFloating(node.outputMeta[i].dtype) ? zerosOf(node.outputMeta[i]) : null)) as Tensor[];
+        const full = grads.map((g, i) => g ?? (node.materializeGrads && isFloating(node.outputMeta[i].dtype) ? zerosOf(node.outputMeta[i]) : null)) as Tensor[];
         outs = isAnomalyEnabled() ? applyChecked(node, full) : node.apply(full);
       }
       if (!keepGraph) node.release();

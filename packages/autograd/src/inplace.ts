@@ -39,11 +39,20 @@ export function inplaceCopy(inputs: readonly Tensor[], next: () => OpResult): Op
     recordNode('CopyBackwards', [x, src], [x], ([g]) => [zerosLike(g), g]);
     return x;
   }
+  noGrad(next);
+  rebaseView(x, base, src);
+  return x;
+}
+
+/**
+ * After `x` (a view of `base`) was overwritten with the values of `src`: `base`'s history becomes
+ * CopySlices (its old history outside the view, `src`'s inside) and `x` an AsStridedBackward0 view of it.
+ */
+export function rebaseView(x: Tensor, base: Tensor, src: Tensor): void {
   const baseMeta = metaOf(base);
   const viewGeo = { shape: x.shape, strides: x.strides, offset: x.offset };
   let pos: Tensor | null = null;
   const positions = () => (pos ??= noGrad(() => viewPositionsInBase(baseMeta, viewGeo)));
-  noGrad(next);
   recordNode('CopySlices', [base, src], [base], ([g]) => {
     const q = positions().reshape([-1]);
     const n = g.numel();
@@ -51,5 +60,4 @@ export function inplaceCopy(inputs: readonly Tensor[], next: () => OpResult): Op
     return [g.mul(mask.reshape([...baseMeta.shape])), g.reshape([-1]).index(q).reshape([...viewGeo.shape])];
   });
   recordNode('AsStridedBackward0', [base], [x], ([g]) => [scatterBack(g, positions(), baseMeta)]);
-  return x;
 }

@@ -38,8 +38,8 @@ function record(op: string, f: Formula, inputs: readonly Tensor[], attrs: Attrs,
     needs,
   };
   node = recordNode(name, inputs, outs, (grads) => f.backward(grads, ctx));
-  for (const i of spec.inputs ?? []) savedIn[i] = node.save(inputs[i], inputs[i].gradFn);
-  for (const i of spec.outputs ?? []) savedOut[i] = node.save(outs[i], outs[i].gradFn);
+  for (const i of spec.inputs ?? []) savedIn[i] = node.save(inputs[i], false);
+  for (const i of spec.outputs ?? []) savedOut[i] = node.save(outs[i], true);
   return Array.isArray(result) ? outs : outs[0];
 }
 

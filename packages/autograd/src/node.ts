@@ -55,23 +55,23 @@ let sequence = 0;
 /** A tensor saved for backward, with the version it had (PyTorch's SavedVariable). */
 export class SavedVar {
   version: number;
-  /** Name of the node that produced the tensor, for the in-place error message. */
-  private readonly producer: string | null;
-  private readonly producerNr: number;
 
+  /**
+   * `savingNode`: the node that saves one of its own outputs, named in the in-place error message;
+   * for other tensors the message names their history at the time of the error, as PyTorch.
+   */
   constructor(
     public tensor: Tensor,
-    producer: GradFn | null,
+    private readonly savingNode: GradFn | null = null,
   ) {
     this.version = tensor._version.value;
-    this.producer = producer?.name ?? null;
-    this.producerNr = outputNr(tensor);
   }
 
   unpack(): Tensor {
     const t = this.tensor;
     if (t._version.value !== this.version) {
-      const which = this.producer ? `, which is output ${this.producerNr} of ${this.producer},` : '';
+      const producer = this.savingNode ?? t.gradFn;
+      const which = producer ? `, which is output ${outputNr(t)} of ${producer.name},` : '';
       throw new RuntimeError(
         `one of the variables needed for gradient computation has been modified by an inplace operation: [torch.${dtypeTitle(t.dtype)}Tensor [${t.shape.join(', ')}]]${which} is at version ${t._version.value}; expected version ${this.version} instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).`,
       );
@@ -93,6 +93,8 @@ export class Node implements GradFn {
   readonly seq = sequence++;
   /** Hooks on the gradients of this node's outputs (tensor hooks and retain_grad), by output. */
   preHooks: Map<number, Hook[]> | null = null;
+  /** Whether missing output gradients reach the backward function as zeros (else as null). */
+  materializeGrads = true;
   /** Stack of the forward call, kept in anomaly mode. */
   trace: string | null = null;
   private saved: SavedVar[] | null = [];
@@ -106,8 +108,9 @@ export class Node implements GradFn {
     private readonly fn: BackwardFn,
   ) {}
 
-  save(t: Tensor, producer: GradFn | null): SavedVar {
-    const v = new SavedVar(t, producer);
+  /** Saves `t` for backward; `isOutput` when `t` is an output of this node. */
+  save(t: Tensor, isOutput: boolean): SavedVar {
+    const v = new SavedVar(t, isOutput ? this : null);
     this.saved!.push(v);
     return v;
   }

@@ -266,7 +266,57 @@ describe('custom Function', () => {
     const h = x.mul(1);
     const y = Cube.apply(h, 1);
     h.add_(1);
-    expect(() => y.sum().backward()).toThrow(/modified by an inplace operation: \[torch.DoubleTensor \[2\]\], which is output 0 of MulBackward0, is at version 1; expected version 0/);
+    expect(() => y.sum().backward()).toThrow(/modified by an inplace operation: \[torch.DoubleTensor \[2\]\], which is output 0 of AddBackward0, is at version 1; expected version 0/);
+  });
+});
+
+describe('custom Function context (PyTorch 1.13 behaviour)', () => {
+  class Probe extends Function {
+    static seen: boolean[][] = [];
+    static override forward(ctx: FunctionCtx, x: Tensor, y: Tensor, k: number) {
+      Probe.seen.push([...ctx.needsInputGrad]);
+      return x.mul(y).mul(k);
+    }
+    static override backward(ctx: FunctionCtx, g: Tensor) {
+      Probe.seen.push([...ctx.needsInputGrad]);
+      return [g, g, null];
+    }
+  }
+  class Double extends Function {
+    static override forward(ctx: FunctionCtx, x: Tensor) {
+      x.mul_(2);
+      ctx.markDirty(x);
+      return x;
+    }
+    static override backward(_ctx: FunctionCtx, g: Tensor) { return g.mul(2); }
+  }
+  class ForgetsOutput extends Function {
+    static override forward(ctx: FunctionCtx, x: Tensor) {
+      x.mul_(2);
+      ctx.markDirty(x);
+      return x.mul(1);
+    }
+    static override backward(_ctx: FunctionCtx, g: Tensor) { return g; }
+  }
+
+  it('needsInputGrad is per argument, all false under noGrad', () => {
+    const x = f64([1, 2]);
+    Probe.apply(x, f64([3, 4], false), 2).sum().backward();
+    noGrad(() => Probe.apply(x, x, 2));
+    expect(Probe.seen).toEqual([[true, false, false], [true, false, false], [false, false, false]]);
+  });
+
+  it('markDirty: the output is the input, rebased, its version bumped; errors as PyTorch', () => {
+    const a = f64([1, 2]);
+    const b = a.mul(1);
+    const saved = b.mul(b);
+    expect(Double.apply(b)).toBe(b);
+    expect(b._version.value).toBe(2);
+    expect(() => saved.sum().backward()).toThrow(/\[torch.DoubleTensor \[2\]\], which is output 0 of DoubleBackward, is at version 2; expected version 0 instead/);
+    expect(() => Double.apply(a)).toThrow('a leaf Variable that requires grad has been used in an in-place operation.');
+    expect(() => ForgetsOutput.apply(a.mul(1))).toThrow(
+      'Some elements marked as dirty during the forward method were not returned as output. The inputs that are modified inplace must all be outputs of the Function.',
+    );
   });
 });
 

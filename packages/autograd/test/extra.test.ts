@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as torch from '@flambeau/tensor';
+import type { Tensor } from '@flambeau/tensor';
+import { EXTRA } from './extra_cases.js';
+
+interface Case {
+  name: string;
+  inputs: { data: unknown; shape: number[] }[];
+  loss: number;
+  grads: (unknown | null)[];
+  gradFns: Record<string, string | null>;
+}
+
+const fixtures: { cases: Case[] } = JSON.parse(readFileSync(new URL('./fixtures/extra.json', import.meta.url), 'utf8'));
+
+function flat(x: unknown): number[] {
+  return Array.isArray(x) ? x.flatMap(flat) : [Number(x)];
+}
+
+function expectClose(actual: Tensor, expected: unknown, what: string): void {
+  const a = Array.from(actual.dataSync() as ArrayLike<number>);
+  const e = flat(expected);
+  expect(a.length, what).toBe(e.length);
+  a.forEach((v, k) => expect(Math.abs(v - e[k]), `${what}[${k}]: got ${a.join(', ')}, PyTorch ${e.join(', ')}`).toBeLessThan(1e-4 + 1e-4 * Math.abs(e[k])));
+}
+
+describe('custom Function context and views after in-place writes match PyTorch', () => {
+  for (const c of fixtures.cases.filter((c) => EXTRA[c.name])) {
+    it(c.name, () => {
+      const inputs = c.inputs.map((f) => torch.tensor(flat(f.data), { dtype: 'float32' }).reshape(f.shape).requiresGrad_());
+      const { loss, gradFns } = EXTRA[c.name](...inputs);
+      expect(gradFns).toEqual(c.gradFns);
+      expectClose(loss, c.loss, 'loss');
+      loss.backward();
+      c.grads.forEach((g, i) => {
+        if (g === null) expect(inputs[i].grad, `grad ${i}`).toBeNull();
+        else expectClose(inputs[i].grad!, g, `grad ${i}`);
+      });
+    });
+  }
+});
