@@ -1,6 +1,9 @@
 import { type DType, DTypeError, IndexError, NotImplementedError, RuntimeError, Tensor, ValueError, isFloating } from '@flambeau/tensor';
 import { noGrad } from '@flambeau/autograd';
 import { Parameter, setData } from './parameter.js';
+import { BackwardHook, type FullBackwardHook, type FullBackwardPreHook } from './backward_hook.js';
+
+export type { FullBackwardHook, FullBackwardPreHook, Grads } from './backward_hook.js';
 
 /** A state dict: PyTorch key names (`conv1.weight`, `bn.running_mean`) to tensors, in module order. */
 export type StateDict = Record<string, Tensor>;
@@ -240,6 +243,8 @@ export class Module {
   declare _modules: Map<string, Module | null>;
   declare _forwardPreHooks: Map<number, ForwardPreHook>;
   declare _forwardHooks: Map<number, ForwardHook>;
+  declare _backwardHooks: Map<number, FullBackwardHook>;
+  declare _backwardPreHooks: Map<number, FullBackwardPreHook>;
 
   constructor() {
     const [target, proxy] = makeInstance(new.target.prototype);
@@ -250,6 +255,8 @@ export class Module {
     target._modules = new Map();
     target._forwardPreHooks = new Map();
     target._forwardHooks = new Map();
+    target._backwardHooks = new Map();
+    target._backwardPreHooks = new Map();
     return proxy;
   }
 
@@ -273,12 +280,15 @@ export class Module {
       const r = hook(this, a);
       if (r !== undefined) a = Array.isArray(r) ? r : [r];
     }
+    const bwHook = this._backwardHooks.size > 0 || this._backwardPreHooks.size > 0
+      ? new BackwardHook(this, [...this._backwardHooks.values()], [...this._backwardPreHooks.values()]) : null;
+    if (bwHook) a = bwHook.setupInputHook(a);
     let out = this.forward(...a);
     for (const hook of [...this._forwardHooks.values()]) {
       const r = hook(this, a, out);
       if (r !== undefined) out = r;
     }
-    return out;
+    return bwHook ? bwHook.setupOutputHook(out) : out;
   }
 
   /** `register_forward_pre_hook(hook)`: `hook(module, args)` runs before `forward`. */
@@ -288,6 +298,27 @@ export class Module {
   /** `register_forward_hook(hook)`: `hook(module, args, output)` runs after `forward`. */
   registerForwardHook(hook: ForwardHook<this>): RemovableHandle {
     return this.addHook(this._forwardHooks, hook as ForwardHook);
+  }
+  /**
+   * `register_full_backward_hook(hook)`: `hook(module, gradInput, gradOutput)` runs when the
+   * gradients w.r.t. the module's inputs have been computed, and may return replacement
+   * `gradInput`. Entries are null for non-tensor inputs; inputs that do not require grad get
+   * zeros, or null when no input requires grad. The module sees views of its tensor inputs and
+   * the caller views of its outputs.
+   *
+   * @example
+   * lin.registerFullBackwardHook((m, gradInput, gradOutput) => [gradInput[0]!.clamp(-1, 1)]);
+   */
+  registerFullBackwardHook(hook: FullBackwardHook<this>): RemovableHandle {
+    return this.addHook(this._backwardHooks, hook as FullBackwardHook);
+  }
+  /**
+   * `register_full_backward_pre_hook(hook)` (PyTorch 2.0): `hook(module, gradOutput)` runs when the
+   * gradients w.r.t. the module's outputs arrive, and may return replacement `gradOutput`
+   * (null for unused and non-tensor outputs).
+   */
+  registerFullBackwardPreHook(hook: FullBackwardPreHook<this>): RemovableHandle {
+    return this.addHook(this._backwardPreHooks, hook as FullBackwardPreHook);
   }
   private addHook<H>(hooks: Map<number, H>, hook: H): RemovableHandle {
     const id = nextHookId++;

@@ -66,8 +66,10 @@ export class ParameterList extends Module {
  * this.scales = new nn.ParameterDict({ a: torch.ones(3), b: torch.zeros(3) });
  * x.mul(this.scales.get('a'));
  */
+type ParameterEntries = Record<string, Tensor> | Map<string, Tensor> | Iterable<[string, Tensor]> | ParameterDict;
+
 export class ParameterDict extends Module {
-  constructor(parameters: Record<string, Tensor> | Map<string, Tensor> | Iterable<[string, Tensor]> = {}) {
+  constructor(parameters: ParameterEntries = {}) {
     super();
     this.update(parameters);
   }
@@ -110,7 +112,7 @@ export class ParameterDict extends Module {
     return this._parameters.size;
   }
   /** `update(other)`: adds or replaces entries, in `other`'s order. */
-  update(parameters: Record<string, Tensor> | Map<string, Tensor> | Iterable<[string, Tensor]>): void {
+  update(parameters: ParameterEntries): void {
     const entries = parameters instanceof ParameterDict ? parameters.items()
       : Symbol.iterator in Object(parameters) ? [...(parameters as Iterable<[string, Tensor]>)] : Object.entries(parameters);
     for (const [k, v] of entries) this.set(k, v);
