@@ -152,6 +152,26 @@ export function convTranspose2d(input: Tensor, weight: Tensor, biasOrOpts: Tenso
   const size = [H, W].map((s, i) => (s - 1) * stride[i] - 2 * padding[i] + dilation[i] * (k[i] - 1) + outputPadding[i] + 1);
   const channels = (weight.shape[1] ?? 0) * groups;
   const inputShape = batched ? [N, channels, ...size] : [channels, ...size];
-  const out = dispatch1('conv2dBackwardInput', [input, weight], { stride, padding, dilation, groups, inputShape });
-  return bias ? out.add(bias.view(batched ? [1, -1, 1, 1] : [-1, 1, 1])) : out;
+  // One op with the bias, so the result is PyTorch's single ConvolutionBackward0 node.
+  return dispatch1('convTranspose2d', bias ? [input, weight, bias] : [input, weight], { stride, padding, dilation, groups, inputShape });
 }
+
+/** The input gradient of the matching convolution, plus the bias per channel. */
+defineOp('convTranspose2d', ([input, weight, bias], attrs) => {
+  const out = dispatch1('conv2dBackwardInput', [input, weight], attrs);
+  return bias ? out.add(bias.view(input.ndim === 4 ? [1, -1, 1, 1] : [-1, 1, 1])) : out;
+});
+
+// Linear in input and weight: their gradients are a forward convolution of gradOut and the
+// weight gradient of that convolution with the roles of gradOut and input swapped.
+registerFormula('convTranspose2d', {
+  name: 'ConvolutionBackward0',
+  save: (needs) => ({ inputs: [...(needs[1] ? [0] : []), ...(needs[0] ? [1] : [])] }),
+  backward: ([g], c) => {
+    const attrs = { stride: c.attrs.stride, padding: c.attrs.padding, dilation: c.attrs.dilation, groups: c.attrs.groups };
+    const gx = c.needs[0] ? dispatch1('conv2d', [g, c.input(1)], attrs) : null;
+    const gw = c.needs[1] ? dispatch1('conv2dBackwardWeight', [c.input(0), g], { ...attrs, weightShape: [...c.inputs[1].shape] }) : null;
+    const gb = c.inputs.length > 2 && c.needs[2] ? g.sum(g.ndim === 4 ? [0, 2, 3] : [1, 2]) : null;
+    return [gx, gw, gb];
+  },
+});

@@ -1,4 +1,4 @@
-import { RuntimeError, type Tensor, ValueError, cat, defineOp, dispatch, dispatch1, fromArray, stack, zeros } from '@flambeau/tensor';
+import { RuntimeError, type Tensor, ValueError, cat, defineOp, dispatch, dispatch1, dtypeTitle, fromArray, isFloating, stack, zeros } from '@flambeau/tensor';
 import { registerFormula } from '@flambeau/autograd';
 import { type IntOrTuple, ntuple } from './conv.js';
 
@@ -56,6 +56,7 @@ export function maxPool1d(input: Tensor, kernelSize: IntOrTuple, opts: MaxPoolOp
 /** `F.max_pool1d(..., return_indices=True)`. */
 export function maxPool1dWithIndices(input: Tensor, kernelSize: IntOrTuple, opts: MaxPoolOptions = {}): [Tensor, Tensor] {
   check1d(input, 'max_pool1d');
+  if (!isFloating(input.dtype)) throw new RuntimeError(`"max_pool1d_impl" not implemented for '${dtypeTitle(input.dtype)}'`);
   const k = one(kernelSize, 'kernel_size');
   const s = opts.stride === undefined || opts.stride === null ? k : one(opts.stride, 'stride');
   const [v, i] = maxPool2dWithIndices(input.unsqueeze(-2), [1, k], {

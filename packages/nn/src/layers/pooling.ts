@@ -174,25 +174,36 @@ export class AdaptiveAvgPool1d extends Module {
   }
 }
 
-/** `nn.AdaptiveMaxPool2d(output_size, return_indices=False)`. */
-export class AdaptiveMaxPool2d extends Module {
+/**
+ * `nn.AdaptiveMaxPool2d(output_size, return_indices=False)`; with `returnIndices: true` the call
+ * returns `[values, indices]` (typed, as `MaxPool2d`).
+ *
+ * @example
+ * const [v, i] = new nn.AdaptiveMaxPool2d([3, 4], { returnIndices: true })(x);
+ */
+export class AdaptiveMaxPool2d<R extends boolean = false> extends Module {
   readonly returnIndices: boolean;
-  constructor(readonly outputSize: OutputSize, opts: { returnIndices?: boolean } = {}) {
+  constructor(readonly outputSize: OutputSize, opts: { returnIndices?: R } = {}) {
     super();
     this.returnIndices = opts.returnIndices ?? false;
   }
   override extraRepr(): string {
     return `output_size=${pyRepr(this.outputSize)}`;
   }
-  override forward(input: Tensor): Tensor | [Tensor, Tensor] {
+  override forward(input: Tensor): MaxPoolResult<R> {
     const r = adaptiveMaxPool2dWithIndices(input, this.outputSize);
-    return this.returnIndices ? r : r[0];
+    return (this.returnIndices ? r : r[0]) as MaxPoolResult<R>;
   }
 }
 
 /**
  * `nn.MaxUnpool2d(kernel_size, stride=None, padding=0)`: the partial inverse of `MaxPool2d`,
- * called as `unpool(values, indices, outputSize?)`.
+ * called as `unpool(values, indices, outputSize?)` with what a `returnIndices: true` pool returns.
+ *
+ * @example
+ * const pool = new nn.MaxPool2d(2, { returnIndices: true });
+ * const [v, i] = pool(x);
+ * new nn.MaxUnpool2d(2)(v, i, x.shape); // x's maxima in place, zeros elsewhere
  */
 export class MaxUnpool2d extends Module {
   readonly kernelSize: number[];
@@ -208,7 +219,7 @@ export class MaxUnpool2d extends Module {
   override extraRepr(): string {
     return `kernel_size=${pyRepr(this.kernelSize)}, stride=${pyRepr(this.stride)}, padding=${pyRepr(this.padding)}`;
   }
-  override forward(input: Tensor, indices: Tensor, outputSize?: readonly number[]): Tensor {
+  override forward(input: Tensor, indices: Tensor, outputSize?: readonly number[] | null): Tensor {
     return maxUnpool2d(input, indices, this.kernelSize, { stride: this.stride, padding: this.padding, outputSize });
   }
 }

@@ -103,6 +103,7 @@ export function avgPool2dKernel(x: StridedView, a: Pool2dAttrs, make: Make): Sto
   const [ph, pw] = a.padding;
   const X = denseView(x);
   const out = allocArray(x.dtype, N * C * OH * OW);
+  const integral = x.dtype === 'int64';
   let o = 0;
   for (let plane = 0; plane < N * C; plane++) {
     const base = X.off + plane * H * W;
@@ -113,7 +114,9 @@ export function avgPool2dKernel(x: StridedView, a: Pool2dAttrs, make: Make): Sto
         if (h0 >= h1 || w0 >= w1) continue;
         let sum = 0;
         for (let ih = h0; ih < h1; ih++) for (let iw = w0; iw < w1; iw++) sum += X.data[base + ih * W + iw];
-        out[o] = sum / avgDivisor(a, hp * wp, h0, h1, w0, w1);
+        const mean = sum / avgDivisor(a, hp * wp, h0, h1, w0, w1);
+        // int64 divides as C++ integers do, truncating toward zero (+ 0: an integer has no -0).
+        out[o] = integral ? Math.trunc(mean) + 0 : mean;
       }
     }
   }
