@@ -878,6 +878,11 @@ def random():
            ('zero-row', torch.tensor([[1.0, 2.0], [0.0, 0.0]]), 1, False)]
     for bname, w, n, repl in bad:
         g.add(f'multinomial/error/{bname}', 'fn', 'multinomial', [In(w), n], {'replacement': repl}, expect_error=True)
+    for dt in ['int64', 'int32', 'bool']:
+        g.add(f'rand/error/{dt}', 'fn', 'rand', [3], {'dtype': dt}, expect_error=True)
+        g.add(f'randn/error/{dt}', 'fn', 'randn', [3], {'dtype': dt}, expect_error=True)
+        for fn in ['uniform_', 'normal_', 'exponential_']:
+            g.add(f'{fn}/error/{dt}', 'inplace', fn, [In(torch.zeros(3, dtype=BY_NAME[dt]))], expect_error=True)
     return g
 
 

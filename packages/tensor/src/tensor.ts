@@ -324,7 +324,7 @@ export class Tensor implements StridedView {
   }
   sub(other: TensorOrScalar, opts: { alpha?: number } = {}): Tensor {
     if (this.dtype === 'bool' && (other instanceof Tensor ? other.dtype === 'bool' : typeof other === 'boolean')) {
-      throw new DTypeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
+      throw new RuntimeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
     }
     const o = opts.alpha === undefined || opts.alpha === 1 ? other : scaled(this.asTensorLike(other), opts.alpha);
     return this.binary('sub', o);
@@ -423,7 +423,7 @@ export class Tensor implements StridedView {
   /** `torch.where(cond, this, other)`, i.e. `this.where(cond, other)` as in PyTorch's method form. */
   where(condition: Tensor, other: TensorOrScalar): Tensor { return dispatch1('where', [condition, this, this.asTensorLike(other)]); }
   maskedFill(mask: Tensor, value: TensorOrScalar): Tensor {
-    if (mask.dtype !== 'bool') throw new DTypeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
+    if (mask.dtype !== 'bool') throw new RuntimeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${dtypeTitle(mask.dtype)}`);
     return dispatch1('maskedFill', [this, mask, this.asTensorLike(value)]);
   }
   /** `self + value * t1 * t2`. */

@@ -191,9 +191,8 @@ export function checkCase(c: Case, opts: RunOptions = {}): void {
     expect(err, `expected ${String(w.error)}: ${String(w.message)}; got ${result instanceof Tensor ? `tensor ${result.dtype} [${result.shape}]` : String(result)}`).not.toBe(null);
     expect(err).toBeInstanceOf(FlambeauError);
     const Cls = ERRORS[w.error as string];
-    // PyTorch raises RuntimeError for "not implemented for 'Bool'"; Flambeau's DTypeError is its dtype-misuse class.
-    const okClass = err instanceof Cls || (w.error === 'RuntimeError' && err instanceof DTypeError);
-    expect(okClass, `${(err as Error).name} instead of ${String(w.error)}: ${(err as Error).message}`).toBe(true);
+    // Exact class: a RuntimeError case must not pass with a DTypeError (PyTorch's TypeError), nor the reverse.
+    expect(err instanceof Cls && (w.error === 'DTypeError' || !(err instanceof DTypeError)), `${(err as Error).name} instead of ${String(w.error)}: ${(err as Error).message}`).toBe(true);
     if (!(c.name in (opts.looseMessages ?? {})) && !INTERNAL.test(w.message as string)) {
       expect((err as Error).message).toBe(w.message);
     }

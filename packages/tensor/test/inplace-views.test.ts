@@ -78,7 +78,7 @@ describe('errors are FlambeauError subclasses with PyTorch messages', () => {
     ['dim', () => torch.zeros(2, 3).sum(2), torch.IndexError, 'Dimension out of range (expected to be in range of [-2, 1], but got 2)'],
     ['index', () => torch.zeros(2, 3).index(2), torch.IndexError, 'index 2 is out of bounds for dimension 0 with size 2'],
     ['dtype', () => torch.zeros(3, { dtype: 'int64' }).add_(1.5), torch.RuntimeError, "result type Float can't be cast to the desired output type Long"],
-    ['bool-neg', () => torch.tensor([true]).neg(), torch.DTypeError,
+    ['bool-neg', () => torch.tensor([true]).neg(), torch.RuntimeError,
       'Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.'],
   ];
   for (const [name, f, Cls, message] of cases) {

@@ -1,6 +1,6 @@
 import type { Conv2dAttrs, StridedView } from '../backend.js';
 import { type Attrs, defineOp } from '../dispatcher.js';
-import { DTypeError, RuntimeError } from '../errors.js';
+import { RuntimeError } from '../errors.js';
 import { contiguousStrides, fmtShape } from '../shape.js';
 import { type Tensor, dtypeTitle } from '../tensor.js';
 import { commonBackend, fromStorage } from './util.js';
@@ -35,8 +35,8 @@ export function convOutputSize(size: number, kernel: number, stride: number, pad
 }
 
 function checkDtypes(x: Tensor, w: Tensor): void {
-  if (x.dtype !== w.dtype) throw new DTypeError(`expected scalar type ${dtypeTitle(x.dtype)} but found ${dtypeTitle(w.dtype)}`);
-  if (x.dtype === 'bool') throw new DTypeError(`"slow_conv2d_cpu" not implemented for 'Bool'`);
+  if (x.dtype !== w.dtype) throw new RuntimeError(`expected scalar type ${dtypeTitle(x.dtype)} but found ${dtypeTitle(w.dtype)}`);
+  if (x.dtype === 'bool') throw new RuntimeError(`"slow_conv2d_cpu" not implemented for 'Bool'`);
 }
 
 /** The weight-related checks shared by forward and both backward ops; `x` is the (batched) input shape. */

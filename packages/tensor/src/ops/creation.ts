@@ -3,7 +3,7 @@ import { type DType, type TypedArray, allocArray, arrayType, getDefaultDtype, is
 import { DTypeError, RuntimeError, ValueError } from '../errors.js';
 import { type Generator, defaultGenerator, fillNormal } from '../random.js';
 import { checkSizes, numel } from '../shape.js';
-import { type NestedArray, type ShapeArg, Tensor, flatShape } from '../tensor.js';
+import { type NestedArray, type ShapeArg, Tensor, dtypeTitle, flatShape } from '../tensor.js';
 
 /** Options shared by creation functions (`dtype=`, `device=`, `requires_grad=`). */
 export interface CreateOptions {
@@ -68,7 +68,7 @@ export function tensor(data: TensorData | Tensor, opts: CreateOptions = {}): Ten
       if (depth !== shape.length) throw new ValueError(`expected sequence at dim ${depth}, got a scalar`);
       flat.push(x);
     } else {
-      throw new DTypeError(`Could not infer dtype of ${x === null ? 'null' : typeof x}`);
+      throw new RuntimeError(`Could not infer dtype of ${x === null ? 'null' : typeof x}`);
     }
   };
   walk(data, 0);
@@ -196,7 +196,7 @@ export function fillUniform(out: TypedArray, dtype: DType, a: number, b: number,
 export function rand(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
   const { shape, opts } = randOpts(args);
   const dtype = opts.dtype ?? getDefaultDtype();
-  if (!isFloating(dtype)) throw new DTypeError(`"check_uniform_bounds" not implemented for '${dtype}'`);
+  if (!isFloating(dtype)) throw new RuntimeError(`"check_uniform_bounds" not implemented for '${dtypeTitle(dtype)}'`);
   const out = allocArray(dtype, numel(shape));
   fillUniform(out, dtype, 0, 1, opts.generator ?? defaultGenerator);
   return finish(out, shape, dtype, opts);
@@ -206,7 +206,7 @@ export function rand(...args: (number | readonly number[] | RandomOptions)[]): T
 export function randn(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
   const { shape, opts } = randOpts(args);
   const dtype = opts.dtype ?? getDefaultDtype();
-  if (!isFloating(dtype)) throw new DTypeError(`"normal_kernel_cpu" not implemented for '${dtype}'`);
+  if (!isFloating(dtype)) throw new RuntimeError(`"normal_kernel_cpu" not implemented for '${dtypeTitle(dtype)}'`);
   const out = allocArray(dtype, numel(shape));
   fillNormal(out, 0, 1, opts.generator ?? defaultGenerator, dtype === 'float64');
   return finish(out, shape, dtype, opts);

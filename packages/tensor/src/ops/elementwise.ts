@@ -1,7 +1,7 @@
 import type { BinaryOp, UnaryOp } from '../backend.js';
 import { type Attrs, defineOp } from '../dispatcher.js';
 import { type DType, getDefaultDtype, isFloating, resultType } from '../dtype.js';
-import { DTypeError, RuntimeError } from '../errors.js';
+import { RuntimeError } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
 import { type Tensor, type TensorOrScalar, dtypeTitle, setResultTypeFn } from '../tensor.js';
 import { commonBackend, fromStorage } from './util.js';
@@ -44,13 +44,13 @@ const NO_BOOL: Partial<Record<UnaryOp, string>> = { abs: 'abs_cpu', floor: 'floo
 for (const op of SAME_UNARY) {
   defineOp(op, ([x]) => {
     if (x.dtype === 'bool' && op === 'neg') {
-      throw new DTypeError('Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
+      throw new RuntimeError('Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
     }
-    if (x.dtype === 'bool' && NO_BOOL[op]) throw new DTypeError(`"${NO_BOOL[op]}" not implemented for 'Bool'`);
-    if (x.dtype === 'bool' && op === 'relu') throw new DTypeError('Boolean inputs not supported for relu');
-    if (op === 'bitwiseNot' && isFloating(x.dtype)) throw new DTypeError(`"bitwise_not_cpu" not implemented for '${dtypeTitle(x.dtype)}'`);
+    if (x.dtype === 'bool' && NO_BOOL[op]) throw new RuntimeError(`"${NO_BOOL[op]}" not implemented for 'Bool'`);
+    if (x.dtype === 'bool' && op === 'relu') throw new RuntimeError('Boolean inputs not supported for relu');
+    if (op === 'bitwiseNot' && isFloating(x.dtype)) throw new RuntimeError(`"bitwise_not_cpu" not implemented for '${dtypeTitle(x.dtype)}'`);
     if (op === 'bitwiseNot' && x.dtype === 'bool') return fromStorage(x.backend.unary('logicalNot', x, 'bool'), x.shape);
-    if (op === 'frac' && !isFloating(x.dtype)) throw new DTypeError(`"frac_cpu" not implemented for '${dtypeTitle(x.dtype)}'`);
+    if (op === 'frac' && !isFloating(x.dtype)) throw new RuntimeError(`"frac_cpu" not implemented for '${dtypeTitle(x.dtype)}'`);
     // square is pow(x, 2): bools promote to int64.
     if (op === 'square' && x.dtype === 'bool') return fromStorage(x.backend.unary(op, x, 'int64'), x.shape);
     return fromStorage(x.backend.unary(op, x, x.dtype), x.shape);
@@ -84,14 +84,14 @@ export function binaryForward(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   } else if (kind === 'logical') {
     out = 'bool';
   } else if (kind === 'bitwise' && isFloating(common)) {
-    throw new DTypeError(`"${BITWISE_NAME[op]}_cpu" not implemented for '${dtypeTitle(common)}'`);
+    throw new RuntimeError(`"${BITWISE_NAME[op]}_cpu" not implemented for '${dtypeTitle(common)}'`);
   }
   if (op === 'sub' && (a.dtype === 'bool' || b.dtype === 'bool')) {
-    throw new DTypeError(a.dtype === 'bool' && b.dtype === 'bool'
+    throw new RuntimeError(a.dtype === 'bool' && b.dtype === 'bool'
       ? 'Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.'
       : 'Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
   }
-  if (common === 'bool' && NO_BOOL_BINARY[op]) throw new DTypeError(`"${NO_BOOL_BINARY[op]}" not implemented for 'Bool'`);
+  if (common === 'bool' && NO_BOOL_BINARY[op]) throw new RuntimeError(`"${NO_BOOL_BINARY[op]}" not implemented for 'Bool'`);
   if (op === 'pow' && !isFloating(common) && b._wrappedNumber && b.dtype !== 'bool' && b.itemSync() < 0) {
     throw new RuntimeError('Integers to negative integer powers are not allowed.');
   }

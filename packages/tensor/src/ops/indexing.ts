@@ -1,9 +1,9 @@
 import { type Attrs, defineOp, dispatch1 } from '../dispatcher.js';
 import { allocArray, isFloating } from '../dtype.js';
-import { DTypeError, IndexError, RuntimeError } from '../errors.js';
+import { IndexError, RuntimeError } from '../errors.js';
 import { defaultGenerator, fillNormal } from '../random.js';
 import { broadcastShapes, contiguousStrides, fmtShape, normDim, numel } from '../shape.js';
-import { type EncodedItem, Tensor } from '../tensor.js';
+import { type EncodedItem, Tensor, dtypeTitle } from '../tensor.js';
 import { fillRandint, fillUniform } from './creation.js';
 import { broadcastView } from './elementwise.js';
 import { commonBackend, fromStorage, indexTensor } from './util.js';
@@ -308,6 +308,10 @@ defineOp('repeat', ([x], { sizes }: Attrs) => {
 
 /** In-place random fills (`uniform_`, `normal_`, `bernoulli_`, `random_`, `exponential_`). */
 defineOp('randomFill_', ([x], { kind, a, b }: Attrs) => {
+  if (!isFloating(x.dtype) && kind !== 'randint' && kind !== 'bernoulli') {
+    const kernel = { uniform: 'check_uniform_bounds', normal: 'normal_kernel_cpu', exponential: 'exponential_cpu' }[kind as string];
+    throw new RuntimeError(`"${kernel}" not implemented for '${dtypeTitle(x.dtype)}'`);
+  }
   const n = x.numel();
   const vals = allocArray(x.dtype === 'float64' ? 'float64' : x.dtype === 'float32' ? 'float32' : 'float64', n);
   const gen = defaultGenerator;
@@ -332,7 +336,6 @@ defineOp('randomFill_', ([x], { kind, a, b }: Attrs) => {
       for (let i = 0; i < n; i++) vals[i] = -Math.log1p(-gen.uniformDouble()) / A;
       break;
   }
-  if (!isFloating(x.dtype) && kind !== 'randint' && kind !== 'bernoulli') throw new DTypeError(`${kind}_ is not implemented for ${x.dtype}`);
   // TensorIterator visits elements in memory order (dims sorted by stride), so draws land there.
   const order = x.shape.map((_, i) => i).sort((p, q) => x.strides[q] - x.strides[p] || p - q);
   const dst = { ...x, shape: order.map((i) => x.shape[i]), strides: order.map((i) => x.strides[i]) };

@@ -1,5 +1,5 @@
 import { defineOp } from '../dispatcher.js';
-import { DTypeError, RuntimeError } from '../errors.js';
+import { RuntimeError } from '../errors.js';
 import { broadcastShapes, fmtShape } from '../shape.js';
 import { type Tensor, dtypeTitle } from '../tensor.js';
 import { commonBackend, fromStorage } from './util.js';
@@ -29,7 +29,7 @@ defineOp('matmul', ([a, b]) => {
   if (a.dtype !== b.dtype) {
     throw new RuntimeError(`expected scalar type ${dtypeTitle(a.dtype)} but found ${dtypeTitle(b.dtype)}`);
   }
-  if (a.dtype === 'bool') throw new DTypeError(`"addmm_impl_cpu_" not implemented for 'Bool'`);
+  if (a.dtype === 'bool') throw new RuntimeError(`"addmm_impl_cpu_" not implemented for 'Bool'`);
   const A = a.ndim === 1 ? a.unsqueeze(0) : a;
   const B = b.ndim === 1 ? b.unsqueeze(1) : b;
   const M = A.shape[A.ndim - 2];

@@ -1,7 +1,7 @@
 import type { ReduceOp } from '../backend.js';
 import { type Attrs, defineOp } from '../dispatcher.js';
 import { type DType, getDefaultDtype, isFloating } from '../dtype.js';
-import { DTypeError, IndexError, RuntimeError } from '../errors.js';
+import { IndexError, RuntimeError } from '../errors.js';
 import { normDim, normDims, numel } from '../shape.js';
 import { type Tensor, dtypeTitle } from '../tensor.js';
 import { fromStorage } from './util.js';
@@ -81,7 +81,7 @@ function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | null, keepd
 for (const op of ['argmax', 'argmin'] as const) {
   defineOp(op, ([x], { dim, keepdim }: Attrs) => {
     // max(dim) on bools works in PyTorch, argmax does not.
-    if (x.dtype === 'bool') throw new DTypeError(`"${op}_cpu" not implemented for 'Bool'`);
+    if (x.dtype === 'bool') throw new RuntimeError(`"${op}_cpu" not implemented for 'Bool'`);
     return argReduce(op, x, dim as number | null, keepdim as boolean);
   });
 }
@@ -145,7 +145,7 @@ defineOp('norm', ([x], { p, dim, keepdim }: Attrs) => {
 function checkSoftmaxDtype(x: Tensor, dim: number, name: string): void {
   if (isFloating(x.dtype)) return;
   const last = x.ndim === 0 || dim === x.ndim - 1;
-  throw new DTypeError(`"${name}_${last ? 'lastdim_' : ''}kernel_impl" not implemented for '${dtypeTitle(x.dtype)}'`);
+  throw new RuntimeError(`"${name}_${last ? 'lastdim_' : ''}kernel_impl" not implemented for '${dtypeTitle(x.dtype)}'`);
 }
 
 defineOp('softmax', ([x], { dim }: Attrs) => {
