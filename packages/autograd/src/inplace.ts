@@ -2,7 +2,8 @@ import { type OpResult, RuntimeError, type Tensor, ones, shapeEq, zeros, zerosLi
 import { noGrad } from './grad_mode.js';
 import { type Node, metaOf, outputNr, stateOf, viewBase } from './node.js';
 import { recordNode } from './record.js';
-import { scatterBack, viewPositionsInBase } from './formulas/util.js';
+import { viewPositionsInBase } from './formulas/util.js';
+import { recordAsStrided } from './view_history.js';
 
 /** PyTorch refuses in-place writes to leaves that require grad (their `.grad` would be wrong). */
 export function checkInplace(x: Tensor): void {
@@ -59,5 +60,5 @@ export function rebaseView(x: Tensor, base: Tensor, src: Tensor): void {
     const mask = ones([n], { dtype: g.dtype, device: g.device }).scatter(0, q, zeros(q.shape as number[], { dtype: g.dtype, device: g.device }));
     return [g.mul(mask.reshape([...baseMeta.shape])), g.reshape([-1]).index(q).reshape([...viewGeo.shape])];
   });
-  recordNode('AsStridedBackward0', [base], [x], ([g]) => [scatterBack(g, positions(), baseMeta)]);
+  recordAsStrided(x, base, positions);
 }

@@ -3,6 +3,7 @@ import { isGradEnabled, noGrad } from './grad_mode.js';
 import { checkInplace, inplaceCopy } from './inplace.js';
 import { type Node, type SavedVar, metaOf, stateOf } from './node.js';
 import { recordNode } from './record.js';
+import { trackView } from './view_history.js';
 import { type Formula, type SavedContext, getFormula } from './registry.js';
 
 /** Ops whose outputs never carry gradient: run them without recording their inner ops. */
@@ -49,17 +50,29 @@ function autogradInterceptor(op: string, inputs: readonly Tensor[], attrs: Attrs
     stateOf(r).viewRoot = null;
     return r;
   }
-  if (VIEW_OPS.has(op) && inputs[0] !== undefined && (inputs[0]._autograd as { viewRoot?: unknown } | undefined)?.viewRoot !== undefined) {
-    return inheritViewRoot(inputs[0], interceptGrad(op, inputs, attrs, next));
-  }
-  return interceptGrad(op, inputs, attrs, next);
+  if (!VIEW_OPS.has(op)) return interceptGrad(op, inputs, attrs, next);
+  const r = interceptGrad(op, inputs, attrs, next);
+  adoptViews(inputs[0], Array.isArray(r) ? r : [r]);
+  return r;
 }
 
-/** Views of a detached tensor are views of it, not of the tensor it was detached from. */
-function inheritViewRoot(input: Tensor, r: OpResult): OpResult {
-  const root = (input._autograd as { viewRoot: Tensor | null }).viewRoot ?? input;
-  for (const t of Array.isArray(r) ? r : [r]) if (t._base !== null) stateOf(t).viewRoot = root;
-  return r;
+/**
+ * Decides which outputs of a view op are views of its input for autograd: those sharing its
+ * storage. Views of a detached tensor are views of it, not of the tensor it was detached from;
+ * a composite's output that views only a tensor it made internally (advanced indexing) is new.
+ */
+function adoptViews(input: Tensor, outputs: readonly Tensor[]): void {
+  const inherited = (input._autograd as { viewRoot?: Tensor | null } | undefined)?.viewRoot;
+  const recording = isGradEnabled();
+  for (const t of outputs) {
+    if (t._base === null || t === input) continue;
+    if (t.storage !== input.storage) {
+      stateOf(t).viewRoot = null;
+      continue;
+    }
+    if (inherited !== undefined) stateOf(t).viewRoot = inherited ?? input;
+    if (recording) trackView(t);
+  }
 }
 
 function interceptGrad(op: string, inputs: readonly Tensor[], attrs: Attrs, next: () => OpResult): OpResult {

@@ -62,6 +62,13 @@ export const EXTRA: Record<string, (...xs: Tensor[]) => Outcome> = {
     const c = MulInPlace.apply(b, 3.0);
     return { loss: c.mul(c).sum(), gradFns: { c: name(c), b: name(b) } };
   },
+  dirty_view: (a, wt) => {
+    const b = a.clone();
+    const v = b.index(slice(1));
+    const other = b.index(slice(null, 2));
+    MulInPlace.apply(v, 3.0);
+    return { loss: b.mul(wt).sum().add(other.mul(other).sum()), gradFns: { v: name(v), b: name(b), other: name(other) } };
+  },
   non_differentiable: (x, wt) => {
     const [v, i] = SortWithIndex.apply<Tensor[]>(x);
     return { loss: v.mul(wt).sum(), gradFns: { v: name(v), i: name(i) } };
@@ -69,5 +76,49 @@ export const EXTRA: Record<string, (...xs: Tensor[]) => Outcome> = {
   no_materialize: (x) => {
     const [, q] = Split2.apply<Tensor[]>(x);
     return { loss: q.sum(), gradFns: {} };
+  },
+
+  sibling_rows: (a, wt) => {
+    const b = a.clone();
+    const [v1, v2] = [b.index(0), b.index(1)];
+    v1.mul_(2);
+    return { loss: v2.mul(wt).sum(), gradFns: { v2: name(v2), v1: name(v1), b: name(b) } };
+  },
+  overlap_column: (a, wt) => {
+    const b = a.clone();
+    const [v1, v2] = [b.index(0), b.index(slice(), 1)];
+    v1.mul_(2);
+    return { loss: v2.mul(wt).sum(), gradFns: { v2: name(v2) } };
+  },
+  overlap_rows_exp: (a, wt) => {
+    const b = a.mul(1);
+    const [v1, v2] = [b.index(slice(0, 2)), b.index(slice(1, 3))];
+    v1.exp_();
+    return { loss: v2.mul(wt).sum(), gradFns: { v2: name(v2) } };
+  },
+  base_inplace: (a, wt) => {
+    const b = a.clone();
+    const v2 = b.index(1);
+    b.mul_(3);
+    return { loss: v2.mul(wt).sum(), gradFns: { v2: name(v2), b: name(b) } };
+  },
+  nested_view: (a, src) => {
+    const b = a.clone();
+    const v2 = b.index(1).index(slice(1));
+    b.index(slice(), 1).copy_(src.mul(src));
+    return { loss: v2.mul(v2).sum(), gradFns: { v2: name(v2) } };
+  },
+  two_writes: (a, wt) => {
+    const b = a.clone();
+    const [v1, v2] = [b.index(0), b.index(slice(), 0)];
+    v2.add_(1);
+    v1.mul_(v1.detach().add(1));
+    return { loss: v1.mul(wt.index(0)).sum().add(v2.mul(wt.index(slice(), 0)).sum()), gradFns: { v1: name(v1), v2: name(v2) } };
+  },
+  nograd_base: (x, wt) => {
+    const b = torch.zeros(2, 3);
+    const v2 = b.index(1);
+    b.index(1).copy_(x.mul(2));
+    return { loss: v2.mul(wt).sum(), gradFns: { v2: name(v2) } };
   },
 };
