@@ -1,5 +1,5 @@
 import { ValueError } from '@flambeau/tensor';
-import { type ParamGroup, type Params, Optimizer, withDefaults, checkLr, checkNonNegative, effectiveGrad, initState, stateTensor, withGrad } from './optimizer.js';
+import { type ParamGroup, type Params, Optimizer, optionsFor, checkLr, checkNonNegative, effectiveGrad, initState, stateTensor, withGrad } from './optimizer.js';
 
 export interface AdadeltaOptions {
   lr: number;
@@ -17,7 +17,7 @@ export interface AdadeltaOptions {
  */
 export class Adadelta extends Optimizer<AdadeltaOptions> {
   constructor(params: Params<AdadeltaOptions>, opts: Partial<AdadeltaOptions> = {}) {
-    const d = withDefaults<AdadeltaOptions>({ lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false }, opts);
+    const d = optionsFor<AdadeltaOptions>('Adadelta', { lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false }, opts);
     checkLr(d.lr);
     if (!(d.rho >= 0 && d.rho <= 1)) throw new ValueError(`Invalid rho value: ${d.rho}`);
     checkNonNegative(d.eps, 'epsilon value');

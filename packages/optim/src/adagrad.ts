@@ -1,5 +1,5 @@
 import { fullLike } from '@flambeau/tensor';
-import { type ParamGroup, type Params, Optimizer, withDefaults, checkLr, checkNonNegative, effectiveGrad, stateTensor, withGrad } from './optimizer.js';
+import { type ParamGroup, type Params, Optimizer, optionsFor, checkLr, checkNonNegative, effectiveGrad, stateTensor, withGrad } from './optimizer.js';
 
 export interface AdagradOptions {
   lr: number;
@@ -19,7 +19,7 @@ export interface AdagradOptions {
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
   constructor(params: Params<AdagradOptions>, opts: Partial<AdagradOptions> = {}) {
-    const d = withDefaults<AdagradOptions>({ lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false }, opts);
+    const d = optionsFor<AdagradOptions>('Adagrad', { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false }, opts);
     checkLr(d.lr);
     checkNonNegative(d.lrDecay, 'lr_decay value');
     checkNonNegative(d.weightDecay, 'weight_decay value');

@@ -1,6 +1,6 @@
 import type { Tensor } from '@flambeau/tensor';
 import { zerosLike } from '@flambeau/tensor';
-import { type ParamGroup, type ParamState, type Params, Optimizer, withDefaults, checkBetas, checkLr, checkNonNegative, effectiveGrad, initState, stateTensor, withGrad } from './optimizer.js';
+import { type ParamGroup, type ParamState, type Params, Optimizer, optionsFor, checkBetas, checkLr, checkNonNegative, effectiveGrad, initState, stateTensor, withGrad } from './optimizer.js';
 
 export interface AdamOptions {
   lr: number;
@@ -58,7 +58,7 @@ export function initAdamState(p: Tensor, s: ParamState, amsgrad: boolean): void 
  */
 export class Adam extends Optimizer<AdamOptions> {
   constructor(params: Params<AdamOptions>, opts: Partial<AdamOptions> = {}) {
-    const d = withDefaults<AdamOptions>({ lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false }, opts);
+    const d = optionsFor<AdamOptions>('Adam', { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false }, opts);
     checkAdamOptions(d);
     super(params, d);
   }

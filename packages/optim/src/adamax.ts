@@ -1,5 +1,5 @@
 import { checkAdamOptions } from './adam.js';
-import { type ParamGroup, type Params, Optimizer, withDefaults, effectiveGrad, initState, stateTensor, withGrad } from './optimizer.js';
+import { type ParamGroup, type Params, Optimizer, optionsFor, effectiveGrad, initState, stateTensor, withGrad } from './optimizer.js';
 
 export interface AdamaxOptions {
   lr: number;
@@ -17,7 +17,7 @@ export interface AdamaxOptions {
  */
 export class Adamax extends Optimizer<AdamaxOptions> {
   constructor(params: Params<AdamaxOptions>, opts: Partial<AdamaxOptions> = {}) {
-    const d = withDefaults<AdamaxOptions>({ lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false }, opts);
+    const d = optionsFor<AdamaxOptions>('Adamax', { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false }, opts);
     checkAdamOptions(d);
     super(params, d);
   }

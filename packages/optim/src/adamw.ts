@@ -1,5 +1,5 @@
 import { type AdamOptions, adamUpdate, checkAdamOptions, initAdamState } from './adam.js';
-import { type ParamGroup, type Params, Optimizer, withDefaults, effectiveGrad, withGrad } from './optimizer.js';
+import { type ParamGroup, type Params, Optimizer, optionsFor, effectiveGrad, withGrad } from './optimizer.js';
 
 export type AdamWOptions = AdamOptions;
 
@@ -12,7 +12,7 @@ export type AdamWOptions = AdamOptions;
  */
 export class AdamW extends Optimizer<AdamWOptions> {
   constructor(params: Params<AdamWOptions>, opts: Partial<AdamWOptions> = {}) {
-    const d = withDefaults<AdamWOptions>({ lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false }, opts);
+    const d = optionsFor<AdamWOptions>('AdamW', { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false }, opts);
     checkAdamOptions(d);
     super(params, d);
   }

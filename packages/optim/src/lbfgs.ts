@@ -1,7 +1,7 @@
 import type { Tensor } from '@flambeau/tensor';
 import { RuntimeError, ValueError, cat, zeros } from '@flambeau/tensor';
 import { enableGrad, noGrad } from '@flambeau/autograd';
-import { type Loss, type Params, type ParamState, Optimizer, withDefaults } from './optimizer.js';
+import { type Loss, type Params, type ParamState, Optimizer, optionsFor } from './optimizer.js';
 import { strongWolfe } from './line_search.js';
 
 export interface LBFGSOptions {
@@ -33,9 +33,9 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
 
   constructor(params: Params<LBFGSOptions>, opts: Partial<LBFGSOptions> = {}) {
     const maxIter = opts.maxIter ?? 20;
-    const d = withDefaults<LBFGSOptions>({
+    const d = optionsFor<LBFGSOptions>('LBFGS', {
       lr: 1, maxIter, maxEval: Math.floor((maxIter * 5) / 4), toleranceGrad: 1e-7, toleranceChange: 1e-9, historySize: 100, lineSearchFn: null,
-    }, opts);
+    }, opts, { lineSearchFn: 'string|null' });
     super(params, d);
     if (this.paramGroups.length !== 1) throw new ValueError("LBFGS doesn't support per-parameter options (parameter groups)");
     this.params = this.paramGroups[0].params;

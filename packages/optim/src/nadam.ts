@@ -1,6 +1,6 @@
 import { zerosLike } from '@flambeau/tensor';
 import { checkAdamOptions } from './adam.js';
-import { type ParamGroup, type Params, Optimizer, withDefaults, checkNonNegative, effectiveGrad, stateTensor, withGrad } from './optimizer.js';
+import { type ParamGroup, type Params, Optimizer, optionsFor, checkNonNegative, effectiveGrad, stateTensor, withGrad } from './optimizer.js';
 
 export interface NAdamOptions {
   lr: number;
@@ -21,7 +21,7 @@ export interface NAdamOptions {
  */
 export class NAdam extends Optimizer<NAdamOptions> {
   constructor(params: Params<NAdamOptions>, opts: Partial<NAdamOptions> = {}) {
-    const d = withDefaults<NAdamOptions>({ lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3 }, opts);
+    const d = optionsFor<NAdamOptions>('NAdam', { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3 }, opts);
     checkAdamOptions(d);
     checkNonNegative(d.momentumDecay, 'momentum_decay value');
     super(params, d);

@@ -1,5 +1,6 @@
 import { type Tensor, Tensor as TensorClass, NotImplementedError, RuntimeError, ValueError, zerosLike } from '@flambeau/tensor';
 import { enableGrad, noGrad } from '@flambeau/autograd';
+import { type ArgKind, checkArg, checkOptions } from './check_args.js';
 
 /** What a closure given to `step` returns: the loss, as a tensor or a number. */
 export type Loss = Tensor | number;
@@ -56,6 +57,11 @@ export class Optimizer<O extends object = Record<string, unknown>> {
     for (const p of params) {
       if (!(p instanceof TensorClass)) throw new TypeError(`optimizer can only optimize Tensors, but one of the params is ${typeof p}`);
       if (!p.isLeaf) throw new ValueError("can't optimize a non-leaf Tensor");
+    }
+    // Groups may carry extra keys (PyTorch keeps them), but the optimizer's own options must have their kind.
+    for (const [k, d] of Object.entries(this.defaults)) {
+      const v = (group as Record<string, unknown>)[k];
+      if (v !== undefined && d !== null && d !== undefined) checkArg(`${this.constructor.name} parameter group`, k, v, kindOf(d));
     }
     const full = { ...withDefaults(this.defaults, group), params } as ParamGroup<O>;
     for (const [k, v] of Object.entries(full)) {
@@ -157,6 +163,25 @@ export class Optimizer<O extends object = Record<string, unknown>> {
     });
     return `${s})`;
   }
+}
+
+/** The kind an option must have, read off its default (`null`/`undefined` defaults: a number, e.g. SGD's required lr). */
+function kindOf(value: unknown): ArgKind {
+  if (typeof value === 'boolean') return 'boolean';
+  if (typeof value === 'string') return 'string';
+  if (Array.isArray(value)) return 'number[]';
+  return 'number';
+}
+
+/**
+ * An optimizer's options: `opts` checked against the names and kinds of `defaults` (`overrides`
+ * for options whose default does not show their kind), then merged into them.
+ */
+export function optionsFor<T extends object>(where: string, defaults: T, opts: object, overrides: Partial<Record<keyof T, ArgKind>> = {}): T {
+  const kinds: Record<string, ArgKind> = {};
+  for (const [k, v] of Object.entries(defaults)) kinds[k] = (overrides as Record<string, ArgKind>)[k] ?? kindOf(v);
+  checkOptions(where, opts, kinds);
+  return withDefaults(defaults, opts ?? {});
 }
 
 /** `{...defaults, ...opts}`, except that options left `undefined` keep their default. */

@@ -1,5 +1,5 @@
 import { checkAdamOptions } from './adam.js';
-import { type ParamGroup, type Params, Optimizer, withDefaults, effectiveGrad, initState, stateTensor, withGrad } from './optimizer.js';
+import { type ParamGroup, type Params, Optimizer, optionsFor, effectiveGrad, initState, stateTensor, withGrad } from './optimizer.js';
 
 export interface RAdamOptions {
   lr: number;
@@ -17,7 +17,7 @@ export interface RAdamOptions {
  */
 export class RAdam extends Optimizer<RAdamOptions> {
   constructor(params: Params<RAdamOptions>, opts: Partial<RAdamOptions> = {}) {
-    const d = withDefaults<RAdamOptions>({ lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0 }, opts);
+    const d = optionsFor<RAdamOptions>('RAdam', { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0 }, opts);
     checkAdamOptions(d);
     super(params, d);
   }

@@ -1,5 +1,5 @@
 import { zerosLike } from '@flambeau/tensor';
-import { type ParamGroup, type Params, Optimizer, withDefaults, checkLr, checkNonNegative, effectiveGrad, initState, stateTensor, withGrad } from './optimizer.js';
+import { type ParamGroup, type Params, Optimizer, optionsFor, checkLr, checkNonNegative, effectiveGrad, initState, stateTensor, withGrad } from './optimizer.js';
 
 export interface RMSpropOptions {
   lr: number;
@@ -20,7 +20,7 @@ export interface RMSpropOptions {
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
   constructor(params: Params<RMSpropOptions>, opts: Partial<RMSpropOptions> = {}) {
-    const d = withDefaults<RMSpropOptions>({ lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false }, opts);
+    const d = optionsFor<RMSpropOptions>('RMSprop', { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false }, opts);
     checkLr(d.lr);
     checkNonNegative(d.eps, 'epsilon value');
     checkNonNegative(d.momentum, 'momentum value');

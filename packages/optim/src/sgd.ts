@@ -1,6 +1,6 @@
 import type { Tensor } from '@flambeau/tensor';
 import { ValueError } from '@flambeau/tensor';
-import { type ParamGroup, type Params, Optimizer, withDefaults, checkLr, checkNonNegative, effectiveGrad, withGrad } from './optimizer.js';
+import { type ParamGroup, type Params, Optimizer, optionsFor, checkLr, checkNonNegative, effectiveGrad, withGrad } from './optimizer.js';
 
 export interface SGDOptions {
   lr: number;
@@ -20,7 +20,7 @@ export interface SGDOptions {
  */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: Params<SGDOptions>, opts: Partial<SGDOptions> & { lr: number }) {
-    const d = withDefaults<SGDOptions>({ lr: undefined as unknown as number, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false }, opts);
+    const d = optionsFor<SGDOptions>('SGD', { lr: undefined as unknown as number, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false }, opts);
     // lr is required: a missing one is reported by addParamGroup, as in PyTorch.
     if (d.lr !== undefined) checkLr(d.lr);
     checkNonNegative(d.momentum, 'momentum value');

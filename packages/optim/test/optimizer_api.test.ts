@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValueError, tensor, zeros } from '@flambeau/tensor';
+import { DTypeError, ValueError, tensor, zeros } from '@flambeau/tensor';
 import { Adadelta, Adagrad, Adam, AdamW, Adamax, LBFGS, NAdam, RAdam, RMSprop, SGD, lrScheduler } from '../src/index.js';
 
 const param = (n = 2) => zeros(n).requiresGrad_();
@@ -158,5 +158,70 @@ describe('scheduler argument checks', () => {
     expect(sd).not.toHaveProperty('lrLambdas');
     expect(sd).not.toHaveProperty('optimizer');
     expect(sd.lastEpoch).toBe(0);
+  });
+});
+
+describe('argument kinds (TypeError-like DTypeError naming the argument, never NaN learning rates)', () => {
+  const opt = () => new SGD([param()], { lr: 0.1, momentum: 0.9 });
+  const bad = (f: () => unknown, message: string) => {
+    expect(f).toThrow(DTypeError);
+    expect(f).toThrow(message);
+  };
+
+  it('rejects unknown option names, listing the valid ones, and wrong kinds of values', () => {
+    bad(() => new SGD([param()], { learningRate: 0.1 } as never),
+      "SGD() got an unexpected keyword argument 'learningRate'; valid options are: lr, momentum, dampening, weightDecay, nesterov, maximize");
+    bad(() => new Adam([param()], { weight_decay: 0.1 } as never), "Adam() got an unexpected keyword argument 'weight_decay'");
+    bad(() => new SGD([param()], { lr: '0.1' } as never), "SGD: argument 'lr' must be a number, but got string '0.1'");
+    bad(() => new SGD([param()], { lr: 0.1, nesterov: 1 } as never), "SGD: argument 'nesterov' must be a boolean, but got number 1");
+    bad(() => new Adam([param()], { betas: 0.9 } as never), "Adam: argument 'betas' must be an array of numbers, but got number 0.9");
+    bad(() => new RMSprop([param()], { alpha: tensor(0.9) } as never), "RMSprop: argument 'alpha' must be a number, but got Tensor of shape []");
+    bad(() => new LBFGS([param()], { lineSearchFn: 3 } as never), "LBFGS: argument 'lineSearchFn' must be a string or null, but got number 3");
+    bad(() => new SGD([param()], 0.1 as never), 'SGD: options must be an object with any of lr, momentum');
+    for (const Cls of [Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, NAdam, RAdam, LBFGS]) {
+      bad(() => new Cls([param()], { learningRate: 1 } as never), `${Cls.name}() got an unexpected keyword argument 'learningRate'`);
+      bad(() => new Cls([param()], { lr: { lr: 1 } } as never), `${Cls.name}: argument 'lr' must be a number, but got Object {"lr":1}; 'lr' is a positional argument`);
+    }
+  });
+
+  it('checks the kinds of a parameter group\'s options but keeps its extra keys', () => {
+    bad(() => new SGD([{ params: [param()], lr: [0.1] } as never], { lr: 0.1 }), "SGD parameter group: argument 'lr' must be a number, but got array [0.1]");
+    const o = opt();
+    bad(() => o.addParamGroup({ params: [param()], momentum: '0.5' } as never), "SGD parameter group: argument 'momentum' must be a number");
+    o.addParamGroup({ params: [param()], name: 'head' } as never);
+    expect((o.paramGroups[1] as unknown as { name: string }).name).toBe('head');
+  });
+
+  it('checks every scheduler\'s positional arguments and option names', () => {
+    bad(() => new lrScheduler.StepLR(opt(), { stepSize: 1 } as never),
+      "StepLR: argument 'stepSize' must be a number, but got Object {\"stepSize\":1}; 'stepSize' is a positional argument, pass the value itself");
+    bad(() => new lrScheduler.StepLR(opt(), 2, { gama: 0.5 } as never), "StepLR() got an unexpected keyword argument 'gama'; valid options are: gamma, lastEpoch");
+    bad(() => new lrScheduler.StepLR(opt(), 2, { gamma: '0.5' } as never), "StepLR: argument 'gamma' must be a number, but got string '0.5'");
+    bad(() => new lrScheduler.MultiStepLR(opt(), 30 as never), "MultiStepLR: argument 'milestones' must be an array of numbers, but got number 30");
+    bad(() => new lrScheduler.ExponentialLR(opt(), { gamma: 0.9 } as never), "ExponentialLR: argument 'gamma' must be a number");
+    bad(() => new lrScheduler.CosineAnnealingLR(opt(), '10' as never), "CosineAnnealingLR: argument 'TMax' must be a number, but got string '10'");
+    bad(() => new lrScheduler.CosineAnnealingLR(opt(), 10, { eta_min: 0 } as never), "CosineAnnealingLR() got an unexpected keyword argument 'eta_min'; valid options are: etaMin, lastEpoch");
+    bad(() => new lrScheduler.CosineAnnealingWarmRestarts(opt(), 10, { TMult: null } as never), "CosineAnnealingWarmRestarts: argument 'TMult' must be a number, but got null");
+    bad(() => new lrScheduler.ConstantLR(opt(), { factor: 0.5, total_iters: 3 } as never), "ConstantLR() got an unexpected keyword argument 'total_iters'");
+    bad(() => new lrScheduler.LinearLR(opt(), { startFactor: [0.1] } as never), "LinearLR: argument 'startFactor' must be a number");
+    bad(() => new lrScheduler.LambdaLR(opt(), 0.95 as never), "LambdaLR: argument 'lrLambda' must be a function or an array of functions (one per parameter group), but got number 0.95");
+    bad(() => new lrScheduler.MultiplicativeLR(opt(), () => 0.9, { last_epoch: 1 } as never), "MultiplicativeLR() got an unexpected keyword argument 'last_epoch'");
+    bad(() => new lrScheduler.CyclicLR(opt(), 0.01, { maxLr: 0.1 } as never), "CyclicLR: argument 'maxLr' must be a number or an array of numbers");
+    bad(() => new lrScheduler.CyclicLR(opt(), 0.01, 0.1, { stepSizeUp: '2000' } as never), "CyclicLR: argument 'stepSizeUp' must be a number");
+    bad(() => new lrScheduler.OneCycleLR(opt(), 0.1, { total_steps: 10 } as never), "OneCycleLR() got an unexpected keyword argument 'total_steps'");
+    bad(() => new lrScheduler.OneCycleLR(opt(), 0.1, { totalSteps: 10, threePhase: 'yes' } as never), "OneCycleLR: argument 'threePhase' must be a boolean");
+    bad(() => new lrScheduler.ReduceLROnPlateau(opt(), { patience: '5' } as never), "ReduceLROnPlateau: argument 'patience' must be a number");
+    bad(() => new lrScheduler.ReduceLROnPlateau(opt(), { verbose: true } as never), "ReduceLROnPlateau() got an unexpected keyword argument 'verbose'");
+    const o = opt();
+    const warm = new lrScheduler.LinearLR(o, { totalIters: 2 });
+    bad(() => new lrScheduler.SequentialLR(o, [warm], 2 as never), "SequentialLR: argument 'milestones' must be an array of numbers");
+    bad(() => new lrScheduler.SequentialLR(o, [warm, 'x'] as never, [2]), "SequentialLR: argument 'schedulers' must be a non-empty array of LRScheduler");
+    bad(() => new lrScheduler.ChainedScheduler(warm as never), "ChainedScheduler: argument 'schedulers' must be a non-empty array of LRScheduler");
+    bad(() => new lrScheduler.StepLR({ paramGroups: [] } as never, 2), 'StepLR: Object {"paramGroups":[]} is not an Optimizer');
+    bad(() => new lrScheduler.ReduceLROnPlateau(null as never), 'ReduceLROnPlateau: null is not an Optimizer');
+    // Well-formed calls are untouched, and learning rates stay numbers.
+    const s = new lrScheduler.StepLR(o, 1, { gamma: 0.5 });
+    s.step();
+    expect(s.getLastLr().every((lr) => Number.isFinite(lr))).toBe(true);
   });
 });

@@ -1,11 +1,19 @@
-import { ValueError } from '@flambeau/tensor';
+import { DTypeError, ValueError } from '@flambeau/tensor';
 import type { Optimizer } from '../optimizer.js';
-import { type LRScheduler, SchedulerBase, type SchedulerStateDict, groupsOf, plainState } from './scheduler.js';
+import { checkArg, checkOptions, describeValue } from '../check_args.js';
+import { LRScheduler, SchedulerBase, type SchedulerStateDict, checkOptimizer, groupsOf, plainState } from './scheduler.js';
 
 function bisectRight(xs: readonly number[], x: number): number {
   let i = 0;
   while (i < xs.length && xs[i] <= x) i++;
   return i;
+}
+
+/** The schedulers a composite runs must be epoch schedulers (`LRScheduler`s), at least one. */
+function checkSchedulers(where: string, schedulers: unknown): void {
+  if (!Array.isArray(schedulers) || schedulers.length === 0 || !schedulers.every((s) => s instanceof LRScheduler)) {
+    throw new DTypeError(`${where}: argument 'schedulers' must be a non-empty array of LRScheduler, but got ${describeValue(schedulers)}`);
+  }
 }
 
 /** A scheduler made of others: its state dict nests theirs under `schedulers`. */
@@ -39,8 +47,13 @@ export class SequentialLR extends CompositeScheduler {
   lastEpoch: number;
   protected lastLr: number[];
 
-  constructor(optimizer: Optimizer<object>, schedulers: LRScheduler[], milestones: number[], { lastEpoch = -1 }: { lastEpoch?: number } = {}) {
+  constructor(optimizer: Optimizer<object>, schedulers: LRScheduler[], milestones: number[], opts: { lastEpoch?: number } = {}) {
     super();
+    checkOptimizer('SequentialLR', optimizer);
+    checkSchedulers('SequentialLR', schedulers);
+    checkArg('SequentialLR', 'milestones', milestones, 'number[]');
+    checkOptions('SequentialLR', opts, { lastEpoch: 'number' });
+    const { lastEpoch = -1 } = opts;
     schedulers.forEach((s, i) => {
       if (s.optimizer !== optimizer) throw new ValueError(`Sequential Schedulers expects all schedulers to belong to the same optimizer, but got schedulers at index ${i} to be different than the optimizer passed in.`);
     });
@@ -81,6 +94,7 @@ export class ChainedScheduler extends CompositeScheduler {
 
   constructor(schedulers: LRScheduler[]) {
     super();
+    checkSchedulers('ChainedScheduler', schedulers);
     schedulers.forEach((s, i) => {
       if (s.optimizer !== schedulers[0].optimizer) {
         throw new ValueError(`ChainedScheduler expects all schedulers to belong to the same optimizer, but got schedulers at index 0 and ${i} to be different`);

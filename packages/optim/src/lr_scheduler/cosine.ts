@@ -1,5 +1,6 @@
 import { ValueError } from '@flambeau/tensor';
 import type { Optimizer } from '../optimizer.js';
+import { checkArg, checkOptions } from '../check_args.js';
 import { LRScheduler } from './scheduler.js';
 
 /**
@@ -13,7 +14,10 @@ import { LRScheduler } from './scheduler.js';
 export class CosineAnnealingLR extends LRScheduler {
   TMax: number;
   etaMin: number;
-  constructor(optimizer: Optimizer<object>, TMax: number, { etaMin = 0, lastEpoch = -1 }: { etaMin?: number; lastEpoch?: number } = {}) {
+  constructor(optimizer: Optimizer<object>, TMax: number, opts: { etaMin?: number; lastEpoch?: number } = {}) {
+    checkArg('CosineAnnealingLR', 'TMax', TMax, 'number');
+    checkOptions('CosineAnnealingLR', opts, { etaMin: 'number', lastEpoch: 'number' });
+    const { etaMin = 0, lastEpoch = -1 } = opts;
     super(optimizer, lastEpoch);
     this.TMax = TMax;
     this.etaMin = etaMin;
@@ -50,7 +54,10 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   TMult: number;
   etaMin: number;
   TCur: number;
-  constructor(optimizer: Optimizer<object>, T0: number, { TMult = 1, etaMin = 0, lastEpoch = -1 }: { TMult?: number; etaMin?: number; lastEpoch?: number } = {}) {
+  constructor(optimizer: Optimizer<object>, T0: number, opts: { TMult?: number; etaMin?: number; lastEpoch?: number } = {}) {
+    checkArg('CosineAnnealingWarmRestarts', 'T0', T0, 'number');
+    checkOptions('CosineAnnealingWarmRestarts', opts, { TMult: 'number', etaMin: 'number', lastEpoch: 'number' });
+    const { TMult = 1, etaMin = 0, lastEpoch = -1 } = opts;
     if (T0 <= 0 || !Number.isInteger(T0)) throw new ValueError(`Expected positive integer T_0, but got ${T0}`);
     if (TMult < 1 || !Number.isInteger(TMult)) throw new ValueError(`Expected integer T_mult >= 1, but got ${TMult}`);
     super(optimizer, lastEpoch);

@@ -1,6 +1,7 @@
 import { ValueError } from '@flambeau/tensor';
 import type { Optimizer } from '../optimizer.js';
-import { LRScheduler, groupsOf, perGroup } from './scheduler.js';
+import { checkArg, checkOptions } from '../check_args.js';
+import { LRScheduler, checkOptimizer, groupsOf, perGroup } from './scheduler.js';
 
 export interface CyclicLROptions {
   stepSizeUp?: number;
@@ -35,6 +36,13 @@ export class CyclicLR extends LRScheduler {
   maxMomentums: number[] = [];
 
   constructor(optimizer: Optimizer<object>, baseLr: number | number[], maxLr: number | number[], opts: CyclicLROptions = {}) {
+    checkOptimizer('CyclicLR', optimizer);
+    checkArg('CyclicLR', 'baseLr', baseLr, 'number|number[]');
+    checkArg('CyclicLR', 'maxLr', maxLr, 'number|number[]');
+    checkOptions('CyclicLR', opts, {
+      stepSizeUp: 'number', stepSizeDown: 'number|null', mode: 'string', gamma: 'number', scaleFn: 'function|null', scaleMode: 'string',
+      cycleMomentum: 'boolean', baseMomentum: 'number|number[]', maxMomentum: 'number|number[]', lastEpoch: 'number',
+    });
     const { stepSizeUp = 2000, stepSizeDown = null, mode = 'triangular', gamma = 1, scaleFn = null, scaleMode = 'cycle', cycleMomentum = true,
       baseMomentum = 0.8, maxMomentum = 0.9, lastEpoch = -1 } = opts;
     const baseLrs = perGroup('base_lr', optimizer, baseLr);
@@ -120,6 +128,13 @@ export class OneCycleLR extends LRScheduler {
   useBeta1 = false;
 
   constructor(optimizer: Optimizer<object>, maxLr: number | number[], opts: OneCycleLROptions = {}) {
+    checkOptimizer('OneCycleLR', optimizer);
+    checkArg('OneCycleLR', 'maxLr', maxLr, 'number|number[]');
+    checkOptions('OneCycleLR', opts, {
+      totalSteps: 'number|null', epochs: 'number|null', stepsPerEpoch: 'number|null', pctStart: 'number', annealStrategy: 'string',
+      cycleMomentum: 'boolean', baseMomentum: 'number|number[]', maxMomentum: 'number|number[]', divFactor: 'number', finalDivFactor: 'number',
+      threePhase: 'boolean', lastEpoch: 'number',
+    });
     const { totalSteps = null, epochs = null, stepsPerEpoch = null, pctStart = 0.3, annealStrategy = 'cos', cycleMomentum = true,
       baseMomentum = 0.85, maxMomentum = 0.95, divFactor = 25, finalDivFactor = 1e4, threePhase = false, lastEpoch = -1 } = opts;
     let total: number;

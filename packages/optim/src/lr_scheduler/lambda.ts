@@ -1,5 +1,6 @@
 import { ValueError } from '@flambeau/tensor';
 import type { Optimizer } from '../optimizer.js';
+import { checkArg, checkOptions } from '../check_args.js';
 import { LRScheduler } from './scheduler.js';
 
 type LrLambda = (epoch: number) => number;
@@ -14,7 +15,10 @@ function lambdas(optimizer: Optimizer<object>, fn: LrLambda | LrLambda[]): LrLam
 /** The schedulers driven by user functions of the epoch, one per group. */
 abstract class LambdaScheduler extends LRScheduler {
   readonly lrLambdas: LrLambda[];
-  constructor(optimizer: Optimizer<object>, lrLambda: LrLambda | LrLambda[], { lastEpoch = -1 }: { lastEpoch?: number } = {}) {
+  constructor(optimizer: Optimizer<object>, lrLambda: LrLambda | LrLambda[], opts: { lastEpoch?: number } = {}) {
+    checkArg(new.target.name, 'lrLambda', lrLambda, 'function|function[]');
+    checkOptions(new.target.name, opts, { lastEpoch: 'number' });
+    const { lastEpoch = -1 } = opts;
     super(optimizer, lastEpoch);
     this.lrLambdas = lambdas(optimizer, lrLambda);
     this.initialStep();

@@ -1,6 +1,7 @@
 import { type Tensor, ValueError } from '@flambeau/tensor';
 import type { Optimizer } from '../optimizer.js';
-import { SchedulerBase, groupsOf, perGroup } from './scheduler.js';
+import { checkOptions } from '../check_args.js';
+import { SchedulerBase, checkOptimizer, groupsOf, perGroup } from './scheduler.js';
 
 export interface ReduceLROnPlateauOptions {
   mode?: 'min' | 'max';
@@ -39,6 +40,11 @@ export class ReduceLROnPlateau extends SchedulerBase {
 
   constructor(optimizer: Optimizer<object>, opts: ReduceLROnPlateauOptions = {}) {
     super();
+    checkOptimizer('ReduceLROnPlateau', optimizer);
+    checkOptions('ReduceLROnPlateau', opts, {
+      mode: 'string', factor: 'number', patience: 'number', threshold: 'number', thresholdMode: 'string', cooldown: 'number',
+      minLr: 'number|number[]', eps: 'number',
+    });
     const { mode = 'min', factor = 0.1, patience = 10, threshold = 1e-4, thresholdMode = 'rel', cooldown = 0, minLr = 0, eps = 1e-8 } = opts;
     if (factor >= 1) throw new ValueError('Factor should be < 1.0.');
     if (mode !== 'min' && mode !== 'max') throw new ValueError(`mode ${String(mode)} is unknown!`);

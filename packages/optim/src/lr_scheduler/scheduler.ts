@@ -1,10 +1,16 @@
-import { ValueError } from '@flambeau/tensor';
-import type { Optimizer } from '../optimizer.js';
+import { DTypeError, ValueError } from '@flambeau/tensor';
+import { checkArg, describeValue } from '../check_args.js';
+import { Optimizer } from '../optimizer.js';
 
 /** A parameter group as schedulers see it: `lr` plus whatever keys they add (`initialLr`, …). */
 export type SchedGroup = Record<string, unknown> & { lr: number };
 /** What `stateDict()` returns: the scheduler's own fields, without the optimizer or functions. */
 export type SchedulerStateDict = Record<string, unknown>;
+
+/** PyTorch's `TypeError: X is not an Optimizer`, with the scheduler's name. */
+export function checkOptimizer(where: string, optimizer: unknown): void {
+  if (!(optimizer instanceof Optimizer)) throw new DTypeError(`${where}: ${describeValue(optimizer)} is not an Optimizer`);
+}
 
 export function groupsOf(optimizer: Optimizer<object>): SchedGroup[] {
   return optimizer.paramGroups as unknown as SchedGroup[];
@@ -70,6 +76,8 @@ export abstract class LRScheduler extends SchedulerBase {
 
   constructor(optimizer: Optimizer<object>, lastEpoch = -1) {
     super();
+    checkOptimizer(new.target.name, optimizer);
+    checkArg(new.target.name, 'lastEpoch', lastEpoch, 'number');
     this.optimizer = optimizer;
     const groups = groupsOf(optimizer);
     if (lastEpoch === -1) {

@@ -1,4 +1,5 @@
 import type { Optimizer } from '../optimizer.js';
+import { checkArg, checkOptions } from '../check_args.js';
 import { LRScheduler } from './scheduler.js';
 
 /**
@@ -10,7 +11,10 @@ import { LRScheduler } from './scheduler.js';
 export class StepLR extends LRScheduler {
   stepSize: number;
   gamma: number;
-  constructor(optimizer: Optimizer<object>, stepSize: number, { gamma = 0.1, lastEpoch = -1 }: { gamma?: number; lastEpoch?: number } = {}) {
+  constructor(optimizer: Optimizer<object>, stepSize: number, opts: { gamma?: number; lastEpoch?: number } = {}) {
+    checkArg('StepLR', 'stepSize', stepSize, 'number');
+    checkOptions('StepLR', opts, { gamma: 'number', lastEpoch: 'number' });
+    const { gamma = 0.1, lastEpoch = -1 } = opts;
     super(optimizer, lastEpoch);
     this.stepSize = stepSize;
     this.gamma = gamma;
@@ -34,7 +38,10 @@ export class StepLR extends LRScheduler {
 export class MultiStepLR extends LRScheduler {
   milestones: number[];
   gamma: number;
-  constructor(optimizer: Optimizer<object>, milestones: readonly number[], { gamma = 0.1, lastEpoch = -1 }: { gamma?: number; lastEpoch?: number } = {}) {
+  constructor(optimizer: Optimizer<object>, milestones: readonly number[], opts: { gamma?: number; lastEpoch?: number } = {}) {
+    checkArg('MultiStepLR', 'milestones', milestones, 'number[]');
+    checkOptions('MultiStepLR', opts, { gamma: 'number', lastEpoch: 'number' });
+    const { gamma = 0.1, lastEpoch = -1 } = opts;
     super(optimizer, lastEpoch);
     this.milestones = [...milestones].sort((a, b) => a - b);
     this.gamma = gamma;
@@ -59,7 +66,10 @@ export class MultiStepLR extends LRScheduler {
  */
 export class ExponentialLR extends LRScheduler {
   gamma: number;
-  constructor(optimizer: Optimizer<object>, gamma: number, { lastEpoch = -1 }: { lastEpoch?: number } = {}) {
+  constructor(optimizer: Optimizer<object>, gamma: number, opts: { lastEpoch?: number } = {}) {
+    checkArg('ExponentialLR', 'gamma', gamma, 'number');
+    checkOptions('ExponentialLR', opts, { lastEpoch: 'number' });
+    const { lastEpoch = -1 } = opts;
     super(optimizer, lastEpoch);
     this.gamma = gamma;
     this.initialStep();

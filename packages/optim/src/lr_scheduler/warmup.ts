@@ -1,5 +1,6 @@
 import { ValueError } from '@flambeau/tensor';
 import type { Optimizer } from '../optimizer.js';
+import { checkOptions } from '../check_args.js';
 import { LRScheduler } from './scheduler.js';
 
 /**
@@ -11,7 +12,9 @@ import { LRScheduler } from './scheduler.js';
 export class ConstantLR extends LRScheduler {
   factor: number;
   totalIters: number;
-  constructor(optimizer: Optimizer<object>, { factor = 1 / 3, totalIters = 5, lastEpoch = -1 }: { factor?: number; totalIters?: number; lastEpoch?: number } = {}) {
+  constructor(optimizer: Optimizer<object>, opts: { factor?: number; totalIters?: number; lastEpoch?: number } = {}) {
+    checkOptions('ConstantLR', opts, { factor: 'number', totalIters: 'number', lastEpoch: 'number' });
+    const { factor = 1 / 3, totalIters = 5, lastEpoch = -1 } = opts;
     if (factor > 1 || factor < 0) throw new ValueError('Constant multiplicative factor expected to be between 0 and 1.');
     super(optimizer, lastEpoch);
     this.factor = factor;
@@ -40,8 +43,10 @@ export class LinearLR extends LRScheduler {
   totalIters: number;
   constructor(
     optimizer: Optimizer<object>,
-    { startFactor = 1 / 3, endFactor = 1, totalIters = 5, lastEpoch = -1 }: { startFactor?: number; endFactor?: number; totalIters?: number; lastEpoch?: number } = {},
+    opts: { startFactor?: number; endFactor?: number; totalIters?: number; lastEpoch?: number } = {},
   ) {
+    checkOptions('LinearLR', opts, { startFactor: 'number', endFactor: 'number', totalIters: 'number', lastEpoch: 'number' });
+    const { startFactor = 1 / 3, endFactor = 1, totalIters = 5, lastEpoch = -1 } = opts;
     if (startFactor > 1 || startFactor < 0) throw new ValueError('Starting multiplicative factor expected to be between 0 and 1.');
     if (endFactor > 1 || endFactor < 0) throw new ValueError('Ending multiplicative factor expected to be between 0 and 1.');
     super(optimizer, lastEpoch);
