@@ -14,7 +14,7 @@ export class FlambeauError extends Error {
 export class RuntimeError extends FlambeauError {}
 /** PyTorch's `IndexError`: a dim or an index out of range. */
 export class IndexError extends FlambeauError {}
-/** PyTorch's `TypeError`: a wrong kind of argument, or a dtype an op does not support. */
+/** PyTorch's `TypeError`: a wrong kind of argument or option (kernels missing for a dtype raise `RuntimeError`, as in PyTorch). */
 export class DTypeError extends FlambeauError {}
 /** PyTorch's `ValueError`: an argument with an invalid value (negative lr, non-finite bound…). */
 export class ValueError extends FlambeauError {}

@@ -45,7 +45,8 @@ function poolShape(name: string, xShape: readonly number[], dtype: DType, a: Poo
   if ((xShape.length !== 3 && xShape.length !== 4) || xShape.slice(-3).some((s) => s === 0)) {
     throw new RuntimeError('non-empty 3D or 4D (batch mode) tensor expected for input');
   }
-  if (!isFloating(dtype)) throw new RuntimeError(`"${name}" not implemented for '${dtypeTitle(dtype)}'`);
+  // PyTorch 1.13's CPU avg_pool2d also takes int64 (truncating the mean); nothing else integral.
+  if (!isFloating(dtype) && !(name === 'avg_pool2d' && dtype === 'int64')) throw new RuntimeError(`"${name}" not implemented for '${dtypeTitle(dtype)}'`);
   const [N, C, H, W] = xShape.length === 3 ? [1, ...xShape] : xShape;
   const OH = pooledSize(H, a.kernelSize[0], a.stride[0], a.padding[0], a.dilation[0], a.ceilMode);
   const OW = pooledSize(W, a.kernelSize[1], a.stride[1], a.padding[1], a.dilation[1], a.ceilMode);
