@@ -2,7 +2,7 @@ import type { Backend, Storage, StridedView } from './backend.js';
 import { dispatch, dispatch1 } from './dispatcher.js';
 import { type DType, type TypedArray, isFloating } from './dtype.js';
 import { DTypeError, IndexError, RuntimeError } from './errors.js';
-import { contiguousStrides, isContiguous, normDim, numel } from './shape.js';
+import { broadcastShapes, contiguousStrides, isContiguous, normDim, numel } from './shape.js';
 import { formatTensor } from './format.js';
 import { releaseTensor, trackTensor } from './memory.js';
 import type { Generator } from './random.js';
@@ -319,14 +319,14 @@ export class Tensor implements StridedView {
 
   /** `a + alpha * b` (`torch.add(a, b, alpha=…)`). */
   add(other: TensorOrScalar, opts: { alpha?: number } = {}): Tensor {
-    const o = opts.alpha === undefined || opts.alpha === 1 ? other : scaled(this.asTensorLike(other), opts.alpha);
+    const o = opts.alpha === undefined || opts.alpha === 1 ? other : this.asTensorLike(other).mul(opts.alpha);
     return this.binary('add', o);
   }
   sub(other: TensorOrScalar, opts: { alpha?: number } = {}): Tensor {
     if (this.dtype === 'bool' && (other instanceof Tensor ? other.dtype === 'bool' : typeof other === 'boolean')) {
       throw new RuntimeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
     }
-    const o = opts.alpha === undefined || opts.alpha === 1 ? other : scaled(this.asTensorLike(other), opts.alpha);
+    const o = opts.alpha === undefined || opts.alpha === 1 ? other : this.asTensorLike(other).mul(opts.alpha);
     return this.binary('sub', o);
   }
   /** `rsub`: `other - this`. */
@@ -619,7 +619,10 @@ export class Tensor implements StridedView {
     }
     return this.reshape(-1).index(index);
   }
-  maskedSelect(mask: Tensor): Tensor { return dispatch1('index', [this.expand(broadcastPair(this, mask)), mask.expand(broadcastPair(this, mask))], { items: ['T'] }); }
+  maskedSelect(mask: Tensor): Tensor {
+    const shape = broadcastShapes(this.shape, mask.shape);
+    return dispatch1('index', [this.expand(shape), mask.expand(shape)], { items: ['T'] });
+  }
   /** Indices of non-zero elements, shape [n, ndim] (`torch.nonzero`). */
   nonzero(): Tensor { return dispatch1('nonzero', [this]); }
   /** `t.sort(dim=-1, descending=False)` → `{ values, indices }` (stable). */
@@ -712,24 +715,6 @@ export function scalarTensor(x: Scalar, backend: Backend): Tensor {
   const t = new Tensor(backend.fromArray(arr, dtype), []);
   t._wrappedNumber = true;
   return t;
-}
-
-function scaled(t: Tensor, alpha: number): Tensor {
-  return t.mul(alpha);
-}
-
-function broadcastPair(a: Tensor, b: Tensor): number[] {
-  const nd = Math.max(a.ndim, b.ndim);
-  const out: number[] = [];
-  for (let i = 0; i < nd; i++) {
-    const x = a.shape[a.ndim - nd + i] ?? 1;
-    const y = b.shape[b.ndim - nd + i] ?? 1;
-    if (x !== y && x !== 1 && y !== 1) {
-      throw new RuntimeError(`The size of tensor a (${x}) must match the size of tensor b (${y}) at non-singleton dimension ${i}`);
-    }
-    out.push(x === 1 ? y : x);
-  }
-  return out;
 }
 
 /** Same-kind casting, PyTorch's `canCast` for in-place results (float → int is refused). */
