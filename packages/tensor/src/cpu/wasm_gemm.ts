@@ -1,0 +1,102 @@
+import type { TypedArray } from '../dtype.js';
+import { WASM_GEMM_BASE64 } from './wasm_gemm_binary.js';
+
+interface GemmModule {
+  memory: WebAssembly.Memory;
+  base: number;
+  gemm: (M: number, N: number, K: number, a: number, aRs: number, aCs: number,
+    b: number, bRs: number, bCs: number, c: number, work: number, NC: number) => void;
+}
+
+/** Bytes of packed B per column block, kept in L2 while A's 4-row strips stream past it. */
+const BLOCK_BYTES = 256 * 1024;
+/** Linear memory is addressed with 32-bit offsets; beyond this the plain-TS gemm takes over. */
+const MAX_BYTES = 2 ** 31;
+const PAGE = 65536;
+
+// undefined: not tried yet; null: this engine rejects SIMD128 (or has no WebAssembly).
+let mod: GemmModule | null | undefined;
+let f32 = new Float32Array(0);
+
+function instantiate(): GemmModule | null {
+  if (typeof WebAssembly === 'undefined') return null;
+  const bin = atob(WASM_GEMM_BASE64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  if (!WebAssembly.validate(bytes)) return null;
+  // Small module: synchronous compile at first use keeps gemm synchronous.
+  const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as {
+    memory: WebAssembly.Memory; heapBase: () => number; gemm: GemmModule['gemm'];
+  };
+  return { memory: ex.memory, base: ex.heapBase(), gemm: ex.gemm };
+}
+
+/** Whether this engine runs the SIMD128 kernel (false: float32 gemm uses the plain-TS path). */
+export function wasmGemmAvailable(): boolean {
+  if (mod === undefined) mod = instantiate();
+  return mod !== null;
+}
+
+const align = (n: number) => Math.ceil(n / 16) * 16;
+
+/** Elements one past the last one a [rows, cols] view with these (non-negative) strides reads. */
+const span = (rows: number, cols: number, rs: number, cs: number) => (rows - 1) * rs + (cols - 1) * cs + 1;
+
+/**
+ * Copies an operand into linear memory at byte `at`: its whole span in one block copy when the
+ * view is compact (any transposition included; the kernel follows the strides), else gathered
+ * dense row-major. Returns the strides the kernel should use.
+ */
+function stage(rows: number, cols: number, X: Float32Array, off: number, rs: number, cs: number, at: number): [number, number] {
+  const n = span(rows, cols, rs, cs);
+  if (n <= 2 * rows * cols) {
+    f32.set(X.subarray(off, off + n), at / 4);
+    return [rs, cs];
+  }
+  let p = at / 4;
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0, o = off + i * rs; j < cols; j++, o += cs) f32[p++] = X[o];
+  }
+  return [cols, 1];
+}
+
+/**
+ * C[M, N] = A[M, K] · B[K, N] (or `+=` with `accumulate`) in WebAssembly SIMD128, float32
+ * products summed in float32 as PyTorch's BLAS does. A and B are float32 with non-negative
+ * strides, C is dense row-major (float32, or float64 for callers that sum several products).
+ * Returns false, having done nothing, when the engine lacks SIMD128 or the operands do not fit
+ * in 32-bit linear memory: the caller then uses the plain-TS gemm.
+ */
+export function wasmGemm(
+  M: number, N: number, K: number,
+  A: Float32Array, aOff: number, aRs: number, aCs: number,
+  B: Float32Array, bOff: number, bRs: number, bCs: number,
+  C: TypedArray, cOff: number, accumulate: boolean,
+): boolean {
+  if (!wasmGemmAvailable() || aRs < 0 || aCs < 0 || bRs < 0 || bCs < 0) return false;
+  const m = mod as GemmModule;
+  const NC = Math.max(8, Math.floor(BLOCK_BYTES / (32 * Math.max(K, 1))) * 8);
+  const kk = Math.max(K, 1);
+  // Layout: A span | B span | C | work (dense A when A's columns are strided, then a B block).
+  const aAt = align(m.base);
+  const bAt = align(aAt + 4 * Math.max(span(M, kk, aRs, aCs), M * kk));
+  const cAt = align(bAt + 4 * Math.max(span(kk, N, bRs, bCs), kk * N));
+  const wAt = align(cAt + 4 * M * N);
+  const end = wAt + 4 * M * kk + 64 + 4 * Math.min(NC, Math.ceil(N / 8) * 8) * kk;
+  if (end > MAX_BYTES) return false;
+  const have = m.memory.buffer.byteLength;
+  if (end > have) m.memory.grow(Math.ceil((end - have) / PAGE));
+  if (f32.buffer !== m.memory.buffer) f32 = new Float32Array(m.memory.buffer);
+  const [ars, acs] = K > 0 ? stage(M, K, A, aOff, aRs, aCs, aAt) : [0, 1];
+  const [brs, bcs] = K > 0 ? stage(K, N, B, bOff, bRs, bCs, bAt) : [0, 1];
+  m.gemm(M, N, K, aAt, ars, acs, bAt, brs, bcs, cAt, wAt, NC);
+  const c0 = cAt / 4;
+  if (!accumulate && C instanceof Float32Array) {
+    C.set(f32.subarray(c0, c0 + M * N), cOff);
+  } else if (accumulate) {
+    for (let i = 0; i < M * N; i++) C[cOff + i] += f32[c0 + i];
+  } else {
+    for (let i = 0; i < M * N; i++) C[cOff + i] = f32[c0 + i];
+  }
+  return true;
+}

@@ -1,0 +1,133 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { gemm } from '../src/cpu/matmul.js';
+import { wasmGemm, wasmGemmAvailable } from '../src/cpu/wasm_gemm.js';
+// @ts-expect-error: plain ESM build script without type declarations
+import { OUTPUT, buildBinaryModule } from '../wasm/build.mjs';
+
+/** Deterministic values in [-1, 1) (an LCG), so failures reproduce. */
+function values(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+interface Operand { data: Float32Array; off: number; rs: number; cs: number }
+
+/** A [rows, cols] view at offset 3 of a fresh array, row-major or transposed. */
+function operand(rows: number, cols: number, transposed: boolean, seed: number): Operand {
+  const data = values(rows * cols + 3, seed);
+  return transposed ? { data, off: 3, rs: 1, cs: rows } : { data, off: 3, rs: cols, cs: 1 };
+}
+
+/** The exact product in float64, and Σ|a·b| per entry to scale the float32 rounding bound. */
+function reference(M: number, N: number, K: number, a: Operand, b: Operand): { c: Float64Array; mag: Float64Array } {
+  const c = new Float64Array(M * N), mag = new Float64Array(M * N);
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      let s = 0, m = 0;
+      for (let k = 0; k < K; k++) {
+        const p = a.data[a.off + i * a.rs + k * a.cs] * b.data[b.off + k * b.rs + j * b.cs];
+        s += p; m += Math.abs(p);
+      }
+      c[i * N + j] = s; mag[i * N + j] = m;
+    }
+  }
+  return { c, mag };
+}
+
+/** Float32 summation of K products errs by at most about K·eps·Σ|a·b| (eps = 2^-24). */
+function expectClose(got: ArrayLike<number>, gotOff: number, want: { c: Float64Array; mag: Float64Array }, K: number): void {
+  for (let i = 0; i < want.c.length; i++) {
+    const bound = (K + 2) * 2 ** -24 * want.mag[i] + 1e-30;
+    if (!(Math.abs(got[gotOff + i] - want.c[i]) <= bound)) {
+      throw new Error(`entry ${i}: got ${got[gotOff + i]}, want ${want.c[i]} ± ${bound}`);
+    }
+  }
+}
+
+describe('wasm float32 gemm', () => {
+  it('the committed binary is a fresh build of wasm/gemm.ts', async () => {
+    expect(await buildBinaryModule()).toBe(readFileSync(OUTPUT, 'utf8'));
+  });
+
+  it('runs on this engine (SIMD128)', () => {
+    expect(wasmGemmAvailable()).toBe(true);
+  });
+
+  // Ragged edges on every side of the 4×8 tile, K = 0, and column blocks (K = 300 → 216 columns).
+  const shapes: [number, number, number][] = [
+    [1, 1, 1], [3, 5, 7], [4, 8, 16], [5, 9, 3], [17, 33, 9], [64, 70, 130], [6, 1, 300], [9, 20, 0], [7, 450, 300],
+  ];
+  for (const [M, N, K] of shapes) {
+    for (const tA of [false, true]) {
+      for (const tB of [false, true]) {
+        it(`${M}×${K} · ${K}×${N}${tA ? ', A transposed' : ''}${tB ? ', B transposed' : ''}`, () => {
+          const a = operand(M, K, tA, 1 + M), b = operand(K, N, tB, 2 + N);
+          const C = new Float32Array(M * N + 2).fill(NaN);
+          expect(wasmGemm(M, N, K, a.data, a.off, a.rs, a.cs, b.data, b.off, b.rs, b.cs, C, 2, false)).toBe(true);
+          expectClose(C, 2, reference(M, N, K, a, b), K);
+          expect(Number.isNaN(C[0]) && Number.isNaN(C[1])).toBe(true);
+        });
+      }
+    }
+  }
+
+  it('gathers a sparse view (strides wider than the operand) and accumulates into float64', () => {
+    const M = 6, N = 11, K = 13;
+    const a: Operand = { data: values(M * K * 5, 7), off: 1, rs: 5 * K, cs: 5 };
+    const b = operand(K, N, false, 8);
+    const C = new Float64Array(M * N).fill(0.5);
+    expect(wasmGemm(M, N, K, a.data, a.off, a.rs, a.cs, b.data, b.off, b.rs, b.cs, C, 0, true)).toBe(true);
+    const want = reference(M, N, K, a, b);
+    expectClose(C.map((v) => v - 0.5), 0, want, K);
+  });
+
+  it('broadcast operands (zero strides)', () => {
+    const M = 5, N = 9, K = 4;
+    const a: Operand = { data: values(K, 9), off: 0, rs: 0, cs: 1 };
+    const b: Operand = { data: values(N, 10), off: 0, rs: 0, cs: 1 };
+    const C = new Float32Array(M * N);
+    expect(wasmGemm(M, N, K, a.data, a.off, a.rs, a.cs, b.data, b.off, b.rs, b.cs, C, 0, false)).toBe(true);
+    expectClose(C, 0, reference(M, N, K, a, b), K);
+  });
+
+  it('other dtypes keep the plain-TS gemm (float64 sums of integers are exact)', () => {
+    const A = Int32Array.from({ length: 12 }, (_, i) => i - 5), B = Int32Array.from({ length: 12 }, (_, i) => 3 * i - 7);
+    const C = new Int32Array(9);
+    gemm(3, 3, 4, A, 0, 4, 1, B, 0, 3, 1, C, 0);
+    const want = [];
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
+      let s = 0;
+      for (let k = 0; k < 4; k++) s += A[i * 4 + k] * B[k * 3 + j];
+      want.push(s);
+    }
+    expect(Array.from(C)).toEqual(want);
+  });
+});
+
+describe('engines without SIMD128', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.resetModules();
+  });
+
+  it('float32 gemm falls back to the plain-TS kernel', async () => {
+    vi.resetModules();
+    vi.spyOn(WebAssembly, 'validate').mockReturnValue(false);
+    const fresh = await import('../src/cpu/wasm_gemm.js');
+    const { gemm: freshGemm } = await import('../src/cpu/matmul.js');
+    expect(fresh.wasmGemmAvailable()).toBe(false);
+    const M = 5, N = 6, K = 7;
+    const a = operand(M, K, false, 3), b = operand(K, N, true, 4);
+    const C = new Float32Array(M * N);
+    freshGemm(M, N, K, a.data, a.off, a.rs, a.cs, b.data, b.off, b.rs, b.cs, C, 0);
+    // The plain-TS path sums in float64 and rounds once.
+    const want = reference(M, N, K, a, b).c;
+    expect(Array.from(C)).toEqual(Array.from(Float32Array.from(want)));
+  });
+});

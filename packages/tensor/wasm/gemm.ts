@@ -1,0 +1,146 @@
+// Float32 GEMM in WebAssembly SIMD128 (AssemblyScript source of src/cpu/wasm_gemm_binary.ts).
+// The TypeScript side (src/cpu/wasm_gemm.ts) copies A and B into linear memory from `heapBase()`
+// on, calls `gemm`, and copies C out; everything here works on byte addresses in that memory.
+
+/** Staging for a tile narrower than 8 columns: its 4×8 sums go here, then the valid corner to C. */
+const scratch = memory.data(4 * 8 * 4, 16);
+
+/** First free byte of linear memory, 64-byte aligned so operand regions start on cache lines. */
+export function heapBase(): usize {
+  return (__heap_base + 63) & ~(<usize>63);
+}
+
+/**
+ * C[4×8] = A[4 rows, K] · Bp[K, 8]: A rows are read in place (`lda` bytes apart, unit stride
+ * along k), the B panel is packed k-major, 8 values per k. Eight f32x4 accumulators is what V8
+ * keeps in registers (PERF-NOTES: wider tiles spill). `w` < 8 stores only the first w columns.
+ */
+// @ts-ignore: decorator
+@inline
+function tile4x8(K: i32, a: usize, lda: usize, bp: usize, c: usize, ldc: usize, w: i32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
+  for (let k = 0; k < K; k++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let x = v128.load32_splat(a0);
+    c00 = f32x4.add(c00, f32x4.mul(x, b0));
+    c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load32_splat(a1);
+    c10 = f32x4.add(c10, f32x4.mul(x, b0));
+    c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    x = v128.load32_splat(a2);
+    c20 = f32x4.add(c20, f32x4.mul(x, b0));
+    c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    x = v128.load32_splat(a3);
+    c30 = f32x4.add(c30, f32x4.mul(x, b0));
+    c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    a0 += 4; a1 += 4; a2 += 4; a3 += 4; bp += 32;
+  }
+  const full = w == 8;
+  const o = full ? c : scratch;
+  const ld = full ? ldc : 32;
+  v128.store(o, c00); v128.store(o, c01, 16);
+  v128.store(o + ld, c10); v128.store(o + ld, c11, 16);
+  v128.store(o + 2 * ld, c20); v128.store(o + 2 * ld, c21, 16);
+  v128.store(o + 3 * ld, c30); v128.store(o + 3 * ld, c31, 16);
+  if (!full) copyCorner(4, w, c, ldc);
+}
+
+/** One row of A against a packed 8-column panel: the rows below the last full 4. */
+// @ts-ignore: decorator
+@inline
+function tile1x8(K: i32, a: usize, bp: usize, c: usize, w: i32): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+  for (let k = 0; k < K; k++) {
+    const x = v128.load32_splat(a);
+    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(bp)));
+    c1 = f32x4.add(c1, f32x4.mul(x, v128.load(bp, 16)));
+    a += 4; bp += 32;
+  }
+  if (w == 8) {
+    v128.store(c, c0); v128.store(c, c1, 16);
+  } else {
+    v128.store(scratch, c0); v128.store(scratch, c1, 16);
+    copyCorner(1, w, c, 0);
+  }
+}
+
+function copyCorner(rows: i32, w: i32, c: usize, ldc: usize): void {
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < w; j++) store<f32>(c + r * ldc + (<usize>j << 2), load<f32>(scratch + (<usize>(r * 8 + j) << 2)));
+  }
+}
+
+/**
+ * Columns [0, nc) of B (`rs`/`cs` bytes between rows/columns) into 8-column panels at `dst`,
+ * k-major; a ragged last panel is zero-padded, its extra products land in columns never stored.
+ */
+function packB(K: i32, nc: i32, b: usize, rs: usize, cs: usize, dst: usize): void {
+  let p = dst;
+  for (let j = 0; j < nc; j += 8) {
+    const w = min(8, nc - j);
+    let o = b + <usize>j * cs;
+    if (w == 8 && cs == 4) {
+      for (let k = 0; k < K; k++, o += rs, p += 32) {
+        v128.store(p, v128.load(o));
+        v128.store(p, v128.load(o, 16), 16);
+      }
+    } else {
+      for (let k = 0; k < K; k++, o += rs, p += 32) {
+        for (let c = 0; c < 8; c++) store<f32>(p + (<usize>c << 2), c < w ? load<f32>(o + <usize>c * cs) : 0);
+      }
+    }
+  }
+}
+
+/** A[M, K] with any element strides into a dense row-major copy at `dst`. */
+function densify(M: i32, K: i32, a: usize, rs: usize, cs: usize, dst: usize): void {
+  let p = dst;
+  for (let i = 0; i < M; i++) {
+    let o = a + <usize>i * rs;
+    for (let k = 0; k < K; k++, o += cs, p += 4) store<f32>(p, load<f32>(o));
+  }
+}
+
+/**
+ * C[M, N] = A[M, K] · B[K, N], float32 throughout. A and B are addressed by element strides
+ * (non-negative); C is dense row-major. `work` is free memory for a dense copy of A (only when
+ * A's columns are not contiguous: the tile reads A rows in place) followed by one packed block
+ * of `NC` columns of B, sized so the block stays in L2 while A streams past it.
+ */
+export function gemm(
+  M: i32, N: i32, K: i32,
+  a: usize, aRs: i32, aCs: i32,
+  b: usize, bRs: i32, bCs: i32,
+  c: usize, work: usize, NC: i32,
+): void {
+  if (aCs != 1) {
+    densify(M, K, a, <usize>aRs << 2, <usize>aCs << 2, work);
+    a = work;
+    aRs = K;
+    work += (<usize>(M * K) * 4 + 63) & ~(<usize>63);
+  }
+  const lda = <usize>aRs << 2;
+  const ldc = <usize>N << 2;
+  const M4 = M & ~3;
+  for (let j0 = 0; j0 < N; j0 += NC) {
+    const nc = min(NC, N - j0);
+    packB(K, nc, b + (<usize>j0 * bCs << 2), <usize>bRs << 2, <usize>bCs << 2, work);
+    for (let i = 0; i < M4; i += 4) {
+      const ai = a + <usize>i * lda;
+      const ci = c + <usize>i * ldc + (<usize>j0 << 2);
+      for (let j = 0; j < nc; j += 8) {
+        tile4x8(K, ai, lda, work + (<usize>(j * K) << 2), ci + (<usize>j << 2), ldc, min(8, nc - j));
+      }
+    }
+    for (let i = M4; i < M; i++) {
+      const ai = a + <usize>i * lda;
+      const ci = c + <usize>i * ldc + (<usize>j0 << 2);
+      for (let j = 0; j < nc; j += 8) {
+        tile1x8(K, ai, work + (<usize>(j * K) << 2), ci + (<usize>j << 2), min(8, nc - j));
+      }
+    }
+  }
+}
