@@ -1,6 +1,7 @@
 import type { Storage, StridedView } from '../backend.js';
 import { type DType, type TypedArray, allocArray } from '../dtype.js';
 import { arr } from './storage.js';
+import { wasmGemm } from './wasm_gemm.js';
 
 type Make = (d: DType, a: TypedArray) => Storage;
 
@@ -80,7 +81,10 @@ function packB(K: number, j0: number, nc: number, B: TypedArray, bOff: number, b
 
 /**
  * C[M, N] = A[M, K] · B[K, N] (or `+=` with `accumulate`), any strides on A and B, C dense
- * row-major. B is packed a column block at a time into 4-column float64 panels that stay in cache;
+ * row-major. Float32 operands go to the WebAssembly SIMD kernel (wasm_gemm.ts), which sums in
+ * float32 like PyTorch's BLAS; the rest of this comment is the plain-TS path, taken for every
+ * other dtype and where the engine lacks SIMD128. B is packed a column block at a time into
+ * 4-column float64 panels that stay in cache;
  * A is read in place when it is already float64, else converted (see below). Each 4×4 tile of C sums the whole of K in float64 registers and rounds once on
  * store, as a fused kernel would, so float32 results carry one rounding and integer ones are exact
  * (below 2^53). Shared by matmul and the im2col convolutions.
@@ -92,6 +96,8 @@ export function gemm(
   C: TypedArray, cOff: number, accumulate = false,
 ): void {
   if (M === 0 || N === 0) return;
+  if (A instanceof Float32Array && B instanceof Float32Array
+    && wasmGemm(M, N, K, A, aOff, aRs, aCs, B, bOff, bRs, bCs, C, cOff, accumulate)) return;
   const NC = Math.max(4, Math.floor(BLOCK_BYTES / (32 * Math.max(K, 1))) * 4);
   // A that is not float64 is converted: all at once when several column blocks reuse it, else a
   // 4-row strip at a time into a k-major panel that stays in L1 (tall im2col-like operands would

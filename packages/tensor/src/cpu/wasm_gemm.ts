@@ -1,7 +1,11 @@
 import type { TypedArray } from '../dtype.js';
-import { WASM_GEMM_BASE64 } from './wasm_gemm_binary.js';
+import { WASM_GEMM_RELAXED_BASE64, WASM_GEMM_SIMD_BASE64 } from './wasm_gemm_binary.js';
+
+/** Which build runs: 'relaxed' (fused multiply-add), 'simd' (plain SIMD128), or none. */
+export type WasmGemmVariant = 'relaxed' | 'simd' | null;
 
 interface GemmModule {
+  variant: 'relaxed' | 'simd';
   memory: WebAssembly.Memory;
   base: number;
   gemm: (M: number, N: number, K: number, a: number, aRs: number, aCs: number,
@@ -14,27 +18,49 @@ const BLOCK_BYTES = 256 * 1024;
 const MAX_BYTES = 2 ** 31;
 const PAGE = 65536;
 
-// undefined: not tried yet; null: this engine rejects SIMD128 (or has no WebAssembly).
+// undefined: not tried yet; null: this engine has no WebAssembly SIMD128.
 let mod: GemmModule | null | undefined;
 let f32 = new Float32Array(0);
 
-function instantiate(): GemmModule | null {
-  if (typeof WebAssembly === 'undefined') return null;
-  const bin = atob(WASM_GEMM_BASE64);
+function decode(b64: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(b64);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  if (!WebAssembly.validate(bytes)) return null;
+  return bytes;
+}
+
+/**
+ * Node 20 ships relaxed SIMD behind a V8 flag (on by default from Node 22 and in Chrome 114+);
+ * the flag is honoured when set before the module is compiled. Elsewhere this does nothing.
+ */
+function enableRelaxedSimdInNode(): void {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const v8 = proc?.getBuiltinModule?.('v8') as { setFlagsFromString?: (f: string) => void } | undefined;
+  v8?.setFlagsFromString?.('--experimental-wasm-relaxed-simd');
+}
+
+function instantiate(): GemmModule | null {
+  if (typeof WebAssembly === 'undefined') return null;
+  const relaxed = decode(WASM_GEMM_RELAXED_BASE64);
+  if (!WebAssembly.validate(relaxed)) enableRelaxedSimdInNode();
+  let variant: GemmModule['variant'] = 'relaxed';
+  let bytes = relaxed;
+  if (!WebAssembly.validate(relaxed)) {
+    variant = 'simd';
+    bytes = decode(WASM_GEMM_SIMD_BASE64);
+    if (!WebAssembly.validate(bytes)) return null;
+  }
   // Small module: synchronous compile at first use keeps gemm synchronous.
   const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as {
     memory: WebAssembly.Memory; heapBase: () => number; gemm: GemmModule['gemm'];
   };
-  return { memory: ex.memory, base: ex.heapBase(), gemm: ex.gemm };
+  return { variant, memory: ex.memory, base: ex.heapBase(), gemm: ex.gemm };
 }
 
-/** Whether this engine runs the SIMD128 kernel (false: float32 gemm uses the plain-TS path). */
-export function wasmGemmAvailable(): boolean {
+/** The build this engine runs (null: float32 gemm uses the plain-TS path). */
+export function wasmGemmVariant(): WasmGemmVariant {
   if (mod === undefined) mod = instantiate();
-  return mod !== null;
+  return mod === null ? null : mod.variant;
 }
 
 const align = (n: number) => Math.ceil(n / 16) * 16;
@@ -61,8 +87,8 @@ function stage(rows: number, cols: number, X: Float32Array, off: number, rs: num
 }
 
 /**
- * C[M, N] = A[M, K] · B[K, N] (or `+=` with `accumulate`) in WebAssembly SIMD128, float32
- * products summed in float32 as PyTorch's BLAS does. A and B are float32 with non-negative
+ * C[M, N] = A[M, K] · B[K, N] (or `+=` with `accumulate`) in WebAssembly SIMD, summed along K
+ * in float32 as PyTorch's BLAS does (with fused multiply-adds where relaxed SIMD is available). A and B are float32 with non-negative
  * strides, C is dense row-major (float32, or float64 for callers that sum several products).
  * Returns false, having done nothing, when the engine lacks SIMD128 or the operands do not fit
  * in 32-bit linear memory: the caller then uses the plain-TS gemm.
@@ -73,7 +99,7 @@ export function wasmGemm(
   B: Float32Array, bOff: number, bRs: number, bCs: number,
   C: TypedArray, cOff: number, accumulate: boolean,
 ): boolean {
-  if (!wasmGemmAvailable() || aRs < 0 || aCs < 0 || bRs < 0 || bCs < 0) return false;
+  if (wasmGemmVariant() === null || aRs < 0 || aCs < 0 || bRs < 0 || bCs < 0) return false;
   const m = mod as GemmModule;
   const NC = Math.max(8, Math.floor(BLOCK_BYTES / (32 * Math.max(K, 1))) * 8);
   const kk = Math.max(K, 1);
