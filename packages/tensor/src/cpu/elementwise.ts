@@ -1,6 +1,6 @@
 import type { BinaryOp, Storage, StridedView, UnaryOp } from '../backend.js';
 import { type DType, allocArray, isFloating } from '../dtype.js';
-import { numel } from '../shape.js';
+import { isContiguous, numel } from '../shape.js';
 import { divFloor, erf, erfc, pyRemainder, roundHalfEven } from './math.js';
 import { offsets } from './iter.js';
 import { arr } from './storage.js';
@@ -118,6 +118,7 @@ export function binaryKernel(
   const A = arr(a);
   const B = arr(b);
   // Results are computed in float64 and rounded once on store: for + - * / that equals float32 arithmetic.
+  if (f === FLOAT_BINARY[op] && arithmeticFastPath(op, out, a, b, n)) return make(outDtype, out);
   const oa = offsets(a);
   const ob = offsets(b);
   const a0 = a.offset;
@@ -132,6 +133,40 @@ export function binaryKernel(
     for (let i = 0; i < n; i++) out[i] = f(A[oa![i]], B[ob![i]]);
   }
   return make(outDtype, out);
+}
+
+/** A view that is one value repeated (a broadcast scalar): every stride is 0. */
+function isBroadcastScalar(v: StridedView): boolean {
+  return v.strides.every((s) => s === 0);
+}
+
+/**
+ * + - * / over dense or broadcast-scalar operands, the shapes most calls have (optimizer updates,
+ * bias adds, scaling): one loop per operator, so V8 compiles each without a call per element.
+ */
+function arithmeticFastPath(op: BinaryOp, out: TypedArray, a: StridedView, b: StridedView, n: number): boolean {
+  if (op !== 'add' && op !== 'sub' && op !== 'mul' && op !== 'div') return false;
+  const aS = isBroadcastScalar(a);
+  const bS = isBroadcastScalar(b);
+  if ((!aS && !isContiguous(a.shape, a.strides)) || (!bS && !isContiguous(b.shape, b.strides)) || (aS && bS)) return false;
+  const A = arr(a), B = arr(b), a0 = a.offset, b0 = b.offset;
+  if (bS) {
+    const y = B[b0];
+    if (op === 'add') for (let i = 0; i < n; i++) out[i] = A[a0 + i] + y;
+    else if (op === 'sub') for (let i = 0; i < n; i++) out[i] = A[a0 + i] - y;
+    else if (op === 'mul') for (let i = 0; i < n; i++) out[i] = A[a0 + i] * y;
+    else for (let i = 0; i < n; i++) out[i] = A[a0 + i] / y;
+  } else if (aS) {
+    const x = A[a0];
+    if (op === 'add') for (let i = 0; i < n; i++) out[i] = x + B[b0 + i];
+    else if (op === 'sub') for (let i = 0; i < n; i++) out[i] = x - B[b0 + i];
+    else if (op === 'mul') for (let i = 0; i < n; i++) out[i] = x * B[b0 + i];
+    else for (let i = 0; i < n; i++) out[i] = x / B[b0 + i];
+  } else if (op === 'add') for (let i = 0; i < n; i++) out[i] = A[a0 + i] + B[b0 + i];
+  else if (op === 'sub') for (let i = 0; i < n; i++) out[i] = A[a0 + i] - B[b0 + i];
+  else if (op === 'mul') for (let i = 0; i < n; i++) out[i] = A[a0 + i] * B[b0 + i];
+  else for (let i = 0; i < n; i++) out[i] = A[a0 + i] / B[b0 + i];
+  return true;
 }
 
 export function whereKernel(cond: StridedView, a: StridedView, b: StridedView, outDtype: DType, make: (d: DType, a: TypedArray) => Storage): Storage {
