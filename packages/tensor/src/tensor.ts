@@ -1,7 +1,7 @@
 import type { Backend, Storage, StridedView } from './backend.js';
 import { dispatch, dispatch1 } from './dispatcher.js';
 import { type DType, type TypedArray, isFloating } from './dtype.js';
-import { DTypeError, IndexError, RuntimeError } from './errors.js';
+import { DTypeError, IndexError, RuntimeError, ValueError } from './errors.js';
 import { broadcastShapes, contiguousStrides, isContiguous, normDim, numel } from './shape.js';
 import { formatTensor } from './format.js';
 import { releaseTensor, trackTensor } from './memory.js';
@@ -215,7 +215,7 @@ export class Tensor implements StridedView {
   }
   private checkItem(): void {
     if (this.numel() !== 1) {
-      throw new RuntimeError(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
+      throw new ValueError('only one element tensors can be converted to Python scalars');
     }
   }
   /** The storage itself when already a dense row-major window from 0, else a fresh copy. */

@@ -91,3 +91,10 @@ describe('errors are FlambeauError subclasses with PyTorch messages', () => {
     });
   }
 });
+
+describe('item() on a tensor of several elements', () => {
+  it("raises PyTorch's ValueError", () => {
+    expect(() => torch.rand(3).itemSync()).toThrow(torch.ValueError);
+    expect(() => torch.rand(3).itemSync()).toThrow('only one element tensors can be converted to Python scalars');
+  });
+});
