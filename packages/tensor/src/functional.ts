@@ -1,5 +1,5 @@
 import { dispatch1 } from './dispatcher.js';
-import { type Tensor, type TensorOrScalar, scalarTensor } from './tensor.js';
+import { type Tensor, type TensorOrScalar, type ValuesIndices, scalarTensor } from './tensor.js';
 import type { PadMode } from './ops/pad.js';
 import { RuntimeError } from './errors.js';
 import { indexTensor } from './ops/util.js';
@@ -81,6 +81,27 @@ export function logSoftmax(x: Tensor, dim: number): Tensor { return x.logSoftmax
  */
 export function multinomial(input: Tensor, numSamples: number, opts: { replacement?: boolean; generator?: Generator } = {}): Tensor {
   return input.multinomial(numSamples, opts);
+}
+/**
+ * `torch.max(x)` → the maximum; `torch.max(x, dim, { keepdim })` → `{ values, indices }`;
+ * `torch.max(a, b)` → elementwise `maximum`, as PyTorch's three overloads.
+ *
+ * @example const { values, indices: predicted } = torch.max(outputs, 1);
+ */
+export function max(x: Tensor): Tensor;
+export function max(x: Tensor, dim: number, opts?: { keepdim?: boolean }): ValuesIndices;
+export function max(x: Tensor, other: Tensor): Tensor;
+export function max(x: Tensor, dimOrOther?: number | Tensor, opts: { keepdim?: boolean } = {}): Tensor | ValuesIndices {
+  if (dimOrOther === undefined) return x.max();
+  return typeof dimOrOther === 'number' ? x.max(dimOrOther, opts) : x.maximum(dimOrOther);
+}
+/** `torch.min`, with the same three overloads as `max`. */
+export function min(x: Tensor): Tensor;
+export function min(x: Tensor, dim: number, opts?: { keepdim?: boolean }): ValuesIndices;
+export function min(x: Tensor, other: Tensor): Tensor;
+export function min(x: Tensor, dimOrOther?: number | Tensor, opts: { keepdim?: boolean } = {}): Tensor | ValuesIndices {
+  if (dimOrOther === undefined) return x.min();
+  return typeof dimOrOther === 'number' ? x.min(dimOrOther, opts) : x.minimum(dimOrOther);
 }
 export function argmax(x: Tensor, dim?: number, opts: { keepdim?: boolean } = {}): Tensor { return x.argmax(dim, opts); }
 export function argmin(x: Tensor, dim?: number, opts: { keepdim?: boolean } = {}): Tensor { return x.argmin(dim, opts); }
