@@ -76,7 +76,7 @@ await dataiter.return?.();
 lab = (await labels.tolist()) as number[];
 console.log('GroundTruth: ', [0, 1, 2, 3].map((j) => classes[lab[j]].padStart(5)).join(' '));
 const outputs = net(images);
-const { indices: predicted } = outputs.max(1);
+const { indices: predicted } = torch.max(outputs, 1);
 const pred = (await predicted.tolist()) as number[];
 console.log('Predicted: ', [0, 1, 2, 3].map((j) => classes[pred[j]].padStart(5)).join(' '));
 
@@ -85,7 +85,7 @@ let total = 0;
 await torch.noGrad(async () => {
   for await (const [images, labels] of testloader) {
     const outputs = net(images);
-    const { indices: predicted } = outputs.max(1);
+    const { indices: predicted } = torch.max(outputs, 1);
     total += labels.size(0);
     correct += await predicted.eq(labels).sum().item();
   }
@@ -97,7 +97,7 @@ const classTotal = Array.from({ length: 10 }, () => 0);
 await torch.noGrad(async () => {
   for await (const [images, labels] of testloader) {
     const outputs = net(images);
-    const { indices: predicted } = outputs.max(1);
+    const { indices: predicted } = torch.max(outputs, 1);
     const c = (await predicted.eq(labels).squeeze().tolist()) as boolean[];
     const lab = (await labels.tolist()) as number[];
     for (let i = 0; i < 4; i++) {
