@@ -25,6 +25,10 @@ export const torch = {
   setGradEnabled: autograd.setGradEnabled,
   isGradEnabled: autograd.isGradEnabled,
   inferenceMode: autograd.inferenceMode,
+  /** `torch.save(obj, path)`: a module or state dict, as safetensors (written atomically). */
+  save: nn.save,
+  /** `torch.load(path)`: the state dict saved by `torch.save`. */
+  load: nn.load,
   autograd,
   nn,
   optim,

@@ -9,6 +9,8 @@ describe("import { torch, nn, optim, data } from 'flambeau'", () => {
     expect(torch.utils.data).toBe(data);
     expect(typeof torch.noGrad).toBe('function');
     expect(typeof torch.manualSeed).toBe('function');
+    expect(torch.save).toBe(nn.save);
+    expect(torch.load).toBe(nn.load);
   });
 
   it('runs the API-EXAMPLE training loop and the loss goes down', async () => {
