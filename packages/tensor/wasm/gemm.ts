@@ -2,6 +2,8 @@
 // built twice: plain SIMD128, and relaxed SIMD where each step is one fused multiply-add.
 // The TypeScript side (src/cpu/wasm_gemm.ts) copies A and B into linear memory from `heapBase()`
 // on, calls `gemm`, and copies C out; everything here works on byte addresses in that memory.
+// The float32 convolutions (src/cpu/conv.ts) also unfold and fold images here (`im2col`,
+// `col2im`), so their column matrices never leave linear memory.
 
 /** Staging for a tile narrower than 8 columns: its 4×8 sums go here, then the valid corner to C. */
 const scratch = memory.data(4 * 8 * 4, 16);
@@ -155,4 +157,106 @@ export function gemm(
       }
     }
   }
+}
+
+/**
+ * First output column of [lo, hi) whose input column `ox·sw + shift` lies inside [0, W): the
+ * columns before `lo` and from `hi` on read padding.
+ */
+// @ts-ignore: decorator
+@inline
+function validLo(shift: i32, sw: i32, OW: i32): i32 {
+  return min(shift >= 0 ? 0 : (sw - 1 - shift) / sw, OW);
+}
+
+// @ts-ignore: decorator
+@inline
+function validHi(shift: i32, sw: i32, W: i32, OW: i32, lo: i32): i32 {
+  return max(min(W - 1 - shift < 0 ? 0 : (W - 1 - shift) / sw + 1, OW), lo);
+}
+
+/**
+ * Unfolds one image-group x[C, H, W] into columns: element (k, p), k = (c·kh + i)·kw + j,
+ * p = oy·OW + ox, lands at `cols + 4·(k·rs + p·cs)`, zero where the window hangs over the
+ * padding. rs = P, cs = 1 gives [K, P] for the forward GEMM; rs = 1, cs = K gives [P, K].
+ */
+export function im2col(
+  x: usize, C: i32, H: i32, W: i32, kh: i32, kw: i32, OH: i32, OW: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, cols: usize, rs: i32, cs: i32,
+): void {
+  const step = <usize>cs << 2;
+  for (let c = 0; c < C; c++) {
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const row = cols + (<usize>(((c * kh + i) * kw + j) * rs) << 2);
+        const shift = j * dw - pw;
+        const lo = validLo(shift, sw, OW), hi = validHi(shift, sw, W, OW, lo);
+        for (let oy = 0; oy < OH; oy++) {
+          const iy = oy * sh - ph + i * dh;
+          let p = row + (<usize>(oy * OW * cs) << 2);
+          if (iy < 0 || iy >= H) {
+            if (cs == 1) memory.fill(p, 0, <usize>OW << 2);
+            else for (let ox = 0; ox < OW; ox++, p += step) store<f32>(p, 0);
+            continue;
+          }
+          const xr = x + (<isize>((c * H + iy) * W + shift) << 2);
+          if (cs == 1) {
+            memory.fill(p, 0, <usize>lo << 2);
+            if (sw == 1) memory.copy(p + (<usize>lo << 2), xr + (<usize>lo << 2), <usize>(hi - lo) << 2);
+            else for (let ox = lo; ox < hi; ox++) store<f32>(p + (<usize>ox << 2), load<f32>(xr + (<usize>(ox * sw) << 2)));
+            memory.fill(p + (<usize>hi << 2), 0, <usize>(OW - hi) << 2);
+          } else {
+            let ox = 0;
+            for (; ox < lo; ox++, p += step) store<f32>(p, 0);
+            for (; ox < hi; ox++, p += step) store<f32>(p, load<f32>(xr + (<usize>(ox * sw) << 2)));
+            for (; ox < OW; ox++, p += step) store<f32>(p, 0);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** The adjoint of `im2col` for the [K, P] layout: adds every column entry back onto its input pixel. */
+export function col2im(
+  cols: usize, C: i32, H: i32, W: i32, kh: i32, kw: i32, OH: i32, OW: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, dx: usize,
+): void {
+  const P = OH * OW;
+  for (let c = 0; c < C; c++) {
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const row = cols + (<usize>(((c * kh + i) * kw + j) * P) << 2);
+        const shift = j * dw - pw;
+        const lo = validLo(shift, sw, OW), hi = validHi(shift, sw, W, OW, lo);
+        for (let oy = 0; oy < OH; oy++) {
+          const iy = oy * sh - ph + i * dh;
+          if (iy < 0 || iy >= H) continue;
+          const xr = dx + (<isize>((c * H + iy) * W + shift) << 2);
+          const p = row + (<usize>(oy * OW) << 2);
+          if (sw == 1) {
+            let ox = lo;
+            for (; ox + 4 <= hi; ox += 4) {
+              const d = xr + (<usize>ox << 2);
+              v128.store(d, f32x4.add(v128.load(d), v128.load(p + (<usize>ox << 2))));
+            }
+            for (; ox < hi; ox++) {
+              const d = xr + (<usize>ox << 2);
+              store<f32>(d, load<f32>(d) + load<f32>(p + (<usize>ox << 2)));
+            }
+          } else {
+            for (let ox = lo; ox < hi; ox++) {
+              const d = xr + (<usize>(ox * sw) << 2);
+              store<f32>(d, load<f32>(d) + load<f32>(p + (<usize>ox << 2)));
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** acc[i] += src[i] for n elements, float32 into float64: the weight gradient's sum over images. */
+export function accumulate64(src: usize, acc: usize, n: i32): void {
+  for (let i = 0; i < n; i++, src += 4, acc += 8) store<f64>(acc, load<f64>(acc) + <f64>load<f32>(src));
 }

@@ -4,6 +4,7 @@ import { isContiguous } from '../shape.js';
 import { denseCopy } from './indexing.js';
 import { gemm } from './matmul.js';
 import { arr } from './storage.js';
+import { align, gemmResident, gemmWorkBytes, wasmHeap, wasmModule } from './wasm_gemm.js';
 
 type Make = (d: DType, a: TypedArray) => Storage;
 
@@ -98,6 +99,103 @@ function isPointwise(g: Geom): boolean {
   return g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0;
 }
 
+/** The geometry as the wasm im2col/col2im take it, after the source address. */
+const geomArgs = (g: Geom) => [g.C, g.H, g.W, g.kh, g.kw, g.OH, g.OW, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw] as const;
+
+/**
+ * Float32 forward in WebAssembly: weight and input copied into linear memory once, then per image
+ * and group im2col writes the columns where the GEMM reads them and the GEMM writes the output in
+ * place; the output is copied out once. False, having done nothing, without SIMD128 or when the
+ * operands do not fit in 32-bit memory.
+ */
+function conv2dWasm(X: Float32Array, xOff: number, Wt: Float32Array, wOff: number, N: number, Cin: number, Cout: number,
+  G: number, g: Geom, out: Float32Array): boolean {
+  const m = wasmModule();
+  if (m === null) return false;
+  const P = g.OH * g.OW, Cog = Cout / G, K = g.C * g.kh * g.kw, HW = g.H * g.W;
+  const direct = isPointwise(g);
+  const wAt = align(m.base);
+  const xAt = align(wAt + 4 * Cout * K);
+  const oAt = align(xAt + 4 * N * Cin * HW);
+  const cAt = align(oAt + 4 * N * Cout * P);
+  const workAt = align(cAt + (direct ? 0 : 4 * K * P));
+  const heap = wasmHeap(workAt + gemmWorkBytes(Cog, P, K));
+  if (heap === null) return false;
+  heap.set(Wt.subarray(wOff, wOff + Cout * K), wAt / 4);
+  heap.set(X.subarray(xOff, xOff + N * Cin * HW), xAt / 4);
+  const geo = geomArgs(g);
+  for (let n = 0; n < N; n++) {
+    for (let gi = 0; gi < G; gi++) {
+      const x = xAt + 4 * (n * Cin + gi * g.C) * HW;
+      if (!direct) m.im2col(x, ...geo, cAt, P, 1);
+      gemmResident(Cog, P, K, wAt + 4 * gi * Cog * K, K, 1, direct ? x : cAt, P, 1, oAt + 4 * (n * Cout + gi * Cog) * P, workAt);
+    }
+  }
+  out.set(heap.subarray(oAt / 4, oAt / 4 + N * Cout * P));
+  return true;
+}
+
+/** Float32 input gradient in WebAssembly, laid out like `conv2dWasm`; col2im folds in place. */
+function conv2dBackwardInputWasm(dY: Float32Array, yOff: number, Wt: Float32Array, wOff: number, N: number, Cin: number,
+  Cout: number, G: number, g: Geom, dx: Float32Array): boolean {
+  const m = wasmModule();
+  if (m === null) return false;
+  const P = g.OH * g.OW, Cog = Cout / G, K = g.C * g.kh * g.kw, HW = g.H * g.W;
+  const direct = isPointwise(g);
+  const wAt = align(m.base);
+  const yAt = align(wAt + 4 * Cout * K);
+  const dxAt = align(yAt + 4 * N * Cout * P);
+  const cAt = align(dxAt + 4 * N * Cin * HW);
+  const workAt = align(cAt + (direct ? 0 : 4 * K * P));
+  const heap = wasmHeap(workAt + gemmWorkBytes(K, P, Cog));
+  if (heap === null) return false;
+  heap.set(Wt.subarray(wOff, wOff + Cout * K), wAt / 4);
+  heap.set(dY.subarray(yOff, yOff + N * Cout * P), yAt / 4);
+  heap.fill(0, dxAt / 4, dxAt / 4 + N * Cin * HW);
+  const geo = geomArgs(g);
+  for (let n = 0; n < N; n++) {
+    for (let gi = 0; gi < G; gi++) {
+      const x = dxAt + 4 * (n * Cin + gi * g.C) * HW;
+      gemmResident(K, P, Cog, wAt + 4 * gi * Cog * K, 1, K, yAt + 4 * (n * Cout + gi * Cog) * P, P, 1, direct ? x : cAt, workAt);
+      if (!direct) m.col2im(cAt, ...geo, x);
+    }
+  }
+  dx.set(heap.subarray(dxAt / 4, dxAt / 4 + N * Cin * HW));
+  return true;
+}
+
+/**
+ * Float32 weight gradient in WebAssembly: per image and group the [P, K] columns and the product
+ * stay in linear memory, and the float64 sum over images is kept there too.
+ */
+function conv2dBackwardWeightWasm(dY: Float32Array, yOff: number, X: Float32Array, xOff: number, N: number, Cin: number,
+  Cout: number, G: number, g: Geom, dw: Float32Array): boolean {
+  const m = wasmModule();
+  if (m === null) return false;
+  const P = g.OH * g.OW, Cog = Cout / G, K = g.C * g.kh * g.kw, HW = g.H * g.W;
+  const yAt = align(m.base);
+  const xAt = align(yAt + 4 * N * Cout * P);
+  const accAt = align(xAt + 4 * N * Cin * HW);
+  const cAt = align(accAt + 8 * Cout * K);
+  const sAt = align(cAt + 4 * P * K);
+  const workAt = align(sAt + 4 * Cog * K);
+  const heap = wasmHeap(workAt + gemmWorkBytes(Cog, K, P));
+  if (heap === null) return false;
+  heap.set(dY.subarray(yOff, yOff + N * Cout * P), yAt / 4);
+  heap.set(X.subarray(xOff, xOff + N * Cin * HW), xAt / 4);
+  heap.fill(0, accAt / 4, accAt / 4 + 2 * Cout * K);
+  const geo = geomArgs(g);
+  for (let n = 0; n < N; n++) {
+    for (let gi = 0; gi < G; gi++) {
+      m.im2col(xAt + 4 * (n * Cin + gi * g.C) * HW, ...geo, cAt, 1, K);
+      gemmResident(Cog, K, P, yAt + 4 * (n * Cout + gi * Cog) * P, P, 1, cAt, K, 1, sAt, workAt);
+      m.accumulate64(sAt, accAt + 8 * gi * Cog * K, Cog * K);
+    }
+  }
+  dw.set(new Float64Array(heap.buffer, accAt, Cout * K));
+  return true;
+}
+
 /**
  * Forward convolution, NCHW: per image and group, im2col then out[Cout/g, P] = W_g · cols.
  * Bias is added by the op.
@@ -115,6 +213,9 @@ export function conv2dKernel(x: StridedView, w: StridedView, a: Conv2dAttrs, mak
   const X = denseView(x);
   const Wt = denseView(w);
   const out = allocArray(x.dtype, N * Cout * P);
+  if (X.data instanceof Float32Array && Wt.data instanceof Float32Array && conv2dWasm(X.data, X.off, Wt.data, Wt.off, N, Cin, Cout, G, g, out as Float32Array)) {
+    return make(x.dtype, out);
+  }
   const direct = isPointwise(g);
   const cols = direct ? X.data : allocArray(x.dtype, K * P);
   for (let n = 0; n < N; n++) {
@@ -139,6 +240,10 @@ export function conv2dBackwardInputKernel(gy: StridedView, w: StridedView, input
   const dY = denseView(gy);
   const Wt = denseView(w);
   const dx = allocArray(gy.dtype, N * Cin * H * W);
+  if (dY.data instanceof Float32Array && Wt.data instanceof Float32Array
+    && conv2dBackwardInputWasm(dY.data, dY.off, Wt.data, Wt.off, N, Cin, Cout, G, g, dx as Float32Array)) {
+    return make(gy.dtype, dx);
+  }
   const direct = isPointwise(g);
   const cols = direct ? dx : allocArray(gy.dtype, K * P);
   for (let n = 0; n < N; n++) {
@@ -162,6 +267,10 @@ export function conv2dBackwardWeightKernel(gy: StridedView, x: StridedView, weig
   const K = g.C * g.kh * g.kw;
   const dY = denseView(gy);
   const X = denseView(x);
+  if (dY.data instanceof Float32Array && X.data instanceof Float32Array) {
+    const dw = new Float32Array(Cout * K);
+    if (conv2dBackwardWeightWasm(dY.data, dY.off, X.data, X.off, N, Cin, Cout, G, g, dw)) return make(gy.dtype, dw);
+  }
   // The sum over images stays in float64 and rounds once, like the sum over pixels inside gemm.
   const acc = new Float64Array(Cout * K);
   const colsT = allocArray(gy.dtype, P * K);

@@ -4,12 +4,19 @@ import { WASM_GEMM_RELAXED_BASE64, WASM_GEMM_SIMD_BASE64 } from './wasm_gemm_bin
 /** Which build runs: 'relaxed' (fused multiply-add), 'simd' (plain SIMD128), or none. */
 export type WasmGemmVariant = 'relaxed' | 'simd' | null;
 
-interface GemmModule {
+/** The module's exports; every pointer is a byte address in `memory`, every stride in elements. */
+export interface GemmModule {
   variant: 'relaxed' | 'simd';
   memory: WebAssembly.Memory;
+  /** First free byte, 64-aligned. */
   base: number;
   gemm: (M: number, N: number, K: number, a: number, aRs: number, aCs: number,
     b: number, bRs: number, bCs: number, c: number, work: number, NC: number) => void;
+  im2col: (x: number, C: number, H: number, W: number, kh: number, kw: number, OH: number, OW: number,
+    sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, cols: number, rs: number, cs: number) => void;
+  col2im: (cols: number, C: number, H: number, W: number, kh: number, kw: number, OH: number, OW: number,
+    sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, dx: number) => void;
+  accumulate64: (src: number, acc: number, n: number) => void;
 }
 
 /** Bytes of packed B per column block, kept in L2 while A's 4-row strips stream past it. */
@@ -51,10 +58,12 @@ function instantiate(): GemmModule | null {
     if (!WebAssembly.validate(bytes)) return null;
   }
   // Small module: synchronous compile at first use keeps gemm synchronous.
-  const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as {
-    memory: WebAssembly.Memory; heapBase: () => number; gemm: GemmModule['gemm'];
+  const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as
+    Omit<GemmModule, 'variant' | 'base'> & { heapBase: () => number };
+  return {
+    variant, memory: ex.memory, base: ex.heapBase(),
+    gemm: ex.gemm, im2col: ex.im2col, col2im: ex.col2im, accumulate64: ex.accumulate64,
   };
-  return { variant, memory: ex.memory, base: ex.heapBase(), gemm: ex.gemm };
 }
 
 /** The build this engine runs (null: float32 gemm uses the plain-TS path). */
@@ -63,7 +72,45 @@ export function wasmGemmVariant(): WasmGemmVariant {
   return mod === null ? null : mod.variant;
 }
 
-const align = (n: number) => Math.ceil(n / 16) * 16;
+/** The module, or null where the engine lacks SIMD128 (callers then take their plain-TS path). */
+export function wasmModule(): GemmModule | null {
+  wasmGemmVariant();
+  return mod as GemmModule | null;
+}
+
+/** Rounds a byte address up to 64, so each region starts on a cache line. */
+export const align = (n: number) => Math.ceil(n / 64) * 64;
+
+/**
+ * Grows linear memory to at least `end` bytes and returns a float32 view of all of it (growing
+ * detaches earlier views); null when `end` is past what 32-bit addressing allows.
+ */
+export function wasmHeap(end: number): Float32Array | null {
+  const m = mod as GemmModule;
+  if (end > MAX_BYTES) return null;
+  const have = m.memory.buffer.byteLength;
+  if (end > have) m.memory.grow(Math.ceil((end - have) / PAGE));
+  if (f32.buffer !== m.memory.buffer) f32 = new Float32Array(m.memory.buffer);
+  return f32;
+}
+
+/** Column-block width for the kernel: NC columns of packed B fill BLOCK_BYTES. */
+const blockCols = (K: number) => Math.max(8, Math.floor(BLOCK_BYTES / (32 * Math.max(K, 1))) * 8);
+
+/** Bytes of `work` that the kernel needs for an M×K · K×N product (A densified, one B block). */
+export function gemmWorkBytes(M: number, N: number, K: number): number {
+  const kk = Math.max(K, 1);
+  return 4 * M * kk + 64 + 4 * Math.min(blockCols(K), Math.ceil(N / 8) * 8) * kk;
+}
+
+/**
+ * The kernel on operands already in linear memory (byte addresses, element strides; C dense
+ * row-major), `work` pointing at `gemmWorkBytes(M, N, K)` free bytes.
+ */
+export function gemmResident(M: number, N: number, K: number, a: number, aRs: number, aCs: number,
+  b: number, bRs: number, bCs: number, c: number, work: number): void {
+  (mod as GemmModule).gemm(M, N, K, a, aRs, aCs, b, bRs, bCs, c, work, blockCols(K));
+}
 
 /** Elements one past the last one a [rows, cols] view with these (non-negative) strides reads. */
 const span = (rows: number, cols: number, rs: number, cs: number) => (rows - 1) * rs + (cols - 1) * cs + 1;
@@ -100,22 +147,16 @@ export function wasmGemm(
   C: TypedArray, cOff: number, accumulate: boolean,
 ): boolean {
   if (wasmGemmVariant() === null || aRs < 0 || aCs < 0 || bRs < 0 || bCs < 0) return false;
-  const m = mod as GemmModule;
-  const NC = Math.max(8, Math.floor(BLOCK_BYTES / (32 * Math.max(K, 1))) * 8);
   const kk = Math.max(K, 1);
   // Layout: A span | B span | C | work (dense A when A's columns are strided, then a B block).
-  const aAt = align(m.base);
+  const aAt = align((mod as GemmModule).base);
   const bAt = align(aAt + 4 * Math.max(span(M, kk, aRs, aCs), M * kk));
   const cAt = align(bAt + 4 * Math.max(span(kk, N, bRs, bCs), kk * N));
   const wAt = align(cAt + 4 * M * N);
-  const end = wAt + 4 * M * kk + 64 + 4 * Math.min(NC, Math.ceil(N / 8) * 8) * kk;
-  if (end > MAX_BYTES) return false;
-  const have = m.memory.buffer.byteLength;
-  if (end > have) m.memory.grow(Math.ceil((end - have) / PAGE));
-  if (f32.buffer !== m.memory.buffer) f32 = new Float32Array(m.memory.buffer);
+  if (wasmHeap(wAt + gemmWorkBytes(M, N, K)) === null) return false;
   const [ars, acs] = K > 0 ? stage(M, K, A, aOff, aRs, aCs, aAt) : [0, 1];
   const [brs, bcs] = K > 0 ? stage(K, N, B, bOff, bRs, bCs, bAt) : [0, 1];
-  m.gemm(M, N, K, aAt, ars, acs, bAt, brs, bcs, cAt, wAt, NC);
+  gemmResident(M, N, K, aAt, ars, acs, bAt, brs, bcs, cAt, wAt);
   const c0 = cAt / 4;
   if (!accumulate && C instanceof Float32Array) {
     C.set(f32.subarray(c0, c0 + M * N), cOff);
