@@ -2,7 +2,7 @@ import type { BinaryOp, Storage, StridedView, UnaryOp } from '../backend.js';
 import { type DType, allocArray, isFloating } from '../dtype.js';
 import { isContiguous, numel } from '../shape.js';
 import { divFloor, erf, erfc, pyRemainder, roundHalfEven } from './math.js';
-import { offsets } from './iter.js';
+import { Rows } from './iter.js';
 import { arr } from './storage.js';
 import type { TypedArray } from '../dtype.js';
 
@@ -92,12 +92,17 @@ export function unaryKernel(op: UnaryOp, x: StridedView, outDtype: DType, make: 
   const n = numel(x.shape);
   const out = allocArray(outDtype, n);
   const src = arr(x);
-  const ox = offsets(x);
-  if (ox === null) {
+  if (isContiguous(x.shape, x.strides)) {
     const o = x.offset;
     for (let i = 0; i < n; i++) out[i] = f(src[o + i]);
-  } else {
-    for (let i = 0; i < n; i++) out[i] = f(src[ox[i]]);
+    return make(outDtype, out);
+  }
+  const it = new Rows(x.shape, [x]);
+  const { inner } = it;
+  const sx = it.step[0];
+  let p = 0;
+  for (let r = 0; r < it.count; r++, it.next()) {
+    for (let j = 0, ix = it.at[0]; j < inner; j++, ix += sx) out[p++] = f(src[ix]);
   }
   return make(outDtype, out);
 }
@@ -119,18 +124,20 @@ export function binaryKernel(
   const B = arr(b);
   // Results are computed in float64 and rounded once on store: for + - * / that equals float32 arithmetic.
   if (f === FLOAT_BINARY[op] && arithmeticFastPath(op, out, a, b, n)) return make(outDtype, out);
-  const oa = offsets(a);
-  const ob = offsets(b);
-  const a0 = a.offset;
-  const b0 = b.offset;
-  if (oa === null && ob === null) {
+  if (isContiguous(a.shape, a.strides) && isContiguous(b.shape, b.strides)) {
+    const a0 = a.offset;
+    const b0 = b.offset;
     for (let i = 0; i < n; i++) out[i] = f(A[a0 + i], B[b0 + i]);
-  } else if (ob !== null && oa === null) {
-    for (let i = 0; i < n; i++) out[i] = f(A[a0 + i], B[ob[i]]);
-  } else if (oa !== null && ob === null) {
-    for (let i = 0; i < n; i++) out[i] = f(A[oa[i]], B[b0 + i]);
-  } else {
-    for (let i = 0; i < n; i++) out[i] = f(A[oa![i]], B[ob![i]]);
+    return make(outDtype, out);
+  }
+  const it = new Rows(a.shape, [a, b]);
+  if (f === FLOAT_BINARY[op] && arithmeticRows(op, out, A, B, it)) return make(outDtype, out);
+  const { inner } = it;
+  const sa = it.step[0];
+  const sb = it.step[1];
+  let p = 0;
+  for (let r = 0; r < it.count; r++, it.next()) {
+    for (let j = 0, ia = it.at[0], ib = it.at[1]; j < inner; j++, ia += sa, ib += sb) out[p++] = f(A[ia], B[ib]);
   }
   return make(outDtype, out);
 }
@@ -169,34 +176,68 @@ function arithmeticFastPath(op: BinaryOp, out: TypedArray, a: StridedView, b: St
   return true;
 }
 
-export function whereKernel(cond: StridedView, a: StridedView, b: StridedView, outDtype: DType, make: (d: DType, a: TypedArray) => Storage): Storage {
-  const n = numel(cond.shape);
-  const out = allocArray(outDtype, n);
-  const C = arr(cond), A = arr(a), B = arr(b);
-  const oc = offsets(cond) ?? dense(cond.offset, n);
-  const oa = offsets(a) ?? dense(a.offset, n);
-  const ob = offsets(b) ?? dense(b.offset, n);
-  for (let i = 0; i < n; i++) out[i] = C[oc[i]] !== 0 ? A[oa[i]] : B[ob[i]];
-  return make(outDtype, out);
+/**
+ * + - * / over strided or broadcast operands, row by row: a row where one side is constant
+ * (a per-channel bias over H·W) reads it once.
+ */
+function arithmeticRows(op: BinaryOp, out: TypedArray, A: TypedArray, B: TypedArray, it: Rows): boolean {
+  if (op !== 'add' && op !== 'sub' && op !== 'mul' && op !== 'div') return false;
+  const { inner } = it;
+  const sa = it.step[0];
+  const sb = it.step[1];
+  let p = 0;
+  for (let r = 0; r < it.count; r++, it.next(), p += inner) {
+    const ia = it.at[0];
+    const ib = it.at[1];
+    if (sb === 0) {
+      const y = B[ib];
+      if (op === 'add') for (let j = 0; j < inner; j++) out[p + j] = A[ia + j * sa] + y;
+      else if (op === 'sub') for (let j = 0; j < inner; j++) out[p + j] = A[ia + j * sa] - y;
+      else if (op === 'mul') for (let j = 0; j < inner; j++) out[p + j] = A[ia + j * sa] * y;
+      else for (let j = 0; j < inner; j++) out[p + j] = A[ia + j * sa] / y;
+    } else if (sa === 0) {
+      const x = A[ia];
+      if (op === 'add') for (let j = 0; j < inner; j++) out[p + j] = x + B[ib + j * sb];
+      else if (op === 'sub') for (let j = 0; j < inner; j++) out[p + j] = x - B[ib + j * sb];
+      else if (op === 'mul') for (let j = 0; j < inner; j++) out[p + j] = x * B[ib + j * sb];
+      else for (let j = 0; j < inner; j++) out[p + j] = x / B[ib + j * sb];
+    } else if (op === 'add') for (let j = 0; j < inner; j++) out[p + j] = A[ia + j * sa] + B[ib + j * sb];
+    else if (op === 'sub') for (let j = 0; j < inner; j++) out[p + j] = A[ia + j * sa] - B[ib + j * sb];
+    else if (op === 'mul') for (let j = 0; j < inner; j++) out[p + j] = A[ia + j * sa] * B[ib + j * sb];
+    else for (let j = 0; j < inner; j++) out[p + j] = A[ia + j * sa] / B[ib + j * sb];
+  }
+  return true;
 }
 
-export function clampKernel(x: StridedView, min: number | null, max: number | null, outDtype: DType, make: (d: DType, a: TypedArray) => Storage): Storage {
-  const n = numel(x.shape);
-  const out = allocArray(outDtype, n);
-  const X = arr(x);
-  const ox = offsets(x) ?? dense(x.offset, n);
-  const lo = min ?? -Infinity;
-  const hi = max ?? Infinity;
-  for (let i = 0; i < n; i++) {
-    const v = X[ox[i]];
-    // PyTorch: min(max(x, lo), hi), NaN propagates; when lo > hi every element becomes hi.
-    out[i] = v !== v ? v : Math.min(Math.max(v, lo), hi);
+export function whereKernel(cond: StridedView, a: StridedView, b: StridedView, outDtype: DType, make: (d: DType, a: TypedArray) => Storage): Storage {
+  const out = allocArray(outDtype, numel(cond.shape));
+  const C = arr(cond), A = arr(a), B = arr(b);
+  const it = new Rows(cond.shape, [cond, a, b]);
+  const { inner } = it;
+  const sc = it.step[0], sa = it.step[1], sb = it.step[2];
+  let p = 0;
+  for (let r = 0; r < it.count; r++, it.next()) {
+    let ic = it.at[0], ia = it.at[1], ib = it.at[2];
+    for (let j = 0; j < inner; j++, ic += sc, ia += sa, ib += sb) out[p++] = C[ic] !== 0 ? A[ia] : B[ib];
   }
   return make(outDtype, out);
 }
 
-export function dense(offset: number, n: number): Int32Array {
-  const o = new Int32Array(n);
-  for (let i = 0; i < n; i++) o[i] = offset + i;
-  return o;
+export function clampKernel(x: StridedView, min: number | null, max: number | null, outDtype: DType, make: (d: DType, a: TypedArray) => Storage): Storage {
+  const out = allocArray(outDtype, numel(x.shape));
+  const X = arr(x);
+  const lo = min ?? -Infinity;
+  const hi = max ?? Infinity;
+  const it = new Rows(x.shape, [x]);
+  const { inner } = it;
+  const sx = it.step[0];
+  let p = 0;
+  for (let r = 0; r < it.count; r++, it.next()) {
+    for (let j = 0, ix = it.at[0]; j < inner; j++, ix += sx) {
+      const v = X[ix];
+      // PyTorch: min(max(x, lo), hi), NaN propagates; when lo > hi every element becomes hi.
+      out[p++] = v !== v ? v : Math.min(Math.max(v, lo), hi);
+    }
+  }
+  return make(outDtype, out);
 }

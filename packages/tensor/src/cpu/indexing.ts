@@ -1,38 +1,53 @@
 import type { Storage, StridedView } from '../backend.js';
 import { type DType, type TypedArray, allocArray } from '../dtype.js';
 import { contiguousStrides, numel } from '../shape.js';
-import { allOffsets } from './iter.js';
+import { Rows, allOffsets } from './iter.js';
 import { arr } from './storage.js';
 
 type Make = (d: DType, a: TypedArray) => Storage;
 
 /** Copy of a view into a dense array of `dtype` (casting on store). */
 export function denseCopy(x: StridedView, dtype: DType): TypedArray {
-  const n = numel(x.shape);
-  const out = allocArray(dtype, n);
+  const out = allocArray(dtype, numel(x.shape));
   const X = arr(x);
-  const o = allOffsets(x);
-  if (dtype === 'bool') for (let i = 0; i < n; i++) out[i] = X[o[i]] !== 0 ? 1 : 0;
-  else if (dtype === 'int64') for (let i = 0; i < n; i++) out[i] = Math.trunc(X[o[i]]) || 0;
-  else for (let i = 0; i < n; i++) out[i] = X[o[i]];
+  const it = new Rows(x.shape, [x]);
+  const { inner } = it;
+  const sx = it.step[0];
+  for (let r = 0, p = 0; r < it.count; r++, it.next(), p += inner) {
+    const ix = it.at[0];
+    if (dtype === 'bool') for (let j = 0; j < inner; j++) out[p + j] = X[ix + j * sx] !== 0 ? 1 : 0;
+    else if (dtype === 'int64') for (let j = 0; j < inner; j++) out[p + j] = Math.trunc(X[ix + j * sx]) || 0;
+    else for (let j = 0; j < inner; j++) out[p + j] = X[ix + j * sx];
+  }
   return out;
 }
 
 export function copyIntoKernel(dst: StridedView, src: StridedView): void {
-  const D = arr(dst);
-  const od = allOffsets(dst);
-  const vals = denseCopy(src, dst.dtype);
   // A copy first, so overlapping src/dst (x.copy_(x.flip(0))) reads old values.
-  for (let i = 0; i < od.length; i++) D[od[i]] = vals[i];
+  const vals = denseCopy(src, dst.dtype);
+  const D = arr(dst);
+  const it = new Rows(dst.shape, [dst]);
+  const { inner } = it;
+  const sd = it.step[0];
+  for (let r = 0, p = 0; r < it.count; r++, it.next(), p += inner) {
+    const id = it.at[0];
+    for (let j = 0; j < inner; j++) D[id + j * sd] = vals[p + j];
+  }
 }
 
 export function fillKernel(dst: StridedView, value: number): void {
   const D = arr(dst);
-  const od = allOffsets(dst);
   const tmp = allocArray(dst.dtype, 1);
   tmp[0] = dst.dtype === 'bool' ? (value !== 0 ? 1 : 0) : dst.dtype === 'int64' ? Math.trunc(value) : value;
   const v = tmp[0];
-  for (let i = 0; i < od.length; i++) D[od[i]] = v;
+  const it = new Rows(dst.shape, [dst]);
+  const { inner } = it;
+  const sd = it.step[0];
+  for (let r = 0; r < it.count; r++, it.next()) {
+    const id = it.at[0];
+    if (sd === 1) D.fill(v, id, id + inner);
+    else for (let j = 0; j < inner; j++) D[id + j * sd] = v;
+  }
 }
 
 export function gatherKernel(x: StridedView, dim: number, index: StridedView, make: Make): Storage {

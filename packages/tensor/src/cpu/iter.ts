@@ -1,46 +1,93 @@
 import type { StridedView } from '../backend.js';
 import { isContiguous, numel } from '../shape.js';
 
-/**
- * Element offsets of a strided view in row-major order. Kernels index storage through these, so
- * one loop serves contiguous, transposed, expanded (stride 0) and sliced inputs alike.
- */
-export function offsets(v: StridedView): Int32Array | null {
-  return stridedOffsets(v.shape, v.strides, v.offset);
+/** The layout of one operand walked by {@link Rows}. */
+export interface Layout {
+  readonly strides: readonly number[];
+  readonly offset: number;
 }
 
-/** Null means "dense from `offset`": the caller can index `offset + i` directly. */
+/**
+ * Walks several views of one shape row by row in row-major order: `at[k]` is the storage offset
+ * of operand k's current row, whose elements lie `step[k]` apart. Dims of size 1 are dropped and
+ * neighbouring dims merged where every operand allows it, so a dense view is one long row and a
+ * broadcast one (conv bias strides [0, s, 0, 0]) runs rows of H·W with step 0, with no offset
+ * array per element.
+ */
+export class Rows {
+  /** Elements per row. */
+  readonly inner: number;
+  /** Number of rows. */
+  readonly count: number;
+  readonly step: number[];
+  readonly at: number[];
+  private readonly outer: number[];
+  /** Outer strides, operand-major within each dim: `strides[d * m + k]`. */
+  private readonly strides: number[];
+  private readonly idx: number[];
+
+  constructor(shape: readonly number[], views: readonly Layout[]) {
+    const m = views.length;
+    const sizes: number[] = [];
+    const st: number[][] = views.map(() => []);
+    for (let d = 0; d < shape.length; d++) {
+      const s = shape[d];
+      if (s === 1) continue;
+      const last = sizes.length - 1;
+      if (last >= 0 && views.every((v, k) => st[k][last] === v.strides[d] * s)) {
+        sizes[last] *= s;
+        for (let k = 0; k < m; k++) st[k][last] = views[k].strides[d];
+      } else {
+        sizes.push(s);
+        for (let k = 0; k < m; k++) st[k].push(views[k].strides[d]);
+      }
+    }
+    const nd = sizes.length;
+    this.inner = nd === 0 ? 1 : sizes[nd - 1];
+    this.count = numel(shape) === 0 ? 0 : numel(sizes) / this.inner;
+    this.step = st.map((s) => (nd === 0 ? 0 : s[nd - 1]));
+    this.at = views.map((v) => v.offset);
+    this.outer = sizes.slice(0, Math.max(nd - 1, 0));
+    this.strides = [];
+    for (let d = 0; d < this.outer.length; d++) for (let k = 0; k < m; k++) this.strides.push(st[k][d]);
+    this.idx = this.outer.map(() => 0);
+  }
+
+  /** Moves every operand to the start of the next row. */
+  next(): void {
+    const m = this.at.length;
+    for (let d = this.outer.length - 1; d >= 0; d--) {
+      const s = this.outer[d];
+      if (++this.idx[d] < s) {
+        for (let k = 0; k < m; k++) this.at[k] += this.strides[d * m + k];
+        return;
+      }
+      this.idx[d] = 0;
+      for (let k = 0; k < m; k++) this.at[k] -= this.strides[d * m + k] * (s - 1);
+    }
+  }
+}
+
+/**
+ * Element offsets of a strided view in row-major order, or null for "dense from `offset`"
+ * (the caller can index `offset + i` directly). For kernels that need random access.
+ */
 export function stridedOffsets(shape: readonly number[], strides: readonly number[], offset: number): Int32Array | null {
   if (isContiguous(shape, strides)) return null;
-  const n = numel(shape);
-  const out = new Int32Array(n);
-  const nd = shape.length;
-  if (n === 0) return out;
-  const last = nd - 1;
-  const inner = shape[last];
-  const innerStride = strides[last];
-  const idx = new Array<number>(nd).fill(0);
-  let base = offset;
+  const out = new Int32Array(numel(shape));
+  const it = new Rows(shape, [{ strides, offset }]);
+  const inner = it.inner;
+  const step = it.step[0];
   let p = 0;
-  for (;;) {
-    for (let j = 0, o = base; j < inner; j++, o += innerStride) out[p++] = o;
-    if (p >= n) break;
-    let d = last - 1;
-    for (; d >= 0; d--) {
-      idx[d]++;
-      base += strides[d];
-      if (idx[d] < shape[d]) break;
-      base -= strides[d] * shape[d];
-      idx[d] = 0;
-    }
-    if (d < 0) break;
+  for (let r = 0; r < it.count; r++, it.next()) {
+    for (let j = 0, o = it.at[0]; j < inner; j++, o += step) out[p++] = o;
   }
   return out;
 }
 
 /** Offsets for `v`, or the dense run starting at `v.offset`; always materialised. */
 export function allOffsets(v: StridedView): Int32Array {
-  const o = offsets(v);
+  const o = stridedOffsets(v.shape, v.strides, v.offset);
   if (o) return o;
   const n = numel(v.shape);
   const out = new Int32Array(n);

@@ -23,38 +23,53 @@ function outHW(shape: readonly number[], a: Pool2dAttrs): [number, number] {
 }
 
 /**
+ * Clipped window of each max-pool output along one axis: first in-bounds tap (on the dilation
+ * grid) and the exclusive end, shared by every plane and row.
+ */
+function maxWindows(count: number, size: number, k: number, s: number, p: number, d: number): [Int32Array, Int32Array] {
+  const starts = new Int32Array(count);
+  const ends = new Int32Array(count);
+  for (let o = 0; o < count; o++) {
+    let i0 = o * s - p;
+    ends[o] = Math.min(i0 + (k - 1) * d + 1, size);
+    while (i0 < 0) i0 += d;
+    starts[o] = i0;
+  }
+  return [starts, ends];
+}
+
+/**
  * Max pooling over each H×W plane. NaN wins (the last NaN of the window), and an all −∞ window
  * reports its first in-bounds position, as PyTorch's CPU kernel does.
  */
 export function maxPool2dKernel(x: StridedView, a: Pool2dAttrs, make: Make): [Storage, Storage] {
   const [N, C, H, W] = x.shape;
   const [OH, OW] = outHW(x.shape, a);
-  const [kh, kw] = a.kernelSize;
-  const [sh, sw] = a.stride;
-  const [ph, pw] = a.padding;
   const [dh, dw] = a.dilation;
+  const [hs, he] = maxWindows(OH, H, a.kernelSize[0], a.stride[0], a.padding[0], dh);
+  const [ws, we] = maxWindows(OW, W, a.kernelSize[1], a.stride[1], a.padding[1], dw);
   const X = denseView(x);
+  const data = X.data;
   const vals = allocArray(x.dtype, N * C * OH * OW);
   const idx = new Float64Array(N * C * OH * OW);
+  const rowStep = dh * W;
   let o = 0;
   for (let plane = 0; plane < N * C; plane++) {
     const base = X.off + plane * H * W;
     for (let oh = 0; oh < OH; oh++) {
-      let h0 = oh * sh - ph;
-      const h1 = Math.min(h0 + (kh - 1) * dh + 1, H);
-      while (h0 < 0) h0 += dh;
+      const h0 = hs[oh];
+      const h1 = he[oh];
       for (let ow = 0; ow < OW; ow++, o++) {
-        let w0 = ow * sw - pw;
-        const w1 = Math.min(w0 + (kw - 1) * dw + 1, W);
-        while (w0 < 0) w0 += dw;
+        const w0 = ws[ow];
+        const w1 = we[ow];
         let best = -Infinity;
         let at = h0 * W + w0;
-        for (let ih = h0; ih < h1; ih += dh) {
-          for (let iw = w0; iw < w1; iw += dw) {
-            const v = X.data[base + ih * W + iw];
+        for (let r = h0 * W, end = h1 * W; r < end; r += rowStep) {
+          for (let iw = r + w0, stop = r + w1; iw < stop; iw += dw) {
+            const v = data[base + iw];
             if (v > best || v !== v) {
               best = v;
-              at = ih * W + iw;
+              at = iw;
             }
           }
         }
@@ -72,10 +87,12 @@ export function maxPool2dBackwardKernel(gy: StridedView, indices: StridedView, i
   const P = gy.shape[2] * gy.shape[3];
   const G = denseView(gy);
   const I = denseView(indices);
+  const g = G.data;
+  const ix = I.data;
   const dx = allocArray(gy.dtype, N * C * H * W);
-  for (let plane = 0; plane < N * C; plane++) {
+  for (let plane = 0, o = 0; plane < N * C; plane++) {
     const base = plane * H * W;
-    for (let p = 0, o = plane * P; p < P; p++, o++) dx[base + I.data[I.off + o]] += G.data[G.off + o];
+    for (let end = o + P; o < end; o++) dx[base + ix[I.off + o]] += g[G.off + o];
   }
   return make(gy.dtype, dx);
 }

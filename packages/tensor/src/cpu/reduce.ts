@@ -1,7 +1,7 @@
 import type { ReduceOp, Storage, StridedView } from '../backend.js';
 import { type DType, type TypedArray, allocArray } from '../dtype.js';
 import { isContiguous, numel } from '../shape.js';
-import { stridedOffsets } from './iter.js';
+import { Rows, stridedOffsets } from './iter.js';
 import { arr } from './storage.js';
 
 type Make = (d: DType, a: TypedArray) => Storage;
@@ -77,15 +77,61 @@ export function reduceKernel(op: ReduceOp, x: StridedView, dims: readonly number
     for (let o = 0; o < out.length; o++) out[o] = reduceRun(op, X, x.offset + o * inner, inner);
     return make(outDtype, out);
   }
-  const { offs } = groupedOffsets(x, dims);
-  // Other layouts gather each run once into a scratch row, then reduce it.
-  const row = new Float64Array(inner);
-  for (let o = 0; o < out.length; o++) {
-    const base = o * inner;
-    for (let i = 0; i < inner; i++) row[i] = X[offs[base + i]];
-    out[o] = reduceRun(op, row, 0, inner);
-  }
+  out.set(reduceRows(op, X, x, dims, out.length));
   return make(outDtype, out);
+}
+
+/**
+ * Any other layout (a bias gradient's sum over [0, 2, 3], BatchNorm statistics) walks `x` in its
+ * own row-major order, folding each value into its output's float64 accumulator. With `dims`
+ * ascending, each output still meets its values in the order a gathered run would hold them.
+ */
+function reduceRows(op: ReduceOp, X: TypedArray, x: StridedView, dims: readonly number[], size: number): Float64Array {
+  const acc = new Float64Array(size);
+  const init = op === 'sum' || op === 'any' ? 0 : op === 'max' ? -Infinity : op === 'min' ? Infinity : 1;
+  if (init !== 0) acc.fill(init);
+  // The accumulator as a view of x's shape: stride 0 along reduced dims.
+  const accStrides = x.shape.map(() => 0);
+  for (let d = x.shape.length - 1, s = 1; d >= 0; d--) {
+    if (dims.includes(d)) continue;
+    accStrides[d] = s;
+    s *= x.shape[d];
+  }
+  const it = new Rows(x.shape, [x, { strides: accStrides, offset: 0 }]);
+  const { inner } = it;
+  const sx = it.step[0];
+  const sa = it.step[1];
+  for (let r = 0; r < it.count; r++, it.next()) {
+    const ix = it.at[0];
+    const ia = it.at[1];
+    if (sa === 0) {
+      // The whole row folds into one output.
+      let a = acc[ia];
+      switch (op) {
+        case 'sum': for (let j = 0; j < inner; j++) a += X[ix + j * sx]; break;
+        case 'prod': for (let j = 0; j < inner; j++) a *= X[ix + j * sx]; break;
+        case 'max': for (let j = 0; j < inner; j++) { const v = X[ix + j * sx]; if (v > a || v !== v) a = v; } break;
+        case 'min': for (let j = 0; j < inner; j++) { const v = X[ix + j * sx]; if (v < a || v !== v) a = v; } break;
+        case 'all': for (let j = 0; j < inner; j++) if (X[ix + j * sx] === 0) a = 0; break;
+        case 'any': for (let j = 0; j < inner; j++) if (X[ix + j * sx] !== 0) a = 1; break;
+      }
+      acc[ia] = a;
+      continue;
+    }
+    switch (op) {
+      case 'sum': for (let j = 0; j < inner; j++) acc[ia + j * sa] += X[ix + j * sx]; break;
+      case 'prod': for (let j = 0; j < inner; j++) acc[ia + j * sa] *= X[ix + j * sx]; break;
+      case 'max':
+        for (let j = 0; j < inner; j++) { const v = X[ix + j * sx]; const k = ia + j * sa; if (v > acc[k] || v !== v) acc[k] = v; }
+        break;
+      case 'min':
+        for (let j = 0; j < inner; j++) { const v = X[ix + j * sx]; const k = ia + j * sa; if (v < acc[k] || v !== v) acc[k] = v; }
+        break;
+      case 'all': for (let j = 0; j < inner; j++) if (X[ix + j * sx] === 0) acc[ia + j * sa] = 0; break;
+      case 'any': for (let j = 0; j < inner; j++) if (X[ix + j * sx] !== 0) acc[ia + j * sa] = 1; break;
+    }
+  }
+  return acc;
 }
 
 export function argReduceKernel(op: 'argmax' | 'argmin', x: StridedView, dim: number, make: Make): Storage {
