@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '@flambeau/tensor';
 import type { Tensor } from '@flambeau/tensor';
 import { EXTRA } from './extra_cases.js';
+import { expectClose, flat } from './expect_close.js';
 
 interface Case {
   name: string;
@@ -13,17 +14,6 @@ interface Case {
 }
 
 const fixtures: { cases: Case[] } = JSON.parse(readFileSync(new URL('./fixtures/extra.json', import.meta.url), 'utf8'));
-
-function flat(x: unknown): number[] {
-  return Array.isArray(x) ? x.flatMap(flat) : [Number(x)];
-}
-
-function expectClose(actual: Tensor, expected: unknown, what: string): void {
-  const a = Array.from(actual.dataSync() as ArrayLike<number>);
-  const e = flat(expected);
-  expect(a.length, what).toBe(e.length);
-  a.forEach((v, k) => expect(Math.abs(v - e[k]), `${what}[${k}]: got ${a.join(', ')}, PyTorch ${e.join(', ')}`).toBeLessThan(1e-4 + 1e-4 * Math.abs(e[k])));
-}
 
 describe('custom Function context and views after in-place writes match PyTorch', () => {
   it('covers every case', () => {

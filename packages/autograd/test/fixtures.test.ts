@@ -4,6 +4,7 @@ import * as torch from '@flambeau/tensor';
 import type { DType, Tensor } from '@flambeau/tensor';
 import { gradcheck } from '@flambeau/autograd';
 import { CASES, NEEDS_OP, NO_GRADCHECK } from './cases.js';
+import { expectClose } from './expect_close.js';
 
 /** Skips cases whose forward op is not defined yet (conv/pool are added to @flambeau/tensor separately). */
 const available = (name: string) => NEEDS_OP[name] === undefined || torch.hasOp(NEEDS_OP[name]);
@@ -28,21 +29,6 @@ function make(f: Fix, dtype?: DType): Tensor {
   const d = dtype && (f.dtype === 'float32' || f.dtype === 'float64') ? dtype : DTYPES[f.dtype];
   const t = torch.tensor(f.data as number[], { dtype: d });
   return f.shape.length === 0 ? t.reshape([]) : t.reshape(f.shape);
-}
-
-function flat(x: unknown): number[] {
-  return Array.isArray(x) ? x.flatMap(flat) : [Number(x)];
-}
-
-function expectClose(actual: Tensor, expected: unknown, what: string): void {
-  const a = Array.from(actual.dataSync() as ArrayLike<number>);
-  const e = flat(expected);
-  expect(a.length, what).toBe(e.length);
-  a.forEach((v, k) => {
-    if (Math.abs(v - e[k]) > 1e-4 + 1e-4 * Math.abs(e[k])) {
-      throw new Error(`${what}[${k}]: got ${v}, PyTorch ${e[k]}\n got ${a.join(', ')}\nwant ${e.join(', ')}`);
-    }
-  });
 }
 
 describe('gradients match PyTorch (float32 fixtures)', () => {
