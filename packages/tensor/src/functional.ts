@@ -1,5 +1,5 @@
 import { dispatch1 } from './dispatcher.js';
-import { type Tensor, type TensorOrScalar, type ValuesIndices, scalarTensor } from './tensor.js';
+import { type Tensor, type TensorOrScalar, type ValuesIndices, checkScalar } from './tensor.js';
 import type { PadMode } from './ops/pad.js';
 import { RuntimeError } from './errors.js';
 import { indexTensor } from './ops/util.js';
@@ -23,9 +23,11 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
 }
 /** `torch.where(condition, input, other)`; scalars allowed for either branch. */
 export function where(condition: Tensor, input: TensorOrScalar, other: TensorOrScalar): Tensor {
-  const a = typeof input === 'object' ? input : scalarTensor(input, condition.backend);
-  const b = typeof other === 'object' ? other : scalarTensor(other, condition.backend);
-  return dispatch1('where', [condition, a, b]);
+  const inputs = [condition, ...[input, other].filter((x): x is Tensor => typeof x === 'object')];
+  const attrs: Record<string, unknown> = {};
+  if (typeof input !== 'object') attrs.selfScalar = checkScalar(input);
+  if (typeof other !== 'object') attrs.otherScalar = checkScalar(other);
+  return dispatch1('where', inputs, attrs);
 }
 /** `torch.add(a, b, alpha=1)`. */
 export function add(a: Tensor, b: TensorOrScalar, opts: { alpha?: number } = {}): Tensor { return a.add(b, opts); }
@@ -36,7 +38,7 @@ export function div(a: Tensor, b: TensorOrScalar, opts: { roundingMode?: 'trunc'
 export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   if (typeof a === 'object') return a.pow(b);
   if (typeof b !== 'object') throw new RuntimeError('pow(): expected at least one Tensor argument');
-  return scalarTensor(a, b.backend).pow(b);
+  return dispatch1('pow', [b], { scalar: checkScalar(a), reverse: true });
 }
 export function maximum(a: Tensor, b: Tensor): Tensor { return a.maximum(b); }
 export function minimum(a: Tensor, b: Tensor): Tensor { return a.minimum(b); }

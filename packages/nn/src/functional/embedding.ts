@@ -32,7 +32,7 @@ export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions 
   return dispatch1('embedding', [weight, input.to('int64')], { paddingIdx });
 }
 
-defineOp('embedding', ([weight, indices]) => weight.indexSelect(0, indices.reshape(-1)).reshape([...indices.shape, weight.shape[1]]));
+defineOp('composite', 'embedding(Tensor weight, Tensor indices, int? paddingIdx=None) -> Tensor', ([weight, indices]) => weight.indexSelect(0, indices.reshape(-1)).reshape([...indices.shape, weight.shape[1]]));
 
 // Lookups of the padding row contribute no gradient, as PyTorch's embedding_backward skips them.
 registerFormula('embedding', {
