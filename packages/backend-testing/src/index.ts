@@ -72,7 +72,21 @@ function wrapResult(r: unknown): unknown {
   return r;
 }
 
-const STORAGE_CALLS = new Set(['name', 'alloc', 'fromArray', 'read', 'readSync', 'dispose', 'sync', 'kernels', 'index']);
+const STORAGE_CALLS = new Set(['name', 'alloc', 'fromArray', 'read', 'readSync', 'dispose', 'sync', 'kernels', 'index', 'deferCheck']);
+
+/** Device-side checks not yet reported: raised, first one first, at the next read or sync. */
+const pending: { flag: StridedView; detail: StridedView | null; error: (detail: number[]) => Error }[] = [];
+
+function values(v: StridedView): number[] {
+  return Array.from(cpu.readSync!(cpu.copy(v, v.dtype)));
+}
+
+function flushChecks(): void {
+  const checks = pending.splice(0);
+  for (const c of checks) {
+    if (!values(c.flag)[0]) throw c.error(c.detail ? values(c.detail) : []);
+  }
+}
 
 const kernels: Record<string, unknown> = {};
 for (const [key, fn] of Object.entries(cpu)) {
@@ -97,7 +111,18 @@ export const testing = {
     counters.reads++;
     const inner = (s as TestStorage).inner;
     // Resolved on a later macrotask, as a GPU's mapAsync is: code that forgets to await sees nothing.
-    return new Promise((resolve) => setImmediate(() => resolve(cpu.readSync!(inner).slice())));
+    return new Promise((resolve, reject) => setImmediate(() => {
+      try {
+        flushChecks();
+        resolve(cpu.readSync!(inner).slice());
+      } catch (e) {
+        reject(e);
+      }
+    }));
+  },
+  deferCheck: (flag, detail, error) => {
+    // The views are captured unwrapped: the check reads the values they hold now, as a kernel would.
+    pending.push({ flag: snapshot(flag), detail: detail && snapshot(detail), error });
   },
   dispose: (s) => {
     const t = s as TestStorage;
@@ -107,7 +132,14 @@ export const testing = {
     counters.liveBytes -= t.bytes;
     t.free();
   },
-  sync: () => new Promise<void>((resolve) => setImmediate(resolve)),
+  sync: () => new Promise<void>((resolve, reject) => setImmediate(() => {
+    try {
+      flushChecks();
+      resolve();
+    } catch (e) {
+      reject(e);
+    }
+  })),
   counters,
   reset(): void {
     counters.reads = counters.uploads = counters.uploadBytes = counters.allocs = counters.frees = 0;
@@ -116,10 +148,22 @@ export const testing = {
 
 registerBackend(testing);
 
+/** Drops device-side checks not yet reported (the test lane does this between tests). */
+export function discardChecks(): void {
+  pending.length = 0;
+}
+
 /**
  * Test assertions only: the row-major values of a view, read synchronously without counting.
  * Library code must never call this (the lane's setup refuses callers outside test files).
  */
 export function peekSync(v: StridedView): TypedArray {
+  flushChecks();
   return cpu.readSync!(cpu.copy(unwrap(v) as StridedView, v.dtype));
+}
+
+/** A dense CPU copy of a device view, taken now (what a kernel writing a flag buffer would see). */
+function snapshot(v: StridedView): StridedView {
+  const s = cpu.copy(unwrap(v) as StridedView, v.dtype);
+  return { storage: s, dtype: v.dtype, shape: v.shape, strides: v.shape.map((_, i) => v.shape.slice(i + 1).reduce((a, b) => a * b, 1)), offset: 0 };
 }

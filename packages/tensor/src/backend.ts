@@ -89,11 +89,13 @@ export interface Backend {
   /** Waits for queued work; rejects with the first failed device-side check (see `deferCheck`). */
   sync(): Promise<void>;
   /**
-   * Remembers a device-side check: `flag` (a 0-dim bool view) must hold true, else `error()` is
-   * raised at the next `read` or `sync` (CUDA's device-side asserts). Backends without it skip
-   * such checks unless they can read synchronously.
+   * Remembers a device-side check: `flag` (a 0-dim bool view) must hold true, else
+   * `error(values of detail)` is raised at the next `read` or `sync` (CUDA's device-side asserts).
+   * Backends without it skip such checks unless they can read synchronously.
    */
-  deferCheck?(flag: StridedView, error: () => Error): void;
+  deferCheck?(flag: StridedView, detail: StridedView | null, error: (detail: number[]) => Error): void;
+  /** Row-major coordinates of the non-zero elements (int64, `ndim` per element; a data-dependent size). */
+  nonzero(x: StridedView): Storage;
 
   // ---- primitive kernels ----
   /** Contiguous copy of a view, cast to `dtype`. */

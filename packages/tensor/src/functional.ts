@@ -2,6 +2,7 @@ import { dispatch1 } from './dispatcher.js';
 import { type Tensor, type TensorOrScalar, type ValuesIndices, checkScalar } from './tensor.js';
 import type { PadMode } from './ops/pad.js';
 import { RuntimeError } from './errors.js';
+import { deviceCheck } from './validation.js';
 import { indexTensor } from './ops/util.js';
 import type { Generator } from './random.js';
 
@@ -119,10 +120,11 @@ export function pad(x: Tensor, padding: readonly number[], mode: PadMode = 'cons
 /** `torch.nn.functional.one_hot(tensor, num_classes=-1)`: int64 output. */
 export function oneHot(x: Tensor, numClasses = -1): Tensor {
   if (x.dtype !== 'int64') throw new RuntimeError('one_hot is only applicable to index tensor.');
+  // num_classes=-1 makes the output shape depend on the data: a readback, as in PyTorch.
   const n = numClasses === -1 ? (x.numel() === 0 ? 0 : x.amax().itemSync() + 1) : numClasses;
   if (x.numel() > 0) {
-    if (x.amin().itemSync() < 0) throw new RuntimeError('Class values must be non-negative.');
-    if (x.amax().itemSync() >= n) throw new RuntimeError('Class values must be smaller than num_classes.');
+    deviceCheck(x.amin().ge(0), () => new RuntimeError('Class values must be non-negative.'));
+    deviceCheck(x.amax().lt(n), () => new RuntimeError('Class values must be smaller than num_classes.'));
   }
   const range = indexTensor(Array.from({ length: n }, (_, i) => i), x.backend);
   return x.unsqueeze(-1).eq(range).to('int64');

@@ -5,6 +5,7 @@ import { DTypeError, IndexError, RuntimeError, ValueError } from './errors.js';
 import { broadcastShapes, contiguousStrides, isContiguous, normDim, numel } from './shape.js';
 import { formatTensor } from './format.js';
 import { releaseTensor, trackTensor } from './memory.js';
+import { deviceCheck } from './validation.js';
 import type { Generator } from './random.js';
 
 /** A node of the autograd graph as the tensor sees it; @flambeau/autograd supplies the real ones. */
@@ -616,10 +617,9 @@ export class Tensor implements StridedView {
   take(index: Tensor): Tensor {
     const n = this.numel();
     if (index.numel() > 0) {
-      const lo = index.amin().itemSync();
-      const hi = index.amax().itemSync();
-      const bad = hi >= n ? hi : lo < -n ? lo : null;
-      if (bad !== null) throw new IndexError(`out of range: tried to access index ${bad} on a tensor of ${n} elements.`);
+      const lo = index.amin();
+      const hi = index.amax();
+      deviceCheck(lo.ge(-n).logicalAnd(hi.lt(n)), ([l, h]) => new IndexError(`out of range: tried to access index ${h >= n ? h : l} on a tensor of ${n} elements.`), dispatch1('cat', [lo.reshape([1]), hi.reshape([1])], { dim: 0 }));
     }
     return this.reshape(-1).index(index);
   }

@@ -28,17 +28,19 @@ export function getValidation(): ValidationMode | null {
 }
 
 /**
- * Checks on the device that the 0-dim bool tensor `ok` holds true, raising `error()` now or at the
- * next readback as the validation mode says. Devices without synchronous reads and without
- * `deferCheck` skip the check.
+ * Checks on the device that the 0-dim bool tensor `ok` holds true, raising `error(detail)` now or
+ * at the next readback as the validation mode says; `detail` (a small tensor, e.g. the offending
+ * index range) is read only when the check fails, to word the message. Devices without
+ * synchronous reads and without `deferCheck` skip the check.
  */
-export function deviceCheck(ok: Tensor, error: () => Error): void {
+export function deviceCheck(ok: Tensor, error: (detail: number[]) => Error, detail?: Tensor): void {
   if (mode === 'off') return;
   const b = ok.backend;
   const flag = ok.contiguous();
+  const info = detail?.contiguous() ?? null;
   if (b.readSync && (mode !== 'async' || !b.deferCheck)) {
-    if (!b.readSync(flag.storage)[flag.offset]) throw error();
+    if (!b.readSync(flag.storage)[flag.offset]) throw error(info ? Array.from(b.readSync(info.storage).subarray(info.offset, info.offset + info.numel())) : []);
     return;
   }
-  b.deferCheck?.(flag, error);
+  b.deferCheck?.(flag, info, error);
 }

@@ -50,12 +50,11 @@ registerFormula('embedding', {
 
 /** `embedding_renorm_`: scales each looked-up row whose p-norm exceeds `maxNorm` down to it. */
 function renorm(weight: Tensor, idx: Tensor, maxNorm: number, normType: number): void {
+  // On the device: a repeated index rewrites its row with the same scaled values, so no dedup is needed.
   noGrad(() => {
-    const unique = [...new Set(Array.from(idx.dataSync()))];
-    for (const i of unique) {
-      const row = weight.select(0, i);
-      const norm = row.norm(normType).itemSync();
-      if (norm > maxNorm) row.mul_(maxNorm / (norm + 1e-7));
-    }
+    const rows = weight.indexSelect(0, idx);
+    const norms = rows.norm(normType, 1, { keepdim: true });
+    const scale = norms.add(1e-7).reciprocal().mul(maxNorm).where(norms.gt(maxNorm), 1);
+    weight.indexPut_([idx], rows.mul(scale));
   });
 }

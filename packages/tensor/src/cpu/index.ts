@@ -3,7 +3,7 @@ import { registerBackend } from '../backend.js';
 import { type DType, type TypedArray, allocArray, arrayType } from '../dtype.js';
 import { conv2dBackwardInputKernel, conv2dBackwardWeightKernel, conv2dKernel } from './conv.js';
 import { binaryKernel, clampKernel, unaryKernel, whereKernel } from './elementwise.js';
-import { copyIntoKernel, denseCopy, fillKernel, gatherKernel, indexAddKernel, indexSelectKernel, scatterKernel, sortKernel } from './indexing.js';
+import { copyIntoKernel, denseCopy, fillKernel, gatherKernel, indexAddKernel, indexSelectKernel, nonzeroKernel, scatterKernel, sortKernel } from './indexing.js';
 import { matmulKernel } from './matmul.js';
 import { avgPool2dBackwardKernel, avgPool2dKernel, maxPool2dBackwardKernel, maxPool2dKernel } from './pool.js';
 import { argReduceKernel, cumulativeKernel, reduceKernel } from './reduce.js';
@@ -58,6 +58,7 @@ export const cpu: Backend = {
   indexSelect: (x, dim, index) => indexSelectKernel(x, dim, index, make),
   indexAdd: (x, dim, index, src) => indexAddKernel(x, dim, index, src, make),
   sort: (x, dim, descending) => sortKernel(x, dim, descending, make),
+  nonzero: (x) => nonzeroKernel(x, make),
 
   conv2d: (x, w, a) => conv2dKernel(x, w, a, make),
   conv2dBackwardInput: (g, w, s, a) => conv2dBackwardInputKernel(g, w, s, a, make),

@@ -1,5 +1,8 @@
 import { type Attrs, defineOp, dispatch1 } from '../dispatcher.js';
 import { castScalar } from '../dtype.js';
+import { deviceCheck } from '../validation.js';
+import { cat } from '../functional.js';
+import { full } from './creation.js';
 import { IndexError, RuntimeError } from '../errors.js';
 import { broadcastShapes, fmtShape, normDim, numel } from '../shape.js';
 import { type EncodedItem, Tensor } from '../tensor.js';
@@ -19,14 +22,14 @@ function checkIndex(index: Tensor, name: string, int32 = false): void {
  */
 function checkBounds(index: Tensor, size: number, dim: number, wrap = true): Tensor {
   if (index.numel() === 0) return index;
-  const lo = index.amin().itemSync();
-  const hi = index.amax().itemSync();
+  const lo = index.amin();
+  const hi = index.amax();
   const min = wrap ? -size : 0;
-  if (lo < min || hi >= size) {
-    const bad = hi >= size ? hi : lo;
-    throw new (wrap ? IndexError : RuntimeError)(`index ${bad} is out of bounds for dimension ${dim} with size ${size}`);
-  }
-  return lo < 0 ? index.where(index.ge(0), index.add(size)) : index;
+  deviceCheck(lo.ge(min).logicalAnd(hi.lt(size)), ([l, h]) => {
+    const bad = h >= size ? h : l;
+    return new (wrap ? IndexError : RuntimeError)(`index ${bad} is out of bounds for dimension ${dim} with size ${size}`);
+  }, cat([lo.reshape([1]), hi.reshape([1])]));
+  return wrap ? index.where(index.ge(0), index.add(size)) : index;
 }
 
 function checkSameRank(x: Tensor, index: Tensor, dim: number, name: string, src?: Tensor): void {
@@ -97,21 +100,11 @@ defineOp('primitive', 'indexAdd(Tensor self, Tensor index, Tensor source, int di
   return fromStorage(x.backend.indexAdd(x, d, idx, src.to(x.dtype)), x.shape);
 });
 
-/** Coordinates of non-zero elements, [n, ndim] int64 (needs a synchronous read, as PyTorch syncs). */
+/** Coordinates of non-zero elements, [n, ndim] int64: a data-dependent shape (PyTorch syncs here too). */
 defineOp('primitive', 'nonzero(Tensor self) -> Tensor', ([x]) => {
-  const data = x.dataSync();
-  const coords: number[] = [];
-  const nd = x.ndim;
-  const idx = new Array<number>(nd).fill(0);
-  for (let i = 0; i < data.length; i++) {
-    if (data[i] !== 0) coords.push(...idx);
-    for (let d = nd - 1; d >= 0; d--) {
-      if (++idx[d] < x.shape[d]) break;
-      idx[d] = 0;
-    }
-  }
-  const n = nd === 0 ? (data[0] !== 0 ? 1 : 0) : coords.length / nd;
-  return indexTensor(coords, x.backend, [n, nd]);
+  if (x.ndim === 0) return full([x.backend.nonzero(x.reshape([1])).size, 0], 0, { dtype: 'int64', device: x.device });
+  const s = x.backend.nonzero(x);
+  return fromStorage(s, [s.size / x.ndim, x.ndim]);
 });
 
 interface Plan {
@@ -154,7 +147,7 @@ function planIndex(x: Tensor, items: EncodedItem[], tensors: Tensor[]): Plan {
         }
         if (it.ndim === 0) {
           view = view.unsqueeze(dim);
-          adv.push({ dim, index: indexTensor(it.itemSync() ? [0] : [], x.backend) });
+          adv.push({ dim, index: it.reshape([1]).nonzero().reshape([-1]) });
           dim++;
           continue;
         }
