@@ -29,7 +29,7 @@ export * from './shape.js';
 export * from './backend.js';
 export * from './dispatcher.js';
 export * from './random.js';
-export { tidy, keep } from './memory.js';
+export { tidy, keep, memory, retainStorage, releaseStorage, type MemoryInfo } from './memory.js';
 export * from './validation.js';
 export { Tensor, slice, checkScalar, installAutogradHooks, canCast, dtypeTitle } from './tensor.js';
 export type {

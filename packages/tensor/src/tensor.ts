@@ -4,7 +4,7 @@ import { type DType, type TypedArray, isFloating } from './dtype.js';
 import { DTypeError, IndexError, RuntimeError, ValueError } from './errors.js';
 import { broadcastShapes, contiguousStrides, isContiguous, normDim, numel } from './shape.js';
 import { formatTensor } from './format.js';
-import { releaseTensor, trackTensor } from './memory.js';
+import { moveTensor, releaseTensor, trackTensor } from './memory.js';
 import { deviceCheck } from './validation.js';
 import type { Generator } from './random.js';
 
@@ -77,6 +77,7 @@ export type Dims = number | readonly number[];
  * x.matmul(x.t()).sum().itemSync(); // 30
  */
 export class Tensor implements StridedView {
+  // Writable only through `_setData` (PyTorch's `t.data = src`), which keeps storage ownership right.
   readonly storage: Storage;
   readonly shape: readonly number[];
   readonly strides: readonly number[];
@@ -103,6 +104,22 @@ export class Tensor implements StridedView {
     this._base = base ? (base._base ?? base) : null;
     this._version = base ? base._version : { value: 0 };
     trackTensor(this);
+  }
+
+  /**
+   * Points this tensor at `src`'s data in place (PyTorch's `t.data = src`): its identity (held by
+   * optimizers, modules, hooks) stays, its storage reference moves to `src`'s storage.
+   */
+  _setData(src: Tensor): void {
+    if (src === this) return;
+    const w = this as { -readonly [K in 'storage' | 'shape' | 'strides' | 'offset' | 'dtype']: Tensor[K] };
+    const old = this.storage;
+    w.storage = src.storage;
+    w.shape = src.shape;
+    w.strides = src.strides;
+    w.offset = src.offset;
+    w.dtype = src.dtype;
+    if (!this._disposed) moveTensor(this, old, src.storage);
   }
 
   private _disposed = false;
