@@ -1,4 +1,4 @@
-import { type DType, type GradFn, RuntimeError, type Tensor, dtypeTitle, releaseStorage, retainStorage } from '@flambeau/tensor';
+import { type DType, type Device, type GradFn, RuntimeError, type Tensor, dtypeTitle, releaseStorage, retainStorage } from '@flambeau/tensor';
 
 /** Where a gradient goes: output `nr` of `node`. */
 export interface Edge {
@@ -10,7 +10,7 @@ export interface Edge {
 export interface TensorMeta {
   readonly shape: readonly number[];
   readonly dtype: DType;
-  readonly device: string;
+  readonly device: Device;
   readonly strides: readonly number[];
   readonly offset: number;
   readonly storageSize: number;

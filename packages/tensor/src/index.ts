@@ -43,7 +43,5 @@ export type { PadMode } from './ops/pad.js';
 export * from './functional.js';
 export { cpu } from './cpu/index.js';
 export { formatTensor, setPrintOptions } from './format.js';
-export { runBackendConformance, type ConformanceApi } from './conformance.js';
 
-/** `torch.device(...)` is just the device string here (`'cpu'`, `'webgpu'`). */
-export type Device = string;
+export { Device, device, type DeviceLike } from './device.js';
