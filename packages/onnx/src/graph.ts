@@ -150,7 +150,7 @@ export class GraphBuilder {
         continue;
       }
       const src = this.findDim(shape[i], shapeB[i]);
-      if (src) parts[i] = this.op('Shape', [src.name], { start: src.dim, end: src.dim + 1 });
+      if (src) parts[i] = this.dims(src.name, src.dim, src.dim + 1);
       else if (allowMinusOne && !minusOneUsed) {
         parts[i] = -1;
         minusOneUsed = true;
@@ -170,6 +170,12 @@ export class GraphBuilder {
     }
     if (run.length) pieces.push(this.i64(run));
     return pieces.length === 1 ? pieces[0] : this.op('Concat', pieces, { axis: 0 });
+  }
+
+  /** `x.shape[start:end]` as an int64 tensor (Shape's start/end attributes exist from opset 15). */
+  dims(x: string, start: number, end: number): string {
+    if (this.opset >= 15) return this.op('Shape', [x], { start, end });
+    return this.op('Slice', [this.op('Shape', [x]), this.i64([start]), this.i64([end]), this.i64([0])]);
   }
 
   private findDim(a: number, b: number): { name: string; dim: number } | null {

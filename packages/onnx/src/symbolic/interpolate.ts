@@ -26,7 +26,7 @@ registerModule([Upsample], (g, c) => {
     scales = g.constant('float32', [rank], [1, 1, ...s]);
   } else {
     if (dynamicDims(out).some((d) => d >= 2)) g.fail('a target size that follows a dynamic axis is not exported');
-    const head = g.op('Shape', [x.name], { start: 0, end: 2 });
+    const head = g.dims(x.name, 0, 2);
     sizes = g.op('Concat', [head, g.i64(out.shape.slice(2))], { axis: 0 });
   }
   return g.op('Resize', [x.name, '', scales, sizes].slice(0, sizes ? 4 : 3), attrs);
