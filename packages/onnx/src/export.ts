@@ -136,6 +136,8 @@ function alignTraces(a: Recording, b: Recording): void {
 
 interface EmitOptions extends ExportOptions { opset: number; inputNames: string[]; outputNames: string[]; inputAxes: Map<number, string>[] }
 
+const ownTensor = (m: Module | null, name: string): Tensor | null => m?._parameters.get(name) ?? m?._buffers.get(name) ?? null;
+
 /** Which recorded values reach an output: calls whose outputs are all unused are dropped. */
 function liveValues(rec: Recording): Set<number> {
   const live = new Set<number>();
@@ -218,9 +220,10 @@ function emit(A: Recording, B: Recording, o: EmitOptions): Uint8Array {
       outputs: call.outputMeta.map((m, i) => ({ shape: m.shape, shapeB: callB.outputMeta[i].shape, dtype: m.dtype, used: live.has(call.outputs[i]) })),
       args: call.kind === 'module' ? call.args.map(slot) : [],
       param: (n) => {
-        const t = module?._parameters.get(n) ?? module?._buffers.get(n) ?? null;
+        const t = ownTensor(module, n);
         return t ? paramOperand(prefix + n, t) : null;
       },
+      tensor: (n) => ownTensor(module, n),
     };
     const fn = call.kind === 'module' ? moduleSymbolic(module as Module) : opSymbolic(call.op);
     if (!fn) g.fail(`op '${call.op}' has no ONNX mapping`);

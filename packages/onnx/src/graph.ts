@@ -31,6 +31,8 @@ export interface Call {
   args: unknown[];
   /** A leaf module's own parameter or buffer (`weight`, `running_mean`) as an initializer; null when absent. */
   param: (name: string) => Operand | null;
+  /** The same parameter's tensor, without adding it to the graph (to fold or reorder it). */
+  tensor: (name: string) => Tensor | null;
 }
 
 /** A float attribute, even when its value is integral (`alpha=1.0`). */

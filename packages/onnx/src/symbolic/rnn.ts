@@ -1,7 +1,6 @@
 import { GRU, LSTM, RNN, type Module } from '@flambeau/nn';
 import type { Tensor } from '@flambeau/tensor';
 import { registerModule } from '../registry.js';
-import type { ArgSlot } from '../trace.js';
 import type { Call, GraphBuilder, Operand } from '../graph.js';
 import { slice, squeeze } from './helpers.js';
 
@@ -40,9 +39,9 @@ function recurrent(g: GraphBuilder, c: Call): (string | null)[] {
   const order = GATE_ORDER[m.mode];
   const G = order.length;
   const isLstm = m.mode === 'LSTM';
-  const hxArg = c.args[1] as ArgSlot | ArgSlot[] | null | undefined;
-  const states: Operand[] = hxArg ? (Array.isArray(hxArg) ? hxArg : [hxArg]).map((s) => c.inputs[s.input]) : [];
-  const p = (name: string): Tensor | null => m._parameters.get(name) ?? null;
+  const hx = c.args[1] as Operand | Operand[] | null | undefined;
+  const states: Operand[] = hx ? (Array.isArray(hx) ? hx : [hx]) : [];
+  const p = (name: string): Tensor | null => c.tensor(name);
   const prefix = c.path === '' ? '' : `${c.path}.`;
 
   let seq = m.batchFirst ? g.op('Transpose', [x.name], { perm: [1, 0, 2] }) : x.name;
