@@ -155,6 +155,10 @@ function emit(A: Recording, B: Recording, o: EmitOptions): Uint8Array {
   const g: GraphBuilder = new GraphBuilder(o.opset, o.doConstantFolding ?? true, readSync);
   const exportParams = o.exportParams ?? true;
   const live = liveValues(A);
+  const uses = new Map<number, number>();
+  const use = (r: Ref): void => { if (r.kind === 'value') uses.set(r.id, (uses.get(r.id) ?? 0) + 1); };
+  for (const c of A.calls) if (c.outputs.some((v) => live.has(v))) c.inputs.forEach(use);
+  A.outputs.forEach(use);
   const names: string[] = [];
   const graphInputs: ValueInfoProto[] = [];
   const initNames = new Set<string>();
@@ -186,7 +190,7 @@ function emit(A: Recording, B: Recording, o: EmitOptions): Uint8Array {
   const constNames = new Map<number, string>();
   const operand = (r: Ref, m: Meta, mB: Meta): Operand => {
     switch (r.kind) {
-      case 'value': return { name: names[r.id], dtype: m.dtype, shape: m.shape, shapeB: mB.shape, ref: r };
+      case 'value': return { name: names[r.id], dtype: m.dtype, shape: m.shape, shapeB: mB.shape, ref: r, uses: uses.get(r.id) ?? 0 };
       case 'param': return paramOperand(r.name, r.tensor);
       case 'scalar': return { name: '', dtype: m.dtype, shape: [], shapeB: [], ref: r };
       case 'const': {
@@ -260,6 +264,7 @@ function emit(A: Recording, B: Recording, o: EmitOptions): Uint8Array {
     n.input = n.input.map((x) => rename.get(x) ?? x);
     n.output = n.output.map((x) => rename.get(x) ?? x);
   }
+  g.pruneInitializers(new Set(o.outputNames));
   if (o.keepInitializersAsInputs) for (const t of g.initializers) graphInputs.push(valueInfo(t.name, dtypeOfProto(t.dataType), t.dims.map(Number)));
 
   const graph = create(GraphProtoSchema, { name: 'main_graph', node: g.nodes, initializer: g.initializers, input: graphInputs, output: outputs });

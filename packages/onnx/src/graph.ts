@@ -13,6 +13,8 @@ export interface Operand {
   shape: number[];
   shapeB: number[];
   ref: Ref;
+  /** How many exported calls (and graph outputs) read this value. */
+  uses?: number;
 }
 
 export interface OutputMeta { shape: number[]; shapeB: number[]; dtype: DType; used: boolean }
@@ -48,6 +50,7 @@ export class GraphBuilder {
   /** Shapes of named values (both traces), to rebuild dynamic dimensions from `Shape` of one. */
   readonly known: { name: string; shape: number[]; shapeB: number[] }[] = [];
   private readonly used = new Set<string>();
+  private readonly initValues = new Map<string, { dtype: DType; dims: number[]; values: ArrayLike<number> }>();
   scope = '';
   /** The op and module path of the call being emitted, for error messages. */
   where = { op: '', path: '' };
@@ -118,6 +121,25 @@ export class GraphBuilder {
 
   initializer(name: string, dtype: DType, dims: readonly number[], values: TypedArray | readonly number[]): void {
     this.initializers.push(tensorProto(name, dtype, dims, values));
+    this.initValues.set(name, { dtype, dims: [...dims], values });
+  }
+
+  /** The values of an initializer this builder wrote (for folding), or undefined. */
+  initializerValues(name: string): { dtype: DType; dims: number[]; values: ArrayLike<number> } | undefined {
+    return this.initValues.get(name);
+  }
+
+  /** The node that produced `name`, if one did. */
+  producer(name: string): NodeProto | undefined {
+    for (let i = this.nodes.length - 1; i >= 0; i--) if (this.nodes[i].output.includes(name)) return this.nodes[i];
+    return undefined;
+  }
+
+  /** Drops initializers no node reads (their values were folded into others). */
+  pruneInitializers(keep: ReadonlySet<string>): void {
+    const read = new Set(this.nodes.flatMap((n) => n.input));
+    const kept = this.initializers.filter((t) => read.has(t.name) || keep.has(t.name));
+    this.initializers.splice(0, this.initializers.length, ...kept);
   }
 
   cast(x: string, from: DType, to: DType): string {

@@ -101,6 +101,27 @@ describe('export options', () => {
     expect(ops(true)).toEqual(['MatMul', 'Add']);
     expect(ops(false)).toEqual(['Transpose', 'MatMul', 'Add']);
   });
+
+  it('doConstantFolding folds an eval BatchNorm into the Conv before it', async () => {
+    manualSeed(0);
+    const net = new nn.Sequential(new nn.Conv2d(3, 4, 3), new nn.BatchNorm2d(4), new nn.ReLU(), new nn.Conv2d(4, 2, 1, { bias: false }), new nn.BatchNorm2d(2));
+    net.train();
+    for (let i = 0; i < 3; i++) net(randn(4, 3, 6, 6).mul(3));
+    const ops = (fold: boolean) => fromBinary(ModelProtoSchema, exportOnnx(net, [randn(2, 3, 6, 6)], { returnBytes: true }, { doConstantFolding: fold })).graph!;
+    const folded = ops(true);
+    expect(folded.node.map((n) => n.opType)).toEqual(['Conv', 'Relu', 'Conv']);
+    expect(folded.initializer.map((t) => t.name)).toEqual(['onnx::Conv_weight', 'onnx::Conv_bias', 'onnx::Conv_weight_1', 'onnx::Conv_bias_1']);
+    expect(ops(false).node.map((n) => n.opType)).toEqual(['Conv', 'BatchNormalization', 'Relu', 'Conv', 'BatchNormalization']);
+    const { maxDiff } = await exportAndCompare(net, [randn(2, 3, 6, 6)], [randn(5, 3, 6, 6)], { dynamicAxes: { input: [0] } });
+    expect(maxDiff).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('doConstantFolding transposes parameters at export (MultiheadAttention in_proj_weight)', () => {
+    manualSeed(0);
+    const g = fromBinary(ModelProtoSchema, exportOnnx(new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16 }), [randn(5, 2, 8)], { returnBytes: true })).graph!;
+    expect(g.node.filter((n) => n.opType === 'Transpose' && g.initializer.some((t) => t.name === n.input[0]))).toEqual([]);
+    expect(g.initializer.map((t) => t.name)).toContain('onnx::Transpose_self_attn.in_proj_weight');
+  });
 });
 
 describe('scalars: today as a wrapped 0-dim input, after the spine rework as attrs', () => {

@@ -74,3 +74,23 @@ export function dynamicDims(o: { shape: number[]; shapeB: number[] }): number[] 
 
 /** The first output, for symbolics of single-output calls that also return unused extras. */
 export const out0 = (c: Call): { shape: number[]; shapeB: number[]; dtype: DType } => c.outputs[0];
+
+/** Row-major `values` of `shape` transposed by `perm` (folding a Transpose of a parameter). */
+export function permuteValues(values: ArrayLike<number>, shape: readonly number[], perm: readonly number[]): Float64Array {
+  const rank = shape.length;
+  const outShape = perm.map((p) => shape[p]);
+  const inStrides = new Array<number>(rank);
+  for (let i = rank - 1, s = 1; i >= 0; i--) { inStrides[i] = s; s *= shape[i]; }
+  const out = new Float64Array(values.length);
+  const idx = new Array<number>(rank).fill(0);
+  for (let k = 0; k < out.length; k++) {
+    let src = 0;
+    for (let i = 0; i < rank; i++) src += idx[i] * inStrides[perm[i]];
+    out[k] = values[src];
+    for (let i = rank - 1; i >= 0; i--) {
+      if (++idx[i] < outShape[i]) break;
+      idx[i] = 0;
+    }
+  }
+  return out;
+}

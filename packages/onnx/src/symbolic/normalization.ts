@@ -19,9 +19,45 @@ registerOp('nativeBatchNorm', (g, c) => {
   const [mean, variance] = rest;
   if (!mean || !variance) g.fail('batch norm without running statistics is computed from the batch, which needs training mode');
   const C = x.shape[1];
+  const folded = g.fold ? foldIntoConv(g, x, w, b, mean, variance, c.attrs.eps as number) : null;
+  if (folded) return [folded, null, null];
   const y = g.op('BatchNormalization', [x.name, w ? w.name : filled(g, C, 1, x), b ? b.name : filled(g, C, 0, x), mean.name, variance.name], { epsilon: float(c.attrs.eps as number) });
   return [y, null, null];
 });
+
+/**
+ * Eval-mode BatchNorm after a Conv whose output nothing else reads is a per-channel affine map of
+ * the Conv's weight and bias: W' = W·s, b' = (b − mean)·s + β with s = γ/√(var + ε). Folded at
+ * export as torch.onnx does under do_constant_folding; returns the Conv's output, or null.
+ */
+function foldIntoConv(g: GraphBuilder, x: Operand, w: Operand | null, b: Operand | null, mean: Operand, variance: Operand, eps: number): string | null {
+  const conv = g.producer(x.name);
+  if (!conv || conv.opType !== 'Conv' || x.uses !== 1) return null;
+  const weight = g.initializerValues(conv.input[1]);
+  const bias = conv.input[2] ? g.initializerValues(conv.input[2]) : undefined;
+  if (!weight || (conv.input[2] && !bias)) return null;
+  if ([w, b, mean, variance].some((o) => o && o.ref.kind !== 'param')) return null;
+  const val = (o: Operand | null, dflt: number, n: number): ArrayLike<number> => (o && o.ref.kind === 'param' ? g.read(o.ref.tensor) : new Array<number>(n).fill(dflt));
+  const C = weight.dims[0];
+  const gamma = val(w, 1, C);
+  const beta = val(b, 0, C);
+  const mu = val(mean, 0, C);
+  const v = val(variance, 1, C);
+  const per = weight.values.length / C;
+  const W = new Float64Array(weight.values.length);
+  const B = new Float64Array(C);
+  for (let o = 0; o < C; o++) {
+    const s = gamma[o] / Math.sqrt(v[o] + eps);
+    for (let k = 0; k < per; k++) W[o * per + k] = weight.values[o * per + k] * s;
+    B[o] = ((bias ? bias.values[o] : 0) - mu[o]) * s + beta[o];
+  }
+  const wName = g.freshName('onnx::Conv_weight');
+  const bName = g.freshName('onnx::Conv_bias');
+  g.initializer(wName, weight.dtype, weight.dims, W);
+  g.initializer(bName, weight.dtype, [C], B);
+  conv.input = [conv.input[0], wName, bName];
+  return x.name;
+}
 
 registerOp('nativeLayerNorm', (g, c) => {
   const { x, w, b } = parts(c);

@@ -1,7 +1,7 @@
 import { Embedding } from '@flambeau/nn';
 import { registerModule, registerOp } from '../registry.js';
 import type { Call, GraphBuilder, Operand } from '../graph.js';
-import { dimList, normDim, split, unsqueeze } from './helpers.js';
+import { dimList, normDim, permuteValues, split, unsqueeze } from './helpers.js';
 
 // Slice ends past every possible size ("to the end"), exactly representable as a double.
 const END = Number.MAX_SAFE_INTEGER;
@@ -21,14 +21,23 @@ registerOp('squeeze', (g, c) => {
 });
 registerOp('unsqueeze', (g, c) => unsqueeze(g, c.inputs[0].name, [normDim(c.attrs.dim as number, c.inputs[0].shape.length + 1)]));
 
-registerOp('permute', (g, c) => g.op('Transpose', [c.inputs[0].name], { perm: dimList(c.attrs.dims, c.inputs[0].shape.length) }));
+/** Transpose, done at export on a parameter under `doConstantFolding` (`weight.t()` in a forward). */
+function transpose(g: GraphBuilder, x: Operand, perm: number[]): string {
+  if (g.fold && x.ref.kind === 'param') {
+    const name = g.freshName(`onnx::Transpose_${x.name}`);
+    g.initializer(name, x.dtype, perm.map((p) => x.shape[p]), permuteValues(g.read(x.ref.tensor), x.shape, perm));
+    return name;
+  }
+  return g.op('Transpose', [x.name], { perm });
+}
+registerOp('permute', (g, c) => transpose(g, c.inputs[0], dimList(c.attrs.dims, c.inputs[0].shape.length)));
 registerOp('transpose', (g, c) => {
   const rank = c.inputs[0].shape.length;
   const perm = Array.from({ length: rank }, (_, i) => i);
   const a = normDim(c.attrs.dim0 as number, rank);
   const b = normDim(c.attrs.dim1 as number, rank);
   [perm[a], perm[b]] = [perm[b], perm[a]];
-  return g.op('Transpose', [c.inputs[0].name], { perm });
+  return transpose(g, c.inputs[0], perm);
 });
 
 /** Expand broadcasts both ways: entries the input already has become 1, so they need no Shape. */
