@@ -124,7 +124,7 @@ describe('each nn layer exports and matches in onnxruntime', () => {
       const diffs: string[] = [];
       for (const opset of OPSETS) {
         if (opset < (c.minOpset ?? 0)) continue;
-        const { maxDiff } = await exportAndCompare(model, example, test, { opsetVersion: opset, dynamicAxes: { input: [bd] } });
+        const { maxDiff } = await exportAndCompare(model, example, test, { opsetVersion: opset, dynamicAxes: { input: [bd] } }, `${c.name}_opset${opset}`);
         diffs.push(maxDiff.toExponential(1));
         expect(maxDiff, `opset ${opset}`).toBeLessThanOrEqual(1e-4);
       }

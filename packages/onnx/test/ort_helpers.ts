@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { type Tensor, tensor } from '@flambeau/tensor';
 import { noGrad } from '@flambeau/autograd';
@@ -32,8 +34,11 @@ export function flatOutputs(x: unknown): Tensor[] {
  * Exports `model` with `example`, runs the file in onnxruntime on `test` (another batch size),
  * and returns the largest |onnxruntime − Flambeau| over every output.
  */
-export async function exportAndCompare(model: Module, example: Tensor[], test: Tensor[], opts: ExportOptions = {}): Promise<{ maxDiff: number; bytes: Uint8Array }> {
+export async function exportAndCompare(model: Module, example: Tensor[], test: Tensor[], opts: ExportOptions = {}, label?: string): Promise<{ maxDiff: number; bytes: Uint8Array }> {
   const bytes = exportOnnx(model, example, { returnBytes: true }, opts);
+  // tools/check_onnx_exports.py collects the exported files this way to run onnx.checker on them.
+  const dump = process.env.FLAMBEAU_ONNX_DUMP;
+  if (dump && label) writeFileSync(join(dump, `${label.replace(/[^A-Za-z0-9_.-]+/g, '_')}.onnx`), bytes);
   const names = opts.inputNames ?? (test.length === 1 ? ['input'] : test.map((_, i) => `input_${i}`));
   const feeds: Record<string, Tensor> = {};
   test.forEach((t, i) => { feeds[names[i]] = t; });

@@ -39,7 +39,7 @@ describe('seed models export with a dynamic batch and match in onnxruntime', () 
       for (const opset of OPSETS) {
         const { maxDiff, bytes } = await exportAndCompare(model, [randn(4, ...shape)], [rand(7, ...shape)], {
           opsetVersion: opset, inputNames: ['images'], outputNames: ['logits'], dynamicAxes: { images: { 0: 'batch' }, logits: { 0: 'batch' } },
-        });
+        }, `${name}_opset${opset}`);
         diffs.push(maxDiff.toExponential(1));
         expect(maxDiff).toBeLessThanOrEqual(1e-4);
         const m = fromBinary(ModelProtoSchema, bytes);
