@@ -1,12 +1,13 @@
 import { registerOp } from '../registry.js';
-import type { Call } from '../graph.js';
+import type { Call, GraphBuilder } from '../graph.js';
+import { squeeze } from './helpers.js';
 
 function convInputs(c: Call): string[] {
   return c.inputs.map((o) => o.name);
 }
 
-/** Conv for conv1d/conv2d: PyTorch's symmetric `padding` becomes ONNX's begin/end `pads`. */
-registerOp(['conv1d', 'conv2d'], (g, c) => {
+/** Conv: PyTorch's symmetric `padding` becomes ONNX's begin/end `pads`. */
+function conv(g: GraphBuilder, c: Call): string {
   const w = c.inputs[1];
   const padding = c.attrs.padding as number[];
   if (!Array.isArray(padding)) g.fail(`padding '${String(padding)}' should have been resolved to sizes`);
@@ -14,7 +15,10 @@ registerOp(['conv1d', 'conv2d'], (g, c) => {
     kernel_shape: w.shape.slice(2), strides: c.attrs.stride as number[], pads: [...padding, ...padding],
     dilations: c.attrs.dilation as number[], group: c.attrs.groups as number,
   });
-});
+}
+registerOp('conv2d', conv);
+// conv1d runs as a conv2d over [N, C, 1, L] (its inputs arrive unsqueezed), then drops that dim.
+registerOp('conv1d', (g, c) => squeeze(g, conv(g, c), [2]));
 
 registerOp('convTranspose2d', (g, c) => {
   const [x, w] = c.inputs;
