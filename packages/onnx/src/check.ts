@@ -47,6 +47,11 @@ export function checkOnnx(pathOrBytes: string | Uint8Array): OnnxSummary {
   } catch (e) {
     fail(`not an ONNX model: ${(e as Error).message}`);
   }
+  return checkModel(model);
+}
+
+/** `checkOnnx` of a parsed model. */
+export function checkModel(model: ModelProto): OnnxSummary {
   const ir = Number(model.irVersion);
   if (ir < 3 || ir > 13) fail(`IR version ${ir} is not supported (3 to 13)`);
   const def = model.opsetImport.find((o) => o.domain === '' || o.domain === 'ai.onnx');

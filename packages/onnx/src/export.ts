@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { create, toBinary } from '@bufbuild/protobuf';
-import { ModelProtoSchema, GraphProtoSchema, OperatorSetIdProtoSchema, StringStringEntryProtoSchema, type ValueInfoProto } from 'onnx-buf';
+import { type ModelProto, ModelProtoSchema, GraphProtoSchema, OperatorSetIdProtoSchema, StringStringEntryProtoSchema, type ValueInfoProto } from 'onnx-buf';
 import { type Tensor, type TypedArray, Tensor as TensorClass, cat } from '@flambeau/tensor';
 import { noGrad } from '@flambeau/autograd';
 import type { Module } from '@flambeau/nn';
@@ -11,7 +9,8 @@ import { type Dim, dtypeOfProto, nodeProto, tensorProto, valueInfo } from './pro
 import { moduleSymbolic, opSymbolic } from './registry.js';
 import { DEFAULT_OPSET, MAX_OPSET, MIN_OPSET, irVersionFor } from './opset.js';
 import { OnnxExportError, exportError } from './errors.js';
-import { checkOnnx } from './check.js';
+import { checkModel } from './check.js';
+import { PROTOBUF_LIMIT, initializerBytes, writeModel } from './external_data.js';
 import './symbolic/index.js';
 
 /** Axes of one input or output that stay symbolic: `[0]` or `{ 0: 'batch' }`. */
@@ -66,23 +65,15 @@ function axesOf(spec: readonly number[] | Record<number, string>, name: string):
 export function exportOnnx(model: Module, args: Tensor | readonly Tensor[], f: string, opts?: ExportOptions): void;
 export function exportOnnx(model: Module, args: Tensor | readonly Tensor[], f: { returnBytes: true }, opts?: ExportOptions): Uint8Array;
 export function exportOnnx(model: Module, args: Tensor | readonly Tensor[], f: string | { returnBytes: true }, opts: ExportOptions = {}): Uint8Array | void {
-  const bytes = exportBytes(model, isTensor(args) ? [args] : [...args], opts);
-  if (typeof f !== 'string') return bytes;
-  writeAtomic(f, bytes);
-}
-
-function writeAtomic(path: string, bytes: Uint8Array): void {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, path);
-  } catch (e) {
-    try { unlinkSync(tmp); } catch { /* never created */ }
-    throw e;
+  const proto = buildModel(model, isTensor(args) ? [args] : [...args], opts);
+  if (typeof f === 'string') return writeModel(proto, f);
+  if (initializerBytes(proto) > PROTOBUF_LIMIT) {
+    throw new OnnxExportError(`cannot export ${model._getName()} (<top>): its initializers take ${initializerBytes(proto)} bytes, past protobuf's 2 GB; export to a file path so they go to external data`);
   }
+  return toBinary(ModelProtoSchema, proto);
 }
 
-function exportBytes(model: Module, inputs: Tensor[], opts: ExportOptions): Uint8Array {
+function buildModel(model: Module, inputs: Tensor[], opts: ExportOptions): ModelProto {
   const opset = opts.opsetVersion ?? DEFAULT_OPSET;
   if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) {
     throw new OnnxExportError(`cannot export ${model._getName()} (<top>): opsetVersion ${opset} is not supported (${MIN_OPSET} to ${MAX_OPSET}; onnxruntime 1.30 reads up to ${MAX_OPSET})`);
@@ -120,9 +111,9 @@ function exportBytes(model: Module, inputs: Tensor[], opts: ExportOptions): Uint
   }
   if (outputNames.length !== recA.outputs.length) throw new OnnxExportError(`cannot export ${model._getName()} (<top>): ${outputNames.length} output names for ${recA.outputs.length} outputs`);
   alignTraces(recA, recB);
-  const bytes = emit(recA, recB, { ...opts, opset, inputNames, outputNames, inputAxes });
-  checkOnnx(bytes);
-  return bytes;
+  const proto = emit(recA, recB, { ...opts, opset, inputNames, outputNames, inputAxes });
+  checkModel(proto);
+  return proto;
 }
 
 /** Both traces must run the same ops; otherwise the graph depends on the dynamic sizes. */
@@ -150,7 +141,7 @@ function liveValues(rec: Recording): Set<number> {
   return live;
 }
 
-function emit(A: Recording, B: Recording, o: EmitOptions): Uint8Array {
+function emit(A: Recording, B: Recording, o: EmitOptions): ModelProto {
   const readSync = (t: Tensor): TypedArray => t.contiguous().dataSync();
   const g: GraphBuilder = new GraphBuilder(o.opset, o.doConstantFolding ?? true, readSync);
   const exportParams = o.exportParams ?? true;
@@ -273,6 +264,6 @@ function emit(A: Recording, B: Recording, o: EmitOptions): Uint8Array {
     opsetImport: [create(OperatorSetIdProtoSchema, { domain: '', version: BigInt(o.opset) })],
     metadataProps: Object.entries(o.metadata ?? {}).map(([key, value]) => create(StringStringEntryProtoSchema, { key, value })),
   });
-  return toBinary(ModelProtoSchema, modelProto);
+  return modelProto;
 }
 
