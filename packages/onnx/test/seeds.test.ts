@@ -44,7 +44,7 @@ describe('seed models export with a dynamic batch and match in onnxruntime', () 
         expect(maxDiff).toBeLessThanOrEqual(1e-4);
         const m = fromBinary(ModelProtoSchema, bytes);
         // The batch is symbolic on both ends, and no Reshape bakes in the example's batch of 4.
-        const dim0 = (v: (typeof m.graph)['input'][0]) => v.type?.value.case === 'tensorType' ? v.type.value.value.shape?.dim[0].value : undefined;
+        const dim0 = (v: NonNullable<typeof m.graph>['input'][0]) => v.type?.value.case === 'tensorType' ? v.type.value.value.shape?.dim[0].value : undefined;
         expect(dim0(m.graph!.input[0])).toEqual({ case: 'dimParam', value: 'batch' });
         expect(dim0(m.graph!.output[0])).toEqual({ case: 'dimParam', value: 'batch' });
         expect(Number(m.opsetImport[0].version)).toBe(opset);
