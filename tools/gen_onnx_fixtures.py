@@ -10,30 +10,16 @@ Run with Debian's python3-torch:  /usr/bin/python3 tools/gen_onnx_fixtures.py
 """
 import json
 import os
-import struct
+import sys
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+sys.path.insert(0, os.path.dirname(__file__))
+from gen_nn_fixtures import write_safetensors  # noqa: E402
+
 OUT = os.path.join(os.path.dirname(__file__), '..', 'packages', 'onnx', 'test', 'fixtures')
-
-
-def save_safetensors(state, path):
-    """The safetensors layout (8-byte header length, JSON header, raw little-endian data)."""
-    header, blobs, offset = {}, [], 0
-    for name, t in state.items():
-        data = t.detach().contiguous().to(torch.float32).numpy().tobytes()
-        header[name] = {'dtype': 'F32', 'shape': list(t.shape), 'data_offsets': [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    head = json.dumps(header, separators=(',', ':')).encode()
-    head += b' ' * ((8 - len(head) % 8) % 8)
-    with open(path, 'wb') as f:
-        f.write(struct.pack('<Q', len(head)))
-        f.write(head)
-        for b in blobs:
-            f.write(b)
 
 
 class CNNNet(nn.Module):
@@ -84,7 +70,7 @@ def main():
     ]
     for name, model, example, test, opset, axes in models:
         model.eval()
-        save_safetensors(model.state_dict(), os.path.join(OUT, f'{name}.safetensors'))
+        write_safetensors(os.path.join(OUT, f'{name}.safetensors'), {k: v.detach() for k, v in model.state_dict().items()})
         with torch.no_grad():
             outs = model(test)
         outs = outs if isinstance(outs, tuple) else (outs,)

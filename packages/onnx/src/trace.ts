@@ -1,6 +1,6 @@
 import { type Attrs, type Backend, type DType, type Tensor, type TypedArray, dispatchDepth, installInterceptor } from '@flambeau/tensor';
 import { noGrad } from '@flambeau/autograd';
-import { Module } from '@flambeau/nn';
+import type { Module } from '@flambeau/nn';
 import { exportError } from './errors.js';
 
 /** Where an op's input tensor comes from in the traced program. */
@@ -198,4 +198,3 @@ export function trace(opts: TraceOptions): Recording {
   return { calls, values, consts, outputs };
 }
 
-export { Module };

@@ -77,6 +77,9 @@ const cases: Case[] = [
   { name: 'TransformerEncoderLayer gelu norm_first', make: () => new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, activation: 'gelu', normFirst: true, batchFirst: true }), input: vec(5, 8) },
   { name: 'TransformerEncoder', make: () => new nn.TransformerEncoder(new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16 }), 2, null, { enableNestedTensor: false }), input: tm(5, 8), batchDim: 1 },
   { name: 'TransformerDecoderLayer', make: () => new DecoderSelf(new nn.TransformerDecoderLayer(8, 2, { dimFeedforward: 16, batchFirst: true })), input: vec(5, 8) },
+  { name: 'TransformerDecoder', make: () => new DecoderSelf(new nn.TransformerDecoder(new nn.TransformerDecoderLayer(8, 2, { dimFeedforward: 16 }), 2)), input: tm(5, 8), batchDim: 1 },
+  { name: 'Transformer', make: () => new DecoderSelf(new nn.Transformer(8, 2, { numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 16 })), input: tm(5, 8), batchDim: 1 },
+  { name: 'ReLU inplace', make: () => new nn.Sequential(new nn.Linear(5, 5), new nn.ReLU(true), new nn.Linear(5, 2)), input: vec(5) },
   { name: 'Upsample nearest', make: () => new nn.Upsample({ scaleFactor: 2, mode: 'nearest' }), input: img(2, 3, 4) },
   { name: 'Upsample bilinear', make: () => new nn.Upsample({ scaleFactor: 2, mode: 'bilinear', alignCorners: false }), input: img(2, 3, 4) },
   { name: 'Upsample bilinear align', make: () => new nn.Upsample({ size: [5, 7], mode: 'bilinear', alignCorners: true }), input: img(2, 3, 4) },
@@ -101,9 +104,10 @@ class SelfAttention extends nn.Module {
   constructor(public attn: nn.MultiheadAttention) { super(); }
   override forward(x: Tensor): [Tensor, Tensor | null] { return this.attn(x, x, x); }
 }
+/** Decoder-style modules called with a second input derived from the first (memory / tgt). */
 class DecoderSelf extends nn.Module {
-  constructor(public layer: nn.TransformerDecoderLayer) { super(); }
-  override forward(x: Tensor): Tensor { return this.layer(x, x.mul(0.5)); }
+  constructor(public layer: nn.Module) { super(); }
+  override forward(x: Tensor): Tensor { return (this.layer as unknown as (a: Tensor, b: Tensor) => Tensor)(x, x.mul(0.5)); }
 }
 class Interp extends nn.Module {
   override forward(x: Tensor): Tensor { return nn.F.interpolate(x, { scaleFactor: 2, mode: 'nearest' }); }
