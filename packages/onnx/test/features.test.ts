@@ -62,6 +62,43 @@ describe('tracing custom forwards', () => {
   });
 });
 
+describe('every opset from 13 to 26', () => {
+  // One model through each op whose ONNX form changes with the opset: Reduce* (18), Shape
+  // slicing (15), Trilu (14), LayerNormalization (17), GroupNormalization (21), Gelu (20),
+  // Mish (18), circular Pad (19).
+  class PerOpset extends nn.Module {
+    conv = new nn.Conv2d(4, 4, 3, { padding: 1, paddingMode: 'circular' });
+    gn = new nn.GroupNorm(2, 4);
+    ln = new nn.LayerNorm(6);
+    gelu = new nn.GELU();
+    mish = new nn.Mish();
+    up = new nn.Upsample({ size: [6, 6], mode: 'bilinear' });
+    override forward(x: Tensor): Tensor {
+      const y = this.mish(this.gelu(this.gn(this.conv(x))));
+      const z = this.ln(this.up(y)).tril();
+      return z.mean([2, 3], { keepdim: true }).add(z.amax(-1, { keepdim: true })).view(z.size(0), -1);
+    }
+  }
+  for (let opset = 13; opset <= 26; opset++) {
+    it(`opset ${opset}`, async () => {
+      manualSeed(0);
+      const m = new PerOpset();
+      if (opset < 19) {
+        // circular padding needs Pad 'wrap' (19); below it the model is refused.
+        expect(() => exportOnnx(m, [randn(2, 4, 3, 3)], { returnBytes: true }, { opsetVersion: opset })).toThrow(/needs opset (14|19) or newer/);
+        m.conv = new nn.Conv2d(4, 4, 3, { padding: 1, paddingMode: 'reflect' });
+      }
+      if (opset < 14) {
+        // tril needs Trilu (14)
+        expect(() => exportOnnx(m, [randn(2, 4, 3, 3)], { returnBytes: true }, { opsetVersion: opset })).toThrow(/Trilu\) needs opset 14/);
+        return;
+      }
+      const { maxDiff } = await exportAndCompare(m, [randn(2, 4, 3, 3)], [randn(3, 4, 3, 3)], { opsetVersion: opset, dynamicAxes: { input: [0] } });
+      expect(maxDiff).toBeLessThanOrEqual(1e-5);
+    });
+  }
+});
+
 describe('export options', () => {
   class Two extends nn.Module {
     fc = new nn.Linear(3, 2);
