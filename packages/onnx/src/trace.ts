@@ -90,10 +90,16 @@ export function trace(opts: TraceOptions): Recording {
     }
   };
 
+  // Traced tensors by the storage they view: an in-place write through one of several aliases
+  // would change the others too, which a dataflow graph cannot express.
+  const aliases = new Map<Tensor, Set<Tensor>>();
   const newValue = (t: Tensor): number => {
     const id = values.length;
     values.push(meta(t));
     ids.set(t, id);
+    const root = t._base ?? t;
+    if (!aliases.has(root)) aliases.set(root, new Set());
+    aliases.get(root)!.add(t);
     return id;
   };
   for (const x of opts.inputs) newValue(x);
@@ -115,6 +121,9 @@ export function trace(opts: TraceOptions): Recording {
 
   const removeInterceptor = installInterceptor('onnx-trace', (op, inputs, attrs, next) => {
     if (internal > 0 || leafDepth > 0 || dispatchDepth() !== 1) return next();
+    if (op.endsWith('_') && inputs[0] && (aliases.get(inputs[0]._base ?? inputs[0])?.size ?? 0) > 1) {
+      throw exportError(op, currentPath(), 'an in-place write to a tensor that shares its storage with another traced tensor (a view, or the base of one) is not exported; use out-of-place ops');
+    }
     const refs = inputs.map(refOf);
     const inputMeta = inputs.map(meta);
     const out = next();

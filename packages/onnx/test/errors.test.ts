@@ -87,6 +87,17 @@ describe('exportOnnx refuses what it cannot export', () => {
     expectRefused(() => exportOnnx(new BySize(), [randn(2, 3)], target, { dynamicAxes: { input: [0] } }), /forward runs different ops when a dynamic axis changes size/);
   });
 
+  it('an in-place write through a view', () => {
+    class Poke extends nn.Module {
+      override forward(x: Tensor): Tensor {
+        const y = x.mul(2);
+        y.select(1, 0).copy_(x.select(1, 1));
+        return y;
+      }
+    }
+    expectRefused(() => exportOnnx(new Poke(), [randn(2, 3)], target), /^cannot export copy_ \(<top>\): an in-place write to a tensor that shares its storage/);
+  });
+
   it('training-mode batch statistics', () => {
     expectRefused(() => exportOnnx(new nn.BatchNorm1d(3), [randn(4, 3)], target, { training: 'train' }), /^cannot export nativeBatchNorm \(<top>\): batch statistics of training mode are not exported/);
   });
