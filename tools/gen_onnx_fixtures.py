@@ -87,6 +87,17 @@ def main():
             }, f)
         print(name, 'opset', opset, [tuple(o.shape) for o in outs])
 
+    # Resize modes checked against PyTorch's own interpolate (no weights: just input and output).
+    resize = []
+    for opts in [dict(scale_factor=2, mode='bicubic', align_corners=False), dict(size=(7, 5), mode='bicubic', align_corners=True),
+                 dict(size=(1, 1), mode='bilinear', align_corners=False), dict(scale_factor=1.5, mode='nearest')]:
+        x = torch.randn(2, 3, 4, 6)
+        y = F.interpolate(x, **opts)
+        resize.append({'opts': {k: list(v) if isinstance(v, tuple) else v for k, v in opts.items()},
+                       'input': {'shape': list(x.shape), 'data': flat(x)}, 'output': {'shape': list(y.shape), 'data': flat(y)}})
+    with open(os.path.join(OUT, 'interpolate.json'), 'w') as f:
+        json.dump({'torch': torch.__version__, 'cases': resize}, f)
+
 
 if __name__ == '__main__':
     main()

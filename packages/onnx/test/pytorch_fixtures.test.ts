@@ -79,3 +79,21 @@ describe('PyTorch-exported ONNX and Flambeau-exported ONNX agree in onnxruntime'
     });
   }
 });
+
+/** Upsample's Resize against torch.nn.functional.interpolate's own outputs (fixtures/interpolate.json). */
+describe('Upsample exported as Resize gives PyTorch\'s interpolate', () => {
+  const fx = JSON.parse(readFileSync(`${dir}interpolate.json`, 'utf8')) as {
+    cases: { opts: { scale_factor?: number; size?: number[]; mode: string; align_corners?: boolean }; input: { shape: number[]; data: number[] }; output: { shape: number[]; data: number[] } }[];
+  };
+  for (const c of fx.cases) {
+    it(JSON.stringify(c.opts), async () => {
+      const up = new nn.Upsample({ scaleFactor: c.opts.scale_factor ?? null, size: c.opts.size ?? null, mode: c.opts.mode as 'nearest', alignCorners: c.opts.align_corners ?? null });
+      const x = tensor(c.input.data, { dtype: 'float32' }).reshape(c.input.shape);
+      const [y] = await runOrt(exportOnnx(up, [x], { returnBytes: true }), { input: x });
+      expect(y.dims).toEqual(c.output.shape);
+      const d = maxDiff(y.data, c.output.data);
+      report.push(`interpolate ${JSON.stringify(c.opts).padEnd(60)} onnxruntime vs torch ${d.toExponential(1)}`);
+      expect(d).toBeLessThanOrEqual(1e-4);
+    });
+  }
+});

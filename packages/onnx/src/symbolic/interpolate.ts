@@ -15,7 +15,7 @@ registerModule([Upsample], (g, c) => {
   const onnxMode = mode === 'nearest' ? 'nearest' : mode === 'bicubic' ? 'cubic' : mode === 'linear' || mode === 'bilinear' || mode === 'trilinear' ? 'linear' : g.fail(`mode '${mode}' is not exported`);
   const attrs: Record<string, string> = {
     mode: onnxMode,
-    coordinate_transformation_mode: mode === 'nearest' ? 'asymmetric' : m.alignCorners ? 'align_corners' : 'pytorch_half_pixel',
+    coordinate_transformation_mode: mode === 'nearest' ? 'asymmetric' : m.alignCorners ? 'align_corners' : 'half_pixel',
   };
   if (mode === 'nearest') attrs.nearest_mode = 'floor';
   const out = c.outputs[0];
