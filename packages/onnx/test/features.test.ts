@@ -125,6 +125,12 @@ describe('export options', () => {
     expect(kept.input.map((i) => i.name)).toEqual(['input', 'weight', 'bias']);
   });
 
+  it('Dropout leaves no node in eval mode', () => {
+    const net = new nn.Sequential(new nn.Linear(3, 3), new nn.Dropout(0.3), new nn.Dropout2d(0.2));
+    const g = fromBinary(ModelProtoSchema, exportOnnx(net, [randn(2, 3)], { returnBytes: true })).graph!;
+    expect(g.node.map((n) => n.opType)).toEqual(['Gemm']);
+  });
+
   it('training modes are restored after export', () => {
     const net = new nn.Sequential(new nn.Linear(3, 3), new nn.Dropout(0.1));
     net.train();
