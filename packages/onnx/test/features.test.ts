@@ -126,9 +126,9 @@ describe('export options', () => {
   });
 
   it('Dropout leaves no node in eval mode', () => {
-    const net = new nn.Sequential(new nn.Linear(3, 3), new nn.Dropout(0.3), new nn.Dropout2d(0.2));
-    const g = fromBinary(ModelProtoSchema, exportOnnx(net, [randn(2, 3)], { returnBytes: true })).graph!;
-    expect(g.node.map((n) => n.opType)).toEqual(['Gemm']);
+    const net = new nn.Sequential(new nn.Conv2d(3, 3, 1), new nn.Dropout2d(0.2), new nn.Dropout(0.3));
+    const g = fromBinary(ModelProtoSchema, exportOnnx(net, [randn(2, 3, 4, 4)], { returnBytes: true })).graph!;
+    expect(g.node.map((n) => n.opType)).toEqual(['Conv']);
   });
 
   it('training modes are restored after export', () => {
