@@ -44,8 +44,10 @@ export async function writeRunOutputs(r: {
 }): Promise<RunOutputs> {
   const weights = join(r.out, 'model.safetensors');
   nn.save(r.model, weights);
+  const samples = await samplePredictions(r.model, r.dataset, r.classes);
   const metrics = join(r.out, 'metrics.json');
-  const final = { testLoss: r.final.loss, testAccuracy: r.final.accuracy, correct: r.final.correct, total: r.final.total, perClass: r.final.perClass.map((c, i) => ({ class: r.classes[i], ...c })), confusion: r.final.confusion };
+  const final = { testLoss: r.final.loss, testAccuracy: r.final.accuracy, correct: r.final.correct, total: r.final.total, perClass: r.final.perClass.map((c, i) => ({ class: r.classes[i], ...c })), confusion: r.final.confusion,
+    samples: samples.map(({ image: _image, ...s }, index) => ({ index, ...s })) };
   writeFileAtomic(metrics, `${JSON.stringify({ config: r.config, classes: r.classes, epochs: r.history, final, steps: r.steps }, null, 1)}\n`);
   let onnx: string | null = null;
   if (r.exportOnnx) {
@@ -58,7 +60,6 @@ export async function writeRunOutputs(r: {
       r.say('export-skipped', { reason: res.reason }, `ONNX export skipped: ${res.reason}`);
     }
   }
-  const samples = await samplePredictions(r.model, r.dataset, r.classes);
   const report = join(r.out, 'report.html');
   writeFileAtomic(report, renderReport({ title: `${(r.config as { model: string }).model} on ${(r.config as { dataset: string }).dataset}`, config: r.config, classes: r.classes, history: r.history, steps: r.steps, final: r.final, samples, onnx }));
   return { metrics, weights, report, onnx };
