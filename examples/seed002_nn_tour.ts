@@ -5,8 +5,9 @@
  */
 import { torch, nn, data, type Tensor } from 'flambeau';
 import { SummaryWriter } from '@flambeau/tensorboard';
+import { Yk } from '@flambeau/trainer/models'; // defined once, in the trainer's model zoo
 import { writeCifar10 } from './synthetic_cifar.js';
-const { Conv2d, MaxPool2d, ReLU, Sigmoid, Linear, Flatten, Sequential } = nn;
+const { Conv2d, MaxPool2d, ReLU, Sigmoid, Linear } = nn;
 const F = nn.functional;
 const { DataLoader } = data;
 const size = (t: Tensor) => `torch.Size([${t.shape.join(', ')}])`;

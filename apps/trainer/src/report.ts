@@ -37,11 +37,13 @@ export function lineChart(title: string, xLabel: string, series: Series[], opts:
   const sx = (x: number) => L + ((x - x0) / (x1 - x0)) * (W - L - R);
   const sy = (y: number) => T + (1 - (y - y0) / (y1 - y0)) * (H - T - B);
   const ticks = [0, 1, 2, 3, 4].map((i) => i / 4);
+  // Steps and epochs are integers: their ticks are too (and drawn once each).
+  const integerX = all.every(([x]) => Number.isInteger(x));
+  const xTicks = [...new Set(ticks.map((f) => x0 + f * (x1 - x0)).map((x) => (integerX ? Math.round(x) : x)))];
   const grid = ticks.map((f) => {
-    const y = y0 + f * (y1 - y0), x = x0 + f * (x1 - x0);
-    return `<line x1="${L}" x2="${W - R}" y1="${sy(y)}" y2="${sy(y)}" class="grid"/><text x="${L - 6}" y="${sy(y) + 4}" text-anchor="end">${nice(y)}</text>`
-      + `<text x="${sx(x)}" y="${H - B + 16}" text-anchor="middle">${nice(x)}</text>`;
-  }).join('');
+    const y = y0 + f * (y1 - y0);
+    return `<line x1="${L}" x2="${W - R}" y1="${sy(y)}" y2="${sy(y)}" class="grid"/><text x="${L - 6}" y="${sy(y) + 4}" text-anchor="end">${nice(y)}</text>`;
+  }).join('') + xTicks.map((x) => `<text x="${sx(x)}" y="${H - B + 16}" text-anchor="middle">${nice(x)}</text>`).join('');
   const lines = series.map((s) => {
     const pts = thin(s.points).filter(([, y]) => Number.isFinite(y));
     const path = pts.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ');
