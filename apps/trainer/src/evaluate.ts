@@ -12,7 +12,7 @@ export interface Evaluation {
 }
 
 /** Runs `model` in eval mode over `dataset` without recording gradients. */
-export async function evaluate(model: nn.Module, dataset: data.Dataset<[unknown, unknown]>, numClasses: number, batchSize = 500): Promise<Evaluation> {
+export async function evaluate(model: nn.Module, dataset: data.Dataset<[unknown, unknown]>, numClasses: number, batchSize = 500, device = 'cpu'): Promise<Evaluation> {
   const wasTraining = model.training;
   model.eval();
   const criterion = new nn.CrossEntropyLoss({ reduction: 'sum' });
@@ -20,8 +20,8 @@ export async function evaluate(model: nn.Module, dataset: data.Dataset<[unknown,
   let lossSum = 0, total = 0;
   await torch.noGrad(async () => {
     for await (const [x, y] of new data.DataLoader(dataset, { batchSize }) as AsyncIterable<[Tensor, Tensor]>) {
-      const out = model(x) as Tensor;
-      lossSum += await criterion(out, y).item();
+      const out = model(device === 'cpu' ? x : x.to(device)) as Tensor;
+      lossSum += await criterion(out, device === 'cpu' ? y : y.to(device)).item();
       const pred = (await out.argmax(1).tolist()) as number[];
       const truth = (await y.tolist()) as number[];
       truth.forEach((t, i) => confusion[t][pred[i]]++);

