@@ -19,12 +19,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (!Object.hasOwn(COMMANDS, name)) throw new UsageError(`unknown command '${name}'; valid commands: ${Object.keys(COMMANDS).join(', ')}`);
   const cmd = COMMANDS[name];
-  const { values, positionals } = parse(name, rest, cmd.specs, cmd.positionals ?? false);
+  const { values, positionals, given } = parse(name, rest, cmd.specs, cmd.positionals ?? false);
   if (values.help) {
     process.stdout.write(helpText(cmd.usage, cmd.about, cmd.specs));
     return 0;
   }
-  return cmd.run(values, positionals);
+  return cmd.run(values, positionals, given);
 }
 
 main(process.argv.slice(2)).then(

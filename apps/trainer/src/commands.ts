@@ -21,7 +21,8 @@ export interface Command {
   about: string;
   specs: Specs;
   positionals?: boolean;
-  run(values: Parsed, positionals: string[]): Promise<number>;
+  /** `given`: the options spelled out on the command line (the others hold their defaults). */
+  run(values: Parsed, positionals: string[], given: string[]): Promise<number>;
 }
 
 const JSON_SPEC: Specs = { json: { type: 'boolean', help: 'one JSON object per event on stdout' } };
@@ -53,9 +54,13 @@ const train_: Command = {
     'no-export': { type: 'boolean', help: 'skip the ONNX export at the end' },
     ...JSON_SPEC,
   },
-  async run(v) {
+  async run(v, _p, given) {
     const c = jobConfig(v);
     if (v.resume && !v.out) throw new UsageError('--resume needs --out <run folder>');
+    const changed = given.filter((k) => Object.hasOwn(JOB_SPECS, k));
+    if (v.resume && changed.length) {
+      throw new UsageError(`--resume continues the run with the configuration saved in its checkpoint; ${changed.map((k) => `--${k}`).join(', ')} cannot be changed (start a new run with --out instead)`);
+    }
     if (!v.resume) validateConfig(c);
     const out = (v.out as string | undefined) ?? defaultOut(c.model, c.dataset);
     const r = await train(c, { out, resume: Boolean(v.resume), json: Boolean(v.json), exportOnnx: !v['no-export'] });

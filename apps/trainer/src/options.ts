@@ -15,7 +15,7 @@ export type Specs = Record<string, OptionSpec>;
 export type Parsed = Record<string, string | number | boolean | undefined>;
 
 /** Parses `argv` against `specs`; unknown options and bad numbers are `UsageError`s naming the option. */
-export function parse(command: string, argv: string[], specs: Specs, allowPositionals = false): { values: Parsed; positionals: string[] } {
+export function parse(command: string, argv: string[], specs: Specs, allowPositionals = false): { values: Parsed; positionals: string[]; given: string[] } {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
   for (const [k, s] of Object.entries(specs)) options[k] = { type: s.type, ...(s.short ? { short: s.short } : {}) };
   let res;
@@ -34,7 +34,8 @@ export function parse(command: string, argv: string[], specs: Specs, allowPositi
     }
     values[k] = n;
   }
-  return { values, positionals: res.positionals };
+  const given = Object.keys(specs).filter((k) => (res.values as Record<string, unknown>)[k] !== undefined);
+  return { values, positionals: res.positionals, given };
 }
 
 export function helpText(usage: string, about: string, specs: Specs): string {

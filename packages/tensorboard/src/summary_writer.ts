@@ -89,6 +89,11 @@ export class SummaryWriter {
     this.writeSummary({ tag, value: { case: 'histo', value: histogram(toNumbers(values), bins) } }, globalStep, walltime);
   }
 
+  /** `add_histogram` under its PyTorch name. */
+  add_histogram(tag: string, values: Values, globalStep?: number, bins: Bins = 'tensorflow', walltime?: number): void {
+    this.addHistogram(tag, values, globalStep, bins, walltime);
+  }
+
   /**
    * `add_image(tag, img_tensor, global_step=None, walltime=None, dataformats='CHW')`: float values
    * in [0, 1] (scaled to 0..255) or uint8.
@@ -99,6 +104,11 @@ export class SummaryWriter {
     else if (dataformats === 'HWC') t = t.permute(2, 0, 1);
     if (t.ndim !== 3) throw new ValueError(`add_image: dataformats '${dataformats}' needs a ${dataformats.length}-D tensor, got shape [${imgTensor.shape.join(', ')}]`);
     this.writeImage(tag, t, globalStep, walltime);
+  }
+
+  /** `add_image` under its PyTorch name. */
+  add_image(tag: string, imgTensor: Tensor, globalStep?: number, walltime?: number, dataformats: ImageFormat = 'CHW'): void {
+    this.addImage(tag, imgTensor, globalStep, walltime, dataformats);
   }
 
   /**
