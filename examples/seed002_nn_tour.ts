@@ -60,7 +60,7 @@ for await (const [imgs] of loader) {
   writer.add_images('input', imgs, step);
   output = torch.reshape(output, [-1, 3, 30, 30]);
   console.log(size(output));
-  writer.add_images('output', output.detach().clamp(0, 1), step);
+  writer.add_images('output', output, step);
   step = step + 1;
 }
 writer.close();
