@@ -183,7 +183,7 @@ export async function train(config: TrainConfig, opts: { out: string; resume: bo
         const secs = (performance.now() - t0) / 1000;
         const ips = seenHere / Math.max(secs, 1e-9);
         if (!hooks.quiet) {
-          reporter.step({ epoch: epoch + 1, epochs: c.epochs, batch: batchInEpoch, batches, step: globalStep, loss: lossValue, accuracy: running.correct / running.seen, imagesPerSecond: ips, etaSeconds: (nTrain - batchInEpoch * c.batchSize) / Math.max(ips, 1e-9) + (c.epochs - epoch - 1) * nTrain / Math.max(ips, 1e-9), lr });
+          reporter.step({ epoch: epoch + 1, epochs: c.epochs, batch: batchInEpoch, batches, step: globalStep, loss: lossValue, accuracy: running.correct / running.seen, imagesPerSecond: ips, etaSeconds: (Math.max(0, nTrain - batchInEpoch * c.batchSize) + (c.epochs - epoch - 1) * nTrain) / Math.max(ips, 1e-9), lr });
         }
         // Signals are delivered between macrotasks; the loop above only awaits microtasks.
         await new Promise((r) => setImmediate(r));
