@@ -1,5 +1,6 @@
 /** Test-set evaluation: loss, accuracy, per-class accuracy and the confusion matrix. */
 import { torch, nn, data, type Tensor } from 'flambeau';
+import { Generator } from '@flambeau/tensor';
 
 export interface Evaluation {
   loss: number;
@@ -11,7 +12,7 @@ export interface Evaluation {
   perClass: { correct: number; total: number; accuracy: number }[];
 }
 
-/** Runs `model` in eval mode over `dataset` without recording gradients. */
+/** Runs `model` in eval mode over `dataset` without recording gradients (nor drawing from the default generator). */
 export async function evaluate(model: nn.Module, dataset: data.Dataset<[unknown, unknown]>, numClasses: number, batchSize = 500, device = 'cpu'): Promise<Evaluation> {
   const wasTraining = model.training;
   model.eval();
@@ -19,7 +20,7 @@ export async function evaluate(model: nn.Module, dataset: data.Dataset<[unknown,
   const confusion = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   let lossSum = 0, total = 0;
   await torch.noGrad(async () => {
-    for await (const [x, y] of new data.DataLoader(dataset, { batchSize }) as AsyncIterable<[Tensor, Tensor]>) {
+    for await (const [x, y] of new data.DataLoader(dataset, { batchSize, generator: new Generator(0) }) as AsyncIterable<[Tensor, Tensor]>) {
       const out = model(device === 'cpu' ? x : x.to(device)) as Tensor;
       lossSum += await criterion(out, device === 'cpu' ? y : y.to(device)).item();
       const pred = (await out.argmax(1).tolist()) as number[];

@@ -157,7 +157,9 @@ export async function train(config: TrainConfig, opts: { out: string; resume: bo
     while (epoch < c.epochs) {
       model.train();
       const order = epochOrder(nTrain, c.seed, epoch);
-      const loader = new data.DataLoader(ds.train, { batchSampler: batchesFrom(order, c.batchSize, batchInEpoch), numWorkers: c.workers });
+      // The loader draws its workers' base seed from its own generator, so the default one (dropout)
+      // advances the same way whether or not the epoch was resumed.
+      const loader = new data.DataLoader(ds.train, { batchSampler: batchesFrom(order, c.batchSize, batchInEpoch), numWorkers: c.workers, generator: new Generator(c.seed * 1009 + epoch + 1) });
       const t0 = performance.now();
       let seenHere = 0, loggedImages = false;
       for await (const [xb, yb] of loader as AsyncIterable<[Tensor, Tensor]>) {
