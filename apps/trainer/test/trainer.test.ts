@@ -11,8 +11,8 @@ import { readEvents, readScalars } from '@flambeau/tensorboard';
 import { cli, events } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'flambeau-train-'));
-// 512 training and 256 test images, 2 epochs of 8 batches, Adam with the default cosine schedule: a few seconds.
-const SMALL = ['--train-limit', '512', '--test-limit', '256', '--epochs', '2', '--lr', '0.003', '--no-export'];
+// 512 training and 256 test images, 2 epochs of 8 batches, Adam with a cosine schedule: a few seconds.
+const SMALL = ['--train-limit', '512', '--test-limit', '256', '--epochs', '2', '--lr', '0.003', '--scheduler', 'cosine', '--no-export'];
 const runA = join(tmp, 'a');
 
 interface Metrics { epochs: Record<string, number>[]; final: { testAccuracy: number; correct: number; total: number; samples: { index: number; label: string; predicted: string; probability: number }[] }; classes: string[] }

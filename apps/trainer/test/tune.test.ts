@@ -8,7 +8,7 @@ import { startPostgres } from './postgres.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'flambeau-tune-'));
 // The MLP learns within one epoch of 512 images with most sampled settings, so trials differ.
-const JOB = ['--model', 'mlp', '--epochs', '2', '--train-limit', '512', '--test-limit', '256', '--json'];
+const JOB = ['--model', 'mlp', '--epochs', '2', '--train-limit', '512', '--test-limit', '256', '--scheduler', 'none', '--json'];
 
 type Ev = Record<string, unknown> & { event: string };
 interface StudyEnd { counts: Record<string, number>; trials: { number: number; state: string; worker: string; params: object | null }[] }
