@@ -150,6 +150,14 @@ describe('flambeau-train', () => {
     expect(readdirSync(out).filter((f) => f.startsWith('checkpoint-'))).toHaveLength(1);
   }, 120_000);
 
+  it('bench reports training and inference throughput', async () => {
+    const r = await cli(['bench', '--model', 'mlp,lenet', '--steps', '1', '--batch-size', '8', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = events(r.stdout);
+    expect(rows.map((e) => e.model)).toEqual(['mlp', 'lenet']);
+    for (const e of rows) for (const k of ['trainImagesPerSecond', 'inferImagesPerSecond']) expect(e[k] as number).toBeGreaterThan(0);
+  }, 60_000);
+
   describe('bad input', () => {
     it('unknown names list the valid ones', async () => {
       const [model, dataset, optimizer, command] = await Promise.all([
@@ -161,6 +169,16 @@ describe('flambeau-train', () => {
       expect(optimizer.stderr).toContain("unknown optimizer 'adagrad'; valid optimizers: sgd, adam, adamw, rmsprop");
       expect(command.stderr).toContain("unknown command 'fit'; valid commands: train, eval, predict, export, tune, bench");
       for (const r of [model, dataset, optimizer]) expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    }, 60_000);
+
+    it('a device whose backend is not installed fails before training with what to install', async (ctx) => {
+      if (existsSync(new URL('../node_modules/@flambeau/backend-webgpu', import.meta.url))) return ctx.skip();
+      const out = join(tmp, 'webgpu');
+      const r = await cli(['train', ...SMALL, '--device', 'webgpu', '--out', out]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('--device webgpu: its backend package @flambeau/backend-webgpu is not installed');
+      expect(r.stderr).toContain('Install it: pnpm add @flambeau/backend-webgpu webgpu@0.6.2');
+      expect(existsSync(out)).toBe(false);
     }, 60_000);
 
     it('missing data says where to put it', async () => {
