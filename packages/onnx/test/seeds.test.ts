@@ -3,9 +3,7 @@ import { fromBinary } from '@bufbuild/protobuf';
 import { ModelProtoSchema } from 'onnx-buf';
 import { type Tensor, manualSeed, rand, randn } from '@flambeau/tensor';
 import * as nn from '@flambeau/nn';
-import { CNN, Net, SimpleCNN } from '../../../examples/models/seed000_cnns.js';
-import { CNNNet } from '../../../examples/models/seed001_cifar.js';
-import { Net as LeNet } from '../../../examples/models/seed003_lenet.js';
+import { CNN, CNNNet, LeNet, Seed000Net as Net, SimpleCNN } from '../../../apps/trainer/src/models/index.js';
 import { exportOnnx } from '../src/index.js';
 import { exportAndCompare } from './ort_helpers.js';
 
