@@ -1,0 +1,90 @@
+import {
+  type Backend, type BinaryOp, type Conv2dAttrs, type DType, type Pool2dAttrs, type ReduceOp, type Storage, type StridedView,
+  type TypedArray, type UnaryOp, NotImplementedError,
+} from '@flambeau/tensor';
+import { GpuContext } from './context.js';
+import type { GpuHandle } from './device.js';
+import { fromWords, toWords, wgslType } from './dtypes.js';
+import * as ew from './kernels/elementwise.js';
+import { type KernelHost, WebGPUStorage, bufferOf } from './storage.js';
+
+/**
+ * A Flambeau backend on one WebGPU device (`webgpu`, `webgpu:1`, …): every primitive of the backend
+ * contract as a WGSL kernel over strided views, lazily submitted, with a caching allocator.
+ */
+export class WebGPUBackend implements Backend, KernelHost {
+  readonly name = 'webgpu';
+  readonly ctx: GpuContext;
+  readonly index: number;
+
+  constructor(handle: GpuHandle) {
+    this.ctx = new GpuContext(handle);
+    this.index = handle.adapterIndex;
+  }
+
+  /** Allocator and dispatch counters (bytes in use / cached, buffer creations, pipelines, submits). */
+  get stats() { return this.ctx.stats; }
+
+  /** Destroys cached (free) buffers, like `torch.cuda.empty_cache()`. */
+  emptyCache(): void { this.ctx.storageBuffers.emptyCache(); }
+
+  out(dtype: DType, n: number): WebGPUStorage {
+    wgslType(dtype);
+    return new WebGPUStorage(this, dtype, n, this.ctx.storageBuffers.acquire(n * 4));
+  }
+
+  // ---- storage
+  alloc(dtype: DType, size: number): Storage {
+    const s = this.out(dtype, size);
+    ew.fill(this, { storage: s, dtype, shape: [size], strides: [1], offset: 0 }, 0);
+    return s;
+  }
+
+  fromArray(data: TypedArray, dtype: DType): Storage {
+    const words = toWords(data, dtype);
+    this.ctx.check();
+    return new WebGPUStorage(this, dtype, data.length, this.ctx.upload(words));
+  }
+
+  async read(s: Storage): Promise<TypedArray> {
+    const bytes = await this.ctx.read(bufferOf(s), s.size * 4);
+    return fromWords(bytes, s.size, s.dtype);
+  }
+
+  dispose(s: Storage): void {
+    const st = s as WebGPUStorage;
+    if (!st.buffer) return;
+    this.ctx.storageBuffers.release(st.buffer);
+    st.buffer = null;
+  }
+
+  sync(): Promise<void> { return this.ctx.sync(); }
+
+  // ---- elementwise
+  copy(x: StridedView, dtype: DType): Storage { return ew.copy(this, x, dtype); }
+  copyInto(dst: StridedView, src: StridedView): void { ew.copyInto(this, dst, src); }
+  fill(dst: StridedView, value: number): void { ew.fill(this, dst, value); }
+  unary(op: UnaryOp, x: StridedView, outDtype: DType): Storage { return ew.unary(this, op, x, outDtype); }
+  binary(op: BinaryOp, a: StridedView | number, b: StridedView | number, computeDtype: DType, outDtype: DType): Storage {
+    return ew.binary(this, op, a, b, computeDtype, outDtype);
+  }
+  where(cond: StridedView, a: StridedView | number, b: StridedView | number, outDtype: DType): Storage { return ew.where(this, cond, a, b, outDtype); }
+  clamp(x: StridedView, min: number | null, max: number | null, outDtype: DType): Storage { return ew.clamp(this, x, min, max, outDtype); }
+
+  reduce(op: ReduceOp, x: StridedView, dims: readonly number[], outDtype: DType): Storage { throw new NotImplementedError('todo'); }
+  argReduce(op: 'argmax' | 'argmin', x: StridedView, dim: number): Storage { throw new NotImplementedError('todo'); }
+  cumulative(op: 'cumsum' | 'cumprod', x: StridedView, dim: number, outDtype: DType): Storage { throw new NotImplementedError('todo'); }
+  matmul(a: StridedView, b: StridedView, outDtype: DType): Storage { throw new NotImplementedError('todo'); }
+  gather(x: StridedView, dim: number, index: StridedView): Storage { throw new NotImplementedError('todo'); }
+  scatter(x: StridedView, dim: number, index: StridedView, src: StridedView, reduce: 'none' | 'add'): Storage { throw new NotImplementedError('todo'); }
+  indexSelect(x: StridedView, dim: number, index: StridedView): Storage { throw new NotImplementedError('todo'); }
+  indexAdd(x: StridedView, dim: number, index: StridedView, src: StridedView): Storage { throw new NotImplementedError('todo'); }
+  sort(x: StridedView, dim: number, descending: boolean): [Storage, Storage] { throw new NotImplementedError('todo'); }
+  conv2d(x: StridedView, w: StridedView, attrs: Conv2dAttrs): Storage { throw new NotImplementedError('todo'); }
+  conv2dBackwardInput(gradOut: StridedView, w: StridedView, inputShape: readonly number[], attrs: Conv2dAttrs): Storage { throw new NotImplementedError('todo'); }
+  conv2dBackwardWeight(gradOut: StridedView, x: StridedView, weightShape: readonly number[], attrs: Conv2dAttrs): Storage { throw new NotImplementedError('todo'); }
+  maxPool2d(x: StridedView, attrs: Pool2dAttrs): [Storage, Storage] { throw new NotImplementedError('todo'); }
+  maxPool2dBackward(gradOut: StridedView, indices: StridedView, inputShape: readonly number[]): Storage { throw new NotImplementedError('todo'); }
+  avgPool2d(x: StridedView, attrs: Pool2dAttrs): Storage { throw new NotImplementedError('todo'); }
+  avgPool2dBackward(gradOut: StridedView, inputShape: readonly number[], attrs: Pool2dAttrs): Storage { throw new NotImplementedError('todo'); }
+}
