@@ -1,11 +1,15 @@
 import {
   type Backend, type BinaryOp, type Conv2dAttrs, type DType, type Pool2dAttrs, type ReduceOp, type Storage, type StridedView,
-  type TypedArray, type UnaryOp, NotImplementedError,
+  type TypedArray, type UnaryOp,
 } from '@flambeau/tensor';
 import { GpuContext } from './context.js';
 import type { GpuHandle } from './device.js';
 import { fromWords, toWords, wgslType } from './dtypes.js';
+import * as cv from './kernels/conv.js';
 import * as ew from './kernels/elementwise.js';
+import * as ix from './kernels/indexing.js';
+import * as mm from './kernels/matmul.js';
+import * as red from './kernels/reduce.js';
 import { type KernelHost, WebGPUStorage, bufferOf } from './storage.js';
 
 /**
@@ -71,20 +75,23 @@ export class WebGPUBackend implements Backend, KernelHost {
   where(cond: StridedView, a: StridedView | number, b: StridedView | number, outDtype: DType): Storage { return ew.where(this, cond, a, b, outDtype); }
   clamp(x: StridedView, min: number | null, max: number | null, outDtype: DType): Storage { return ew.clamp(this, x, min, max, outDtype); }
 
-  reduce(op: ReduceOp, x: StridedView, dims: readonly number[], outDtype: DType): Storage { throw new NotImplementedError('todo'); }
-  argReduce(op: 'argmax' | 'argmin', x: StridedView, dim: number): Storage { throw new NotImplementedError('todo'); }
-  cumulative(op: 'cumsum' | 'cumprod', x: StridedView, dim: number, outDtype: DType): Storage { throw new NotImplementedError('todo'); }
-  matmul(a: StridedView, b: StridedView, outDtype: DType): Storage { throw new NotImplementedError('todo'); }
-  gather(x: StridedView, dim: number, index: StridedView): Storage { throw new NotImplementedError('todo'); }
-  scatter(x: StridedView, dim: number, index: StridedView, src: StridedView, reduce: 'none' | 'add'): Storage { throw new NotImplementedError('todo'); }
-  indexSelect(x: StridedView, dim: number, index: StridedView): Storage { throw new NotImplementedError('todo'); }
-  indexAdd(x: StridedView, dim: number, index: StridedView, src: StridedView): Storage { throw new NotImplementedError('todo'); }
-  sort(x: StridedView, dim: number, descending: boolean): [Storage, Storage] { throw new NotImplementedError('todo'); }
-  conv2d(x: StridedView, w: StridedView, attrs: Conv2dAttrs): Storage { throw new NotImplementedError('todo'); }
-  conv2dBackwardInput(gradOut: StridedView, w: StridedView, inputShape: readonly number[], attrs: Conv2dAttrs): Storage { throw new NotImplementedError('todo'); }
-  conv2dBackwardWeight(gradOut: StridedView, x: StridedView, weightShape: readonly number[], attrs: Conv2dAttrs): Storage { throw new NotImplementedError('todo'); }
-  maxPool2d(x: StridedView, attrs: Pool2dAttrs): [Storage, Storage] { throw new NotImplementedError('todo'); }
-  maxPool2dBackward(gradOut: StridedView, indices: StridedView, inputShape: readonly number[]): Storage { throw new NotImplementedError('todo'); }
-  avgPool2d(x: StridedView, attrs: Pool2dAttrs): Storage { throw new NotImplementedError('todo'); }
-  avgPool2dBackward(gradOut: StridedView, inputShape: readonly number[], attrs: Pool2dAttrs): Storage { throw new NotImplementedError('todo'); }
+  // ---- reductions, GEMM, indexing
+  reduce(op: ReduceOp, x: StridedView, dims: readonly number[], outDtype: DType): Storage { return red.reduce(this, op, x, dims, outDtype); }
+  argReduce(op: 'argmax' | 'argmin', x: StridedView, dim: number): Storage { return red.argReduce(this, op, x, dim); }
+  cumulative(op: 'cumsum' | 'cumprod', x: StridedView, dim: number, outDtype: DType): Storage { return red.cumulative(this, op, x, dim, outDtype); }
+  matmul(a: StridedView, b: StridedView, outDtype: DType): Storage { return mm.matmul(this, a, b, outDtype); }
+  gather(x: StridedView, dim: number, index: StridedView): Storage { return ix.gather(this, x, dim, index); }
+  scatter(x: StridedView, dim: number, index: StridedView, src: StridedView, reduce: 'none' | 'add'): Storage { return ix.scatter(this, x, dim, index, src, reduce); }
+  indexSelect(x: StridedView, dim: number, index: StridedView): Storage { return ix.indexSelect(this, x, dim, index); }
+  indexAdd(x: StridedView, dim: number, index: StridedView, src: StridedView): Storage { return ix.indexAdd(this, x, dim, index, src); }
+  sort(x: StridedView, dim: number, descending: boolean): [Storage, Storage] { return ix.sort(this, x, dim, descending); }
+
+  // ---- convolution and pooling
+  conv2d(x: StridedView, w: StridedView, attrs: Conv2dAttrs): Storage { return cv.conv2d(this, x, w, attrs); }
+  conv2dBackwardInput(g: StridedView, w: StridedView, inputShape: readonly number[], attrs: Conv2dAttrs): Storage { return cv.conv2dBackwardInput(this, g, w, inputShape, attrs); }
+  conv2dBackwardWeight(g: StridedView, x: StridedView, weightShape: readonly number[], attrs: Conv2dAttrs): Storage { return cv.conv2dBackwardWeight(this, g, x, weightShape, attrs); }
+  maxPool2d(x: StridedView, attrs: Pool2dAttrs): [Storage, Storage] { return cv.maxPool2d(this, x, attrs); }
+  maxPool2dBackward(g: StridedView, indices: StridedView, inputShape: readonly number[]): Storage { return cv.maxPool2dBackward(this, g, indices, inputShape); }
+  avgPool2d(x: StridedView, attrs: Pool2dAttrs): Storage { return cv.avgPool2d(this, x, attrs); }
+  avgPool2dBackward(g: StridedView, inputShape: readonly number[], attrs: Pool2dAttrs): Storage { return cv.avgPool2dBackward(this, g, inputShape, attrs); }
 }

@@ -12,6 +12,8 @@ export interface DispatchSpec {
   buffers: GPUBuffer[];
   /** Number of workgroups wanted (split over x/y when above the 65 535 per-dimension limit). */
   workgroups: number;
+  /** An explicit 3-D grid instead (tiled kernels); `workgroups` then only says whether to run. */
+  grid?: [number, number, number];
 }
 
 const MAX_DIM = 65535;
@@ -99,10 +101,14 @@ export class GpuContext {
     const pass = this.currentPass();
     pass.setPipeline(pipe);
     pass.setBindGroup(0, bind);
-    const x = Math.min(spec.workgroups, MAX_DIM);
-    const y = Math.ceil(spec.workgroups / x);
-    if (y > MAX_DIM) throw new RuntimeError(`webgpu: a kernel of ${spec.workgroups} workgroups is too large to dispatch`);
-    pass.dispatchWorkgroups(x, y);
+    if (spec.grid) {
+      pass.dispatchWorkgroups(...spec.grid);
+    } else {
+      const x = Math.min(spec.workgroups, MAX_DIM);
+      const y = Math.ceil(spec.workgroups / x);
+      if (y > MAX_DIM) throw new RuntimeError(`webgpu: a kernel of ${spec.workgroups} workgroups is too large to dispatch`);
+      pass.dispatchWorkgroups(x, y);
+    }
     this.storageBuffers.release(metaBuf);
     this.dispatches++;
     if (++this.encoded >= SUBMIT_EVERY) this.submit();

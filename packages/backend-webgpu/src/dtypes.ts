@@ -85,7 +85,11 @@ export function fromWords(words: ArrayBuffer, n: number, dtype: DType): TypedArr
 /** WGSL expression converting `e` (held as `from`) to `to`, with PyTorch's cast rules. */
 export function castExpr(e: string, from: DType, to: DType): string {
   const f = wgslType(from), t = wgslType(to);
-  if (to === 'bool') return from === 'bool' ? e : `select(0u, 1u, ${e} != ${zero(f)})`;
+  if (to === 'bool') {
+    if (from === 'bool') return e;
+    // NaN is true; written with a bit test because `x != 0.0` may be compiled as an ordered compare.
+    return f === 'f32' ? `select(0u, 1u, ${e} != 0.0 || isNanF(${e}))` : `select(0u, 1u, ${e} != ${zero(f)})`;
+  }
   if (to === 'uint8') {
     if (from === 'uint8' || from === 'bool') return e;
     return f === 'f32' ? `(u32(i32(${e})) & 255u)` : `(u32(${e}) & 255u)`;

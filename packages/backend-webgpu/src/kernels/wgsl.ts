@@ -19,19 +19,23 @@ fn isInfF(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000
 fn linearId(g: vec3u, n: vec3u) -> u32 { return g.x + g.y * n.x * ${WG}u; }
 fn mi(k: u32) -> i32 { return bitcast<i32>(mt[k]); }
 fn mf(k: u32) -> f32 { return bitcast<f32>(mt[k]); }
-// Element offset of the lin-th element (row-major over the shape at mt[sh..sh+rank)) of a view
-// whose strides are at mt[st..st+rank) and whose offset is at mt[st+rank].
-fn stridedOffset(lin0: u32, rank: u32, sh: u32, st: u32) -> u32 {
+// Offset (without base) of the lin-th element, row-major over the shape at mt[sh..sh+rank), of a
+// view whose strides are at mt[st..st+rank).
+fn walk(lin0: u32, rank: u32, sh: u32, st: u32) -> i32 {
   var lin = lin0;
-  var off = mi(st + rank);
+  var off = 0i;
   for (var d = i32(rank) - 1; d >= 0; d--) {
     let s = mt[sh + u32(d)];
     off += i32(lin % s) * mi(st + u32(d));
     lin = lin / s;
   }
-  return u32(off);
+  return off;
 }
+// The same, plus the view's offset stored at mt[st+rank].
+fn stridedOffset(lin: u32, rank: u32, sh: u32, st: u32) -> u32 { return u32(walk(lin, rank, sh, st) + mi(st + rank)); }
 `;
+
+export const ENTRY_WG = (size: string) => `@compute @workgroup_size(${size}) fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u, @builtin(local_invocation_index) li: u32)`;
 
 export const ENTRY = `@compute @workgroup_size(${WG}) fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u)`;
 

@@ -1,0 +1,169 @@
+import type { StridedView } from '@flambeau/tensor';
+import { wgslType } from '../dtypes.js';
+import { type KernelHost, type WebGPUStorage, bufferOf } from '../storage.js';
+import { LINES, linesMeta } from './reduce.js';
+import { ENTRY, PRELUDE, groupsFor, numel, viewWords } from './wgsl.js';
+
+/**
+ * Index kernels, one thread per output element. Accumulating ones (scatter-add, index_add) loop
+ * over the candidate sources of their own element instead of using atomics: deterministic, and
+ * the sum runs in the same order as on the CPU.
+ */
+const COORD = /* wgsl */ `
+// Coordinate d of the lin-th element, row-major over the shape at mt[sh..sh+rank).
+fn coord(lin0: u32, rank: u32, sh: u32, d: u32) -> u32 {
+  var lin = lin0;
+  for (var e = rank - 1u; e > d; e--) { lin = lin / mt[sh + e]; }
+  return lin % mt[sh + d];
+}
+`;
+
+function header(outT: string, inputs: [string, StridedView][]): string {
+  return `${PRELUDE}${COORD}
+@group(0) @binding(1) var<storage, read_write> outb: array<${outT}>;
+${inputs.map(([n, v], i) => `@group(0) @binding(${i + 2}) var<storage, read> ${n}: array<${wgslType(v.dtype)}>;`).join('\n')}`;
+}
+
+export function gather(k: KernelHost, x: StridedView, dim: number, index: StridedView): WebGPUStorage {
+  const n = numel(index.shape), r = index.shape.length;
+  const out = k.out(x.dtype, n);
+  // meta: n, rank, dim, idxShape, idxStrides+off, xStrides+off
+  const code = `${header(wgslType(x.dtype), [['xb', x], ['ib', index]])}
+${ENTRY} {
+  let i = linearId(gid, nwg);
+  if (i >= mt[0]) { return; }
+  let r = mt[1]; let dim = mt[2];
+  let io = stridedOffset(i, r, 3u, 3u + r);
+  let xsb = 4u + 2u * r;
+  var xo = mi(xsb + r) + ib[io] * mi(xsb + dim);
+  var lin = i;
+  for (var d = i32(r) - 1; d >= 0; d--) {
+    let s = mt[3u + u32(d)];
+    if (u32(d) != dim) { xo += i32(lin % s) * mi(xsb + u32(d)); }
+    lin = lin / s;
+  }
+  outb[i] = xb[u32(xo)];
+}`;
+  k.ctx.dispatch({ code, meta: [n, r, dim, ...index.shape, ...viewWords(index), ...viewWords(x)], buffers: [bufferOf(out), bufferOf(x), bufferOf(index)], workgroups: groupsFor(n) });
+  return out;
+}
+
+export function indexSelect(k: KernelHost, x: StridedView, dim: number, index: StridedView): WebGPUStorage {
+  const shape = x.shape.map((s, d) => (d === dim ? index.shape[0] : s));
+  const n = numel(shape), r = shape.length;
+  const out = k.out(x.dtype, n);
+  // meta: n, rank, dim, outShape, xStrides+off, idxStride, idxOff
+  const code = `${header(wgslType(x.dtype), [['xb', x], ['ib', index]])}
+${ENTRY} {
+  let i = linearId(gid, nwg);
+  if (i >= mt[0]) { return; }
+  let r = mt[1]; let dim = mt[2];
+  let xsb = 3u + r;
+  let c = coord(i, r, 3u, dim);
+  let sel = ib[u32(mi(xsb + r + 2u) + i32(c) * mi(xsb + r + 1u))];
+  let xo = stridedOffset(i, r, 3u, xsb);
+  outb[i] = xb[u32(i32(xo) + (sel - i32(c)) * mi(xsb + dim))];
+}`;
+  k.ctx.dispatch({ code, meta: [n, r, dim, ...shape, ...viewWords(x), index.strides[0] >>> 0, index.offset], buffers: [bufferOf(out), bufferOf(x), bufferOf(index)], workgroups: groupsFor(n) });
+  return out;
+}
+
+export function indexAdd(k: KernelHost, x: StridedView, dim: number, index: StridedView, src: StridedView): WebGPUStorage {
+  const n = numel(x.shape), r = x.shape.length;
+  const out = k.out(x.dtype, n);
+  // meta: n, rank, dim, xShape, xStrides+off, srcStrides+off, idxStride, idxOff, nIdx
+  const code = `${header(wgslType(x.dtype), [['xb', x], ['sb', src], ['ib', index]])}
+${ENTRY} {
+  let i = linearId(gid, nwg);
+  if (i >= mt[0]) { return; }
+  let r = mt[1]; let dim = mt[2];
+  let xsb = 3u + r; let ssb = 4u + 2u * r; let tail = 5u + 3u * r;
+  let c = i32(coord(i, r, 3u, dim));
+  var acc = xb[stridedOffset(i, r, 3u, xsb)];
+  let so = i32(stridedOffset(i, r, 3u, ssb)) - c * mi(ssb + dim);
+  for (var j = 0u; j < mt[tail + 2u]; j++) {
+    if (ib[u32(mi(tail + 1u) + i32(j) * mi(tail))] == c) { acc += sb[u32(so + i32(j) * mi(ssb + dim))]; }
+  }
+  outb[i] = acc;
+}`;
+  const meta = [n, r, dim, ...x.shape, ...viewWords(x), ...viewWords(src), index.strides[0] >>> 0, index.offset, index.shape[0]];
+  k.ctx.dispatch({ code, meta, buffers: [bufferOf(out), bufferOf(x), bufferOf(src), bufferOf(index)], workgroups: groupsFor(n) });
+  return out;
+}
+
+export function scatter(k: KernelHost, x: StridedView, dim: number, index: StridedView, src: StridedView, reduce: 'none' | 'add'): WebGPUStorage {
+  const n = numel(x.shape), r = x.shape.length;
+  const out = k.out(x.dtype, n);
+  // meta: n, rank, dim, xShape, xStrides+off, idxShape, idxStrides+off, srcStrides+off
+  const code = `${header(wgslType(x.dtype), [['xb', x], ['sb', src], ['ib', index]])}
+${ENTRY} {
+  let i = linearId(gid, nwg);
+  if (i >= mt[0]) { return; }
+  let r = mt[1]; let dim = mt[2];
+  let xsb = 3u + r; let ish = 4u + 2u * r; let isb = 4u + 3u * r; let ssb = 5u + 4u * r;
+  var acc = xb[stridedOffset(i, r, 3u, xsb)];
+  // Offsets of this element's line (all coordinates but dim) inside index and src; skip when
+  // the element lies outside index's extent.
+  var io = mi(isb + r); var so = mi(ssb + r);
+  var inside = true;
+  var lin = i;
+  for (var d = i32(r) - 1; d >= 0; d--) {
+    let s = mt[3u + u32(d)];
+    let cd = lin % s;
+    lin = lin / s;
+    if (u32(d) == dim) { continue; }
+    if (cd >= mt[ish + u32(d)]) { inside = false; }
+    io += i32(cd) * mi(isb + u32(d)); so += i32(cd) * mi(ssb + u32(d));
+  }
+  let c = i32(coord(i, r, 3u, dim));
+  if (inside) {
+    for (var q = 0i; q < i32(mt[ish + dim]); q++) {
+      if (ib[u32(io + q * mi(isb + dim))] == c) { ${reduce === 'add' ? 'acc += ' : 'acc = '}sb[u32(so + q * mi(ssb + dim))]; }
+    }
+  }
+  outb[i] = acc;
+}`;
+  const meta = [n, r, dim, ...x.shape, ...viewWords(x), ...index.shape, ...viewWords(index), ...viewWords(src)];
+  k.ctx.dispatch({ code, meta, buffers: [bufferOf(out), bufferOf(x), bufferOf(src), bufferOf(index)], workgroups: groupsFor(n) });
+  return out;
+}
+
+/**
+ * Stable sort along `dim` by ranking: the thread of element i counts the elements that must come
+ * before it (smaller, or equal with a lower index; NaN last ascending and first descending, as in
+ * PyTorch) and writes it to that position.
+ */
+export function sort(k: KernelHost, x: StridedView, dim: number, descending: boolean): [WebGPUStorage, WebGPUStorage] {
+  const n = numel(x.shape);
+  const vals = k.out(x.dtype, n);
+  const idx = k.out('int64', n);
+  const t = wgslType(x.dtype);
+  const isNan = (e: string) => (t === 'f32' ? `isNanF(${e})` : 'false');
+  const cmp = descending ? '>' : '<';
+  const code = `${PRELUDE}
+@group(0) @binding(1) var<storage, read_write> vb: array<${t}>;
+@group(0) @binding(2) var<storage, read_write> ixb: array<i32>;
+@group(0) @binding(3) var<storage, read> xb: array<${t}>;
+fn before(a: ${t}, ia: i32, b: ${t}, ib: i32) -> bool {
+  let na = ${isNan('a')}; let nb = ${isNan('b')};
+  if (na || nb) {
+    if (na && nb) { return ia < ib; }
+    return ${descending ? 'na' : 'nb'};
+  }
+  return (a ${cmp} b) || (a == b && ia < ib);
+}
+${ENTRY} {
+  let id = linearId(gid, nwg);
+  let len0 = mt[3u + 3u * mt[1]];
+  if (len0 == 0u || id >= mt[0] * len0) { return; }
+  let o = id / len0; let i = i32(id % len0);
+  ${LINES}
+  let v = xb[u32(xBase + i * xs)];
+  var rank = 0i;
+  for (var j = 0i; j < i32(len); j++) { if (before(xb[u32(xBase + j * xs)], j, v, i)) { rank++; } }
+  vb[u32(oBase + rank * os)] = v;
+  ixb[u32(oBase + rank * os)] = i;
+}`;
+  k.ctx.dispatch({ code, meta: linesMeta(x, dim), buffers: [bufferOf(vals), bufferOf(idx), bufferOf(x)], workgroups: groupsFor(n) });
+  return [vals, idx];
+}
