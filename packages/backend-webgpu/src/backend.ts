@@ -7,8 +7,10 @@ import type { GpuHandle } from './device.js';
 import { fromWords, toWords, wgslType } from './dtypes.js';
 import * as cv from './kernels/conv.js';
 import * as ew from './kernels/elementwise.js';
+import { fusedKernels } from './kernels/fused.js';
 import * as ix from './kernels/indexing.js';
 import * as mm from './kernels/matmul.js';
+import { type RandomKind, randomFill } from './kernels/random.js';
 import * as red from './kernels/reduce.js';
 import { type KernelHost, WebGPUStorage, bufferOf } from './storage.js';
 
@@ -20,10 +22,19 @@ export class WebGPUBackend implements Backend, KernelHost {
   readonly name = 'webgpu';
   readonly ctx: GpuContext;
   readonly index: number;
+  /** Fused overrides for the dispatcher (softmax, logSoftmax, layerNorm, sgdStep, adamStep). */
+  readonly kernels: ReturnType<typeof fusedKernels>;
 
   constructor(handle: GpuHandle) {
     this.ctx = new GpuContext(handle);
     this.index = handle.adapterIndex;
+    this.kernels = fusedKernels(this);
+  }
+
+  /** Adapter description (vendor, architecture, device) and whether `shader-f16` is on. */
+  get info(): { vendor: string; architecture: string; device: string; description: string; shaderF16: boolean } {
+    const i = this.ctx.handle.adapter.info;
+    return { vendor: i.vendor, architecture: i.architecture, device: i.device, description: i.description, shaderF16: this.ctx.device.features.has('shader-f16') };
   }
 
   /** Allocator and dispatch counters (bytes in use / cached, buffer creations, pipelines, submits). */
@@ -63,6 +74,13 @@ export class WebGPUBackend implements Backend, KernelHost {
   }
 
   sync(): Promise<void> { return this.ctx.sync(); }
+
+  // ---- creation and random
+  arange(dtype: DType, start: number, step: number, n: number): Storage { return ew.arange(this, dtype, start, step, n); }
+  /** Counter-based Philox draws: the values depend only on (seed, offset, element index). */
+  randomFill(dst: StridedView, kind: RandomKind, a: number, b: number, seed: number, offset: number): void {
+    randomFill(this, dst, kind, a, b, seed, offset);
+  }
 
   // ---- elementwise
   copy(x: StridedView, dtype: DType): Storage { return ew.copy(this, x, dtype); }

@@ -14,7 +14,7 @@ export interface KernelHost {
 }
 
 export function bufferOf(s: Storage | StridedView): GPUBuffer {
-  const st = ('storage' in s ? s.storage : s) as WebGPUStorage;
+  const st: Storage = 'storage' in s ? s.storage : s;
   if (!(st instanceof WebGPUStorage)) throw new TypeError(`expected a webgpu storage, got one on '${st.backend?.name}'`);
   if (!st.buffer) throw new TypeError('use of a disposed webgpu storage');
   return st.buffer;

@@ -312,3 +312,12 @@ export function fill(k: KernelHost, dst: StridedView, value: number): void {
   const dt: DType = dst.dtype === 'bool' ? 'bool' : dst.dtype;
   mapKernel(k, { shape: dst.shape, inputs: [{ v: value, dtype: dt }], expr: ([a]) => ({ code: a, dtype: dt }), out: { dtype: dst.dtype, into: dst } });
 }
+
+/** `start + i * step` for i < n (the spine's `arange` kernel). */
+export function arange(k: KernelHost, dtype: DType, start: number, step: number, n: number): WebGPUStorage {
+  const t = wgslType(dtype);
+  return mapKernel(k, {
+    shape: [n], inputs: [{ v: start, dtype }, { v: step, dtype }],
+    expr: ([s, d]) => ({ code: `${s} + ${t}(i) * ${d}`, dtype }), out: { dtype },
+  })!;
+}
