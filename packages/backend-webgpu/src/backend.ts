@@ -56,12 +56,15 @@ export class WebGPUBackend implements Backend, KernelHost {
   }
 
   fromArray(data: TypedArray, dtype: DType): Storage {
+    if (dtype === 'float64' && data.length === 1) return new WebGPUStorage(this, dtype, 1, null, data[0]);
     const words = toWords(data, dtype);
     this.ctx.check();
     return new WebGPUStorage(this, dtype, data.length, this.ctx.upload(words));
   }
 
   async read(s: Storage): Promise<TypedArray> {
+    const host = (s as WebGPUStorage).hostScalar;
+    if (host !== undefined) return new Float64Array([host]);
     const bytes = await this.ctx.read(bufferOf(s), s.size * 4);
     return fromWords(bytes, s.size, s.dtype);
   }

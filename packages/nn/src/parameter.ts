@@ -1,4 +1,4 @@
-import { Tensor, empty } from '@flambeau/tensor';
+import { Tensor, empty, rebindStorage } from '@flambeau/tensor';
 
 /**
  * A tensor that is a module parameter (`torch.nn.Parameter`): assigning one to a module field
@@ -26,8 +26,8 @@ export class Parameter extends Tensor {
  */
 export function setData(t: Tensor, src: Tensor): void {
   if (t === src) return;
-  const w = t as { -readonly [K in 'storage' | 'shape' | 'strides' | 'offset' | 'dtype']: Tensor[K] };
-  w.storage = src.storage;
+  const w = t as { -readonly [K in 'shape' | 'strides' | 'offset' | 'dtype']: Tensor[K] };
+  rebindStorage(t, src.storage);
   w.shape = src.shape;
   w.strides = src.strides;
   w.offset = src.offset;

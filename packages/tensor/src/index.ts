@@ -28,7 +28,7 @@ export * from './shape.js';
 export * from './backend.js';
 export * from './dispatcher.js';
 export * from './random.js';
-export { tidy, keep } from './memory.js';
+export { tidy, keep, rebindStorage } from './memory.js';
 export { Tensor, slice, scalarTensor, installAutogradHooks, canCast, dtypeTitle } from './tensor.js';
 export type {
   AutogradHooks, BackwardOptions, GradFn, IndexItem, NestedArray, ReduceOptions, Scalar, Slice, TensorOrScalar, ValuesIndices, VersionCounter,

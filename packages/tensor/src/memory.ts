@@ -12,34 +12,51 @@ import type { Tensor } from './tensor.js';
 const refs = new WeakMap<Storage, number>();
 const scopes: Set<Tensor>[] = [];
 
-/** Frees device storage that was never disposed, once its last tensor is garbage-collected. */
+/** Drops the reference of a tensor that was garbage-collected without `dispose()`. */
 const finalizer = typeof FinalizationRegistry === 'undefined'
   ? null
-  : new FinalizationRegistry<Storage>((s) => {
-      if (refs.has(s)) s.backend.dispose(s);
-    });
+  : new FinalizationRegistry<Storage>((s) => dropRef(s));
+
+function dropRef(s: Storage): void {
+  const n = refs.get(s);
+  if (n === undefined) return;
+  if (n > 1) {
+    refs.set(s, n - 1);
+    return;
+  }
+  refs.delete(s);
+  s.backend.dispose(s);
+}
 
 /** Called by the Tensor constructor. */
 export function trackTensor(t: Tensor): void {
   const s = t.storage;
   const n = refs.get(s);
   refs.set(s, (n ?? 0) + 1);
-  // The CPU needs no safety net (typed arrays are collected); device backends do.
-  if (n === undefined && finalizer && s.backend.name !== 'cpu') finalizer.register(t, s, s);
+  // The CPU needs no safety net (typed arrays are collected); device backends do. Every tensor
+  // holds one reference, so a collected view never frees storage that other tensors still use.
+  if (finalizer && s.backend.name !== 'cpu') finalizer.register(t, s, t);
   if (scopes.length > 0) scopes[scopes.length - 1].add(t);
+}
+
+/**
+ * Moves `t`'s reference from its current storage to `next` (PyTorch's `p.data = x`, used by
+ * `Module.to`): the old storage loses one holder, the new one gains it.
+ */
+export function rebindStorage(t: Tensor, next: Storage): void {
+  const prev = t.storage;
+  if (prev === next) return;
+  finalizer?.unregister(t);
+  refs.set(next, (refs.get(next) ?? 0) + 1);
+  if (finalizer && next.backend.name !== 'cpu') finalizer.register(t, next, t);
+  (t as { storage: Storage }).storage = next;
+  dropRef(prev);
 }
 
 /** Called by `Tensor.dispose()`: drops one reference, frees the storage with the last. */
 export function releaseTensor(t: Tensor): void {
-  const s = t.storage;
-  const n = (refs.get(s) ?? 1) - 1;
-  if (n > 0) {
-    refs.set(s, n);
-    return;
-  }
-  refs.delete(s);
-  finalizer?.unregister(s);
-  s.backend.dispose(s);
+  finalizer?.unregister(t);
+  dropRef(t.storage);
 }
 
 function collect(x: unknown, out: Set<Tensor>, seen: Set<unknown>): void {

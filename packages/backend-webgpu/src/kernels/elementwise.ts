@@ -1,6 +1,6 @@
 import type { BinaryOp, DType, StridedView, UnaryOp } from '@flambeau/tensor';
 import { castExpr, wgslType } from '../dtypes.js';
-import { type KernelHost, type WebGPUStorage, bufferOf } from '../storage.js';
+import { type KernelHost, type WebGPUStorage, bufferOf, hostScalarOf } from '../storage.js';
 import { ENTRY, PRELUDE, contiguous, f32Bits, groupsFor, i32Bits, numel, viewWords } from './wgsl.js';
 
 /** A kernel operand: a strided view, or a host scalar (the spine's `{ scalar }` attrs). */
@@ -46,7 +46,10 @@ export function mapKernel(k: KernelHost, spec: MapSpec): WebGPUStorage | null {
   const outStore = spec.out.into ? null : k.out(spec.out.dtype, n);
   bufs.push(outStore ? bufferOf(outStore) : bufferOf(spec.out.into!));
   const viewIndex = new Map<StridedView, number>();
-  spec.inputs.forEach(({ v, dtype }, j) => {
+  spec.inputs.forEach(({ v: v0, dtype: d0 }, j) => {
+    // float64 only reaches a kernel as a host scalar, which is computed with in float32.
+    const dtype = d0 === 'float64' ? 'float32' : d0;
+    const v = typeof v0 === 'number' ? v0 : hostScalarOf(v0) ?? v0;
     if (typeof v === 'number') {
       loads.push(`let a${j} = bitcast<${wgslType(dtype)}>(mt[sb + ${scalars.length}u]);`);
       scalars.push(scalarWords(v, dtype));
@@ -64,7 +67,8 @@ export function mapKernel(k: KernelHost, spec: MapSpec): WebGPUStorage | null {
     }
     args.push(`a${j}`);
   });
-  const r = spec.expr(args);
+  const r0 = spec.expr(args);
+  const r = r0.dtype === 'float64' ? { ...r0, dtype: 'float32' as DType } : r0;
   const dst = spec.out.into ? `stridedOffset(i, rank, 2u, 2u + rank)` : 'i';
   const code = `${PRELUDE}
 ${decl.join('\n')}
@@ -243,6 +247,7 @@ const LOGICAL: Partial<Record<BinaryOp, string>> = { logicalAnd: '&&', logicalOr
 /** `a op b` in `computeDtype`; either side may be a host scalar. */
 export function binary(k: KernelHost, op: BinaryOp, a: Operand, b: Operand, computeDtype: DType, outDtype: DType): WebGPUStorage {
   const shape = (typeof a === 'number' ? (b as StridedView) : a).shape;
+  if (computeDtype === 'float64') computeDtype = 'float32';
   const t = wgslType(computeDtype);
   const z = `${t}(0)`;
   let expr: (x: string, y: string) => Expr;
