@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -8,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { cpu } from '@flambeau/tensor';
 import { initWebGPU, unavailableReason } from '@flambeau/backend-webgpu';
 import { describe, expect, it } from 'vitest';
+import { buildPage } from '../webgpu-lenet/build.js';
 import { type Batch, type LossKind, mnistBatches, trainLeNet } from '../webgpu-lenet/lenet.js';
 
 const noGpu = await unavailableReason();
@@ -55,7 +55,6 @@ const here = fileURLToPath(new URL('../webgpu-lenet/', import.meta.url));
 
 describe(`the browser page trains LeNet on MNIST in headless Chromium${existsSync(chromium) ? '' : ' (skipped: no /usr/bin/chromium)'}`, () => {
   it.skipIf(!existsSync(chromium))('reports the CPU run\'s first losses', async () => {
-    const { buildPage } = (await import('../webgpu-lenet/build.mjs')) as { buildPage(out: string): Promise<string> };
     const { chromium: pw } = await import('playwright-core');
     const tmp = mkdtempSync(join(tmpdir(), 'flambeau-lenet-'));
     const steps = 4;

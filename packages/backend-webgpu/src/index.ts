@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" />
 /**
  * @flambeau/backend-webgpu — the WebGPU device (PyTorch's `cuda`/`mps` role): WGSL kernels on Dawn
  * in Node (npm `webgpu`) and on `navigator.gpu` in browsers.
