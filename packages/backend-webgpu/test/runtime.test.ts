@@ -171,3 +171,27 @@ suite(`webgpu runtime${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
     expect(cpu.name).toBe('cpu');
   });
 });
+
+describe.skipIf(!gpu)(`webgpu failures surface as errors${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+  it('a lost device makes the next call throw, naming the loss', async () => {
+    const { openDevice } = await import('../src/device.js');
+    const { WebGPUBackend } = await import('../src/backend.js');
+    const b = new WebGPUBackend(await openDevice(0));
+    const s = b.fromArray(new Float32Array([1, 2, 3]), 'float32');
+    b.ctx.device.destroy();
+    await b.ctx.device.lost;
+    expect(() => b.unary('exp', { storage: s, dtype: 'float32', shape: [3], strides: [1], offset: 0 }, 'float32')).toThrow(/webgpu device was lost \(destroyed/);
+    await expect(b.read(s)).rejects.toThrow(RuntimeError);
+  });
+
+  it('a kernel that fails validation is reported at the next call', async () => {
+    const { openDevice } = await import('../src/device.js');
+    const { WebGPUBackend } = await import('../src/backend.js');
+    const b = new WebGPUBackend(await openDevice(0));
+    b.ctx.dispatch({ code: '@compute @workgroup_size(1) fn main() { let x: u32 = undefined_name; }', meta: [0], buffers: [], workgroups: 1 });
+    await expect(b.sync()).rejects.toThrow(/webgpu kernel failed: .*undefined_name/s);
+    // Reported once; the device keeps working.
+    expect(Array.from(await b.read(b.fromArray(new Float32Array([1]), 'float32')))).toEqual([1]);
+    b.ctx.device.destroy();
+  });
+});
