@@ -64,6 +64,8 @@ suite(`webgpu kernels against the CPU backend${skipReason ? ` (skipped: ${skipRe
   const convCases: [string, number[], number[], Conv2dAttrs][] = [
     ['lenet-like', [4, 3, 12, 12], [6, 3, 5, 5], { stride: [1, 1], padding: [0, 0], dilation: [1, 1], groups: 1 }],
     ['strided-padded-grouped', [2, 4, 9, 11], [6, 2, 3, 3], { stride: [2, 2], padding: [1, 1], dilation: [1, 1], groups: 2 }],
+    // 70 output channels and K = 16·9: several GEMM tiles along every axis.
+    ['dilated-multi-tile', [2, 16, 15, 13], [70, 16, 3, 3], { stride: [1, 1], padding: [2, 1], dilation: [2, 1], groups: 1 }],
   ];
   for (const [name, xs, ws, a] of convCases) {
     it(`conv2d forward and both backward passes (${name})`, async () => {
@@ -71,8 +73,8 @@ suite(`webgpu kernels against the CPU backend${skipReason ? ` (skipped: ${skipRe
       const [wg, wc] = p.view(randn(ws.reduce((u, v) => u * v), 11), 'float32', ws);
       const outC = cpu.conv2d(xc, wc, a);
       await expectMatch(g, g.conv2d(xg, wg, a), outC, 1e-4, 1e-4);
-      const OH = Math.floor((xs[2] + 2 * a.padding[0] - ws[2]) / a.stride[0]) + 1;
-      const OW = Math.floor((xs[3] + 2 * a.padding[1] - ws[3]) / a.stride[1]) + 1;
+      const OH = Math.floor((xs[2] + 2 * a.padding[0] - a.dilation[0] * (ws[2] - 1) - 1) / a.stride[0]) + 1;
+      const OW = Math.floor((xs[3] + 2 * a.padding[1] - a.dilation[1] * (ws[3] - 1) - 1) / a.stride[1]) + 1;
       const gs = [xs[0], ws[0], OH, OW];
       const [gg, gc] = p.view(randn(gs.reduce((u, v) => u * v), 12), 'float32', gs);
       await expectMatch(g, g.conv2dBackwardInput(gg, wg, xs, a), cpu.conv2dBackwardInput(gc, wc, xs, a), 1e-4, 1e-4);

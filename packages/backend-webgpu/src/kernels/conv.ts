@@ -1,131 +1,130 @@
 import type { Conv2dAttrs, Pool2dAttrs, StridedView } from '@flambeau/tensor';
 import { type KernelHost, type WebGPUStorage, bufferOf } from '../storage.js';
+import { gemmGrid, gemmShader } from './gemm.js';
 import { ENTRY, PRELUDE, groupsFor, numel, viewWords } from './wgsl.js';
 
 /**
- * Convolution and pooling (NCHW, float32), one thread per output element of each pass:
- * forward walks its receptive field, backward-input walks the outputs whose windows cover its
- * pixel (stride divisibility decides the taps), backward-weight sums over batch and positions.
- * Geometry words: N C H W | O OH OW KH KW | sh sw ph pw dh dw | groups, then x/w/g strides+offset.
+ * Convolution (NCHW, float32) as three implicit GEMMs on the tiled kernel of gemm.ts, batched
+ * over groups; the im2col matrix is never materialised, its elements are computed in the loads:
+ * - forward:         out[o, (n,oh,ow)]  = Σ_(c,kh,kw) W[o, (c,kh,kw)] · X̂[(c,kh,kw), (n,oh,ow)]
+ * - backward input:  dX[c, (n,ih,iw)]   = Σ_(o,kh,kw) W[o, c, kh, kw] · dŶ[(o,kh,kw), (n,ih,iw)]
+ *                    (dŶ: the output gradient at the position whose window puts (kh, kw) on (ih, iw))
+ * - backward weight: dW[o, (c,kh,kw)]  = Σ_(n,oh,ow) dY[o, (n,oh,ow)] · X̂[(c,kh,kw), (n,oh,ow)]
+ * Metadata after M K N: N C H W | O OH OW KH KW | sh sw ph pw dh dw | groups, then two
+ * operands' 4-D strides + offset at 19.. and 24...
  */
-function geometry(xShape: readonly number[], wShape: readonly number[], oh: number, ow: number, a: Conv2dAttrs): number[] {
-  return [...xShape, wShape[0], oh, ow, wShape[2], wShape[3], ...a.stride, ...a.padding, ...a.dilation, a.groups];
+function geometry(xShape: readonly number[], O: number, KH: number, KW: number, oh: number, ow: number, a: Conv2dAttrs): number[] {
+  return [...xShape, O, oh, ow, KH, KW, ...a.stride, ...a.padding, ...a.dilation, a.groups];
 }
 
-const GEOM_DECL = /* wgsl */ `
-  let N = mt[1]; let C = mt[2]; let H = i32(mt[3]); let W = i32(mt[4]);
-  let O = mt[5]; let OH = i32(mt[6]); let OW = i32(mt[7]); let KH = mt[8]; let KW = mt[9];
-  let sh = i32(mt[10]); let sw = i32(mt[11]); let ph = i32(mt[12]); let pw = i32(mt[13]); let dh = i32(mt[14]); let dw = i32(mt[15]);
-  let G = mt[16]; let Cg = C / G; let Og = O / G;
-`;
-
-const HEAD = (bufs: string[]) => `${PRELUDE}
-@group(0) @binding(1) var<storage, read_write> outb: array<f32>;
-${bufs.map((b, i) => `@group(0) @binding(${i + 2}) var<storage, read> ${b}: array<f32>;`).join('\n')}
+const CONV_FNS = /* wgsl */ `
+fn gi(k: u32) -> i32 { return i32(mt[k]); }
 fn at4(b: u32, i0: u32, i1: u32, i2: i32, i3: i32) -> u32 {
   return u32(mi(b + 4u) + i32(i0) * mi(b) + i32(i1) * mi(b + 1u) + i2 * mi(b + 2u) + i3 * mi(b + 3u));
 }
+fn Cg() -> u32 { return mt[4] / mt[18]; }
+fn Og() -> u32 { return mt[7] / mt[18]; }
+fn KK() -> u32 { return mt[10] * mt[11]; }
+// Input row of output row oh at tap kh (may fall in the padding).
+fn inH(oh: i32, kh: u32) -> i32 { return oh * gi(12u) - gi(14u) + i32(kh) * gi(16u); }
+fn inW(ow: i32, kw: u32) -> i32 { return ow * gi(13u) - gi(15u) + i32(kw) * gi(17u); }
 `;
+
+const IM2COL = /* wgsl */ `
+// Element (c·KK + kh·KW + kw, (n, oh, ow)) of group g's im2col matrix, read from the input at 'base'.
+fn im2col(base: u32, g: u32, k: u32, n: u32, oh: i32, ow: i32) -> f32 {
+  let c = k / KK(); let kh = (k / mt[11]) % mt[10]; let kw = k % mt[11];
+  let ih = inH(oh, kh); let iw = inW(ow, kw);
+  if (ih < 0 || ih >= gi(5u) || iw < 0 || iw >= gi(6u)) { return 0.0; }
+  return xb[at4(base, n, g * Cg() + c, ih, iw)];
+}
+`;
+
+function bindings(first: string, second: string): string {
+  return `
+@group(0) @binding(1) var<storage, read_write> outb: array<f32>;
+@group(0) @binding(2) var<storage, read> ${first}: array<f32>;
+@group(0) @binding(3) var<storage, read> ${second}: array<f32>;`;
+}
 
 function outSize(size: number, k: number, s: number, p: number, d: number): number {
   return Math.floor((size + 2 * p - d * (k - 1) - 1) / s) + 1;
 }
 
 export function conv2d(k: KernelHost, x: StridedView, w: StridedView, a: Conv2dAttrs): WebGPUStorage {
-  const [N, , H, W] = x.shape;
+  const [N, C, H, W] = x.shape;
   const [O, , KH, KW] = w.shape;
   const OH = outSize(H, KH, a.stride[0], a.padding[0], a.dilation[0]);
   const OW = outSize(W, KW, a.stride[1], a.padding[1], a.dilation[1]);
-  const n = N * O * OH * OW;
-  const out = k.out('float32', n);
-  const code = `${HEAD(['xb', 'wb'])}
-${ENTRY} {
-  let i = linearId(gid, nwg);
-  if (i >= mt[0]) { return; }
-  ${GEOM_DECL}
-  let ow = i32(i % u32(OW)); let oh = i32((i / u32(OW)) % u32(OH)); let o = (i / u32(OW * OH)) % O; let nn = i / (u32(OW * OH) * O);
-  let g = o / Og;
-  var acc = 0.0;
-  for (var c = 0u; c < Cg; c++) {
-    for (var kh = 0u; kh < KH; kh++) {
-      let ih = oh * sh - ph + i32(kh) * dh;
-      if (ih < 0 || ih >= H) { continue; }
-      for (var kw = 0u; kw < KW; kw++) {
-        let iw = ow * sw - pw + i32(kw) * dw;
-        if (iw < 0 || iw >= W) { continue; }
-        acc += xb[at4(17u, nn, g * Cg + c, ih, iw)] * wb[at4(22u, o, c, i32(kh), i32(kw))];
-      }
-    }
-  }
-  outb[i] = acc;
-}`;
-  const meta = [n, ...geometry(x.shape, w.shape, OH, OW, a), ...viewWords(x), ...viewWords(w)];
-  k.ctx.dispatch({ code, meta, buffers: [bufferOf(out), bufferOf(x), bufferOf(w)], workgroups: groupsFor(n) });
+  const out = k.out('float32', N * O * OH * OW);
+  const [M, K, NN] = [O / a.groups, (C / a.groups) * KH * KW, N * OH * OW];
+  const code = gemmShader('f32', bindings('xb', 'wb'), `${CONV_FNS}${IM2COL}
+fn loadA(g: u32, o: u32, k: u32) -> f32 {
+  return wb[at4(24u, g * Og() + o, k / KK(), i32((k / mt[11]) % mt[10]), i32(k % mt[11]))];
+}
+fn loadB(g: u32, k: u32, col: u32) -> f32 {
+  let L = mt[8] * mt[9];
+  let l = col % L;
+  return im2col(19u, g, k, col / L, i32(l / mt[9]), i32(l % mt[9]));
+}
+fn store(g: u32, o: u32, col: u32, v: f32) {
+  let L = mt[8] * mt[9];
+  outb[((col / L) * mt[7] + g * Og() + o) * L + col % L] = v;
+}`);
+  const meta = [M, K, NN, ...geometry(x.shape, O, KH, KW, OH, OW, a), ...viewWords(x), ...viewWords(w)];
+  k.ctx.dispatch({ code, meta, buffers: [bufferOf(out), bufferOf(x), bufferOf(w)], workgroups: M * NN, grid: gemmGrid(M, NN, a.groups) });
   return out;
 }
 
 export function conv2dBackwardInput(k: KernelHost, g: StridedView, w: StridedView, inputShape: readonly number[], a: Conv2dAttrs): WebGPUStorage {
-  const n = numel(inputShape);
-  const out = k.out('float32', n);
+  const [N, C, H, W] = inputShape;
+  const [O, , KH, KW] = w.shape;
   const [, , OH, OW] = g.shape;
-  const code = `${HEAD(['gb', 'wb'])}
-${ENTRY} {
-  let i = linearId(gid, nwg);
-  if (i >= mt[0]) { return; }
-  ${GEOM_DECL}
-  let iw = i32(i % u32(W)); let ih = i32((i / u32(W)) % u32(H)); let c = (i / u32(W * H)) % C; let nn = i / (u32(W * H) * C);
-  let grp = c / Cg; let cl = c % Cg;
-  var acc = 0.0;
-  for (var ol = 0u; ol < Og; ol++) {
-    let o = grp * Og + ol;
-    for (var kh = 0u; kh < KH; kh++) {
-      let th = ih + ph - i32(kh) * dh;
-      if (th < 0 || th % sh != 0) { continue; }
-      let oh = th / sh;
-      if (oh >= OH) { continue; }
-      for (var kw = 0u; kw < KW; kw++) {
-        let tw = iw + pw - i32(kw) * dw;
-        if (tw < 0 || tw % sw != 0) { continue; }
-        let ow = tw / sw;
-        if (ow >= OW) { continue; }
-        acc += gb[at4(17u, nn, o, oh, ow)] * wb[at4(22u, o, cl, i32(kh), i32(kw))];
-      }
-    }
-  }
-  outb[i] = acc;
-}`;
-  const meta = [n, ...geometry(inputShape, w.shape, OH, OW, a), ...viewWords(g), ...viewWords(w)];
-  k.ctx.dispatch({ code, meta, buffers: [bufferOf(out), bufferOf(g), bufferOf(w)], workgroups: groupsFor(n) });
+  const out = k.out('float32', numel(inputShape));
+  const [M, K, NN] = [C / a.groups, (O / a.groups) * KH * KW, N * H * W];
+  const code = gemmShader('f32', bindings('gb', 'wb'), `${CONV_FNS}
+fn loadA(grp: u32, c: u32, k: u32) -> f32 {
+  return wb[at4(24u, grp * Og() + k / KK(), c, i32((k / mt[11]) % mt[10]), i32(k % mt[11]))];
+}
+fn loadB(grp: u32, k: u32, col: u32) -> f32 {
+  let o = k / KK(); let kh = (k / mt[11]) % mt[10]; let kw = k % mt[11];
+  let HW = mt[5] * mt[6];
+  let n = col / HW; let ih = i32((col % HW) / mt[6]); let iw = i32(col % mt[6]);
+  let th = ih + gi(14u) - i32(kh) * gi(16u); let tw = iw + gi(15u) - i32(kw) * gi(17u);
+  if (th < 0 || tw < 0 || th % gi(12u) != 0 || tw % gi(13u) != 0) { return 0.0; }
+  let oh = th / gi(12u); let ow = tw / gi(13u);
+  if (oh >= gi(8u) || ow >= gi(9u)) { return 0.0; }
+  return gb[at4(19u, n, grp * Og() + o, oh, ow)];
+}
+fn store(grp: u32, c: u32, col: u32, v: f32) {
+  let HW = mt[5] * mt[6];
+  outb[((col / HW) * mt[4] + grp * Cg() + c) * HW + col % HW] = v;
+}`);
+  const meta = [M, K, NN, ...geometry(inputShape, O, KH, KW, OH, OW, a), ...viewWords(g), ...viewWords(w)];
+  k.ctx.dispatch({ code, meta, buffers: [bufferOf(out), bufferOf(g), bufferOf(w)], workgroups: M * NN, grid: gemmGrid(M, NN, a.groups) });
   return out;
 }
 
 export function conv2dBackwardWeight(k: KernelHost, g: StridedView, x: StridedView, weightShape: readonly number[], a: Conv2dAttrs): WebGPUStorage {
-  const n = numel(weightShape);
-  const out = k.out('float32', n);
+  const [N, C] = x.shape;
+  const [O, , KH, KW] = weightShape;
   const [, , OH, OW] = g.shape;
-  const code = `${HEAD(['gb', 'xb'])}
-${ENTRY} {
-  let i = linearId(gid, nwg);
-  if (i >= mt[0]) { return; }
-  ${GEOM_DECL}
-  let kw = i32(i % KW); let kh = i32((i / KW) % KH); let cl = (i / (KW * KH)) % Cg; let o = i / (KW * KH * Cg);
-  let c = (o / Og) * Cg + cl;
-  var acc = 0.0;
-  for (var nn = 0u; nn < N; nn++) {
-    for (var oh = 0i; oh < OH; oh++) {
-      let ih = oh * sh - ph + kh * dh;
-      if (ih < 0 || ih >= H) { continue; }
-      for (var ow = 0i; ow < OW; ow++) {
-        let iw = ow * sw - pw + kw * dw;
-        if (iw < 0 || iw >= W) { continue; }
-        acc += gb[at4(17u, nn, o, oh, ow)] * xb[at4(22u, nn, c, ih, iw)];
-      }
-    }
-  }
-  outb[i] = acc;
-}`;
-  const meta = [n, ...geometry(x.shape, weightShape, OH, OW, a), ...viewWords(g), ...viewWords(x)];
-  k.ctx.dispatch({ code, meta, buffers: [bufferOf(out), bufferOf(g), bufferOf(x)], workgroups: groupsFor(n) });
+  const out = k.out('float32', numel(weightShape));
+  const [M, K, NN] = [O / a.groups, N * OH * OW, (C / a.groups) * KH * KW];
+  const code = gemmShader('f32', bindings('gb', 'xb'), `${CONV_FNS}${IM2COL}
+fn loadA(grp: u32, o: u32, k: u32) -> f32 {
+  let L = mt[8] * mt[9];
+  let l = k % L;
+  return gb[at4(19u, k / L, grp * Og() + o, i32(l / mt[9]), i32(l % mt[9]))];
+}
+fn loadB(grp: u32, k: u32, col: u32) -> f32 {
+  let L = mt[8] * mt[9];
+  let l = k % L;
+  return im2col(24u, grp, col, k / L, i32(l / mt[9]), i32(l % mt[9]));
+}
+fn store(grp: u32, o: u32, col: u32, v: f32) { outb[(grp * Og() + o) * Cg() * KK() + col] = v; }`);
+  const meta = [M, K, NN, ...geometry(x.shape, O, KH, KW, OH, OW, a), ...viewWords(g), ...viewWords(x)];
+  k.ctx.dispatch({ code, meta, buffers: [bufferOf(out), bufferOf(g), bufferOf(x)], workgroups: M * NN, grid: gemmGrid(M, NN, a.groups) });
   return out;
 }
 

@@ -1,0 +1,66 @@
+import type { WgslType } from '../dtypes.js';
+import { PRELUDE } from './wgsl.js';
+
+/** Tile edge; each thread of a TILE×TILE workgroup computes an R×R block of the output. */
+const TILE = 16;
+const R = 4;
+/** Output tile edge. */
+export const BT = TILE * R;
+
+/**
+ * A tiled GEMM whose operands are defined by WGSL functions instead of buffers, so one kernel
+ * serves plain batched matmul over strided views and the three convolution passes as implicit
+ * GEMMs (the im2col matrix is never built: `loadB` computes its element from the input).
+ *
+ * The caller supplies `fn loadA(q, row, k) -> T`, `fn loadB(q, k, col) -> T` and
+ * `fn store(q, row, col, v: T)`, called only in bounds; metadata words 0..2 are M, K, N and the
+ * rest are the caller's. Output: BT×BT tiles per workgroup, K consumed in TILE-deep slabs staged
+ * in workgroup memory, a 4×4 register block per thread. Grid: [ceil(N/BT), ceil(M/BT), batches].
+ */
+export function gemmShader(t: WgslType, bindings: string, fns: string): string {
+  return `${PRELUDE}
+${bindings}
+${fns}
+var<workgroup> As: array<array<${t}, ${TILE}>, ${BT}>;
+var<workgroup> Bs: array<array<${t}, ${BT}>, ${TILE}>;
+@compute @workgroup_size(${TILE}, ${TILE}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let M = mt[0]; let K = mt[1]; let N = mt[2];
+  let q = wid.z;
+  let row0 = wid.y * ${BT}u; let col0 = wid.x * ${BT}u;
+  var acc: array<array<${t}, ${R}>, ${R}>;
+  for (var k0 = 0u; k0 < K; k0 += ${TILE}u) {
+    for (var r = 0u; r < ${R}u; r++) {
+      let ar = row0 + lid.y * ${R}u + r; let ak = k0 + lid.x;
+      var av: ${t} = ${t}(0);
+      if (ar < M && ak < K) { av = loadA(q, ar, ak); }
+      As[lid.y * ${R}u + r][lid.x] = av;
+      let bk = k0 + lid.y; let bc = col0 + lid.x * ${R}u + r;
+      var bv: ${t} = ${t}(0);
+      if (bk < K && bc < N) { bv = loadB(q, bk, bc); }
+      Bs[lid.y][lid.x * ${R}u + r] = bv;
+    }
+    workgroupBarrier();
+    for (var kk = 0u; kk < ${TILE}u; kk++) {
+      var bcol: array<${t}, ${R}>;
+      for (var c = 0u; c < ${R}u; c++) { bcol[c] = Bs[kk][lid.x * ${R}u + c]; }
+      for (var r = 0u; r < ${R}u; r++) {
+        let av = As[lid.y * ${R}u + r][kk];
+        for (var c = 0u; c < ${R}u; c++) { acc[r][c] += av * bcol[c]; }
+      }
+    }
+    workgroupBarrier();
+  }
+  for (var r = 0u; r < ${R}u; r++) {
+    let row = row0 + lid.y * ${R}u + r;
+    if (row >= M) { continue; }
+    for (var c = 0u; c < ${R}u; c++) {
+      let col = col0 + lid.x * ${R}u + c;
+      if (col < N) { store(q, row, col, acc[r][c]); }
+    }
+  }
+}`;
+}
+
+export function gemmGrid(M: number, N: number, batches: number): [number, number, number] {
+  return [Math.ceil(N / BT), Math.ceil(M / BT), batches];
+}
