@@ -1,5 +1,6 @@
 import type { Conv2dAttrs, Pool2dAttrs, StridedView } from '@flambeau/tensor';
 import { type KernelHost, type WebGPUStorage, bufferOf } from '../storage.js';
+import { fill } from './elementwise.js';
 import { gemmGrid, gemmShader } from './gemm.js';
 import { ENTRY, PRELUDE, groupsFor, numel, viewWords } from './wgsl.js';
 
@@ -158,19 +159,28 @@ fn xAt(plane: u32, C: u32, h: i32, w: i32) -> u32 {
 }
 `;
 
-export function maxPool2d(k: KernelHost, x: StridedView, a: Pool2dAttrs): [WebGPUStorage, WebGPUStorage] {
-  const gm = poolGeometry(x.shape, a);
-  const n = gm.planes * gm.PH * gm.PW;
-  const vals = k.out('float32', n), idx = k.out('int64', n);
-  const code = `${PRELUDE}${PLANE}
-@group(0) @binding(1) var<storage, read_write> vb: array<f32>;
-@group(0) @binding(2) var<storage, read_write> ib: array<i32>;
-@group(0) @binding(3) var<storage, read> xb: array<f32>;
+/** One thread per output element of a pooling pass: the shared header, geometry and dispatch. */
+function poolKernel(k: KernelHost, n: number, decls: string, body: string, meta: number[], buffers: GPUBuffer[], fns = ''): void {
+  const code = `${PRELUDE}${PLANE}${fns}
+${decls}
 ${ENTRY} {
   let i = linearId(gid, nwg);
   if (i >= mt[0]) { return; }
   ${POOL_GEOM}
   let C = mt[20];
+  ${body}
+}`;
+  k.ctx.dispatch({ code, meta, buffers, workgroups: groupsFor(n) });
+}
+
+export function maxPool2d(k: KernelHost, x: StridedView, a: Pool2dAttrs): [WebGPUStorage, WebGPUStorage] {
+  const gm = poolGeometry(x.shape, a);
+  const n = gm.planes * gm.PH * gm.PW;
+  const vals = k.out('float32', n), idx = k.out('int64', n);
+  poolKernel(k, n, `
+@group(0) @binding(1) var<storage, read_write> vb: array<f32>;
+@group(0) @binding(2) var<storage, read_write> ib: array<i32>;
+@group(0) @binding(3) var<storage, read> xb: array<f32>;`, `
   let ow = i32(i % u32(PW)); let oh = i32((i / u32(PW)) % u32(PH)); let plane = i / u32(PW * PH);
   var best = -infF(); var bi = -1i;
   for (var kh = 0i; kh < KH; kh++) {
@@ -183,10 +193,7 @@ ${ENTRY} {
       if (bi < 0 || (!isNanF(best) && (v > best || isNanF(v)))) { best = v; bi = ih * W + iw; }
     }
   }
-  vb[i] = best; ib[i] = bi;
-}`;
-  const meta = [n, ...gm.words, ...viewWords(x), x.shape[1]];
-  k.ctx.dispatch({ code, meta, buffers: [bufferOf(vals), bufferOf(idx), bufferOf(x)], workgroups: groupsFor(n) });
+  vb[i] = best; ib[i] = bi;`, [n, ...gm.words, ...viewWords(x), x.shape[1]], [bufferOf(vals), bufferOf(idx), bufferOf(x)]);
   return [vals, idx];
 }
 
@@ -197,10 +204,7 @@ ${ENTRY} {
 export function maxPool2dBackward(k: KernelHost, g: StridedView, indices: StridedView, inputShape: readonly number[]): WebGPUStorage {
   const [N, C, H, W] = inputShape;
   const out = k.out('float32', numel(inputShape));
-  const zero = `${PRELUDE}
-@group(0) @binding(1) var<storage, read_write> outb: array<f32>;
-${ENTRY} { let i = linearId(gid, nwg); if (i < mt[0]) { outb[i] = 0.0; } }`;
-  k.ctx.dispatch({ code: zero, meta: [N * C * H * W], buffers: [bufferOf(out)], workgroups: groupsFor(N * C * H * W) });
+  fill(k, { storage: out, dtype: 'float32', shape: [N * C * H * W], strides: [1], offset: 0 }, 0);
   const [, , PH, PW] = g.shape;
   const n = N * C * PH * PW;
   const code = `${PRELUDE}
@@ -227,6 +231,10 @@ ${ENTRY} {
   return out;
 }
 
+const POOL_IO = `
+@group(0) @binding(1) var<storage, read_write> outb: array<f32>;
+@group(0) @binding(2) var<storage, read> xb: array<f32>;`;
+
 /** PyTorch's avg-pool window of output (oh, ow): clipped bounds and divisor. */
 const AVG_WINDOW = /* wgsl */ `
 struct Win { h0: i32, h1: i32, w0: i32, w1: i32, div: f32 }
@@ -245,22 +253,12 @@ export function avgPool2d(k: KernelHost, x: StridedView, a: Pool2dAttrs): WebGPU
   const gm = poolGeometry(x.shape, a);
   const n = gm.planes * gm.PH * gm.PW;
   const out = k.out('float32', n);
-  const code = `${PRELUDE}${PLANE}${AVG_WINDOW}
-@group(0) @binding(1) var<storage, read_write> outb: array<f32>;
-@group(0) @binding(2) var<storage, read> xb: array<f32>;
-${ENTRY} {
-  let i = linearId(gid, nwg);
-  if (i >= mt[0]) { return; }
-  ${POOL_GEOM}
-  let C = mt[20];
+  poolKernel(k, n, POOL_IO, `
   let ow = i32(i % u32(PW)); let oh = i32((i / u32(PW)) % u32(PH)); let plane = i / u32(PW * PH);
   let win = avgWindow(oh, ow, H, W, KH, KW, sh, sw, ph, pw, includePad, divisor);
   var acc = 0.0;
   for (var h = win.h0; h < win.h1; h++) { for (var w = win.w0; w < win.w1; w++) { acc += xb[xAt(plane, C, h, w)]; } }
-  outb[i] = acc / win.div;
-}`;
-  const meta = [n, ...gm.words, ...viewWords(x), x.shape[1]];
-  k.ctx.dispatch({ code, meta, buffers: [bufferOf(out), bufferOf(x)], workgroups: groupsFor(n) });
+  outb[i] = acc / win.div;`, [n, ...gm.words, ...viewWords(x), x.shape[1]], [bufferOf(out), bufferOf(x)], AVG_WINDOW);
   return out;
 }
 
@@ -268,15 +266,8 @@ export function avgPool2dBackward(k: KernelHost, g: StridedView, inputShape: rea
   const gm = poolGeometry(inputShape, a);
   const n = gm.planes * gm.H * gm.W;
   const out = k.out('float32', n);
-  // The gradient is read through its own 4-D strides (words 15..19) via xAt.
-  const code = `${PRELUDE}${PLANE}${AVG_WINDOW}
-@group(0) @binding(1) var<storage, read_write> outb: array<f32>;
-@group(0) @binding(2) var<storage, read> xb: array<f32>;
-${ENTRY} {
-  let i = linearId(gid, nwg);
-  if (i >= mt[0]) { return; }
-  ${POOL_GEOM}
-  let C = mt[20];
+  // One thread per input pixel; the gradient is read through its own strides (words 15..19) via xAt.
+  poolKernel(k, n, POOL_IO, `
   let iw = i32(i % u32(W)); let ih = i32((i / u32(W)) % u32(H)); let plane = i / u32(W * H);
   var acc = 0.0;
   let ohLo = max(0, (ih + ph - KH + sh) / sh); let ohHi = min(PH - 1, (ih + ph) / sh);
@@ -287,9 +278,6 @@ ${ENTRY} {
       if (ih >= win.h0 && ih < win.h1 && iw >= win.w0 && iw < win.w1) { acc += xb[xAt(plane, C, oh, ow)] / win.div; }
     }
   }
-  outb[i] = acc;
-}`;
-  const meta = [n, ...gm.words, ...viewWords(g), inputShape[1]];
-  k.ctx.dispatch({ code, meta, buffers: [bufferOf(out), bufferOf(g)], workgroups: groupsFor(n) });
+  outb[i] = acc;`, [n, ...gm.words, ...viewWords(g), inputShape[1]], [bufferOf(out), bufferOf(g)], AVG_WINDOW);
   return out;
 }

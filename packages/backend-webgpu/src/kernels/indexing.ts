@@ -18,21 +18,25 @@ fn coord(lin0: u32, rank: u32, sh: u32, d: u32) -> u32 {
 }
 `;
 
-function header(outT: string, inputs: [string, StridedView][]): string {
-  return `${PRELUDE}${COORD}
-@group(0) @binding(1) var<storage, read_write> outb: array<${outT}>;
-${inputs.map(([n, v], i) => `@group(0) @binding(${i + 2}) var<storage, read> ${n}: array<${wgslType(v.dtype)}>;`).join('\n')}`;
+/** One thread per output element; `body` sees i (element), r (rank) and dim. */
+function indexKernel(k: KernelHost, n: number, out: WebGPUStorage, inputs: [string, StridedView][], body: string, meta: number[]): void {
+  const code = `${PRELUDE}${COORD}
+@group(0) @binding(1) var<storage, read_write> outb: array<${wgslType(out.dtype)}>;
+${inputs.map(([name, v], j) => `@group(0) @binding(${j + 2}) var<storage, read> ${name}: array<${wgslType(v.dtype)}>;`).join('\n')}
+${ENTRY} {
+  let i = linearId(gid, nwg);
+  if (i >= mt[0]) { return; }
+  let r = mt[1]; let dim = mt[2];
+${body}
+}`;
+  k.ctx.dispatch({ code, meta, buffers: [bufferOf(out), ...inputs.map(([, v]) => bufferOf(v))], workgroups: groupsFor(n) });
 }
 
 export function gather(k: KernelHost, x: StridedView, dim: number, index: StridedView): WebGPUStorage {
   const n = numel(index.shape), r = index.shape.length;
   const out = k.out(x.dtype, n);
   // meta: n, rank, dim, idxShape, idxStrides+off, xStrides+off
-  const code = `${header(wgslType(x.dtype), [['xb', x], ['ib', index]])}
-${ENTRY} {
-  let i = linearId(gid, nwg);
-  if (i >= mt[0]) { return; }
-  let r = mt[1]; let dim = mt[2];
+  indexKernel(k, n, out, [['xb', x], ['ib', index]], `
   let io = stridedOffset(i, r, 3u, 3u + r);
   let xsb = 4u + 2u * r;
   var xo = mi(xsb + r) + ib[io] * mi(xsb + dim);
@@ -42,9 +46,7 @@ ${ENTRY} {
     if (u32(d) != dim) { xo += i32(lin % s) * mi(xsb + u32(d)); }
     lin = lin / s;
   }
-  outb[i] = xb[u32(xo)];
-}`;
-  k.ctx.dispatch({ code, meta: [n, r, dim, ...index.shape, ...viewWords(index), ...viewWords(x)], buffers: [bufferOf(out), bufferOf(x), bufferOf(index)], workgroups: groupsFor(n) });
+  outb[i] = xb[u32(xo)];`, [n, r, dim, ...index.shape, ...viewWords(index), ...viewWords(x)]);
   return out;
 }
 
@@ -53,18 +55,12 @@ export function indexSelect(k: KernelHost, x: StridedView, dim: number, index: S
   const n = numel(shape), r = shape.length;
   const out = k.out(x.dtype, n);
   // meta: n, rank, dim, outShape, xStrides+off, idxStride, idxOff
-  const code = `${header(wgslType(x.dtype), [['xb', x], ['ib', index]])}
-${ENTRY} {
-  let i = linearId(gid, nwg);
-  if (i >= mt[0]) { return; }
-  let r = mt[1]; let dim = mt[2];
+  indexKernel(k, n, out, [['xb', x], ['ib', index]], `
   let xsb = 3u + r;
   let c = coord(i, r, 3u, dim);
   let sel = ib[u32(mi(xsb + r + 2u) + i32(c) * mi(xsb + r + 1u))];
   let xo = stridedOffset(i, r, 3u, xsb);
-  outb[i] = xb[u32(i32(xo) + (sel - i32(c)) * mi(xsb + dim))];
-}`;
-  k.ctx.dispatch({ code, meta: [n, r, dim, ...shape, ...viewWords(x), index.strides[0] >>> 0, index.offset], buffers: [bufferOf(out), bufferOf(x), bufferOf(index)], workgroups: groupsFor(n) });
+  outb[i] = xb[u32(i32(xo) + (sel - i32(c)) * mi(xsb + dim))];`, [n, r, dim, ...shape, ...viewWords(x), index.strides[0] >>> 0, index.offset]);
   return out;
 }
 
@@ -72,11 +68,7 @@ export function indexAdd(k: KernelHost, x: StridedView, dim: number, index: Stri
   const n = numel(x.shape), r = x.shape.length;
   const out = k.out(x.dtype, n);
   // meta: n, rank, dim, xShape, xStrides+off, srcStrides+off, idxStride, idxOff, nIdx
-  const code = `${header(wgslType(x.dtype), [['xb', x], ['sb', src], ['ib', index]])}
-${ENTRY} {
-  let i = linearId(gid, nwg);
-  if (i >= mt[0]) { return; }
-  let r = mt[1]; let dim = mt[2];
+  indexKernel(k, n, out, [['xb', x], ['sb', src], ['ib', index]], `
   let xsb = 3u + r; let ssb = 4u + 2u * r; let tail = 5u + 3u * r;
   let c = i32(coord(i, r, 3u, dim));
   var acc = xb[stridedOffset(i, r, 3u, xsb)];
@@ -84,10 +76,7 @@ ${ENTRY} {
   for (var j = 0u; j < mt[tail + 2u]; j++) {
     if (ib[u32(mi(tail + 1u) + i32(j) * mi(tail))] == c) { acc += sb[u32(so + i32(j) * mi(ssb + dim))]; }
   }
-  outb[i] = acc;
-}`;
-  const meta = [n, r, dim, ...x.shape, ...viewWords(x), ...viewWords(src), index.strides[0] >>> 0, index.offset, index.shape[0]];
-  k.ctx.dispatch({ code, meta, buffers: [bufferOf(out), bufferOf(x), bufferOf(src), bufferOf(index)], workgroups: groupsFor(n) });
+  outb[i] = acc;`, [n, r, dim, ...x.shape, ...viewWords(x), ...viewWords(src), index.strides[0] >>> 0, index.offset, index.shape[0]]);
   return out;
 }
 
@@ -95,11 +84,7 @@ export function scatter(k: KernelHost, x: StridedView, dim: number, index: Strid
   const n = numel(x.shape), r = x.shape.length;
   const out = k.out(x.dtype, n);
   // meta: n, rank, dim, xShape, xStrides+off, idxShape, idxStrides+off, srcStrides+off
-  const code = `${header(wgslType(x.dtype), [['xb', x], ['sb', src], ['ib', index]])}
-${ENTRY} {
-  let i = linearId(gid, nwg);
-  if (i >= mt[0]) { return; }
-  let r = mt[1]; let dim = mt[2];
+  indexKernel(k, n, out, [['xb', x], ['sb', src], ['ib', index]], `
   let xsb = 3u + r; let ish = 4u + 2u * r; let isb = 4u + 3u * r; let ssb = 5u + 4u * r;
   var acc = xb[stridedOffset(i, r, 3u, xsb)];
   // Offsets of this element's line (all coordinates but dim) inside index and src; skip when
@@ -121,10 +106,7 @@ ${ENTRY} {
       if (ib[u32(io + q * mi(isb + dim))] == c) { ${reduce === 'add' ? 'acc += ' : 'acc = '}sb[u32(so + q * mi(ssb + dim))]; }
     }
   }
-  outb[i] = acc;
-}`;
-  const meta = [n, r, dim, ...x.shape, ...viewWords(x), ...index.shape, ...viewWords(index), ...viewWords(src)];
-  k.ctx.dispatch({ code, meta, buffers: [bufferOf(out), bufferOf(x), bufferOf(src), bufferOf(index)], workgroups: groupsFor(n) });
+  outb[i] = acc;`, [n, r, dim, ...x.shape, ...viewWords(x), ...index.shape, ...viewWords(index), ...viewWords(src)]);
   return out;
 }
 
