@@ -1,6 +1,6 @@
 import {
   type Backend, type BinaryOp, type Conv2dAttrs, type DType, type Pool2dAttrs, type ReduceOp, type Storage, type StridedView,
-  type TypedArray, type UnaryOp,
+  type TypedArray, type UnaryOp, RuntimeError,
 } from '@flambeau/tensor';
 import { GpuContext } from './context.js';
 import type { GpuHandle } from './device.js';
@@ -43,8 +43,16 @@ export class WebGPUBackend implements Backend, KernelHost {
   /** Destroys cached (free) buffers, like `torch.cuda.empty_cache()`. */
   emptyCache(): void { this.ctx.storageBuffers.emptyCache(); }
 
+  private checkSize(n: number): void {
+    const limit = this.ctx.device.limits.maxStorageBufferBindingSize;
+    if (n * 4 > limit) {
+      throw new RuntimeError(`webgpu: a tensor of ${n} elements (${n * 4} bytes) exceeds this adapter's largest storage binding (${limit} bytes)`);
+    }
+  }
+
   out(dtype: DType, n: number): WebGPUStorage {
     wgslType(dtype);
+    this.checkSize(n);
     return new WebGPUStorage(this, dtype, n, this.ctx.storageBuffers.acquire(n * 4));
   }
 
@@ -59,6 +67,7 @@ export class WebGPUBackend implements Backend, KernelHost {
     if (dtype === 'float64' && data.length === 1) return new WebGPUStorage(this, dtype, 1, null, data[0]);
     const words = toWords(data, dtype);
     this.ctx.check();
+    this.checkSize(data.length);
     return new WebGPUStorage(this, dtype, data.length, this.ctx.upload(words));
   }
 

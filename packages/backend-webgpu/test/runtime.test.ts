@@ -195,3 +195,11 @@ describe.skipIf(!gpu)(`webgpu failures surface as errors${skipReason ? ` (skippe
     b.ctx.device.destroy();
   });
 });
+
+describe.skipIf(!gpu)(`webgpu size limits${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+  it('refuses a tensor larger than the largest storage binding, naming the limit', () => {
+    const limit = gpu!.ctx.device.limits.maxStorageBufferBindingSize;
+    const n = Math.floor(limit / 4) + 1;
+    expect(() => gpu!.out('float32', n)).toThrow(new RegExp(`${n} elements .* exceeds this adapter's largest storage binding \\(${limit} bytes\\)`));
+  });
+});
