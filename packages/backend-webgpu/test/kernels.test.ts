@@ -111,6 +111,11 @@ suite(`webgpu kernels against the CPU backend${skipReason ? ` (skipped: ${skipRe
     await expectMatch(g, g.indexSelect(xg, 0, lg), cpu.indexSelect(xc, 0, lc));
     const [ag, ac] = p.view(randn(50 * 30, 18), 'float32', [50, 30]);
     await expectMatch(g, g.indexAdd(xg, 0, lg, ag), cpu.indexAdd(xc, 0, lc, ac), 1e-4, 1e-4);
+    // 300 indices: the atomic path (an embedding backward's shape: long index, small table).
+    const many = Float64Array.from({ length: 300 }, () => Math.floor(r() * 40));
+    const [mg, mc] = p.view(many, 'int64', [300]);
+    const [bg, bc] = p.view(randn(300 * 30, 19), 'float32', [30, 300], [1, 30]);
+    await expectMatch(g, g.indexAdd(xg, 0, mg, { ...bg, shape: [300, 30], strides: [1, 300] }), cpu.indexAdd(xc, 0, mc, { ...bc, shape: [300, 30], strides: [1, 300] }), 1e-4, 1e-4);
     const [vg, og] = g.sort(xg, 1, true);
     const [vc, oc] = cpu.sort(xc, 1, true);
     await expectMatch(g, vg, vc);

@@ -2,7 +2,7 @@ import type { Conv2dAttrs, Pool2dAttrs, StridedView } from '@flambeau/tensor';
 import { type KernelHost, type WebGPUStorage, bufferOf } from '../storage.js';
 import { fill } from './elementwise.js';
 import { gemmGrid, gemmShader } from './gemm.js';
-import { ENTRY, PRELUDE, groupsFor, numel, viewWords } from './wgsl.js';
+import { ATOMIC_ADD_F32, ENTRY, PRELUDE, groupsFor, numel, viewWords } from './wgsl.js';
 
 /**
  * Convolution (NCHW, float32) as three implicit GEMMs on the tiled kernel of gemm.ts, batched
@@ -211,6 +211,7 @@ export function maxPool2dBackward(k: KernelHost, g: StridedView, indices: Stride
 @group(0) @binding(1) var<storage, read_write> outb: array<atomic<u32>>;
 @group(0) @binding(2) var<storage, read> gb: array<f32>;
 @group(0) @binding(3) var<storage, read> ib: array<i32>;
+${ATOMIC_ADD_F32}
 ${ENTRY} {
   let i = linearId(gid, nwg);
   if (i >= mt[0]) { return; }
@@ -218,13 +219,7 @@ ${ENTRY} {
   let gv = gb[stridedOffset(i, rank, 1u, 5u)];
   let ix = ib[stridedOffset(i, rank, 1u, 10u)];
   let plane = i / (mt[3] * mt[4]);
-  let dst = plane * mt[15] + u32(ix);
-  var old = atomicLoad(&outb[dst]);
-  loop {
-    let r = atomicCompareExchangeWeak(&outb[dst], old, bitcast<u32>(bitcast<f32>(old) + gv));
-    if (r.exchanged) { break; }
-    old = r.old_value;
-  }
+  atomicAddF32(plane * mt[15] + u32(ix), gv);
 }`;
   const meta = [n, ...g.shape, ...viewWords(g), ...viewWords(indices), H * W];
   k.ctx.dispatch({ code, meta, buffers: [bufferOf(out), bufferOf(g), bufferOf(indices)], workgroups: groupsFor(n) });

@@ -1,13 +1,14 @@
 import type { StridedView } from '@flambeau/tensor';
 import { wgslType } from '../dtypes.js';
 import { type KernelHost, type WebGPUStorage, bufferOf } from '../storage.js';
+import { copy } from './elementwise.js';
 import { LINES, linesMeta } from './reduce.js';
-import { ENTRY, PRELUDE, groupsFor, numel, viewWords } from './wgsl.js';
+import { ATOMIC_ADD_F32, ENTRY, PRELUDE, contiguous, groupsFor, numel, viewWords } from './wgsl.js';
 
 /**
- * Index kernels, one thread per output element. Accumulating ones (scatter-add, index_add) loop
- * over the candidate sources of their own element instead of using atomics: deterministic, and
- * the sum runs in the same order as on the CPU.
+ * Index kernels, one thread per output element. Accumulating ones (scatter-add, index_add with
+ * few indices) loop over the candidate sources of their own element instead of using atomics:
+ * deterministic, and the sum runs in the same order as on the CPU.
  */
 const COORD = /* wgsl */ `
 // Coordinate d of the lin-th element, row-major over the shape at mt[sh..sh+rank).
@@ -64,7 +65,44 @@ export function indexSelect(k: KernelHost, x: StridedView, dim: number, index: S
   return out;
 }
 
+/** From this many indices on, index_add scatters with atomics instead of each output scanning them all. */
+const ATOMIC_INDEX_ADD = 32;
+
+/**
+ * index_add with many indices (an embedding's backward: a large table, a long index): one thread
+ * per source element adds it into a copy of x atomically. Float sums then run in no fixed order,
+ * so results may differ from the CPU in the last bits.
+ */
+function indexAddAtomic(k: KernelHost, x: StridedView, dim: number, index: StridedView, src: StridedView): WebGPUStorage {
+  const out = copy(k, x, x.dtype);
+  const m = numel(src.shape), r = src.shape.length;
+  const isFloat = x.dtype === 'float32';
+  // meta: m, rank, dim, srcShape, srcStrides+off, outStrides, idxStride, idxOff
+  const code = `${PRELUDE}${COORD}
+@group(0) @binding(1) var<storage, read_write> outb: array<atomic<${isFloat ? 'u32' : 'i32'}>>;
+@group(0) @binding(2) var<storage, read> sb: array<${wgslType(src.dtype)}>;
+@group(0) @binding(3) var<storage, read> ib: array<i32>;
+${isFloat ? ATOMIC_ADD_F32 : ''}
+${ENTRY} {
+  let i = linearId(gid, nwg);
+  if (i >= mt[0]) { return; }
+  let r = mt[1]; let dim = mt[2];
+  let os = 4u + 2u * r;
+  let j = coord(i, r, 3u, dim);
+  let t = ib[u32(mi(os + r + 1u) + i32(j) * mi(os + r))];
+  let dst = u32(walk(i, r, 3u, os) + (t - i32(j)) * mi(os + dim));
+  let v = sb[stridedOffset(i, r, 3u, 3u + r)];
+  ${isFloat ? 'atomicAddF32(dst, v);' : 'atomicAdd(&outb[dst], v);'}
+}`;
+  const meta = [m, r, dim, ...src.shape, ...viewWords(src), ...contiguous(x.shape), index.strides[0] >>> 0, index.offset];
+  k.ctx.dispatch({ code, meta, buffers: [bufferOf(out), bufferOf(src), bufferOf(index)], workgroups: groupsFor(m) });
+  return out;
+}
+
 export function indexAdd(k: KernelHost, x: StridedView, dim: number, index: StridedView, src: StridedView): WebGPUStorage {
+  if (index.shape[0] >= ATOMIC_INDEX_ADD && (x.dtype === 'float32' || x.dtype === 'int32' || x.dtype === 'int64')) {
+    return indexAddAtomic(k, x, dim, index, src);
+  }
   const n = numel(x.shape), r = x.shape.length;
   const out = k.out(x.dtype, n);
   // meta: n, rank, dim, xShape, xStrides+off, srcStrides+off, idxStride, idxOff, nIdx

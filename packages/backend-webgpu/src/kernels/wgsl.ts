@@ -35,6 +35,21 @@ fn walk(lin0: u32, rank: u32, sh: u32, st: u32) -> i32 {
 fn stridedOffset(lin: u32, rank: u32, sh: u32, st: u32) -> u32 { return u32(walk(lin, rank, sh, st) + mi(st + rank)); }
 `;
 
+/**
+ * \`atomicAddF32(i, v)\`: adds v to \`outb[i]\` (declared \`array<atomic<u32>>\`) with a
+ * compare-and-swap loop on the float's bits, since WGSL has no float atomics.
+ */
+export const ATOMIC_ADD_F32 = /* wgsl */ `
+fn atomicAddF32(i: u32, v: f32) {
+  var old = atomicLoad(&outb[i]);
+  loop {
+    let r = atomicCompareExchangeWeak(&outb[i], old, bitcast<u32>(bitcast<f32>(old) + v));
+    if (r.exchanged) { break; }
+    old = r.old_value;
+  }
+}
+`;
+
 export const ENTRY_WG = (size: string) => `@compute @workgroup_size(${size}) fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u, @builtin(local_invocation_index) li: u32)`;
 
 export const ENTRY = `@compute @workgroup_size(${WG}) fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u)`;
