@@ -21,10 +21,11 @@ export interface GpuHandle {
 /** Instances pinned for the life of the process (see above); one per JS realm is enough. */
 let pinnedGpu: GPU | null | undefined;
 
-const INSTALL_HINT =
-  'On Linux install a Vulkan driver (Debian/Ubuntu: `apt-get install libvulkan1 mesa-vulkan-drivers`, ' +
-  'Mesa ≥ 23 gives the lavapipe CPU adapter); in Node install the `webgpu` package (npm i webgpu@0.6.2); ' +
-  'in Chromium pass --enable-unsafe-webgpu where WebGPU is behind a flag.';
+const DRIVER_HINT =
+  'Install a GPU driver with Vulkan (Linux; on Debian/Ubuntu `apt-get install libvulkan1 mesa-vulkan-drivers` ' +
+  "also gives Mesa's lavapipe, a CPU adapter), Metal (macOS) or D3D12 (Windows); in Chromium pass " +
+  '--enable-unsafe-webgpu where WebGPU is behind a flag.';
+const PACKAGE_HINT = "In Node install the 'webgpu' package (npm i webgpu@0.6.2); in a browser use one with WebGPU.";
 
 async function loadGpu(): Promise<GPU | null> {
   if (pinnedGpu !== undefined) return pinnedGpu;
@@ -77,17 +78,17 @@ export async function isAvailable(): Promise<boolean> {
 /** Why no adapter is available, or `null` when one is: test suites print this as their skip reason. */
 export async function unavailableReason(): Promise<string | null> {
   const gpu = await loadGpu();
-  if (!gpu) return `no WebGPU implementation found (neither navigator.gpu nor the npm 'webgpu' package). ${INSTALL_HINT}`;
-  if ((await adapters(gpu)).length === 0) return `WebGPU found but it reports no adapter. ${INSTALL_HINT}`;
+  if (!gpu) return `no WebGPU implementation found (neither navigator.gpu nor the npm 'webgpu' package). ${PACKAGE_HINT}`;
+  if ((await adapters(gpu)).length === 0) return `WebGPU found but it reports no adapter. ${DRIVER_HINT}`;
   return null;
 }
 
 /** Opens a device on adapter `index` with the adapter's full limits and optional `shader-f16`. */
 export async function openDevice(index = 0): Promise<GpuHandle> {
   const gpu = await loadGpu();
-  if (!gpu) throw new RuntimeError(`WebGPU is not available: no navigator.gpu and no npm 'webgpu' package. ${INSTALL_HINT}`);
+  if (!gpu) throw new RuntimeError(`WebGPU is not available: no navigator.gpu and no npm 'webgpu' package. ${PACKAGE_HINT}`);
   const list = await adapters(gpu);
-  if (list.length === 0) throw new RuntimeError(`WebGPU is available but reports no adapter. ${INSTALL_HINT}`);
+  if (list.length === 0) throw new RuntimeError(`WebGPU is available but reports no adapter. ${DRIVER_HINT}`);
   const adapter = list[index];
   if (!adapter) {
     throw new RuntimeError(`webgpu:${index} requested but only ${list.length} WebGPU adapter${list.length === 1 ? '' : 's'} found (webgpu:0${list.length > 1 ? `..webgpu:${list.length - 1}` : ''})`);

@@ -203,3 +203,18 @@ describe.skipIf(!gpu)(`webgpu size limits${skipReason ? ` (skipped: ${skipReason
     expect(() => gpu!.out('float32', n)).toThrow(new RegExp(`${n} elements .* exceeds this adapter's largest storage binding \\(${limit} bytes\\)`));
   });
 });
+
+describe('without an adapter', () => {
+  it('isAvailable() is false and initWebGPU says what to install', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const r = spawnSync(process.execPath, ['--conditions=@flambeau/source', '--import', 'tsx', fileURLToPath(new URL('./no-adapter-child.ts', import.meta.url))], {
+      encoding: 'utf8', timeout: 60_000, cwd: fileURLToPath(new URL('..', import.meta.url)), env: { ...process.env, VK_ICD_FILENAMES: '/nonexistent/icd.json' },
+    });
+    const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
+    expect(line, r.stderr.slice(-500)).toBeDefined();
+    const got = JSON.parse(line!) as { available: boolean; error: string };
+    expect(got.available).toBe(false);
+    expect(got.error).toMatch(/^RuntimeError: WebGPU .*(no adapter|not available).*(mesa-vulkan-drivers|npm i webgpu)/);
+  }, 70_000);
+});
