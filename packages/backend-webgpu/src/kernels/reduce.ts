@@ -4,6 +4,8 @@ import { type KernelHost, type WebGPUStorage, bufferOf } from '../storage.js';
 import { ENTRY, ENTRY_WG, PRELUDE, contiguous, groupsFor, numel } from './wgsl.js';
 
 const RED_WG = 64;
+/** Reductions over at most this many elements run one thread per output. */
+const SHORT = 16;
 
 function identity(op: ReduceOp, t: string): string {
   switch (op) {
@@ -30,10 +32,7 @@ fn maxF(a: f32, b: f32) -> f32 { if (isNanF(a) || isNanF(b)) { return nanF(); } 
 fn minF(a: f32, b: f32) -> f32 { if (isNanF(a) || isNanF(b)) { return nanF(); } return select(b, a, a < b); }
 `;
 
-/**
- * Reduces `dims` of `x`: one workgroup per output element; its threads stride over the reduced
- * elements (any subset of axes, any strides) and combine through workgroup memory.
- */
+/** Reduces `dims` of `x` (any subset of axes, any strides); the output drops those dims. */
 export function reduce(k: KernelHost, op: ReduceOp, x: StridedView, dims: readonly number[], outDtype: DType): WebGPUStorage {
   const keep = x.shape.map((_, d) => d).filter((d) => !dims.includes(d));
   const outShape = keep.map((d) => x.shape[d]);
@@ -43,18 +42,30 @@ export function reduce(k: KernelHost, op: ReduceOp, x: StridedView, dims: readon
   const t = wgslType(compute);
   const out = k.out(outDtype, nOut);
   const load = castExpr(`xb[u32(base + walk(j, rr, 4u + 2u * ro, 4u + 2u * ro + rr))]`, x.dtype, compute);
-  const code = `${PRELUDE}
+  const head = `${PRELUDE}
 @group(0) @binding(1) var<storage, read_write> outb: array<${wgslType(outDtype)}>;
 @group(0) @binding(2) var<storage, read> xb: array<${wgslType(x.dtype)}>;
-${NAN_MINMAX}
-var<workgroup> part: array<${t}, ${RED_WG}>;
-${ENTRY_WG(String(RED_WG))} {
-  let o = wid.x + wid.y * nwg.x;
+${NAN_MINMAX}`;
+  const start = `
   let nOut = mt[0];
   if (o >= nOut) { return; }
   let nRed = mt[1]; let ro = mt[2]; let rr = mt[3];
   let base = walk(o, ro, 4u, 4u + ro) + mi(4u + 2u * ro + 2u * rr);
-  var acc: ${t} = ${identity(op, t)};
+  var acc: ${t} = ${identity(op, t)};`;
+  // Short reductions (a bias gradient over a batch, a softmax row of a few classes) take one
+  // thread per output; long ones one workgroup per output, combined in workgroup memory.
+  const perThread = nRed <= SHORT;
+  const code = perThread ? `${head}
+${ENTRY} {
+  let o = linearId(gid, nwg);
+  ${start}
+  for (var j = 0u; j < nRed; j++) { let v = ${load}; acc = ${combine(op, t, 'acc', 'v')}; }
+  outb[o] = ${castExpr('acc', compute, outDtype)};
+}` : `${head}
+var<workgroup> part: array<${t}, ${RED_WG}>;
+${ENTRY_WG(String(RED_WG))} {
+  let o = wid.x + wid.y * nwg.x;
+  ${start}
   for (var j = li; j < nRed; j += ${RED_WG}u) { let v = ${load}; acc = ${combine(op, t, 'acc', 'v')}; }
   part[li] = acc;
   workgroupBarrier();
@@ -66,8 +77,9 @@ ${ENTRY_WG(String(RED_WG))} {
 }`;
   const meta = [nOut, nRed, outShape.length, redShape.length, ...outShape, ...keep.map((d) => x.strides[d] >>> 0),
     ...redShape, ...dims.map((d) => x.strides[d] >>> 0), x.offset];
-  // A workgroup guard on `o` keeps the barriers uniform: the whole group returns together.
-  k.ctx.dispatch({ code, meta, buffers: [bufferOf(out), bufferOf(x)], workgroups: nOut });
+  // In the workgroup form the guard on `o` is uniform (the whole group returns together), so the
+  // barriers stay in uniform control flow.
+  k.ctx.dispatch({ code, meta, buffers: [bufferOf(out), bufferOf(x)], workgroups: perThread ? groupsFor(nOut) : nOut });
   return out;
 }
 
