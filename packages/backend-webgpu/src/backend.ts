@@ -15,8 +15,15 @@ import * as red from './kernels/reduce.js';
 import { type KernelHost, WebGPUStorage, bufferOf } from './storage.js';
 
 /**
- * A Flambeau backend on one WebGPU device (`webgpu`, `webgpu:1`, …): every primitive of the backend
- * contract as a WGSL kernel over strided views, lazily submitted, with a caching allocator.
+ * A Flambeau backend on one WebGPU device (`webgpu`, `webgpu:1`, …), PyTorch's `torch.device('cuda')`
+ * role: every primitive of the backend contract as a WGSL kernel over strided views, lazily
+ * submitted, with a caching allocator. Get one from `initWebGPU()`.
+ *
+ * @example
+ * const gpu = await initWebGPU();
+ * const y = torch.randn(8, 8).to('webgpu').relu();
+ * await y.data();
+ * gpu.stats.bytesInUse;   // like torch.cuda.memory_allocated()
  */
 export class WebGPUBackend implements Backend, KernelHost {
   readonly name = 'webgpu';

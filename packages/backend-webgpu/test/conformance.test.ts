@@ -6,7 +6,7 @@ const INT64 = 'int64 is stored as int32 on webgpu: values beyond ±2^31 are refu
 const F64 = 'webgpu has no float64 (refused with a DTypeError naming .float())';
 
 /** Cases this device cannot pass by design, each with the reason. */
-export const SKIPS: Record<string, string> = {
+const SKIPS: Record<string, string> = {
   'storage/fromArray-read/float64': F64,
   'storage/fromArray-read/int64': INT64,
   'copy/cast/float64-int64': F64,
