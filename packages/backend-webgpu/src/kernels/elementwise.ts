@@ -46,6 +46,12 @@ export function mapKernel(k: KernelHost, spec: MapSpec): WebGPUStorage | null {
   const outStore = spec.out.into ? null : k.out(spec.out.dtype, n);
   bufs.push(outStore ? bufferOf(outStore) : bufferOf(spec.out.into!));
   const viewIndex = new Map<StridedView, number>();
+  // The shape class in the pipeline key: a row-major operand is read at i + offset, any other
+  // through the strided walk over the metadata.
+  const elementOf = (v: StridedView, vi: number) => {
+    const base = `2u + rank + ${vi}u * (rank + 1u)`;
+    return rowMajor(v, spec.shape) ? `i + mt[${base} + rank]` : `stridedOffset(i, rank, 2u, ${base})`;
+  };
   spec.inputs.forEach(({ v: v0, dtype: d0 }, j) => {
     // float64 only reaches a kernel as a host scalar, which is computed with in float32.
     const dtype = d0 === 'float64' ? 'float32' : d0;
@@ -63,13 +69,13 @@ export function mapKernel(k: KernelHost, spec: MapSpec): WebGPUStorage | null {
         decl.push(`@group(0) @binding(${b}) var<storage, read> in${vi}: array<${wgslType(v.dtype)}>;`);
         bufs.push(bufferOf(v));
       }
-      loads.push(`let a${j} = ${castExpr(`in${vi}[stridedOffset(i, rank, 2u, 2u + rank + ${vi}u * (rank + 1u))]`, v.dtype, dtype)};`);
+      loads.push(`let a${j} = ${castExpr(`in${vi}[${elementOf(v, vi)}]`, v.dtype, dtype)};`);
     }
     args.push(`a${j}`);
   });
   const r0 = spec.expr(args);
   const r = r0.dtype === 'float64' ? { ...r0, dtype: 'float32' as DType } : r0;
-  const dst = spec.out.into ? `stridedOffset(i, rank, 2u, 2u + rank)` : 'i';
+  const dst = spec.out.into ? elementOf(spec.out.into, 0) : 'i';
   const code = `${PRELUDE}
 ${decl.join('\n')}
 ${spec.fns ?? ''}
@@ -84,6 +90,17 @@ ${ENTRY} {
   const meta = [n, rank, ...spec.shape, ...views.flatMap(viewWords), ...scalars];
   k.ctx.dispatch({ code, meta, buffers: bufs, workgroups: n === 0 ? 0 : groupsFor(n) });
   return outStore;
+}
+
+/** Whether `v` walks its storage in row-major order over `shape` (size-1 dims may have any stride). */
+function rowMajor(v: StridedView, shape: readonly number[]): boolean {
+  let expect = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d] === 1) continue;
+    if (v.strides[d] !== expect) return false;
+    expect *= shape[d];
+  }
+  return true;
 }
 
 // ---------------------------------------------------------------- unary
