@@ -66,6 +66,8 @@ suite(`webgpu kernels against the CPU backend${skipReason ? ` (skipped: ${skipRe
     ['strided-padded-grouped', [2, 4, 9, 11], [6, 2, 3, 3], { stride: [2, 2], padding: [1, 1], dilation: [1, 1], groups: 2 }],
     // 70 output channels and K = 16·9: several GEMM tiles along every axis.
     ['dilated-multi-tile', [2, 16, 15, 13], [70, 16, 3, 3], { stride: [1, 1], padding: [2, 1], dilation: [2, 1], groups: 1 }],
+    // K = 4·24·24 for the weight gradient: split-K into 4 parts, summed by a reduction.
+    ['split-k-weight-grad', [4, 3, 24, 24], [8, 3, 3, 3], { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 }],
   ];
   for (const [name, xs, ws, a] of convCases) {
     it(`conv2d forward and both backward passes (${name})`, async () => {

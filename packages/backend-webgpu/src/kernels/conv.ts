@@ -1,7 +1,8 @@
 import type { Conv2dAttrs, Pool2dAttrs, StridedView } from '@flambeau/tensor';
 import { type KernelHost, type WebGPUStorage, bufferOf } from '../storage.js';
 import { fill } from './elementwise.js';
-import { gemmGrid, gemmShader } from './gemm.js';
+import { gemmGrid, gemmShader, kSplits } from './gemm.js';
+import { reduce } from './reduce.js';
 import { ATOMIC_ADD_F32, ENTRY, PRELUDE, groupsFor, numel, viewWords } from './wgsl.js';
 
 /**
@@ -68,7 +69,7 @@ fn loadB(g: u32, k: u32, col: u32) -> f32 {
   let l = col % L;
   return im2col(19u, g, k, col / L, i32(l / mt[9]), i32(l % mt[9]));
 }
-fn store(g: u32, o: u32, col: u32, v: f32) {
+fn store(g: u32, part: u32, o: u32, col: u32, v: f32) {
   let L = mt[8] * mt[9];
   outb[((col / L) * mt[7] + g * Og() + o) * L + col % L] = v;
 }`);
@@ -97,7 +98,7 @@ fn loadB(grp: u32, k: u32, col: u32) -> f32 {
   if (oh >= gi(8u) || ow >= gi(9u)) { return 0.0; }
   return gb[at4(19u, n, grp * Og() + o, oh, ow)];
 }
-fn store(grp: u32, c: u32, col: u32, v: f32) {
+fn store(grp: u32, part: u32, c: u32, col: u32, v: f32) {
   let HW = mt[5] * mt[6];
   outb[((col / HW) * mt[4] + grp * Cg() + c) * HW + col % HW] = v;
 }`);
@@ -106,12 +107,18 @@ fn store(grp: u32, c: u32, col: u32, v: f32) {
   return out;
 }
 
+/**
+ * The weight gradient sums over batch and positions (K = N·OH·OW, often far longer than the
+ * output is wide), so it splits K: partial sums land in [splits, weight] and one reduction adds them.
+ */
 export function conv2dBackwardWeight(k: KernelHost, g: StridedView, x: StridedView, weightShape: readonly number[], a: Conv2dAttrs): WebGPUStorage {
   const [N, C] = x.shape;
   const [O, , KH, KW] = weightShape;
   const [, , OH, OW] = g.shape;
-  const out = k.out('float32', numel(weightShape));
+  const total = numel(weightShape);
   const [M, K, NN] = [O / a.groups, N * OH * OW, (C / a.groups) * KH * KW];
+  const splits = kSplits(M, NN, K, a.groups);
+  const partial = k.out('float32', total * splits);
   const code = gemmShader('f32', bindings('gb', 'xb'), `${CONV_FNS}${IM2COL}
 fn loadA(grp: u32, o: u32, k: u32) -> f32 {
   let L = mt[8] * mt[9];
@@ -123,9 +130,12 @@ fn loadB(grp: u32, k: u32, col: u32) -> f32 {
   let l = k % L;
   return im2col(24u, grp, col, k / L, i32(l / mt[9]), i32(l % mt[9]));
 }
-fn store(grp: u32, o: u32, col: u32, v: f32) { outb[(grp * Og() + o) * Cg() * KK() + col] = v; }`);
+fn store(grp: u32, part: u32, o: u32, col: u32, v: f32) { outb[part * mt[7] * Cg() * KK() + (grp * Og() + o) * Cg() * KK() + col] = v; }`, splits);
   const meta = [M, K, NN, ...geometry(x.shape, O, KH, KW, OH, OW, a), ...viewWords(g), ...viewWords(x)];
-  k.ctx.dispatch({ code, meta, buffers: [bufferOf(out), bufferOf(g), bufferOf(x)], workgroups: M * NN, grid: gemmGrid(M, NN, a.groups) });
+  k.ctx.dispatch({ code, meta, buffers: [bufferOf(partial), bufferOf(g), bufferOf(x)], workgroups: M * NN, grid: gemmGrid(M, NN, a.groups * splits) });
+  if (splits === 1) return partial;
+  const out = reduce(k, 'sum', { storage: partial, dtype: 'float32', shape: [splits, total], strides: [total, 1], offset: 0 }, [0], 'float32');
+  partial.backend.dispose(partial);
   return out;
 }
 

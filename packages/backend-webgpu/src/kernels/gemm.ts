@@ -13,11 +13,13 @@ export const BT = TILE * R;
  * GEMMs (the im2col matrix is never built: `loadB` computes its element from the input).
  *
  * The caller supplies `fn loadA(q, row, k) -> T`, `fn loadB(q, k, col) -> T` and
- * `fn store(q, row, col, v: T)`, called only in bounds; metadata words 0..2 are M, K, N and the
- * rest are the caller's. Output: BT×BT tiles per workgroup, K consumed in TILE-deep slabs staged
- * in workgroup memory, a 4×4 register block per thread. Grid: [ceil(N/BT), ceil(M/BT), batches].
+ * `fn store(q, part, row, col, v: T)`, called only in bounds; metadata words 0..2 are M, K, N and
+ * the rest are the caller's. Output: BT×BT tiles per workgroup, K consumed in TILE-deep slabs
+ * staged in workgroup memory, a 4×4 register block per thread. With `splits` > 1 (split-K, for a
+ * long K and few output tiles) each batch's K range is cut in that many parts, `part` says which,
+ * and the caller sums the partial products. Grid: gemmGrid(M, N, batches · splits).
  */
-export function gemmShader(t: WgslType, bindings: string, fns: string): string {
+export function gemmShader(t: WgslType, bindings: string, fns: string, splits = 1): string {
   return `${PRELUDE}
 ${bindings}
 ${fns}
@@ -25,18 +27,20 @@ var<workgroup> As: array<array<${t}, ${TILE}>, ${BT}>;
 var<workgroup> Bs: array<array<${t}, ${BT}>, ${TILE}>;
 @compute @workgroup_size(${TILE}, ${TILE}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let M = mt[0]; let K = mt[1]; let N = mt[2];
-  let q = wid.z;
+  let q = wid.z / ${splits}u; let part = wid.z % ${splits}u;
+  let kc = ((K + ${splits - 1}u) / ${splits}u + ${TILE - 1}u) / ${TILE}u * ${TILE}u;
+  let kBegin = part * kc; let kEnd = min(K, kBegin + kc);
   let row0 = wid.y * ${BT}u; let col0 = wid.x * ${BT}u;
   var acc: array<array<${t}, ${R}>, ${R}>;
-  for (var k0 = 0u; k0 < K; k0 += ${TILE}u) {
+  for (var k0 = kBegin; k0 < kEnd; k0 += ${TILE}u) {
     for (var r = 0u; r < ${R}u; r++) {
       let ar = row0 + lid.y * ${R}u + r; let ak = k0 + lid.x;
       var av: ${t} = ${t}(0);
-      if (ar < M && ak < K) { av = loadA(q, ar, ak); }
+      if (ar < M && ak < kEnd) { av = loadA(q, ar, ak); }
       As[lid.y * ${R}u + r][lid.x] = av;
       let bk = k0 + lid.y; let bc = col0 + lid.x * ${R}u + r;
       var bv: ${t} = ${t}(0);
-      if (bk < K && bc < N) { bv = loadB(q, bk, bc); }
+      if (bk < kEnd && bc < N) { bv = loadB(q, bk, bc); }
       Bs[lid.y][lid.x * ${R}u + r] = bv;
     }
     workgroupBarrier();
@@ -55,7 +59,7 @@ var<workgroup> Bs: array<array<${t}, ${BT}>, ${TILE}>;
     if (row >= M) { continue; }
     for (var c = 0u; c < ${R}u; c++) {
       let col = col0 + lid.x * ${R}u + c;
-      if (col < N) { store(q, row, col, acc[r][c]); }
+      if (col < N) { store(q, part, row, col, acc[r][c]); }
     }
   }
 }`;
@@ -63,4 +67,15 @@ var<workgroup> Bs: array<array<${t}, ${BT}>, ${TILE}>;
 
 export function gemmGrid(M: number, N: number, batches: number): [number, number, number] {
   return [Math.ceil(N / BT), Math.ceil(M / BT), batches];
+}
+
+/**
+ * How many K parts make enough workgroups (about 256) without slivers of K under 512: a power
+ * of two, so few pipeline variants exist.
+ */
+export function kSplits(M: number, N: number, K: number, batches: number): number {
+  const tiles = Math.ceil(M / BT) * Math.ceil(N / BT) * batches;
+  let s = 1;
+  while (s < 64 && tiles * s < 256 && K / (s * 2) >= 512) s *= 2;
+  return s;
 }
