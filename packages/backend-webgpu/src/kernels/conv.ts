@@ -72,7 +72,7 @@ fn loadB(g: u32, k: u32, col: u32) -> f32 {
 fn store(g: u32, part: u32, o: u32, col: u32, v: f32) {
   let L = mt[8] * mt[9];
   outb[((col / L) * mt[7] + g * Og() + o) * L + col % L] = v;
-}`);
+}`, M);
   const meta = [M, K, NN, ...geometry(x.shape, O, KH, KW, OH, OW, a), ...viewWords(x), ...viewWords(w)];
   k.ctx.dispatch({ code, meta, buffers: [bufferOf(out), bufferOf(x), bufferOf(w)], workgroups: M * NN, grid: gemmGrid(M, NN, a.groups) });
   return out;
@@ -101,7 +101,7 @@ fn loadB(grp: u32, k: u32, col: u32) -> f32 {
 fn store(grp: u32, part: u32, c: u32, col: u32, v: f32) {
   let HW = mt[5] * mt[6];
   outb[((col / HW) * mt[4] + grp * Cg() + c) * HW + col % HW] = v;
-}`);
+}`, M);
   const meta = [M, K, NN, ...geometry(inputShape, O, KH, KW, OH, OW, a), ...viewWords(g), ...viewWords(w)];
   k.ctx.dispatch({ code, meta, buffers: [bufferOf(out), bufferOf(g), bufferOf(w)], workgroups: M * NN, grid: gemmGrid(M, NN, a.groups) });
   return out;
@@ -130,7 +130,7 @@ fn loadB(grp: u32, k: u32, col: u32) -> f32 {
   let l = k % L;
   return im2col(24u, grp, col, k / L, i32(l / mt[9]), i32(l % mt[9]));
 }
-fn store(grp: u32, part: u32, o: u32, col: u32, v: f32) { outb[part * mt[7] * Cg() * KK() + (grp * Og() + o) * Cg() * KK() + col] = v; }`, splits);
+fn store(grp: u32, part: u32, o: u32, col: u32, v: f32) { outb[part * mt[7] * Cg() * KK() + (grp * Og() + o) * Cg() * KK() + col] = v; }`, M, splits);
   const meta = [M, K, NN, ...geometry(x.shape, O, KH, KW, OH, OW, a), ...viewWords(g), ...viewWords(x)];
   k.ctx.dispatch({ code, meta, buffers: [bufferOf(partial), bufferOf(g), bufferOf(x)], workgroups: M * NN, grid: gemmGrid(M, NN, a.groups * splits) });
   if (splits === 1) return partial;

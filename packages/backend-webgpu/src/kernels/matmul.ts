@@ -20,7 +20,7 @@ export function matmul(k: KernelHost, a: StridedView, b: StridedView, outDtype: 
 @group(0) @binding(3) var<storage, read> bb: array<${wgslType(b.dtype)}>;`, `
 fn loadA(q: u32, r: u32, k: u32) -> ${t} { return ${castExpr('ab[u32(i32(q) * mi(3u) + i32(r) * mi(4u) + i32(k) * mi(5u) + mi(6u))]', a.dtype, outDtype)}; }
 fn loadB(q: u32, k: u32, c: u32) -> ${t} { return ${castExpr('bb[u32(i32(q) * mi(7u) + i32(k) * mi(8u) + i32(c) * mi(9u) + mi(10u))]', b.dtype, outDtype)}; }
-fn store(q: u32, part: u32, r: u32, c: u32, v: ${t}) { outb[(q * mt[0] + r) * mt[2] + c] = v; }`);
+fn store(q: u32, part: u32, r: u32, c: u32, v: ${t}) { outb[(q * mt[0] + r) * mt[2] + c] = v; }`, M);
   k.ctx.dispatch({ code, meta: [M, K, N, ...viewWords(a), ...viewWords(b)], buffers: [bufferOf(out), bufferOf(a), bufferOf(b)], workgroups: B * M * N, grid: gemmGrid(M, N, B) });
   return out;
 }
