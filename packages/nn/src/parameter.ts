@@ -1,4 +1,4 @@
-import { Tensor, empty, rebindStorage } from '@flambeau/tensor';
+import { Tensor, empty } from '@flambeau/tensor';
 
 /**
  * A tensor that is a module parameter (`torch.nn.Parameter`): assigning one to a module field
@@ -25,11 +25,5 @@ export class Parameter extends Tensor {
  * identity (optimizers hold it) when a module is moved or cast.
  */
 export function setData(t: Tensor, src: Tensor): void {
-  if (t === src) return;
-  const w = t as { -readonly [K in 'shape' | 'strides' | 'offset' | 'dtype']: Tensor[K] };
-  rebindStorage(t, src.storage);
-  w.shape = src.shape;
-  w.strides = src.strides;
-  w.offset = src.offset;
-  w.dtype = src.dtype;
+  t._setData(src);
 }
