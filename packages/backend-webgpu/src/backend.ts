@@ -1,6 +1,6 @@
 import {
   type Backend, type BinaryOp, type Conv2dAttrs, type DType, type Pool2dAttrs, type ReduceOp, type Storage, type StridedView,
-  type TypedArray, type UnaryOp, RuntimeError,
+  type Generator, type RandomKind, type TypedArray, type UnaryOp, NotImplementedError, RuntimeError,
 } from '@flambeau/tensor';
 import { GpuContext } from './context.js';
 import type { GpuHandle } from './device.js';
@@ -10,7 +10,7 @@ import * as ew from './kernels/elementwise.js';
 import { fusedKernels } from './kernels/fused.js';
 import * as ix from './kernels/indexing.js';
 import * as mm from './kernels/matmul.js';
-import { type RandomKind, randomFill } from './kernels/random.js';
+import { multinomial, randomFill } from './kernels/random.js';
 import * as red from './kernels/reduce.js';
 import { type KernelHost, WebGPUStorage, bufferOf } from './storage.js';
 
@@ -25,17 +25,32 @@ import { type KernelHost, WebGPUStorage, bufferOf } from './storage.js';
  * await y.data();
  * gpu.stats.bytesInUse;   // like torch.cuda.memory_allocated()
  */
+/** Backends opened by initWebGPU, by adapter index (for `getBackend('webgpu:1')`). */
+export const openedBackends = new Map<number, WebGPUBackend>();
+
 export class WebGPUBackend implements Backend, KernelHost {
   readonly name = 'webgpu';
   readonly ctx: GpuContext;
   readonly index: number;
-  /** Fused overrides for the dispatcher (softmax, logSoftmax, layerNorm, sgdStep, adamStep). */
-  readonly kernels: ReturnType<typeof fusedKernels>;
+  /**
+   * Fused kernels in the registry's override form (softmax, logSoftmax, layerNorm, sgdStep,
+   * adamStep). Not installed as `kernels` yet: the dispatcher runs an override below the autograd
+   * interceptor, so a composite replaced this way would lose its gradient until the op has a
+   * backward formula of its own.
+   */
+  readonly fused: ReturnType<typeof fusedKernels>;
 
   constructor(handle: GpuHandle) {
     this.ctx = new GpuContext(handle);
     this.index = handle.adapterIndex;
-    this.kernels = fusedKernels(this);
+    this.fused = fusedKernels(this);
+  }
+
+  /** The backend of `webgpu:<index>`, once `initWebGPU('webgpu:<index>')` has opened it. */
+  forIndex(index: number): WebGPUBackend {
+    const b = openedBackends.get(index);
+    if (!b) throw new RuntimeError(`webgpu:${index} is not open: call await initWebGPU('webgpu:${index}') first`);
+    return b;
   }
 
   /** Adapter description (vendor, architecture, device) and whether `shader-f16` is on. */
@@ -96,9 +111,22 @@ export class WebGPUBackend implements Backend, KernelHost {
 
   // ---- creation and random
   arange(dtype: DType, start: number, step: number, n: number): Storage { return ew.arange(this, dtype, start, step, n); }
-  /** Counter-based Philox draws: the values depend only on (seed, offset, element index). */
-  randomFill(dst: StridedView, kind: RandomKind, a: number, b: number, seed: number, offset: number): void {
-    randomFill(this, dst, kind, a, b, seed, offset);
+  /**
+   * Counter-based Philox draws. Each call takes a fresh 64-bit key from `generator`'s own stream
+   * (two 32-bit draws), so `manualSeed` makes webgpu runs reproducible and successive calls
+   * independent; element i uses counter i. The values differ from the CPU's, as CUDA's do.
+   */
+  randomFill(dst: StridedView, kind: RandomKind, a: number, b: number, generator: Generator): void {
+    randomFill(this, dst, kind, a, b, philoxKey(generator), 0);
+  }
+
+  multinomial(p: StridedView, numSamples: number, replacement: boolean, generator: Generator): Storage {
+    return multinomial(this, p, numSamples, replacement, philoxKey(generator));
+  }
+
+  /** Needs the count before the output can be allocated: a synchronous readback a GPU cannot do. */
+  nonzero(_x: StridedView): Storage {
+    throw new NotImplementedError("nonzero() has a data-dependent size, which needs a synchronous read on 'webgpu': move the tensor with `await t.toAsync('cpu')` first");
   }
 
   // ---- elementwise
@@ -131,4 +159,9 @@ export class WebGPUBackend implements Backend, KernelHost {
   maxPool2dBackward(g: StridedView, indices: StridedView, inputShape: readonly number[]): Storage { return cv.maxPool2dBackward(this, g, indices, inputShape); }
   avgPool2d(x: StridedView, attrs: Pool2dAttrs): Storage { return cv.avgPool2d(this, x, attrs); }
   avgPool2dBackward(g: StridedView, inputShape: readonly number[], attrs: Pool2dAttrs): Storage { return cv.avgPool2dBackward(this, g, inputShape, attrs); }
+}
+
+/** A Philox key (below 2^53, as the kernel's seed words take it) drawn from a generator's stream. */
+function philoxKey(g: Generator): number {
+  return (g.random() >>> 0) + (g.random() & 0x1fffff) * 2 ** 32;
 }

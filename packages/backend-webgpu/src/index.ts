@@ -11,7 +11,7 @@
  * console.log(await x.matmul(x).sum().item());
  */
 import { registerBackend } from '@flambeau/tensor';
-import { WebGPUBackend } from './backend.js';
+import { WebGPUBackend, openedBackends } from './backend.js';
 import { openDevice } from './device.js';
 
 export { WebGPUBackend } from './backend.js';
@@ -37,6 +37,7 @@ export function initWebGPU(device = 'webgpu'): Promise<WebGPUBackend> {
   if (!p) {
     p = openDevice(index).then((h) => {
       const b = new WebGPUBackend(h);
+      openedBackends.set(index, b);
       if (index === 0 || opened.size === 1) registerBackend(b);
       return b;
     });

@@ -2,6 +2,7 @@ import * as torch from '@flambeau/tensor';
 import { DTypeError, RuntimeError, cpu } from '@flambeau/tensor';
 import { describe, expect, it } from 'vitest';
 import { initWebGPU } from '../src/index.js';
+import { randomFill } from '../src/kernels/random.js';
 import { gpu, skipReason } from './helpers.js';
 import { randn } from './reference.js';
 
@@ -82,7 +83,7 @@ suite(`webgpu runtime${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
     const n = 1000;
     const seed = 1234567, offset = 2 ** 32 - 500; // crosses a 32-bit carry in the counter
     const s = g.out('float32', n);
-    g.randomFill(view(s, [n]), 'uniform', 0, 1, seed, offset);
+    randomFill(g, view(s, [n]), 'uniform', 0, 1, seed, offset);
     const got = await g.read(s);
     const want = Array.from({ length: n }, (_, i) => {
       const c = offset + i;
@@ -91,8 +92,18 @@ suite(`webgpu runtime${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
     });
     expect(Array.from(got)).toEqual(want);
     const z = g.out('float32', 1);
-    g.randomFill(view(z, [1]), 'uniform', 0, 1, 0, 0);
+    randomFill(g, view(z, [1]), 'uniform', 0, 1, 0, 0);
     expect((await g.read(z))[0]).toBe((0x6627e8d5 >>> 8) / 2 ** 24);
+  });
+
+  it('manualSeed makes webgpu draws reproducible; successive draws differ', async () => {
+    torch.manualSeed(3);
+    const a = await torch.rand([64], { device: 'webgpu' }).data();
+    const b = await torch.rand([64], { device: 'webgpu' }).data();
+    torch.manualSeed(3);
+    const c = await torch.rand([64], { device: 'webgpu' }).data();
+    expect(Array.from(c)).toEqual(Array.from(a));
+    expect(Array.from(b)).not.toEqual(Array.from(a));
   });
 
   it('normal, bernoulli, randint and exponential fills have the right moments', async () => {
@@ -100,7 +111,7 @@ suite(`webgpu runtime${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
     // Moments of 40 000 draws: each bound is about 4 standard errors wide.
     const draw = async (kind: 'normal' | 'bernoulli' | 'randint' | 'exponential', a: number, b: number, dtype: torch.DType = 'float32') => {
       const s = g.out(dtype, n);
-      g.randomFill(view(s, [n]), kind, a, b, 42, 0);
+      randomFill(g, view(s, [n]), kind, a, b, 42, 0);
       return Array.from(await g.read(s));
     };
     const stats = (xs: number[]) => { const m = xs.reduce((p, q) => p + q, 0) / xs.length; return [m, Math.sqrt(xs.reduce((p, q) => p + (q - m) ** 2, 0) / xs.length)]; };
@@ -125,10 +136,10 @@ suite(`webgpu runtime${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
       const bad = Array.from(b).flatMap((w, i) => (Math.abs(a[i] - w) <= 1e-5 + 1e-5 * Math.abs(w) ? [] : [`[${i}] ${a[i]} vs ${w}`]));
       expect(bad.slice(0, 5)).toEqual([]);
     };
-    await check(g.kernels.softmax([xg], { dim: 1 }) as torch.Tensor, x.softmax(1));
-    await check(g.kernels.logSoftmax([xg.t()], { dim: 0 }) as torch.Tensor, x.t().logSoftmax(0));
+    await check(g.fused.softmax([xg], { dim: 1 }) as torch.Tensor, x.softmax(1));
+    await check(g.fused.logSoftmax([xg.t()], { dim: 0 }) as torch.Tensor, x.t().logSoftmax(0));
     const w = torch.tensor(Array.from(randn(70, 5))), b = torch.tensor(Array.from(randn(70, 6)));
-    const [out, mean, rstd] = g.kernels.layerNorm([xg, w.to('webgpu'), b.to('webgpu')], { normalizedShape: [70], eps: 1e-5 }) as torch.Tensor[];
+    const [out, mean, rstd] = g.fused.layerNorm([xg, w.to('webgpu'), b.to('webgpu')], { normalizedShape: [70], eps: 1e-5 }) as torch.Tensor[];
     const mu = x.mean(1, { keepdim: true });
     const varr = x.sub(mu).square().mean(1, { keepdim: true });
     await check(out, x.sub(mu).div(varr.add(1e-5).sqrt()).mul(w).add(b));
@@ -141,7 +152,7 @@ suite(`webgpu runtime${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
     const p0 = randn(n, 7), gr = randn(n, 8), m0 = randn(n, 9, 0.1), v0 = Float32Array.from(randn(n, 10, 0.1), Math.abs);
     const [P, G, M, V] = [p0, gr, m0, v0].map((a) => torch.tensor(Array.from(a)).to('webgpu'));
     const a = { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, step: 3, decoupled: true, maximize: false };
-    g.kernels.adamStep([P, G, M, V], a);
+    g.fused.adamStep([P, G, M, V], a);
     const pd = await P.data();
     const bad: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -153,7 +164,7 @@ suite(`webgpu runtime${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
     }
     expect(bad).toEqual([]);
     const [P2, G2, B2] = [p0, gr, m0].map((x) => torch.tensor(Array.from(x)).to('webgpu'));
-    g.kernels.sgdStep([P2, G2, B2], { lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: true, maximize: false, firstStep: false });
+    g.fused.sgdStep([P2, G2, B2], { lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: true, maximize: false, firstStep: false });
     const sd = await P2.data(), bd = await B2.data();
     for (let i = 0; i < n; i++) {
       const buf = 0.9 * m0[i] + gr[i];
@@ -165,7 +176,7 @@ suite(`webgpu runtime${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   it('tensors move to webgpu and compute through the op layer', async () => {
     const a = torch.tensor([[1, 2], [3, 4]]).float();
     const b = a.to('webgpu');
-    expect(b.device).toBe('webgpu');
+    expect(String(b.device)).toBe('webgpu:0');
     const c = b.matmul(b).add(1).relu();
     expect(Array.from(await c.data())).toEqual(Array.from(a.matmul(a).add(1).relu().dataSync()));
     expect(cpu.name).toBe('cpu');

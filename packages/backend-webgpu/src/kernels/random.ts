@@ -1,9 +1,9 @@
 import type { DType, StridedView } from '@flambeau/tensor';
 import { castExpr, wgslType } from '../dtypes.js';
-import { type KernelHost, bufferOf } from '../storage.js';
+import { type KernelHost, type WebGPUStorage, bufferOf } from '../storage.js';
 import { ENTRY, PRELUDE, f32Bits, groupsFor, numel, viewWords } from './wgsl.js';
 
-export type RandomKind = 'uniform' | 'normal' | 'bernoulli' | 'randint' | 'exponential';
+import type { RandomKind } from '@flambeau/tensor';
 
 /**
  * Philox4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC'11), the
@@ -64,4 +64,49 @@ ${ENTRY} {
   const meta = [n, r, ...dst.shape, ...viewWords(dst), ...split(seed), ...split(offset), a | 0, b | 0, f32Bits(a), f32Bits(b)];
   // int randint bounds sit at sb, sb+1; float parameters at sb+2, sb+3.
   k.ctx.dispatch({ code, meta, buffers: [bufferOf(dst)], workgroups: groupsFor(n) });
+}
+
+/**
+ * `torch.multinomial`: one thread per row draws its samples in order by inverse CDF over the
+ * row's weights (those already drawn excluded when sampling without replacement), with sample s
+ * of row r taking Philox counter r·numSamples + s.
+ */
+export function multinomial(k: KernelHost, p: StridedView, numSamples: number, replacement: boolean, seed: number): WebGPUStorage {
+  const rows = p.shape.length === 1 ? 1 : p.shape[0];
+  const n = p.shape[p.shape.length - 1];
+  const out = k.out('int64', rows * numSamples);
+  const [rs, cs] = p.shape.length === 1 ? [0, p.strides[0]] : p.strides;
+  const code = `${PRELUDE}${PHILOX}
+@group(0) @binding(1) var<storage, read_write> outb: array<i32>;
+@group(0) @binding(2) var<storage, read> pb: array<${wgslType(p.dtype)}>;
+fn chosen(base: u32, s: u32, c: i32) -> bool {
+  for (var t = 0u; t < s; t++) { if (outb[base + t] == c) { return true; } }
+  return false;
+}
+${ENTRY} {
+  let row = linearId(gid, nwg);
+  if (row >= mt[0]) { return; }
+  let n = i32(mt[1]); let ns = mt[2]; let repl = mt[3] != 0u;
+  let pBase = i32(row) * mi(4u) + mi(6u);
+  let base = row * ns;
+  for (var s = 0u; s < ns; s++) {
+    var total = 0.0;
+    for (var c = 0i; c < n; c++) { if (repl || !chosen(base, s, c)) { total += f32(pb[u32(pBase + c * mi(5u))]); } }
+    let w = philox(vec4u(base + s, 0u, 0u, 0u), vec2u(mt[7], mt[8]));
+    let u = unit(w.x) * total;
+    var acc = 0.0; var pick = -1i; var last = -1i;
+    for (var c = 0i; c < n; c++) {
+      if (!repl && chosen(base, s, c)) { continue; }
+      let wc = f32(pb[u32(pBase + c * mi(5u))]);
+      if (wc > 0.0) { last = c; }
+      acc += wc;
+      if (pick < 0 && wc > 0.0 && u < acc) { pick = c; }
+    }
+    outb[base + s] = select(pick, last, pick < 0);
+  }
+}`;
+  const split = (x: number) => [x % 2 ** 32 >>> 0, Math.floor(x / 2 ** 32) >>> 0];
+  const meta = [rows, n, numSamples, replacement ? 1 : 0, rs >>> 0, cs >>> 0, p.offset, ...split(seed)];
+  k.ctx.dispatch({ code, meta, buffers: [bufferOf(out), bufferOf(p)], workgroups: groupsFor(rows) });
+  return out;
 }
