@@ -3,7 +3,6 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpu } from '@flambeau/tensor';
 import { initWebGPU, unavailableReason } from '@flambeau/backend-webgpu';
 import { describe, expect, it } from 'vitest';
 import { buildPage, mnistSample } from '../webgpu-lenet/build.js';
@@ -28,16 +27,7 @@ async function followsCpu(loss: LossKind, batches?: Batch[]): Promise<void> {
 
 describe(`LeNet on webgpu${noGpu ? ` (skipped: ${noGpu})` : ''}`, () => {
   // Same seed, weights and batches on both devices: the loss curves agree step by step.
-  it.skipIf(noGpu !== null)('trains 50 steps following the CPU losses (one-hot cross-entropy)', () => followsCpu('oneHot'), 120_000);
-
-  // F.crossEntropy gathers class indices; today gather/scatter validate indices with a synchronous
-  // read (checkBounds in packages/tensor/src/ops/indexing.ts), which a GPU device cannot do. The
-  // spine rework removes those reads and adds `arange` to the backend contract: from then on this runs.
-  const spineLanded = typeof (cpu as { arange?: unknown }).arange === 'function';
-  it.skipIf(noGpu !== null || !spineLanded)(
-    `trains with F.crossEntropy${spineLanded ? '' : ' (skipped: gather/scatter still read indices synchronously until the spine lands)'}`,
-    () => followsCpu('crossEntropy'), 120_000,
-  );
+  it.skipIf(noGpu !== null)('trains 50 steps with F.crossEntropy following the CPU losses', () => followsCpu('crossEntropy'), 150_000);
 });
 
 const chromium = '/usr/bin/chromium';

@@ -93,7 +93,37 @@ export class WebGPUBackend implements Backend, KernelHost {
     return new WebGPUStorage(this, dtype, data.length, this.ctx.upload(words));
   }
 
+  /** Device-side checks (index bounds, …) waiting for the next read or sync. */
+  private checks: { flag: Storage; detail: Storage | null; error: (detail: number[]) => Error }[] = [];
+
+  /**
+   * Remembers that `flag` must hold true (CUDA's device-side assert): a snapshot of the flag and
+   * of `detail` is kept, and the next `read` or `sync` raises `error(detail)` when it is false.
+   */
+  deferCheck(flag: StridedView, detail: StridedView | null, error: (detail: number[]) => Error): void {
+    this.checks.push({ flag: this.copy(flag, 'bool'), detail: detail ? this.copy(detail, detail.dtype) : null, error });
+  }
+
+  private async runChecks(): Promise<void> {
+    const pending = this.checks;
+    this.checks = [];
+    let failed: Error | null = null;
+    for (const c of pending) {
+      if (!failed && (await this.readStorage(c.flag))[0] === 0) {
+        failed = c.error(c.detail ? Array.from(await this.readStorage(c.detail)) : []);
+      }
+      this.dispose(c.flag);
+      if (c.detail) this.dispose(c.detail);
+    }
+    if (failed) throw failed;
+  }
+
   async read(s: Storage): Promise<TypedArray> {
+    if (this.checks.length > 0) await this.runChecks();
+    return this.readStorage(s);
+  }
+
+  private async readStorage(s: Storage): Promise<TypedArray> {
     const host = (s as WebGPUStorage).hostScalar;
     if (host !== undefined) return new Float64Array([host]);
     const bytes = await this.ctx.read(bufferOf(s), s.size * 4);
@@ -107,7 +137,10 @@ export class WebGPUBackend implements Backend, KernelHost {
     st.buffer = null;
   }
 
-  sync(): Promise<void> { return this.ctx.sync(); }
+  async sync(): Promise<void> {
+    if (this.checks.length > 0) await this.runChecks();
+    await this.ctx.sync();
+  }
 
   // ---- creation and random
   arange(dtype: DType, start: number, step: number, n: number): Storage { return ew.arange(this, dtype, start, step, n); }

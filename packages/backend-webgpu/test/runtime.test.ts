@@ -173,6 +173,14 @@ suite(`webgpu runtime${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
     expect(bad).toEqual([]);
   });
 
+  it('an out-of-range gather index raises PyTorch\'s error at the next read (device-side check)', async () => {
+    const x = torch.tensor([[1, 2], [3, 4]]).float().to('webgpu');
+    const y = x.gather(1, torch.tensor([[0, 5], [1, 0]]).to('webgpu'));
+    await expect(y.data()).rejects.toThrow(/index 5 is out of bounds for dimension 1 with size 2/);
+    // Reported once; good indices then read normally.
+    expect(Array.from(await x.gather(1, torch.tensor([[1, 0], [0, 0]]).to('webgpu')).data())).toEqual([2, 1, 3, 3]);
+  });
+
   it('tensors move to webgpu and compute through the op layer', async () => {
     const a = torch.tensor([[1, 2], [3, 4]]).float();
     const b = a.to('webgpu');
