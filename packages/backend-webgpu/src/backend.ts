@@ -1,4 +1,5 @@
 import {
+  type OpImpl,
   type Backend, type BinaryOp, type Conv2dAttrs, type DType, type Pool2dAttrs, type ReduceOp, type Storage, type StridedView,
   type Generator, type RandomKind, type TypedArray, type UnaryOp, NotImplementedError, RuntimeError,
 } from '@flambeau/tensor';
@@ -33,17 +34,18 @@ export class WebGPUBackend implements Backend, KernelHost {
   readonly ctx: GpuContext;
   readonly index: number;
   /**
-   * Fused kernels in the registry's override form (softmax, logSoftmax, layerNorm, sgdStep,
-   * adamStep). Not installed as `kernels` yet: the dispatcher runs an override below the autograd
-   * interceptor, so a composite replaced this way would lose its gradient until the op has a
-   * backward formula of its own.
+   * Fused kernels in the registry's override form. `softmax` and `logSoftmax` replace the
+   * registry's composites (they have backward formulas, so autograd keeps working); the rest
+   * (layerNorm, sgdStep, adamStep) wait for ops of those names in the registry.
    */
   readonly fused: ReturnType<typeof fusedKernels>;
+  readonly kernels: Readonly<Record<string, OpImpl>>;
 
   constructor(handle: GpuHandle) {
     this.ctx = new GpuContext(handle);
     this.index = handle.adapterIndex;
     this.fused = fusedKernels(this);
+    this.kernels = { softmax: this.fused.softmax, logSoftmax: this.fused.logSoftmax };
   }
 
   /** The backend of `webgpu:<index>`, once `initWebGPU('webgpu:<index>')` has opened it. */
