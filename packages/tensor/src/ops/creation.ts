@@ -3,6 +3,7 @@ import { type DType, type TypedArray, allocArray, arrayType, getDefaultDtype, is
 import { DTypeError, RuntimeError, ValueError } from '../errors.js';
 import { type Generator, defaultGenerator, fillNormal } from '../random.js';
 import { checkSizes, numel } from '../shape.js';
+import { checkSizeInts } from '../size_check.js';
 import { type NestedArray, type ShapeArg, Tensor, dtypeTitle, flatShape } from '../tensor.js';
 
 /** Options shared by creation functions (`dtype=`, `device=`, `requires_grad=`). */
@@ -90,11 +91,11 @@ export function fromArray(data: TypedArray, shape: readonly number[], opts: Crea
   return finish(data instanceof arrayType(dtype) ? data : new (arrayType(dtype))(data), checkSizes(shape), dtype, opts);
 }
 
-function sizes(args: unknown[]): { shape: number[]; opts: CreateOptions } {
+function sizes(args: unknown[], fn: string): { shape: number[]; opts: CreateOptions } {
   let opts: CreateOptions = {};
   const a = [...args];
   if (a.length > 0 && typeof a[a.length - 1] === 'object' && !Array.isArray(a[a.length - 1])) opts = a.pop() as CreateOptions;
-  return { shape: checkSizes(flatShape(a as ShapeArg)), opts };
+  return { shape: checkSizes(checkSizeInts(fn, flatShape(a as ShapeArg))), opts };
 }
 
 export type SizeArgs = (number | readonly number[] | CreateOptions)[];
@@ -110,11 +111,11 @@ export function full(size: readonly number[], value: number | boolean, opts: Cre
 
 /** `torch.zeros(*size)`: `zeros(2, 3)`, `zeros([2, 3])`, `zeros(2, 3, { dtype: 'int64' })`. */
 export function zeros(...args: SizeArgs): Tensor {
-  const { shape, opts } = sizes(args);
+  const { shape, opts } = sizes(args, 'zeros');
   return full(shape, 0, { ...opts, dtype: opts.dtype ?? getDefaultDtype() });
 }
 export function ones(...args: SizeArgs): Tensor {
-  const { shape, opts } = sizes(args);
+  const { shape, opts } = sizes(args, 'ones');
   return full(shape, 1, { ...opts, dtype: opts.dtype ?? getDefaultDtype() });
 }
 /** `torch.empty`: zero-filled here (uninitialised memory is not observable in JS). */
@@ -175,8 +176,8 @@ export interface RandomOptions extends CreateOptions {
   generator?: Generator;
 }
 
-function randOpts(args: unknown[]): { shape: number[]; opts: RandomOptions } {
-  return sizes(args) as { shape: number[]; opts: RandomOptions };
+function randOpts(args: unknown[], fn: string): { shape: number[]; opts: RandomOptions } {
+  return sizes(args, fn) as { shape: number[]; opts: RandomOptions };
 }
 
 /** Uniform [0, 1) draws with PyTorch's CPU bit recipe per dtype. */
@@ -194,7 +195,7 @@ export function fillUniform(out: TypedArray, dtype: DType, a: number, b: number,
 
 /** `torch.rand(*size)`. */
 export function rand(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
-  const { shape, opts } = randOpts(args);
+  const { shape, opts } = randOpts(args, 'rand');
   const dtype = opts.dtype ?? getDefaultDtype();
   if (!isFloating(dtype)) throw new RuntimeError(`"check_uniform_bounds" not implemented for '${dtypeTitle(dtype)}'`);
   const out = allocArray(dtype, numel(shape));
@@ -204,7 +205,7 @@ export function rand(...args: (number | readonly number[] | RandomOptions)[]): T
 
 /** `torch.randn(*size)`. */
 export function randn(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
-  const { shape, opts } = randOpts(args);
+  const { shape, opts } = randOpts(args, 'randn');
   const dtype = opts.dtype ?? getDefaultDtype();
   if (!isFloating(dtype)) throw new RuntimeError(`"normal_kernel_cpu" not implemented for '${dtypeTitle(dtype)}'`);
   const out = allocArray(dtype, numel(shape));

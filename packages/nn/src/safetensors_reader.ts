@@ -1,0 +1,188 @@
+import { NotImplementedError, type Tensor, fromArray } from '@flambeau/tensor';
+import { IO_CHUNK, nodeModules } from './node_fs.js';
+import { SafetensorError, type SafetensorsHeader, type TensorEntry, checkHeaderLength, parseHeader } from './safetensors_header.js';
+
+/** Random-access bytes: a file handle or a buffer in memory. */
+interface ByteSource {
+  readonly size: number;
+  /** Fills `into` from `position` or throws. */
+  read(into: Uint8Array, position: number): void;
+  close(): void;
+}
+
+function bufferSource(bytes: Uint8Array): ByteSource {
+  return {
+    size: bytes.byteLength,
+    read(into, position) { into.set(bytes.subarray(position, position + into.byteLength)); },
+    close() {},
+  };
+}
+
+function fileSource(file: string): ByteSource {
+  const { fs } = nodeModules('load');
+  const fd = fs.openSync(file, 'r');
+  let size: number;
+  try {
+    size = fs.fstatSync(fd).size;
+  } catch (e) {
+    fs.closeSync(fd);
+    throw e;
+  }
+  return {
+    size,
+    read(into, position) {
+      for (let off = 0; off < into.byteLength;) {
+        const n = fs.readSync(fd, into, off, Math.min(IO_CHUNK, into.byteLength - off), position + off);
+        if (n === 0) throw new SafetensorError(file, 'IoError', `the file ended at byte ${position + off} while reading (was it truncated while open?)`);
+        off += n;
+      }
+    },
+    close() { fs.closeSync(fd); },
+  };
+}
+
+const PICKLE_HINT = 'Flambeau reads safetensors only: in Python, convert it with `safetensors.torch.save_file(torch.load(path), "model.safetensors")`';
+
+/** PyTorch's own checkpoints: a zip archive (torch >= 1.6) or a bare pickle (legacy format). */
+function refusePickle(prefix: Uint8Array, file: string): void {
+  const zip = prefix[0] === 0x50 && prefix[1] === 0x4b && prefix[2] === 0x03 && prefix[3] === 0x04;
+  const pickle = prefix[0] === 0x80 && prefix[1] >= 2 && prefix[1] <= 5;
+  if (zip || pickle) {
+    throw new SafetensorError(file, 'NotSafetensors', `this is a PyTorch pickle checkpoint (${zip ? 'a zip archive' : 'a pickle stream'} written by Python's torch.save), not safetensors. ${PICKLE_HINT}`);
+  }
+}
+
+function halfToFloat(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const f = h & 0x3ff;
+  if (e === 0) return s * 2 ** -14 * (f / 1024);
+  if (e === 31) return f ? NaN : s * Infinity;
+  return s * 2 ** (e - 15) * (1 + f / 1024);
+}
+
+function bytesOf(a: ArrayBufferView): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+/**
+ * Reads one tensor straight into the typed array that becomes its storage (one allocation of the
+ * tensor's size; conversions from dtypes Flambeau lacks use one temporary of the file's size).
+ */
+function readTensor(src: ByteSource, dataStart: number, e: TensorEntry, file: string): Tensor {
+  const n = e.shape.reduce((a, b) => a * b, 1);
+  const at = dataStart + e.begin;
+  const read = <T extends ArrayBufferView>(a: T): T => {
+    src.read(bytesOf(a), at);
+    return a;
+  };
+  const shape = e.shape;
+  switch (e.dtype) {
+    case 'F32': return fromArray(read(new Float32Array(n)), shape, { dtype: 'float32' });
+    case 'F64': return fromArray(read(new Float64Array(n)), shape, { dtype: 'float64' });
+    case 'I32': return fromArray(read(new Int32Array(n)), shape, { dtype: 'int32' });
+    case 'U8': return fromArray(read(new Uint8Array(n)), shape, { dtype: 'uint8' });
+    case 'BOOL': {
+      const b = read(new Uint8Array(n));
+      for (let i = 0; i < n; i++) b[i] = b[i] === 0 ? 0 : 1;
+      return fromArray(b, shape, { dtype: 'bool' });
+    }
+    case 'I64':
+    case 'U64': {
+      // int64 lives in a Float64Array: convert in place, refusing what a double cannot hold.
+      const out = read(new Float64Array(n));
+      const ints = e.dtype === 'I64' ? new BigInt64Array(out.buffer) : new BigUint64Array(out.buffer);
+      const limit = BigInt(Number.MAX_SAFE_INTEGER);
+      for (let i = 0; i < n; i++) {
+        const v = ints[i];
+        if (v > limit || v < -limit) {
+          throw new NotImplementedError(`safetensors file ${file}: tensor ${JSON.stringify(e.name)}: ${e.dtype} value ${v} at index ${i} is beyond 2^53 and cannot be held exactly (Flambeau stores int64 as float64)`);
+        }
+        out[i] = Number(v);
+      }
+      return fromArray(out, shape, { dtype: 'int64' });
+    }
+    // Narrower integers widen losslessly to the nearest Flambeau dtype.
+    case 'I8': return fromArray(Int32Array.from(read(new Int8Array(n))), shape, { dtype: 'int32' });
+    case 'I16': return fromArray(Int32Array.from(read(new Int16Array(n))), shape, { dtype: 'int32' });
+    case 'U16': return fromArray(Int32Array.from(read(new Uint16Array(n))), shape, { dtype: 'int32' });
+    case 'U32': return fromArray(Float64Array.from(read(new Uint32Array(n))), shape, { dtype: 'int64' });
+    // Half precision checkpoints load as float32 (Flambeau has no 16-bit dtypes).
+    case 'F16': return fromArray(Float32Array.from(read(new Uint16Array(n)), halfToFloat), shape, { dtype: 'float32' });
+    case 'BF16': return fromArray(new Float32Array(Uint32Array.from(read(new Uint16Array(n)), (x) => x << 16).buffer), shape, { dtype: 'float32' });
+    default: throw new NotImplementedError(`safetensors file ${file}: tensor ${JSON.stringify(e.name)}: dtype ${e.dtype} is not supported by Flambeau`);
+  }
+}
+
+/**
+ * An open safetensors file whose header has been validated; tensors are read one at a time from
+ * their byte ranges, so a checkpoint larger than memory can be inspected and loaded piecewise
+ * (`safetensors.safe_open`).
+ */
+export class SafetensorsFile {
+  private readonly byName = new Map<string, TensorEntry>();
+  private closed = false;
+
+  /** @internal Use `safeOpen`. */
+  constructor(private readonly src: ByteSource, private readonly header: SafetensorsHeader, private readonly dataStart: number, readonly file: string) {
+    for (const e of header.entries) this.byName.set(e.name, e);
+  }
+
+  /** Tensor names in data order (`f.keys()`). */
+  keys(): string[] { return this.header.entries.map((e) => e.name); }
+
+  /** `__metadata__` as a null-prototype object, or null when the file has none (`f.metadata()`). */
+  metadata(): Record<string, string> | null {
+    if (!this.header.metadata) return null;
+    const out = Object.create(null) as Record<string, string>;
+    for (const [k, v] of this.header.metadata) out[k] = v;
+    return out;
+  }
+
+  /** One tensor, read from disk now (`f.get_tensor(name)`). */
+  getTensor(name: string): Tensor {
+    if (this.closed) throw new SafetensorError(this.file, 'IoError', 'the file is closed');
+    const e = this.byName.get(name);
+    if (!e) throw new SafetensorError(this.file, 'TensorNotFound', 'no such tensor in the file', name);
+    return readTensor(this.src, this.dataStart, e, this.file);
+  }
+
+  /** Releases the file handle. */
+  close(): void {
+    if (!this.closed) this.src.close();
+    this.closed = true;
+  }
+}
+
+function open(src: ByteSource, file: string): SafetensorsFile {
+  try {
+    const prefix = new Uint8Array(Math.min(8, src.size));
+    src.read(prefix, 0);
+    if (src.size >= 4) refusePickle(prefix, file);
+    const n = checkHeaderLength(prefix, src.size, file);
+    const headerBytes = new Uint8Array(n);
+    src.read(headerBytes, 8);
+    const header = parseHeader(headerBytes, src.size - 8 - n, file);
+    return new SafetensorsFile(src, header, 8 + n, file);
+  } catch (e) {
+    src.close();
+    throw e;
+  }
+}
+
+/**
+ * Opens a safetensors file and validates its header (`safetensors.safe_open(path, "pt")`); read
+ * tensors with `getTensor`, then `close()`.
+ *
+ * @example
+ * const f = nn.safeOpen('model.safetensors');
+ * try { console.log(f.metadata(), f.keys()); const w = f.getTensor('fc.weight'); } finally { f.close(); }
+ */
+export function safeOpen(file: string): SafetensorsFile {
+  return open(fileSource(file), JSON.stringify(file));
+}
+
+/** The same reader over bytes already in memory. */
+export function openBytes(bytes: Uint8Array): SafetensorsFile {
+  return open(bufferSource(bytes), '(in-memory bytes)');
+}
