@@ -92,6 +92,6 @@ describe('atomic save', () => {
       expect(temps(dir)).toEqual([]);
     }
     // Most kills land inside a write (the loop does little else), which is what is being tested.
-    expect(interrupted).toBeGreaterThanOrEqual(10);
-  }, BIG ? 300_000 : 60_000);
+    expect(interrupted).toBeGreaterThanOrEqual(5);
+  }, BIG ? 300_000 : 120_000);
 });
