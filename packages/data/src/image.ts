@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { RuntimeError, type Tensor, ValueError, fromArray } from '@flambeau/tensor';
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
-import { checkImagePixels, jpegDimensions, pngDimensions } from './image_limits.js';
+import { checkImagePixels, checkPngDataSize, jpegDimensions, pngDimensions } from './image_limits.js';
 
 /**
  * A decoded 8-bit image, the counterpart of a PIL image: `height × width × channels` bytes in
@@ -58,6 +58,7 @@ export function decodeImage(bytes: Uint8Array, name = '<buffer>'): Image {
   const jpg = !png && bytes[0] === 0xff && bytes[1] === 0xd8;
   const dims = png ? pngDimensions(bytes) : jpg ? jpegDimensions(bytes) : null;
   if (dims) checkImagePixels(dims[0], dims[1], name);
+  if (dims && png) checkPngDataSize(bytes, dims[0], dims[1], name);
   try {
     if (png) {
       const png = pngjs.PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));

@@ -1,4 +1,4 @@
-import { FlambeauError, ValueError } from '@flambeau/tensor';
+import { FlambeauError, RuntimeError, ValueError } from '@flambeau/tensor';
 
 /**
  * PIL's decompression-bomb guard: a small compressed file can claim a huge canvas (a 389 KB PNG
@@ -70,4 +70,25 @@ export function jpegDimensions(b: Uint8Array): [number, number] | null {
     p += 2 + len;
   }
   return null;
+}
+
+/**
+ * A PNG whose compressed image data could not possibly hold the pixels its header claims (deflate
+ * expands at most about 1032:1) is truncated or forged; pngjs would fill the missing rows with
+ * zeros, so it is refused before decoding.
+ */
+export function checkPngDataSize(b: Uint8Array, width: number, height: number, name: string): void {
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const bitDepth = b[24], colorType = b[25];
+  const samples = ({ 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as Record<number, number>)[colorType] ?? 1;
+  let idat = 0;
+  for (let p = 8; p + 8 <= b.length;) {
+    const len = v.getUint32(p);
+    if (String.fromCharCode(b[p + 4], b[p + 5], b[p + 6], b[p + 7]) === 'IDAT') idat += len;
+    p += 12 + len;
+  }
+  const rawBytes = height * Math.ceil((width * samples * bitDepth) / 8);
+  if (idat * 1032 + 1032 < rawBytes) {
+    throw new RuntimeError(`could not decode image ${name}: truncated PNG: ${idat} bytes of image data cannot hold ${width}x${height} pixels`);
+  }
 }
