@@ -47,7 +47,7 @@ const abandoned = typeof FinalizationRegistry === 'undefined' ? null : new Final
 
 /**
  * PyTorch's `DataLoader(dataset, batch_size=1, shuffle=False, sampler=None, batch_sampler=None,
- * num_workers=0, collate_fn=None, drop_last=False, worker_init_fn=None, generator=None,
+ * num_workers=0, collate_fn=None, drop_last=False, timeout=0, worker_init_fn=None, generator=None,
  * prefetch_factor=2, persistent_workers=False)`, iterated with `for await`.
  *
  * With `numWorkers > 0` samples are loaded in `worker_threads`. Each worker rebuilds the dataset

@@ -4,19 +4,13 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
-import { FlambeauError } from '@flambeau/tensor';
+import { FlambeauError, Generator } from '@flambeau/tensor';
 import { datasets, decodeImage, encodePng, makeImage } from '../src/index.js';
 
-/** mulberry32: a seeded stream in [0, 1), so a failure names a replayable case. */
+/** Draws in [0, 1) from a seeded torch Generator, so a failure names a replayable case. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const g = new Generator(seed);
+  return () => g.uniformDouble();
 }
 
 /** Overwrites, deletes or inserts a few bytes, biased towards the first `hot` bytes (the header). */

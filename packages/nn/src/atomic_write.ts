@@ -1,3 +1,4 @@
+import { RuntimeError } from '@flambeau/tensor';
 import { IO_CHUNK, nodeModules } from './node_fs.js';
 
 /**
@@ -65,6 +66,8 @@ export function atomicWrite(target: string, fill: (sink: FileSink) => void): voi
   const abs = path.resolve(target);
   const dir = path.dirname(abs);
   const base = path.basename(abs);
+  // torch.save's message for the same mistake.
+  if (!fs.existsSync(dir)) throw new RuntimeError(`Parent directory ${dir} does not exist.`);
   removeStaleTemps(dir, base);
   const tmp = path.join(dir, `${tempPrefix(base)}${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
   const fd = fs.openSync(tmp, 'wx');

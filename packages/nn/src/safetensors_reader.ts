@@ -20,7 +20,12 @@ function bufferSource(bytes: Uint8Array): ByteSource {
 
 function fileSource(file: string): ByteSource {
   const { fs } = nodeModules('load');
-  const fd = fs.openSync(file, 'r');
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    throw new SafetensorError(JSON.stringify(file), 'IoError', `cannot open the file (${(e as Error).message})`);
+  }
   let size: number;
   try {
     size = fs.fstatSync(fd).size;

@@ -3,23 +3,17 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fromArray, tensor } from '@flambeau/tensor';
+import { Generator, fromArray, tensor } from '@flambeau/tensor';
 import * as nn from '@flambeau/nn';
 
 const BIG = process.env.FLAMBEAU_BIG_TEST === '1';
 const helper = new URL('./helpers/save_loop.ts', import.meta.url).pathname;
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'flambeau-atomic-'));
 
-/** A seeded stream of uniform numbers in [0, 1) (mulberry32), so a failing run can be replayed. */
+/** Draws in [0, 1) from a seeded torch Generator, so a failure names a replayable case. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const g = new Generator(seed);
+  return () => g.uniformDouble();
 }
 
 /** Starts the save loop; resolves after it has been SIGKILLed `delayMs` after its first completed save. */

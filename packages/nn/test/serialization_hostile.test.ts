@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DTypeError, FlambeauError, NotImplementedError, ValueError, arange, fromArray, tensor } from '@flambeau/tensor';
+import { DTypeError, FlambeauError, NotImplementedError, RuntimeError, ValueError, arange, fromArray, tensor } from '@flambeau/tensor';
 import * as nn from '@flambeau/nn';
 import { fixture } from './core-fixtures.js';
 
@@ -175,5 +175,13 @@ describe('safetensors reader: the cases of issue 17', () => {
       f.close();
     }
     expect(readFileSync(path).byteLength).toBe(8 + Number(readFileSync(path).readBigUInt64LE(0)) + 50 * 4000);
+  });
+
+  it('a missing file or folder is a clear error, not a raw ENOENT', () => {
+    const dir = tmp();
+    const e = errorOf(() => nn.load(join(dir, 'nope.safetensors')));
+    expect(e).toBeInstanceOf(nn.SafetensorError);
+    expect(e.message).toMatch(/: cannot open the file \(ENOENT: no such file or directory.*\) \[IoError\]$/);
+    expect(() => nn.save({ w: tensor([1]).float() }, join(dir, 'no', 'such', 'x.safetensors'))).toThrow(new RuntimeError(`Parent directory ${join(dir, 'no', 'such')} does not exist.`));
   });
 });
