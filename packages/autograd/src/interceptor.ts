@@ -77,7 +77,7 @@ function adoptViews(input: Tensor, outputs: readonly Tensor[]): void {
 
 function interceptGrad(op: string, inputs: readonly Tensor[], attrs: Attrs, next: () => OpResult): OpResult {
   if (!isGradEnabled()) return next();
-  if (op === 'copy_') return inplaceCopy(inputs, next);
+  if (op === 'copy_') return inplaceCopy(inputs, attrs, next);
   if (op === 'randomFill_') {
     checkInplace(inputs[0]);
     return next();

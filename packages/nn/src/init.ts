@@ -165,7 +165,8 @@ export function orthogonal_<T extends Tensor>(tensor: T, gain = 1): T {
   if (tensor.numel() === 0) return tensor;
   const rows = tensor.shape[0];
   const cols = tensor.numel() / rows;
-  const flattened = empty([rows, cols], { dtype: tensor.dtype }).normal_(0, 1);
+  // Drawn and factorised on the CPU (a host QR at construction time), then copied to the tensor's device.
+  const flattened = empty([rows, cols], { dtype: tensor.dtype, device: 'cpu' }).normal_(0, 1);
   const wide = rows < cols;
   let q = qrPositive(wide ? flattened.t() : flattened);
   if (wide) q = q.t();

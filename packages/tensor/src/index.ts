@@ -21,6 +21,7 @@ import './ops/pad.js';
 import './ops/conv.js';
 import './ops/pool.js';
 import './ops/multinomial.js';
+import './ops/random_fill.js';
 
 export * from './errors.js';
 export * from './dtype.js';
@@ -29,12 +30,13 @@ export * from './backend.js';
 export * from './dispatcher.js';
 export * from './random.js';
 export { tidy, keep } from './memory.js';
-export { Tensor, slice, scalarTensor, installAutogradHooks, canCast, dtypeTitle } from './tensor.js';
+export * from './validation.js';
+export { Tensor, slice, checkScalar, installAutogradHooks, canCast, dtypeTitle } from './tensor.js';
 export type {
   AutogradHooks, BackwardOptions, GradFn, IndexItem, NestedArray, ReduceOptions, Scalar, Slice, TensorOrScalar, ValuesIndices, VersionCounter,
 } from './tensor.js';
 export * from './ops/creation.js';
-export { broadcastView, binaryForward, opResultType } from './ops/elementwise.js';
+export { broadcastView, binaryForward, binaryOperands, whereOperands, opResultType, type BinaryOperand } from './ops/elementwise.js';
 export { viewStrides } from './ops/views.js';
 export { fromStorage, indexTensor } from './ops/util.js';
 export type { PadMode } from './ops/pad.js';

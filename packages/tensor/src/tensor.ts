@@ -6,6 +6,7 @@ import { broadcastShapes, contiguousStrides, isContiguous, normDim, numel } from
 import { sizeDim } from './size_check.js';
 import { formatTensor } from './format.js';
 import { releaseTensor, trackTensor } from './memory.js';
+import { deviceCheck } from './validation.js';
 import type { Generator } from './random.js';
 
 /** A node of the autograd graph as the tensor sees it; @flambeau/autograd supplies the real ones. */
@@ -85,8 +86,6 @@ export class Tensor implements StridedView {
   /** The tensor this one is a view of (PyTorch's `._base`), or null. */
   readonly _base: Tensor | null;
   readonly _version: VersionCounter;
-  /** True for tensors made from JS scalars for an op: they promote like Python numbers. */
-  _wrappedNumber = false;
 
   private _requiresGrad = false;
   /** Accumulated gradient (`.grad`), filled by `backward()` on leaf tensors. */
@@ -320,18 +319,18 @@ export class Tensor implements StridedView {
 
   /** `a + alpha * b` (`torch.add(a, b, alpha=…)`). */
   add(other: TensorOrScalar, opts: { alpha?: number } = {}): Tensor {
-    const o = opts.alpha === undefined || opts.alpha === 1 ? other : this.asTensorLike(other).mul(opts.alpha);
-    return this.binary('add', o);
+    return this.binary('add', withAlpha(other, opts.alpha));
   }
   sub(other: TensorOrScalar, opts: { alpha?: number } = {}): Tensor {
     if (this.dtype === 'bool' && (other instanceof Tensor ? other.dtype === 'bool' : typeof other === 'boolean')) {
       throw new RuntimeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
     }
-    const o = opts.alpha === undefined || opts.alpha === 1 ? other : this.asTensorLike(other).mul(opts.alpha);
-    return this.binary('sub', o);
+    return this.binary('sub', withAlpha(other, opts.alpha));
   }
   /** `rsub`: `other - this`. */
-  rsub(other: TensorOrScalar): Tensor { return this.asTensorLike(other).sub(this); }
+  rsub(other: TensorOrScalar): Tensor {
+    return other instanceof Tensor ? other.sub(this) : dispatch1('sub', [this], { scalar: checkScalar(other), reverse: true });
+  }
   mul(other: TensorOrScalar): Tensor { return this.binary('mul', other); }
   /** True division; `roundingMode` 'trunc' or 'floor' as in `torch.div`. */
   div(other: TensorOrScalar, opts: { roundingMode?: 'trunc' | 'floor' | null } = {}): Tensor {
@@ -422,10 +421,12 @@ export class Tensor implements StridedView {
   }
   clip(min: number | null = null, max: number | null = null): Tensor { return this.clamp(min, max); }
   /** `torch.where(cond, this, other)`, i.e. `this.where(cond, other)` as in PyTorch's method form. */
-  where(condition: Tensor, other: TensorOrScalar): Tensor { return dispatch1('where', [condition, this, this.asTensorLike(other)]); }
+  where(condition: Tensor, other: TensorOrScalar): Tensor {
+    return other instanceof Tensor ? dispatch1('where', [condition, this, other]) : dispatch1('where', [condition, this], { otherScalar: checkScalar(other) });
+  }
   maskedFill(mask: Tensor, value: TensorOrScalar): Tensor {
     if (mask.dtype !== 'bool') throw new RuntimeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${dtypeTitle(mask.dtype)}`);
-    return dispatch1('maskedFill', [this, mask, this.asTensorLike(value)]);
+    return value instanceof Tensor ? dispatch1('maskedFill', [this, mask, value]) : dispatch1('maskedFill', [this, mask], { scalar: checkScalar(value) });
   }
   /** `self + value * t1 * t2`. */
   addcmul(t1: Tensor, t2: Tensor, opts: { value?: number } = {}): Tensor {
@@ -443,7 +444,11 @@ export class Tensor implements StridedView {
   // ---------------------------------------------------------------- in place
 
   /** Copies `src` (broadcast, cast) into this tensor's elements. */
-  copy_(src: TensorOrScalar): this { dispatch('copy_', [this, this.asTensorLike(src)]); return this; }
+  copy_(src: TensorOrScalar): this {
+    if (src instanceof Tensor) dispatch('copy_', [this, src]);
+    else dispatch('copy_', [this], { scalar: checkScalar(src) });
+    return this;
+  }
   fill_(value: TensorOrScalar): this {
     if (value instanceof Tensor && value.ndim !== 0) {
       throw new RuntimeError(`fill_ only supports 0-dimension value tensor but got tensor with ${value.ndim} dimensions.`);
@@ -600,7 +605,7 @@ export class Tensor implements StridedView {
   gather(dim: number, index: Tensor): Tensor { return dispatch1('gather', [this, index], { dim }); }
   /** Out-of-place `scatter`; `reduce: 'add'` as `scatter_add`. */
   scatter(dim: number, index: Tensor, src: TensorOrScalar, opts: { reduce?: 'add' } = {}): Tensor {
-    const s = src instanceof Tensor ? src : this.asTensorLike(src).to(this.dtype).expand(index.shape as number[]);
+    const s = src instanceof Tensor ? src : this.asTensorLike(src).expand(index.shape as number[]);
     return dispatch1('scatter', [this, index, s], { dim, reduce: opts.reduce ?? 'none' });
   }
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return this.scatter(dim, index, src, { reduce: 'add' }); }
@@ -613,10 +618,9 @@ export class Tensor implements StridedView {
   take(index: Tensor): Tensor {
     const n = this.numel();
     if (index.numel() > 0) {
-      const lo = index.amin().itemSync();
-      const hi = index.amax().itemSync();
-      const bad = hi >= n ? hi : lo < -n ? lo : null;
-      if (bad !== null) throw new IndexError(`out of range: tried to access index ${bad} on a tensor of ${n} elements.`);
+      const lo = index.amin();
+      const hi = index.amax();
+      deviceCheck(lo.ge(-n).logicalAnd(hi.lt(n)), ([l, h]) => new IndexError(`out of range: tried to access index ${h >= n ? h : l} on a tensor of ${n} elements.`), dispatch1('cat', [lo.reshape([1]), hi.reshape([1])], { dim: 0 }));
     }
     return this.reshape(-1).index(index);
   }
@@ -646,16 +650,16 @@ export class Tensor implements StridedView {
 
   // ---------------------------------------------------------------- helpers for ops
 
-  /** Turns a JS scalar into a wrapped-number tensor on this tensor's device. */
+  /** A JS scalar as a 0-dim tensor of this tensor's dtype and device, made by a fill kernel (no upload). */
   asTensorLike(x: TensorOrScalar): Tensor {
     if (x instanceof Tensor) return x;
-    return scalarTensor(x, this.backend);
+    return dispatch1('full', [], { shape: [], value: checkScalar(x), dtype: this.dtype, device: this.device });
   }
   private resultDtype(other: TensorOrScalar): DType {
     return dispatchResultType(this, other);
   }
   private binary(op: string, other: TensorOrScalar): Tensor {
-    return dispatch1(op, [this, this.asTensorLike(other)]);
+    return other instanceof Tensor ? dispatch1(op, [this, other]) : dispatch1(op, [this], { scalar: checkScalar(other) });
   }
   private unary(op: string): Tensor { return dispatch1(op, [this]); }
   private reduce(op: string, dim: Dims | null | undefined, opts: ReduceOptions): Tensor {
@@ -706,16 +710,18 @@ function isDType(s: string): s is DType {
   return s === 'float32' || s === 'float64' || s === 'int32' || s === 'int64' || s === 'bool' || s === 'uint8';
 }
 
-/** A 0-dim tensor holding a JS scalar, flagged to promote like a Python number. */
-export function scalarTensor(x: Scalar, backend: Backend): Tensor {
+/** A JS scalar operand, checked: PyTorch's TypeError for anything else. */
+export function checkScalar(x: unknown): Scalar {
   if (typeof x !== 'number' && typeof x !== 'boolean') {
-    throw new DTypeError(`expected a Tensor or a number, but got ${typeof x}`);
+    throw new DTypeError(`expected a Tensor or a number, but got ${x === null ? 'null' : typeof x}`);
   }
-  const dtype: DType = typeof x === 'boolean' ? 'bool' : Number.isInteger(x) ? 'int64' : 'float64';
-  const arr = dtype === 'bool' ? new Uint8Array([x ? 1 : 0]) : new Float64Array([x as number]);
-  const t = new Tensor(backend.fromArray(arr, dtype), []);
-  t._wrappedNumber = true;
-  return t;
+  return x;
+}
+
+/** `other * alpha` for `add`/`sub`'s alpha, a host multiplication when `other` is a number. */
+function withAlpha(other: TensorOrScalar, alpha: number | undefined): TensorOrScalar {
+  if (alpha === undefined || alpha === 1) return other;
+  return other instanceof Tensor ? other.mul(alpha) : Number(checkScalar(other)) * alpha;
 }
 
 /** Same-kind casting, PyTorch's `canCast` for in-place results (float → int is refused). */

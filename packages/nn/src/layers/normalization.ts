@@ -34,6 +34,7 @@ export abstract class BatchNormNd extends Module {
   declare runningMean: Tensor | null;
   declare runningVar: Tensor | null;
   declare numBatchesTracked: Tensor | null;
+  private trackedMirror: { tensor: Tensor; version: number; count: number } | null = null;
 
   constructor(numFeatures: number, opts: BatchNormOptions = {}) {
     super();
@@ -63,6 +64,7 @@ export abstract class BatchNormNd extends Module {
     for (const [camel, key] of [['runningMean', 'running_mean'], ['runningVar', 'running_var'], ['numBatchesTracked', 'num_batches_tracked']]) {
       Object.defineProperty(this, camel, { get: () => this._buffers.get(key) ?? null, configurable: true });
     }
+    if (this.numBatchesTracked) this.trackedMirror = { tensor: this.numBatchesTracked, version: this.numBatchesTracked._version.value, count: 0 };
   }
 
   /** Rank check of the subclass (`_check_input_dim`). */
@@ -74,6 +76,7 @@ export abstract class BatchNormNd extends Module {
     this.runningMean!.zero_();
     this.runningVar!.fill_(1);
     this.numBatchesTracked!.zero_();
+    this.trackedMirror = { tensor: this.numBatchesTracked!, version: this.numBatchesTracked!._version.value, count: 0 };
   }
 
   override extraRepr(): string {
@@ -84,9 +87,15 @@ export abstract class BatchNormNd extends Module {
   override forward(input: Tensor): Tensor {
     this.checkInputDim(input);
     let factor = this.momentum ?? 0;
-    if (this.training && this.trackRunningStats && this.numBatchesTracked) {
-      this.numBatchesTracked.add_(1);
-      factor = this.momentum === null ? 1 / this.numBatchesTracked.itemSync() : this.momentum;
+    const tracked = this.numBatchesTracked;
+    if (this.training && this.trackRunningStats && tracked) {
+      // momentum=None averages over the batches seen: the count is mirrored on the host, read
+      // back only after something else wrote the buffer (a loaded state dict, say).
+      const m = this.trackedMirror;
+      const seen = m && m.tensor === tracked && m.version === tracked._version.value ? m.count : this.momentum === null ? tracked.itemSync() : NaN;
+      tracked.add_(1);
+      this.trackedMirror = { tensor: tracked, version: tracked._version.value, count: seen + 1 };
+      factor = this.momentum === null ? 1 / (seen + 1) : this.momentum;
     }
     const bnTraining = this.training || (this.runningMean === null && this.runningVar === null);
     const useRunning = !this.training || this.trackRunningStats;
