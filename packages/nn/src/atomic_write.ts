@@ -60,8 +60,14 @@ function fsyncDir(dir: string): void {
   }
 }
 
-/** Writes `target` through `fill`, atomically and durably (see the module comment). */
-export function atomicWrite(target: string, fill: (sink: FileSink) => void): void {
+/** A temporary file being written for `target`; `commit` renames it into place, `abort` removes it. */
+interface TempFile {
+  sink: FileSink;
+  commit(): void;
+  abort(): void;
+}
+
+function openTemp(target: string): TempFile {
   const { fs, path } = nodeModules('save');
   const abs = path.resolve(target);
   const dir = path.dirname(abs);
@@ -71,10 +77,10 @@ export function atomicWrite(target: string, fill: (sink: FileSink) => void): voi
   removeStaleTemps(dir, base);
   const tmp = path.join(dir, `${tempPrefix(base)}${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
   const fd = fs.openSync(tmp, 'wx');
-  let done = false;
-  try {
-    let position = 0;
-    fill({
+  let open = true;
+  let position = 0;
+  return {
+    sink: {
       write(bytes) {
         for (let off = 0; off < bytes.byteLength;) {
           const n = fs.writeSync(fd, bytes, off, Math.min(IO_CHUNK, bytes.byteLength - off), position);
@@ -82,15 +88,42 @@ export function atomicWrite(target: string, fill: (sink: FileSink) => void): voi
           position += n;
         }
       },
-    });
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    done = true;
-    fs.renameSync(tmp, abs);
-    fsyncDir(dir);
+    },
+    commit() {
+      fs.fsyncSync(fd);
+      fs.closeSync(fd);
+      open = false;
+      fs.renameSync(tmp, abs);
+      fsyncDir(dir);
+    },
+    abort() {
+      if (open) fs.closeSync(fd);
+      open = false;
+      fs.rmSync(tmp, { force: true });
+    },
+  };
+}
+
+/** Writes `target` through `fill`, atomically and durably (see the module comment). */
+export function atomicWrite(target: string, fill: (sink: FileSink) => void): void {
+  const t = openTemp(target);
+  try {
+    fill(t.sink);
+    t.commit();
   } catch (e) {
-    if (!done) fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
+    t.abort();
+    throw e;
+  }
+}
+
+/** `atomicWrite` with a `fill` that awaits (reads from an asynchronous device). */
+export async function atomicWriteAsync(target: string, fill: (sink: FileSink) => Promise<void>): Promise<void> {
+  const t = openTemp(target);
+  try {
+    await fill(t.sink);
+    t.commit();
+  } catch (e) {
+    t.abort();
     throw e;
   }
 }

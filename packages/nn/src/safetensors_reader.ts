@@ -74,7 +74,7 @@ function bytesOf(a: ArrayBufferView): Uint8Array {
  * Reads one tensor straight into the typed array that becomes its storage (one allocation of the
  * tensor's size; conversions from dtypes Flambeau lacks use one temporary of the file's size).
  */
-function readTensor(src: ByteSource, dataStart: number, e: TensorEntry, file: string): Tensor {
+function readTensor(src: ByteSource, dataStart: number, e: TensorEntry, file: string, device: string | undefined): Tensor {
   const n = e.shape.reduce((a, b) => a * b, 1);
   const at = dataStart + e.begin;
   const read = <T extends ArrayBufferView>(a: T): T => {
@@ -83,14 +83,14 @@ function readTensor(src: ByteSource, dataStart: number, e: TensorEntry, file: st
   };
   const shape = e.shape;
   switch (e.dtype) {
-    case 'F32': return fromArray(read(new Float32Array(n)), shape, { dtype: 'float32' });
-    case 'F64': return fromArray(read(new Float64Array(n)), shape, { dtype: 'float64' });
-    case 'I32': return fromArray(read(new Int32Array(n)), shape, { dtype: 'int32' });
-    case 'U8': return fromArray(read(new Uint8Array(n)), shape, { dtype: 'uint8' });
+    case 'F32': return fromArray(read(new Float32Array(n)), shape, { dtype: 'float32', device });
+    case 'F64': return fromArray(read(new Float64Array(n)), shape, { dtype: 'float64', device });
+    case 'I32': return fromArray(read(new Int32Array(n)), shape, { dtype: 'int32', device });
+    case 'U8': return fromArray(read(new Uint8Array(n)), shape, { dtype: 'uint8', device });
     case 'BOOL': {
       const b = read(new Uint8Array(n));
       for (let i = 0; i < n; i++) b[i] = b[i] === 0 ? 0 : 1;
-      return fromArray(b, shape, { dtype: 'bool' });
+      return fromArray(b, shape, { dtype: 'bool', device });
     }
     case 'I64':
     case 'U64': {
@@ -105,16 +105,16 @@ function readTensor(src: ByteSource, dataStart: number, e: TensorEntry, file: st
         }
         out[i] = Number(v);
       }
-      return fromArray(out, shape, { dtype: 'int64' });
+      return fromArray(out, shape, { dtype: 'int64', device });
     }
     // Narrower integers widen losslessly to the nearest Flambeau dtype.
-    case 'I8': return fromArray(Int32Array.from(read(new Int8Array(n))), shape, { dtype: 'int32' });
-    case 'I16': return fromArray(Int32Array.from(read(new Int16Array(n))), shape, { dtype: 'int32' });
-    case 'U16': return fromArray(Int32Array.from(read(new Uint16Array(n))), shape, { dtype: 'int32' });
-    case 'U32': return fromArray(Float64Array.from(read(new Uint32Array(n))), shape, { dtype: 'int64' });
+    case 'I8': return fromArray(Int32Array.from(read(new Int8Array(n))), shape, { dtype: 'int32', device });
+    case 'I16': return fromArray(Int32Array.from(read(new Int16Array(n))), shape, { dtype: 'int32', device });
+    case 'U16': return fromArray(Int32Array.from(read(new Uint16Array(n))), shape, { dtype: 'int32', device });
+    case 'U32': return fromArray(Float64Array.from(read(new Uint32Array(n))), shape, { dtype: 'int64', device });
     // Half precision checkpoints load as float32 (Flambeau has no 16-bit dtypes).
-    case 'F16': return fromArray(Float32Array.from(read(new Uint16Array(n)), halfToFloat), shape, { dtype: 'float32' });
-    case 'BF16': return fromArray(new Float32Array(Uint32Array.from(read(new Uint16Array(n)), (x) => x << 16).buffer), shape, { dtype: 'float32' });
+    case 'F16': return fromArray(Float32Array.from(read(new Uint16Array(n)), halfToFloat), shape, { dtype: 'float32', device });
+    case 'BF16': return fromArray(new Float32Array(Uint32Array.from(read(new Uint16Array(n)), (x) => x << 16).buffer), shape, { dtype: 'float32', device });
     default: throw new NotImplementedError(`safetensors file ${file}: tensor ${JSON.stringify(e.name)}: dtype ${e.dtype} is not supported by Flambeau`);
   }
 }
@@ -129,7 +129,7 @@ export class SafetensorsFile {
   private closed = false;
 
   /** @internal Use `safeOpen`. */
-  constructor(private readonly src: ByteSource, private readonly header: SafetensorsHeader, private readonly dataStart: number, readonly file: string) {
+  constructor(private readonly src: ByteSource, private readonly header: SafetensorsHeader, private readonly dataStart: number, readonly file: string, private readonly device: string | undefined) {
     for (const e of header.entries) this.byName.set(e.name, e);
   }
 
@@ -149,7 +149,7 @@ export class SafetensorsFile {
     if (this.closed) throw new SafetensorError(this.file, 'IoError', 'the file is closed');
     const e = this.byName.get(name);
     if (!e) throw new SafetensorError(this.file, 'TensorNotFound', 'no such tensor in the file', name);
-    return readTensor(this.src, this.dataStart, e, this.file);
+    return readTensor(this.src, this.dataStart, e, this.file, this.device);
   }
 
   /** Releases the file handle. */
@@ -159,7 +159,7 @@ export class SafetensorsFile {
   }
 }
 
-function open(src: ByteSource, file: string): SafetensorsFile {
+function open(src: ByteSource, file: string, device: string | undefined): SafetensorsFile {
   try {
     const prefix = new Uint8Array(Math.min(8, src.size));
     src.read(prefix, 0);
@@ -168,7 +168,7 @@ function open(src: ByteSource, file: string): SafetensorsFile {
     const headerBytes = new Uint8Array(n);
     src.read(headerBytes, 8);
     const header = parseHeader(headerBytes, src.size - 8 - n, file);
-    return new SafetensorsFile(src, header, 8 + n, file);
+    return new SafetensorsFile(src, header, 8 + n, file, device);
   } catch (e) {
     src.close();
     throw e;
@@ -176,18 +176,18 @@ function open(src: ByteSource, file: string): SafetensorsFile {
 }
 
 /**
- * Opens a safetensors file and validates its header (`safetensors.safe_open(path, "pt")`); read
- * tensors with `getTensor`, then `close()`.
+ * Opens a safetensors file and validates its header (`safetensors.safe_open(path, "pt", device)`);
+ * read tensors with `getTensor` (onto `device`, default: the default device), then `close()`.
  *
  * @example
  * const f = nn.safeOpen('model.safetensors');
  * try { console.log(f.metadata(), f.keys()); const w = f.getTensor('fc.weight'); } finally { f.close(); }
  */
-export function safeOpen(file: string): SafetensorsFile {
-  return open(fileSource(file), JSON.stringify(file));
+export function safeOpen(file: string, opts: { device?: string } = {}): SafetensorsFile {
+  return open(fileSource(file), JSON.stringify(file), opts.device);
 }
 
 /** The same reader over bytes already in memory. */
-export function openBytes(bytes: Uint8Array): SafetensorsFile {
-  return open(bufferSource(bytes), '(in-memory bytes)');
+export function openBytes(bytes: Uint8Array, opts: { device?: string } = {}): SafetensorsFile {
+  return open(bufferSource(bytes), '(in-memory bytes)', opts.device);
 }

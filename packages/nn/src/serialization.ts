@@ -1,5 +1,5 @@
-import { DTypeError, type DType, type Tensor, ValueError } from '@flambeau/tensor';
-import { type FileSink, atomicWrite } from './atomic_write.js';
+import { DTypeError, type DType, RuntimeError, type Tensor, type TypedArray, ValueError } from '@flambeau/tensor';
+import { type FileSink, atomicWrite, atomicWriteAsync } from './atomic_write.js';
 import { Module, type StateDict } from './module.js';
 import { openBytes, safeOpen, type SafetensorsFile } from './safetensors_reader.js';
 
@@ -48,10 +48,9 @@ function buildHeader(entries: [string, Tensor][], metadata: Metadata | undefined
   return { header, dataSize: offset };
 }
 
-/** Streams one tensor's little-endian bytes into `sink`. */
-function writeTensor(t: Tensor, sink: FileSink): void {
-  const data = t.dataSync();
-  if (t.dtype !== 'int64') {
+/** Streams one tensor's little-endian bytes (its host copy `data`) into `sink`. */
+function writeTensor(data: TypedArray, dtype: DType, sink: FileSink): void {
+  if (dtype !== 'int64') {
     sink.write(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     return;
   }
@@ -64,9 +63,17 @@ function writeTensor(t: Tensor, sink: FileSink): void {
   }
 }
 
-function writeAll(entries: [string, Tensor][], header: Uint8Array, sink: FileSink): void {
+/** A tensor's data read synchronously, or a pointer to the asynchronous API for devices without such reads. */
+function hostData(t: Tensor, name: string, api: string): TypedArray {
+  if (!t.backend.readSync) {
+    throw new RuntimeError(`${api}(): tensor ${JSON.stringify(name)} is on device '${t.device}', which cannot be read synchronously: use \`await nn.saveAsync(...)\``);
+  }
+  return t.dataSync();
+}
+
+function writeAll(entries: [string, Tensor][], header: Uint8Array, sink: FileSink, api: string): void {
   sink.write(header);
-  for (const [, t] of entries) writeTensor(t, sink);
+  for (const [name, t] of entries) writeTensor(hostData(t, name, api), t.dtype, sink);
 }
 
 /**
@@ -83,7 +90,7 @@ export function serialize(stateDict: Tensors, metadata?: Metadata): Uint8Array {
   const { header, dataSize } = buildHeader(entries, metadata);
   const out = new Uint8Array(header.byteLength + dataSize);
   let p = 0;
-  writeAll(entries, header, { write(b) { out.set(b, p); p += b.byteLength; } });
+  writeAll(entries, header, { write(b) { out.set(b, p); p += b.byteLength; } }, 'serialize');
   return out;
 }
 
@@ -102,11 +109,14 @@ function readAll(f: SafetensorsFile): StateDict {
  * Decodes safetensors bytes into a state dict (in the order the data is laid out), after checking
  * every rule of the format (`SafetensorError` names the rule broken).
  */
-export function deserialize(bytes: Uint8Array): StateDict;
-export function deserialize(bytes: Uint8Array, opts: { metadata: true }): { stateDict: StateDict; metadata: Record<string, string> | null };
-export function deserialize(bytes: Uint8Array, opts: { metadata?: boolean } = {}): StateDict | { stateDict: StateDict; metadata: Record<string, string> | null } {
-  return withMetadata(openBytes(bytes), opts.metadata ?? false);
+export function deserialize(bytes: Uint8Array, opts?: { metadata?: false; device?: string }): StateDict;
+export function deserialize(bytes: Uint8Array, opts: { metadata: true; device?: string }): { stateDict: StateDict; metadata: Record<string, string> | null };
+export function deserialize(bytes: Uint8Array, opts: LoadOptions = {}): StateDict | { stateDict: StateDict; metadata: Record<string, string> | null } {
+  return withMetadata(openBytes(bytes, { device: opts.device }), opts.metadata ?? false);
 }
+
+/** `metadata: true` also returns `__metadata__`; `device` is where tensors go (default: the default device). */
+export interface LoadOptions { metadata?: boolean; device?: string }
 
 function withMetadata(f: SafetensorsFile, metadata: boolean): StateDict | { stateDict: StateDict; metadata: Record<string, string> | null } {
   if (!metadata) return readAll(f);
@@ -129,20 +139,37 @@ export function save(moduleOrStateDict: Module | Tensors, path: string, metadata
   const entries = entriesOf(sd);
   // Built (and checked) before the target directory is touched.
   const { header } = buildHeader(entries, metadata);
-  atomicWrite(path, (sink) => writeAll(entries, header, sink));
+  atomicWrite(path, (sink) => writeAll(entries, header, sink, 'save'));
+}
+
+/**
+ * `save` for tensors on devices without synchronous reads (WebGPU): each tensor is read with
+ * `await t.data()` and streamed, one at a time, with the same atomic and durable write.
+ *
+ * @example
+ * await nn.saveAsync(net, 'net.safetensors');
+ */
+export async function saveAsync(moduleOrStateDict: Module | Tensors, path: string, metadata?: Metadata): Promise<void> {
+  const sd = moduleOrStateDict instanceof Module ? moduleOrStateDict.stateDict() : moduleOrStateDict;
+  const entries = entriesOf(sd);
+  const { header } = buildHeader(entries, metadata);
+  await atomicWriteAsync(path, async (sink) => {
+    sink.write(header);
+    for (const [, t] of entries) writeTensor(await t.data(), t.dtype, sink);
+  });
 }
 
 /**
  * Reads a safetensors file into a state dict (`torch.load` of a saved state dict,
- * `safetensors.torch.load_file`), one tensor at a time from its byte range. With
+ * `safetensors.torch.load_file`), one tensor at a time from its byte range, onto `device`. With
  * `{ metadata: true }` returns `{ stateDict, metadata }`. A PyTorch pickle checkpoint (`.pt`,
  * `.pth`) is refused with an explanation.
  *
  * @example
  * const { stateDict, metadata } = nn.load('net.safetensors', { metadata: true });
  */
-export function load(path: string): StateDict;
-export function load(path: string, opts: { metadata: true }): { stateDict: StateDict; metadata: Record<string, string> | null };
-export function load(path: string, opts: { metadata?: boolean } = {}): StateDict | { stateDict: StateDict; metadata: Record<string, string> | null } {
-  return withMetadata(safeOpen(path), opts.metadata ?? false);
+export function load(path: string, opts?: { metadata?: false; device?: string }): StateDict;
+export function load(path: string, opts: { metadata: true; device?: string }): { stateDict: StateDict; metadata: Record<string, string> | null };
+export function load(path: string, opts: LoadOptions = {}): StateDict | { stateDict: StateDict; metadata: Record<string, string> | null } {
+  return withMetadata(safeOpen(path, { device: opts.device }), opts.metadata ?? false);
 }

@@ -8,12 +8,13 @@ function rng(seed: number): () => number {
   return () => g.uniformDouble();
 }
 
+const cpu = { device: 'cpu' };
 const BASE = nn.serialize({
-  'layer.weight': arange(12).float().reshape(3, 4),
-  'layer.bias': tensor([1.5, -2, 3]).double(),
-  steps: tensor([7, 8]),
-  mask: tensor([true, false, true]),
-  empty: arange(0).float(),
+  'layer.weight': arange(12, cpu).float().reshape(3, 4),
+  'layer.bias': tensor([1.5, -2, 3], { ...cpu, dtype: 'float64' }),
+  steps: tensor([7, 8], cpu),
+  mask: tensor([true, false, true], cpu),
+  empty: arange(0, cpu).float(),
 }, { format: 'pt', note: 'fuzz' });
 const N = Number(new DataView(BASE.buffer).getBigUint64(0, true));
 const HEADER = new TextDecoder().decode(BASE.subarray(8, 8 + N));

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DTypeError, FlambeauError, NotImplementedError, RuntimeError, ValueError, arange, fromArray, tensor } from '@flambeau/tensor';
 import * as nn from '@flambeau/nn';
+import '@flambeau/backend-testing';
 import { fixture } from './core-fixtures.js';
 
 interface RefTensor { name: string; dtype: string; shape: number[]; data: string }
@@ -97,13 +98,13 @@ describe('safetensors reader: the cases of issue 17', () => {
     expect(sd['__proto__'].tolistSync()).toEqual([7]);
   });
 
-  it('saving keys __proto__ round-trips; __metadata__ as a tensor name is refused', () => {
+  it('saving keys __proto__ round-trips; __metadata__ as a tensor name is refused', async () => {
     const dir = tmp();
     const path = join(dir, 'proto.safetensors');
     const sd = Object.create(null) as Record<string, ReturnType<typeof tensor>>;
     sd['__proto__'] = tensor([1, 2]).float();
     sd.constructor = tensor([3]).float();
-    nn.save(sd, path);
+    await nn.saveAsync(sd, path);
     const back = nn.load(path);
     expect(Object.keys(back)).toEqual(['__proto__', 'constructor']);
     expect(back['__proto__'].tolistSync()).toEqual([1, 2]);
@@ -113,10 +114,10 @@ describe('safetensors reader: the cases of issue 17', () => {
     expect(existsSync(join(dir, 'meta.safetensors'))).toBe(false);
   });
 
-  it('metadata round-trips through load({ metadata: true }) and safeOpen', () => {
+  it('metadata round-trips through load({ metadata: true }) and safeOpen', async () => {
     const dir = tmp();
     const path = join(dir, 'm.safetensors');
-    nn.save({ w: arange(6).float().reshape(2, 3) }, path, { format: 'pt', '__proto__': 'x' });
+    await nn.saveAsync({ w: arange(6).float().reshape(2, 3) }, path, { format: 'pt', '__proto__': 'x' });
     const { stateDict, metadata } = nn.load(path, { metadata: true });
     expect(stateDict.w.tolistSync()).toEqual([[0, 1, 2], [3, 4, 5]]);
     expect({ ...metadata }).toEqual({ format: 'pt', '__proto__': 'x' });
@@ -130,8 +131,8 @@ describe('safetensors reader: the cases of issue 17', () => {
       f.close();
     }
     expect(nn.load(join(dir, 'm.safetensors'), { metadata: true }).metadata).not.toBe(null);
-    nn.save({ w: arange(2).float() }, path);
-    expect(nn.load(path, { metadata: true }).metadata).toBe(null);
+    nn.save({ w: arange(2, { device: 'cpu' }).float() }, path);
+    expect(nn.load(path, { metadata: true, device: 'cpu' }).metadata).toBe(null);
   });
 
   it('non-string metadata is refused before anything is written', () => {
@@ -161,13 +162,13 @@ describe('safetensors reader: the cases of issue 17', () => {
     }
   });
 
-  it('a file larger than its claimed header is read tensor by tensor, not as one buffer', () => {
+  it('a file larger than its claimed header is read tensor by tensor, not as one buffer', async () => {
     // A state dict with many tensors: each getTensor reads only its own byte range.
     const dir = tmp();
     const path = join(dir, 'many.safetensors');
     const sd: Record<string, ReturnType<typeof tensor>> = {};
     for (let i = 0; i < 50; i++) sd[`t${i}`] = fromArray(new Float32Array(1000).fill(i), [10, 100]);
-    nn.save(sd, path);
+    await nn.saveAsync(sd, path);
     const f = nn.safeOpen(path);
     try {
       expect(f.getTensor('t37').sum().itemSync()).toBe(37000);
@@ -183,5 +184,17 @@ describe('safetensors reader: the cases of issue 17', () => {
     expect(e).toBeInstanceOf(nn.SafetensorError);
     expect(e.message).toMatch(/: cannot open the file \(ENOENT: no such file or directory.*\) \[IoError\]$/);
     expect(() => nn.save({ w: tensor([1]).float() }, join(dir, 'no', 'such', 'x.safetensors'))).toThrow(new RuntimeError(`Parent directory ${join(dir, 'no', 'such')} does not exist.`));
+  });
+
+  it('tensors on a device without synchronous reads: save says to use saveAsync, which works', async () => {
+    const dir = tmp();
+    const path = join(dir, 'dev.safetensors');
+    const sd = { w: tensor([1.5, 2.5], { device: 'testing' }), ids: tensor([3, -4], { device: 'testing' }) };
+    expect(() => nn.save(sd, path)).toThrow(new RuntimeError("save(): tensor \"w\" is on device 'testing', which cannot be read synchronously: use `await nn.saveAsync(...)`"));
+    expect(readdirSync(dir)).toEqual([]);
+    await nn.saveAsync(sd, path, { on: 'testing' });
+    const { stateDict, metadata } = nn.load(path, { metadata: true, device: 'cpu' });
+    expect([stateDict.w.device, stateDict.w.tolistSync(), stateDict.ids.dtype, stateDict.ids.tolistSync(), metadata?.on]).toEqual(['cpu', [1.5, 2.5], 'int64', [3, -4], 'testing']);
+    expect(readdirSync(dir)).toEqual(['dev.safetensors']);
   });
 });
