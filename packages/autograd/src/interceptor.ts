@@ -39,6 +39,7 @@ function record(op: string, f: Formula, inputs: readonly Tensor[], attrs: Attrs,
     needs,
   };
   node = recordNode(name, inputs, outs, (grads) => f.backward(grads, ctx));
+  node.freesGrads = true;
   for (const i of spec.inputs ?? []) savedIn[i] = node.save(inputs[i], false);
   for (const i of spec.outputs ?? []) savedOut[i] = node.save(outs[i], true);
   return Array.isArray(result) ? outs : outs[0];

@@ -68,7 +68,7 @@ export function ones_<T extends Tensor>(tensor: T): T {
 /** `eye_(tensor)`: the identity on a 2-D tensor. */
 export function eye_<T extends Tensor>(tensor: T): T {
   if (tensor.ndim !== 2) throw new ValueError('Only tensors with 2 dimensions are supported');
-  return noGrad(() => tensor.copy_(eye(tensor.shape[0], tensor.shape[1], { dtype: tensor.dtype })));
+  return noGrad(() => tensor.copy_(eye(tensor.shape[0], tensor.shape[1], { dtype: tensor.dtype, device: tensor.device })));
 }
 
 /** `xavier_uniform_(tensor, gain=1)`: U(-a, a) with a = gain·√(6 / (fan_in + fan_out)). */

@@ -12,7 +12,8 @@ import type { Generator } from './random.js';
  * see autograd. Inputs to binary kernels are already broadcast (expanded with zero strides); a
  * scalar operand arrives as a plain number, already converted to the compute dtype.
  *
- * The required set is the storage calls plus the 33 kernels below (`conv2d` and pooling included);
+ * The required set is 5 storage calls (alloc, fromArray, read, dispose, sync) plus the 27 kernels
+ * below (`conv2d` and pooling included);
  * `readSync`, `deferCheck`, `index` and `kernels` are optional. Every op of the registry
  * (`listOps()`) is built on these; `kernels` lets a backend replace any op, composites included.
  */
@@ -71,6 +72,8 @@ export interface Backend {
   readonly name: string;
   /** Device index for backends with several devices (`webgpu:1`); absent for a single device. */
   readonly index?: number;
+  /** The backend of device `index` of this type (`getBackend('webgpu:1')`), for multi-device backends. */
+  forIndex?(index: number): Backend;
   /**
    * Kernels that replace ops of the registry on this backend, keyed by op name: fused composites
    * (`softmax`, `addmm`, an optimizer step) or a faster primitive. They see the op's inputs and
@@ -159,10 +162,10 @@ export function registerBackend(b: Backend): void {
   backends.set(b.name, b);
 }
 
-/** Parses `'cpu'`, `'webgpu'`, `'webgpu:0'` and returns the backend that serves it. */
+/** Parses `'cpu'`, `'webgpu'`, `'webgpu:0'` (or a Device) and returns the backend that serves it. */
 export function getBackend(device: string | { toString(): string }): Backend {
   const dev = String(device);
-  const name = dev.split(':')[0];
+  const [name, index] = dev.split(':');
   const b = backends.get(name);
   if (!b) {
     throw new RuntimeError(
@@ -170,7 +173,9 @@ export function getBackend(device: string | { toString(): string }): Backend {
         (name === 'webgpu' || name === 'tfjs' ? ` (import '@flambeau/backend-${name}' to register it)` : ''),
     );
   }
-  return b;
+  if (index === undefined || b.index === Number(index)) return b;
+  if (!b.forIndex) throw new RuntimeError(`${name} device index ${index} is out of range: this backend has one device`);
+  return b.forIndex(Number(index));
 }
 
 export function defaultBackend(): Backend {
@@ -178,9 +183,9 @@ export function defaultBackend(): Backend {
 }
 
 /** Makes new tensors land on `device` unless told otherwise (`torch.set_default_device`). */
-export function setDefaultDevice(device: string): void {
+export function setDefaultDevice(device: string | { toString(): string }): void {
   getBackend(device);
-  defaultBackendName = device.split(':')[0];
+  defaultBackendName = String(device);
 }
 
 export function listBackends(): string[] {

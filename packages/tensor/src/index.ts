@@ -29,7 +29,7 @@ export * from './shape.js';
 export * from './backend.js';
 export * from './dispatcher.js';
 export * from './random.js';
-export { tidy, keep } from './memory.js';
+export { tidy, keep, memory, retainStorage, releaseStorage, type MemoryInfo } from './memory.js';
 export * from './validation.js';
 export { Tensor, slice, checkScalar, installAutogradHooks, canCast, dtypeTitle } from './tensor.js';
 export type {
@@ -43,7 +43,5 @@ export type { PadMode } from './ops/pad.js';
 export * from './functional.js';
 export { cpu } from './cpu/index.js';
 export { formatTensor, setPrintOptions } from './format.js';
-export { runBackendConformance, type ConformanceApi } from './conformance.js';
 
-/** `torch.device(...)` is just the device string here (`'cpu'`, `'webgpu'`). */
-export type Device = string;
+export { Device, device, type DeviceLike } from './device.js';

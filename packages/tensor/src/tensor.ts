@@ -1,11 +1,12 @@
-import type { Backend, Storage, StridedView } from './backend.js';
+import { type Backend, type Storage, type StridedView, getBackend } from './backend.js';
+import { Device, type DeviceLike } from './device.js';
 import { dispatch, dispatch1 } from './dispatcher.js';
 import { type DType, type TypedArray, isFloating } from './dtype.js';
 import { DTypeError, IndexError, RuntimeError, ValueError } from './errors.js';
 import { broadcastShapes, contiguousStrides, isContiguous, normDim, numel } from './shape.js';
 import { sizeDim } from './size_check.js';
 import { formatTensor } from './format.js';
-import { releaseTensor, trackTensor } from './memory.js';
+import { moveTensor, releaseTensor, trackTensor } from './memory.js';
 import { deviceCheck } from './validation.js';
 import type { Generator } from './random.js';
 
@@ -78,6 +79,7 @@ export type Dims = number | readonly number[];
  * x.matmul(x.t()).sum().itemSync(); // 30
  */
 export class Tensor implements StridedView {
+  // Writable only through `_setData` (PyTorch's `t.data = src`), which keeps storage ownership right.
   readonly storage: Storage;
   readonly shape: readonly number[];
   readonly strides: readonly number[];
@@ -106,6 +108,22 @@ export class Tensor implements StridedView {
     trackTensor(this);
   }
 
+  /**
+   * Points this tensor at `src`'s data in place (PyTorch's `t.data = src`): its identity (held by
+   * optimizers, modules, hooks) stays, its storage reference moves to `src`'s storage.
+   */
+  _setData(src: Tensor): void {
+    if (src === this) return;
+    const w = this as { -readonly [K in 'storage' | 'shape' | 'strides' | 'offset' | 'dtype']: Tensor[K] };
+    const old = this.storage;
+    w.storage = src.storage;
+    w.shape = src.shape;
+    w.strides = src.strides;
+    w.offset = src.offset;
+    w.dtype = src.dtype;
+    if (!this._disposed) moveTensor(this, old, src.storage);
+  }
+
   private _disposed = false;
   /** True once `dispose()` ran; using the tensor afterwards is an error. */
   get isDisposed(): boolean { return this._disposed; }
@@ -122,8 +140,8 @@ export class Tensor implements StridedView {
   // ---------------------------------------------------------------- metadata
 
   get backend(): Backend { return this.storage.backend; }
-  /** The device type string: `'cpu'`, `'webgpu'`, … */
-  get device(): string { return this.storage.backend.name; }
+  /** The device (`t.device`): `String(t.device)` is `'cpu'`, `'webgpu:1'`, …; `t.device.type` its type. */
+  get device(): Device { const b = this.storage.backend; return Device.of(b.name, b.index ?? null); }
   get ndim(): number { return this.shape.length; }
   dim(): number { return this.shape.length; }
   /** `t.size()` is the shape; `t.size(d)` one dim (negative allowed). */
@@ -229,7 +247,7 @@ export class Tensor implements StridedView {
     const b = this.backend;
     if (!b.readSync) return `tensor(<on ${b.name}: use await t.data()>, shape=[${this.shape.join(', ')}])`;
     return formatTensor(this.shape, this.dtype, b.readSync(this.contiguousStorage()), {
-      device: b.name,
+      device: String(this.device),
       requiresGrad: this.requiresGrad,
       gradFn: this.gradFn?.name ?? null,
     });
@@ -239,11 +257,11 @@ export class Tensor implements StridedView {
   // ---------------------------------------------------------------- device and dtype
 
   /** `t.to(dtype)` or `t.to(device)` or `t.to({ device, dtype })`. Returns `this` when nothing changes. */
-  to(target: DType | string | { device?: string; dtype?: DType; copy?: boolean }): Tensor {
-    const o = typeof target === 'string' ? (isDType(target) ? { dtype: target } : { device: target }) : target;
+  to(target: DType | DeviceLike | { device?: DeviceLike; dtype?: DType; copy?: boolean }): Tensor {
+    const o = typeof target === 'string' ? (isDType(target) ? { dtype: target } : { device: target }) : target instanceof Device ? { device: target } : target;
     let t: Tensor = this;
     if (o.dtype !== undefined && o.dtype !== t.dtype) t = dispatch1('cast', [t], { dtype: o.dtype });
-    if (o.device !== undefined && o.device.split(':')[0] !== t.device) t = dispatch1('toDevice', [t], { device: o.device });
+    if (o.device !== undefined && Device.of(o.device) !== t.device) t = dispatch1('toDevice', [t], { device: String(o.device) });
     if (o.copy && t === this) t = this.clone();
     return t;
   }
@@ -254,6 +272,19 @@ export class Tensor implements StridedView {
   bool(): Tensor { return this.to('bool'); }
   byte(): Tensor { return this.to('uint8'); }
   cpu(): Tensor { return this.to({ device: 'cpu' }); }
+  /**
+   * `t.to(device)` for any source device, reading asynchronously: the way off a device without
+   * synchronous reads (WebGPU), and device to device.
+   *
+   * @example const host = await gpuTensor.toAsync('cpu');
+   */
+  async toAsync(target: DeviceLike | { device?: DeviceLike; dtype?: DType }): Promise<Tensor> {
+    const o = typeof target === 'string' || target instanceof Device ? { device: target } : target;
+    const src = o.dtype !== undefined ? this.to(o.dtype) : this;
+    if (o.device === undefined || Device.of(o.device) === src.device || src.backend.readSync) return src.to({ device: o.device ?? src.device });
+    const data = await src.data();
+    return new Tensor(getBackend(o.device).fromArray(data, src.dtype), [...src.shape]);
+  }
   type(dtype: DType): Tensor { return this.to(dtype); }
 
   // ---------------------------------------------------------------- views
@@ -653,7 +684,7 @@ export class Tensor implements StridedView {
   /** A JS scalar as a 0-dim tensor of this tensor's dtype and device, made by a fill kernel (no upload). */
   asTensorLike(x: TensorOrScalar): Tensor {
     if (x instanceof Tensor) return x;
-    return dispatch1('full', [], { shape: [], value: checkScalar(x), dtype: this.dtype, device: this.device });
+    return dispatch1('full', [], { shape: [], value: checkScalar(x), dtype: this.dtype, device: String(this.device) });
   }
   private resultDtype(other: TensorOrScalar): DType {
     return dispatchResultType(this, other);

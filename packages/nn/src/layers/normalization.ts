@@ -1,4 +1,4 @@
-import { type Tensor, ValueError, ones, zeros } from '@flambeau/tensor';
+import { type DeviceLike, type Tensor, ValueError, ones, zeros } from '@flambeau/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { batchNorm, groupNorm, layerNorm } from '../functional/normalization.js';
@@ -15,7 +15,7 @@ export interface BatchNormOptions {
   /** Keep running mean/var for eval mode (default true). */
   trackRunningStats?: boolean;
   dtype?: 'float32' | 'float64';
-  device?: string;
+  device?: DeviceLike;
 }
 
 /**
@@ -141,7 +141,7 @@ export class LayerNorm extends Module {
   weight!: Parameter | null;
   bias!: Parameter | null;
 
-  constructor(normalizedShape: number | readonly number[], opts: { eps?: number; elementwiseAffine?: boolean; dtype?: 'float32' | 'float64'; device?: string } = {}) {
+  constructor(normalizedShape: number | readonly number[], opts: { eps?: number; elementwiseAffine?: boolean; dtype?: 'float32' | 'float64'; device?: DeviceLike } = {}) {
     super();
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
     this.eps = opts.eps ?? 1e-5;
@@ -172,7 +172,7 @@ export class GroupNorm extends Module {
   weight!: Parameter | null;
   bias!: Parameter | null;
 
-  constructor(numGroups: number, numChannels: number, opts: { eps?: number; affine?: boolean; dtype?: 'float32' | 'float64'; device?: string } = {}) {
+  constructor(numGroups: number, numChannels: number, opts: { eps?: number; affine?: boolean; dtype?: 'float32' | 'float64'; device?: DeviceLike } = {}) {
     super();
     if (numChannels % numGroups !== 0) throw new ValueError('num_channels must be divisible by num_groups');
     this.numGroups = numGroups;

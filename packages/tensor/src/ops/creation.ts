@@ -1,5 +1,6 @@
 import { type Backend, type RandomKind, defaultBackend, getBackend } from '../backend.js';
 import { type Attrs, defineOp, dispatch, dispatch1 } from '../dispatcher.js';
+import type { DeviceLike } from '../device.js';
 import { deviceCheck } from '../validation.js';
 import { type DType, type TypedArray, allocArray, arrayType, getDefaultDtype, isFloating } from '../dtype.js';
 import { DTypeError, RuntimeError, ValueError } from '../errors.js';
@@ -11,7 +12,7 @@ import { type NestedArray, type ShapeArg, Tensor, dtypeTitle, flatShape } from '
 /** Options shared by creation functions (`dtype=`, `device=`, `requires_grad=`). */
 export interface CreateOptions {
   dtype?: DType;
-  device?: string;
+  device?: DeviceLike;
   requiresGrad?: boolean;
 }
 
@@ -106,7 +107,7 @@ export type SizeArgs = (number | readonly number[] | CreateOptions)[];
 export function full(size: readonly number[], value: number | boolean, opts: CreateOptions = {}): Tensor {
   const shape = checkSizes(size);
   const dtype = opts.dtype ?? (typeof value === 'boolean' ? 'bool' : Number.isInteger(value) ? 'int64' : getDefaultDtype());
-  return withGrad(dispatch1('full', [], { shape, value, dtype, device: opts.device ?? null }), opts);
+  return withGrad(dispatch1('full', [], { shape, value, dtype, device: opts.device === undefined ? null : String(opts.device) }), opts);
 }
 
 function withGrad(t: Tensor, opts: CreateOptions): Tensor {
@@ -165,7 +166,7 @@ export function arange(start: number, end?: number | CreateOptions, step?: numbe
   if ((st > 0 && end < start) || (st < 0 && end > start)) throw new RuntimeError('upper bound and larger bound inconsistent with step sign');
   const n = Math.max(0, Math.ceil((end - start) / st));
   const dtype = opts.dtype ?? ([start, end, st].every(Number.isInteger) ? 'int64' : getDefaultDtype());
-  return withGrad(dispatch1('arange', [], { start, step: st, n, dtype, device: opts.device ?? null }), opts);
+  return withGrad(dispatch1('arange', [], { start, step: st, n, dtype, device: opts.device === undefined ? null : String(opts.device) }), opts);
 }
 
 /** `torch.linspace(start, end, steps)`: PyTorch fills the two halves from each end. */
