@@ -48,13 +48,15 @@ function fileSource(file: string): ByteSource {
 
 const PICKLE_HINT = 'Flambeau reads safetensors only: in Python, convert it with `safetensors.torch.save_file(torch.load(path), "model.safetensors")`';
 
-/** PyTorch's own checkpoints: a zip archive (torch >= 1.6) or a bare pickle (legacy format). */
-function refusePickle(prefix: Uint8Array, file: string): void {
-  const zip = prefix[0] === 0x50 && prefix[1] === 0x4b && prefix[2] === 0x03 && prefix[3] === 0x04;
-  const pickle = prefix[0] === 0x80 && prefix[1] >= 2 && prefix[1] <= 5;
-  if (zip || pickle) {
-    throw new SafetensorError(file, 'NotSafetensors', `this is a PyTorch pickle checkpoint (${zip ? 'a zip archive' : 'a pickle stream'} written by Python's torch.save), not safetensors. ${PICKLE_HINT}`);
-  }
+/**
+ * PyTorch's own checkpoints: a zip archive (torch >= 1.6) or a bare pickle stream (the legacy
+ * format). Only consulted once the bytes have failed as safetensors: a valid safetensors header
+ * length can begin with the same two bytes as a pickle (0x80 0x02 is a 640-byte header).
+ */
+function pickleKind(prefix: Uint8Array): string | null {
+  if (prefix[0] === 0x50 && prefix[1] === 0x4b && prefix[2] === 0x03 && prefix[3] === 0x04) return 'a zip archive';
+  if (prefix[0] === 0x80 && prefix[1] >= 2 && prefix[1] <= 5) return 'a pickle stream';
+  return null;
 }
 
 function halfToFloat(h: number): number {
@@ -163,11 +165,18 @@ function open(src: ByteSource, file: string, device: string | undefined): Safete
   try {
     const prefix = new Uint8Array(Math.min(8, src.size));
     src.read(prefix, 0);
-    if (src.size >= 4) refusePickle(prefix, file);
-    const n = checkHeaderLength(prefix, src.size, file);
-    const headerBytes = new Uint8Array(n);
-    src.read(headerBytes, 8);
-    const header = parseHeader(headerBytes, src.size - 8 - n, file);
+    let n: number;
+    let header: SafetensorsHeader;
+    try {
+      n = checkHeaderLength(prefix, src.size, file);
+      const headerBytes = new Uint8Array(n);
+      src.read(headerBytes, 8);
+      header = parseHeader(headerBytes, src.size - 8 - n, file);
+    } catch (e) {
+      const kind = e instanceof SafetensorError ? pickleKind(prefix) : null;
+      if (kind) throw new SafetensorError(file, 'NotSafetensors', `this is a PyTorch pickle checkpoint (${kind} written by Python's torch.save), not safetensors. ${PICKLE_HINT}`);
+      throw e;
+    }
     return new SafetensorsFile(src, header, 8 + n, file, device);
   } catch (e) {
     src.close();
