@@ -1,4 +1,4 @@
-import { type Attrs, NotImplementedError, type OpResult, type Tensor, dispatch1, installInterceptor, isFloating } from '@flambeau/tensor';
+import { type Attrs, type Next, NotImplementedError, type OpResult, type Tensor, dispatch1, installInterceptor, isFloating } from '@flambeau/tensor';
 import { isGradEnabled, noGrad } from './grad_mode.js';
 import { checkInplace, inplaceCopy } from './inplace.js';
 import { type Node, type SavedVar, metaOf, stateOf } from './node.js';
@@ -45,7 +45,7 @@ function record(op: string, f: Formula, inputs: readonly Tensor[], attrs: Attrs,
   return Array.isArray(result) ? outs : outs[0];
 }
 
-function autogradInterceptor(op: string, inputs: readonly Tensor[], attrs: Attrs, next: () => OpResult): OpResult {
+function autogradInterceptor(op: string, inputs: readonly Tensor[], attrs: Attrs, next: Next): OpResult {
   if (op === 'detach') {
     const r = next() as Tensor;
     stateOf(r).viewRoot = null;
@@ -76,7 +76,7 @@ function adoptViews(input: Tensor, outputs: readonly Tensor[]): void {
   }
 }
 
-function interceptGrad(op: string, inputs: readonly Tensor[], attrs: Attrs, next: () => OpResult): OpResult {
+function interceptGrad(op: string, inputs: readonly Tensor[], attrs: Attrs, next: Next): OpResult {
   if (!isGradEnabled()) return next();
   if (op === 'copy_') return inplaceCopy(inputs, attrs, next);
   if (op === 'randomFill_') {
@@ -93,7 +93,9 @@ function interceptGrad(op: string, inputs: readonly Tensor[], attrs: Attrs, next
   if (!anyRequires) return next();
   if (NON_DIFFERENTIABLE.has(op)) return noGrad(next);
   const f = getFormula(op);
-  if (!f || (f.applies && !f.applies(inputs, attrs))) return markUndifferentiated(op, inputs, next());
+  // Without a formula the gradient comes from the default's inner ops: a backend's fused override
+  // of this op would have none, so it is bypassed while recording.
+  if (!f || (f.applies && !f.applies(inputs, attrs))) return markUndifferentiated(op, inputs, next({ defaultImpl: true }));
   return record(op, f, inputs, attrs, noGrad(next));
 }
 

@@ -124,7 +124,14 @@ export function listOps(): OpSchema[] {
  * and extend ops without the ops knowing: PyTorch's dispatcher keys, Burn's backend decorators.
  * `next()` runs the rest of the chain and finally the op itself.
  */
-export type Interceptor = (op: string, inputs: readonly Tensor[], attrs: Attrs, next: () => OpResult) => OpResult;
+export type Interceptor = (op: string, inputs: readonly Tensor[], attrs: Attrs, next: Next) => OpResult;
+
+/**
+ * Runs the rest of the chain. `{ defaultImpl: true }` asks for the op's registered implementation
+ * even where the backend overrides it: autograd does so for a composite without a backward
+ * formula, whose gradient comes from the ops its default is made of.
+ */
+export type Next = (opts?: { defaultImpl?: boolean }) => OpResult;
 
 /**
  * Installs an interceptor (replacing one of the same name). Later installs wrap earlier ones:
@@ -162,12 +169,14 @@ export function dispatch(op: string, inputs: readonly Tensor[], attrs: Attrs = {
     if (t.isDisposed) throw new RuntimeError(`${op}(): a tensor of shape [${t.shape.join(', ')}] was used after dispose()`);
   }
   let i = interceptors.length;
-  const next = (): OpResult => {
+  let useDefault = false;
+  const next: Next = (opts) => {
+    if (opts?.defaultImpl) useDefault = true;
     i--;
     if (i >= 0) return interceptors[i].fn(op, inputs, attrs, next);
     // A backend's own kernel for the op (a fused composite, say) wins over the default.
     const backend = inputs.length > 0 ? inputs[0].backend : entry.schema.kind === 'creation' ? creationBackend(attrs) : null;
-    const override = backend?.kernels?.[op];
+    const override = useDefault ? undefined : backend?.kernels?.[op];
     return (override ?? entry.impl)(inputs, attrs);
   };
   depth++;
