@@ -1,4 +1,4 @@
-import type { Tensor } from '@flambeau/tensor';
+import { type Tensor, keep } from '@flambeau/tensor';
 import { isGradEnabled } from './grad_mode.js';
 import { AccumulateGrad, type Edge, type Node, outputNr, stateOf } from './node.js';
 
@@ -8,8 +8,9 @@ import { AccumulateGrad, type Edge, type Node, outputNr, stateOf } from './node.
  * in place, or out of place under `createGraph` so the sum stays differentiable.
  */
 function accumulate(t: Tensor, g: Tensor): void {
-  if (t.grad === null) t.grad = g.clone();
-  else if (isGradEnabled()) t.grad = t.grad.add(g);
+  // A leaf's gradient outlives any `tidy` scope the backward pass runs in.
+  if (t.grad === null) t.grad = keep(g.clone());
+  else if (isGradEnabled()) t.grad = keep(t.grad.add(g));
   else t.grad.add_(g);
 }
 

@@ -1,4 +1,4 @@
-import { type Generator, ValueError, defaultGenerator } from '@flambeau/tensor';
+import { type Generator, RuntimeError, ValueError, defaultGenerator } from '@flambeau/tensor';
 import { defaultCollate } from './collate.js';
 import { Dataset, IterableDataset } from './dataset.js';
 import { BatchSampler, RandomSampler, Sampler, SequentialSampler, drawSeed } from './sampler.js';
@@ -28,11 +28,26 @@ export interface DataLoaderOptions<T, B> {
    * Not called when `numWorkers` is 0, as in PyTorch.
    */
   workerInitFn?: WorkerFunctionSpec;
+  /**
+   * Seconds to wait for a batch from the workers before failing with PyTorch's
+   * `RuntimeError: DataLoader timed out after N seconds` (default 0: wait forever). As in
+   * PyTorch it applies to worker loading only (`numWorkers > 0`).
+   */
+  timeout?: number;
 }
+
+/** The worker pool of one iterator, for the clean-up of iterators dropped without finishing. */
+interface PoolHolder { pool: WorkerPool | null }
+
+/**
+ * An iterator abandoned mid-epoch (never finished, never `return()`ed) frees its threads when it
+ * is garbage-collected; until then its idle workers are unref'd and do not keep the process alive.
+ */
+const abandoned = typeof FinalizationRegistry === 'undefined' ? null : new FinalizationRegistry<PoolHolder>((h) => { void h.pool?.shutdown(); });
 
 /**
  * PyTorch's `DataLoader(dataset, batch_size=1, shuffle=False, sampler=None, batch_sampler=None,
- * num_workers=0, collate_fn=None, drop_last=False, worker_init_fn=None, generator=None,
+ * num_workers=0, collate_fn=None, drop_last=False, timeout=0, worker_init_fn=None, generator=None,
  * prefetch_factor=2, persistent_workers=False)`, iterated with `for await`.
  *
  * With `numWorkers > 0` samples are loaded in `worker_threads`. Each worker rebuilds the dataset
@@ -59,6 +74,7 @@ export class DataLoader<T = unknown, B = any> implements AsyncIterable<B> {
   readonly generator: Generator | undefined;
   readonly collateFn: ((batch: T[]) => B) | null;
   readonly workerInitFn: WorkerFunctionSpec | null;
+  readonly timeout: number;
   private pool: WorkerPool | null = null;
   private epoch = 0;
 
@@ -74,6 +90,7 @@ export class DataLoader<T = unknown, B = any> implements AsyncIterable<B> {
       throw new ValueError('prefetch_factor option could only be specified in multiprocessing.let num_workers > 0 to enable multiprocessing.');
     }
     if (opts.prefetchFactor !== undefined && !(opts.prefetchFactor > 0)) throw new ValueError('prefetch_factor option should be positive');
+    if (opts.timeout !== undefined && !(opts.timeout >= 0)) throw new ValueError('timeout option should be non-negative');
     if (opts.persistentWorkers && numWorkers === 0) throw new ValueError('persistent_workers option needs num_workers > 0');
     if (dataset instanceof IterableDataset) {
       if (shuffle) throw new ValueError(`DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle=${shuffle}`);
@@ -101,6 +118,7 @@ export class DataLoader<T = unknown, B = any> implements AsyncIterable<B> {
     this.sampler = sampler ?? (shuffle ? new RandomSampler(map, { generator: opts.generator }) : new SequentialSampler(map));
     this.batchSampler = batchSampler ?? (batchSize !== null ? new BatchSampler(this.sampler, batchSize, dropLast) : null);
     this.collateFn = opts.collateFn ?? null;
+    this.timeout = opts.timeout ?? 0;
     this.workerInitFn = opts.workerInitFn === undefined ? null : checkFunctionSpec(opts.workerInitFn, 'worker_init_fn');
   }
 
@@ -122,13 +140,20 @@ export class DataLoader<T = unknown, B = any> implements AsyncIterable<B> {
     return this.collateFn ? this.collateFn(items) : (defaultCollate(items) as B);
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<B> {
+  [Symbol.asyncIterator](): AsyncIterator<B> {
+    const holder: PoolHolder = { pool: null };
+    const it = this.iterate(holder);
+    if (this.numWorkers > 0) abandoned?.register(it, holder);
+    return it;
+  }
+
+  private async *iterate(holder: PoolHolder): AsyncGenerator<B> {
     // Datasets that download first expose `ready`.
     await (this.dataset as { ready?: Promise<void> }).ready;
     // PyTorch draws the base seed each time an iterator is made, workers or not.
     const baseSeed = drawSeed(this.generator ?? defaultGenerator);
     if (this.dataset instanceof IterableDataset) {
-      yield* this.numWorkers === 0 ? this.iterateStream(this.dataset) : this.iterateWorkers(baseSeed);
+      yield* this.numWorkers === 0 ? this.iterateStream(this.dataset) : this.iterateWorkers(baseSeed, holder);
     } else if (this.numWorkers === 0) {
       const ds = this.dataset;
       if (this.batchSampler) {
@@ -141,7 +166,7 @@ export class DataLoader<T = unknown, B = any> implements AsyncIterable<B> {
         for (const i of this.sampler) yield (await ds.getItem(i)) as unknown as B;
       }
     } else {
-      yield* this.iterateWorkers(baseSeed);
+      yield* this.iterateWorkers(baseSeed, holder);
     }
   }
 
@@ -155,7 +180,21 @@ export class DataLoader<T = unknown, B = any> implements AsyncIterable<B> {
     if (items.length > 0 && this.batchSize !== null && !this.dropLast) yield this.collate(items);
   }
 
-  private async *iterateWorkers(baseSeed: bigint): AsyncGenerator<B> {
+  /** A worker batch, or PyTorch's timeout error when `timeout` seconds pass first. */
+  private async withTimeout<V>(p: Promise<V>): Promise<V> {
+    if (this.timeout <= 0) return p;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new RuntimeError(`DataLoader timed out after ${this.timeout} seconds`)), this.timeout * 1000);
+    });
+    try {
+      return await Promise.race([p, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async *iterateWorkers(baseSeed: bigint, holder: PoolHolder): AsyncGenerator<B> {
     const stream = this.dataset instanceof IterableDataset;
     const autoCollate = stream ? this.batchSize !== null : this.batchSampler !== null;
     let pool = this.pool;
@@ -164,10 +203,8 @@ export class DataLoader<T = unknown, B = any> implements AsyncIterable<B> {
       const initFn = init && { module: init.module, name: init.name, args: encode(init.args ?? [], 'worker_init_fn arguments') };
       pool = new WorkerPool(this.numWorkers, encode(this.dataset, 'DataLoader dataset'), baseSeed, this.collateFn === null && autoCollate, this.dropLast, initFn);
     }
-    if (this.persistentWorkers) {
-      this.pool = pool;
-      pool.ref();
-    }
+    if (this.persistentWorkers) this.pool = pool;
+    else holder.pool = pool;
     // Map-style: index batches from the sampler, round robin. Streams: each worker reads its own
     // copy of the stream (shard with getWorkerInfo()); workers that run dry leave the rotation.
     const batches: Iterator<number[]> | null = stream ? null : this.batchSampler
@@ -194,7 +231,7 @@ export class DataLoader<T = unknown, B = any> implements AsyncIterable<B> {
       fill();
       while (queue.length > 0) {
         const { p, worker } = queue.shift()!;
-        const out = await p;
+        const out = await this.withTimeout(p);
         if (out === STREAM_END) {
           const k = active.indexOf(worker);
           if (k >= 0) active.splice(k, 1);
@@ -208,12 +245,12 @@ export class DataLoader<T = unknown, B = any> implements AsyncIterable<B> {
         else yield this.collateFn ? this.collateFn(out as T[]) : (out as B);
       }
     } finally {
-      if (this.persistentWorkers && !pool.broken) pool.unref();
-      else await pool.shutdown();
+      // Persistent workers stay (idle workers are unref'd, so they do not hold the process).
+      if (!this.persistentWorkers || pool.broken) await pool.shutdown();
     }
   }
 
-  /** Ends persistent worker threads now (they are unref'd between epochs, so this is optional). */
+  /** Ends persistent worker threads now (idle workers do not keep the process alive, so this is optional). */
   async shutdown(): Promise<void> {
     await this.pool?.shutdown();
     this.pool = null;

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { RuntimeError, type Tensor, ValueError, fromArray } from '@flambeau/tensor';
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
+import { checkImagePixels, checkPngDataSize, jpegDimensions, pngDimensions } from './image_limits.js';
 
 /**
  * A decoded 8-bit image, the counterpart of a PIL image: `height × width × channels` bytes in
@@ -48,10 +49,18 @@ export function convertImage(img: Image, mode: 'RGB' | 'L'): Image {
 
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47];
 
-/** Decodes PNG or JPEG bytes (by signature) into an `Image` with the file's own channel count. */
+/**
+ * Decodes PNG or JPEG bytes (by signature) into an `Image` with the file's own channel count.
+ * The header's dimensions are checked against `MAX_IMAGE_PIXELS` first (see `setMaxImagePixels`).
+ */
 export function decodeImage(bytes: Uint8Array, name = '<buffer>'): Image {
+  const png = PNG_MAGIC.every((b, i) => bytes[i] === b);
+  const jpg = !png && bytes[0] === 0xff && bytes[1] === 0xd8;
+  const dims = png ? pngDimensions(bytes) : jpg ? jpegDimensions(bytes) : null;
+  if (dims) checkImagePixels(dims[0], dims[1], name);
+  if (dims && png) checkPngDataSize(bytes, dims[0], dims[1], name);
   try {
-    if (PNG_MAGIC.every((b, i) => bytes[i] === b)) {
+    if (png) {
       const png = pngjs.PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       const rgba = png.data;
       // pngjs always expands to RGBA; keep the channels the file had (palette images as RGB).
@@ -62,7 +71,7 @@ export function decodeImage(bytes: Uint8Array, name = '<buffer>'): Image {
       for (let p = 0; p < n; p++) for (let k = 0; k < channels; k++) out[p * channels + k] = rgba[p * 4 + pick[k]];
       return makeImage(png.width, png.height, channels, out);
     }
-    if (bytes[0] === 0xff && bytes[1] === 0xd8) {
+    if (jpg) {
       const j = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxMemoryUsageInMB: 2048 });
       return makeImage(j.width, j.height, j.data.length / (j.width * j.height), j.data);
     }
@@ -74,7 +83,15 @@ export function decodeImage(bytes: Uint8Array, name = '<buffer>'): Image {
 
 /** Opens an image file like `PIL.Image.open(path)` (PNG or JPEG). */
 export function loadImage(path: string): Image {
-  return decodeImage(readFileSync(path), path);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    // PIL's OSError text (a dangling symlink reads as a missing file there too).
+    const err = e as NodeJS.ErrnoException;
+    throw new RuntimeError(`[Errno ${-(err.errno ?? 0)}] ${err.code === 'ENOENT' ? 'No such file or directory' : err.code === 'ELOOP' ? 'Too many levels of symbolic links' : err.message}: '${path}'`);
+  }
+  return decodeImage(bytes, path);
 }
 
 /**

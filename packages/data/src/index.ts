@@ -15,5 +15,6 @@ export { getWorkerInfo, type WorkerInfo } from './worker_info.js';
 export { type WorkerFunctionSpec, type WorkerSpec, type WorkerSpecifiable } from './worker_spec.js';
 export * as transforms from './transforms/index.js';
 export { type Image, makeImage, loadImage, readImage, decodeImage, encodePng, imageToTensor, convertImage } from './image.js';
+export { DecompressionBombError, DEFAULT_MAX_IMAGE_PIXELS, getMaxImagePixels, setMaxImagePixels } from './image_limits.js';
 export * as datasets from './datasets/index.js';
 export * as utils from './utils/index.js';

@@ -68,6 +68,7 @@ export class WorkerPool {
   private nextTask = 0;
   private failure: Error | null = null;
   private closed = false;
+  private held = false;
 
   constructor(readonly numWorkers: number, dataset: unknown, baseSeed: bigint, collate: boolean, dropLast = false, initFn: WorkerInit['initFn'] = null) {
     const { url, execArgv } = workerEntry();
@@ -79,7 +80,23 @@ export class WorkerPool {
       w.on('exit', (code) => {
         if (!this.closed) this.fail(new RuntimeError(`DataLoader worker ${id} exited unexpectedly with exit code ${code}`));
       });
+      // Idle workers never keep the process alive: they are ref'd only while a batch is awaited.
+      w.unref();
       this.workers.push(w);
+    }
+  }
+
+  /**
+   * Workers hold the event loop only while batches are outstanding, so a script that stops
+   * iterating (PyTorch's `next(iter(loader))` idiom) still exits once the prefetched batches land.
+   */
+  private holdWhilePending(): void {
+    const busy = this.pending.size > 0 && !this.closed;
+    if (busy === this.held) return;
+    this.held = busy;
+    for (const w of this.workers) {
+      if (busy) w.ref();
+      else w.unref();
     }
   }
 
@@ -95,6 +112,7 @@ export class WorkerPool {
     const p = new Promise<unknown>((resolve, reject) => this.pending.set(task, { worker, resolve, reject }));
     // The caller awaits batches in order; a later batch may fail first, so never leave it unhandled.
     p.catch(() => {});
+    this.holdWhilePending();
     this.workers[worker].postMessage({ task, ...request } satisfies TaskRequest);
     return p;
   }
@@ -103,6 +121,7 @@ export class WorkerPool {
     const p = this.pending.get(m.task);
     if (!p) return;
     this.pending.delete(m.task);
+    this.holdWhilePending();
     if (m.ok) {
       try {
         p.resolve(m.done ? STREAM_END : decodeData(m.data));
@@ -124,6 +143,7 @@ export class WorkerPool {
     this.failure ??= e;
     for (const p of this.pending.values()) p.reject(this.failure);
     this.pending.clear();
+    this.holdWhilePending();
     void this.shutdown();
   }
 
@@ -133,15 +153,9 @@ export class WorkerPool {
     this.closed = true;
     for (const p of this.pending.values()) p.reject(new RuntimeError('DataLoader worker pool is shut down'));
     this.pending.clear();
+    this.holdWhilePending();
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
-  /** Lets the process exit while persistent workers idle between epochs. */
-  unref(): void {
-    for (const w of this.workers) w.unref();
-  }
-  ref(): void {
-    for (const w of this.workers) w.ref();
-  }
   get broken(): boolean { return this.failure !== null || this.closed; }
 }

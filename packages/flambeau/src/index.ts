@@ -25,9 +25,9 @@ export const torch = {
   setGradEnabled: autograd.setGradEnabled,
   isGradEnabled: autograd.isGradEnabled,
   inferenceMode: autograd.inferenceMode,
-  /** `torch.save(obj, path)`: a module or state dict, as safetensors (written atomically). */
+  /** `torch.save(obj, path, metadata?)`: a module or state dict, streamed as safetensors (atomic and durable). */
   save: nn.save,
-  /** `torch.load(path)`: the state dict saved by `torch.save`. */
+  /** `torch.load(path)`: a safetensors state dict (`{ metadata: true }` adds `__metadata__`); PyTorch pickle `.pt` files are refused with an explanation. */
   load: nn.load,
   autograd,
   nn,

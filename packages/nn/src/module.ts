@@ -1,4 +1,4 @@
-import { type DType, Device, type DeviceLike, DTypeError, IndexError, NotImplementedError, RuntimeError, Tensor, ValueError, isFloating } from '@flambeau/tensor';
+import { type DType, Device, type DeviceLike, DTypeError, IndexError, NotImplementedError, RuntimeError, Tensor, ValueError, isFloating, keep } from '@flambeau/tensor';
 import { noGrad } from '@flambeau/autograd';
 import { Parameter, setData } from './parameter.js';
 import { BackwardHook, type FullBackwardHook, type FullBackwardPreHook } from './backward_hook.js';
@@ -46,6 +46,12 @@ function pyTypeName(v: unknown): string {
   return typeof v;
 }
 
+/** Parameters and buffers belong to the module, not to the `tidy` scope they were made in. */
+function owned<T extends Tensor | null>(x: T): T {
+  if (x !== null) keep(x);
+  return x;
+}
+
 function forget(t: ModuleTarget, name: string): void {
   t._parameters.delete(name);
   t._buffers.delete(name);
@@ -64,7 +70,7 @@ function assignAttr(t: ModuleTarget, name: string, value: unknown, defining: boo
   if (defining && value === undefined && registered) return true;
   if (value instanceof Parameter) {
     forget(t, name);
-    t._parameters.set(name, value);
+    t._parameters.set(name, owned(value));
     return true;
   }
   if (value instanceof Module) {
@@ -85,7 +91,7 @@ function assignAttr(t: ModuleTarget, name: string, value: unknown, defining: boo
   }
   if (t._buffers.has(name)) {
     if (!none && !(value instanceof Tensor)) throw new DTypeError(`cannot assign '${pyTypeName(value)}' as buffer '${name}' (torch.Tensor or None expected)`);
-    t._buffers.set(name, none ? null : (value as Tensor));
+    t._buffers.set(name, none ? null : owned(value as Tensor));
     return true;
   }
   return false;
@@ -343,7 +349,7 @@ export class Module {
       throw new DTypeError(`cannot assign '${pyTypeName(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
     }
     forget(this as unknown as ModuleTarget, name);
-    this._parameters.set(name, param);
+    this._parameters.set(name, owned(param));
   }
 
   /**
@@ -356,7 +362,7 @@ export class Module {
       throw new DTypeError(`cannot assign '${pyTypeName(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
     }
     forget(this as unknown as ModuleTarget, name);
-    this._buffers.set(name, tensor);
+    this._buffers.set(name, owned(tensor));
     if (opts.persistent ?? true) this._nonPersistentBuffers.delete(name);
     else this._nonPersistentBuffers.add(name);
   }
@@ -499,7 +505,7 @@ export class Module {
       }
     });
     for (const [name, b] of this._buffers) {
-      if (b !== null) this._buffers.set(name, fn(b));
+      if (b !== null) this._buffers.set(name, owned(fn(b)));
     }
     return this;
   }

@@ -1,149 +1,175 @@
-import { type DType, type Tensor, NotImplementedError, RuntimeError, fromArray } from '@flambeau/tensor';
+import { DTypeError, type DType, RuntimeError, type Tensor, type TypedArray, ValueError } from '@flambeau/tensor';
+import { type FileSink, atomicWrite, atomicWriteAsync } from './atomic_write.js';
 import { Module, type StateDict } from './module.js';
+import { openBytes, safeOpen, type SafetensorsFile } from './safetensors_reader.js';
+
+export { SafetensorError } from './safetensors_header.js';
+export { safeOpen, SafetensorsFile } from './safetensors_reader.js';
 
 /** safetensors dtype names for Flambeau dtypes. */
 const ST_DTYPE: Record<DType, string> = { float32: 'F32', float64: 'F64', int32: 'I32', int64: 'I64', bool: 'BOOL', uint8: 'U8' };
-const ITEM_SIZE: Record<string, number> = { F32: 4, F64: 8, I32: 4, I64: 8, BOOL: 1, U8: 1, F16: 2, BF16: 2 };
+const ITEM_SIZE: Record<DType, number> = { float32: 4, float64: 8, int32: 4, int64: 8, bool: 1, uint8: 1 };
 
-interface HeaderEntry {
-  dtype: string;
-  shape: number[];
-  data_offsets: [number, number];
+/** int64 elements converted per write, so a large int64 tensor needs no full-size temporary. */
+const INT64_CHUNK = 1 << 20;
+
+type Tensors = StateDict | Map<string, Tensor>;
+type Metadata = Record<string, string> | Map<string, string>;
+
+function entriesOf(sd: Tensors): [string, Tensor][] {
+  return sd instanceof Map ? [...sd] : Object.entries(sd);
 }
 
-function tensorBytes(t: Tensor): Uint8Array {
-  const data = t.contiguous().dataSync();
-  if (t.dtype === 'int64') {
-    // int64 lives in a Float64Array; the file holds real little-endian int64.
-    const out = new BigInt64Array(data.length);
-    for (let i = 0; i < data.length; i++) out[i] = BigInt(data[i]);
-    return new Uint8Array(out.buffer);
+/**
+ * The header bytes (padded with spaces so the data starts 8-byte aligned, as the reference
+ * writer does) and the data size. Written by hand, not `JSON.stringify` of an object, so keys
+ * such as `__proto__` survive and entries keep the state dict's order.
+ */
+function buildHeader(entries: [string, Tensor][], metadata: Metadata | undefined): { header: Uint8Array; dataSize: number } {
+  const parts: string[] = [];
+  if (metadata !== undefined) {
+    const meta = metadata instanceof Map ? [...metadata] : Object.entries(metadata);
+    for (const [k, v] of meta) {
+      if (typeof v !== 'string') throw new DTypeError(`save(): metadata values must be strings (the safetensors format allows no other), but ${JSON.stringify(k)} is ${v === null ? 'null' : typeof v}`);
+    }
+    parts.push(`"__metadata__":{${meta.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`);
   }
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  let offset = 0;
+  for (const [name, t] of entries) {
+    if (name === '__metadata__') throw new ValueError("save(): a tensor cannot be named '__metadata__': the safetensors format reserves that key");
+    const n = t.numel() * ITEM_SIZE[t.dtype];
+    parts.push(`${JSON.stringify(name)}:{"dtype":"${ST_DTYPE[t.dtype]}","shape":[${t.shape.join(',')}],"data_offsets":[${offset},${offset + n}]}`);
+    offset += n;
+  }
+  const raw = new TextEncoder().encode(`{${parts.join(',')}}`);
+  const header = new Uint8Array(8 + raw.byteLength + ((8 - (raw.byteLength % 8)) % 8)).fill(0x20);
+  new DataView(header.buffer).setBigUint64(0, BigInt(header.byteLength - 8), true);
+  header.set(raw, 8);
+  return { header, dataSize: offset };
+}
+
+/** Streams one tensor's little-endian bytes (its host copy `data`) into `sink`. */
+function writeTensor(data: TypedArray, dtype: DType, sink: FileSink): void {
+  if (dtype !== 'int64') {
+    sink.write(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    return;
+  }
+  // int64 lives in a Float64Array; the file holds real int64, converted a chunk at a time.
+  const chunk = new BigInt64Array(Math.min(INT64_CHUNK, data.length));
+  for (let s = 0; s < data.length; s += chunk.length) {
+    const m = Math.min(chunk.length, data.length - s);
+    for (let i = 0; i < m; i++) chunk[i] = BigInt(data[s + i]);
+    sink.write(new Uint8Array(chunk.buffer, 0, m * 8));
+  }
+}
+
+/** A tensor's data read synchronously, or a pointer to the asynchronous API for devices without such reads. */
+function hostData(t: Tensor, name: string, api: string): TypedArray {
+  if (!t.backend.readSync) {
+    throw new RuntimeError(`${api}(): tensor ${JSON.stringify(name)} is on device '${t.device}', which cannot be read synchronously: use \`await nn.saveAsync(...)\``);
+  }
+  return t.dataSync();
+}
+
+function writeAll(entries: [string, Tensor][], header: Uint8Array, sink: FileSink, api: string): void {
+  sink.write(header);
+  for (const [name, t] of entries) writeTensor(hostData(t, name, api), t.dtype, sink);
 }
 
 /**
  * Encodes a state dict in the safetensors format: an 8-byte little-endian header length, a JSON
- * header (`dtype`, `shape`, `data_offsets` per tensor, optional `__metadata__`), then the raw
- * little-endian data. Entries keep the state dict's order.
+ * header (`dtype`, `shape`, `data_offsets` per tensor, optional `__metadata__` of strings), then
+ * the raw little-endian data. Entries keep the state dict's order. For files, `save` streams
+ * instead of building one buffer.
+ *
+ * @example
+ * const bytes = nn.serialize(net.stateDict(), { epoch: '3' });
  */
-export function serialize(stateDict: StateDict | Map<string, Tensor>, metadata?: Record<string, string>): Uint8Array {
-  const entries = stateDict instanceof Map ? [...stateDict] : Object.entries(stateDict);
-  const header: Record<string, unknown> = {};
-  if (metadata) header.__metadata__ = metadata;
-  const chunks: Uint8Array[] = [];
-  let offset = 0;
-  for (const [name, t] of entries) {
-    const bytes = tensorBytes(t);
-    header[name] = { dtype: ST_DTYPE[t.dtype], shape: [...t.shape], data_offsets: [offset, offset + bytes.byteLength] };
-    chunks.push(bytes);
-    offset += bytes.byteLength;
-  }
-  const raw = new TextEncoder().encode(JSON.stringify(header));
-  // The reference writer pads the header with spaces so the data starts 8-byte aligned.
-  const headerBytes = new Uint8Array(raw.byteLength + ((8 - (raw.byteLength % 8)) % 8)).fill(0x20);
-  headerBytes.set(raw);
-  const out = new Uint8Array(8 + headerBytes.byteLength + offset);
-  new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.byteLength), true);
-  out.set(headerBytes, 8);
-  let p = 8 + headerBytes.byteLength;
-  for (const c of chunks) {
-    out.set(c, p);
-    p += c.byteLength;
-  }
+export function serialize(stateDict: Tensors, metadata?: Metadata): Uint8Array {
+  const entries = entriesOf(stateDict);
+  const { header, dataSize } = buildHeader(entries, metadata);
+  const out = new Uint8Array(header.byteLength + dataSize);
+  let p = 0;
+  writeAll(entries, header, { write(b) { out.set(b, p); p += b.byteLength; } }, 'serialize');
   return out;
 }
 
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
-}
-
-function decode(entry: HeaderEntry, bytes: Uint8Array): Tensor {
-  // A fresh, aligned copy (Node's Buffer.slice would share the whole pool).
-  const buf = new Uint8Array(bytes).buffer;
-  const shape = entry.shape;
-  switch (entry.dtype) {
-    case 'F32': return fromArray(new Float32Array(buf), shape, { dtype: 'float32' });
-    case 'F64': return fromArray(new Float64Array(buf), shape, { dtype: 'float64' });
-    case 'I32': return fromArray(new Int32Array(buf), shape, { dtype: 'int32' });
-    case 'I64': return fromArray(Float64Array.from(new BigInt64Array(buf), Number), shape, { dtype: 'int64' });
-    case 'U8': return fromArray(new Uint8Array(buf), shape, { dtype: 'uint8' });
-    case 'BOOL': return fromArray(new Uint8Array(buf), shape, { dtype: 'bool' });
-    // Half precision checkpoints load as float32 (Flambeau has no 16-bit dtypes).
-    case 'F16': return fromArray(Float32Array.from(new Uint16Array(buf), halfToFloat), shape, { dtype: 'float32' });
-    case 'BF16': return fromArray(new Float32Array(Uint32Array.from(new Uint16Array(buf), (x) => x << 16).buffer), shape, { dtype: 'float32' });
-    default: throw new NotImplementedError(`safetensors dtype ${entry.dtype} is not supported`);
-  }
-}
-
-/** Decodes a safetensors file's bytes into a state dict (in the order the data is laid out). */
-export function deserialize(bytes: Uint8Array): StateDict {
-  if (bytes.byteLength < 8) throw new RuntimeError('invalid safetensors file: shorter than its 8-byte header length');
-  const n = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
-  if (8 + n > bytes.byteLength) throw new RuntimeError(`invalid safetensors file: header length ${n} exceeds the file size ${bytes.byteLength}`);
-  let header: Record<string, HeaderEntry>;
+/** Every tensor of an open file, into a null-prototype object (a tensor may be named `__proto__`). */
+function readAll(f: SafetensorsFile): StateDict {
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
-  } catch (e) {
-    throw new RuntimeError(`invalid safetensors file: header is not valid JSON (${(e as Error).message})`);
+    const out = Object.create(null) as StateDict;
+    for (const k of f.keys()) out[k] = f.getTensor(k);
+    return out;
+  } finally {
+    f.close();
   }
-  const data = bytes.subarray(8 + n);
-  const entries = Object.entries(header).filter(([k]) => k !== '__metadata__').sort((a, b) => a[1].data_offsets[0] - b[1].data_offsets[0]);
-  const out: StateDict = {};
-  for (const [name, e] of entries) {
-    const [begin, end] = e.data_offsets;
-    const numel = e.shape.reduce((a, b) => a * b, 1);
-    const size = ITEM_SIZE[e.dtype];
-    if (size === undefined) throw new NotImplementedError(`safetensors dtype ${e.dtype} is not supported`);
-    if (end - begin !== numel * size || end > data.byteLength) {
-      throw new RuntimeError(`invalid safetensors file: tensor '${name}' has data_offsets [${begin}, ${end}] but shape [${e.shape.join(', ')}] of ${e.dtype} needs ${numel * size} bytes`);
-    }
-    out[name] = decode(e, data.subarray(begin, end));
-  }
-  return out;
-}
-
-interface NodeFs {
-  writeFileSync(path: string, data: Uint8Array): void;
-  readFileSync(path: string): Uint8Array;
-  renameSync(from: string, to: string): void;
-  rmSync(path: string, opts: { force: boolean }): void;
-}
-function nodeFs(): NodeFs {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const fs = proc?.getBuiltinModule?.('node:fs') as NodeFs | undefined;
-  if (!fs) throw new NotImplementedError('nn.save / nn.load need Node.js file access; use nn.serialize / nn.deserialize elsewhere');
-  return fs;
 }
 
 /**
- * `torch.save(model.state_dict(), path)` in the safetensors format: a module or a state dict is
- * written atomically (a temporary file in the same directory, then a rename).
- *
- * @example
- * nn.save(net, 'net.safetensors');
- * net.loadStateDict(nn.load('net.safetensors'));
+ * Decodes safetensors bytes into a state dict (in the order the data is laid out), after checking
+ * every rule of the format (`SafetensorError` names the rule broken).
  */
-export function save(moduleOrStateDict: Module | StateDict | Map<string, Tensor>, path: string, metadata?: Record<string, string>): void {
-  const sd = moduleOrStateDict instanceof Module ? moduleOrStateDict.stateDict() : moduleOrStateDict;
-  const bytes = serialize(sd, metadata);
-  const fs = nodeFs();
-  const tmp = `${path}.tmp-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  try {
-    fs.writeFileSync(tmp, bytes);
-    fs.renameSync(tmp, path);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
+export function deserialize(bytes: Uint8Array, opts?: { metadata?: false; device?: string }): StateDict;
+export function deserialize(bytes: Uint8Array, opts: { metadata: true; device?: string }): { stateDict: StateDict; metadata: Record<string, string> | null };
+export function deserialize(bytes: Uint8Array, opts: LoadOptions = {}): StateDict | { stateDict: StateDict; metadata: Record<string, string> | null } {
+  return withMetadata(openBytes(bytes, { device: opts.device }), opts.metadata ?? false);
 }
 
-/** Reads a safetensors file into a state dict (`torch.load` of a saved state dict). */
-export function load(path: string): StateDict {
-  return deserialize(nodeFs().readFileSync(path));
+/** `metadata: true` also returns `__metadata__`; `device` is where tensors go (default: the default device). */
+export interface LoadOptions { metadata?: boolean; device?: string }
+
+function withMetadata(f: SafetensorsFile, metadata: boolean): StateDict | { stateDict: StateDict; metadata: Record<string, string> | null } {
+  if (!metadata) return readAll(f);
+  const meta = f.metadata();
+  return { stateDict: readAll(f), metadata: meta };
+}
+
+/**
+ * `torch.save(model.state_dict(), path)` in the safetensors format. A module or a state dict is
+ * streamed to a temporary file in the same directory, fsynced and renamed over `path` (then the
+ * directory is fsynced), so a crash leaves the old file or the new one; temporary files left by
+ * killed saves of the same target are removed. Any size: no buffer of the whole file is built.
+ *
+ * @example
+ * nn.save(net, 'net.safetensors', { epoch: '3' });
+ * net.loadStateDict(nn.load('net.safetensors'));
+ */
+export function save(moduleOrStateDict: Module | Tensors, path: string, metadata?: Metadata): void {
+  const sd = moduleOrStateDict instanceof Module ? moduleOrStateDict.stateDict() : moduleOrStateDict;
+  const entries = entriesOf(sd);
+  // Built (and checked) before the target directory is touched.
+  const { header } = buildHeader(entries, metadata);
+  atomicWrite(path, (sink) => writeAll(entries, header, sink, 'save'));
+}
+
+/**
+ * `save` for tensors on devices without synchronous reads (WebGPU): each tensor is read with
+ * `await t.data()` and streamed, one at a time, with the same atomic and durable write.
+ *
+ * @example
+ * await nn.saveAsync(net, 'net.safetensors');
+ */
+export async function saveAsync(moduleOrStateDict: Module | Tensors, path: string, metadata?: Metadata): Promise<void> {
+  const sd = moduleOrStateDict instanceof Module ? moduleOrStateDict.stateDict() : moduleOrStateDict;
+  const entries = entriesOf(sd);
+  const { header } = buildHeader(entries, metadata);
+  await atomicWriteAsync(path, async (sink) => {
+    sink.write(header);
+    for (const [, t] of entries) writeTensor(await t.data(), t.dtype, sink);
+  });
+}
+
+/**
+ * Reads a safetensors file into a state dict (`torch.load` of a saved state dict,
+ * `safetensors.torch.load_file`), one tensor at a time from its byte range, onto `device`. With
+ * `{ metadata: true }` returns `{ stateDict, metadata }`. A PyTorch pickle checkpoint (`.pt`,
+ * `.pth`) is refused with an explanation.
+ *
+ * @example
+ * const { stateDict, metadata } = nn.load('net.safetensors', { metadata: true });
+ */
+export function load(path: string, opts?: { metadata?: false; device?: string }): StateDict;
+export function load(path: string, opts: { metadata: true; device?: string }): { stateDict: StateDict; metadata: Record<string, string> | null };
+export function load(path: string, opts: LoadOptions = {}): StateDict | { stateDict: StateDict; metadata: Record<string, string> | null } {
+  return withMetadata(safeOpen(path, { device: opts.device }), opts.metadata ?? false);
 }

@@ -1,4 +1,4 @@
-import { type Tensor, Tensor as TensorClass, NotImplementedError, RuntimeError, ValueError, zerosLike } from '@flambeau/tensor';
+import { type Tensor, Tensor as TensorClass, NotImplementedError, RuntimeError, ValueError, keep, zerosLike } from '@flambeau/tensor';
 import { enableGrad, noGrad } from '@flambeau/autograd';
 import { type ArgKind, checkArg, checkOptions } from './check_args.js';
 
@@ -8,6 +8,24 @@ export type Loss = Tensor | number;
 /** A value kept in per-parameter state: tensors, counters, and (for LBFGS) lists of them. */
 export type StateValue = Tensor | number | boolean | null | StateValue[];
 export type ParamState = Record<string, StateValue>;
+
+function keepAll(v: unknown): void {
+  if (v instanceof TensorClass) keep(v);
+  else if (Array.isArray(v)) v.forEach(keepAll);
+}
+
+/**
+ * A parameter's state object: every tensor stored in it (lists too) is exempt from the enclosing
+ * `tidy`, since momentum buffers and moment estimates made in one step are read in the next.
+ */
+function keptState(): ParamState {
+  return new Proxy({} as ParamState, {
+    set(target, key, value) {
+      keepAll(value);
+      return Reflect.set(target, key, value);
+    },
+  });
+}
 
 /** One parameter group: its tensors and the options that apply to them. */
 export type ParamGroup<O> = O & { params: Tensor[] };
@@ -109,7 +127,7 @@ export class Optimizer<O extends object = Record<string, unknown>> {
   protected stateOf(p: Tensor): ParamState {
     let s = this.state.get(p);
     if (!s) {
-      s = {};
+      s = keptState();
       this.state.set(p, s);
     }
     return s;
@@ -144,7 +162,7 @@ export class Optimizer<O extends object = Record<string, unknown>> {
     for (const [k, v] of Object.entries(sd.state)) {
       const p = idMap.get(Number(k));
       if (!p) continue;
-      const s: ParamState = {};
+      const s = keptState();
       for (const [key, value] of Object.entries(v)) s[key] = castState(p, value, key);
       state.set(p, s);
     }

@@ -1,4 +1,5 @@
 import { DTypeError } from './errors.js';
+import { allocChecked } from './size_check.js';
 
 /**
  * Element types, PyTorch's names without the `torch.` prefix.
@@ -23,7 +24,7 @@ export function arrayType(dtype: DType): { new (n: number | ArrayLike<number> | 
 }
 
 export function allocArray(dtype: DType, n: number): TypedArray {
-  return new (arrayType(dtype))(n);
+  return allocChecked(arrayType(dtype) as unknown as { new (n: number): TypedArray; BYTES_PER_ELEMENT: number }, n);
 }
 
 export function isFloating(d: DType): boolean { return d === 'float32' || d === 'float64'; }

@@ -4,6 +4,7 @@ import { dispatch, dispatch1 } from './dispatcher.js';
 import { type DType, type TypedArray, isFloating } from './dtype.js';
 import { DTypeError, IndexError, RuntimeError, ValueError } from './errors.js';
 import { broadcastShapes, contiguousStrides, isContiguous, normDim, numel } from './shape.js';
+import { sizeDim } from './size_check.js';
 import { formatTensor } from './format.js';
 import { moveTensor, releaseTensor, trackTensor } from './memory.js';
 import { deviceCheck } from './validation.js';
@@ -147,12 +148,12 @@ export class Tensor implements StridedView {
   size(): number[];
   size(dim: number): number;
   size(dim?: number): number[] | number {
-    return dim === undefined ? [...this.shape] : this.shape[normDim(dim, this.ndim)];
+    return dim === undefined ? [...this.shape] : this.shape[sizeDim(dim, this.ndim)];
   }
   stride(): number[];
   stride(dim: number): number;
   stride(dim?: number): number[] | number {
-    return dim === undefined ? [...this.strides] : this.strides[normDim(dim, this.ndim)];
+    return dim === undefined ? [...this.strides] : this.strides[sizeDim(dim, this.ndim)];
   }
   storageOffset(): number { return this.offset; }
   numel(): number { return numel(this.shape); }

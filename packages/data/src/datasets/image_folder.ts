@@ -1,16 +1,28 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { type Stats, existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { RuntimeError } from '@flambeau/tensor';
+import { checkIndex } from '../dataset.js';
 import { type Image, convertImage, loadImage } from '../image.js';
 import { VisionDataset, type VisionDatasetOptions } from './vision.js';
 
 /** Extensions decoded here (PNG via pngjs, JPEG via jpeg-js). */
 export const IMG_EXTENSIONS = ['.jpg', '.jpeg', '.png'];
 
+/** `stat` that follows links; null for a dangling link or a link loop (os.walk's view of them). */
+function statOrNull(p: string): Stats | null {
+  try {
+    return statSync(p);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * `torchvision.datasets.ImageFolder(root, transform=None, target_transform=None)`: one sub-folder
  * per class (`root/dog/xxx.png`), classes sorted by name, files sorted within each class. Images
- * load as RGB, like torchvision's PIL loader.
+ * load as RGB, like torchvision's PIL loader. Symbolic links are followed (`os.walk(...,
+ * followlinks=True)`), each real folder once so a link loop ends; a dangling link or a link loop
+ * with an image extension is listed and fails only when that item is loaded, as in torchvision.
  */
 export class ImageFolder extends VisionDataset {
   declare classes: string[];
@@ -27,16 +39,20 @@ export class ImageFolder extends VisionDataset {
     const root = this.root;
     {
       if (!existsSync(root)) throw new RuntimeError(`Couldn't find any class folder in ${root}.`);
-      const classes = readdirSync(root).filter((d) => statSync(join(root, d)).isDirectory()).sort();
+      const classes = readdirSync(root).filter((d) => statOrNull(join(root, d))?.isDirectory()).sort();
       if (classes.length === 0) throw new RuntimeError(`Couldn't find any class folder in ${root}.`);
       const samples: [string, number][] = [];
       const empty: string[] = [];
       classes.forEach((c, idx) => {
         const before = samples.length;
+        const seen = new Set<string>();
         const walk = (dir: string) => {
+          const real = realpathSync(dir);
+          if (seen.has(real)) return;
+          seen.add(real);
           for (const name of readdirSync(dir).sort()) {
             const p = join(dir, name);
-            if (statSync(p).isDirectory()) walk(p);
+            if (statOrNull(p)?.isDirectory()) walk(p);
             else if (IMG_EXTENSIONS.includes(extname(name).toLowerCase())) samples.push([p, idx]);
           }
         };
@@ -57,8 +73,7 @@ export class ImageFolder extends VisionDataset {
   get length(): number { return this.samples.length; }
 
   protected raw(index: number): [Image, number] {
-    const [path, target] = this.samples[index < 0 ? index + this.samples.length : index] ?? [];
-    if (path === undefined) throw new RangeError(`index ${index} is out of range for ImageFolder of length ${this.samples.length}`);
+    const [path, target] = this.samples[checkIndex(index, this.samples.length)];
     return [convertImage(loadImage(path), 'RGB'), target];
   }
 }

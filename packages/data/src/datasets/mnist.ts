@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { RuntimeError, ValueError } from '@flambeau/tensor';
+import { MAX_DEFLATE_RATIO, gunzipAtMost, gunzipHead } from './bounded_gunzip.js';
 import { type Resource, downloadResources } from './download.js';
 import { SplitDataset, type SplitDatasetOptions } from './split.js';
 
@@ -14,15 +14,8 @@ export interface MNISTOptions extends SplitDatasetOptions {
 /** A parsed IDX file: dims and the data bytes. */
 interface Idx { dims: number[]; data: Uint8Array }
 
-/**
- * Reads an IDX file (plain or gzip), checking magic, element type, rank and length; errors name
- * the file and the byte offset where it goes wrong.
- */
-export function readIdx(path: string, rank: number): Idx {
-  let buf: Uint8Array = readFileSync(path);
-  if (buf[0] === 0x1f && buf[1] === 0x8b) {
-    try { buf = gunzipSync(buf); } catch (e) { throw new RuntimeError(`${path}: corrupt gzip data (${(e as Error).message})`); }
-  }
+/** Checks magic, element type and rank; returns the dims and the header size. */
+function idxHeader(buf: Uint8Array, path: string, rank: number): { dims: number[]; header: number } {
   const header = 4 + 4 * rank;
   if (buf.length < 4) throw new RuntimeError(`${path}: truncated IDX file: ${buf.length} bytes, the magic number needs 4 (byte offset ${buf.length})`);
   if (buf[0] !== 0 || buf[1] !== 0) {
@@ -32,7 +25,25 @@ export function readIdx(path: string, rank: number): Idx {
   if (buf[3] !== rank) throw new RuntimeError(`${path}: IDX file has ${buf[3]} dimensions (byte offset 3), expected ${rank}`);
   if (buf.length < header) throw new RuntimeError(`${path}: truncated IDX header: ${buf.length} bytes, expected ${header} (byte offset ${buf.length})`);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const dims = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i));
+  return { dims: Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i)), header };
+}
+
+/**
+ * Reads an IDX file (plain or gzip), checking magic, element type, rank and length; errors name
+ * the file and the byte offset where it goes wrong. A gzip file is inflated only up to the size
+ * its IDX header claims (the header is read from an inflated prefix first).
+ */
+export function readIdx(path: string, rank: number): Idx {
+  let buf: Uint8Array = readFileSync(path);
+  if (buf[0] === 0x1f && buf[1] === 0x8b) {
+    const { dims, header } = idxHeader(gunzipHead(buf, 4 + 4 * rank, path), path, rank);
+    const expected = header + dims.reduce((a, b) => a * b, 1);
+    if (expected > buf.length * MAX_DEFLATE_RATIO) {
+      throw new RuntimeError(`${path}: truncated IDX data: dims [${dims.join(', ')}] need ${expected} bytes, more than ${buf.length} bytes of gzip can hold`);
+    }
+    buf = gunzipAtMost(buf, expected, path, `that the IDX header (dims [${dims.join(', ')}]) claims`);
+  }
+  const { dims, header } = idxHeader(buf, path, rank);
   const n = dims.reduce((a, b) => a * b, 1);
   if (buf.length - header < n) {
     throw new RuntimeError(`${path}: truncated IDX data: dims [${dims.join(', ')}] need ${n} bytes after the ${header}-byte header, file ends at byte offset ${buf.length} (expected ${header + n})`);

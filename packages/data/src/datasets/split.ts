@@ -1,3 +1,4 @@
+import { checkIndex } from '../dataset.js';
 import { type Image, makeImage } from '../image.js';
 import { VisionDataset, type VisionDatasetOptions } from './vision.js';
 
@@ -34,9 +35,7 @@ export abstract class SplitDataset<O extends SplitDatasetOptions> extends Vision
   }
 
   protected raw(index: number): [Image, number] {
-    const n = this.targets.length;
-    const i = index < 0 ? index + n : index;
-    if (!(i >= 0 && i < n)) throw new RangeError(`index ${index} is out of range for ${this.constructor.name} of length ${n}`);
+    const i = checkIndex(index, this.targets.length);
     const [h, w, c] = this.imageShape, px = h * w * c;
     return [makeImage(h, w, c, this.data.slice(i * px, (i + 1) * px)), this.targets[i]];
   }

@@ -1,4 +1,4 @@
-import { IndexError, Tensor, dtypeTitle } from '@flambeau/tensor';
+import { IndexError, Tensor, dtypeTitle, keep } from '@flambeau/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 
@@ -8,7 +8,7 @@ function normIndex(idx: number, n: number): number {
 }
 
 /** A plain tensor stored in a parameter container becomes a Parameter, as in PyTorch. */
-const asParameter = (t: Tensor): Parameter => (t instanceof Parameter ? t : new Parameter(t));
+const asParameter = (t: Tensor): Parameter => keep(t instanceof Parameter ? t : new Parameter(t));
 
 /** One printed entry: `(key): Parameter containing: [<type> of size 3x4]`. */
 function entryLine(key: string, p: Parameter, type: string): string {

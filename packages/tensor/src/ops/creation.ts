@@ -6,6 +6,7 @@ import { type DType, type TypedArray, allocArray, arrayType, getDefaultDtype, is
 import { DTypeError, RuntimeError, ValueError } from '../errors.js';
 import { type Generator, defaultGenerator } from '../random.js';
 import { checkSizes, contiguousStrides, numel } from '../shape.js';
+import { checkSizeInts } from '../size_check.js';
 import { type NestedArray, type ShapeArg, Tensor, dtypeTitle, flatShape } from '../tensor.js';
 
 /** Options shared by creation functions (`dtype=`, `device=`, `requires_grad=`). */
@@ -93,11 +94,11 @@ export function fromArray(data: TypedArray, shape: readonly number[], opts: Crea
   return finish(data instanceof arrayType(dtype) ? data : new (arrayType(dtype))(data), checkSizes(shape), dtype, opts);
 }
 
-function sizes(args: unknown[]): { shape: number[]; opts: CreateOptions } {
+function sizes(args: unknown[], fn: string): { shape: number[]; opts: CreateOptions } {
   let opts: CreateOptions = {};
   const a = [...args];
   if (a.length > 0 && typeof a[a.length - 1] === 'object' && !Array.isArray(a[a.length - 1])) opts = a.pop() as CreateOptions;
-  return { shape: checkSizes(flatShape(a as ShapeArg)), opts };
+  return { shape: checkSizes(checkSizeInts(fn, flatShape(a as ShapeArg))), opts };
 }
 
 export type SizeArgs = (number | readonly number[] | CreateOptions)[];
@@ -131,11 +132,11 @@ defineOp('creation', 'arange(float start, float step, int n, ScalarType dtype, D
 
 /** `torch.zeros(*size)`: `zeros(2, 3)`, `zeros([2, 3])`, `zeros(2, 3, { dtype: 'int64' })`. */
 export function zeros(...args: SizeArgs): Tensor {
-  const { shape, opts } = sizes(args);
+  const { shape, opts } = sizes(args, 'zeros');
   return full(shape, 0, { ...opts, dtype: opts.dtype ?? getDefaultDtype() });
 }
 export function ones(...args: SizeArgs): Tensor {
-  const { shape, opts } = sizes(args);
+  const { shape, opts } = sizes(args, 'ones');
   return full(shape, 1, { ...opts, dtype: opts.dtype ?? getDefaultDtype() });
 }
 /** `torch.empty`: zero-filled here (uninitialised memory is not observable in JS). */
@@ -194,13 +195,13 @@ export interface RandomOptions extends CreateOptions {
   generator?: Generator;
 }
 
-function randOpts(args: unknown[]): { shape: number[]; opts: RandomOptions } {
-  return sizes(args) as { shape: number[]; opts: RandomOptions };
+function randOpts(args: unknown[], fn: string): { shape: number[]; opts: RandomOptions } {
+  return sizes(args, fn) as { shape: number[]; opts: RandomOptions };
 }
 
 /** `torch.rand(*size)`. */
 export function rand(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
-  const { shape, opts } = randOpts(args);
+  const { shape, opts } = randOpts(args, 'rand');
   const dtype = opts.dtype ?? getDefaultDtype();
   if (!isFloating(dtype)) throw new RuntimeError(`"check_uniform_bounds" not implemented for '${dtypeTitle(dtype)}'`);
   return drawn(shape, dtype, 'uniform', 0, 1, opts);
@@ -208,7 +209,7 @@ export function rand(...args: (number | readonly number[] | RandomOptions)[]): T
 
 /** `torch.randn(*size)`. */
 export function randn(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
-  const { shape, opts } = randOpts(args);
+  const { shape, opts } = randOpts(args, 'randn');
   const dtype = opts.dtype ?? getDefaultDtype();
   if (!isFloating(dtype)) throw new RuntimeError(`"normal_kernel_cpu" not implemented for '${dtypeTitle(dtype)}'`);
   return drawn(shape, dtype, 'normal', 0, 1, opts);
