@@ -1,4 +1,4 @@
-import { type Tensor, Tensor as TensorClass, NotImplementedError, RuntimeError, ValueError, keep, zerosLike } from '@flambeau/tensor';
+import { type Tensor, Tensor as TensorClass, NotImplementedError, RuntimeError, ValueError, keep, tidy, zerosLike } from '@flambeau/tensor';
 import { enableGrad, noGrad } from '@flambeau/autograd';
 import { type ArgKind, checkArg, checkOptions } from './check_args.js';
 
@@ -112,9 +112,10 @@ export class Optimizer<O extends object = Record<string, unknown>> {
    */
   step(closure?: () => Loss): Loss | undefined {
     const loss = closure ? enableGrad(closure) : undefined;
-    noGrad(() => {
+    // The update's temporaries are freed as soon as it ends; state and parameters are kept.
+    noGrad(() => tidy(() => {
       for (const g of this.paramGroups) this.updateGroup(g);
-    });
+    }));
     return loss;
   }
 
