@@ -1,13 +1,17 @@
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 
-const pkg = (p: string) => fileURLToPath(new URL(`./packages/${p}/src/index.ts`, import.meta.url));
+const src = (p: string) => fileURLToPath(new URL(`./packages/${p}`, import.meta.url));
+const pkg = (p: string) => src(`${p}/src/index.ts`);
 
 // Tests run against the TypeScript sources: no build step before `pnpm test`.
 export default defineConfig({
   resolve: {
     alias: [
-      { find: /^@flambeau\/(.*)$/, replacement: pkg('$1') },
+      // Tests run in Node: `@flambeau/data` is its Node entry, as the `node` export condition gives.
+      { find: /^@flambeau\/data\/node$/, replacement: pkg('data') },
+      { find: /^@flambeau\/data\/browser$/, replacement: src('data/src/browser.ts') },
+      { find: /^@flambeau\/([^/]+)$/, replacement: pkg('$1') },
       { find: /^flambeau$/, replacement: pkg('flambeau') },
     ],
   },

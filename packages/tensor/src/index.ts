@@ -23,6 +23,7 @@ import './ops/pool.js';
 import './ops/multinomial.js';
 
 export * from './errors.js';
+export { className } from './class_name.js';
 export * from './dtype.js';
 export * from './shape.js';
 export * from './backend.js';

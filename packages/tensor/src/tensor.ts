@@ -207,6 +207,12 @@ export class Tensor implements StridedView {
   /** Nested arrays (`t.tolist()`); bools come back as `true`/`false`. */
   async tolist(): Promise<NestedArray> { return toNested(await this.data(), this.shape, this.dtype); }
   tolistSync(): NestedArray { return toNested(this.dataSync(), this.shape, this.dtype); }
+  /** `JSON.stringify(t)` writes `t.tolist()` (CPU tensors; elsewhere `await t.tolist()` first). */
+  toJSON(): NestedArray { return this.tolistSync(); }
+  /** `Number(t)`, `+t`, `t < 0.5`: `float(t)` of a one-element CPU tensor; strings get the printout. */
+  [Symbol.toPrimitive](hint: 'number' | 'string' | 'default'): number | string {
+    return hint === 'number' ? Number(this.itemSync()) : this.toString();
+  }
 
   private checkWholeReduce(name: string): void {
     if (this.numel() === 0) {
