@@ -30,8 +30,9 @@ export interface OptimizerStateDict<O> {
  * @example
  * const opt = new SGD([{ params: model.parameters() }, { params: head.parameters(), lr: 0.1 }], { lr: 0.01 });
  * opt.zeroGrad(); loss.backward(); opt.step();
+ * const any: Optimizer = new Adam(model.parameters()); // the default `O` accepts every optimizer
  */
-export class Optimizer<O extends object = Record<string, unknown>> {
+export class Optimizer<O extends object = Record<string, any>> {
   /** The class name printed and used in errors, kept through bundling (see `className`). */
   static readonly __name__: string = 'Optimizer';
   readonly defaults: O;

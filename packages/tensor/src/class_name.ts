@@ -8,7 +8,6 @@
  * class Net extends nn.Module { static override readonly __name__ = 'Net'; }
  * className(Net); // 'Net', even after minification
  */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- any class, abstract ones included
 export function className(cls: Function): string {
   return Object.hasOwn(cls, '__name__') ? String((cls as { __name__?: unknown }).__name__) : cls.name;
 }
