@@ -1,5 +1,5 @@
 /**
- * @flambeau/data without Node.js: PyTorch's `torch.utils.data` (Dataset, DataLoader in the calling
+ * `@flambeau/data` without Node.js: PyTorch's `torch.utils.data` (Dataset, DataLoader in the calling
  * thread, samplers, collation), torchvision's transforms, in-memory images and `makeGrid`. Browsers
  * and bundlers get this entry; Node.js gets `index.ts`, which adds the file datasets (MNIST,
  * CIFAR, ImageFolder), downloads, PNG/JPEG files and worker-thread loading.

@@ -7,6 +7,8 @@
  * torch.manualSeed(0);
  * const net = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 2));
  * const opt = new optim.SGD(net.parameters(), { lr: 0.1 });
+ *
+ * @module flambeau
  */
 export * as torch from './torch.js';
 export * as autograd from '@flambeau/autograd';

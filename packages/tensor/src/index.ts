@@ -1,5 +1,5 @@
 /**
- * @flambeau/tensor — PyTorch's tensor core in TypeScript: `Tensor`, dtypes and promotion, views,
+ * `@flambeau/tensor` — PyTorch's tensor core in TypeScript: `Tensor`, dtypes and promotion, views,
  * the dispatcher (with interceptors for autograd and tracing), the backend contract and the
  * embedded CPU backend.
  *
@@ -8,6 +8,8 @@
  * torch.manualSeed(0);
  * const x = torch.rand(2, 3);
  * console.log(String(x.matmul(x.t())));
+ *
+ * @module @flambeau/tensor
  */
 import './cpu/index.js';
 import './ops/elementwise.js';

@@ -7,14 +7,14 @@ import { formatTensor } from './format.js';
 import { releaseTensor, trackTensor } from './memory.js';
 import type { Generator } from './random.js';
 
-/** A node of the autograd graph as the tensor sees it; @flambeau/autograd supplies the real ones. */
+/** A node of the autograd graph as the tensor sees it; `@flambeau/autograd` supplies the real ones. */
 export interface GradFn {
   /** PyTorch's class name, e.g. `MulBackward0`. */
   readonly name: string;
 }
 
 /**
- * What @flambeau/autograd installs so that `t.backward()` and friends work. Kept as a slot so the
+ * What `@flambeau/autograd` installs so that `t.backward()` and friends work. Kept as a slot so the
  * tensor package has no gradient logic and no dependency on the autograd package.
  */
 export interface AutogradHooks {
@@ -30,7 +30,7 @@ export interface BackwardOptions {
 }
 
 let autogradHooks: AutogradHooks | null = null;
-/** Called once by @flambeau/autograd. */
+/** Called once by `@flambeau/autograd`. */
 export function installAutogradHooks(h: AutogradHooks): void {
   autogradHooks = h;
 }
@@ -92,7 +92,7 @@ export class Tensor implements StridedView {
   grad: Tensor | null = null;
   /** The autograd node that produced this tensor (`.grad_fn`), null for leaves. */
   gradFn: GradFn | null = null;
-  /** Per-tensor state owned by @flambeau/autograd (hooks, retain_grad, output index). */
+  /** Per-tensor state owned by `@flambeau/autograd` (hooks, retain_grad, output index). */
   _autograd: unknown = undefined;
 
   constructor(storage: Storage, shape: readonly number[], strides?: readonly number[], offset = 0, base: Tensor | null = null) {
@@ -164,7 +164,7 @@ export class Tensor implements StridedView {
 
   // ---------------------------------------------------------------- autograd entry points
 
-  /** `t.backward(gradient?, {retainGraph, createGraph, inputs})`. Needs @flambeau/autograd. */
+  /** `t.backward(gradient?, {retainGraph, createGraph, inputs})`. Needs `@flambeau/autograd`. */
   backward(gradient?: Tensor, opts: BackwardOptions = {}): void { hooks().backward(this, gradient, opts); }
   /** `t.retain_grad()`: keep `.grad` on a non-leaf tensor. */
   retainGrad(): void { hooks().retainGrad(this); }
