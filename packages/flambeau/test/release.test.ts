@@ -157,7 +157,7 @@ beforeAll(async () => {
   registry = await startRegistry();
   // Each package's `prepack` (a clean build), run by pnpm in parallel where the dependency graph
   // allows, then the release itself; pnpm turns workspace:^ into the published versions.
-  await sh(...pnpm(['-r', '--filter', './packages/*', 'run', 'prepack']), repoRoot, 180_000);
+  await sh(...pnpm(['-r', 'run', 'prepack']), repoRoot, 180_000);
   await sh(...pnpm(['publish', '-r', '--no-git-checks', '--ignore-scripts', '--registry', registry.url]), repoRoot, 120_000);
   app = project('app', {
     'train.mjs': TRAIN,

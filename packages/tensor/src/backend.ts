@@ -136,6 +136,7 @@ export function getBackend(device: string): Backend {
   return b;
 }
 
+/** The backend new tensors go to when no `device` is given (the CPU unless `setDefaultDevice` changed it). */
 export function defaultBackend(): Backend {
   return getBackend(defaultBackendName);
 }
@@ -146,6 +147,7 @@ export function setDefaultDevice(device: string): void {
   defaultBackendName = device.split(':')[0];
 }
 
+/** The names of the registered backends (devices). */
 export function listBackends(): string[] {
   return [...backends.keys()];
 }

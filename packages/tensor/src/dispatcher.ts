@@ -22,6 +22,7 @@ export function defineOp(name: string, impl: OpImpl): void {
   impls.set(name, impl);
 }
 
+/** Whether an op of that name is registered with the dispatcher. */
 export function hasOp(name: string): boolean {
   return impls.has(name);
 }
@@ -36,6 +37,7 @@ export function installInterceptor(name: string, fn: Interceptor): () => void {
   return () => removeInterceptor(name);
 }
 
+/** Removes the interceptor installed under `name` (`installInterceptor`); no-op when absent. */
 export function removeInterceptor(name: string): void {
   const i = interceptors.findIndex((x) => x.name === name);
   if (i >= 0) interceptors.splice(i, 1);
