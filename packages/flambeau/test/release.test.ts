@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { checkPackage, createPackageFromTarballData } from '@arethetypeswrong/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { regression } from './helpers/regression.js';
 import { type Registry, repoRoot, startRegistry } from './helpers/registry.js';
 
 const run = promisify(execFile);
@@ -89,26 +90,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { torch, nn, optim, data } from 'flambeau';
 
-torch.manualSeed(0);
-const x = torch.randn(64, 3);
-const y = x.matmul(torch.tensor([[1.5], [-2], [0.5]])).add(0.25);
-const net = new nn.Sequential(new nn.Linear(3, 1));
-const opt = new optim.SGD(net.parameters(), { lr: 0.1 });
-const lossFn = new nn.MSELoss();
 // Two worker threads: the built worker entry must ship and start.
-const loader = new data.DataLoader(new data.TensorDataset(x, y), { batchSize: 16, shuffle: true, numWorkers: 2 });
-const losses = [];
-for (let epoch = 0; epoch < 15; epoch++) {
-  let total = 0;
-  for await (const [xb, yb] of loader) {
-    const loss = lossFn(net(xb), yb);
-    opt.zeroGrad();
-    loss.backward();
-    opt.step();
-    total += Number(loss);
-  }
-  losses.push(total / loader.length);
-}
+${regression({ net: 'new nn.Sequential(new nn.Linear(3, 1))', optimizer: 'new optim.SGD(net.parameters(), { lr: 0.1 })', loader: '{ batchSize: 16, shuffle: true, numWorkers: 2 }', epochs: 15 })}
 const dir = mkdtempSync(join(tmpdir(), 'flambeau-save-'));
 const file = join(dir, 'net.safetensors');
 nn.save(net, file);

@@ -3,29 +3,18 @@
  * training steps with a main-thread DataLoader, and the things bundlers used to break (class names
  * in printouts and errors). It leaves its result on `window.__flambeau`.
  */
+import { regression } from './regression.js';
+
 export const BROWSER_APP = `
 import { torch, nn, optim, data } from 'flambeau';
 
 async function main() {
-  torch.manualSeed(0);
-  const x = torch.randn(64, 3);
-  const y = x.matmul(torch.tensor([[1.5], [-2], [0.5]])).add(0.25);
-  const net = new nn.Sequential(new nn.Linear(3, 8), new nn.Tanh(), new nn.Linear(8, 1));
-  const opt = new optim.Adam(net.parameters(), { lr: 0.05 });
-  const lossFn = new nn.MSELoss();
-  const loader = new data.DataLoader(new data.TensorDataset(x, y), { batchSize: 16, shuffle: true });
-  const losses = [];
-  for (let epoch = 0; epoch < 8; epoch++) {
-    let total = 0;
-    for await (const [xb, yb] of loader) {
-      const loss = lossFn(net(xb), yb);
-      opt.zeroGrad();
-      loss.backward();
-      opt.step();
-      total += Number(loss);
-    }
-    losses.push(total / loader.length);
-  }
+${regression({
+    net: 'new nn.Sequential(new nn.Linear(3, 8), new nn.Tanh(), new nn.Linear(8, 1))',
+    optimizer: 'new optim.Adam(net.parameters(), { lr: 0.05 })',
+    loader: '{ batchSize: 16, shuffle: true }',
+    epochs: 8,
+  })}
   let error;
   try { new nn.Linear(2, 3)(torch.ones(4, 5)); } catch (e) { error = e.name + ': ' + e.message; }
   let workers;
