@@ -1,10 +1,12 @@
 /**
  * `import { torch, nn, optim, data } from 'flambeau'` bundles for the browser (esbuild and Vite,
- * minified) and trains in headless Chromium, with no request leaving the page.
+ * minified) and trains in headless Chromium, with no request leaving the page; importing single
+ * classes from the packages leaves the rest out of the bundle.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { build as esbuild } from 'esbuild';
 import { type Browser, chromium } from 'playwright-core';
@@ -116,4 +118,18 @@ describe('the browser bundle', () => {
     checkTrained(result);
     expect(outside).toEqual([]);
   }, 120_000);
+
+  it('tree-shakes the layers and optimizers a program does not import', async () => {
+    const bundle = async (contents: string) => (await esbuild({
+      stdin: { contents, resolveDir: pkgDir, sourcefile: 'shake.js' },
+      bundle: true, minify: true, format: 'esm', platform: 'browser', target: 'es2022', conditions: [SOURCE], write: false, logLevel: 'silent',
+    })).outputFiles[0].text;
+    const nn = await bundle("import { Linear } from '@flambeau/nn'; import { ones } from '@flambeau/tensor'; console.log(String(new Linear(2, 1, { bias: false })(ones(1, 2)).shape));");
+    expect(nn).not.toMatch(/MultiheadAttention|TransformerEncoderLayer|BatchNorm2d|GRUCell/);
+    const optim = await bundle("import { SGD } from '@flambeau/optim'; import { zeros } from '@flambeau/tensor'; console.log(new SGD([zeros(1, { requiresGrad: true })], { lr: 1 }).paramGroups.length);");
+    expect(optim).not.toMatch(/RAdam|LBFGS|CosineAnnealingLR|Adagrad/);
+    // What stays still runs: the CPU backend and the autograd interceptor register themselves.
+    expect(execFileSync(process.execPath, ['--input-type=module'], { input: nn, encoding: 'utf8' }).trim()).toBe('1,1');
+    expect(execFileSync(process.execPath, ['--input-type=module'], { input: optim, encoding: 'utf8' }).trim()).toBe('1');
+  }, 60_000);
 });
