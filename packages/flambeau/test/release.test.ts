@@ -213,6 +213,21 @@ describe('the published tarballs', () => {
     expect(out).toMatch(/All good!/);
   }, 60_000);
 
+  it.each(PACKAGES)('%s ships a manifest for users: metadata, no dev tooling', (name) => {
+    const pkg = createPackageFromTarballData(new Uint8Array(readFileSync(tarball(name))));
+    const manifest = JSON.parse(pkg.readFile(`/node_modules/${name}/package.json`));
+    expect(manifest.engines).toEqual({ node: '>=20.16' });
+    expect(manifest.license).toBe('MIT');
+    expect(manifest.repository.directory).toMatch(/^packages\//);
+    expect(manifest.scripts).toBeUndefined();
+    expect(manifest.devDependencies).toBeUndefined();
+    expect(JSON.stringify(manifest)).not.toContain('workspace:');
+    const files = pkg.listFiles().map((f) => f.slice(`/node_modules/${name}/`.length));
+    expect(files).toContain('LICENSE');
+    expect(files).toContain('dist/index.js');
+    expect(files.filter((f) => !/^(dist|src)\/|^(LICENSE|README\.md|package\.json)$/.test(f))).toEqual([]);
+  });
+
   it.each(PACKAGES)('%s passes arethetypeswrong (its ESM-only profile)', async (name) => {
     const result = await checkPackage(createPackageFromTarballData(new Uint8Array(readFileSync(tarball(name)))));
     expect(result.types).not.toBe(false);
