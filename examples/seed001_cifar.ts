@@ -5,7 +5,7 @@
  */
 import { torch, nn, optim, data, type Tensor } from 'flambeau';
 import { writeCifar10 } from './synthetic_cifar.js';
-const F = nn.functional;
+import { CNNNet } from './models/seed001_cifar.js';
 const transforms = data.transforms;
 
 torch.manualSeed(0);
@@ -26,23 +26,6 @@ await dataiter.return?.();
 let lab = (await labels.tolist()) as number[];
 console.log([0, 1, 2, 3].map((j) => classes[lab[j]].padStart(5)).join(' '));
 console.log(`torch.Size([${images.shape.join(', ')}])`);
-
-class CNNNet extends nn.Module {
-  conv1 = new nn.Conv2d(3, 8, 5, { stride: 1 });
-  pool1 = new nn.MaxPool2d(2, { stride: 2 });
-  conv2 = new nn.Conv2d(8, 16, 3, { stride: 1 });
-  pool2 = new nn.MaxPool2d(2, { stride: 2 });
-  fc1 = new nn.Linear(576, 128);
-  fc2 = new nn.Linear(128, 10);
-
-  override forward(x: Tensor): Tensor {
-    x = this.pool1(F.relu(this.conv1(x)));
-    x = this.pool2(F.relu(this.conv2(x)));
-    x = x.view(-1, 16 * 6 * 6);
-    x = F.relu(this.fc2(F.relu(this.fc1(x))));
-    return x;
-  }
-}
 
 const net = new CNNNet();
 console.log(`net have ${[...net.parameters()].reduce((n, x) => n + x.numel(), 0)} paramerters in total`);

@@ -1,4 +1,4 @@
-import { RuntimeError, type Tensor, isFloating, onesLike, shapeEq, zeros } from '@flambeau/tensor';
+import { RuntimeError, type Tensor, isFloating, onesLike, shapeEq, tidy, zeros } from '@flambeau/tensor';
 import { applyChecked, isAnomalyEnabled } from './anomaly.js';
 import { accumulateNode, gradEdge } from './edges.js';
 import { withGradEnabled } from './grad_mode.js';
@@ -123,11 +123,22 @@ function execute(roots: Edge[], rootGrads: Tensor[], keepGraph: boolean, createG
   }
 
   const buffers = new Map<Node, (Tensor | null)[]>();
+  const owned = new GradOwnership(!createGraph);
   const add = (e: Edge, g: Tensor) => {
     let buf = buffers.get(e.node);
     if (!buf) buffers.set(e.node, (buf = new Array<Tensor | null>(e.node.outputMeta.length).fill(null)));
     const prev = buf[e.nr];
-    buf[e.nr] = prev ? prev.add(g) : g;
+    owned.hold(g);
+    if (!prev) {
+      buf[e.nr] = g;
+      return;
+    }
+    const sum = prev.add(g);
+    owned.adopt(sum);
+    owned.hold(sum);
+    owned.drop(prev);
+    owned.drop(g);
+    buf[e.nr] = sum;
   };
   const captured: (Tensor | null)[] = capture ? capture.edges.map(() => null) : [];
 
@@ -139,6 +150,9 @@ function execute(roots: Edge[], rootGrads: Tensor[], keepGraph: boolean, createG
       const node = ready.pop();
       const grads = buffers.get(node) ?? new Array<Tensor | null>(node.outputMeta.length).fill(null);
       buffers.delete(node);
+      const consumed = grads.slice();
+      // Hooks may keep the gradients they see: those stay the garbage collector's.
+      if (node.preHooks) consumed.forEach((g) => g && owned.protect(g));
       if (node.preHooks) {
         for (const [nr, hooks] of node.preHooks) {
           for (const h of hooks) {
@@ -152,28 +166,77 @@ function execute(roots: Edge[], rootGrads: Tensor[], keepGraph: boolean, createG
       if (capture) {
         capture.edges.forEach((e, k) => {
           const g = e.node === node ? grads[e.nr] : null;
-          if (g) captured[k] = captured[k] ? captured[k]!.add(g) : g;
+          if (g) captured[k] = owned.protect(captured[k] ? captured[k]!.add(g) : g);
         });
       }
       const isLeaf = node instanceof AccumulateGrad;
       const runs = isLeaf ? !capture?.collectOnly : node.next.some((e) => e !== null && isNeeded(e.node));
       let outs: (Tensor | null | undefined)[] = [];
       if (runs && grads.some((g) => g)) {
-        const full = grads.map((g, i) => g ?? (node.materializeGrads && isFloating(node.outputMeta[i].dtype) ? zerosOf(node.outputMeta[i]) : null)) as Tensor[];
-        outs = isAnomalyEnabled() ? applyChecked(node, full) : node.apply(full);
+        const full = grads.map((g, i) => g ?? (node.materializeGrads && isFloating(node.outputMeta[i].dtype) ? owned.adopt(zerosOf(node.outputMeta[i])) : null)) as Tensor[];
+        const run = () => (isAnomalyEnabled() ? applyChecked(node, full) : node.apply(full));
+        // A built-in formula's temporaries die with it; what it returns is the engine's to free.
+        outs = owned.enabled && node.freesGrads ? tidy(run) : run();
+        if (owned.enabled && node.freesGrads) for (const o of outs) if (o && !full.includes(o)) owned.adopt(o);
+        full.forEach((g, i) => g && g !== grads[i] && consumed.push(g));
       }
       if (!keepGraph) node.release();
       node.next.forEach((e, i) => {
         if (!e || !isNeeded(e.node)) return;
         const g = outs[i];
-        if (g) add(e, conform(node, i, g, node.inputMeta[i]!));
+        if (g) {
+          const c = conform(node, i, g, node.inputMeta[i]!);
+          if (c !== g && owned.has(g)) owned.adopt(c);
+          add(e, c);
+        }
         const left = deps.get(e.node)! - 1;
         deps.set(e.node, left);
         if (left === 0) ready.push(e.node);
       });
+      for (const o of outs) if (o) owned.release(o);
+      for (const g of consumed) if (g) owned.drop(g);
     }
     return captured;
   });
+}
+
+/**
+ * Which gradient tensors the engine made (formula outputs, sums, zeros) and how many buffer slots
+ * hold each: one that no slot holds any more is disposed at once, so device memory for gradients
+ * is returned while backward runs instead of at garbage collection. Off under `createGraph`
+ * (the gradients are part of the new graph) and for tensors hooks or `autograd.grad` hand out.
+ */
+class GradOwnership {
+  private readonly mine = new Set<Tensor>();
+  private readonly kept = new Set<Tensor>();
+  private readonly uses = new Map<Tensor, number>();
+  constructor(readonly enabled: boolean) {}
+  has(t: Tensor): boolean { return this.mine.has(t); }
+  adopt(t: Tensor): Tensor {
+    if (this.enabled && !this.kept.has(t)) this.mine.add(t);
+    return t;
+  }
+  protect(t: Tensor): Tensor {
+    this.kept.add(t);
+    this.mine.delete(t);
+    return t;
+  }
+  hold(t: Tensor): void { this.uses.set(t, (this.uses.get(t) ?? 0) + 1); }
+  drop(t: Tensor): void {
+    const n = (this.uses.get(t) ?? 0) - 1;
+    if (n > 0) {
+      this.uses.set(t, n);
+      return;
+    }
+    this.uses.delete(t);
+    this.release(t);
+  }
+  /** Disposes `t` if the engine made it and no buffer slot holds it. */
+  release(t: Tensor): void {
+    if (!this.mine.has(t) || this.uses.has(t)) return;
+    this.mine.delete(t);
+    t.dispose();
+  }
 }
 
 function zerosOf(m: TensorMeta): Tensor {

@@ -1,4 +1,4 @@
-import { type OpResult, RuntimeError, type Tensor, ones, shapeEq, zeros, zerosLike } from '@flambeau/tensor';
+import { type Attrs, type OpResult, RuntimeError, type Tensor, full, ones, shapeEq, zeros, zerosLike } from '@flambeau/tensor';
 import { noGrad } from './grad_mode.js';
 import { type Node, metaOf, outputNr, stateOf, viewBase } from './node.js';
 import { recordNode } from './record.js';
@@ -21,8 +21,10 @@ export function checkInplace(x: Tensor): void {
  * `src`'s history (or a CopyBackwards node); a view rewrites its base's history with CopySlices and
  * becomes an AsStridedBackward0 view of it.
  */
-export function inplaceCopy(inputs: readonly Tensor[], next: () => OpResult): OpResult {
-  const [x, src] = inputs;
+export function inplaceCopy(inputs: readonly Tensor[], attrs: Attrs, next: () => OpResult): OpResult {
+  const x = inputs[0];
+  // `fill_(v)`: a constant source, made by a fill kernel, with no history.
+  const src = inputs[1] ?? noGrad(() => full([], attrs.scalar as number, { dtype: x.dtype, device: x.device }));
   const base = viewBase(x);
   if (!x.requiresGrad && !src.requiresGrad && !base?.requiresGrad) return next();
   checkInplace(x);

@@ -39,6 +39,7 @@ function record(op: string, f: Formula, inputs: readonly Tensor[], attrs: Attrs,
     needs,
   };
   node = recordNode(name, inputs, outs, (grads) => f.backward(grads, ctx));
+  node.freesGrads = true;
   for (const i of spec.inputs ?? []) savedIn[i] = node.save(inputs[i], false);
   for (const i of spec.outputs ?? []) savedOut[i] = node.save(outs[i], true);
   return Array.isArray(result) ? outs : outs[0];
@@ -77,7 +78,7 @@ function adoptViews(input: Tensor, outputs: readonly Tensor[]): void {
 
 function interceptGrad(op: string, inputs: readonly Tensor[], attrs: Attrs, next: () => OpResult): OpResult {
   if (!isGradEnabled()) return next();
-  if (op === 'copy_') return inplaceCopy(inputs, next);
+  if (op === 'copy_') return inplaceCopy(inputs, attrs, next);
   if (op === 'randomFill_') {
     checkInplace(inputs[0]);
     return next();

@@ -1,4 +1,4 @@
-import { type DType, type GradFn, RuntimeError, type Tensor, dtypeTitle } from '@flambeau/tensor';
+import { type DType, type Device, type GradFn, RuntimeError, type Tensor, dtypeTitle, releaseStorage, retainStorage } from '@flambeau/tensor';
 
 /** Where a gradient goes: output `nr` of `node`. */
 export interface Edge {
@@ -10,7 +10,7 @@ export interface Edge {
 export interface TensorMeta {
   readonly shape: readonly number[];
   readonly dtype: DType;
-  readonly device: string;
+  readonly device: Device;
   readonly strides: readonly number[];
   readonly offset: number;
   readonly storageSize: number;
@@ -97,6 +97,11 @@ export class Node implements GradFn {
   materializeGrads = true;
   /** Stack of the forward call, kept in anomaly mode. */
   trace: string | null = null;
+  /**
+   * True for built-in formulas, whose outputs and temporaries the engine may free as soon as they
+   * are consumed; false for user code (custom Functions, hooks) that may keep what it returns.
+   */
+  freesGrads = false;
   private saved: SavedVar[] | null = [];
   private released = false;
 
@@ -111,6 +116,8 @@ export class Node implements GradFn {
   /** Saves `t` for backward; `isOutput` when `t` is an output of this node. */
   save(t: Tensor, isOutput: boolean): SavedVar {
     const v = new SavedVar(t, isOutput ? this : null);
+    // The graph holds its own reference: the storage lives until the node is released.
+    retainStorage(t.storage);
     this.saved!.push(v);
     return v;
   }
@@ -122,7 +129,9 @@ export class Node implements GradFn {
   resave(t: Tensor, copy: () => Tensor): void {
     for (const v of this.saved ?? []) {
       if (v.tensor !== t || t._version.value !== v.version) continue;
+      releaseStorage(v.tensor.storage);
       v.tensor = copy();
+      retainStorage(v.tensor.storage);
       v.version = v.tensor._version.value;
     }
   }
@@ -138,7 +147,9 @@ export class Node implements GradFn {
 
   /** Frees saved tensors after a backward pass that did not retain the graph. */
   release(): void {
+    if (this.released) return;
     this.released = true;
+    for (const v of this.saved ?? []) releaseStorage(v.tensor.storage);
     this.saved = null;
   }
 

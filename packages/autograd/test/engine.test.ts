@@ -363,7 +363,7 @@ describe('anomaly mode', () => {
 
 describe('registerFormula', () => {
   it('adds a backward formula for an op defined elsewhere', () => {
-    torch.defineOp('testTriple', ([x]) => x.mul(3));
+    torch.defineOp('composite', 'testTriple(Tensor self) -> Tensor', ([x]) => x.mul(3));
     registerFormula('testTriple', { name: 'TestTripleBackward0', backward: ([g]) => [g.mul(3)] });
     const x = f64([1, 2]);
     const y = torch.dispatch1('testTriple', [x]);
@@ -375,7 +375,7 @@ describe('registerFormula', () => {
 
 describe('ops without a formula', () => {
   it('fail loudly in backward instead of dropping the gradient', () => {
-    torch.defineOp('testNoFormula', ([x]) => x.detach().mul(2));
+    torch.defineOp('composite', 'testNoFormula(Tensor self) -> Tensor', ([x]) => x.detach().mul(2));
     const x = f64([1, 2]);
     const y = torch.dispatch1('testNoFormula', [x]);
     expect(y.gradFn!.name).toBe('NotImplemented');

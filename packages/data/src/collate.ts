@@ -42,7 +42,7 @@ function isImage(x: object): boolean {
 function stackTensors(batch: Tensor[]): Tensor {
   const e = batch[0];
   const n = e.numel();
-  const dense = batch.every((t) => t.device === 'cpu' && t.dtype === e.dtype && t.ndim === e.ndim && t.shape.every((s, i) => s === e.shape[i]) && !t.requiresGrad);
+  const dense = batch.every((t) => t.device.type === 'cpu' && t.dtype === e.dtype && t.ndim === e.ndim && t.shape.every((s, i) => s === e.shape[i]) && !t.requiresGrad);
   if (!dense) return stack(batch, 0);
   const out = allocArray(e.dtype, n * batch.length);
   batch.forEach((t, k) => out.set(t.dataSync(), k * n));

@@ -68,7 +68,7 @@ export function ones_<T extends Tensor>(tensor: T): T {
 /** `eye_(tensor)`: the identity on a 2-D tensor. */
 export function eye_<T extends Tensor>(tensor: T): T {
   if (tensor.ndim !== 2) throw new ValueError('Only tensors with 2 dimensions are supported');
-  return noGrad(() => tensor.copy_(eye(tensor.shape[0], tensor.shape[1], { dtype: tensor.dtype })));
+  return noGrad(() => tensor.copy_(eye(tensor.shape[0], tensor.shape[1], { dtype: tensor.dtype, device: tensor.device })));
 }
 
 /** `xavier_uniform_(tensor, gain=1)`: U(-a, a) with a = gain·√(6 / (fan_in + fan_out)). */
@@ -165,7 +165,8 @@ export function orthogonal_<T extends Tensor>(tensor: T, gain = 1): T {
   if (tensor.numel() === 0) return tensor;
   const rows = tensor.shape[0];
   const cols = tensor.numel() / rows;
-  const flattened = empty([rows, cols], { dtype: tensor.dtype }).normal_(0, 1);
+  // Drawn and factorised on the CPU (a host QR at construction time), then copied to the tensor's device.
+  const flattened = empty([rows, cols], { dtype: tensor.dtype, device: 'cpu' }).normal_(0, 1);
   const wide = rows < cols;
   let q = qrPositive(wide ? flattened.t() : flattened);
   if (wide) q = q.t();

@@ -1,4 +1,4 @@
-import { type DType, DTypeError, IndexError, NotImplementedError, RuntimeError, Tensor, ValueError, className, isFloating } from '@flambeau/tensor';
+import { type DType, Device, type DeviceLike, DTypeError, IndexError, NotImplementedError, RuntimeError, Tensor, ValueError, className, isFloating } from '@flambeau/tensor';
 import { noGrad } from '@flambeau/autograd';
 import { Parameter, setData } from './parameter.js';
 import { BackwardHook, type FullBackwardHook, type FullBackwardPreHook } from './backward_hook.js';
@@ -25,7 +25,7 @@ export interface IncompatibleKeys {
 }
 
 /** Where a module, device or dtype conversion sends tensors (`module.to(...)`). */
-export type ToTarget = DType | string | { device?: string; dtype?: DType };
+export type ToTarget = DType | DeviceLike | { device?: DeviceLike; dtype?: DType };
 
 const SELF = Symbol('flambeau.module.self');
 let nextHookId = 0;
@@ -511,7 +511,7 @@ export class Module {
    * in place; a dtype applies only to floating-point ones, as in PyTorch.
    */
   to(target: ToTarget): this {
-    const o = typeof target === 'string' ? (isDTypeName(target) ? { dtype: target } : { device: target }) : target;
+    const o: { device?: DeviceLike; dtype?: DType } = typeof target === 'string' ? (isDTypeName(target) ? { dtype: target } : { device: target }) : target instanceof Device ? { device: target } : target;
     if (o.dtype !== undefined && !isFloating(o.dtype)) {
       throw new DTypeError(`nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.${o.dtype}`);
     }

@@ -25,11 +25,5 @@ export class Parameter extends Tensor {
  * identity (optimizers hold it) when a module is moved or cast.
  */
 export function setData(t: Tensor, src: Tensor): void {
-  if (t === src) return;
-  const w = t as { -readonly [K in 'storage' | 'shape' | 'strides' | 'offset' | 'dtype']: Tensor[K] };
-  w.storage = src.storage;
-  w.shape = src.shape;
-  w.strides = src.strides;
-  w.offset = src.offset;
-  w.dtype = src.dtype;
+  t._setData(src);
 }

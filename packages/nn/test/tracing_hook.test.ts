@@ -12,6 +12,7 @@ describe('tracing interceptor', () => {
   it('records the top-level ops of a forward pass', () => {
     manualSeed(0);
     const net = new nn.Sequential(new nn.Conv2d(3, 8, 5), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Flatten(), new nn.Linear(8 * 14 * 14, 10));
+    const x = rand(2, 3, 32, 32);
     const trace: { op: string; inputs: number[][]; output: number[]; attrs: Record<string, unknown> }[] = [];
     const remove = installInterceptor('trace', (op, inputs, attrs, next) => {
       const out = next();
@@ -22,7 +23,7 @@ describe('tracing interceptor', () => {
       return out;
     });
     try {
-      noGrad(() => net(rand(2, 3, 32, 32)));
+      noGrad(() => net(x));
     } finally {
       remove();
     }

@@ -1,5 +1,7 @@
 import type { DType, TypedArray } from './dtype.js';
 import { RuntimeError } from './errors.js';
+import { type Attrs, type OpImpl, setCreationBackend } from './dispatcher.js';
+import type { Generator } from './random.js';
 
 /**
  * The backend contract: the small set of primitive kernels and storage calls a device must provide.
@@ -7,7 +9,13 @@ import { RuntimeError } from './errors.js';
  * losses, autograd) is written once above this line.
  *
  * Kernels receive strided views and return fresh contiguous storage for the output; they never
- * see autograd. Inputs to binary kernels are already broadcast (expanded with zero strides).
+ * see autograd. Inputs to binary kernels are already broadcast (expanded with zero strides); a
+ * scalar operand arrives as a plain number, already converted to the compute dtype.
+ *
+ * The required set is 5 storage calls (alloc, fromArray, read, dispose, sync) plus the 27 kernels
+ * below (`conv2d` and pooling included);
+ * `readSync`, `deferCheck`, `index` and `kernels` are optional. Every op of the registry
+ * (`listOps()`) is built on these; `kernels` lets a backend replace any op, composites included.
  */
 export interface Storage {
   readonly backend: Backend;
@@ -38,6 +46,9 @@ export type BinaryOp =
 
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'all' | 'any';
 
+/** Distributions of `randomFill` (`uniform_`, `normal_`, `bernoulli_`, `random_`, `exponential_`). */
+export type RandomKind = 'uniform' | 'normal' | 'bernoulli' | 'randint' | 'exponential';
+
 export interface Conv2dAttrs {
   stride: [number, number];
   padding: [number, number];
@@ -59,6 +70,16 @@ export interface Pool2dAttrs {
 export interface Backend {
   /** Device type string, as in `torch.device('cpu').type`. */
   readonly name: string;
+  /** Device index for backends with several devices (`webgpu:1`); absent for a single device. */
+  readonly index?: number;
+  /** The backend of device `index` of this type (`getBackend('webgpu:1')`), for multi-device backends. */
+  forIndex?(index: number): Backend;
+  /**
+   * Kernels that replace ops of the registry on this backend, keyed by op name: fused composites
+   * (`softmax`, `addmm`, an optimizer step) or a faster primitive. They see the op's inputs and
+   * attributes exactly as its default implementation would.
+   */
+  readonly kernels?: Readonly<Record<string, OpImpl>>;
 
   // ---- storage ----
   alloc(dtype: DType, size: number): Storage;
@@ -68,8 +89,16 @@ export interface Backend {
   /** Synchronous read; backends that cannot read synchronously leave it undefined. */
   readSync?(s: Storage): TypedArray;
   dispose(s: Storage): void;
-  /** Waits for queued work. */
+  /** Waits for queued work; rejects with the first failed device-side check (see `deferCheck`). */
   sync(): Promise<void>;
+  /**
+   * Remembers a device-side check: `flag` (a 0-dim bool view) must hold true, else
+   * `error(values of detail)` is raised at the next `read` or `sync` (CUDA's device-side asserts).
+   * Backends without it skip such checks unless they can read synchronously.
+   */
+  deferCheck?(flag: StridedView, detail: StridedView | null, error: (detail: number[]) => Error): void;
+  /** Row-major coordinates of the non-zero elements (int64, `ndim` per element; a data-dependent size). */
+  nonzero(x: StridedView): Storage;
 
   // ---- primitive kernels ----
   /** Contiguous copy of a view, cast to `dtype`. */
@@ -78,11 +107,21 @@ export interface Backend {
   copyInto(dst: StridedView, src: StridedView): void;
   /** Fills a view with one value (cast to its dtype). */
   fill(dst: StridedView, value: number): void;
+  /** `start + i * step` for i < n (`arange`), computed in double and stored as `dtype`. */
+  arange(dtype: DType, start: number, step: number, n: number): Storage;
+  /**
+   * Fills a view with random draws from `generator`. The CPU reproduces PyTorch's CPU stream
+   * (visiting elements in memory order); other devices may use their own counter-based stream
+   * seeded from `generator.initialSeed()`, as CUDA's differs from the CPU's.
+   */
+  randomFill(dst: StridedView, kind: RandomKind, a: number, b: number, generator: Generator): void;
+  /** Category indices (int64) drawn from each row of `p` (`torch.multinomial`). */
+  multinomial(p: StridedView, numSamples: number, replacement: boolean, generator: Generator): Storage;
   unary(op: UnaryOp, x: StridedView, outDtype: DType): Storage;
-  /** `a` and `b` are views of the output shape; computation happens in `computeDtype`. */
-  binary(op: BinaryOp, a: StridedView, b: StridedView, computeDtype: DType, outDtype: DType): Storage;
-  /** Elementwise `cond ? a : b`, all three views of the output shape. */
-  where(cond: StridedView, a: StridedView, b: StridedView, outDtype: DType): Storage;
+  /** `a` and `b` are views of the output shape or numbers; computation happens in `computeDtype`. */
+  binary(op: BinaryOp, a: StridedView | number, b: StridedView | number, computeDtype: DType, outDtype: DType): Storage;
+  /** Elementwise `cond ? a : b`, views of the output shape or numbers. */
+  where(cond: StridedView, a: StridedView | number, b: StridedView | number, outDtype: DType): Storage;
   /** `clamp` with optional bounds: NaN inputs propagate. */
   clamp(x: StridedView, min: number | null, max: number | null, outDtype: DType): Storage;
   /** Reduces over `dims` (sorted); the output drops those dims. */
@@ -123,17 +162,20 @@ export function registerBackend(b: Backend): void {
   backends.set(b.name, b);
 }
 
-/** Parses `'cpu'`, `'webgpu'`, `'webgpu:0'` and returns the backend that serves it. */
-export function getBackend(device: string): Backend {
-  const name = device.split(':')[0];
+/** Parses `'cpu'`, `'webgpu'`, `'webgpu:0'` (or a Device) and returns the backend that serves it. */
+export function getBackend(device: string | { toString(): string }): Backend {
+  const dev = String(device);
+  const [name, index] = dev.split(':');
   const b = backends.get(name);
   if (!b) {
     throw new RuntimeError(
-      `Expected one of ${[...backends.keys()].join(', ')} device type at start of device string: ${device}` +
+      `Expected one of ${[...backends.keys()].join(', ')} device type at start of device string: ${dev}` +
         (name === 'webgpu' || name === 'tfjs' ? ` (import '@flambeau/backend-${name}' to register it)` : ''),
     );
   }
-  return b;
+  if (index === undefined || b.index === Number(index)) return b;
+  if (!b.forIndex) throw new RuntimeError(`${name} device index ${index} is out of range: this backend has one device`);
+  return b.forIndex(Number(index));
 }
 
 /** The backend new tensors go to when no `device` is given (the CPU unless `setDefaultDevice` changed it). */
@@ -142,12 +184,14 @@ export function defaultBackend(): Backend {
 }
 
 /** Makes new tensors land on `device` unless told otherwise (`torch.set_default_device`). */
-export function setDefaultDevice(device: string): void {
+export function setDefaultDevice(device: string | { toString(): string }): void {
   getBackend(device);
-  defaultBackendName = device.split(':')[0];
+  defaultBackendName = String(device);
 }
 
 /** The names of the registered backends (devices). */
 export function listBackends(): string[] {
   return [...backends.keys()];
 }
+
+setCreationBackend((attrs: Attrs) => (attrs.device ? getBackend(attrs.device as string) : defaultBackend()));

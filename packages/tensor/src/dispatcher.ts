@@ -1,4 +1,5 @@
 import type { Tensor } from './tensor.js';
+import type { Backend } from './backend.js';
 import { NotImplementedError, RuntimeError } from './errors.js';
 
 /** Attributes of one op call (dims, flags, scalars): plain data, so tracers can record them. */
@@ -7,25 +8,124 @@ export type OpResult = Tensor | Tensor[];
 export type OpImpl = (inputs: readonly Tensor[], attrs: Attrs) => OpResult;
 
 /**
+ * What an op is, for backends, tracers and the docs:
+ * - `primitive`: runs backend kernels directly; every backend must provide those kernels;
+ * - `composite`: written once in terms of other ops (a backend may override it with a fused kernel);
+ * - `view`: returns tensors sharing its first input's storage;
+ * - `inplace`: writes into its first input;
+ * - `creation`: makes a new tensor from attributes alone (`attrs.device` names the backend).
+ */
+export type OpKind = 'primitive' | 'composite' | 'view' | 'inplace' | 'creation';
+
+/** One parameter of an op signature: PyTorch's schema notation (`Tensor self`, `int[] dim`, `bool keepdim=False`). */
+export interface OpParam {
+  readonly name: string;
+  /** `Tensor`, `Tensor?`, `Tensor[]`, `Scalar`, `int`, `int[]`, `int?`, `float`, `bool`, `str`, `ScalarType`, `Device`, `Generator?`, … */
+  readonly type: string;
+  /** The default as written in the schema (`None`, `False`, `1`), absent when required. */
+  readonly default?: string;
+}
+
+/** An op's declaration: plain data, read by backends, the ONNX exporter, argument parsing and docs. */
+export interface OpSchema {
+  readonly name: string;
+  readonly kind: OpKind;
+  /** Tensor inputs, in `inputs` order (a trailing `Tensor[]` takes the rest). */
+  readonly inputs: readonly OpParam[];
+  /** Attributes (`attrs` keys). */
+  readonly attrs: readonly OpParam[];
+  /** Number of tensor outputs (`-1`: a list whose length depends on the call). */
+  readonly outputs: number;
+}
+
+interface OpEntry {
+  schema: OpSchema;
+  impl: OpImpl;
+}
+
+const registry = new Map<string, OpEntry>();
+const interceptors: { name: string; fn: Interceptor }[] = [];
+let depth = 0;
+
+/**
+ * Parses `'mul(Tensor self, Tensor|Scalar other) -> Tensor'`: parameters typed `Tensor`, `Tensor?`
+ * or `Tensor[]` are inputs, the others attributes; the return part counts outputs
+ * (`(Tensor, Tensor)` → 2, `Tensor[]` → -1).
+ */
+export function parseSignature(sig: string): { name: string; inputs: OpParam[]; attrs: OpParam[]; outputs: number } {
+  const open = sig.indexOf('(');
+  let close = open;
+  for (let level = 0; close < sig.length; close++) {
+    if (sig[close] === '(') level++;
+    if (sig[close] === ')' && --level === 0) break;
+  }
+  const name = sig.slice(0, open).trim();
+  if (open < 1 || close >= sig.length || !/^[\w.]+$/.test(name)) throw new RuntimeError(`bad op signature '${sig}'`);
+  const params = sig.slice(open + 1, close);
+  const returns = /->\s*(.+)$/.exec(sig.slice(close + 1))?.[1];
+  const inputs: OpParam[] = [];
+  const attrs: OpParam[] = [];
+  for (const part of splitTop(params)) {
+    if (part === '*') continue;
+    const pm = /^(\S+)\s+(\w+)(?:=(.+))?$/.exec(part);
+    if (!pm) throw new RuntimeError(`bad parameter '${part}' in op signature '${sig}'`);
+    const p: OpParam = pm[3] === undefined ? { type: pm[1], name: pm[2] } : { type: pm[1], name: pm[2], default: pm[3] };
+    (/^Tensor(\?|\[\])?$/.test(p.type) ? inputs : attrs).push(p);
+  }
+  const ret = (returns ?? 'Tensor').trim();
+  const outputs = ret === 'Tensor[]' ? -1 : ret.startsWith('(') ? splitTop(ret.slice(1, -1)).length : ret === '()' ? 0 : 1;
+  return { name, inputs, attrs, outputs };
+}
+
+function splitTop(s: string): string[] {
+  const out: string[] = [];
+  let level = 0;
+  let cur = '';
+  for (const ch of s) {
+    if (ch === '(' || ch === '[') level++;
+    if (ch === ')' || ch === ']') level--;
+    if (ch === ',' && level === 0) {
+      out.push(cur.trim());
+      cur = '';
+    } else cur += ch;
+  }
+  if (cur.trim()) out.push(cur.trim());
+  return out;
+}
+
+/**
+ * Defines an op: its kind and signature (PyTorch's schema notation) and its default
+ * implementation — backend kernels for a primitive, other ops for a composite.
+ *
+ * @example
+ * defineOp('composite', 'hardswish(Tensor self) -> Tensor', ([x]) => x.mul(x.add(3).clamp(0, 6)).div(6));
+ */
+export function defineOp(kind: OpKind, signature: string, impl: OpImpl): void {
+  const { name, inputs, attrs, outputs } = parseSignature(signature);
+  registry.set(name, { schema: { name, kind, inputs, attrs, outputs }, impl });
+}
+
+/** Whether an op of that name is registered with the dispatcher. */
+export function hasOp(name: string): boolean {
+  return registry.has(name);
+}
+
+/** The declaration of an op (`undefined` if none). */
+export function getOpSchema(name: string): OpSchema | undefined {
+  return registry.get(name)?.schema;
+}
+
+/** Every op's declaration, for backends that want to list what they override and for exporters. */
+export function listOps(): OpSchema[] {
+  return [...registry.values()].map((e) => e.schema);
+}
+
+/**
  * Wraps every op call. Interceptors are how autograd, tracing (ONNX export) and profiling observe
  * and extend ops without the ops knowing: PyTorch's dispatcher keys, Burn's backend decorators.
  * `next()` runs the rest of the chain and finally the op itself.
  */
 export type Interceptor = (op: string, inputs: readonly Tensor[], attrs: Attrs, next: () => OpResult) => OpResult;
-
-const impls = new Map<string, OpImpl>();
-const interceptors: { name: string; fn: Interceptor }[] = [];
-let depth = 0;
-
-/** Defines an op: its forward implementation in terms of backend kernels or other ops. */
-export function defineOp(name: string, impl: OpImpl): void {
-  impls.set(name, impl);
-}
-
-/** Whether an op of that name is registered with the dispatcher. */
-export function hasOp(name: string): boolean {
-  return impls.has(name);
-}
 
 /**
  * Installs an interceptor (replacing one of the same name). Later installs wrap earlier ones:
@@ -48,10 +148,18 @@ export function dispatchDepth(): number {
   return depth;
 }
 
+let creationBackend: (attrs: Attrs) => Backend = () => {
+  throw new RuntimeError('no backend registered');
+};
+/** Wired by backend.ts: the backend a creation op's `attrs.device` names. */
+export function setCreationBackend(fn: (attrs: Attrs) => Backend): void {
+  creationBackend = fn;
+}
+
 /** The single entry point of every tensor operation. */
 export function dispatch(op: string, inputs: readonly Tensor[], attrs: Attrs = {}): OpResult {
-  const impl = impls.get(op);
-  if (!impl) throw new NotImplementedError(`op '${op}' is not defined`);
+  const entry = registry.get(op);
+  if (!entry) throw new NotImplementedError(`op '${op}' is not defined`);
   for (const t of inputs) {
     if (t.isDisposed) throw new RuntimeError(`${op}(): a tensor of shape [${t.shape.join(', ')}] was used after dispose()`);
   }
@@ -59,7 +167,10 @@ export function dispatch(op: string, inputs: readonly Tensor[], attrs: Attrs = {
   const next = (): OpResult => {
     i--;
     if (i >= 0) return interceptors[i].fn(op, inputs, attrs, next);
-    return impl(inputs, attrs);
+    // A backend's own kernel for the op (a fused composite, say) wins over the default.
+    const backend = inputs.length > 0 ? inputs[0].backend : entry.schema.kind === 'creation' ? creationBackend(attrs) : null;
+    const override = backend?.kernels?.[op];
+    return (override ?? entry.impl)(inputs, attrs);
   };
   depth++;
   try {

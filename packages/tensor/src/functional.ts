@@ -1,7 +1,8 @@
 import { dispatch1 } from './dispatcher.js';
-import { type Tensor, type TensorOrScalar, type ValuesIndices, scalarTensor } from './tensor.js';
+import { type Tensor, type TensorOrScalar, type ValuesIndices, checkScalar } from './tensor.js';
 import type { PadMode } from './ops/pad.js';
 import { RuntimeError } from './errors.js';
+import { deviceCheck } from './validation.js';
 import { indexTensor } from './ops/util.js';
 import type { Generator } from './random.js';
 
@@ -23,9 +24,11 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
 }
 /** `torch.where(condition, input, other)`; scalars allowed for either branch. */
 export function where(condition: Tensor, input: TensorOrScalar, other: TensorOrScalar): Tensor {
-  const a = typeof input === 'object' ? input : scalarTensor(input, condition.backend);
-  const b = typeof other === 'object' ? other : scalarTensor(other, condition.backend);
-  return dispatch1('where', [condition, a, b]);
+  const inputs = [condition, ...[input, other].filter((x): x is Tensor => typeof x === 'object')];
+  const attrs: Record<string, unknown> = {};
+  if (typeof input !== 'object') attrs.selfScalar = checkScalar(input);
+  if (typeof other !== 'object') attrs.otherScalar = checkScalar(other);
+  return dispatch1('where', inputs, attrs);
 }
 /** `torch.add(a, b, alpha=1)`. */
 export function add(a: Tensor, b: TensorOrScalar, opts: { alpha?: number } = {}): Tensor { return a.add(b, opts); }
@@ -39,7 +42,7 @@ export function div(a: Tensor, b: TensorOrScalar, opts: { roundingMode?: 'trunc'
 export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   if (typeof a === 'object') return a.pow(b);
   if (typeof b !== 'object') throw new RuntimeError('pow(): expected at least one Tensor argument');
-  return scalarTensor(a, b.backend).pow(b);
+  return dispatch1('pow', [b], { scalar: checkScalar(a), reverse: true });
 }
 /** `torch.maximum(a, b)`: elementwise maximum (NaN propagates). */
 export function maximum(a: Tensor, b: Tensor): Tensor { return a.maximum(b); }
@@ -161,10 +164,11 @@ export function pad(x: Tensor, padding: readonly number[], mode: PadMode = 'cons
 /** `torch.nn.functional.one_hot(tensor, num_classes=-1)`: int64 output. */
 export function oneHot(x: Tensor, numClasses = -1): Tensor {
   if (x.dtype !== 'int64') throw new RuntimeError('one_hot is only applicable to index tensor.');
+  // num_classes=-1 makes the output shape depend on the data: a readback, as in PyTorch.
   const n = numClasses === -1 ? (x.numel() === 0 ? 0 : x.amax().itemSync() + 1) : numClasses;
   if (x.numel() > 0) {
-    if (x.amin().itemSync() < 0) throw new RuntimeError('Class values must be non-negative.');
-    if (x.amax().itemSync() >= n) throw new RuntimeError('Class values must be smaller than num_classes.');
+    deviceCheck(x.amin().ge(0), () => new RuntimeError('Class values must be non-negative.'));
+    deviceCheck(x.amax().lt(n), () => new RuntimeError('Class values must be smaller than num_classes.'));
   }
   const range = indexTensor(Array.from({ length: n }, (_, i) => i), x.backend);
   return x.unsqueeze(-1).eq(range).to('int64');

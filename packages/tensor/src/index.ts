@@ -23,6 +23,7 @@ import './ops/pad.js';
 import './ops/conv.js';
 import './ops/pool.js';
 import './ops/multinomial.js';
+import './ops/random_fill.js';
 
 export * from './errors.js';
 export { className } from './class_name.js';
@@ -31,20 +32,19 @@ export * from './shape.js';
 export * from './backend.js';
 export * from './dispatcher.js';
 export * from './random.js';
-export { tidy, keep } from './memory.js';
-export { Tensor, slice, scalarTensor, installAutogradHooks, canCast, dtypeTitle } from './tensor.js';
+export { tidy, keep, memory, retainStorage, releaseStorage, type MemoryInfo } from './memory.js';
+export * from './validation.js';
+export { Tensor, slice, checkScalar, installAutogradHooks, canCast, dtypeTitle } from './tensor.js';
 export type {
   AutogradHooks, BackwardOptions, GradFn, IndexItem, NestedArray, ReduceOptions, Scalar, Slice, TensorOrScalar, ValuesIndices, VersionCounter,
 } from './tensor.js';
 export * from './ops/creation.js';
-export { broadcastView, binaryForward, opResultType } from './ops/elementwise.js';
+export { broadcastView, binaryForward, binaryOperands, whereOperands, opResultType, type BinaryOperand } from './ops/elementwise.js';
 export { viewStrides } from './ops/views.js';
 export { fromStorage, indexTensor } from './ops/util.js';
 export type { PadMode } from './ops/pad.js';
 export * from './functional.js';
 export { cpu } from './cpu/index.js';
 export { formatTensor, setPrintOptions } from './format.js';
-export { runBackendConformance, type ConformanceApi } from './conformance.js';
 
-/** `torch.device(...)` is just the device string here (`'cpu'`, `'webgpu'`). */
-export type Device = string;
+export { Device, device, type DeviceLike } from './device.js';

@@ -1,10 +1,12 @@
-import type { Backend, Storage, StridedView } from './backend.js';
+import { type Backend, type Storage, type StridedView, getBackend } from './backend.js';
+import { Device, type DeviceLike } from './device.js';
 import { dispatch, dispatch1 } from './dispatcher.js';
 import { type DType, type TypedArray, isFloating } from './dtype.js';
 import { DTypeError, IndexError, RuntimeError, ValueError } from './errors.js';
 import { broadcastShapes, contiguousStrides, isContiguous, normDim, numel } from './shape.js';
 import { formatTensor } from './format.js';
-import { releaseTensor, trackTensor } from './memory.js';
+import { moveTensor, releaseTensor, trackTensor } from './memory.js';
+import { deviceCheck } from './validation.js';
 import type { Generator } from './random.js';
 
 /** A node of the autograd graph as the tensor sees it; `@flambeau/autograd` supplies the real ones. */
@@ -76,6 +78,7 @@ export type Dims = number | readonly number[];
  * x.matmul(x.t()).sum().itemSync(); // 30
  */
 export class Tensor implements StridedView {
+  // Writable only through `_setData` (PyTorch's `t.data = src`), which keeps storage ownership right.
   readonly storage: Storage;
   readonly shape: readonly number[];
   readonly strides: readonly number[];
@@ -84,8 +87,6 @@ export class Tensor implements StridedView {
   /** The tensor this one is a view of (PyTorch's `._base`), or null. */
   readonly _base: Tensor | null;
   readonly _version: VersionCounter;
-  /** True for tensors made from JS scalars for an op: they promote like Python numbers. */
-  _wrappedNumber = false;
 
   private _requiresGrad = false;
   /** Accumulated gradient (`.grad`), filled by `backward()` on leaf tensors. */
@@ -106,6 +107,22 @@ export class Tensor implements StridedView {
     trackTensor(this);
   }
 
+  /**
+   * Points this tensor at `src`'s data in place (PyTorch's `t.data = src`): its identity (held by
+   * optimizers, modules, hooks) stays, its storage reference moves to `src`'s storage.
+   */
+  _setData(src: Tensor): void {
+    if (src === this) return;
+    const w = this as { -readonly [K in 'storage' | 'shape' | 'strides' | 'offset' | 'dtype']: Tensor[K] };
+    const old = this.storage;
+    w.storage = src.storage;
+    w.shape = src.shape;
+    w.strides = src.strides;
+    w.offset = src.offset;
+    w.dtype = src.dtype;
+    if (!this._disposed) moveTensor(this, old, src.storage);
+  }
+
   private _disposed = false;
   /** True once `dispose()` ran; using the tensor afterwards is an error. */
   get isDisposed(): boolean { return this._disposed; }
@@ -122,8 +139,8 @@ export class Tensor implements StridedView {
   // ---------------------------------------------------------------- metadata
 
   get backend(): Backend { return this.storage.backend; }
-  /** The device type string: `'cpu'`, `'webgpu'`, … */
-  get device(): string { return this.storage.backend.name; }
+  /** The device (`t.device`): `String(t.device)` is `'cpu'`, `'webgpu:1'`, …; `t.device.type` its type. */
+  get device(): Device { const b = this.storage.backend; return Device.of(b.name, b.index ?? null); }
   get ndim(): number { return this.shape.length; }
   dim(): number { return this.shape.length; }
   /** `t.size()` is the shape; `t.size(d)` one dim (negative allowed). */
@@ -235,7 +252,7 @@ export class Tensor implements StridedView {
     const b = this.backend;
     if (!b.readSync) return `tensor(<on ${b.name}: use await t.data()>, shape=[${this.shape.join(', ')}])`;
     return formatTensor(this.shape, this.dtype, b.readSync(this.contiguousStorage()), {
-      device: b.name,
+      device: String(this.device),
       requiresGrad: this.requiresGrad,
       gradFn: this.gradFn?.name ?? null,
     });
@@ -245,11 +262,11 @@ export class Tensor implements StridedView {
   // ---------------------------------------------------------------- device and dtype
 
   /** `t.to(dtype)` or `t.to(device)` or `t.to({ device, dtype })`. Returns `this` when nothing changes. */
-  to(target: DType | string | { device?: string; dtype?: DType; copy?: boolean }): Tensor {
-    const o = typeof target === 'string' ? (isDType(target) ? { dtype: target } : { device: target }) : target;
+  to(target: DType | DeviceLike | { device?: DeviceLike; dtype?: DType; copy?: boolean }): Tensor {
+    const o = typeof target === 'string' ? (isDType(target) ? { dtype: target } : { device: target }) : target instanceof Device ? { device: target } : target;
     let t: Tensor = this;
     if (o.dtype !== undefined && o.dtype !== t.dtype) t = dispatch1('cast', [t], { dtype: o.dtype });
-    if (o.device !== undefined && o.device.split(':')[0] !== t.device) t = dispatch1('toDevice', [t], { device: o.device });
+    if (o.device !== undefined && Device.of(o.device) !== t.device) t = dispatch1('toDevice', [t], { device: String(o.device) });
     if (o.copy && t === this) t = this.clone();
     return t;
   }
@@ -260,6 +277,19 @@ export class Tensor implements StridedView {
   bool(): Tensor { return this.to('bool'); }
   byte(): Tensor { return this.to('uint8'); }
   cpu(): Tensor { return this.to({ device: 'cpu' }); }
+  /**
+   * `t.to(device)` for any source device, reading asynchronously: the way off a device without
+   * synchronous reads (WebGPU), and device to device.
+   *
+   * @example const host = await gpuTensor.toAsync('cpu');
+   */
+  async toAsync(target: DeviceLike | { device?: DeviceLike; dtype?: DType }): Promise<Tensor> {
+    const o = typeof target === 'string' || target instanceof Device ? { device: target } : target;
+    const src = o.dtype !== undefined ? this.to(o.dtype) : this;
+    if (o.device === undefined || Device.of(o.device) === src.device || src.backend.readSync) return src.to({ device: o.device ?? src.device });
+    const data = await src.data();
+    return new Tensor(getBackend(o.device).fromArray(data, src.dtype), [...src.shape]);
+  }
   type(dtype: DType): Tensor { return this.to(dtype); }
 
   // ---------------------------------------------------------------- views
@@ -325,18 +355,18 @@ export class Tensor implements StridedView {
 
   /** `a + alpha * b` (`torch.add(a, b, alpha=…)`). */
   add(other: TensorOrScalar, opts: { alpha?: number } = {}): Tensor {
-    const o = opts.alpha === undefined || opts.alpha === 1 ? other : this.asTensorLike(other).mul(opts.alpha);
-    return this.binary('add', o);
+    return this.binary('add', withAlpha(other, opts.alpha));
   }
   sub(other: TensorOrScalar, opts: { alpha?: number } = {}): Tensor {
     if (this.dtype === 'bool' && (other instanceof Tensor ? other.dtype === 'bool' : typeof other === 'boolean')) {
       throw new RuntimeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
     }
-    const o = opts.alpha === undefined || opts.alpha === 1 ? other : this.asTensorLike(other).mul(opts.alpha);
-    return this.binary('sub', o);
+    return this.binary('sub', withAlpha(other, opts.alpha));
   }
   /** `rsub`: `other - this`. */
-  rsub(other: TensorOrScalar): Tensor { return this.asTensorLike(other).sub(this); }
+  rsub(other: TensorOrScalar): Tensor {
+    return other instanceof Tensor ? other.sub(this) : dispatch1('sub', [this], { scalar: checkScalar(other), reverse: true });
+  }
   mul(other: TensorOrScalar): Tensor { return this.binary('mul', other); }
   /** True division; `roundingMode` 'trunc' or 'floor' as in `torch.div`. */
   div(other: TensorOrScalar, opts: { roundingMode?: 'trunc' | 'floor' | null } = {}): Tensor {
@@ -427,10 +457,12 @@ export class Tensor implements StridedView {
   }
   clip(min: number | null = null, max: number | null = null): Tensor { return this.clamp(min, max); }
   /** `torch.where(cond, this, other)`, i.e. `this.where(cond, other)` as in PyTorch's method form. */
-  where(condition: Tensor, other: TensorOrScalar): Tensor { return dispatch1('where', [condition, this, this.asTensorLike(other)]); }
+  where(condition: Tensor, other: TensorOrScalar): Tensor {
+    return other instanceof Tensor ? dispatch1('where', [condition, this, other]) : dispatch1('where', [condition, this], { otherScalar: checkScalar(other) });
+  }
   maskedFill(mask: Tensor, value: TensorOrScalar): Tensor {
     if (mask.dtype !== 'bool') throw new RuntimeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${dtypeTitle(mask.dtype)}`);
-    return dispatch1('maskedFill', [this, mask, this.asTensorLike(value)]);
+    return value instanceof Tensor ? dispatch1('maskedFill', [this, mask, value]) : dispatch1('maskedFill', [this, mask], { scalar: checkScalar(value) });
   }
   /** `self + value * t1 * t2`. */
   addcmul(t1: Tensor, t2: Tensor, opts: { value?: number } = {}): Tensor {
@@ -448,7 +480,11 @@ export class Tensor implements StridedView {
   // ---------------------------------------------------------------- in place
 
   /** Copies `src` (broadcast, cast) into this tensor's elements. */
-  copy_(src: TensorOrScalar): this { dispatch('copy_', [this, this.asTensorLike(src)]); return this; }
+  copy_(src: TensorOrScalar): this {
+    if (src instanceof Tensor) dispatch('copy_', [this, src]);
+    else dispatch('copy_', [this], { scalar: checkScalar(src) });
+    return this;
+  }
   fill_(value: TensorOrScalar): this {
     if (value instanceof Tensor && value.ndim !== 0) {
       throw new RuntimeError(`fill_ only supports 0-dimension value tensor but got tensor with ${value.ndim} dimensions.`);
@@ -605,7 +641,7 @@ export class Tensor implements StridedView {
   gather(dim: number, index: Tensor): Tensor { return dispatch1('gather', [this, index], { dim }); }
   /** Out-of-place `scatter`; `reduce: 'add'` as `scatter_add`. */
   scatter(dim: number, index: Tensor, src: TensorOrScalar, opts: { reduce?: 'add' } = {}): Tensor {
-    const s = src instanceof Tensor ? src : this.asTensorLike(src).to(this.dtype).expand(index.shape as number[]);
+    const s = src instanceof Tensor ? src : this.asTensorLike(src).expand(index.shape as number[]);
     return dispatch1('scatter', [this, index, s], { dim, reduce: opts.reduce ?? 'none' });
   }
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return this.scatter(dim, index, src, { reduce: 'add' }); }
@@ -618,10 +654,9 @@ export class Tensor implements StridedView {
   take(index: Tensor): Tensor {
     const n = this.numel();
     if (index.numel() > 0) {
-      const lo = index.amin().itemSync();
-      const hi = index.amax().itemSync();
-      const bad = hi >= n ? hi : lo < -n ? lo : null;
-      if (bad !== null) throw new IndexError(`out of range: tried to access index ${bad} on a tensor of ${n} elements.`);
+      const lo = index.amin();
+      const hi = index.amax();
+      deviceCheck(lo.ge(-n).logicalAnd(hi.lt(n)), ([l, h]) => new IndexError(`out of range: tried to access index ${h >= n ? h : l} on a tensor of ${n} elements.`), dispatch1('cat', [lo.reshape([1]), hi.reshape([1])], { dim: 0 }));
     }
     return this.reshape(-1).index(index);
   }
@@ -651,16 +686,16 @@ export class Tensor implements StridedView {
 
   // ---------------------------------------------------------------- helpers for ops
 
-  /** Turns a JS scalar into a wrapped-number tensor on this tensor's device. */
+  /** A JS scalar as a 0-dim tensor of this tensor's dtype and device, made by a fill kernel (no upload). */
   asTensorLike(x: TensorOrScalar): Tensor {
     if (x instanceof Tensor) return x;
-    return scalarTensor(x, this.backend);
+    return dispatch1('full', [], { shape: [], value: checkScalar(x), dtype: this.dtype, device: String(this.device) });
   }
   private resultDtype(other: TensorOrScalar): DType {
     return dispatchResultType(this, other);
   }
   private binary(op: string, other: TensorOrScalar): Tensor {
-    return dispatch1(op, [this, this.asTensorLike(other)]);
+    return other instanceof Tensor ? dispatch1(op, [this, other]) : dispatch1(op, [this], { scalar: checkScalar(other) });
   }
   private unary(op: string): Tensor { return dispatch1(op, [this]); }
   private reduce(op: string, dim: Dims | null | undefined, opts: ReduceOptions): Tensor {
@@ -711,16 +746,18 @@ function isDType(s: string): s is DType {
   return s === 'float32' || s === 'float64' || s === 'int32' || s === 'int64' || s === 'bool' || s === 'uint8';
 }
 
-/** A 0-dim tensor holding a JS scalar, flagged to promote like a Python number. */
-export function scalarTensor(x: Scalar, backend: Backend): Tensor {
+/** A JS scalar operand, checked: PyTorch's TypeError for anything else. */
+export function checkScalar(x: unknown): Scalar {
   if (typeof x !== 'number' && typeof x !== 'boolean') {
-    throw new DTypeError(`expected a Tensor or a number, but got ${typeof x}`);
+    throw new DTypeError(`expected a Tensor or a number, but got ${x === null ? 'null' : typeof x}`);
   }
-  const dtype: DType = typeof x === 'boolean' ? 'bool' : Number.isInteger(x) ? 'int64' : 'float64';
-  const arr = dtype === 'bool' ? new Uint8Array([x ? 1 : 0]) : new Float64Array([x as number]);
-  const t = new Tensor(backend.fromArray(arr, dtype), []);
-  t._wrappedNumber = true;
-  return t;
+  return x;
+}
+
+/** `other * alpha` for `add`/`sub`'s alpha, a host multiplication when `other` is a number. */
+function withAlpha(other: TensorOrScalar, alpha: number | undefined): TensorOrScalar {
+  if (alpha === undefined || alpha === 1) return other;
+  return other instanceof Tensor ? other.mul(alpha) : Number(checkScalar(other)) * alpha;
 }
 
 /** Same-kind casting, PyTorch's `canCast` for in-place results (float → int is refused). */

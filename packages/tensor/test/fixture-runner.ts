@@ -185,6 +185,8 @@ export function checkCase(c: Case, opts: RunOptions = {}): void {
     let result: unknown;
     try {
       result = runCall(c.call);
+      // On an asynchronous device a failed value check is raised at the next readback.
+      readBack(result);
     } catch (e) {
       err = e;
     }
@@ -199,6 +201,12 @@ export function checkCase(c: Case, opts: RunOptions = {}): void {
     return;
   }
   compare(runCall(c.call), c.expect);
+}
+
+function readBack(x: unknown): void {
+  if (x instanceof Tensor) x.dataSync();
+  else if (Array.isArray(x)) x.forEach(readBack);
+  else if (x && typeof x === 'object' && 'values' in x) readBack(Object.values(x));
 }
 
 /** One `it` per case. */

@@ -1,5 +1,5 @@
-import { type Tensor, isFloating, where, zerosLike } from '@flambeau/tensor';
-import { type Formula, registerFormulas } from '../registry.js';
+import { type Attrs, type Tensor, isFloating, where, zerosLike } from '@flambeau/tensor';
+import { type Formula, type SavedContext, registerFormulas } from '../registry.js';
 
 /** Formulas reading the input `x`. */
 const ofX = (name: string, fn: (g: Tensor, x: Tensor) => Tensor): Formula => ({
@@ -55,26 +55,39 @@ registerFormulas({
   erf: ofX('ErfBackward0', (g, x) => g.mul(x.square().neg().exp().mul(TWO_OVER_SQRT_PI))),
   erfc: ofX('ErfcBackward0', (g, x) => g.mul(x.square().neg().exp().mul(-TWO_OVER_SQRT_PI))),
 
+  // A binary op with a JS-number operand has one input and the number in `attrs.scalar`
+  // (`attrs.reverse` when it is the left operand, as in `2 - x`): see `binaryOperands`.
   add: { name: 'AddBackward0', backward: ([g], c) => [c.needs[0] ? g : null, c.needs[1] ? g : null] },
-  sub: { name: 'SubBackward0', backward: ([g], c) => [c.needs[0] ? g : null, c.needs[1] ? g.neg() : null] },
+  sub: {
+    name: (_inputs, attrs) => (attrs.reverse ? 'RsubBackward1' : 'SubBackward0'),
+    backward: ([g], c) => (c.attrs.reverse ? [g.neg()] : [c.needs[0] ? g : null, c.needs[1] ? g.neg() : null]),
+  },
   mul: {
     name: 'MulBackward0',
     // Each side needs only the other operand: `y.mul_(2)` must not save (and then lose) y itself.
-    save: (needs) => ({ inputs: [...(needs[1] ? [0] : []), ...(needs[0] ? [1] : [])] }),
-    backward: ([g], c) => [c.needs[0] ? g.mul(c.input(1)) : null, c.needs[1] ? g.mul(c.input(0)) : null],
+    save: (needs, attrs) => ({ inputs: hasScalar(attrs) ? [] : [...(needs[1] ? [0] : []), ...(needs[0] ? [1] : [])] }),
+    backward: ([g], c) => (hasScalar(c.attrs) ? [g.mul(scalarOf(c))] : [c.needs[0] ? g.mul(c.input(1)) : null, c.needs[1] ? g.mul(c.input(0)) : null]),
   },
   div: {
     name: 'DivBackward0',
-    save: (needs) => ({ inputs: needs[1] ? [0, 1] : [1] }),
+    save: (needs, attrs) => ({ inputs: hasScalar(attrs) ? [] : needs[1] ? [0, 1] : [1] }),
     backward: ([g], c) => {
+      if (hasScalar(c.attrs)) return [g.div(scalarOf(c))];
       const b = c.input(1);
       return [c.needs[0] ? g.div(b) : null, c.needs[1] ? g.mul(c.input(0)).div(b.square()).neg() : null];
     },
   },
   pow: {
-    name: (inputs) => (inputs[1]._wrappedNumber ? 'PowBackward0' : 'PowBackward1'),
-    save: (needs) => ({ inputs: [0, 1], outputs: needs[1] ? [0] : [] }),
+    name: (inputs, attrs) => (!hasScalar(attrs) ? 'PowBackward1' : attrs.reverse ? 'PowBackward2' : 'PowBackward0'),
+    save: (needs, attrs) => (hasScalar(attrs) ? { inputs: attrs.reverse ? [] : [0], outputs: attrs.reverse ? [0] : [] } : { inputs: [0, 1], outputs: needs[1] ? [0] : [] }),
     backward: ([g], c) => {
+      if (hasScalar(c.attrs)) {
+        const s = scalarOf(c);
+        // s ** x: the gradient is s ** x · ln s (zero where s = 0 and x ≥ 0, as PyTorch masks it).
+        if (c.attrs.reverse) return [s === 0 ? g.mul(0) : g.mul(c.output(0).mul(Math.log(s)))];
+        const a = c.input(0);
+        return [s === 0 ? g.mul(0) : g.mul(a.pow(s - 1).mul(s))];
+      }
       const a = c.input(0);
       const b = c.input(1);
       const ga = c.needs[0] ? g.mul(b.mul(a.pow(b.sub(1)))).maskedFill(b.eq(0), 0) : null;
@@ -84,9 +97,10 @@ registerFormulas({
   },
   atan2: {
     name: 'Atan2Backward0',
-    save: { inputs: [0, 1] },
+    save: (_needs, attrs) => ({ inputs: hasScalar(attrs) ? [0] : [0, 1] }),
     backward: ([g], c) => {
       const a = c.input(0);
+      if (hasScalar(c.attrs)) return [g.mul(scalarOf(c)).div(a.square().add(scalarOf(c) ** 2))];
       const b = c.input(1);
       const r = g.div(a.square().add(b.square()));
       return [c.needs[0] ? r.mul(b) : null, c.needs[1] ? r.mul(a).neg() : null];
@@ -96,20 +110,24 @@ registerFormulas({
   minimum: tieSplit('MinimumBackward0', 'gt', 'lt'),
   fmod: {
     name: 'FmodBackward0',
-    save: (needs) => ({ inputs: needs[1] ? [0, 1] : [] }),
-    backward: ([g], c) => [c.needs[0] ? g : null, c.needs[1] ? g.mul(c.input(0).div(c.input(1), { roundingMode: 'trunc' })).neg() : null],
+    save: (needs, attrs) => ({ inputs: !hasScalar(attrs) && needs[1] ? [0, 1] : [] }),
+    backward: ([g], c) => [c.needs[0] || hasScalar(c.attrs) ? g : null, c.needs[1] ? g.mul(c.input(0).div(c.input(1), { roundingMode: 'trunc' })).neg() : null],
   },
   remainder: {
     name: 'RemainderBackward0',
-    save: (needs) => ({ inputs: needs[1] ? [0, 1] : [] }),
-    backward: ([g], c) => [c.needs[0] ? g : null, c.needs[1] ? g.mul(c.input(0).div(c.input(1), { roundingMode: 'floor' })).neg() : null],
+    save: (needs, attrs) => ({ inputs: !hasScalar(attrs) && needs[1] ? [0, 1] : [] }),
+    backward: ([g], c) => [c.needs[0] || hasScalar(c.attrs) ? g : null, c.needs[1] ? g.mul(c.input(0).div(c.input(1), { roundingMode: 'floor' })).neg() : null],
   },
   where: {
     name: 'WhereBackward0',
     save: { inputs: [0] },
     backward: ([g], c) => {
       const cond = c.input(0);
-      return [null, c.needs[1] ? g.where(cond, 0) : null, c.needs[2] ? where(cond, 0, g) : null];
+      // Tensor branches in input order; a scalar branch (`selfScalar`/`otherScalar`) has no input.
+      const grads: (Tensor | null)[] = [null];
+      if (c.attrs.selfScalar === undefined) grads.push(c.needs[grads.length] ? g.where(cond, 0) : null);
+      if (c.attrs.otherScalar === undefined) grads.push(c.needs[grads.length] ? where(cond, 0, g) : null);
+      return grads;
     },
   },
   maskedFill: {
@@ -117,7 +135,7 @@ registerFormulas({
     save: { inputs: [1] },
     backward: ([g], c) => {
       const mask = c.input(1);
-      return [c.needs[0] ? g.maskedFill(mask, 0) : null, null, c.needs[2] ? where(mask, g, 0).sum() : null];
+      return [c.needs[0] ? g.maskedFill(mask, 0) : null, null, c.needs[2] && c.inputs.length > 2 ? where(mask, g, 0).sum() : null];
     },
   },
   clamp: {
@@ -139,6 +157,13 @@ registerFormulas({
   },
   toDevice: { name: 'ToCopyBackward0', backward: ([g]) => [g] },
 });
+
+function hasScalar(attrs: Attrs): boolean {
+  return attrs.scalar !== undefined;
+}
+function scalarOf(c: SavedContext): number {
+  return Number(c.attrs.scalar);
+}
 
 /** max/min of two tensors: the larger (smaller) side gets the gradient; ties split it evenly. */
 function tieSplit(name: string, loses: 'lt' | 'gt', wins: 'lt' | 'gt'): Formula {

@@ -1,4 +1,4 @@
-import { type Tensor, arange, normDims, shapeEq, zeros } from '@flambeau/tensor';
+import { type DeviceLike, type Tensor, arange, normDims, shapeEq, zeros } from '@flambeau/tensor';
 import type { TensorMeta } from '../node.js';
 
 /** Sums `g` down to `shape` (undoes broadcasting): leading dims and dims that were size 1. */
@@ -28,7 +28,7 @@ export function zerosLikeMeta(m: TensorMeta): Tensor {
 }
 
 /** Row-major positions 0..n-1 of a tensor of `shape`, as int64 (an index map for view ops). */
-export function positions(shape: readonly number[], device: string): Tensor {
+export function positions(shape: readonly number[], device: DeviceLike): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
   return arange(0, n, { dtype: 'int64', device }).reshape([...shape]);
 }

@@ -6,8 +6,9 @@ import { registerFormula } from '@flambeau/autograd';
  * `grad_fn=<GeluBackward0>` as there. Each is its forward composition plus its derivative written
  * with tensor ops (differentiable again, for double backward).
  */
-function pointwise(op: string, name: string, forward: (x: Tensor, a: Attrs) => Tensor, derivative: (g: Tensor, x: Tensor, a: Attrs) => Tensor): void {
-  defineOp(op, ([x], attrs) => forward(x, attrs));
+function pointwise(signature: string, name: string, forward: (x: Tensor, a: Attrs) => Tensor, derivative: (g: Tensor, x: Tensor, a: Attrs) => Tensor): void {
+  const op = signature.slice(0, signature.indexOf('('));
+  defineOp('composite', signature, ([x], attrs) => forward(x, attrs));
   registerFormula(op, { name, save: { inputs: [0] }, backward: ([g], c) => [derivative(g, c.input(0), c.attrs)] });
 }
 
@@ -18,18 +19,18 @@ export function activation(op: string, input: Tensor, attrs: Attrs = {}): Tensor
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
-pointwise('hardtanh', 'HardtanhBackward0', (x, { minVal, maxVal }) => x.clamp(minVal as number, maxVal as number),
+pointwise('hardtanh(Tensor self, float minVal=-1, float maxVal=1)', 'HardtanhBackward0', (x, { minVal, maxVal }) => x.clamp(minVal as number, maxVal as number),
   // Zero at the bounds themselves, as PyTorch's hardtanh_backward.
   (g, x, { minVal, maxVal }) => g.where(x.gt(minVal as number).logicalAnd(x.lt(maxVal as number)), 0));
 
-pointwise('leakyRelu', 'LeakyReluBackward0', (x, { negativeSlope }) => where(x.gt(0), x, x.mul(negativeSlope as number)),
+pointwise('leakyRelu(Tensor self, float negativeSlope=0.01)', 'LeakyReluBackward0', (x, { negativeSlope }) => where(x.gt(0), x, x.mul(negativeSlope as number)),
   (g, x, { negativeSlope }) => g.where(x.gt(0), g.mul(negativeSlope as number)));
 
 // exp only sees x ≤ 0, so large positive inputs cannot overflow into the unused branch.
-pointwise('elu', 'EluBackward0', (x, { alpha }) => where(x.gt(0), x, x.clamp(null, 0).expm1().mul(alpha as number)),
+pointwise('elu(Tensor self, float alpha=1)', 'EluBackward0', (x, { alpha }) => where(x.gt(0), x, x.clamp(null, 0).expm1().mul(alpha as number)),
   (g, x, { alpha }) => g.where(x.gt(0), g.mul(x.clamp(null, 0).exp().mul(alpha as number))));
 
-pointwise('gelu', 'GeluBackward0',
+pointwise('gelu(Tensor self, str approximate="none")', 'GeluBackward0',
   (x, { approximate }) => {
     if (approximate === 'tanh') {
       const inner = x.add(x.pow(3).mul(0.044715)).mul(SQRT_2_OVER_PI);
@@ -48,7 +49,7 @@ pointwise('gelu', 'GeluBackward0',
     return g.mul(cdf.add(x.mul(pdf)));
   });
 
-pointwise('silu', 'SiluBackward0', (x) => x.mul(x.sigmoid()), (g, x) => {
+pointwise('silu(Tensor self)', 'SiluBackward0', (x) => x.mul(x.sigmoid()), (g, x) => {
   const s = x.sigmoid();
   return g.mul(s.mul(x.mul(s.neg().add(1)).add(1)));
 });
@@ -59,15 +60,15 @@ function softplusOf(x: Tensor, beta: number, threshold: number): Tensor {
   return where(bx.gt(threshold), x, bx.clamp(null, threshold).exp().log1p().div(beta));
 }
 
-pointwise('mish', 'MishBackward0', (x) => x.mul(softplusOf(x, 1, 20).tanh()), (g, x) => {
+pointwise('mish(Tensor self)', 'MishBackward0', (x) => x.mul(softplusOf(x, 1, 20).tanh()), (g, x) => {
   const t = softplusOf(x, 1, 20).tanh();
   return g.mul(t.add(x.mul(t.square().neg().add(1)).mul(x.sigmoid())));
 });
 
-pointwise('softplus', 'SoftplusBackward0', (x, { beta, threshold }) => softplusOf(x, beta as number, threshold as number),
+pointwise('softplus(Tensor self, float beta=1, float threshold=20)', 'SoftplusBackward0', (x, { beta, threshold }) => softplusOf(x, beta as number, threshold as number),
   (g, x, { beta, threshold }) => {
     const bx = x.mul(beta as number);
     return g.where(bx.gt(threshold as number), g.mul(bx.sigmoid()));
   });
 
-pointwise('logsigmoid', 'LogSigmoidBackward0', (x) => softplusOf(x.neg(), 1, 20).neg(), (g, x) => g.mul(x.neg().sigmoid()));
+pointwise('logsigmoid(Tensor self)', 'LogSigmoidBackward0', (x) => softplusOf(x.neg(), 1, 20).neg(), (g, x) => g.mul(x.neg().sigmoid()));

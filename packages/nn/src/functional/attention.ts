@@ -188,8 +188,8 @@ export function multiHeadAttentionForward(
 
   if (addZeroAttn) {
     const zshape = [bsz * numHeads, 1, headDim];
-    k = cat([k, zeros(zshape, { dtype: k.dtype })], 1);
-    v = cat([v, zeros(zshape, { dtype: v.dtype })], 1);
+    k = cat([k, zeros(zshape, { dtype: k.dtype, device: k.device })], 1);
+    v = cat([v, zeros(zshape, { dtype: v.dtype, device: v.device })], 1);
     if (attnMask) attnMask = pad(attnMask, [0, 1]);
     if (keyPaddingMask) keyPaddingMask = pad(keyPaddingMask, [0, 1]);
   }

@@ -115,7 +115,7 @@ export function conv1d(input: Tensor, weight: Tensor, biasOrOpts: Tensor | null 
   return dispatch1('conv1d', bias ? [p.input, w2, bias] : [p.input, w2], attrs);
 }
 
-defineOp('conv1d', (inputs, attrs) => dispatch1('conv2d', inputs, attrs).squeeze(-2));
+defineOp('composite', 'conv1d(Tensor input, Tensor weight, Tensor? bias, int[2] stride=1, int[2] padding=0, int[2] dilation=1, int groups=1) -> Tensor', (inputs, attrs) => dispatch1('conv2d', inputs, attrs).squeeze(-2));
 
 registerFormula('conv1d', {
   name: 'ConvolutionBackward0',
@@ -157,7 +157,7 @@ export function convTranspose2d(input: Tensor, weight: Tensor, biasOrOpts: Tenso
 }
 
 /** The input gradient of the matching convolution, plus the bias per channel. */
-defineOp('convTranspose2d', ([input, weight, bias], attrs) => {
+defineOp('composite', 'convTranspose2d(Tensor input, Tensor weight, Tensor? bias, int[2] stride=1, int[2] padding=0, int[2] outputPadding=0, int groups=1, int[2] dilation=1) -> Tensor', ([input, weight, bias], attrs) => {
   const out = dispatch1('conv2dBackwardInput', [input, weight], attrs);
   return bias ? out.add(bias.view(input.ndim === 4 ? [1, -1, 1, 1] : [-1, 1, 1])) : out;
 });

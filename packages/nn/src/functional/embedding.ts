@@ -32,7 +32,7 @@ export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions 
   return dispatch1('embedding', [weight, input.to('int64')], { paddingIdx });
 }
 
-defineOp('embedding', ([weight, indices]) => weight.indexSelect(0, indices.reshape(-1)).reshape([...indices.shape, weight.shape[1]]));
+defineOp('composite', 'embedding(Tensor weight, Tensor indices, int? paddingIdx=None) -> Tensor', ([weight, indices]) => weight.indexSelect(0, indices.reshape(-1)).reshape([...indices.shape, weight.shape[1]]));
 
 // Lookups of the padding row contribute no gradient, as PyTorch's embedding_backward skips them.
 registerFormula('embedding', {
@@ -50,12 +50,11 @@ registerFormula('embedding', {
 
 /** `embedding_renorm_`: scales each looked-up row whose p-norm exceeds `maxNorm` down to it. */
 function renorm(weight: Tensor, idx: Tensor, maxNorm: number, normType: number): void {
+  // On the device: a repeated index rewrites its row with the same scaled values, so no dedup is needed.
   noGrad(() => {
-    const unique = [...new Set(Array.from(idx.dataSync()))];
-    for (const i of unique) {
-      const row = weight.select(0, i);
-      const norm = row.norm(normType).itemSync();
-      if (norm > maxNorm) row.mul_(maxNorm / (norm + 1e-7));
-    }
+    const rows = weight.indexSelect(0, idx);
+    const norms = rows.norm(normType, 1, { keepdim: true });
+    const scale = norms.add(1e-7).reciprocal().mul(maxNorm).where(norms.gt(maxNorm), 1);
+    weight.indexPut_([idx], rows.mul(scale));
   });
 }

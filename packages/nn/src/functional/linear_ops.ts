@@ -7,7 +7,7 @@ import { sumTo } from './loss_ops.js';
  * bias (hence PyTorch's `AddmmBackward0`). The product is rounded before the bias is added, as
  * the matmul + add it replaces.
  */
-defineOp('addmm', ([bias, mat1, mat2]) => mat1.matmul(mat2).add(bias));
+defineOp('composite', 'addmm(Tensor self, Tensor mat1, Tensor mat2) -> Tensor', ([bias, mat1, mat2]) => mat1.matmul(mat2).add(bias));
 
 registerFormula('addmm', {
   name: 'AddmmBackward0',

@@ -1,4 +1,4 @@
-import { type Attrs, type Tensor, IndexError, RuntimeError, ValueError, dispatch1, dtypeTitle, isFloating, where } from '@flambeau/tensor';
+import { type Attrs, type Tensor, IndexError, RuntimeError, ValueError, deviceCheck, dispatch1, dtypeTitle, isFloating, where } from '@flambeau/tensor';
 import { divScalar, reduceLoss } from './loss_ops.js';
 import { logSoftmax } from './activation.js';
 import { torchSize } from '../module.js';
@@ -75,13 +75,12 @@ function checkClassTarget(input: Tensor, target: Tensor, weight: Tensor | null |
   return C;
 }
 
-/** Validates class indices where they can be read synchronously (the CPU); devices skip the check. */
+/** Validates class indices on the device; the message names the first target out of range. */
 function checkTargetBounds(target: Tensor, C: number, ignoreIndex: number): void {
-  if (!target.backend.readSync) return;
-  const t = target.contiguous().dataSync();
-  for (let i = 0; i < t.length; i++) {
-    if (t[i] !== ignoreIndex && (t[i] < 0 || t[i] >= C)) throw new IndexError(`Target ${t[i]} is out of bounds.`);
-  }
+  if (target.numel() === 0) return;
+  const t = target.reshape([-1]);
+  const bad = t.ne(ignoreIndex).logicalAnd(t.lt(0).logicalOr(t.ge(C)));
+  deviceCheck(bad.any().logicalNot(), ([v]) => new IndexError(`Target ${v} is out of bounds.`), t.gather(0, bad.to('int64').argmax().reshape([1])));
 }
 
 /**
@@ -162,9 +161,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: { weight
   if (!sameShape(input, target)) {
     throw new ValueError(`Using a target size (${torchSize(target.shape)}) that is different to the input size (${torchSize(input.shape)}) is deprecated. Please ensure they have the same size.`);
   }
-  if (input.backend.readSync && input.numel() > 0 && (input.amin().itemSync() < 0 || input.amax().itemSync() > 1)) {
-    throw new RuntimeError('all elements of input should be between 0 and 1');
-  }
+  if (input.numel() > 0) deviceCheck(input.ge(0).logicalAnd(input.le(1)).all(), () => new RuntimeError('all elements of input should be between 0 and 1'));
   return lossOp('binaryCrossEntropy', opts.weight ? [input, target, opts.weight] : [input, target], opts.reduction);
 }
 

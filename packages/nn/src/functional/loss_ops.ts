@@ -33,12 +33,13 @@ export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
  * the per-element gradients of each input (times the spread output gradient `ge`).
  */
 function pointwiseLoss(
-  op: string,
+  signature: string,
   name: string,
   point: (inputs: readonly Tensor[], attrs: Attrs) => Tensor,
   grads: (ge: Tensor, c: SavedContext, inputs: Tensor[]) => (Tensor | null)[],
 ): void {
-  defineOp(op, (inputs, attrs) => reduceLoss(point(inputs, attrs), attrs.reduction as Reduction));
+  const op = signature.slice(0, signature.indexOf('('));
+  defineOp('composite', signature, (inputs, attrs) => reduceLoss(point(inputs, attrs), attrs.reduction as Reduction));
   registerFormula(op, {
     name,
     save: (_needs, attrs) => ({ inputs: [...Array(2 + Number(attrs.extras ?? 0)).keys()] }),
@@ -51,13 +52,13 @@ function pointwiseLoss(
   });
 }
 
-pointwiseLoss('mseLoss', 'MseLossBackward0', ([x, t]) => x.sub(t).square(), (ge, _c, [x, t]) => {
+pointwiseLoss('mseLoss(Tensor self, Tensor target, str reduction="mean")', 'MseLossBackward0', ([x, t]) => x.sub(t).square(), (ge, _c, [x, t]) => {
   const gx = ge.mul(x.sub(t)).mul(2);
   return [gx, gx.neg()];
 });
 
 pointwiseLoss(
-  'smoothL1Loss',
+  'smoothL1Loss(Tensor self, Tensor target, str reduction="mean", float beta=1)',
   'SmoothL1LossBackward0',
   ([x, t], { beta }) => {
     const d = x.sub(t).abs();
@@ -74,7 +75,7 @@ pointwiseLoss(
 );
 
 pointwiseLoss(
-  'huberLoss',
+  'huberLoss(Tensor self, Tensor target, str reduction="mean", float delta=1)',
   'HuberLossBackward0',
   ([x, t], { delta }) => {
     const d = x.sub(t).abs();
@@ -93,7 +94,7 @@ pointwiseLoss(
 const clampedLogs = (x: Tensor): [Tensor, Tensor] => [x.log().clamp(-100), x.neg().add(1).log().clamp(-100)];
 
 pointwiseLoss(
-  'binaryCrossEntropy',
+  'binaryCrossEntropy(Tensor self, Tensor target, Tensor[] weights, str reduction="mean", int extras=0)',
   'BinaryCrossEntropyBackward0',
   ([x, t, w]) => {
     const [logX, log1mX] = clampedLogs(x);
@@ -114,7 +115,7 @@ pointwiseLoss(
 const softplusNeg = (x: Tensor): Tensor => x.neg().clamp(0).add(x.abs().neg().exp().log1p());
 
 pointwiseLoss(
-  'binaryCrossEntropyWithLogits',
+  'binaryCrossEntropyWithLogits(Tensor self, Tensor target, Tensor[] weights, str reduction="mean", bool hasWeight=False, bool hasPosWeight=False, int extras=0)',
   'BinaryCrossEntropyWithLogitsBackward0',
   ([x, t, ...rest], { hasWeight, hasPosWeight }) => {
     const w = hasWeight ? rest[0] : null;
@@ -154,7 +155,7 @@ function nllParts(dtype: DType, target: Tensor, weight: Tensor | undefined, igno
   return { safe, w };
 }
 
-defineOp('nllLoss', ([input, target, weight], attrs) => {
+defineOp('composite', 'nllLoss(Tensor self, Tensor target, Tensor? weight, str reduction="mean", int ignoreIndex=-100, bool hasWeight=False) -> Tensor', ([input, target, weight], attrs) => {
   const oneD = input.ndim === 1;
   const x = oneD ? input.unsqueeze(0) : input;
   const { safe, w } = nllParts(x.dtype, oneD ? target.unsqueeze(0) : target, weight, attrs.ignoreIndex as number);
@@ -183,7 +184,7 @@ registerFormula('nllLoss', {
 });
 
 /** `at::div(Tensor, Scalar)`: what PyTorch's own composites divide by a number with (`DivBackward1`). */
-defineOp('divScalar', ([x], { other }) => x.div(other as number));
+defineOp('composite', 'divScalar(Tensor self, Scalar other) -> Tensor', ([x], { other }) => x.div(other as number));
 registerFormula('divScalar', { name: 'DivBackward1', backward: ([g], c) => [g.div(c.attrs.other as number)] });
 
 export function divScalar(x: Tensor, other: number): Tensor {

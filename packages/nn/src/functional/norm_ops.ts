@@ -61,7 +61,7 @@ const saveAll = (_needs: readonly boolean[], attrs: Attrs) => {
   return { inputs: [...Array(n).keys()] };
 };
 
-defineOp('nativeBatchNorm', (inputs, attrs) => {
+defineOp('composite', 'nativeBatchNorm(Tensor input, Tensor? weight, Tensor? bias, Tensor? runningMean, Tensor? runningVar, bool training, float momentum, float eps, bool hasWeight, bool hasBias) -> Tensor', (inputs, attrs) => {
   const a = attrs as unknown as NormAttrs & { training: boolean };
   const x = inputs[0];
   const { w, b, rest } = optional(inputs, a);
@@ -90,7 +90,7 @@ registerFormula('nativeBatchNorm', {
   },
 });
 
-defineOp('nativeLayerNorm', (inputs, attrs) => {
+defineOp('composite', 'nativeLayerNorm(Tensor input, Tensor? weight, Tensor? bias, int dims, float eps, bool hasWeight, bool hasBias) -> Tensor', (inputs, attrs) => {
   const a = attrs as unknown as NormAttrs & { dims: number };
   const x = inputs[0];
   const { w, b } = optional(inputs, a);
@@ -114,7 +114,7 @@ registerFormula('nativeLayerNorm', {
   },
 });
 
-defineOp('nativeGroupNorm', (inputs, attrs) => {
+defineOp('composite', 'nativeGroupNorm(Tensor input, Tensor? weight, Tensor? bias, int groups, float eps, bool hasWeight, bool hasBias) -> Tensor', (inputs, attrs) => {
   const a = attrs as unknown as NormAttrs & { groups: number };
   const x = inputs[0];
   const { w, b } = optional(inputs, a);

@@ -114,7 +114,7 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: number | readonly (
  * Evenly divisible sizes run as one average pool; otherwise the (separable) window means are
  * taken per row band, then per column band.
  */
-defineOp('adaptiveAvgPool2d', ([input], { outputSize }) => {
+defineOp('composite', 'adaptiveAvgPool2d(Tensor self, int[2] outputSize) -> Tensor', ([input], { outputSize }) => {
   const [OH, OW] = outputSize as number[];
   const H = input.shape[input.ndim - 2], W = input.shape[input.ndim - 1];
   if (H % OH === 0 && W % OW === 0) return avgPool2d(input, [H / OH, W / OW]);
@@ -162,7 +162,7 @@ export function adaptiveMaxPool2dWithIndices(input: Tensor, outputSize: number |
  * Evenly divisible sizes run as one max pool, others take the max of each window (windows may
  * overlap) with its plane index.
  */
-defineOp('adaptiveMaxPool2d', ([input], { outputSize }) => {
+defineOp('composite', 'adaptiveMaxPool2d(Tensor self, int[2] outputSize) -> (Tensor, Tensor)', ([input], { outputSize }) => {
   const [OH, OW] = outputSize as number[];
   const H = input.shape[input.ndim - 2], W = input.shape[input.ndim - 1];
   if (H % OH === 0 && W % OW === 0) return maxPool2dWithIndices(input, [H / OH, W / OW]);

@@ -1,4 +1,4 @@
-import { type Tensor, ValueError, empty, pad as fPad } from '@flambeau/tensor';
+import { type DeviceLike, type Tensor, ValueError, empty, pad as fPad } from '@flambeau/tensor';
 import { Module } from '../module.js';
 import { pyBool } from '../repr.js';
 import { Parameter } from '../parameter.js';
@@ -30,7 +30,7 @@ export interface ConvNdOptions {
   /** Default `'zeros'`. */
   paddingMode?: PaddingMode;
   dtype?: 'float32' | 'float64';
-  device?: string;
+  device?: DeviceLike;
 }
 
 export interface ConvTransposeNdOptions extends Omit<ConvNdOptions, 'padding'> {

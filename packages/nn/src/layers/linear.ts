@@ -1,4 +1,4 @@
-import { type Tensor, empty } from '@flambeau/tensor';
+import { type DeviceLike, type Tensor, empty } from '@flambeau/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import * as init from '../init.js';
@@ -6,7 +6,7 @@ import { bilinear, linear } from '../functional/linear.js';
 
 /** Creation options shared by layers that own weights (`device=`, `dtype=`). */
 export interface FactoryOptions {
-  device?: string;
+  device?: DeviceLike;
   dtype?: 'float32' | 'float64';
 }
 

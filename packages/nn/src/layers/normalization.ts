@@ -1,4 +1,4 @@
-import { type Tensor, ValueError, ones, zeros } from '@flambeau/tensor';
+import { type DeviceLike, type Tensor, ValueError, ones, zeros } from '@flambeau/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { batchNorm, groupNorm, layerNorm } from '../functional/normalization.js';
@@ -15,7 +15,7 @@ export interface BatchNormOptions {
   /** Keep running mean/var for eval mode (default true). */
   trackRunningStats?: boolean;
   dtype?: 'float32' | 'float64';
-  device?: string;
+  device?: DeviceLike;
 }
 
 /**
@@ -35,6 +35,7 @@ export abstract class BatchNormNd extends Module {
   declare runningMean: Tensor | null;
   declare runningVar: Tensor | null;
   declare numBatchesTracked: Tensor | null;
+  private trackedMirror: { tensor: Tensor; version: number; count: number } | null = null;
 
   constructor(numFeatures: number, opts: BatchNormOptions = {}) {
     super();
@@ -64,6 +65,7 @@ export abstract class BatchNormNd extends Module {
     for (const [camel, key] of [['runningMean', 'running_mean'], ['runningVar', 'running_var'], ['numBatchesTracked', 'num_batches_tracked']]) {
       Object.defineProperty(this, camel, { get: () => this._buffers.get(key) ?? null, configurable: true });
     }
+    if (this.numBatchesTracked) this.trackedMirror = { tensor: this.numBatchesTracked, version: this.numBatchesTracked._version.value, count: 0 };
   }
 
   /** Rank check of the subclass (`_check_input_dim`). */
@@ -75,6 +77,7 @@ export abstract class BatchNormNd extends Module {
     this.runningMean!.zero_();
     this.runningVar!.fill_(1);
     this.numBatchesTracked!.zero_();
+    this.trackedMirror = { tensor: this.numBatchesTracked!, version: this.numBatchesTracked!._version.value, count: 0 };
   }
 
   override extraRepr(): string {
@@ -85,9 +88,15 @@ export abstract class BatchNormNd extends Module {
   override forward(input: Tensor): Tensor {
     this.checkInputDim(input);
     let factor = this.momentum ?? 0;
-    if (this.training && this.trackRunningStats && this.numBatchesTracked) {
-      this.numBatchesTracked.add_(1);
-      factor = this.momentum === null ? 1 / this.numBatchesTracked.itemSync() : this.momentum;
+    const tracked = this.numBatchesTracked;
+    if (this.training && this.trackRunningStats && tracked) {
+      // momentum=None averages over the batches seen: the count is mirrored on the host, read
+      // back only after something else wrote the buffer (a loaded state dict, say).
+      const m = this.trackedMirror;
+      const seen = m && m.tensor === tracked && m.version === tracked._version.value ? m.count : this.momentum === null ? tracked.itemSync() : NaN;
+      tracked.add_(1);
+      this.trackedMirror = { tensor: tracked, version: tracked._version.value, count: seen + 1 };
+      factor = this.momentum === null ? 1 / (seen + 1) : this.momentum;
     }
     const bnTraining = this.training || (this.runningMean === null && this.runningVar === null);
     const useRunning = !this.training || this.trackRunningStats;
@@ -136,7 +145,7 @@ export class LayerNorm extends Module {
   weight!: Parameter | null;
   bias!: Parameter | null;
 
-  constructor(normalizedShape: number | readonly number[], opts: { eps?: number; elementwiseAffine?: boolean; dtype?: 'float32' | 'float64'; device?: string } = {}) {
+  constructor(normalizedShape: number | readonly number[], opts: { eps?: number; elementwiseAffine?: boolean; dtype?: 'float32' | 'float64'; device?: DeviceLike } = {}) {
     super();
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
     this.eps = opts.eps ?? 1e-5;
@@ -168,7 +177,7 @@ export class GroupNorm extends Module {
   weight!: Parameter | null;
   bias!: Parameter | null;
 
-  constructor(numGroups: number, numChannels: number, opts: { eps?: number; affine?: boolean; dtype?: 'float32' | 'float64'; device?: string } = {}) {
+  constructor(numGroups: number, numChannels: number, opts: { eps?: number; affine?: boolean; dtype?: 'float32' | 'float64'; device?: DeviceLike } = {}) {
     super();
     if (numChannels % numGroups !== 0) throw new ValueError('num_channels must be divisible by num_groups');
     this.numGroups = numGroups;

@@ -59,7 +59,7 @@ function runDirection(mode: Mode, input: Tensor, state: State, w: CellWeights, r
     state = step(mode, gis[t], state, w);
     outs[t] = hiddenOf(state);
   }
-  return [steps === 0 ? zeros([0, input.shape[1], hiddenOf(state).shape[1]], { dtype: input.dtype }) : stack(outs), state];
+  return [steps === 0 ? zeros([0, input.shape[1], hiddenOf(state).shape[1]], { dtype: input.dtype, device: input.device }) : stack(outs), state];
 }
 
 export interface RNNBaseOptions {
@@ -227,7 +227,7 @@ export abstract class RNNBase extends Module {
     }
     this.checkInput(input);
     const expected = [this.numLayers * (this.bidirectional ? 2 : 1), input.shape[batchDim], this.hiddenSize];
-    const h0 = hx ?? zeros(expected, { dtype: input.dtype });
+    const h0 = hx ?? zeros(expected, { dtype: input.dtype, device: input.device });
     this.checkHidden(h0, expected, 'hidden');
     const [out, [hN]] = this.runLayers(input, [h0]);
     return batched ? [out, hN] : [out.squeeze(batchDim), hN.squeeze(1)];
@@ -310,7 +310,7 @@ export class LSTM extends RNNBase {
     const batch = input.shape[batchDim];
     const hShape = [n, batch, this.projSize > 0 ? this.projSize : this.hiddenSize];
     const cShape = [n, batch, this.hiddenSize];
-    const [h0, c0] = hx ?? [zeros(hShape, { dtype: input.dtype }), zeros(cShape, { dtype: input.dtype })];
+    const [h0, c0] = hx ?? [zeros(hShape, { dtype: input.dtype, device: input.device }), zeros(cShape, { dtype: input.dtype, device: input.device })];
     this.checkHidden(h0, hShape, 'hidden[0]');
     this.checkHidden(c0, cShape, 'hidden[1]');
     const [out, [hN, cN]] = this.runLayers(input, [h0, c0]);
@@ -386,7 +386,7 @@ export abstract class RNNCellBase extends Module {
   }
 
   protected zeroState(input: Tensor): Tensor {
-    return zeros([input.shape[0], this.hiddenSize], { dtype: input.dtype });
+    return zeros([input.shape[0], this.hiddenSize], { dtype: input.dtype, device: input.device });
   }
 
   protected cellStep(mode: Mode, input: Tensor, state: State): State {

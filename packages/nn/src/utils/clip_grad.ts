@@ -1,4 +1,4 @@
-import { Tensor, RuntimeError, full, stack, tensor } from '@flambeau/tensor';
+import { Tensor, RuntimeError, deviceCheck, stack, tensor } from '@flambeau/tensor';
 import { noGrad } from '@flambeau/autograd';
 import { pyFloat } from '../repr.js';
 
@@ -23,10 +23,10 @@ export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: nu
     const total = normType === Infinity
       ? (grads.length === 1 ? grads[0].abs().amax() : stack(grads.map((g) => g.abs().amax())).amax())
       : stack(grads.map((g) => g.norm(normType))).norm(normType);
-    if (errorIfNonfinite && !Number.isFinite(total.itemSync())) {
-      throw new RuntimeError(`The total norm of order ${pyFloat(normType)} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set \`error_if_nonfinite=False\``);
+    if (errorIfNonfinite) {
+      deviceCheck(total.isfinite(), () => new RuntimeError(`The total norm of order ${pyFloat(normType)} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set \`error_if_nonfinite=False\``));
     }
-    const clipCoef = full([], maxNorm, { dtype: total.dtype }).div(total.add(1e-6)).clamp(null, 1.0);
+    const clipCoef = total.add(1e-6).reciprocal().mul(maxNorm).clamp(null, 1.0);
     for (const g of grads) g.mul_(clipCoef.to(g.dtype));
     return total;
   });

@@ -1,16 +1,25 @@
-import type { Backend, Storage } from '../backend.js';
+import type { Backend, Storage, StridedView } from '../backend.js';
 import { registerBackend } from '../backend.js';
 import { type DType, type TypedArray, allocArray, arrayType } from '../dtype.js';
 import { conv2dBackwardInputKernel, conv2dBackwardWeightKernel, conv2dKernel } from './conv.js';
 import { binaryKernel, clampKernel, unaryKernel, whereKernel } from './elementwise.js';
-import { copyIntoKernel, denseCopy, fillKernel, gatherKernel, indexAddKernel, indexSelectKernel, scatterKernel, sortKernel } from './indexing.js';
+import { copyIntoKernel, denseCopy, fillKernel, gatherKernel, indexAddKernel, indexSelectKernel, nonzeroKernel, scatterKernel, sortKernel } from './indexing.js';
 import { matmulKernel } from './matmul.js';
 import { avgPool2dBackwardKernel, avgPool2dKernel, maxPool2dBackwardKernel, maxPool2dKernel } from './pool.js';
 import { argReduceKernel, cumulativeKernel, reduceKernel } from './reduce.js';
+import { multinomialKernel } from './multinomial.js';
+import { randomFillKernel } from './random_fill.js';
 import { CpuStorage } from './storage.js';
 
 function make(dtype: DType, data: TypedArray): Storage {
   return new CpuStorage(cpu, dtype, data);
+}
+
+/** A scalar operand as a one-element view broadcast to `like`'s shape (the kernels' scalar fast path). */
+function operand(x: StridedView | number, like: StridedView | number, dtype: DType): StridedView {
+  if (typeof x !== 'number') return x;
+  const shape = typeof like === 'number' ? [] : like.shape;
+  return { storage: make(dtype, allocArray(dtype, 1).fill(x)), dtype, shape, strides: shape.map(() => 0), offset: 0 };
 }
 
 /**
@@ -30,8 +39,15 @@ export const cpu: Backend = {
   copyInto: copyIntoKernel,
   fill: fillKernel,
   unary: (op, x, outDtype) => unaryKernel(op, x, outDtype, make),
-  binary: (op, a, b, computeDtype, outDtype) => binaryKernel(op, a, b, computeDtype, outDtype, make),
-  where: (c, a, b, outDtype) => whereKernel(c, a, b, outDtype, make),
+  binary: (op, a, b, computeDtype, outDtype) => binaryKernel(op, operand(a, b, computeDtype), operand(b, a, computeDtype), computeDtype, outDtype, make),
+  where: (c, a, b, outDtype) => whereKernel(c, operand(a, c, outDtype), operand(b, c, outDtype), outDtype, make),
+  arange: (dtype, start, step, n) => {
+    const out = allocArray(dtype, n);
+    for (let i = 0; i < n; i++) out[i] = start + i * step;
+    return make(dtype, out);
+  },
+  randomFill: randomFillKernel,
+  multinomial: (p, n, replacement, gen) => multinomialKernel(p, n, replacement, gen, make),
   clamp: (x, min, max, outDtype) => clampKernel(x, min, max, outDtype, make),
   reduce: (op, x, dims, outDtype) => reduceKernel(op, x, dims, outDtype, make),
   argReduce: (op, x, dim) => argReduceKernel(op, x, dim, make),
@@ -42,6 +58,7 @@ export const cpu: Backend = {
   indexSelect: (x, dim, index) => indexSelectKernel(x, dim, index, make),
   indexAdd: (x, dim, index, src) => indexAddKernel(x, dim, index, src, make),
   sort: (x, dim, descending) => sortKernel(x, dim, descending, make),
+  nonzero: (x) => nonzeroKernel(x, make),
 
   conv2d: (x, w, a) => conv2dKernel(x, w, a, make),
   conv2dBackwardInput: (g, w, s, a) => conv2dBackwardInputKernel(g, w, s, a, make),

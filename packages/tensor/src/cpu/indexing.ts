@@ -162,3 +162,19 @@ export function sortKernel(x: StridedView, dim: number, descending: boolean, mak
   }
   return [make(x.dtype, vals), make('int64', idxs)];
 }
+
+/** Row-major coordinates of the non-zero elements of `x`, `ndim` int64 values per element. */
+export function nonzeroKernel(x: StridedView, make: (d: DType, a: TypedArray) => Storage): Storage {
+  const data = denseCopy(x, x.dtype);
+  const nd = x.shape.length;
+  const coords: number[] = [];
+  const idx = new Array<number>(nd).fill(0);
+  for (let i = 0; i < data.length; i++) {
+    if (data[i] !== 0) coords.push(...idx);
+    for (let d = nd - 1; d >= 0; d--) {
+      if (++idx[d] < x.shape[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return make('int64', Float64Array.from(coords));
+}

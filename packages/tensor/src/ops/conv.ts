@@ -82,7 +82,7 @@ function channelView(bias: Tensor, shape: readonly number[]): StridedView {
  * `F.conv2d(x, weight, bias?, stride, padding, dilation, groups)` over NCHW (or unbatched CHW)
  * input. Inputs `[x, weight]` or `[x, weight, bias]`.
  */
-defineOp('conv2d', ([x, w, bias], attrs: Attrs) => {
+defineOp('primitive', 'conv2d(Tensor input, Tensor weight, Tensor? bias, int[2] stride=1, int[2] padding=0, int[2] dilation=1, int groups=1) -> Tensor', ([x, w, bias], attrs: Attrs) => {
   const backend = commonBackend(bias ? [x, w, bias] : [x, w]);
   const batched = checkRank(x, 'conv2d');
   const a = convAttrs(attrs);
@@ -117,7 +117,7 @@ function checkGradShape(gy: readonly number[], inputShape: readonly number[], kh
  * Gradient of conv2d w.r.t. its input, i.e. the transposed convolution of `gradOut` with
  * `weight` (which is how `F.conv_transpose2d` runs). Inputs `[gradOut, weight]`, attrs add `inputShape`.
  */
-defineOp('conv2dBackwardInput', ([gy, w], attrs: Attrs) => {
+defineOp('primitive', 'conv2dBackwardInput(Tensor gradOutput, Tensor weight, int[] inputShape, int[2] stride=1, int[2] padding=0, int[2] dilation=1, int groups=1) -> Tensor', ([gy, w], attrs: Attrs) => {
   const backend = commonBackend([gy, w]);
   const batched = checkRank(gy, 'conv_transpose2d');
   const a = convAttrs(attrs);
@@ -135,7 +135,7 @@ defineOp('conv2dBackwardInput', ([gy, w], attrs: Attrs) => {
 });
 
 /** Gradient of conv2d w.r.t. its weight. Inputs `[gradOut, x]`, attrs add `weightShape`. */
-defineOp('conv2dBackwardWeight', ([gy, x], attrs: Attrs) => {
+defineOp('primitive', 'conv2dBackwardWeight(Tensor gradOutput, Tensor input, int[] weightShape, int[2] stride=1, int[2] padding=0, int[2] dilation=1, int groups=1) -> Tensor', ([gy, x], attrs: Attrs) => {
   const backend = commonBackend([gy, x]);
   const batched = checkRank(x, 'conv2d');
   const a = convAttrs(attrs);

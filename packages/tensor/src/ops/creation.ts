@@ -1,14 +1,17 @@
-import { defaultBackend, getBackend } from '../backend.js';
+import { type Backend, type RandomKind, defaultBackend, getBackend } from '../backend.js';
+import { type Attrs, defineOp, dispatch, dispatch1 } from '../dispatcher.js';
+import type { DeviceLike } from '../device.js';
+import { deviceCheck } from '../validation.js';
 import { type DType, type TypedArray, allocArray, arrayType, getDefaultDtype, isFloating } from '../dtype.js';
 import { DTypeError, RuntimeError, ValueError } from '../errors.js';
-import { type Generator, defaultGenerator, fillNormal } from '../random.js';
-import { checkSizes, numel } from '../shape.js';
+import { type Generator, defaultGenerator } from '../random.js';
+import { checkSizes, contiguousStrides, numel } from '../shape.js';
 import { type NestedArray, type ShapeArg, Tensor, dtypeTitle, flatShape } from '../tensor.js';
 
 /** Options shared by creation functions (`dtype=`, `device=`, `requires_grad=`). */
 export interface CreateOptions {
   dtype?: DType;
-  device?: string;
+  device?: DeviceLike;
   requiresGrad?: boolean;
 }
 
@@ -99,14 +102,32 @@ function sizes(args: unknown[]): { shape: number[]; opts: CreateOptions } {
 
 export type SizeArgs = (number | readonly number[] | CreateOptions)[];
 
-/** `torch.full(size, value)`. */
+/** `torch.full(size, value)`: allocated and filled by the device's kernels (nothing uploaded). */
 export function full(size: readonly number[], value: number | boolean, opts: CreateOptions = {}): Tensor {
   const shape = checkSizes(size);
   const dtype = opts.dtype ?? (typeof value === 'boolean' ? 'bool' : Number.isInteger(value) ? 'int64' : getDefaultDtype());
-  const out = allocArray(dtype, numel(shape));
-  out.fill(Number(value));
-  return finish(out, shape, dtype, opts);
+  return withGrad(dispatch1('full', [], { shape, value, dtype, device: opts.device === undefined ? null : String(opts.device) }), opts);
 }
+
+function withGrad(t: Tensor, opts: CreateOptions): Tensor {
+  if (opts.requiresGrad) t.requiresGrad = true;
+  return t;
+}
+
+function deviceBackend(device: unknown): Backend {
+  return device ? getBackend(device as string) : defaultBackend();
+}
+
+defineOp('creation', 'full(int[] shape, Scalar value, ScalarType dtype, Device? device=None) -> Tensor', (_, { shape, value, dtype, device }: Attrs) => {
+  const b = deviceBackend(device);
+  const sh = shape as number[];
+  const s = b.alloc(dtype as DType, numel(sh));
+  b.fill({ storage: s, dtype: dtype as DType, shape: sh, strides: contiguousStrides(sh), offset: 0 }, Number(value));
+  return new Tensor(s, [...sh]);
+});
+
+defineOp('creation', 'arange(float start, float step, int n, ScalarType dtype, Device? device=None) -> Tensor', (_, { start, step, n, dtype, device }: Attrs) =>
+  new Tensor(deviceBackend(device).arange(dtype as DType, start as number, step as number, n as number), [n as number]));
 
 /** `torch.zeros(*size)`: `zeros(2, 3)`, `zeros([2, 3])`, `zeros(2, 3, { dtype: 'int64' })`. */
 export function zeros(...args: SizeArgs): Tensor {
@@ -149,9 +170,7 @@ export function arange(start: number, end?: number | CreateOptions, step?: numbe
   if ((st > 0 && end < start) || (st < 0 && end > start)) throw new RuntimeError('upper bound and larger bound inconsistent with step sign');
   const n = Math.max(0, Math.ceil((end - start) / st));
   const dtype = opts.dtype ?? ([start, end, st].every(Number.isInteger) ? 'int64' : getDefaultDtype());
-  const out = allocArray(dtype, n);
-  for (let i = 0; i < n; i++) out[i] = start + i * st;
-  return finish(out, [n], dtype, opts);
+  return withGrad(dispatch1('arange', [], { start, step: st, n, dtype, device: opts.device === undefined ? null : String(opts.device) }), opts);
 }
 
 /** `torch.linspace(start, end, steps)`: PyTorch fills the two halves from each end. */
@@ -171,9 +190,9 @@ export function eye(n: number, m?: number | CreateOptions, opts: CreateOptions =
   const cols = m ?? n;
   checkSizes([n, cols]);
   const dtype = opts.dtype ?? getDefaultDtype();
-  const out = allocArray(dtype, n * cols);
-  for (let i = 0; i < Math.min(n, cols); i++) out[i * cols + i] = 1;
-  return finish(out, [n, cols], dtype, opts);
+  const out = full([n, cols], 0, { dtype, device: opts.device });
+  out.diagonal().fill_(1);
+  return withGrad(out, opts);
 }
 
 export interface RandomOptions extends CreateOptions {
@@ -184,27 +203,12 @@ function randOpts(args: unknown[]): { shape: number[]; opts: RandomOptions } {
   return sizes(args) as { shape: number[]; opts: RandomOptions };
 }
 
-/** Uniform [0, 1) draws with PyTorch's CPU bit recipe per dtype. */
-export function fillUniform(out: TypedArray, dtype: DType, a: number, b: number, gen: Generator): void {
-  const double = dtype === 'float64';
-  // float32: PyTorch casts the bounds to float and evaluates u·(to − from) + from as one fused
-  // multiply-add; u·span is exact in a double, so one rounding to float reproduces it.
-  const from = double ? a : Math.fround(a);
-  const span = double ? b - a : Math.fround(Math.fround(b) - from);
-  for (let i = 0; i < out.length; i++) {
-    const u = double ? gen.uniformDouble() : gen.uniformFloat();
-    out[i] = u * span + from;
-  }
-}
-
 /** `torch.rand(*size)`. */
 export function rand(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
   const { shape, opts } = randOpts(args);
   const dtype = opts.dtype ?? getDefaultDtype();
   if (!isFloating(dtype)) throw new RuntimeError(`"check_uniform_bounds" not implemented for '${dtypeTitle(dtype)}'`);
-  const out = allocArray(dtype, numel(shape));
-  fillUniform(out, dtype, 0, 1, opts.generator ?? defaultGenerator);
-  return finish(out, shape, dtype, opts);
+  return drawn(shape, dtype, 'uniform', 0, 1, opts);
 }
 
 /** `torch.randn(*size)`. */
@@ -212,27 +216,7 @@ export function randn(...args: (number | readonly number[] | RandomOptions)[]): 
   const { shape, opts } = randOpts(args);
   const dtype = opts.dtype ?? getDefaultDtype();
   if (!isFloating(dtype)) throw new RuntimeError(`"normal_kernel_cpu" not implemented for '${dtypeTitle(dtype)}'`);
-  const out = allocArray(dtype, numel(shape));
-  fillNormal(out, 0, 1, opts.generator ?? defaultGenerator, dtype === 'float64');
-  return finish(out, shape, dtype, opts);
-}
-
-/**
- * Integers in [low, high) (PyTorch: `random() % range + low`; ranges of 2^32 or more take a
- * 64-bit draw, high word first, reduced exactly with BigInt).
- */
-export function fillRandint(out: TypedArray, low: number, high: number, gen: Generator): void {
-  const range = high - low;
-  if (range >= 2 ** 32) {
-    const r = BigInt(range);
-    for (let i = 0; i < out.length; i++) {
-      const hi = BigInt(gen.random());
-      const lo = BigInt(gen.random());
-      out[i] = low + Number(((hi << 32n) | lo) % r);
-    }
-    return;
-  }
-  for (let i = 0; i < out.length; i++) out[i] = low + (gen.random() % range);
+  return drawn(shape, dtype, 'normal', 0, 1, opts);
 }
 
 /** `torch.randint(low=0, high, size)`: `randint(10, [3])` or `randint(2, 10, [3])`. */
@@ -244,11 +228,7 @@ export function randint(lowOrHigh: number, highOrSize: number | readonly number[
     high = lowOrHigh; size = highOrSize; opts = (sizeOrOpts as RandomOptions) ?? {};
   }
   if (!(high > low)) throw new RuntimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
-  const shape = checkSizes(size);
-  const dtype = opts.dtype ?? 'int64';
-  const out = allocArray(dtype, numel(shape));
-  fillRandint(out, low, high, opts.generator ?? defaultGenerator);
-  return finish(out, shape, dtype, opts);
+  return drawn(checkSizes(size), opts.dtype ?? 'int64', 'randint', low, high, opts);
 }
 
 /** `torch.randperm(n)` (PyTorch's CPU Fisher–Yates: swap i with i + random() % (n - i)). */
@@ -267,26 +247,28 @@ export function randperm(n: number, opts: RandomOptions = {}): Tensor {
   return finish(out, [n], dtype, opts);
 }
 
-/** `torch.bernoulli(p)`: one draw per element of the probability tensor. */
+/**
+ * `torch.bernoulli(p)`: one draw per element of the probability tensor. PyTorch draws one uniform
+ * of p's precision per element, so `rand_like(p) < p` is the same stream; the range check runs on
+ * the device.
+ */
 export function bernoulli(p: Tensor, opts: { generator?: Generator } = {}): Tensor {
-  const probs = p.dataSync();
-  for (const v of probs) if (!(v >= 0 && v <= 1)) throw new RuntimeError('Expected p_in >= 0 && p_in <= 1 to be true');
-  const gen = opts.generator ?? defaultGenerator;
-  const out = allocArray(p.dtype, probs.length);
-  // PyTorch draws a double uniform for float64 probabilities and a 24-bit float one otherwise.
-  const draw = p.dtype === 'float64' ? () => gen.uniformDouble() : () => gen.uniformFloat();
-  for (let i = 0; i < probs.length; i++) out[i] = draw() < probs[i] ? 1 : 0;
-  return finish(out, p.shape, p.dtype, { device: p.device });
+  deviceCheck(p.ge(0).logicalAnd(p.le(1)).all(), () => new RuntimeError('Expected p_in >= 0 && p_in <= 1 to be true'));
+  const u = drawn(p.shape, p.dtype, 'uniform', 0, 1, { device: p.device, generator: opts.generator });
+  return u.lt(p).to(p.dtype);
+}
+
+/** A tensor of `shape` filled by the device's random kernel. */
+function drawn(shape: readonly number[], dtype: DType, kind: RandomKind, a: number, b: number, opts: RandomOptions): Tensor {
+  const t = full(shape, 0, { dtype, device: opts.device });
+  dispatch('randomFill_', [t], { kind, a, b, generator: opts.generator });
+  return withGrad(t, opts);
 }
 
 /** `torch.normal(mean, std, size)` with scalar mean and std. */
 export function normal(mean: number, std: number, size: readonly number[], opts: RandomOptions = {}): Tensor {
   if (!(std >= 0)) throw new RuntimeError(`normal expects std >= 0.0, but found std ${std}`);
-  const shape = checkSizes(size);
-  const dtype = opts.dtype ?? getDefaultDtype();
-  const out = allocArray(dtype, numel(shape));
-  fillNormal(out, mean, std, opts.generator ?? defaultGenerator, dtype === 'float64');
-  return finish(out, shape, dtype, opts);
+  return drawn(checkSizes(size), opts.dtype ?? getDefaultDtype(), 'normal', mean, std, opts);
 }
 
 /** `torch.rand_like(input)`: uniform on [0, 1). */

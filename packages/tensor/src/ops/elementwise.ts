@@ -1,14 +1,15 @@
 import type { BinaryOp, UnaryOp } from '../backend.js';
 import { type Attrs, defineOp } from '../dispatcher.js';
-import { type DType, getDefaultDtype, isFloating, resultType } from '../dtype.js';
+import { type DType, castScalar, getDefaultDtype, isFloating, resultType } from '../dtype.js';
 import { RuntimeError } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
-import { type Tensor, type TensorOrScalar, dtypeTitle, setResultTypeFn } from '../tensor.js';
+import { type Scalar, type Tensor, type TensorOrScalar, dtypeTitle, setResultTypeFn } from '../tensor.js';
+import { deviceCheck } from '../validation.js';
 import { commonBackend, fromStorage } from './util.js';
 
 /** The dtype an op over these operands computes in (`torch.result_type`). */
 export function opResultType(...xs: readonly TensorOrScalar[]): DType {
-  return resultType(...xs.map((x) => (typeof x === 'object' ? (x._wrappedNumber ? (x.dtype === 'bool' ? true : x.dtype === 'int64' ? 1 : 0.5) : x) : x)));
+  return resultType(...xs);
 }
 setResultTypeFn((a, b) => opResultType(a, b));
 
@@ -34,7 +35,7 @@ const SAME_UNARY: UnaryOp[] = ['neg', 'abs', 'sign', 'relu', 'floor', 'ceil', 'r
 const BOOL_UNARY: UnaryOp[] = ['logicalNot', 'isnan', 'isinf', 'isfinite'];
 
 for (const op of FLOAT_UNARY) {
-  defineOp(op, ([x]) => {
+  defineOp('primitive', `${op}(Tensor self) -> Tensor`, ([x]) => {
     const out = isFloating(x.dtype) ? x.dtype : getDefaultDtype();
     return fromStorage(x.backend.unary(op, x, out), x.shape);
   });
@@ -42,7 +43,7 @@ for (const op of FLOAT_UNARY) {
 // PyTorch's kernel names in its "not implemented for 'Bool'" messages.
 const NO_BOOL: Partial<Record<UnaryOp, string>> = { abs: 'abs_cpu', floor: 'floor_vml_cpu', ceil: 'ceil_vml_cpu', round: 'round_vml_cpu', trunc: 'trunc_vml_cpu' };
 for (const op of SAME_UNARY) {
-  defineOp(op, ([x]) => {
+  defineOp('primitive', `${op}(Tensor self) -> Tensor`, ([x]) => {
     if (x.dtype === 'bool' && op === 'neg') {
       throw new RuntimeError('Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
     }
@@ -57,7 +58,7 @@ for (const op of SAME_UNARY) {
   });
 }
 for (const op of BOOL_UNARY) {
-  defineOp(op, ([x]) => fromStorage(x.backend.unary(op, x, 'bool'), x.shape));
+  defineOp('primitive', `${op}(Tensor self) -> Tensor`, ([x]) => fromStorage(x.backend.unary(op, x, 'bool'), x.shape));
 }
 
 type Kind = 'arith' | 'truediv' | 'compare' | 'logical' | 'bitwise' | 'float';
@@ -70,9 +71,22 @@ const BINARY: Record<BinaryOp, Kind> = {
   bitwiseAnd: 'bitwise', bitwiseOr: 'bitwise', bitwiseXor: 'bitwise',
 };
 
-/** Runs a broadcasting binary kernel with PyTorch's promotion; used by the ops and by composites. */
-export function binaryForward(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
-  const backend = commonBackend([a, b]);
+/** One operand of a binary op: a tensor, or a JS scalar that stays a host value (PyTorch's Python number). */
+export type BinaryOperand = Tensor | Scalar;
+
+/** A scalar operand as the kernel receives it: converted to the compute dtype, as PyTorch does. */
+export function scalarIn(v: Scalar, compute: DType): number {
+  return castScalar(Number(v), compute);
+}
+
+/**
+ * Runs a broadcasting binary kernel with PyTorch's promotion; used by the ops and by composites.
+ * A JS number operand is passed to the kernel as a number: no device upload, no cast kernel.
+ */
+export function binaryForward(op: BinaryOp, a: BinaryOperand, b: BinaryOperand): Tensor {
+  const ta = typeof a === 'object' ? a : null;
+  const tb = typeof b === 'object' ? b : null;
+  const backend = ta && tb ? commonBackend([ta, tb]) : (ta ?? tb)!.backend;
   const kind = BINARY[op];
   const common = opResultType(a, b);
   let compute = common;
@@ -86,21 +100,26 @@ export function binaryForward(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   } else if (kind === 'bitwise' && isFloating(common)) {
     throw new RuntimeError(`"${BITWISE_NAME[op]}_cpu" not implemented for '${dtypeTitle(common)}'`);
   }
-  if (op === 'sub' && (a.dtype === 'bool' || b.dtype === 'bool')) {
-    throw new RuntimeError(a.dtype === 'bool' && b.dtype === 'bool'
+  const isBool = (x: BinaryOperand) => (typeof x === 'object' ? x.dtype === 'bool' : typeof x === 'boolean');
+  if (op === 'sub' && (isBool(a) || isBool(b))) {
+    throw new RuntimeError(isBool(a) && isBool(b)
       ? 'Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.'
       : 'Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
   }
   if (common === 'bool' && NO_BOOL_BINARY[op]) throw new RuntimeError(`"${NO_BOOL_BINARY[op]}" not implemented for 'Bool'`);
-  if (op === 'pow' && !isFloating(common) && b._wrappedNumber && b.dtype !== 'bool' && b.itemSync() < 0) {
+  if (op === 'pow' && !isFloating(common) && typeof b === 'number' && b < 0) {
     throw new RuntimeError('Integers to negative integer powers are not allowed.');
   }
   if ((op === 'floorDivide' || op === 'remainder' || op === 'fmod') && !isFloating(common)) {
-    if (b.numel() > 0 && b.logicalNot().any().itemSync()) throw new RuntimeError('ZeroDivisionError');
+    if (typeof b !== 'object') {
+      if (Number(b) === 0) throw new RuntimeError('ZeroDivisionError');
+    } else if (b.numel() > 0) {
+      deviceCheck(b.ne(0).all(), () => new RuntimeError('ZeroDivisionError'));
+    }
   }
-  const shape = broadcastShapes(a.shape, b.shape);
-  const s = backend.binary(op, broadcastView(castOperand(a, compute), shape), broadcastView(castOperand(b, compute), shape), compute, out);
-  return fromStorage(s, shape);
+  const shape = ta && tb ? broadcastShapes(ta.shape, tb.shape) : (ta ?? tb)!.shape;
+  const side = (x: BinaryOperand) => (typeof x === 'object' ? broadcastView(castOperand(x, compute), shape) : scalarIn(x, compute));
+  return fromStorage(backend.binary(op, side(a), side(b), compute, out), shape);
 }
 
 const BITWISE_NAME: Partial<Record<BinaryOp, string>> = { bitwiseAnd: 'bitwise_and', bitwiseOr: 'bitwise_or', bitwiseXor: 'bitwise_xor' };
@@ -108,8 +127,8 @@ const NO_BOOL_BINARY: Partial<Record<BinaryOp, string>> = { pow: 'pow', fmod: 'f
 
 /**
  * PyTorch converts operands to the compute dtype before the kernel runs: `uint8 < -2` compares
- * with 254, `float32 + 0.1` adds float32(0.1). Only narrowing casts change values, and they only
- * happen for 0-dim operands or wider integers, so the copy stays rare and small.
+ * with 254. Only narrowing casts change values, and they only happen for 0-dim operands or wider
+ * integers, so the copy stays rare and small.
  */
 function castOperand(t: Tensor, compute: DType): Tensor {
   if (t.dtype === compute || t.dtype === 'bool') return t;
@@ -118,35 +137,54 @@ function castOperand(t: Tensor, compute: DType): Tensor {
   return narrowing ? fromStorage(t.backend.copy(t, compute), t.shape) : t;
 }
 
-for (const op of Object.keys(BINARY) as BinaryOp[]) {
-  defineOp(op, ([a, b]) => binaryForward(op, a, b));
+/**
+ * The operands of a binary op call: `[a, b]`, or `[x]` with `attrs.scalar` (`attrs.reverse` when
+ * the scalar is the left operand, as in `2 - x`).
+ */
+export function binaryOperands(inputs: readonly Tensor[], attrs: Attrs): [BinaryOperand, BinaryOperand] {
+  if (attrs.scalar === undefined) return [inputs[0], inputs[1]];
+  const s = attrs.scalar as Scalar;
+  return attrs.reverse ? [s, inputs[0]] : [inputs[0], s];
 }
 
-/** `torch.where(cond, a, b)`: inputs are [cond, a, b]. */
-defineOp('where', ([cond, a, b]) => {
+for (const op of Object.keys(BINARY) as BinaryOp[]) {
+  defineOp('primitive', `${op}(Tensor self, Tensor? other, Scalar? scalar=None, bool reverse=False) -> Tensor`, (inputs, attrs) => binaryForward(op, ...binaryOperands(inputs, attrs)));
+}
+
+/** `torch.where(cond, a, b)`: inputs [cond, a?, b?], a scalar side given as `selfScalar` / `otherScalar`. */
+defineOp('primitive', 'where(Tensor condition, Tensor? self, Tensor? other, Scalar? selfScalar=None, Scalar? otherScalar=None) -> Tensor', (inputs, attrs) => {
+  const [cond, a, b] = whereOperands(inputs, attrs);
   if (cond.dtype !== 'bool' && cond.dtype !== 'uint8') {
     throw new RuntimeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${dtypeTitle(cond.dtype)}`);
   }
-  const backend = commonBackend([cond, a, b]);
-  const shape = broadcastShapes(cond.shape, a.shape, b.shape);
+  const tensors = [cond, a, b].filter((x): x is Tensor => typeof x === 'object');
+  const backend = commonBackend(tensors);
+  const shape = broadcastShapes(...tensors.map((t) => t.shape));
   const out = opResultType(a, b);
-  const av = a.dtype === out ? a : a.to(out);
-  const bv = b.dtype === out ? b : b.to(out);
-  return fromStorage(backend.where(broadcastView(cond, shape), broadcastView(av, shape), broadcastView(bv, shape), out), shape);
+  const side = (x: BinaryOperand) => (typeof x === 'object' ? broadcastView(x.dtype === out ? x : x.to(out), shape) : scalarIn(x, out));
+  return fromStorage(backend.where(broadcastView(cond, shape), side(a), side(b), out), shape);
 });
 
+/** The three operands of a `where` call. */
+export function whereOperands(inputs: readonly Tensor[], attrs: Attrs): [Tensor, BinaryOperand, BinaryOperand] {
+  let i = 1;
+  const a = attrs.selfScalar !== undefined ? (attrs.selfScalar as Scalar) : inputs[i++];
+  const b = attrs.otherScalar !== undefined ? (attrs.otherScalar as Scalar) : inputs[i++];
+  return [inputs[0], a, b];
+}
+
 /** `x.masked_fill(mask, value)`: inputs [x, mask, value]; value must be 0-dim. */
-defineOp('maskedFill', ([x, mask, value]) => {
-  if (value.ndim !== 0) {
+defineOp('primitive', 'maskedFill(Tensor self, Tensor mask, Tensor? value, Scalar? scalar=None) -> Tensor', ([x, mask, value], attrs) => {
+  if (value && value.ndim !== 0) {
     throw new RuntimeError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
   }
   // Out of place, x broadcasts to the mask's shape (PyTorch's expand_outplace); `maskedFill_` checks the fit.
   const shape = broadcastShapes(x.shape, mask.shape);
-  const v = value.to(x.dtype);
-  return fromStorage(x.backend.where(broadcastView(mask, shape), broadcastView(v, shape), broadcastView(x, shape), x.dtype), shape);
+  const v = value ? broadcastView(value.to(x.dtype), shape) : scalarIn(attrs.scalar as Scalar, x.dtype);
+  return fromStorage(x.backend.where(broadcastView(mask, shape), v, broadcastView(x, shape), x.dtype), shape);
 });
 
-defineOp('clamp', ([x], { min, max }: Attrs) => {
+defineOp('primitive', 'clamp(Tensor self, Scalar? min=None, Scalar? max=None) -> Tensor', ([x], { min, max }: Attrs) => {
   const lo = min as number | null;
   const hi = max as number | null;
   const floatBound = (lo !== null && !Number.isInteger(lo)) || (hi !== null && !Number.isInteger(hi));
@@ -155,7 +193,7 @@ defineOp('clamp', ([x], { min, max }: Attrs) => {
 });
 
 /** `torch.isclose`: |a - b| <= atol + rtol * |b|, with equal infinities equal. */
-defineOp('isclose', ([a, b], { rtol, atol, equalNan }: Attrs) => {
+defineOp('composite', 'isclose(Tensor self, Tensor other, float rtol=1e-05, float atol=1e-08, bool equalNan=False) -> Tensor', ([a, b], { rtol, atol, equalNan }: Attrs) => {
   if (a.dtype !== b.dtype) throw new RuntimeError(`${a.dtype} did not match ${b.dtype}`);
   const diff = a.sub(b).abs();
   const tol = b.abs().mul(rtol as number).add(atol as number);
@@ -165,4 +203,4 @@ defineOp('isclose', ([a, b], { rtol, atol, equalNan }: Attrs) => {
 });
 
 /** Cast to another dtype (`t.to(dtype)`); a copy. */
-defineOp('cast', ([x], { dtype }: Attrs) => fromStorage(x.backend.copy(x, dtype as DType), x.shape));
+defineOp('primitive', 'cast(Tensor self, ScalarType dtype) -> Tensor', ([x], { dtype }: Attrs) => fromStorage(x.backend.copy(x, dtype as DType), x.shape));

@@ -1,10 +1,11 @@
 import { type Attrs, defineOp, dispatch1 } from '../dispatcher.js';
-import { allocArray, isFloating } from '../dtype.js';
+import { castScalar } from '../dtype.js';
+import { deviceCheck } from '../validation.js';
+import { cat } from '../functional.js';
+import { full } from './creation.js';
 import { IndexError, RuntimeError } from '../errors.js';
-import { defaultGenerator, fillNormal } from '../random.js';
-import { broadcastShapes, contiguousStrides, fmtShape, normDim, numel } from '../shape.js';
-import { type EncodedItem, Tensor, dtypeTitle } from '../tensor.js';
-import { fillRandint, fillUniform } from './creation.js';
+import { broadcastShapes, fmtShape, normDim, numel } from '../shape.js';
+import { type EncodedItem, Tensor } from '../tensor.js';
 import { broadcastView } from './elementwise.js';
 import { commonBackend, fromStorage, indexTensor } from './util.js';
 
@@ -21,14 +22,14 @@ function checkIndex(index: Tensor, name: string, int32 = false): void {
  */
 function checkBounds(index: Tensor, size: number, dim: number, wrap = true): Tensor {
   if (index.numel() === 0) return index;
-  const lo = index.amin().itemSync();
-  const hi = index.amax().itemSync();
+  const lo = index.amin();
+  const hi = index.amax();
   const min = wrap ? -size : 0;
-  if (lo < min || hi >= size) {
-    const bad = hi >= size ? hi : lo;
-    throw new (wrap ? IndexError : RuntimeError)(`index ${bad} is out of bounds for dimension ${dim} with size ${size}`);
-  }
-  return lo < 0 ? index.where(index.ge(0), index.add(size)) : index;
+  deviceCheck(lo.ge(min).logicalAnd(hi.lt(size)), ([l, h]) => {
+    const bad = h >= size ? h : l;
+    return new (wrap ? IndexError : RuntimeError)(`index ${bad} is out of bounds for dimension ${dim} with size ${size}`);
+  }, cat([lo.reshape([1]), hi.reshape([1])]));
+  return wrap ? index.where(index.ge(0), index.add(size)) : index;
 }
 
 function checkSameRank(x: Tensor, index: Tensor, dim: number, name: string, src?: Tensor): void {
@@ -45,7 +46,7 @@ function checkSameRank(x: Tensor, index: Tensor, dim: number, name: string, src?
   }
 }
 
-defineOp('gather', ([x, index], { dim }: Attrs) => {
+defineOp('primitive', 'gather(Tensor self, Tensor index, int dim) -> Tensor', ([x, index], { dim }: Attrs) => {
   checkIndex(index, 'gather');
   const d = normDim(dim as number, Math.max(x.ndim, 1));
   commonBackend([x, index]);
@@ -55,7 +56,7 @@ defineOp('gather', ([x, index], { dim }: Attrs) => {
   return fromStorage(x.backend.gather(x, d, idx), index.shape);
 });
 
-defineOp('scatter', ([x, index, src], { dim, reduce }: Attrs) => {
+defineOp('primitive', 'scatter(Tensor self, Tensor index, Tensor src, int dim, str reduce="none") -> Tensor', ([x, index, src], { dim, reduce }: Attrs) => {
   checkIndex(index, 'scatter');
   const d = normDim(dim as number, Math.max(x.ndim, 1));
   checkSameRank(x, index, d, 'scatter', src);
@@ -66,7 +67,7 @@ defineOp('scatter', ([x, index, src], { dim, reduce }: Attrs) => {
   return fromStorage(x.backend.scatter(x, d, idx, src, reduce as 'none' | 'add'), x.shape);
 });
 
-defineOp('indexSelect', ([x, index], { dim }: Attrs) => {
+defineOp('primitive', 'indexSelect(Tensor self, Tensor index, int dim) -> Tensor', ([x, index], { dim }: Attrs) => {
   checkIndex(index, 'index_select', true);
   if (index.ndim > 1) throw new IndexError('index_select(): Index is supposed to be a vector');
   const d = x.ndim === 0 ? 0 : normDim(dim as number, x.ndim);
@@ -78,7 +79,7 @@ defineOp('indexSelect', ([x, index], { dim }: Attrs) => {
   return x.ndim === 0 ? r.reshape(index.shape as number[]) : r;
 });
 
-defineOp('indexAdd', ([x, index, src], { dim }: Attrs) => {
+defineOp('primitive', 'indexAdd(Tensor self, Tensor index, Tensor source, int dim) -> Tensor', ([x, index, src], { dim }: Attrs) => {
   checkIndex(index, 'index_add', true);
   const d = normDim(dim as number, Math.max(x.ndim, 1));
   const idx = checkBounds(index.reshape([-1]), x.shape[d] ?? 1, d);
@@ -99,21 +100,11 @@ defineOp('indexAdd', ([x, index, src], { dim }: Attrs) => {
   return fromStorage(x.backend.indexAdd(x, d, idx, src.to(x.dtype)), x.shape);
 });
 
-/** Coordinates of non-zero elements, [n, ndim] int64 (needs a synchronous read, as PyTorch syncs). */
-defineOp('nonzero', ([x]) => {
-  const data = x.dataSync();
-  const coords: number[] = [];
-  const nd = x.ndim;
-  const idx = new Array<number>(nd).fill(0);
-  for (let i = 0; i < data.length; i++) {
-    if (data[i] !== 0) coords.push(...idx);
-    for (let d = nd - 1; d >= 0; d--) {
-      if (++idx[d] < x.shape[d]) break;
-      idx[d] = 0;
-    }
-  }
-  const n = nd === 0 ? (data[0] !== 0 ? 1 : 0) : coords.length / nd;
-  return indexTensor(coords, x.backend, [n, nd]);
+/** Coordinates of non-zero elements, [n, ndim] int64: a data-dependent shape (PyTorch syncs here too). */
+defineOp('primitive', 'nonzero(Tensor self) -> Tensor', ([x]) => {
+  if (x.ndim === 0) return full([x.backend.nonzero(x.reshape([1])).size, 0], 0, { dtype: 'int64', device: x.device });
+  const s = x.backend.nonzero(x);
+  return fromStorage(s, [s.size / x.ndim, x.ndim]);
 });
 
 interface Plan {
@@ -156,7 +147,7 @@ function planIndex(x: Tensor, items: EncodedItem[], tensors: Tensor[]): Plan {
         }
         if (it.ndim === 0) {
           view = view.unsqueeze(dim);
-          adv.push({ dim, index: indexTensor(it.itemSync() ? [0] : [], x.backend) });
+          adv.push({ dim, index: it.reshape([1]).nonzero().reshape([-1]) });
           dim++;
           continue;
         }
@@ -198,7 +189,7 @@ function advancedLayout(p: Plan): { moved: Tensor; linear: Tensor; bshape: numbe
   return { moved, linear: linear!, bshape, front: !adjacent, firstDim: dims[0] };
 }
 
-defineOp('index', ([x, ...tensors], { items }: Attrs) => {
+defineOp('composite', 'index(Tensor self, Tensor[] indices, Any[] items) -> Tensor', ([x, ...tensors], { items }: Attrs) => {
   const plan = planIndex(x, items as EncodedItem[], tensors);
   if (plan.adv.length === 0) return plan.view === x ? dispatch1('alias', [x]) : plan.view;
   const { moved, linear, bshape, front, firstDim } = advancedLayout(plan);
@@ -215,7 +206,7 @@ defineOp('index', ([x, ...tensors], { items }: Attrs) => {
   return picked.permute([...r.slice(0, firstDim), ...b, ...r.slice(firstDim)]);
 });
 
-defineOp('indexPut_', ([x, value, ...tensors], { items }: Attrs) => {
+defineOp('inplace', 'indexPut_(Tensor self, Tensor values, Tensor[] indices, Any[] items) -> Tensor', ([x, value, ...tensors], { items }: Attrs) => {
   const plan = planIndex(x, items as EncodedItem[], tensors);
   if (plan.adv.length === 0) {
     plan.view.copy_(value);
@@ -235,7 +226,12 @@ defineOp('indexPut_', ([x, value, ...tensors], { items }: Attrs) => {
 });
 
 /** In-place write of `src` into `x` (broadcast, cast); bumps the version counter shared by views. */
-defineOp('copy_', ([x, src]) => {
+defineOp('inplace', 'copy_(Tensor self, Tensor? src, Scalar? scalar=None) -> Tensor', ([x, src], { scalar }: Attrs) => {
+  if (!src) {
+    x.backend.fill(x, castScalar(Number(scalar), x.dtype));
+    x._version.value++;
+    return x;
+  }
   const shape = broadcastShapes(x.shape, src.shape);
   if (shape.length !== x.ndim || shape.some((s, i) => s !== x.shape[i])) {
     throw new RuntimeError(`output with shape ${fmtShape(x.shape)} doesn't match the broadcast shape ${fmtShape(shape)}`);
@@ -247,7 +243,7 @@ defineOp('copy_', ([x, src]) => {
   return x;
 });
 
-defineOp('tril', ([x], { diagonal, upper }: Attrs) => {
+defineOp('composite', 'tril(Tensor self, int diagonal=0, bool upper=False) -> Tensor', ([x], { diagonal, upper }: Attrs) => {
   if (x.ndim < 2) normDim(-2, x.ndim);
   const [r, c] = x.shape.slice(-2);
   const rows = indexTensor(Array.from({ length: r }, (_, i) => i), x.backend, [r, 1]);
@@ -257,7 +253,7 @@ defineOp('tril', ([x], { diagonal, upper }: Attrs) => {
   return x.maskedFill(keep.logicalNot(), 0);
 });
 
-defineOp('flip', ([x], { dims }: Attrs) => {
+defineOp('composite', 'flip(Tensor self, int[] dims) -> Tensor', ([x], { dims }: Attrs) => {
   let out = x;
   const ds = (dims as number[]).map((d) => normDim(d, x.ndim));
   if (new Set(ds).size !== ds.length) throw new RuntimeError('dims has duplicates');
@@ -269,7 +265,7 @@ defineOp('flip', ([x], { dims }: Attrs) => {
   return out === x ? x.clone() : out;
 });
 
-defineOp('roll', ([x], { shifts, dims }: Attrs) => {
+defineOp('composite', 'roll(Tensor self, int[] shifts, int[]? dims=None) -> Tensor', ([x], { shifts, dims }: Attrs) => {
   const sh = shifts as number[];
   if (dims === null) {
     if (sh.length !== 1) throw new RuntimeError('shifts and dimensions must align');
@@ -289,7 +285,7 @@ defineOp('roll', ([x], { shifts, dims }: Attrs) => {
   return out;
 });
 
-defineOp('repeat', ([x], { sizes }: Attrs) => {
+defineOp('composite', 'repeat(Tensor self, int[] sizes) -> Tensor', ([x], { sizes }: Attrs) => {
   const reps = sizes as number[];
   if (reps.length < x.ndim) {
     throw new RuntimeError('Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor');
@@ -306,41 +302,3 @@ defineOp('repeat', ([x], { sizes }: Attrs) => {
   return xs.reshape(viewShape).expand(expandedShape).reshape(xs.shape.map((s, i) => s * reps[i]));
 });
 
-/** In-place random fills (`uniform_`, `normal_`, `bernoulli_`, `random_`, `exponential_`). */
-defineOp('randomFill_', ([x], { kind, a, b }: Attrs) => {
-  if (!isFloating(x.dtype) && kind !== 'randint' && kind !== 'bernoulli') {
-    const kernel = { uniform: 'check_uniform_bounds', normal: 'normal_kernel_cpu', exponential: 'exponential_cpu' }[kind as string];
-    throw new RuntimeError(`"${kernel}" not implemented for '${dtypeTitle(x.dtype)}'`);
-  }
-  const n = x.numel();
-  const vals = allocArray(x.dtype === 'float64' ? 'float64' : x.dtype === 'float32' ? 'float32' : 'float64', n);
-  const gen = defaultGenerator;
-  const A = a as number, B = b as number;
-  switch (kind) {
-    case 'uniform':
-      if (!(A <= B)) throw new RuntimeError(`uniform_ expects to return a [from, to) range, but found from=${A} > to=${B}`);
-      fillUniform(vals, x.dtype, A, B, gen);
-      break;
-    case 'normal':
-      if (!(B >= 0)) throw new RuntimeError(`normal expects std >= 0.0, but found std ${B}`);
-      fillNormal(vals, A, B, gen, x.dtype === 'float64', x.isContiguous());
-      break;
-    case 'bernoulli':
-      if (!(A >= 0 && A <= 1)) throw new RuntimeError(`bernoulli_ expects p to be in [0, 1], but got p=${A}`);
-      for (let i = 0; i < n; i++) vals[i] = gen.uniformDouble() < A ? 1 : 0;
-      break;
-    case 'randint':
-      fillRandint(vals, A, B, gen);
-      break;
-    case 'exponential':
-      for (let i = 0; i < n; i++) vals[i] = -Math.log1p(-gen.uniformDouble()) / A;
-      break;
-  }
-  // TensorIterator visits elements in memory order (dims sorted by stride), so draws land there.
-  const order = x.shape.map((_, i) => i).sort((p, q) => x.strides[q] - x.strides[p] || p - q);
-  const dst = { ...x, shape: order.map((i) => x.shape[i]), strides: order.map((i) => x.strides[i]) };
-  const vdtype = vals instanceof Float32Array ? 'float32' : 'float64';
-  x.backend.copyInto(dst, { storage: x.backend.fromArray(vals, vdtype), dtype: vdtype, shape: dst.shape, strides: contiguousStrides(dst.shape), offset: 0 });
-  x._version.value++;
-  return x;
-});

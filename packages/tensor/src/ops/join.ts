@@ -7,7 +7,7 @@ import { commonBackend } from './util.js';
 import { zeros } from './creation.js';
 
 /** `torch.cat(tensors, dim)`: 1-D empty tensors are skipped, as PyTorch's legacy rule. */
-defineOp('cat', (inputs, { dim }: Attrs) => {
+defineOp('primitive', 'cat(Tensor[] tensors, int dim=0) -> Tensor', (inputs, { dim }: Attrs) => {
   if (inputs.length === 0) throw new RuntimeError('torch.cat(): expected a non-empty list of Tensors');
   commonBackend(inputs);
   const parts = inputs.filter((t) => !(t.ndim === 1 && t.shape[0] === 0));
@@ -48,7 +48,7 @@ function sliceView(t: Tensor, d: number, start: number, len: number) {
 }
 
 /** `torch.stack(tensors, dim)`. */
-defineOp('stack', (inputs, { dim }: Attrs) => {
+defineOp('composite', 'stack(Tensor[] tensors, int dim=0) -> Tensor', (inputs, { dim }: Attrs) => {
   if (inputs.length === 0) throw new RuntimeError('stack expects a non-empty TensorList');
   const ref = inputs[0];
   inputs.forEach((t, k) => {
@@ -61,7 +61,7 @@ defineOp('stack', (inputs, { dim }: Attrs) => {
 });
 
 /** `t.split(size | sizes, dim)`: views. */
-defineOp('split', ([x], { splitSize, dim }: Attrs) => {
+defineOp('view', 'split(Tensor self, int[] splitSize, int dim=0) -> Tensor[]', ([x], { splitSize, dim }: Attrs) => {
   if (x.ndim === 0) throw new RuntimeError('split expects at least a 1-dimensional tensor');
   const d = normDim(dim as number, x.ndim);
   const size = x.shape[d];

@@ -21,7 +21,7 @@ function mmError(a: Tensor, b: Tensor): never {
  * `torch.matmul`: 1-D operands are promoted (prepend / append a dim, removed after), batch dims
  * broadcast, and the backend sees one [B, M, K] · [B, K, N] product.
  */
-defineOp('matmul', ([a, b]) => {
+defineOp('primitive', 'matmul(Tensor self, Tensor other) -> Tensor', ([a, b]) => {
   const backend = commonBackend([a, b]);
   if (a.ndim === 0 || b.ndim === 0) {
     throw new RuntimeError(`both arguments to matmul need to be at least 1D, but they are ${a.ndim}D and ${b.ndim}D`);

@@ -28,7 +28,7 @@ function padIndex(size: number, before: number, after: number, mode: PadMode): n
  * Constant padding may be negative (cropping); the other modes gather with an index per dim, so
  * autograd gets their gradient from `indexSelect` for free.
  */
-defineOp('pad', ([x], { pad, mode, value }: Attrs) => {
+defineOp('composite', 'pad(Tensor self, int[] pad, str mode="constant", float? value=None) -> Tensor', ([x], { pad, mode, value }: Attrs) => {
   const p = pad as number[];
   const m = mode as PadMode;
   if (p.length % 2 !== 0) throw new RuntimeError('Padding length must be divisible by 2');

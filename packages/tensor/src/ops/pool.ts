@@ -75,7 +75,7 @@ function checkGrad(gy: Tensor, expected: readonly number[], inputShape: readonly
  * `F.max_pool2d(x, kernelSize, stride, padding, dilation, ceilMode, return_indices=True)`.
  * Returns [values, int64 indices into each input H×W plane], as PyTorch does.
  */
-defineOp('maxPool2d', ([x], attrs: Attrs) => {
+defineOp('primitive', 'maxPool2d(Tensor self, int[2] kernelSize, int[2]? stride=None, int[2] padding=0, int[2] dilation=1, bool ceilMode=False) -> (Tensor, Tensor)', ([x], attrs: Attrs) => {
   const a = poolAttrs(attrs, false);
   const shape = poolShape('max_pool2d', x.shape, x.dtype, a);
   const [v, i] = x.backend.maxPool2d(batched4(x), a);
@@ -83,7 +83,7 @@ defineOp('maxPool2d', ([x], attrs: Attrs) => {
 });
 
 /** Inputs `[gradOut, indices]`, attrs `{inputShape}`. */
-defineOp('maxPool2dBackward', ([gy, indices], attrs: Attrs) => {
+defineOp('primitive', 'maxPool2dBackward(Tensor gradOutput, Tensor indices, int[] inputShape) -> Tensor', ([gy, indices], attrs: Attrs) => {
   const inputShape = attrs.inputShape as number[];
   if (fmtShape(gy.shape) !== fmtShape(indices.shape)) {
     throw new RuntimeError(`max_pool2d backward: grad_output of size ${fmtShape(gy.shape)} and indices of size ${fmtShape(indices.shape)} differ`);
@@ -97,14 +97,14 @@ defineOp('maxPool2dBackward', ([gy, indices], attrs: Attrs) => {
 });
 
 /** `F.avg_pool2d(x, kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverride)`. */
-defineOp('avgPool2d', ([x], attrs: Attrs) => {
+defineOp('primitive', 'avgPool2d(Tensor self, int[2] kernelSize, int[2]? stride=None, int[2] padding=0, bool ceilMode=False, bool countIncludePad=True, int? divisorOverride=None) -> Tensor', ([x], attrs: Attrs) => {
   const a = poolAttrs(attrs, true);
   const shape = poolShape('avg_pool2d', x.shape, x.dtype, a);
   return fromStorage(x.backend.avgPool2d(batched4(x), a), unbatch(shape, x));
 });
 
 /** Inputs `[gradOut]`, attrs: the forward attrs plus `inputShape`. */
-defineOp('avgPool2dBackward', ([gy], attrs: Attrs) => {
+defineOp('primitive', 'avgPool2dBackward(Tensor gradOutput, int[] inputShape, int[2] kernelSize, int[2]? stride=None, int[2] padding=0, bool ceilMode=False, bool countIncludePad=True, int? divisorOverride=None) -> Tensor', ([gy], attrs: Attrs) => {
   const a = poolAttrs(attrs, true);
   const inputShape = attrs.inputShape as number[];
   const expected = poolShape('avg_pool2d', inputShape, gy.dtype, a);

@@ -23,17 +23,17 @@ function accDtype(x: Tensor, dtype: unknown): DType {
   return isFloating(x.dtype) ? x.dtype : 'int64';
 }
 
-defineOp('sum', ([x], { dim, keepdim, dtype }: Attrs) => {
+defineOp('primitive', 'sum(Tensor self, int[]? dim=None, bool keepdim=False, ScalarType? dtype=None) -> Tensor', ([x], { dim, keepdim, dtype }: Attrs) => {
   const d = accDtype(x, dtype);
   return reduceWith('sum', d === x.dtype ? x : x.to(d), dim, keepdim as boolean, d);
 });
 
-defineOp('prod', ([x], { dim, keepdim, dtype }: Attrs) => {
+defineOp('primitive', 'prod(Tensor self, int? dim=None, bool keepdim=False, ScalarType? dtype=None) -> Tensor', ([x], { dim, keepdim, dtype }: Attrs) => {
   const d = accDtype(x, dtype);
   return reduceWith('prod', d === x.dtype ? x : x.to(d), dim, keepdim as boolean, d);
 });
 
-defineOp('mean', ([x], { dim, keepdim, dtype }: Attrs) => {
+defineOp('composite', 'mean(Tensor self, int[]? dim=None, bool keepdim=False, ScalarType? dtype=None) -> Tensor', ([x], { dim, keepdim, dtype }: Attrs) => {
   const d = (dtype as DType | null) ?? x.dtype;
   if (!isFloating(d)) {
     throw new RuntimeError(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${d === 'int64' ? 'Long' : d === 'int32' ? 'Int' : d === 'bool' ? 'Bool' : 'Byte'}`);
@@ -44,7 +44,7 @@ defineOp('mean', ([x], { dim, keepdim, dtype }: Attrs) => {
 });
 
 for (const [name, op] of [['amax', 'max'], ['amin', 'min']] as const) {
-  defineOp(name, ([x], { dim, keepdim }: Attrs) => {
+  defineOp('primitive', `${name}(Tensor self, int[]? dim=None, bool keepdim=False) -> Tensor`, ([x], { dim, keepdim }: Attrs) => {
     const dims = normDims(dim as number | number[] | null, x.ndim);
     for (const d of dims) {
       if (x.shape[d] === 0) throw new IndexError(`${name}(): Expected reduction dim ${d} to have non-zero size.`);
@@ -59,7 +59,7 @@ for (const [name, op] of [['amax', 'max'], ['amin', 'min']] as const) {
 
 for (const op of ['all', 'any'] as const) {
   // uint8 inputs keep uint8 (PyTorch's legacy rule); everything else gives bool.
-  defineOp(op, ([x], { dim, keepdim }: Attrs) => reduceWith(op, x, dim, keepdim as boolean, x.dtype === 'uint8' ? 'uint8' : 'bool'));
+  defineOp('primitive', `${op}(Tensor self, int[]? dim=None, bool keepdim=False) -> Tensor`, ([x], { dim, keepdim }: Attrs) => reduceWith(op, x, dim, keepdim as boolean, x.dtype === 'uint8' ? 'uint8' : 'bool'));
 }
 
 function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | null, keepdim: boolean): Tensor {
@@ -79,7 +79,7 @@ function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | null, keepd
 }
 
 for (const op of ['argmax', 'argmin'] as const) {
-  defineOp(op, ([x], { dim, keepdim }: Attrs) => {
+  defineOp('primitive', `${op}(Tensor self, int? dim=None, bool keepdim=False) -> Tensor`, ([x], { dim, keepdim }: Attrs) => {
     // max(dim) on bools works in PyTorch, argmax does not.
     if (x.dtype === 'bool') throw new RuntimeError(`"${op}_cpu" not implemented for 'Bool'`);
     return argReduce(op, x, dim as number | null, keepdim as boolean);
@@ -88,7 +88,7 @@ for (const op of ['argmax', 'argmin'] as const) {
 
 /** `t.max(dim)` → [values, indices]: one pass for the index, a gather for the values. */
 for (const [name, op] of [['maxDim', 'argmax'], ['minDim', 'argmin']] as const) {
-  defineOp(name, ([x], { dim, keepdim }: Attrs) => {
+  defineOp('composite', `${name}(Tensor self, int dim, bool keepdim=False) -> (Tensor, Tensor)`, ([x], { dim, keepdim }: Attrs) => {
     const d = x.ndim === 0 ? 0 : normDim(dim as number, x.ndim);
     const idx = argReduce(op, x, dim as number, true);
     const values = x.ndim === 0 ? x.clone() : x.gather(d, idx);
@@ -97,7 +97,7 @@ for (const [name, op] of [['maxDim', 'argmax'], ['minDim', 'argmin']] as const) 
 }
 
 for (const op of ['cumsum', 'cumprod'] as const) {
-  defineOp(op, ([x], { dim, dtype }: Attrs) => {
+  defineOp('primitive', `${op}(Tensor self, int dim, ScalarType? dtype=None) -> Tensor`, ([x], { dim, dtype }: Attrs) => {
     const out = (dtype as DType | null) ?? (isFloating(x.dtype) ? x.dtype : 'int64');
     if (x.ndim === 0) return x.to(out).clone();
     const d = normDim(dim as number, x.ndim);
@@ -106,7 +106,7 @@ for (const op of ['cumsum', 'cumprod'] as const) {
 }
 
 /** Variance with Bessel's `correction`, written from primitives (so it is differentiable for free). */
-defineOp('var', ([x], { dim, correction, keepdim }: Attrs) => {
+defineOp('composite', 'var(Tensor self, int[]? dim=None, float correction=1, bool keepdim=False) -> Tensor', ([x], { dim, correction, keepdim }: Attrs) => {
   if (!isFloating(x.dtype)) throw new RuntimeError(`std and var only support floating point and complex dtypes`);
   const dims = normDims(dim as number | number[] | null, x.ndim);
   const n = numel(dims.map((i) => x.shape[i]));
@@ -115,7 +115,7 @@ defineOp('var', ([x], { dim, correction, keepdim }: Attrs) => {
   return sq.div(Math.max(0, n - (correction as number)));
 });
 
-defineOp('logsumexp', ([x], { dim, keepdim }: Attrs) => {
+defineOp('composite', 'logsumexp(Tensor self, int[] dim, bool keepdim=False) -> Tensor', ([x], { dim, keepdim }: Attrs) => {
   const xf = isFloating(x.dtype) ? x : x.to(getDefaultDtype());
   const dims = normDims(dim as number | number[], x.ndim);
   if (xf.numel() === 0) return xf.exp().sum(dims, { keepdim: keepdim as boolean }).log();
@@ -126,7 +126,7 @@ defineOp('logsumexp', ([x], { dim, keepdim }: Attrs) => {
   return keepdim ? r : r.squeeze(dims);
 });
 
-defineOp('norm', ([x], { p, dim, keepdim }: Attrs) => {
+defineOp('composite', 'norm(Tensor self, Scalar p=2, int[]? dim=None, bool keepdim=False) -> Tensor', ([x], { p, dim, keepdim }: Attrs) => {
   if (!isFloating(x.dtype)) throw new RuntimeError(`norm(): input dtype should be either floating point or complex. Got ${dtypeTitle(x.dtype)} instead.`);
   const dims = dim === null ? null : normDims(dim as number | number[], x.ndim);
   const k = keepdim as boolean;
@@ -148,7 +148,7 @@ function checkSoftmaxDtype(x: Tensor, dim: number, name: string): void {
   throw new RuntimeError(`"${name}_${last ? 'lastdim_' : ''}kernel_impl" not implemented for '${dtypeTitle(x.dtype)}'`);
 }
 
-defineOp('softmax', ([x], { dim }: Attrs) => {
+defineOp('composite', 'softmax(Tensor self, int dim) -> Tensor', ([x], { dim }: Attrs) => {
   const d = x.ndim === 0 ? 0 : normDim(dim as number, x.ndim);
   checkSoftmaxDtype(x, d, 'softmax');
   if (x.ndim === 0) return x.exp().div(x.exp());
@@ -157,7 +157,7 @@ defineOp('softmax', ([x], { dim }: Attrs) => {
 });
 
 /** `(x - max) - log(sum(exp(x - max)))`: subtracting the max first keeps float32 precision near large values. */
-defineOp('logSoftmax', ([x], { dim }: Attrs) => {
+defineOp('composite', 'logSoftmax(Tensor self, int dim) -> Tensor', ([x], { dim }: Attrs) => {
   const d = x.ndim === 0 ? 0 : normDim(dim as number, x.ndim);
   checkSoftmaxDtype(x, d, 'log_softmax');
   if (x.ndim === 0) return x.sub(x);

@@ -11,8 +11,7 @@ export function fromStorage(s: Storage, shape: readonly number[]): Tensor {
 export function commonBackend(inputs: readonly Tensor[]): Backend {
   const b = inputs[0].backend;
   for (const t of inputs) {
-    // Wrapped numbers are created on the first operand's device, so only real tensors count.
-    if (t.backend !== b && !t._wrappedNumber) {
+    if (t.backend !== b) {
       throw new RuntimeError(
         `Expected all tensors to be on the same device, but found at least two devices, ${b.name} and ${t.backend.name}!`,
       );

@@ -38,7 +38,7 @@ export function viewStrides(oldShape: readonly number[], oldStrides: readonly nu
   return newStrides;
 }
 
-defineOp('view', ([x], { shape }: Attrs) => {
+defineOp('view', 'view(Tensor self, int[] shape) -> Tensor', ([x], { shape }: Attrs) => {
   const s = inferShape(shape as number[], x.numel());
   const st = viewStrides(x.shape, x.strides, s);
   if (!st) {
@@ -49,14 +49,14 @@ defineOp('view', ([x], { shape }: Attrs) => {
   return viewOf(x, s, st, x.offset);
 });
 
-defineOp('reshape', ([x], { shape }: Attrs) => {
+defineOp('view', 'reshape(Tensor self, int[] shape) -> Tensor', ([x], { shape }: Attrs) => {
   const s = inferShape(shape as number[], x.numel());
   const st = viewStrides(x.shape, x.strides, s);
   if (st) return viewOf(x, s, st, x.offset);
   return fromStorage(x.backend.copy(x, x.dtype), s);
 });
 
-defineOp('permute', ([x], { dims }: Attrs) => {
+defineOp('view', 'permute(Tensor self, int[] dims) -> Tensor', ([x], { dims }: Attrs) => {
   const d = dims as number[];
   if (d.length !== x.ndim) {
     throw new RuntimeError(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${x.ndim} is not equal to len(dims) = ${d.length}`);
@@ -66,7 +66,7 @@ defineOp('permute', ([x], { dims }: Attrs) => {
   return viewOf(x, nd.map((i) => x.shape[i]), nd.map((i) => x.strides[i]), x.offset);
 });
 
-defineOp('transpose', ([x], { dim0, dim1 }: Attrs) => {
+defineOp('view', 'transpose(Tensor self, int dim0, int dim1) -> Tensor', ([x], { dim0, dim1 }: Attrs) => {
   if (x.ndim === 0) return viewOf(x, [], [], x.offset);
   const a = normDim(dim0 as number, x.ndim);
   const b = normDim(dim1 as number, x.ndim);
@@ -77,7 +77,7 @@ defineOp('transpose', ([x], { dim0, dim1 }: Attrs) => {
   return viewOf(x, shape, strides, x.offset);
 });
 
-defineOp('expand', ([x], { shape }: Attrs) => {
+defineOp('view', 'expand(Tensor self, int[] shape) -> Tensor', ([x], { shape }: Attrs) => {
   const s = shape as number[];
   if (s.length < x.ndim) {
     throw new RuntimeError(`expand(torch.${x.dtype}{${fmtShape(x.shape)}}, size=${fmtShape(s)}): the number of sizes provided (${s.length}) must be greater or equal to the number of dimensions in the tensor (${x.ndim})`);
@@ -101,7 +101,7 @@ defineOp('expand', ([x], { shape }: Attrs) => {
   return viewOf(x, out, strides, x.offset);
 });
 
-defineOp('squeeze', ([x], { dim }: Attrs) => {
+defineOp('view', 'squeeze(Tensor self, int[]? dim=None) -> Tensor', ([x], { dim }: Attrs) => {
   let keep: number[];
   if (dim === null) keep = x.shape.map((_, i) => i).filter((i) => x.shape[i] !== 1);
   else {
@@ -111,7 +111,7 @@ defineOp('squeeze', ([x], { dim }: Attrs) => {
   return viewOf(x, keep.map((i) => x.shape[i]), keep.map((i) => x.strides[i]), x.offset);
 });
 
-defineOp('unsqueeze', ([x], { dim }: Attrs) => {
+defineOp('view', 'unsqueeze(Tensor self, int dim) -> Tensor', ([x], { dim }: Attrs) => {
   const d = normDim(dim as number, x.ndim + 1);
   const shape = [...x.shape];
   const strides = [...x.strides];
@@ -121,7 +121,7 @@ defineOp('unsqueeze', ([x], { dim }: Attrs) => {
   return viewOf(x, shape, strides, x.offset);
 });
 
-defineOp('flatten', ([x], { startDim, endDim }: Attrs) => {
+defineOp('view', 'flatten(Tensor self, int startDim=0, int endDim=-1) -> Tensor', ([x], { startDim, endDim }: Attrs) => {
   if (x.ndim === 0) return x.reshape([1]);
   const s = normDim(startDim as number, x.ndim);
   const e = normDim(endDim as number, x.ndim);
@@ -130,7 +130,7 @@ defineOp('flatten', ([x], { startDim, endDim }: Attrs) => {
   return x.reshape(shape);
 });
 
-defineOp('unflatten', ([x], { dim, sizes }: Attrs) => {
+defineOp('view', 'unflatten(Tensor self, int dim, int[] sizes) -> Tensor', ([x], { dim, sizes }: Attrs) => {
   const d = normDim(dim as number, x.ndim);
   const inner = inferShape(sizes as number[], x.shape[d]);
   return x.view([...x.shape.slice(0, d), ...inner, ...x.shape.slice(d + 1)]);
@@ -148,7 +148,7 @@ export function sliceBounds(size: number, start: number | null, stop: number | n
   return { start: s, len: Math.ceil((e - s) / step) };
 }
 
-defineOp('slice', ([x], { dim, start, stop, step, narrow }: Attrs) => {
+defineOp('view', 'slice(Tensor self, int dim, int? start, int? stop, int step=1, bool narrow=False) -> Tensor', ([x], { dim, start, stop, step, narrow }: Attrs) => {
   if (x.ndim === 0) throw new IndexError('slice() cannot be applied to a 0-dim tensor.');
   const d = normDim(dim as number, x.ndim);
   const size = x.shape[d];
@@ -170,7 +170,7 @@ defineOp('slice', ([x], { dim, start, stop, step, narrow }: Attrs) => {
   return viewOf(x, shape, strides, x.offset + b.start * x.strides[d]);
 });
 
-defineOp('select', ([x], { dim, index }: Attrs) => {
+defineOp('view', 'select(Tensor self, int dim, int index) -> Tensor', ([x], { dim, index }: Attrs) => {
   if (x.ndim === 0) throw new IndexError('select() cannot be applied to a 0-dim tensor.');
   const d = normDim(dim as number, x.ndim);
   const size = x.shape[d];
@@ -186,7 +186,7 @@ defineOp('select', ([x], { dim, index }: Attrs) => {
   return viewOf(x, shape, strides, x.offset + ii * x.strides[d]);
 });
 
-defineOp('unfold', ([x], { dim, size, step }: Attrs) => {
+defineOp('view', 'unfold(Tensor self, int dim, int size, int step) -> Tensor', ([x], { dim, size, step }: Attrs) => {
   const d = x.ndim === 0 ? 0 : normDim(dim as number, x.ndim);
   const len = x.ndim === 0 ? 1 : x.shape[d];
   const sz = size as number;
@@ -203,7 +203,7 @@ defineOp('unfold', ([x], { dim, size, step }: Attrs) => {
   return viewOf(x, shape, strides, x.offset);
 });
 
-defineOp('asStrided', ([x], { size, stride, storageOffset }: Attrs) => {
+defineOp('view', 'asStrided(Tensor self, int[] size, int[] stride, int storageOffset) -> Tensor', ([x], { size, stride, storageOffset }: Attrs) => {
   const sz = size as number[];
   const st = stride as number[];
   if (sz.length !== st.length) throw new RuntimeError(`mismatch in length of strides and shape`);
@@ -215,7 +215,7 @@ defineOp('asStrided', ([x], { size, stride, storageOffset }: Attrs) => {
   return viewOf(x, sz, st, storageOffset as number);
 });
 
-defineOp('diagonal', ([x], { offset, dim1, dim2 }: Attrs) => {
+defineOp('view', 'diagonal(Tensor self, int offset=0, int dim1=0, int dim2=1) -> Tensor', ([x], { offset, dim1, dim2 }: Attrs) => {
   const a = normDim(dim1 as number, x.ndim);
   const b = normDim(dim2 as number, x.ndim);
   if (a === b) throw new RuntimeError(`diagonal dimensions cannot be identical ${dim1 as number}, ${dim2 as number}`);
@@ -227,14 +227,14 @@ defineOp('diagonal', ([x], { offset, dim1, dim2 }: Attrs) => {
 });
 
 /** Shares storage and version counter, but not history: autograd never records it. */
-defineOp('detach', ([x]) => viewOf(x, x.shape, x.strides, x.offset));
-defineOp('alias', ([x]) => viewOf(x, x.shape, x.strides, x.offset));
+defineOp('view', 'detach(Tensor self) -> Tensor', ([x]) => viewOf(x, x.shape, x.strides, x.offset));
+defineOp('view', 'alias(Tensor self) -> Tensor', ([x]) => viewOf(x, x.shape, x.strides, x.offset));
 
-defineOp('contiguous', ([x]) => fromStorage(x.backend.copy(x, x.dtype), x.shape));
-defineOp('clone', ([x]) => fromStorage(x.backend.copy(x, x.dtype), x.shape));
+defineOp('primitive', 'contiguous(Tensor self) -> Tensor', ([x]) => fromStorage(x.backend.copy(x, x.dtype), x.shape));
+defineOp('primitive', 'clone(Tensor self) -> Tensor', ([x]) => fromStorage(x.backend.copy(x, x.dtype), x.shape));
 
 /** Moves data to another device (`t.to('webgpu')`), reading back on the source backend. */
-defineOp('toDevice', ([x], { device }: Attrs) => {
+defineOp('primitive', 'toDevice(Tensor self, Device device) -> Tensor', ([x], { device }: Attrs) => {
   const from = x.backend;
   if (!from.readSync) throw new RuntimeError(`moving a tensor off ${from.name} needs an asynchronous read: use 'await t.data()' first`);
   const data = from.readSync(from.copy(x, x.dtype));

@@ -1,7 +1,7 @@
-import type { BinaryOp, Backend, Conv2dAttrs, Pool2dAttrs, ReduceOp, Storage, StridedView, UnaryOp } from './backend.js';
-import { hasOp } from './dispatcher.js';
-import { type DType, type TypedArray, arrayType } from './dtype.js';
-import { contiguousStrides } from './shape.js';
+import {
+  type Backend, type BinaryOp, type Conv2dAttrs, type DType, type Pool2dAttrs, type ReduceOp, type Storage, type StridedView,
+  type TypedArray, type UnaryOp, Generator, arrayType, contiguousStrides, hasOp,
+} from '@flambeau/tensor';
 
 /** The slice of a test framework the suite needs (vitest's and jest's `describe`/`it`/`expect` fit). */
 export interface ConformanceApi {
@@ -22,7 +22,7 @@ export interface ConformanceApi {
  * @example
  * // packages/backend-webgpu/test/conformance.test.ts
  * import { describe, it, expect } from 'vitest';
- * import { runBackendConformance } from '@flambeau/tensor';
+ * import { runBackendConformance } from '@flambeau/backend-tests';
  * runBackendConformance(webgpu, { describe, it, expect }, { 'matmul/int32': 'no integer matmul shader' });
  */
 export function runBackendConformance(backend: Backend, t: ConformanceApi, skips: Record<string, string> = {}): void {
@@ -194,6 +194,7 @@ class Suite {
     describe(`backend '${this.b.name}' conformance: reductions`, () => this.reductions());
     describe(`backend '${this.b.name}' conformance: matmul`, () => this.matmul());
     describe(`backend '${this.b.name}' conformance: indexing`, () => this.indexing());
+    describe(`backend '${this.b.name}' conformance: random`, () => this.random());
     if (hasOp('conv2d')) describe(`backend '${this.b.name}' conformance: conv and pool`, () => this.convPool());
   }
 
@@ -342,6 +343,29 @@ class Suite {
       await this.check(b.binary('add', a, c, 'uint8', 'uint8'), [4, 8, 130], 'uint8');
       await this.check(b.binary('sub', c, a, 'uint8', 'uint8'), [16, 2, 130], 'uint8');
       await this.check(b.binary('mul', a, c, 'uint8', 'uint8'), [196, 15, 0], 'uint8');
+    });
+    // Scalar operands arrive as numbers (already in the compute dtype), on either side.
+    this.case('binary/scalar-operand', async () => {
+      const a = this.transposed([1, -2, 3, -4, 5, -6], 2, 3, 'float32');
+      await this.check(b.binary('mul', a, 0.5, 'float32', 'float32'), [0.5, -1, 1.5, -2, 2.5, -3], 'float32');
+      await this.check(b.binary('sub', 10, a, 'float32', 'float32'), [9, 12, 7, 14, 5, 16], 'float32');
+      await this.check(b.binary('gt', a, 0, 'float32', 'bool'), [1, 0, 1, 0, 1, 0], 'bool');
+      await this.check(b.binary('pow', this.stepped([2, 3, 4], 'int32'), 2, 'int32', 'int32'), [4, 9, 16], 'int32');
+    });
+    this.case('where/scalar-branches', async () => {
+      const cond = this.view(this.store([1, 0, 1, 0], 'bool'), [2, 2], [1, 2]);
+      const x = this.view(this.store([1.5, 2.5, 3.5, 4.5], 'float32'), [2, 2]);
+      // cond reads the storage column-major: [[1, 1], [0, 0]].
+      await this.check(b.where(cond, x, 0, 'float32'), [1.5, 2.5, 0, 0], 'float32');
+      await this.check(b.where(cond, -1, x, 'float32'), [-1, -1, 3.5, 4.5], 'float32');
+    });
+    this.case('arange', async () => {
+      await this.check(b.arange('int64', 3, -2, 4), [3, 1, -1, -3], 'int64');
+      await this.check(b.arange('float32', 0, 0.1, 3), [0, 0.1, 0.2].map(Math.fround), 'float32');
+    });
+    this.case('nonzero/strided', async () => {
+      const x = this.transposed([0, 2, 0, 3, 0, 0], 2, 3, 'float32');
+      await this.check(b.nonzero(x), [0, 1, 1, 0], 'int64');
     });
     this.case('binary/empty', async () => {
       const e = this.view(this.store([], 'float32'), [0, 3]);
@@ -537,6 +561,41 @@ class Suite {
   }
 
   // ------------------------------------------------------------------ indexing
+
+  private random(): void {
+    const b = this.b;
+    // Any generator may be the device's own; what every backend must give is the distribution's
+    // support, seeded reproducibility, and a strided destination filled in place.
+    this.case('randomFill/uniform-range-and-seed', async () => {
+      const draw = async () => {
+        const s = b.alloc('float32', 12);
+        const dst = this.view(s, [3, 2], [1, 3], 3);
+        b.randomFill(dst, 'uniform', -2, 3, new Generator().manualSeed(7));
+        return Array.from(await this.read(s));
+      };
+      const first = await draw();
+      this.t.expect(first.slice(0, 3).every((v) => v === 0), 'before the view: untouched').toBe(true);
+      this.t.expect(first.slice(3, 9).every((v) => v >= -2 && v < 3), 'inside [-2, 3)').toBe(true);
+      this.t.expect(new Set(first.slice(3, 9)).size, 'distinct draws').toBe(6);
+      this.t.expect(await draw(), 'same seed, same values').toEqual(first);
+    });
+    this.case('randomFill/bernoulli-randint', async () => {
+      const s = b.alloc('int64', 64);
+      b.randomFill(this.view(s, [64]), 'randint', 3, 6, new Generator().manualSeed(1));
+      const v = Array.from(await this.read(s));
+      this.t.expect(v.every((x) => x >= 3 && x < 6 && Number.isInteger(x))).toBe(true);
+      const m = b.alloc('float32', 64);
+      b.randomFill(this.view(m, [64]), 'bernoulli', 0.5, 0, new Generator().manualSeed(1));
+      this.t.expect(Array.from(await this.read(m)).every((x) => x === 0 || x === 1)).toBe(true);
+    });
+    this.case('multinomial/zero-weight-never-drawn', async () => {
+      const p = this.view(this.store([0, 1, 0, 3], 'float32'), [2, 2]);
+      const s = b.multinomial(p, 5, true, new Generator().manualSeed(3));
+      const got = Array.from(await this.read(s));
+      this.t.expect(got.length).toBe(10);
+      this.t.expect(got.every((i) => i === 1)).toBe(true);
+    });
+  }
 
   private indexing(): void {
     const b = this.b;
