@@ -14,13 +14,19 @@ import { regression } from './helpers/regression.js';
 import { type Registry, repoRoot, startRegistry } from './helpers/registry.js';
 
 const run = promisify(execFile);
-const PACKAGES = ['@flambeau/tensor', '@flambeau/autograd', '@flambeau/nn', '@flambeau/optim', '@flambeau/data', 'flambeau'];
+/** Every package a release publishes: the workspace's packages that are not private. */
+const PACKAGES = readdirSync(join(repoRoot, 'packages'))
+  .map((d) => JSON.parse(readFileSync(join(repoRoot, 'packages', d, 'package.json'), 'utf8')) as { name: string; private?: boolean })
+  .filter((p) => !p.private)
+  .map((p) => p.name);
 
 let registry: Registry;
 let work: string;
 /** `npm i flambeau`, and `npm i @flambeau/tensor @flambeau/autograd`, each in a fresh project. */
 let app: string;
 let tensorOnly: string;
+/** `npm i @flambeau/tensor @flambeau/nn @flambeau/onnx`. */
+let onnxApp: string;
 
 /** Runs a command with the registry as the only npm configuration; rejects with its output. */
 async function sh(cmd: string, args: string[], cwd: string, timeout = 120_000): Promise<string> {
@@ -125,6 +131,16 @@ for (let step = 0; step < 100; step++) {
 console.log(JSON.stringify(w));
 `;
 
+const ONNX_EXPORT = `
+import * as torch from '@flambeau/tensor';
+import * as nn from '@flambeau/nn';
+import { checkOnnx, exportOnnx } from '@flambeau/onnx';
+
+torch.manualSeed(0);
+const net = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 2));
+console.log(JSON.stringify(checkOnnx(exportOnnx(net, [torch.randn(1, 4)], { returnBytes: true }))));
+`;
+
 const TS_USE = `
 import { torch, nn, optim, data, type Tensor } from 'flambeau';
 const net: nn.Module = new nn.Sequential(new nn.Linear(4, 2), new nn.ReLU());
@@ -156,7 +172,12 @@ beforeAll(async () => {
     }),
   });
   tensorOnly = project('tensor-only', { 'fit.mjs': TENSOR_ONLY });
-  await Promise.all([sh('npm', ['install', 'flambeau'], app), sh('npm', ['install', '@flambeau/tensor', '@flambeau/autograd'], tensorOnly)]);
+  onnxApp = project('onnx-app', { 'export.mjs': ONNX_EXPORT });
+  await Promise.all([
+    sh('npm', ['install', 'flambeau'], app),
+    sh('npm', ['install', '@flambeau/tensor', '@flambeau/autograd'], tensorOnly),
+    sh('npm', ['install', '@flambeau/tensor', '@flambeau/nn', '@flambeau/onnx'], onnxApp),
+  ]);
 }, 300_000);
 
 afterAll(async () => {
@@ -205,6 +226,18 @@ describe('npm i @flambeau/tensor @flambeau/autograd from a registry', () => {
     expect(w[0][0]).toBeCloseTo(2, 3);
     expect(w[1][0]).toBeCloseTo(-1, 3);
   }, 120_000);
+});
+
+describe('npm i @flambeau/tensor @flambeau/nn @flambeau/onnx from a registry', () => {
+  it('exports a model to ONNX with plain node', async () => {
+    const summary = JSON.parse(await sh(process.execPath, ['export.mjs'], onnxApp));
+    // Two Linear layers: two weights and two biases; one graph input and one output.
+    expect(summary.initializers).toBe(4);
+    expect(summary.inputs).toHaveLength(1);
+    expect(summary.outputs).toHaveLength(1);
+    expect(summary.opsetVersion).toBeGreaterThanOrEqual(13);
+    expect(summary.opsetVersion).toBeLessThanOrEqual(26);
+  }, 60_000);
 });
 
 describe('the published tarballs', () => {
