@@ -151,8 +151,9 @@ function execute(roots: Edge[], rootGrads: Tensor[], keepGraph: boolean, createG
       const grads = buffers.get(node) ?? new Array<Tensor | null>(node.outputMeta.length).fill(null);
       buffers.delete(node);
       const consumed = grads.slice();
-      // Hooks may keep the gradients they see: those stay the garbage collector's.
-      if (node.preHooks) consumed.forEach((g) => g && owned.protect(g));
+      // Hooks and user code (custom Functions) may keep the gradients they see: those stay the
+      // garbage collector's. AccumulateGrad copies what it stores.
+      if (node.preHooks || (!node.freesGrads && !(node instanceof AccumulateGrad))) consumed.forEach((g) => g && owned.protect(g));
       if (node.preHooks) {
         for (const [nr, hooks] of node.preHooks) {
           for (const h of hooks) {

@@ -40,7 +40,7 @@ class Tagger extends nn.Module {
 describe('device memory over a training loop', () => {
   const cases = [
     { name: 'MLP with Adam', model: () => new nn.Sequential(new nn.Linear(20, 32), new nn.ReLU(), new nn.Linear(32, 5)), x: () => torch.rand(16, 20), y: () => torch.randint(5, [16]), opt: (m: nn.Module) => new optim.Adam(m.parameters()) },
-    { name: 'LSTM with SGD momentum', model: () => new Tagger(), x: () => torch.rand(5, 2, 6), y: () => torch.randint(4, [10]), opt: (m: nn.Module) => new optim.SGD(m.parameters(), { lr: 0.01, momentum: 0.9 }) },
+    { name: 'LSTM with SGD momentum', model: () => new Tagger(), x: () => torch.rand(3, 2, 6), y: () => torch.randint(4, [6]), opt: (m: nn.Module) => new optim.SGD(m.parameters(), { lr: 0.01, momentum: 0.9 }) },
   ];
   for (const c of cases) {
     it(`${c.name}: live device bytes after step 100 and step 2000 are equal`, async () => {
@@ -65,7 +65,7 @@ describe('device memory over a training loop', () => {
       expect(Number.isFinite(lastLoss)).toBe(true);
       expect(at100).toBeGreaterThan(0);
       expect(deviceBytes()).toBe(at100);
-    }, 120_000);
+    }, 400_000);
   }
 });
 

@@ -183,7 +183,6 @@ function emit(A: Recording, B: Recording, o: EmitOptions): ModelProto {
     switch (r.kind) {
       case 'value': return { name: names[r.id], dtype: m.dtype, shape: m.shape, shapeB: mB.shape, ref: r, uses: uses.get(r.id) ?? 0 };
       case 'param': return paramOperand(r.name, r.tensor);
-      case 'scalar': return { name: '', dtype: m.dtype, shape: [], shapeB: [], ref: r };
       case 'const': {
         let name = constNames.get(r.id);
         if (name === undefined) {

@@ -1,4 +1,4 @@
-import { type Attrs, type Backend, type DType, type Tensor, type TypedArray, dispatchDepth, installInterceptor } from '@flambeau/tensor';
+import { type Attrs, type Backend, type DType, type Tensor, type TypedArray, dispatchDepth, getOpSchema, installInterceptor } from '@flambeau/tensor';
 import { noGrad } from '@flambeau/autograd';
 import type { Module } from '@flambeau/nn';
 import { exportError } from './errors.js';
@@ -7,9 +7,7 @@ import { exportError } from './errors.js';
 export type Ref =
   | { kind: 'value'; id: number }
   | { kind: 'param'; name: string; tensor: Tensor }
-  | { kind: 'const'; id: number; tensor: Tensor; values: TypedArray }
-  // A JS number passed to an op: today a 0-dim `_wrappedNumber` tensor.
-  | { kind: 'scalar'; value: number };
+  | { kind: 'const'; id: number; tensor: Tensor; values: TypedArray };
 
 export interface Meta { shape: number[]; dtype: DType }
 
@@ -109,7 +107,6 @@ export function trace(opts: TraceOptions): Recording {
     if (id !== undefined) return { kind: 'value', id };
     const p = params.get(t);
     if (p !== undefined) return { kind: 'param', name: p, tensor: t };
-    if (t._wrappedNumber) return { kind: 'scalar', value: Number(read(t)[0]) };
     let c = constIds.get(t);
     if (c === undefined) {
       c = consts.length;
@@ -121,6 +118,8 @@ export function trace(opts: TraceOptions): Recording {
 
   const removeInterceptor = installInterceptor('onnx-trace', (op, inputs, attrs, next) => {
     if (internal > 0 || leafDepth > 0 || dispatchDepth() !== 1) return next();
+    // A tensor created inside forward (`zeros(...)`) is a constant of the graph, not a node.
+    if (getOpSchema(op)?.kind === 'creation') return next();
     if (op.endsWith('_') && inputs[0] && (aliases.get(inputs[0]._base ?? inputs[0])?.size ?? 0) > 1) {
       throw exportError(op, currentPath(), 'an in-place write to a tensor that shares its storage with another traced tensor (a view, or the base of one) is not exported; use out-of-place ops');
     }

@@ -90,27 +90,20 @@ registerOp('isfinite', (g, c) => g.op('Not', [g.op('Or', [g.op('IsNaN', [c.input
 registerOp(['clone', 'contiguous', 'detach', 'alias'], (g, c) => g.op('Identity', [c.inputs[0].name]));
 registerOp('cast', (g, c) => g.as(c.inputs[0], out0(c).dtype));
 
-/** A value operand, or a JS scalar (a wrapped number), as a value of dtype `d`. */
-function valueOf(g: GraphBuilder, o: Operand, d: Call['outputs'][0]['dtype']): string {
-  return o.ref.kind === 'scalar' ? g.scalar(o.ref.value, d) : g.as(o, d);
-}
-
+// A scalar branch arrives as `selfScalar` / `otherScalar` (see the tensor package's whereOperands).
 registerOp('where', (g, c) => {
   const d = out0(c).dtype;
   const [cond, ...rest] = c.inputs;
-  const vals = rest.map((o) => valueOf(g, o, d));
-  // After the spine rework a scalar branch arrives as attrs (`scalar`, `reverse` for the left one).
-  if (typeof c.attrs.scalar === 'number') {
-    const s = g.scalar(c.attrs.scalar, d);
-    if (c.attrs.reverse) vals.unshift(s); else vals.push(s);
-  }
-  return g.op('Where', [g.as(cond, 'bool'), vals[0], vals[1]]);
+  const branch = (s: unknown) => (s === undefined ? g.as(rest.shift()!, d) : g.scalar(Number(s), d));
+  const a = branch(c.attrs.selfScalar);
+  const b = branch(c.attrs.otherScalar);
+  return g.op('Where', [g.as(cond, 'bool'), a, b]);
 });
 
 registerOp('maskedFill', (g, c) => {
   const d = out0(c).dtype;
   const [x, mask, value] = c.inputs;
-  const v = value ? valueOf(g, value, d) : g.scalar(Number(c.attrs.value ?? c.attrs.scalar), d);
+  const v = value ? g.as(value, d) : g.scalar(Number(c.attrs.scalar), d);
   return g.op('Where', [g.as(mask, 'bool'), v, g.as(x, d)]);
 });
 
@@ -123,6 +116,6 @@ registerOp('clamp', (g, c) => {
 // In-place writes (`x.copy_(y)`, what `relu_` and friends end in) rebind the destination's value.
 registerOp('copy_', (g, c) => {
   const [dst, src] = c.inputs;
-  const v = valueOf(g, src, dst.dtype);
+  const v = src ? g.as(src, dst.dtype) : g.scalar(Number(c.attrs.scalar), dst.dtype);
   return g.op('Expand', [v, g.op('Shape', [dst.name])]);
 });

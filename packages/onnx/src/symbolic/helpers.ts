@@ -15,14 +15,13 @@ export function dimList(dim: unknown, rank: number): number[] {
 const RANK: Record<DType, number> = { bool: 0, uint8: 1, int32: 2, int64: 3, float32: 4, float64: 5 };
 
 /**
- * The operands of a binary op as graph values of one dtype. A JS scalar arrives either as a 0-dim
- * `_wrappedNumber` input (today) or as `attrs.scalar` with `attrs.reverse` when it is the left
- * operand (after the spine rework); both become a 0-dim constant of the tensor's compute dtype,
- * which is how PyTorch promotes a Python number.
+ * The operands of a binary op as graph values of one dtype. A JS scalar arrives as `attrs.scalar`
+ * (with `attrs.reverse` when it is the left operand) and becomes a 0-dim constant of the tensor's
+ * compute dtype, which is how PyTorch promotes a Python number.
  */
 export function binaryOperands(g: GraphBuilder, c: Call, compute?: DType): [string, string, DType] {
-  const tensors = c.inputs.filter((o) => o.ref.kind !== 'scalar');
-  let operands: (Operand | number)[] = c.inputs.map((o) => (o.ref.kind === 'scalar' ? o.ref.value : o));
+  const tensors = c.inputs;
+  let operands: (Operand | number)[] = [...c.inputs];
   if (typeof c.attrs.scalar === 'number' || typeof c.attrs.scalar === 'boolean') {
     const s = Number(c.attrs.scalar);
     operands = c.attrs.reverse ? [s, ...operands] : [...operands, s];
