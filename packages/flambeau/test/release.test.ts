@@ -183,7 +183,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await registry?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
-});
+}, 60_000);
 
 describe('npm i flambeau from a registry', () => {
   it('installs the packages and their two image codecs, under 5 MB, without MNIST data', () => {

@@ -72,7 +72,9 @@ export async function startRegistry(): Promise<Registry> {
     if (child.exitCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
+      const hard = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await exited;
+      clearTimeout(hard);
     }
     rmSync(dir, { recursive: true, force: true });
   };
