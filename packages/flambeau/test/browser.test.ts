@@ -44,7 +44,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   if (work) rmSync(work, { recursive: true, force: true });
-});
+}, 30_000);
 
 /** Opens the page on a fake origin served from memory; every other request is refused and recorded. */
 async function runPage(files: Record<string, string>): Promise<{ result: Record<string, unknown>; outside: string[] }> {
