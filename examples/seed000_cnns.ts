@@ -1,9 +1,9 @@
 /** Seed 000: the three small CNNs (Net, CNN, SimpleCNN) trained with CrossEntropyLoss + Adam on seeded data. */
 import { torch, nn, type Tensor } from 'flambeau';
-import { CNN, Net, SimpleCNN } from './models/seed000_cnns.js';
+// The three networks are defined once, in the trainer's model zoo.
+import { Seed000Net as Net, CNN, SimpleCNN } from '@flambeau/trainer/models';
 
 torch.manualSeed(0);
-
 const runs: [nn.Module, number[]][] = [[new Net(), [8, 3, 32, 32]], [new CNN(), [8, 1, 32, 32]], [new SimpleCNN(), [8, 3, 32, 32]]];
 for (const [model, shape] of runs) {
   console.log(String(model));

@@ -4,8 +4,8 @@
  * Runs on a small synthetic CIFAR-10 in the real binary format (no registry ships the real one).
  */
 import { torch, nn, optim, data, type Tensor } from 'flambeau';
+import { CNNNet } from '@flambeau/trainer/models'; // defined once, in the trainer's model zoo
 import { writeCifar10 } from './synthetic_cifar.js';
-import { CNNNet } from './models/seed001_cifar.js';
 const transforms = data.transforms;
 
 torch.manualSeed(0);

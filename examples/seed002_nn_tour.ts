@@ -1,11 +1,13 @@
 /**
- * Seed 002: the torch.nn tour, ported line by line. TensorBoard writers are left out (no
- * TensorBoard in Node); CIFAR-10 is the synthetic one in the real binary format; the closing SGD
- * loop runs 5 epochs instead of 20 to keep CI short.
+ * Seed 002: the torch.nn tour, ported line by line, its SummaryWriter included (event files in
+ * examples/logs/, which TensorBoard reads); CIFAR-10 is the synthetic one in the real binary
+ * format; the closing SGD loop runs 5 epochs instead of 20 to keep CI short.
  */
 import { torch, nn, data, type Tensor } from 'flambeau';
+import { SummaryWriter } from '@flambeau/tensorboard';
+import { Yk } from '@flambeau/trainer/models'; // defined once, in the trainer's model zoo
 import { writeCifar10 } from './synthetic_cifar.js';
-const { Conv2d, MaxPool2d, ReLU, Sigmoid, Linear, Flatten, Sequential } = nn;
+const { Conv2d, MaxPool2d, ReLU, Sigmoid, Linear } = nn;
 const F = nn.functional;
 const { DataLoader } = data;
 const size = (t: Tensor) => `torch.Size([${t.shape.join(', ')}])`;
@@ -49,13 +51,19 @@ class YkConv extends nn.Module {
 
 yk = new YkConv();
 console.log(String(yk).replace('YkConv', 'Yk'));
+const writer = new SummaryWriter('./logs');
+let step = 0;
 for await (const [imgs] of loader) {
   let output = yk(imgs) as Tensor;
   console.log(size(imgs));
   console.log(size(output));
+  writer.add_images('input', imgs, step);
   output = torch.reshape(output, [-1, 3, 30, 30]);
   console.log(size(output));
+  writer.add_images('output', output, step);
+  step = step + 1;
 }
+writer.close();
 
 input = torch.tensor([[1, 2, 0, 3, 1], [0, 1, 2, 3, 1], [1, 2, 1, 0, 0], [5, 2, 3, 1, 1], [2, 1, 0, 1, 1]], { dtype: 'float32' });
 input = torch.reshape(input, [-1, 1, 5, 5]);
@@ -107,15 +115,6 @@ for await (const [imgs] of dataLoad) {
   console.log(size(output));
   output = yk(output) as Tensor;
   console.log(size(output));
-}
-
-class Yk extends nn.Module {
-  model1 = new Sequential(new Conv2d(3, 32, 5, { padding: 2 }), new MaxPool2d(2), new Conv2d(32, 32, 5, { padding: 2 }), new MaxPool2d(2),
-    new Conv2d(32, 64, 5, { padding: 2 }), new MaxPool2d(2), new Flatten(), new Linear(1024, 64), new Linear(64, 10));
-  override forward(x: Tensor): Tensor {
-    x = this.model1(x);
-    return x;
-  }
 }
 
 const ykSeq = new Yk();

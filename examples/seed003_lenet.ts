@@ -1,6 +1,7 @@
 /** Seed 003: the 60-minute blitz LeNet, ported line by line (forward, backward, loss, SGD update). */
 import { torch, nn, optim } from 'flambeau';
-import { Net } from './models/seed003_lenet.js';
+// The blitz's `Net` is defined once, in the trainer's model zoo.
+import { LeNet as Net } from '@flambeau/trainer/models';
 
 torch.manualSeed(0);
 

@@ -1,4 +1,4 @@
-# Seed 002: the torch.nn tour. TensorBoard writers are left out (no TensorBoard in Node); CIFAR-10 is
+# Seed 002: the torch.nn tour (the TypeScript port also writes the SummaryWriter events); CIFAR-10 is
 # the synthetic one in the real binary format; the closing SGD loop runs 5 epochs instead of 20.
 import os
 import sys

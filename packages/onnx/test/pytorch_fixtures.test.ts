@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { type Tensor, tensor } from '@flambeau/tensor';
 import { noGrad } from '@flambeau/autograd';
 import * as nn from '@flambeau/nn';
-import { CNNNet } from '../../../examples/models/seed001_cifar.js';
+import { CNNNet } from '../../../apps/trainer/src/models/index.js';
 import { exportOnnx } from '../src/index.js';
 import { flatOutputs, runOrt } from './ort_helpers.js';
 

@@ -3,18 +3,9 @@ import { fromBinary } from '@bufbuild/protobuf';
 import { ModelProtoSchema } from 'onnx-buf';
 import { type Tensor, manualSeed, rand, randn } from '@flambeau/tensor';
 import * as nn from '@flambeau/nn';
-import { CNN, Net, SimpleCNN } from '../../../examples/models/seed000_cnns.js';
-import { CNNNet } from '../../../examples/models/seed001_cifar.js';
-import { Net as LeNet } from '../../../examples/models/seed003_lenet.js';
+import { CNN, CNNNet, LeNet, Seed000Net as Net, SimpleCNN, Yk } from '../../../apps/trainer/src/models/index.js';
 import { exportOnnx } from '../src/index.js';
 import { exportAndCompare } from './ort_helpers.js';
-
-/** seed002's nested Sequential, inline (the tour defines it among top-level statements). */
-class Yk extends nn.Module {
-  model1 = new nn.Sequential(new nn.Conv2d(3, 32, 5, { padding: 2 }), new nn.MaxPool2d(2), new nn.Conv2d(32, 32, 5, { padding: 2 }), new nn.MaxPool2d(2),
-    new nn.Conv2d(32, 64, 5, { padding: 2 }), new nn.MaxPool2d(2), new nn.Flatten(), new nn.Linear(1024, 64), new nn.Linear(64, 10));
-  override forward(x: Tensor): Tensor { return this.model1(x); }
-}
 
 /** The seed programs' models, their example batch and the batch onnxruntime runs. */
 const seeds: [string, () => nn.Module, number[]][] = [

@@ -1,12 +1,15 @@
-/** The three small CNNs of seed 000 (also exported to ONNX by packages/onnx's tests). */
+/** Seed 000's three small CNNs: `Net` (3×32×32), `CNN` (1×32×32) and `SimpleCNN` (3×32×32). */
 import { nn, type Tensor } from 'flambeau';
-
-const numClasses = 10;
 
 export class Net extends nn.Module {
   conv1 = new nn.Conv2d(3, 32, 3, { padding: 1 });
   relu = new nn.ReLU();
-  fc = new nn.Linear(32 * 32 * 32, 10);
+  fc: nn.Linear;
+
+  constructor(numClasses = 10) {
+    super();
+    this.fc = new nn.Linear(32 * 32 * 32, numClasses);
+  }
 
   override forward(x: Tensor): Tensor {
     x = this.conv1(x);
@@ -23,7 +26,12 @@ export class CNN extends nn.Module {
   pool = new nn.MaxPool2d(2, { stride: 2 });
   conv2 = new nn.Conv2d(32, 64, 3, { padding: 1 });
   fc1 = new nn.Linear(64 * 8 * 8, 128);
-  fc2 = new nn.Linear(128, numClasses);
+  fc2: nn.Linear;
+
+  constructor(numClasses = 10) {
+    super();
+    this.fc2 = new nn.Linear(128, numClasses);
+  }
 
   override forward(x: Tensor): Tensor {
     x = this.pool(this.relu(this.conv1(x)));
