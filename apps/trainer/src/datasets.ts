@@ -1,5 +1,5 @@
 /**
- * The datasets the trainer knows, built from @flambeau/data with the transforms that turn their
+ * The datasets the trainer knows, built from `@flambeau/data` with the transforms that turn their
  * images into what a model takes: 32×32, the model's channel count, normalized per dataset.
  */
 import { existsSync, statSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * @flambeau/autograd — reverse-mode automatic differentiation for @flambeau/tensor, PyTorch's
+ * `@flambeau/autograd` — reverse-mode automatic differentiation for `@flambeau/tensor`, PyTorch's
  * `torch.autograd`. Importing the package installs it: ops on tensors that require grad record a
  * graph, and `loss.backward()` fills `.grad`.
  *
@@ -9,6 +9,8 @@
  * const w = torch.tensor([1, 2, 3], { dtype: 'float32', requiresGrad: true });
  * w.mul(w).sum().backward();
  * String(w.grad); // tensor([2., 4., 6.])
+ *
+ * @module @flambeau/autograd
  */
 import { type Tensor, RuntimeError, installAutogradHooks } from '@flambeau/tensor';
 import { backward } from './engine.js';

@@ -1,5 +1,5 @@
 /**
- * @flambeau/backend-testing — an asynchronous test device. It runs the CPU kernels, but behind
+ * `@flambeau/backend-testing` — an asynchronous test device. It runs the CPU kernels, but behind
  * storages of its own that cannot be read synchronously (as WebGPU's cannot): reads resolve on a
  * later tick, and every readback, upload and allocation is counted. Running the fixture suites on
  * it (the `testing` lane of `pnpm test`) proves that op, layer, optimizer and autograd code never

@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type * as Fs from 'node:fs';
+import type * as NodeModule from 'node:module';
+import type * as Path from 'node:path';
+import type * as Url from 'node:url';
+import type * as WorkerThreads from 'node:worker_threads';
 import { RuntimeError } from '@flambeau/tensor';
 import { decodeData } from './worker_spec.js';
 
@@ -41,17 +41,30 @@ interface Pending {
 }
 
 /**
+ * Node's modules, looked up when a pool starts rather than imported, so that the DataLoader (and
+ * its main-thread loading) also loads in browsers.
+ */
+function nodeModules() {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  if (!proc?.getBuiltinModule) {
+    throw new RuntimeError('DataLoader: numWorkers > 0 needs Node.js worker threads (Node >= 20.16); here use numWorkers: 0');
+  }
+  const get = <T>(id: string) => proc.getBuiltinModule!(id) as T;
+  return { fs: get<typeof Fs>('node:fs'), module: get<typeof NodeModule>('node:module'), path: get<typeof Path>('node:path'), url: get<typeof Url>('node:url'), threads: get<typeof WorkerThreads>('node:worker_threads') };
+}
+
+/**
  * The entry file and the Node flags a worker needs. Built packages run `worker_entry.js` as is;
  * from sources (tests, `tsx`) the worker loads TypeScript through tsx and resolves workspace
  * packages to their sources.
  */
-function workerEntry(): { url: URL; execArgv: string[] } {
+function workerEntry({ fs, module, path, url }: ReturnType<typeof nodeModules>): { url: URL; execArgv: string[] } {
   const js = new URL('./worker_entry.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return { url: js, execArgv: [] };
+  if (fs.existsSync(url.fileURLToPath(js))) return { url: js, execArgv: [] };
   // Loader flags in a worker's execArgv are not honoured by Node 20, so a data: URL bootstrap
   // registers tsx in the worker thread before importing the TypeScript entry.
-  const tsxDir = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const tsxApi = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href;
+  const tsxDir = path.dirname(module.createRequire(import.meta.url).resolve('tsx/package.json'));
+  const tsxApi = url.pathToFileURL(path.join(tsxDir, 'dist/esm/api/index.mjs')).href;
   const entry = new URL('./worker_entry.ts', import.meta.url).href;
   const boot = `const { register } = await import(${JSON.stringify(tsxApi)}); register(); await import(${JSON.stringify(entry)});`;
   return { url: new URL(`data:text/javascript,${encodeURIComponent(boot)}`), execArgv: ['--conditions=@flambeau/source'] };
@@ -63,7 +76,7 @@ function workerEntry(): { url: URL; execArgv: string[] } {
  * thread that dies, rejects every pending batch instead of leaving the iteration waiting.
  */
 export class WorkerPool {
-  private readonly workers: Worker[] = [];
+  private readonly workers: WorkerThreads.Worker[] = [];
   private readonly pending = new Map<number, Pending>();
   private nextTask = 0;
   private failure: Error | null = null;
@@ -71,10 +84,11 @@ export class WorkerPool {
   private held = false;
 
   constructor(readonly numWorkers: number, dataset: unknown, baseSeed: bigint, collate: boolean, dropLast = false, initFn: WorkerInit['initFn'] = null) {
-    const { url, execArgv } = workerEntry();
+    const node = nodeModules();
+    const { url, execArgv } = workerEntry(node);
     for (let id = 0; id < numWorkers; id++) {
       const init: WorkerInit = { dataset, seed: baseSeed + BigInt(id), id, numWorkers, collate, dropLast, initFn };
-      const w = new Worker(url, { workerData: init, execArgv, stdout: false, stderr: false });
+      const w = new node.threads.Worker(url, { workerData: init, execArgv, stdout: false, stderr: false });
       w.on('message', (m: TaskReply) => this.onReply(id, m));
       w.on('error', (e) => this.fail(new RuntimeError(`DataLoader worker ${id} failed: ${e.name}: ${e.message}`)));
       w.on('exit', (code) => {

@@ -1,4 +1,4 @@
-import { type DType, Device, type DeviceLike, DTypeError, IndexError, NotImplementedError, RuntimeError, Tensor, ValueError, isFloating, keep } from '@flambeau/tensor';
+import { type DType, Device, type DeviceLike, DTypeError, IndexError, NotImplementedError, RuntimeError, Tensor, ValueError, className, isFloating, keep } from '@flambeau/tensor';
 import { noGrad } from '@flambeau/autograd';
 import { Parameter, setData } from './parameter.js';
 import { BackwardHook, type FullBackwardHook, type FullBackwardPreHook } from './backward_hook.js';
@@ -42,7 +42,7 @@ function pyTypeName(v: unknown): string {
   if (v === null || v === undefined) return 'NoneType';
   if (v instanceof Tensor) return 'Tensor';
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
-  if (typeof v === 'object' || typeof v === 'function') return (v as object).constructor?.name ?? typeof v;
+  if (typeof v === 'object' || typeof v === 'function') return (v as object).constructor ? className((v as object).constructor) : typeof v;
   return typeof v;
 }
 
@@ -241,6 +241,8 @@ export interface Module {
  * Object.keys(net.stateDict()); // ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']
  */
 export class Module {
+  /** The name printed and used in errors, kept through bundling (see `className`). */
+  static readonly __name__: string = 'Module';
   /** Training mode flag (`module.training`), set by `train()` / `eval()`. */
   declare training: boolean;
   declare _parameters: Map<string, Parameter | null>;
@@ -619,7 +621,7 @@ export class Module {
 
   /** The class name PyTorch prints (`_get_name()`). */
   _getName(): string {
-    return this.constructor.name;
+    return className(this.constructor);
   }
   /** The text inside the parentheses of this module's printout (`extra_repr()`). */
   extraRepr(): string {

@@ -16,6 +16,7 @@ export interface AdadeltaOptions {
  * const opt = new Adadelta(model.parameters(), { lr: 1.0, rho: 0.9 });
  */
 export class Adadelta extends Optimizer<AdadeltaOptions> {
+  static override readonly __name__: string = 'Adadelta';
   constructor(params: Params<AdadeltaOptions>, opts: Partial<AdadeltaOptions> = {}) {
     const d = optionsFor<AdadeltaOptions>('Adadelta', { lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false }, opts);
     checkLr(d.lr);

@@ -18,6 +18,7 @@ export interface AdagradOptions {
  * const opt = new Adagrad(model.parameters(), { lr: 0.01 });
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
+  static override readonly __name__: string = 'Adagrad';
   constructor(params: Params<AdagradOptions>, opts: Partial<AdagradOptions> = {}) {
     const d = optionsFor<AdagradOptions>('Adagrad', { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false }, opts);
     checkLr(d.lr);

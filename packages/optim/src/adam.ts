@@ -57,6 +57,7 @@ export function initAdamState(p: Tensor, s: ParamState, amsgrad: boolean): void 
  * const opt = new Adam(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999] });
  */
 export class Adam extends Optimizer<AdamOptions> {
+  static override readonly __name__: string = 'Adam';
   constructor(params: Params<AdamOptions>, opts: Partial<AdamOptions> = {}) {
     const d = optionsFor<AdamOptions>('Adam', { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false }, opts);
     checkAdamOptions(d);

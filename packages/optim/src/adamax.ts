@@ -16,6 +16,7 @@ export interface AdamaxOptions {
  * const opt = new Adamax(model.parameters(), { lr: 2e-3 });
  */
 export class Adamax extends Optimizer<AdamaxOptions> {
+  static override readonly __name__: string = 'Adamax';
   constructor(params: Params<AdamaxOptions>, opts: Partial<AdamaxOptions> = {}) {
     const d = optionsFor<AdamaxOptions>('Adamax', { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false }, opts);
     checkAdamOptions(d);

@@ -11,6 +11,7 @@ export type AdamWOptions = AdamOptions;
  * const opt = new AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.01 });
  */
 export class AdamW extends Optimizer<AdamWOptions> {
+  static override readonly __name__: string = 'AdamW';
   constructor(params: Params<AdamWOptions>, opts: Partial<AdamWOptions> = {}) {
     const d = optionsFor<AdamWOptions>('AdamW', { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false }, opts);
     checkAdamOptions(d);

@@ -1,11 +1,13 @@
 /**
- * @flambeau/optim — PyTorch's `torch.optim`: optimizers with PyTorch 1.13's update rules, and the
+ * `@flambeau/optim` — PyTorch's `torch.optim`: optimizers with PyTorch 1.13's update rules, and the
  * `lrScheduler` namespace (`torch.optim.lr_scheduler`).
  *
  * @example
  * import { SGD, lrScheduler } from '@flambeau/optim';
  * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
  * const sched = new lrScheduler.StepLR(opt, 30, { gamma: 0.1 });
+ *
+ * @module @flambeau/optim
  */
 export { Optimizer, type Loss, type OptimizerStateDict, type ParamGroup, type ParamGroupInput, type ParamState, type Params, type StateValue } from './optimizer.js';
 export { SGD, type SGDOptions } from './sgd.js';

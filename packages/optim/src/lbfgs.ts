@@ -29,6 +29,7 @@ function lossValue(loss: Loss): number {
  * opt.step(() => { opt.zeroGrad(); const loss = lossFn(model.forward(x), y); loss.backward(); return loss; });
  */
 export class LBFGS extends Optimizer<LBFGSOptions> {
+  static override readonly __name__: string = 'LBFGS';
   private readonly params: Tensor[];
 
   constructor(params: Params<LBFGSOptions>, opts: Partial<LBFGSOptions> = {}) {

@@ -20,6 +20,7 @@ export interface NAdamOptions {
  * const opt = new NAdam(model.parameters(), { lr: 2e-3 });
  */
 export class NAdam extends Optimizer<NAdamOptions> {
+  static override readonly __name__: string = 'NAdam';
   constructor(params: Params<NAdamOptions>, opts: Partial<NAdamOptions> = {}) {
     const d = optionsFor<NAdamOptions>('NAdam', { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3 }, opts);
     checkAdamOptions(d);

@@ -1,4 +1,4 @@
-import { type Tensor, Tensor as TensorClass, NotImplementedError, RuntimeError, ValueError, keep, tidy, zerosLike } from '@flambeau/tensor';
+import { type Tensor, Tensor as TensorClass, NotImplementedError, RuntimeError, ValueError, className, keep, tidy, zerosLike } from '@flambeau/tensor';
 import { enableGrad, noGrad } from '@flambeau/autograd';
 import { type ArgKind, checkArg, checkOptions } from './check_args.js';
 
@@ -48,8 +48,11 @@ export interface OptimizerStateDict<O> {
  * @example
  * const opt = new SGD([{ params: model.parameters() }, { params: head.parameters(), lr: 0.1 }], { lr: 0.01 });
  * opt.zeroGrad(); loss.backward(); opt.step();
+ * const any: Optimizer = new Adam(model.parameters()); // the default `O` accepts every optimizer
  */
-export class Optimizer<O extends object = Record<string, unknown>> {
+export class Optimizer<O extends object = Record<string, any>> {
+  /** The class name printed and used in errors, kept through bundling (see `className`). */
+  static readonly __name__: string = 'Optimizer';
   readonly defaults: O;
   paramGroups: ParamGroup<O>[] = [];
   state = new Map<Tensor, ParamState>();
@@ -79,7 +82,7 @@ export class Optimizer<O extends object = Record<string, unknown>> {
     // Groups may carry extra keys (PyTorch keeps them), but the optimizer's own options must have their kind.
     for (const [k, d] of Object.entries(this.defaults)) {
       const v = (group as Record<string, unknown>)[k];
-      if (v !== undefined && d !== null && d !== undefined) checkArg(`${this.constructor.name} parameter group`, k, v, kindOf(d));
+      if (v !== undefined && d !== null && d !== undefined) checkArg(`${className(this.constructor)} parameter group`, k, v, kindOf(d));
     }
     const full = { ...withDefaults(this.defaults, group), params } as ParamGroup<O>;
     for (const [k, v] of Object.entries(full)) {
@@ -121,7 +124,7 @@ export class Optimizer<O extends object = Record<string, unknown>> {
 
   /** Applies one update to the parameters of `group` that have a gradient. */
   protected updateGroup(_group: ParamGroup<O>): void {
-    throw new NotImplementedError(`${this.constructor.name} does not implement a per-group update`);
+    throw new NotImplementedError(`${className(this.constructor)} does not implement a per-group update`);
   }
 
   /** The parameter's state, created empty on first use (PyTorch's `defaultdict(dict)`). */
@@ -175,7 +178,7 @@ export class Optimizer<O extends object = Record<string, unknown>> {
   }
 
   toString(): string {
-    let s = `${this.constructor.name} (`;
+    let s = `${className(this.constructor)} (`;
     this.paramGroups.forEach((g, i) => {
       s += `\nParameter Group ${i}\n`;
       for (const k of Object.keys(g).filter((k) => k !== 'params').sort()) s += `    ${k}: ${String((g as Record<string, unknown>)[k])}\n`;

@@ -16,6 +16,7 @@ export interface RAdamOptions {
  * const opt = new RAdam(model.parameters(), { lr: 1e-3 });
  */
 export class RAdam extends Optimizer<RAdamOptions> {
+  static override readonly __name__: string = 'RAdam';
   constructor(params: Params<RAdamOptions>, opts: Partial<RAdamOptions> = {}) {
     const d = optionsFor<RAdamOptions>('RAdam', { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0 }, opts);
     checkAdamOptions(d);

@@ -19,6 +19,7 @@ export interface RMSpropOptions {
  * const opt = new RMSprop(model.parameters(), { lr: 0.01, momentum: 0.9 });
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
+  static override readonly __name__: string = 'RMSprop';
   constructor(params: Params<RMSpropOptions>, opts: Partial<RMSpropOptions> = {}) {
     const d = optionsFor<RMSpropOptions>('RMSprop', { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false }, opts);
     checkLr(d.lr);

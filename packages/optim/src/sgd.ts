@@ -19,6 +19,7 @@ export interface SGDOptions {
  * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
  */
 export class SGD extends Optimizer<SGDOptions> {
+  static override readonly __name__: string = 'SGD';
   constructor(params: Params<SGDOptions>, opts: Partial<SGDOptions> & { lr: number }) {
     const d = optionsFor<SGDOptions>('SGD', { lr: undefined as unknown as number, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false }, opts);
     // lr is required: a missing one is reported by addParamGroup, as in PyTorch.

@@ -178,6 +178,7 @@ export function getBackend(device: string | { toString(): string }): Backend {
   return b.forIndex(Number(index));
 }
 
+/** The backend new tensors go to when no `device` is given (the CPU unless `setDefaultDevice` changed it). */
 export function defaultBackend(): Backend {
   return getBackend(defaultBackendName);
 }
@@ -188,6 +189,7 @@ export function setDefaultDevice(device: string | { toString(): string }): void 
   defaultBackendName = String(device);
 }
 
+/** The names of the registered backends (devices). */
 export function listBackends(): string[] {
   return [...backends.keys()];
 }

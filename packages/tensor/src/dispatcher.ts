@@ -105,6 +105,7 @@ export function defineOp(kind: OpKind, signature: string, impl: OpImpl): void {
   registry.set(name, { schema: { name, kind, inputs, attrs, outputs }, impl });
 }
 
+/** Whether an op of that name is registered with the dispatcher. */
 export function hasOp(name: string): boolean {
   return registry.has(name);
 }
@@ -143,6 +144,7 @@ export function installInterceptor(name: string, fn: Interceptor): () => void {
   return () => removeInterceptor(name);
 }
 
+/** Removes the interceptor installed under `name` (`installInterceptor`); no-op when absent. */
 export function removeInterceptor(name: string): void {
   const i = interceptors.findIndex((x) => x.name === name);
   if (i >= 0) interceptors.splice(i, 1);

@@ -23,11 +23,14 @@ export function arrayType(dtype: DType): { new (n: number | ArrayLike<number> | 
   }
 }
 
+/** A zeroed typed array of `n` elements holding `dtype` (int64 as Float64Array, bool as Uint8Array). */
 export function allocArray(dtype: DType, n: number): TypedArray {
   return allocChecked(arrayType(dtype) as unknown as { new (n: number): TypedArray; BYTES_PER_ELEMENT: number }, n);
 }
 
+/** `dtype.is_floating_point`: float32 or float64. */
 export function isFloating(d: DType): boolean { return d === 'float32' || d === 'float64'; }
+/** Whether `d` is an integer dtype (bool too with `includeBool`), as PyTorch's `isIntegralType`. */
 export function isIntegral(d: DType, includeBool = false): boolean {
   return d === 'int32' || d === 'int64' || d === 'uint8' || (includeBool && d === 'bool');
 }

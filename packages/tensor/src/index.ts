@@ -1,5 +1,5 @@
 /**
- * @flambeau/tensor — PyTorch's tensor core in TypeScript: `Tensor`, dtypes and promotion, views,
+ * `@flambeau/tensor` — PyTorch's tensor core in TypeScript: `Tensor`, dtypes and promotion, views,
  * the dispatcher (with interceptors for autograd and tracing), the backend contract and the
  * embedded CPU backend.
  *
@@ -8,6 +8,8 @@
  * torch.manualSeed(0);
  * const x = torch.rand(2, 3);
  * console.log(String(x.matmul(x.t())));
+ *
+ * @module @flambeau/tensor
  */
 import './cpu/index.js';
 import './ops/elementwise.js';
@@ -24,6 +26,7 @@ import './ops/multinomial.js';
 import './ops/random_fill.js';
 
 export * from './errors.js';
+export { className } from './class_name.js';
 export * from './dtype.js';
 export * from './shape.js';
 export * from './backend.js';

@@ -2,6 +2,7 @@ import { IndexError, RuntimeError } from './errors.js';
 
 export type Shape = readonly number[];
 
+/** The number of elements of a shape (`math.prod(shape)`; 1 for a scalar). */
 export function numel(shape: Shape): number {
   let n = 1;
   for (const s of shape) n *= s;
@@ -19,6 +20,7 @@ export function contiguousStrides(shape: Shape): number[] {
   return st;
 }
 
+/** Whether `strides` are the row-major strides of `shape` (`is_contiguous()`; size-1 dims ignored). */
 export function isContiguous(shape: Shape, strides: readonly number[]): boolean {
   let acc = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
@@ -73,6 +75,7 @@ function broadcastPair(a: Shape, b: Shape): number[] {
   return out;
 }
 
+/** Whether two shapes are equal. */
 export function shapeEq(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }

@@ -10,14 +10,14 @@ import { moveTensor, releaseTensor, trackTensor } from './memory.js';
 import { deviceCheck } from './validation.js';
 import type { Generator } from './random.js';
 
-/** A node of the autograd graph as the tensor sees it; @flambeau/autograd supplies the real ones. */
+/** A node of the autograd graph as the tensor sees it; `@flambeau/autograd` supplies the real ones. */
 export interface GradFn {
   /** PyTorch's class name, e.g. `MulBackward0`. */
   readonly name: string;
 }
 
 /**
- * What @flambeau/autograd installs so that `t.backward()` and friends work. Kept as a slot so the
+ * What `@flambeau/autograd` installs so that `t.backward()` and friends work. Kept as a slot so the
  * tensor package has no gradient logic and no dependency on the autograd package.
  */
 export interface AutogradHooks {
@@ -33,7 +33,7 @@ export interface BackwardOptions {
 }
 
 let autogradHooks: AutogradHooks | null = null;
-/** Called once by @flambeau/autograd. */
+/** Called once by `@flambeau/autograd`. */
 export function installAutogradHooks(h: AutogradHooks): void {
   autogradHooks = h;
 }
@@ -94,7 +94,7 @@ export class Tensor implements StridedView {
   grad: Tensor | null = null;
   /** The autograd node that produced this tensor (`.grad_fn`), null for leaves. */
   gradFn: GradFn | null = null;
-  /** Per-tensor state owned by @flambeau/autograd (hooks, retain_grad, output index). */
+  /** Per-tensor state owned by `@flambeau/autograd` (hooks, retain_grad, output index). */
   _autograd: unknown = undefined;
 
   constructor(storage: Storage, shape: readonly number[], strides?: readonly number[], offset = 0, base: Tensor | null = null) {
@@ -182,7 +182,7 @@ export class Tensor implements StridedView {
 
   // ---------------------------------------------------------------- autograd entry points
 
-  /** `t.backward(gradient?, {retainGraph, createGraph, inputs})`. Needs @flambeau/autograd. */
+  /** `t.backward(gradient?, {retainGraph, createGraph, inputs})`. Needs `@flambeau/autograd`. */
   backward(gradient?: Tensor, opts: BackwardOptions = {}): void { hooks().backward(this, gradient, opts); }
   /** `t.retain_grad()`: keep `.grad` on a non-leaf tensor. */
   retainGrad(): void { hooks().retainGrad(this); }
@@ -225,6 +225,12 @@ export class Tensor implements StridedView {
   /** Nested arrays (`t.tolist()`); bools come back as `true`/`false`. */
   async tolist(): Promise<NestedArray> { return toNested(await this.data(), this.shape, this.dtype); }
   tolistSync(): NestedArray { return toNested(this.dataSync(), this.shape, this.dtype); }
+  /** `JSON.stringify(t)` writes `t.tolist()` (CPU tensors; elsewhere `await t.tolist()` first). */
+  toJSON(): NestedArray { return this.tolistSync(); }
+  /** `Number(t)`, `+t`, `t < 0.5`: `float(t)` of a one-element CPU tensor; strings get the printout. */
+  [Symbol.toPrimitive](hint: 'number' | 'string' | 'default'): number | string {
+    return hint === 'number' ? Number(this.itemSync()) : this.toString();
+  }
 
   private checkWholeReduce(name: string): void {
     if (this.numel() === 0) {

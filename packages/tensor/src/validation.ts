@@ -23,6 +23,7 @@ export function setValidation(m: ValidationMode | null): void {
   mode = m;
 }
 
+/** The mode `setValidation` set, or `null` for the per-device default. */
 export function getValidation(): ValidationMode | null {
   return mode;
 }

@@ -1,5 +1,5 @@
 /**
- * @flambeau/tensorboard — PyTorch's `torch.utils.tensorboard`: a `SummaryWriter` that writes
+ * `@flambeau/tensorboard` — PyTorch's `torch.utils.tensorboard`: a `SummaryWriter` that writes
  * TensorBoard event files (TFRecord framing with masked CRC-32C, Event/Summary protobuf), and a
  * reader for them.
  *
@@ -8,6 +8,8 @@
  * const writer = new SummaryWriter('runs/exp');
  * writer.addScalar('loss', 0.5, 1);
  * writer.close();
+ *
+ * @module @flambeau/tensorboard
  */
 export { SummaryWriter, type SummaryWriterOptions } from './summary_writer.js';
 export { readEvents, readScalars } from './event_reader.js';

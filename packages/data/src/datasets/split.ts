@@ -1,5 +1,5 @@
 import { checkIndex } from '../dataset.js';
-import { type Image, makeImage } from '../image.js';
+import { type Image, makeImage } from '../image_buffer.js';
 import { VisionDataset, type VisionDatasetOptions } from './vision.js';
 
 /** Options of the datasets that come as a train and a test split and can download them. */

@@ -1,6 +1,6 @@
 import { RuntimeError } from '@flambeau/tensor';
 import { Dataset } from '../dataset.js';
-import type { Image } from '../image.js';
+import type { Image } from '../image_buffer.js';
 import type { WorkerSpec } from '../worker_spec.js';
 
 /** torchvision's common dataset options. */

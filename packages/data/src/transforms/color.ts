@@ -1,5 +1,5 @@
 import { type TypedArray, ValueError } from '@flambeau/tensor';
-import { convertImage, isImage } from '../image.js';
+import { convertImage, isImage } from '../image_buffer.js';
 import { type ImageOrTensor, type Raster, fromRaster, toRaster } from './raster.js';
 
 const f = Math.fround;

@@ -25,6 +25,7 @@ function checkInput(value: Range | undefined, name: string, center = 1, bound: [
  * adjustments use torchvision's tensor formulas.
  */
 export class ColorJitter extends Transform<ImageOrTensor, ImageOrTensor> {
+  static override readonly __name__: string = 'ColorJitter';
   readonly brightness: [number, number] | null;
   readonly contrast: [number, number] | null;
   readonly saturation: [number, number] | null;

@@ -1,9 +1,10 @@
-import { type Image, isImage } from '../image.js';
+import { type Image, isImage } from '../image_buffer.js';
 import { Normalize, ToTensor } from './conversion.js';
 import { Transform } from './transform.js';
 
 /** `Compose([t1, t2, …])`: applies the transforms in order. Plain functions are allowed (numWorkers: 0 only). */
 export class Compose extends Transform {
+  static override readonly __name__: string = 'Compose';
   constructor(readonly transforms: ((x: any) => any)[]) { // eslint-disable-line @typescript-eslint/no-explicit-any
     super(transforms);
   }

@@ -1,5 +1,5 @@
 import { DTypeError, Tensor, ValueError, fromArray } from '@flambeau/tensor';
-import { type Image, imageToTensor, isImage } from '../image.js';
+import { type Image, imageToTensor, isImage } from '../image_buffer.js';
 import { Transform } from './transform.js';
 
 /** `byte / 255` in float32 for every byte value, as `img.float().div(255)` computes it. */
@@ -11,6 +11,7 @@ const BYTE_TO_UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
  * @example new ToTensor()(img).shape // [3, H, W]
  */
 export class ToTensor extends Transform<Image, Tensor> {
+  static override readonly __name__: string = 'ToTensor';
   constructor() { super(); }
   forward(pic: Image): Tensor {
     if (!isImage(pic)) throw new DTypeError(`pic should be PIL Image or ndarray. Got ${(pic as unknown) instanceof Tensor ? "Tensor" : typeof pic}`);
@@ -27,6 +28,7 @@ export class ToTensor extends Transform<Image, Tensor> {
 
 /** `PILToTensor()`: an `Image` → uint8 CHW tensor, values unchanged. */
 export class PILToTensor extends Transform<Image, Tensor> {
+  static override readonly __name__: string = 'PILToTensor';
   constructor() { super(); }
   forward(pic: Image): Tensor {
     if (!isImage(pic)) throw new DTypeError(`pic should be PIL Image. Got ${typeof pic}`);
@@ -41,6 +43,7 @@ export class PILToTensor extends Transform<Image, Tensor> {
  * @example new Normalize([0.4914, 0.4822, 0.4465], [0.247, 0.243, 0.261])
  */
 export class Normalize extends Transform<Tensor, Tensor> {
+  static override readonly __name__: string = 'Normalize';
   constructor(readonly mean: readonly number[], readonly std: readonly number[], readonly opts: { inplace?: boolean } = {}) {
     super(mean, std, opts);
   }

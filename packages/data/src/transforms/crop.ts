@@ -5,6 +5,7 @@ import { Transform } from './transform.js';
 
 /** `CenterCrop(size)`: the central `size` window, zero-padded when the image is smaller. */
 export class CenterCrop extends Transform<ImageOrTensor, ImageOrTensor> {
+  static override readonly __name__: string = 'CenterCrop';
   readonly size: [number, number];
   constructor(size: number | readonly number[]) {
     super(size);
@@ -29,6 +30,7 @@ export interface RandomCropOptions {
  * @example new RandomCrop(32, { padding: 4 })
  */
 export class RandomCrop extends Transform<ImageOrTensor, ImageOrTensor> {
+  static override readonly __name__: string = 'RandomCrop';
   readonly size: [number, number];
   readonly padding: [number, number, number, number] | null;
   readonly padIfNeeded: boolean;
@@ -80,6 +82,7 @@ export interface RandomResizedCropOptions {
  * torchvision's 10-try sampling drawn from the default generator and tensor resize semantics.
  */
 export class RandomResizedCrop extends Transform<ImageOrTensor, ImageOrTensor> {
+  static override readonly __name__: string = 'RandomResizedCrop';
   readonly size: [number, number];
   readonly scale: readonly [number, number];
   readonly ratio: readonly [number, number];

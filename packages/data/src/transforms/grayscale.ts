@@ -7,6 +7,7 @@ import { Transform } from './transform.js';
  * torchvision's `0.2989 R + 0.587 G + 0.114 B`.
  */
 export class Grayscale extends Transform<ImageOrTensor, ImageOrTensor> {
+  static override readonly __name__: string = 'Grayscale';
   constructor(readonly numOutputChannels = 1) {
     super(numOutputChannels);
   }

@@ -4,6 +4,7 @@ import { Transform } from './transform.js';
 
 /** `Lambda(fn)`: a user function as a transform. Functions cannot travel to worker threads. */
 export class Lambda<I = unknown, O = unknown> extends Transform<I, O> {
+  static override readonly __name__: string = 'Lambda';
   constructor(readonly lambd: (x: I) => O) {
     super(lambd);
     if (typeof lambd !== 'function') throw new ValueError(`Argument lambd should be callable, got ${typeof lambd}`);

@@ -4,6 +4,7 @@ import { Transform } from './transform.js';
 
 /** `Pad(padding, fill=0, padding_mode='constant')`; padding is an int, [lr, tb] or [l, t, r, b]. */
 export class Pad extends Transform<ImageOrTensor, ImageOrTensor> {
+  static override readonly __name__: string = 'Pad';
   readonly fill: Fill;
   readonly paddingMode: PaddingMode;
   constructor(readonly padding: number | readonly number[], opts: { fill?: Fill; paddingMode?: PaddingMode } = {}) {

@@ -1,5 +1,5 @@
 import { DTypeError, type DType, Tensor, type TypedArray, allocArray, defaultGenerator, fromArray } from '@flambeau/tensor';
-import { type Image, isImage, makeImage } from '../image.js';
+import { type Image, isImage, makeImage } from '../image_buffer.js';
 
 /**
  * The pixels of an `Image` (HWC bytes) or of a `[..., C, H, W]` tensor, as one typed array that

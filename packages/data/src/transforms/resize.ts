@@ -7,6 +7,7 @@ import { Transform } from './transform.js';
  * smaller edge, [h, w] sets both. Follows torchvision on tensors (PyTorch's `interpolate`).
  */
 export class Resize extends Transform<ImageOrTensor, ImageOrTensor> {
+  static override readonly __name__: string = 'Resize';
   readonly interpolation: InterpolationMode;
   readonly maxSize: number | undefined;
   constructor(readonly size: number | readonly number[], opts: { interpolation?: InterpolationMode; maxSize?: number } = {}) {

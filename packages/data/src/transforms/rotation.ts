@@ -16,6 +16,7 @@ export interface RandomRotationOptions {
  * algorithm for Images too.
  */
 export class RandomRotation extends Transform<ImageOrTensor, ImageOrTensor> {
+  static override readonly __name__: string = 'RandomRotation';
   readonly degrees: [number, number];
   constructor(degrees: number | readonly [number, number], readonly opts: RandomRotationOptions = {}) {
     super(degrees, opts);

@@ -1,3 +1,4 @@
+import { className } from '@flambeau/tensor';
 import type { WorkerSpec } from '../worker_spec.js';
 
 /** Transforms are callable, as in torchvision: `t(img)` runs `t.forward(img)`. */
@@ -12,6 +13,8 @@ export interface Transform<I = any, O = any> { // eslint-disable-line @typescrip
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export abstract class Transform<I = any, O = any> {
+  /** The class name printed and used in errors, kept through bundling (see `className`). */
+  static readonly __name__: string = 'Transform';
   /** Constructor arguments, replayed to rebuild the transform in a worker thread. */
   declare readonly specArgs: unknown[];
 
@@ -29,11 +32,11 @@ export abstract class Transform<I = any, O = any> {
 
   /** Built-in transforms are all exported from `transforms/index`, so the class name is enough. */
   workerSpec(): WorkerSpec {
-    return { module: import.meta.url.replace(/transform\.(ts|js)$/, 'index.$1'), name: this.constructor.name, args: this.specArgs };
+    return { module: import.meta.url.replace(/transform\.(ts|js)$/, 'index.$1'), name: className(this.constructor), args: this.specArgs };
   }
 
   /** torchvision's `__repr__`, e.g. `RandomHorizontalFlip(p=0.5)`. */
   toString(): string {
-    return `${this.constructor.name}()`;
+    return `${className(this.constructor)}()`;
   }
 }

@@ -9,7 +9,8 @@ import { multiHeadAttentionForward } from '../functional/attention.js';
  * A `Linear` under another name. PyTorch uses it for `MultiheadAttention.out_proj` so that dynamic
  * quantisation skips it; here it only keeps the printout identical.
  */
-export class NonDynamicallyQuantizableLinear extends Linear {}
+export class NonDynamicallyQuantizableLinear extends Linear {
+  static override readonly __name__: string = 'NonDynamicallyQuantizableLinear';}
 
 export interface MultiheadAttentionOptions {
   /** Dropout on the attention weights, in training mode (default 0). */
@@ -51,6 +52,7 @@ export interface MultiheadAttentionForwardOptions {
  * const [out, w] = mha(x, x, x, { attnMask: nn.Transformer.generateSquareSubsequentMask(5) });
  */
 export class MultiheadAttention extends Module {
+  static override readonly __name__: string = 'MultiheadAttention';
   readonly embedDim: number;
   readonly kdim: number;
   readonly vdim: number;

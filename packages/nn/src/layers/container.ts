@@ -27,6 +27,7 @@ function renumber(m: Module, modules: readonly Module[]): void {
  * const head = new nn.Sequential(...[...model.children()].slice(0, 2));
  */
 export class Sequential extends Module {
+  static override readonly __name__: string = 'Sequential';
   [index: number]: Module;
 
   constructor(...modules: Module[]);
@@ -109,6 +110,7 @@ export class Sequential extends Module {
  * for (const layer of this.layers) x = layer(x);
  */
 export class ModuleList<T extends Module = Module> extends Module {
+  static override readonly __name__: string = 'ModuleList';
   [index: number]: T;
 
   constructor(modules: Iterable<T> = []) {
@@ -167,6 +169,7 @@ export class ModuleList<T extends Module = Module> extends Module {
  * heads.get('cls')(x);
  */
 export class ModuleDict<T extends Module = Module> extends Module {
+  static override readonly __name__: string = 'ModuleDict';
   constructor(modules: Record<string, T> | Map<string, T> | Iterable<[string, T]> = {}) {
     super();
     this.update(modules);

@@ -45,6 +45,7 @@ export interface ConvTransposeNdOptions extends Omit<ConvNdOptions, 'padding'> {
  * printout.
  */
 export abstract class ConvNd extends Module {
+  static override readonly __name__: string = 'ConvNd';
   readonly inChannels: number;
   readonly outChannels: number;
   readonly kernelSize: number[];
@@ -138,6 +139,7 @@ export abstract class ConvNd extends Module {
  * String(conv); // 'Conv2d(3, 32, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2))'
  */
 export class Conv2d extends ConvNd {
+  static override readonly __name__: string = 'Conv2d';
   constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvNdOptions = {}) {
     super(2, inChannels, outChannels, kernelSize, false, opts);
   }
@@ -157,6 +159,7 @@ export class Conv2d extends ConvNd {
  * new nn.Conv1d(16, 33, 3, { stride: 2 })(torch.randn(20, 16, 50)).shape; // [20, 33, 24]
  */
 export class Conv1d extends ConvNd {
+  static override readonly __name__: string = 'Conv1d';
   constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvNdOptions = {}) {
     super(1, inChannels, outChannels, kernelSize, false, opts);
   }
@@ -179,6 +182,7 @@ export class Conv1d extends ConvNd {
  * `forward(input, outputSize?)` may ask for an exact output size within the stride's slack.
  */
 export class ConvTranspose2d extends ConvNd {
+  static override readonly __name__: string = 'ConvTranspose2d';
   constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvTransposeNdOptions = {}) {
     if ((opts.paddingMode ?? 'zeros') !== 'zeros') throw new ValueError(`Only "zeros" padding mode is supported for ConvTranspose2d`);
     super(2, inChannels, outChannels, kernelSize, true, opts);

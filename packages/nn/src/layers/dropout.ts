@@ -12,6 +12,7 @@ import { pyFloat } from '../repr.js';
  * d(x) === x; // true
  */
 export class Dropout extends Module {
+  static override readonly __name__: string = 'Dropout';
   constructor(readonly p = 0.5, readonly inplace = false) {
     super();
   }

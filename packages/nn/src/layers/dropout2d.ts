@@ -12,6 +12,7 @@ import { pyRepr } from './conv.js';
  * String(new nn.Dropout2d(0.2)); // 'Dropout2d(p=0.2, inplace=False)'
  */
 export class Dropout2d extends Module {
+  static override readonly __name__: string = 'Dropout2d';
   readonly p: number;
   readonly inplace: boolean;
   constructor(p = 0.5, opts: { inplace?: boolean } = {}) {

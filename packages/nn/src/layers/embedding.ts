@@ -24,6 +24,7 @@ export interface EmbeddingLayerOptions extends FactoryOptions {
  * emb(torch.tensor([[1, 2, 0]])).shape; // [1, 3, 3]
  */
 export class Embedding extends Module {
+  static override readonly __name__: string = 'Embedding';
   readonly numEmbeddings: number;
   readonly embeddingDim: number;
   readonly paddingIdx: number | null;

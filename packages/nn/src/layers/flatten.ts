@@ -8,6 +8,7 @@ import { Module } from '../module.js';
  * new nn.Flatten()(torch.zeros(64, 64, 4, 4)).shape; // [64, 1024]
  */
 export class Flatten extends Module {
+  static override readonly __name__: string = 'Flatten';
   constructor(readonly startDim = 1, readonly endDim = -1) {
     super();
   }
@@ -26,6 +27,7 @@ export class Flatten extends Module {
  * new nn.Unflatten(1, [2, 5])(torch.zeros(3, 10)).shape; // [3, 2, 5]
  */
 export class Unflatten extends Module {
+  static override readonly __name__: string = 'Unflatten';
   readonly unflattenedSize: readonly number[];
   constructor(readonly dim: number, unflattenedSize: readonly number[]) {
     super();

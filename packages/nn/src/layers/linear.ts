@@ -19,6 +19,7 @@ export interface FactoryOptions {
  * fc(torch.randn(64, 576)).shape; // [64, 128]
  */
 export class Linear extends Module {
+  static override readonly __name__: string = 'Linear';
   readonly inFeatures: number;
   readonly outFeatures: number;
   declare weight: Parameter;
@@ -60,6 +61,7 @@ export class Linear extends Module {
  * m(torch.randn(128, 20), torch.randn(128, 30)).shape; // [128, 40]
  */
 export class Bilinear extends Module {
+  static override readonly __name__: string = 'Bilinear';
   readonly in1Features: number;
   readonly in2Features: number;
   readonly outFeatures: number;
@@ -99,6 +101,7 @@ export class Bilinear extends Module {
  * new nn.Identity()(x) === x; // true
  */
 export class Identity extends Module {
+  static override readonly __name__: string = 'Identity';
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
   constructor(..._args: unknown[]) {
     super();

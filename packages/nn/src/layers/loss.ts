@@ -5,6 +5,7 @@ import type { Reduction } from '../functional/loss.js';
 
 /** Base of the losses (`nn.modules.loss._Loss`): holds `reduction`. */
 export class _Loss extends Module {
+  static override readonly __name__: string = '_Loss';
   readonly reduction: Reduction;
   constructor(opts: { reduction?: Reduction } = {}) {
     super();
@@ -14,6 +15,7 @@ export class _Loss extends Module {
 
 /** Losses with a per-class `weight`, registered as a buffer as in PyTorch (`_WeightedLoss`). */
 export class _WeightedLoss extends _Loss {
+  static override readonly __name__: string = '_WeightedLoss';
   declare weight: Tensor | null;
   constructor(opts: { weight?: Tensor | null; reduction?: Reduction } = {}) {
     super(opts);
@@ -28,16 +30,19 @@ export class _WeightedLoss extends _Loss {
  * new nn.MSELoss()(torch.tensor([1., 2.]), torch.tensor([1., 4.])); // tensor(2.)
  */
 export class MSELoss extends _Loss {
+  static override readonly __name__: string = 'MSELoss';
   override forward(input: Tensor, target: Tensor): Tensor { return F.mseLoss(input, target, { reduction: this.reduction }); }
 }
 
 /** `nn.L1Loss(reduction='mean')`. */
 export class L1Loss extends _Loss {
+  static override readonly __name__: string = 'L1Loss';
   override forward(input: Tensor, target: Tensor): Tensor { return F.l1Loss(input, target, { reduction: this.reduction }); }
 }
 
 /** `nn.SmoothL1Loss(reduction='mean', beta=1.0)`. */
 export class SmoothL1Loss extends _Loss {
+  static override readonly __name__: string = 'SmoothL1Loss';
   readonly beta: number;
   constructor(opts: { reduction?: Reduction; beta?: number } = {}) {
     super(opts);
@@ -48,6 +53,7 @@ export class SmoothL1Loss extends _Loss {
 
 /** `nn.HuberLoss(reduction='mean', delta=1.0)`. */
 export class HuberLoss extends _Loss {
+  static override readonly __name__: string = 'HuberLoss';
   readonly delta: number;
   constructor(opts: { reduction?: Reduction; delta?: number } = {}) {
     super(opts);
@@ -65,6 +71,7 @@ export class HuberLoss extends _Loss {
  * loss(net(imgs), targets).backward();
  */
 export class CrossEntropyLoss extends _WeightedLoss {
+  static override readonly __name__: string = 'CrossEntropyLoss';
   readonly ignoreIndex: number;
   readonly labelSmoothing: number;
   constructor(opts: F.CrossEntropyOptions = {}) {
@@ -79,6 +86,7 @@ export class CrossEntropyLoss extends _WeightedLoss {
 
 /** `nn.NLLLoss(weight=None, ignore_index=-100, reduction='mean')` on log-probabilities. */
 export class NLLLoss extends _WeightedLoss {
+  static override readonly __name__: string = 'NLLLoss';
   readonly ignoreIndex: number;
   constructor(opts: F.NLLOptions = {}) {
     super(opts);
@@ -91,6 +99,7 @@ export class NLLLoss extends _WeightedLoss {
 
 /** `nn.BCELoss(weight=None, reduction='mean')` on probabilities. */
 export class BCELoss extends _WeightedLoss {
+  static override readonly __name__: string = 'BCELoss';
   override forward(input: Tensor, target: Tensor): Tensor {
     return F.binaryCrossEntropy(input, target, { weight: this.weight, reduction: this.reduction });
   }
@@ -98,6 +107,7 @@ export class BCELoss extends _WeightedLoss {
 
 /** `nn.BCEWithLogitsLoss(weight=None, reduction='mean', pos_weight=None)` on logits. */
 export class BCEWithLogitsLoss extends _Loss {
+  static override readonly __name__: string = 'BCEWithLogitsLoss';
   declare weight: Tensor | null;
   declare pos_weight: Tensor | null;
   constructor(opts: { weight?: Tensor | null; reduction?: Reduction; posWeight?: Tensor | null } = {}) {
@@ -112,6 +122,7 @@ export class BCEWithLogitsLoss extends _Loss {
 
 /** `nn.KLDivLoss(reduction='mean', log_target=False)`; use `reduction: 'batchmean'` for the true KL. */
 export class KLDivLoss extends Module {
+  static override readonly __name__: string = 'KLDivLoss';
   readonly reduction: F.Reduction | 'batchmean';
   readonly logTarget: boolean;
   constructor(opts: { reduction?: F.Reduction | 'batchmean'; logTarget?: boolean } = {}) {

@@ -24,6 +24,7 @@ export interface BatchNormOptions {
  * match PyTorch's.
  */
 export abstract class BatchNormNd extends Module {
+  static override readonly __name__: string = 'BatchNormNd';
   readonly numFeatures: number;
   readonly eps: number;
   momentum: number | null;
@@ -110,6 +111,7 @@ export abstract class BatchNormNd extends Module {
  * over `[N, C]` or `[N, C, L]`.
  */
 export class BatchNorm1d extends BatchNormNd {
+  static override readonly __name__: string = 'BatchNorm1d';
   protected checkInputDim(input: Tensor): void {
     if (input.ndim !== 2 && input.ndim !== 3) throw new ValueError(`expected 2D or 3D input (got ${input.ndim}D input)`);
   }
@@ -123,6 +125,7 @@ export class BatchNorm1d extends BatchNormNd {
  * String(bn); // 'BatchNorm2d(32, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)'
  */
 export class BatchNorm2d extends BatchNormNd {
+  static override readonly __name__: string = 'BatchNorm2d';
   protected checkInputDim(input: Tensor): void {
     if (input.ndim !== 4) throw new ValueError(`expected 4D input (got ${input.ndim}D input)`);
   }
@@ -135,6 +138,7 @@ export class BatchNorm2d extends BatchNormNd {
  * new nn.LayerNorm(10)(torch.randn(4, 10));
  */
 export class LayerNorm extends Module {
+  static override readonly __name__: string = 'LayerNorm';
   readonly normalizedShape: number[];
   readonly eps: number;
   readonly elementwiseAffine: boolean;
@@ -165,6 +169,7 @@ export class LayerNorm extends Module {
 
 /** `nn.GroupNorm(num_groups, num_channels, eps=1e-5, affine=True)`. */
 export class GroupNorm extends Module {
+  static override readonly __name__: string = 'GroupNorm';
   readonly numGroups: number;
   readonly numChannels: number;
   readonly eps: number;

@@ -25,6 +25,7 @@ function entryLine(key: string, p: Parameter, type: string): string {
  * String(this.weights); // 'ParameterList(\n    (0): Parameter containing: [torch.float32 of size 3x4]\n ...'
  */
 export class ParameterList extends Module {
+  static override readonly __name__: string = 'ParameterList';
   [index: number]: Parameter;
 
   constructor(values: Iterable<Tensor> = []) {
@@ -69,6 +70,7 @@ export class ParameterList extends Module {
 type ParameterEntries = Record<string, Tensor> | Map<string, Tensor> | Iterable<[string, Tensor]> | ParameterDict;
 
 export class ParameterDict extends Module {
+  static override readonly __name__: string = 'ParameterDict';
   constructor(parameters: ParameterEntries = {}) {
     super();
     this.update(parameters);

@@ -22,6 +22,7 @@ export interface MaxPoolLayerOptions<R extends boolean = boolean> {
 
 /** Shared fields and printout of `MaxPool1d` / `MaxPool2d` (PyTorch's `_MaxPoolNd`). */
 abstract class MaxPoolNd extends Module {
+  static override readonly __name__: string = 'MaxPoolNd';
   readonly kernelSize: IntOrTuple;
   readonly stride: IntOrTuple;
   readonly padding: IntOrTuple;
@@ -57,6 +58,7 @@ abstract class MaxPoolNd extends Module {
  * String(pool); // 'MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)'
  */
 export class MaxPool2d<R extends boolean = false> extends MaxPoolNd {
+  static override readonly __name__: string = 'MaxPool2d';
   constructor(kernelSize: IntOrTuple, opts: MaxPoolLayerOptions<R> = {}) {
     super(kernelSize, opts);
   }
@@ -68,6 +70,7 @@ export class MaxPool2d<R extends boolean = false> extends MaxPoolNd {
 
 /** `nn.MaxPool1d(kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False)` over `[N, C, L]`. */
 export class MaxPool1d<R extends boolean = false> extends MaxPoolNd {
+  static override readonly __name__: string = 'MaxPool1d';
   constructor(kernelSize: IntOrTuple, opts: MaxPoolLayerOptions<R> = {}) {
     super(kernelSize, opts);
   }
@@ -94,6 +97,7 @@ export interface AvgPoolLayerOptions {
  * new nn.AvgPool2d(2, { stride: 1, padding: 1 })(x);
  */
 export class AvgPool2d extends Module {
+  static override readonly __name__: string = 'AvgPool2d';
   readonly kernelSize: IntOrTuple;
   readonly stride: IntOrTuple;
   readonly padding: IntOrTuple;
@@ -124,6 +128,7 @@ const single = (v: IntOrTuple): number[] => (typeof v === 'number' ? [v] : [...v
 
 /** `nn.AvgPool1d(kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True)`; prints 1-tuples as PyTorch. */
 export class AvgPool1d extends Module {
+  static override readonly __name__: string = 'AvgPool1d';
   readonly kernelSize: number[];
   readonly stride: number[];
   readonly padding: number[];
@@ -150,6 +155,7 @@ type OutputSize = number | readonly (number | null)[];
 
 /** `nn.AdaptiveAvgPool2d(output_size)`; a `null` entry keeps that input size. */
 export class AdaptiveAvgPool2d extends Module {
+  static override readonly __name__: string = 'AdaptiveAvgPool2d';
   constructor(readonly outputSize: OutputSize) {
     super();
   }
@@ -163,6 +169,7 @@ export class AdaptiveAvgPool2d extends Module {
 
 /** `nn.AdaptiveAvgPool1d(output_size)`. */
 export class AdaptiveAvgPool1d extends Module {
+  static override readonly __name__: string = 'AdaptiveAvgPool1d';
   constructor(readonly outputSize: number) {
     super();
   }
@@ -182,6 +189,7 @@ export class AdaptiveAvgPool1d extends Module {
  * const [v, i] = new nn.AdaptiveMaxPool2d([3, 4], { returnIndices: true })(x);
  */
 export class AdaptiveMaxPool2d<R extends boolean = false> extends Module {
+  static override readonly __name__: string = 'AdaptiveMaxPool2d';
   readonly returnIndices: boolean;
   constructor(readonly outputSize: OutputSize, opts: { returnIndices?: R } = {}) {
     super();
@@ -206,6 +214,7 @@ export class AdaptiveMaxPool2d<R extends boolean = false> extends Module {
  * new nn.MaxUnpool2d(2)(v, i, x.shape); // x's maxima in place, zeros elsewhere
  */
 export class MaxUnpool2d extends Module {
+  static override readonly __name__: string = 'MaxUnpool2d';
   readonly kernelSize: number[];
   readonly stride: number[];
   readonly padding: number[];

@@ -81,6 +81,7 @@ export interface RNNBaseOptions {
  * dicts load both ways.
  */
 export abstract class RNNBase extends Module {
+  static override readonly __name__: string = 'RNNBase';
   readonly mode: Mode;
   readonly inputSize: number;
   readonly hiddenSize: number;
@@ -258,6 +259,7 @@ export interface RNNOptions extends RNNBaseOptions {
  * const [output, hn] = rnn(torch.randn(5, 3, 10), torch.randn(2, 3, 20));
  */
 export class RNN extends RNNBase {
+  static override readonly __name__: string = 'RNN';
   readonly nonlinearity: 'tanh' | 'relu';
   constructor(inputSize: number, hiddenSize: number, opts: RNNOptions = {}) {
     const nl = opts.nonlinearity ?? 'tanh';
@@ -284,6 +286,7 @@ export interface LSTMOptions extends RNNBaseOptions {
  * const [out, [hn, cn]] = lstm(torch.randn(3, 5, 10));
  */
 export class LSTM extends RNNBase {
+  static override readonly __name__: string = 'LSTM';
   constructor(inputSize: number, hiddenSize: number, opts: LSTMOptions = {}) {
     super('LSTM', inputSize, hiddenSize, opts);
   }
@@ -325,6 +328,7 @@ export class LSTM extends RNNBase {
  * const [out, hn] = gru(torch.randn(5, 3, 10)); // out: [5, 3, 40], hn: [2, 3, 20]
  */
 export class GRU extends RNNBase {
+  static override readonly __name__: string = 'GRU';
   constructor(inputSize: number, hiddenSize: number, opts: RNNBaseOptions = {}) {
     super('GRU', inputSize, hiddenSize, opts);
   }
@@ -335,6 +339,7 @@ export class GRU extends RNNBase {
 
 /** Shared by the cells (PyTorch's `nn.RNNCellBase`): `weight_ih`, `weight_hh`, `bias_ih`, `bias_hh`. */
 export abstract class RNNCellBase extends Module {
+  static override readonly __name__: string = 'RNNCellBase';
   readonly inputSize: number;
   readonly hiddenSize: number;
   readonly bias: boolean;
@@ -405,6 +410,7 @@ export abstract class RNNCellBase extends Module {
  * for (const x of torch.randn(6, 3, 10).unbind(0)) hx = cell(x, hx);
  */
 export class RNNCell extends RNNCellBase {
+  static override readonly __name__: string = 'RNNCell';
   readonly nonlinearity: 'tanh' | 'relu';
   constructor(inputSize: number, hiddenSize: number, opts: { bias?: boolean; nonlinearity?: 'tanh' | 'relu' } = {}) {
     super(inputSize, hiddenSize, opts.bias ?? true, 1);
@@ -431,6 +437,7 @@ export class RNNCell extends RNNCellBase {
  * const [h, c] = cell(torch.randn(3, 10));
  */
 export class LSTMCell extends RNNCellBase {
+  static override readonly __name__: string = 'LSTMCell';
   constructor(inputSize: number, hiddenSize: number, opts: { bias?: boolean } = {}) {
     super(inputSize, hiddenSize, opts.bias ?? true, 4);
   }
@@ -455,6 +462,7 @@ export class LSTMCell extends RNNCellBase {
  * const h = cell(torch.randn(3, 10));
  */
 export class GRUCell extends RNNCellBase {
+  static override readonly __name__: string = 'GRUCell';
   constructor(inputSize: number, hiddenSize: number, opts: { bias?: boolean } = {}) {
     super(inputSize, hiddenSize, opts.bias ?? true, 3);
   }

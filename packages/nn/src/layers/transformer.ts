@@ -58,6 +58,7 @@ function clones(m: Module, n: number): ModuleList {
  * feed-forward blocks (PyTorch's `_sa_block` and `_ff_block`); the latter ends with `ffDropout`.
  */
 abstract class TransformerLayer extends Module {
+  static override readonly __name__: string = 'TransformerLayer';
   declare self_attn: MultiheadAttention;
   declare linear1: Linear;
   declare dropout: Dropout;
@@ -92,6 +93,7 @@ export interface EncoderLayerForwardOptions {
  * const out = layer(torch.rand(10, 32, 512));
  */
 export class TransformerEncoderLayer extends TransformerLayer {
+  static override readonly __name__: string = 'TransformerEncoderLayer';
   readonly normFirst: boolean;
   readonly activationReluOrGelu: number;
   activation: (x: Tensor) => Tensor;
@@ -148,6 +150,7 @@ export interface DecoderLayerForwardOptions {
  * const out = layer(torch.rand(20, 32, 512), torch.rand(10, 32, 512));
  */
 export class TransformerDecoderLayer extends TransformerLayer {
+  static override readonly __name__: string = 'TransformerDecoderLayer';
   declare multihead_attn: MultiheadAttention;
   declare norm3: LayerNorm;
   declare dropout3: Dropout;
@@ -211,6 +214,7 @@ export interface EncoderForwardOptions {
  * const out = enc(torch.rand(10, 32, 512), { mask });
  */
 export class TransformerEncoder extends Module {
+  static override readonly __name__: string = 'TransformerEncoder';
   declare layers: ModuleList;
   declare norm: Module | null;
   readonly numLayers: number;
@@ -270,6 +274,7 @@ function leftAligned(kpm: Tensor): boolean {
  * const out = dec(tgt, memory, { tgtMask });
  */
 export class TransformerDecoder extends Module {
+  static override readonly __name__: string = 'TransformerDecoder';
   declare layers: ModuleList;
   declare norm: Module | null;
   readonly numLayers: number;
@@ -317,6 +322,7 @@ export interface TransformerForwardOptions {
  * const out = model(torch.rand(10, 32, 512), torch.rand(20, 32, 512), { tgtMask });
  */
 export class Transformer extends Module {
+  static override readonly __name__: string = 'Transformer';
   declare encoder: Module;
   declare decoder: Module;
   readonly dModel: number;

@@ -19,6 +19,7 @@ export interface UpsampleOptions {
  * String(new nn.Upsample({ scaleFactor: 2, mode: 'bilinear' })); // 'Upsample(scale_factor=2.0, mode=bilinear)'
  */
 export class Upsample extends Module {
+  static override readonly __name__: string = 'Upsample';
   readonly size: number | readonly number[] | null;
   readonly scaleFactor: number | readonly number[] | null;
   readonly mode: InterpolateMode;

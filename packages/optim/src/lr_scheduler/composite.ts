@@ -18,6 +18,7 @@ function checkSchedulers(where: string, schedulers: unknown): void {
 
 /** A scheduler made of others: its state dict nests theirs under `schedulers`. */
 abstract class CompositeScheduler extends SchedulerBase {
+  static override readonly __name__: string = 'CompositeScheduler';
   abstract readonly schedulers: LRScheduler[];
 
   override stateDict(): SchedulerStateDict {
@@ -41,6 +42,7 @@ abstract class CompositeScheduler extends SchedulerBase {
  * const sched = new lrScheduler.SequentialLR(opt, [warm, decay], [5]);
  */
 export class SequentialLR extends CompositeScheduler {
+  static override readonly __name__: string = 'SequentialLR';
   readonly optimizer: Optimizer<object>;
   readonly schedulers: LRScheduler[];
   milestones: number[];
@@ -88,6 +90,7 @@ export class SequentialLR extends CompositeScheduler {
  * const sched = new lrScheduler.ChainedScheduler([new lrScheduler.ConstantLR(opt, { factor: 0.1, totalIters: 2 }), new lrScheduler.ExponentialLR(opt, 0.9)]);
  */
 export class ChainedScheduler extends CompositeScheduler {
+  static override readonly __name__: string = 'ChainedScheduler';
   readonly optimizer: Optimizer<object>;
   readonly schedulers: LRScheduler[];
   protected lastLr: number[];

@@ -12,6 +12,7 @@ import { LRScheduler } from './scheduler.js';
  * const sched = new lrScheduler.CosineAnnealingLR(opt, 100, { etaMin: 1e-5 });
  */
 export class CosineAnnealingLR extends LRScheduler {
+  static override readonly __name__: string = 'CosineAnnealingLR';
   TMax: number;
   etaMin: number;
   constructor(optimizer: Optimizer<object>, TMax: number, opts: { etaMin?: number; lastEpoch?: number } = {}) {
@@ -49,6 +50,7 @@ export class CosineAnnealingLR extends LRScheduler {
  * const sched = new lrScheduler.CosineAnnealingWarmRestarts(opt, 10, { TMult: 2 });
  */
 export class CosineAnnealingWarmRestarts extends LRScheduler {
+  static override readonly __name__: string = 'CosineAnnealingWarmRestarts';
   T0: number;
   Ti: number;
   TMult: number;

@@ -24,6 +24,7 @@ export interface CyclicLROptions {
  * const sched = new lrScheduler.CyclicLR(opt, 0.01, 0.1, { stepSizeUp: 2000 });
  */
 export class CyclicLR extends LRScheduler {
+  static override readonly __name__: string = 'CyclicLR';
   maxLrs: number[];
   totalSize: number;
   stepRatio: number;
@@ -121,6 +122,7 @@ interface Phase { endStep: number; startLr: string; endLr: string; startMomentum
  * const sched = new lrScheduler.OneCycleLR(opt, 0.1, { epochs: 10, stepsPerEpoch: 100 });
  */
 export class OneCycleLR extends LRScheduler {
+  static override readonly __name__: string = 'OneCycleLR';
   totalSteps: number;
   phases: Phase[];
   annealStrategy: 'cos' | 'linear';

@@ -1,4 +1,4 @@
-import { ValueError } from '@flambeau/tensor';
+import { ValueError, className } from '@flambeau/tensor';
 import type { Optimizer } from '../optimizer.js';
 import { checkArg, checkOptions } from '../check_args.js';
 import { LRScheduler } from './scheduler.js';
@@ -14,10 +14,11 @@ function lambdas(optimizer: Optimizer<object>, fn: LrLambda | LrLambda[]): LrLam
 
 /** The schedulers driven by user functions of the epoch, one per group. */
 abstract class LambdaScheduler extends LRScheduler {
+  static override readonly __name__: string = 'LambdaScheduler';
   readonly lrLambdas: LrLambda[];
   constructor(optimizer: Optimizer<object>, lrLambda: LrLambda | LrLambda[], opts: { lastEpoch?: number } = {}) {
-    checkArg(new.target.name, 'lrLambda', lrLambda, 'function|function[]');
-    checkOptions(new.target.name, opts, { lastEpoch: 'number' });
+    checkArg(className(new.target), 'lrLambda', lrLambda, 'function|function[]');
+    checkOptions(className(new.target), opts, { lastEpoch: 'number' });
     const { lastEpoch = -1 } = opts;
     super(optimizer, lastEpoch);
     this.lrLambdas = lambdas(optimizer, lrLambda);
@@ -33,6 +34,7 @@ abstract class LambdaScheduler extends LRScheduler {
  * const sched = new lrScheduler.LambdaLR(opt, (epoch) => 0.95 ** epoch);
  */
 export class LambdaLR extends LambdaScheduler {
+  static override readonly __name__: string = 'LambdaLR';
   protected getLr(): number[] {
     return this.baseLrs.map((b, i) => b * this.lrLambdas[i](this.lastEpoch));
   }
@@ -45,6 +47,7 @@ export class LambdaLR extends LambdaScheduler {
  * const sched = new lrScheduler.MultiplicativeLR(opt, () => 0.95);
  */
 export class MultiplicativeLR extends LambdaScheduler {
+  static override readonly __name__: string = 'MultiplicativeLR';
   protected getLr(): number[] {
     if (this.lastEpoch > 0) return this.groups.map((g, i) => g.lr * this.lrLambdas[i](this.lastEpoch));
     return this.groups.map((g) => g.lr);

@@ -23,6 +23,7 @@ export interface ReduceLROnPlateauOptions {
  * sched.step(valLoss);
  */
 export class ReduceLROnPlateau extends SchedulerBase {
+  static override readonly __name__: string = 'ReduceLROnPlateau';
   readonly optimizer: Optimizer<object>;
   factor: number;
   minLrs: number[];

@@ -1,4 +1,4 @@
-import { DTypeError, ValueError } from '@flambeau/tensor';
+import { DTypeError, ValueError, className } from '@flambeau/tensor';
 import { checkArg, describeValue } from '../check_args.js';
 import { Optimizer } from '../optimizer.js';
 
@@ -44,6 +44,8 @@ export function plainState(obj: object): SchedulerStateDict {
  * `lastLr` is declared by each subclass so that it keeps its place among the saved fields.
  */
 export abstract class SchedulerBase {
+  /** The class name printed and used in errors, kept through bundling (see `className`). */
+  static readonly __name__: string = 'SchedulerBase';
   protected abstract lastLr: number[];
 
   /** `scheduler.get_last_lr()`: the learning rates set by the last `step`. */
@@ -68,6 +70,7 @@ export abstract class SchedulerBase {
  * epoch using the closed form where the scheduler has one.
  */
 export abstract class LRScheduler extends SchedulerBase {
+  static override readonly __name__: string = 'LRScheduler';
   readonly optimizer: Optimizer<object>;
   baseLrs: number[];
   lastEpoch: number;
@@ -76,8 +79,8 @@ export abstract class LRScheduler extends SchedulerBase {
 
   constructor(optimizer: Optimizer<object>, lastEpoch = -1) {
     super();
-    checkOptimizer(new.target.name, optimizer);
-    checkArg(new.target.name, 'lastEpoch', lastEpoch, 'number');
+    checkOptimizer(className(new.target), optimizer);
+    checkArg(className(new.target), 'lastEpoch', lastEpoch, 'number');
     this.optimizer = optimizer;
     const groups = groupsOf(optimizer);
     if (lastEpoch === -1) {

@@ -9,6 +9,7 @@ import { LRScheduler } from './scheduler.js';
  * const sched = new lrScheduler.StepLR(opt, 30, { gamma: 0.1 });
  */
 export class StepLR extends LRScheduler {
+  static override readonly __name__: string = 'StepLR';
   stepSize: number;
   gamma: number;
   constructor(optimizer: Optimizer<object>, stepSize: number, opts: { gamma?: number; lastEpoch?: number } = {}) {
@@ -36,6 +37,7 @@ export class StepLR extends LRScheduler {
  * const sched = new lrScheduler.MultiStepLR(opt, [30, 80], { gamma: 0.1 });
  */
 export class MultiStepLR extends LRScheduler {
+  static override readonly __name__: string = 'MultiStepLR';
   milestones: number[];
   gamma: number;
   constructor(optimizer: Optimizer<object>, milestones: readonly number[], opts: { gamma?: number; lastEpoch?: number } = {}) {
@@ -65,6 +67,7 @@ export class MultiStepLR extends LRScheduler {
  * const sched = new lrScheduler.ExponentialLR(opt, 0.9);
  */
 export class ExponentialLR extends LRScheduler {
+  static override readonly __name__: string = 'ExponentialLR';
   gamma: number;
   constructor(optimizer: Optimizer<object>, gamma: number, opts: { lastEpoch?: number } = {}) {
     checkArg('ExponentialLR', 'gamma', gamma, 'number');

@@ -10,6 +10,7 @@ import { LRScheduler } from './scheduler.js';
  * const sched = new lrScheduler.ConstantLR(opt, { factor: 0.5, totalIters: 4 });
  */
 export class ConstantLR extends LRScheduler {
+  static override readonly __name__: string = 'ConstantLR';
   factor: number;
   totalIters: number;
   constructor(optimizer: Optimizer<object>, opts: { factor?: number; totalIters?: number; lastEpoch?: number } = {}) {
@@ -38,6 +39,7 @@ export class ConstantLR extends LRScheduler {
  * const sched = new lrScheduler.LinearLR(opt, { startFactor: 0.1, totalIters: 10 });
  */
 export class LinearLR extends LRScheduler {
+  static override readonly __name__: string = 'LinearLR';
   startFactor: number;
   endFactor: number;
   totalIters: number;

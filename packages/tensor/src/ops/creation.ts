@@ -135,6 +135,7 @@ export function zeros(...args: SizeArgs): Tensor {
   const { shape, opts } = sizes(args, 'zeros');
   return full(shape, 0, { ...opts, dtype: opts.dtype ?? getDefaultDtype() });
 }
+/** `torch.ones(*size)`: `ones(2, 3)`, `ones([2, 3])`, `ones(2, 3, { dtype: 'int64' })`. */
 export function ones(...args: SizeArgs): Tensor {
   const { shape, opts } = sizes(args, 'ones');
   return full(shape, 1, { ...opts, dtype: opts.dtype ?? getDefaultDtype() });
@@ -147,9 +148,13 @@ export function empty(...args: SizeArgs): Tensor {
 function like(t: Tensor, opts: CreateOptions): CreateOptions {
   return { dtype: opts.dtype ?? t.dtype, device: opts.device ?? t.device, requiresGrad: opts.requiresGrad };
 }
+/** `torch.zeros_like(input)`: same shape, dtype and device unless given. */
 export function zerosLike(t: Tensor, opts: CreateOptions = {}): Tensor { return full(t.shape, 0, like(t, opts)); }
+/** `torch.ones_like(input)`. */
 export function onesLike(t: Tensor, opts: CreateOptions = {}): Tensor { return full(t.shape, 1, like(t, opts)); }
+/** `torch.empty_like(input)` (zero-filled here). */
 export function emptyLike(t: Tensor, opts: CreateOptions = {}): Tensor { return full(t.shape, 0, like(t, opts)); }
+/** `torch.full_like(input, fill_value)`. */
 export function fullLike(t: Tensor, value: number, opts: CreateOptions = {}): Tensor { return full(t.shape, value, like(t, opts)); }
 
 /**
@@ -267,5 +272,7 @@ export function normal(mean: number, std: number, size: readonly number[], opts:
   return drawn(checkSizes(size), opts.dtype ?? getDefaultDtype(), 'normal', mean, std, opts);
 }
 
+/** `torch.rand_like(input)`: uniform on [0, 1). */
 export function randLike(t: Tensor, opts: RandomOptions = {}): Tensor { return rand(t.shape as number[], { ...like(t, opts), generator: opts.generator }); }
+/** `torch.randn_like(input)`: standard normal. */
 export function randnLike(t: Tensor, opts: RandomOptions = {}): Tensor { return randn(t.shape as number[], { ...like(t, opts), generator: opts.generator }); }

@@ -1,0 +1,18 @@
+/**
+ * The `torch` namespace: tensor creation and ops, grad-mode helpers (`torch.noGrad`),
+ * `torch.save`/`torch.load`, and the sub-namespaces PyTorch hangs off it (`torch.nn`,
+ * `torch.optim`, `torch.autograd`, `torch.utils.data`). Re-exports, so every function keeps the
+ * documentation of its own package.
+ *
+ * @example
+ * import { torch } from 'flambeau';
+ * const x = torch.rand(2, 3, { requiresGrad: true });
+ * torch.noGrad(() => x.mul(2));
+ */
+export * from '@flambeau/tensor';
+export { noGrad, enableGrad, setGradEnabled, isGradEnabled, inferenceMode } from '@flambeau/autograd';
+export { save, load } from '@flambeau/nn';
+export * as autograd from '@flambeau/autograd';
+export * as nn from '@flambeau/nn';
+export * as optim from '@flambeau/optim';
+export * as utils from './torch_utils.js';

@@ -1,0 +1,2 @@
+/** `torch.utils`: `torch.utils.data` is `@flambeau/data`. */
+export * as data from '@flambeau/data';
