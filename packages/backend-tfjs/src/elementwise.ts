@@ -170,5 +170,7 @@ function matrix(v: StridedView): [TF.Tensor, boolean] {
     const swapped = { ...v, shape: [...v.shape.slice(0, -2), c, r], strides: [...v.strides.slice(0, -2), sc, sr] };
     return [viewTensor(swapped, { broadcast: false }), true];
   }
-  return [viewTensor(v, { broadcast: false }), false];
+  // tfjs broadcasts batch dims only: an expanded row or column is materialized.
+  const expandedMatrix = (r > 1 && sr === 0) || (c > 1 && sc === 0);
+  return [viewTensor(v, { broadcast: expandedMatrix }), false];
 }
