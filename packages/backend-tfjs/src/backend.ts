@@ -53,7 +53,7 @@ export const TFJS_KERNELS: Readonly<Record<string, readonly string[]>> = {
   cumulative: ['Cumsum', 'Cumprod'], matmul: ['BatchMatMul', 'Round'], gather: ['GatherV2'],
   scatter: ['ScatterNd', 'TensorScatterUpdate'], indexSelect: ['GatherV2'], indexAdd: ['ScatterNd'],
   conv2d: ['Conv2D', 'StridedSlice', 'Concat'], conv2dBackwardInput: ['Conv2DBackpropInput', 'Concat'],
-  conv2dBackwardWeight: ['Conv2DBackpropFilter', 'Concat'], maxPool2d: ['MaxPoolWithArgmax', 'PadV2', 'FloorDiv', 'Mod'],
+  conv2dBackwardWeight: ['Conv2DBackpropFilter', 'Concat'], maxPool2d: ['PadV2', 'GatherV2', 'Max', 'ArgMax'],
   maxPool2dBackward: ['ScatterNd'], avgPool2d: ['AvgPool', 'PadV2'], avgPool2dBackward: ['AvgPoolGrad', 'Fill'],
 };
 
@@ -145,14 +145,14 @@ export const tfjs: Backend = {
   conv2dBackwardWeight: (g, x, shape, a) =>
     native('conv2dBackwardWeight') && conv.convBackwardNative(a) ? out(() => conv.conv2dBackwardWeight(g, x, shape, a), g.dtype) : cpuCall('conv2dBackwardWeight', [g, x, shape, a]) as Storage,
   maxPool2d(x, a) {
-    if (!native('maxPool2d') || !conv.poolNative(a)) return cpuCall('maxPool2d', [x, a]) as [Storage, Storage];
+    if (!native('maxPool2d')) return cpuCall('maxPool2d', [x, a]) as [Storage, Storage];
     const [v, i] = tf.tidy(() => conv.maxPool2d(x, a).map((t) => reshape(t, [t.size])));
     return [new TfjsStorage(tfjs, x.dtype, v.size, v), new TfjsStorage(tfjs, 'int64', i.size, i)];
   },
   maxPool2dBackward: (g, i, shape) => (native('maxPool2dBackward') ? out(() => conv.maxPool2dBackward(g, i, shape), g.dtype) : cpuCall('maxPool2dBackward', [g, i, shape]) as Storage),
-  avgPool2d: (x, a) => (native('avgPool2d') && conv.poolNative(a) ? out(() => conv.avgPool2d(x, a), x.dtype) : cpuCall('avgPool2d', [x, a]) as Storage),
+  avgPool2d: (x, a) => (native('avgPool2d') ? out(() => conv.avgPool2d(x, a), x.dtype) : cpuCall('avgPool2d', [x, a]) as Storage),
   avgPool2dBackward: (g, shape, a) =>
-    native('avgPool2dBackward') && conv.poolNative(a) ? out(() => conv.avgPool2dBackward(g, shape, a), g.dtype) : cpuCall('avgPool2dBackward', [g, shape, a]) as Storage,
+    native('avgPool2dBackward') ? out(() => conv.avgPool2dBackward(g, shape, a), g.dtype) : cpuCall('avgPool2dBackward', [g, shape, a]) as Storage,
 };
 
 registerBackend(tfjs);

@@ -5,7 +5,7 @@
  */
 import type * as TF from '@tensorflow/tfjs-core';
 import { type Conv2dAttrs, type Pool2dAttrs, type StridedView } from '@flambeau/tensor';
-import { run, runMulti, tf } from './tfjs.js';
+import { run, tf } from './tfjs.js';
 import { castTo, reshape, transpose, viewOffsets, viewTensor } from './views.js';
 
 const toNHWC = (t: TF.Tensor) => transpose(t, [0, 2, 3, 1]);
@@ -112,24 +112,39 @@ function pad(x: TF.Tensor, g: PoolGeometry, value: number): TF.Tensor {
   return g.padded.every(([l, r]) => l === 0 && r === 0) ? x : run('PadV2', { x }, { paddings: g.padded, constantValue: value });
 }
 
-/** Whether tfjs's pooling kernels can run these attributes (they take no dilation). */
-export function poolNative(a: Pool2dAttrs): boolean {
-  return !dilated(a);
-}
-
+/**
+ * Max pooling as an unfold: the taps of every window are gathered from the padded planes (their
+ * offsets are geometry, computed on the host), then reduced with Max and ArgMax. No NHWC round
+ * trip, dilation included, and PyTorch's flat plane index comes from a host table of the taps.
+ */
 export function maxPool2d(xv: StridedView, a: Pool2dAttrs): [TF.Tensor, TF.Tensor] {
-  const g = geometry(xv.shape, a);
-  const c = xv.shape[1];
-  const w = xv.shape[3];
-  const x = pad(toNHWC(viewTensor(xv)), g, -Infinity);
-  const [values, arg] = runMulti('MaxPoolWithArgmax', { x }, { filterSize: a.kernelSize, strides: a.stride, pad: 'valid', includeBatchInIndex: false });
-  // tfjs's index is ((y * Wp + x) * C + c) in the padded NHWC image; PyTorch's is y * W + x in the unpadded plane.
-  const i32 = (v: number) => tf.scalar(v, 'int32');
-  const plane = run('FloorDiv', { a: castTo(arg, 'int32'), b: i32(c) });
-  const yy = run('Sub', { a: run('FloorDiv', { a: plane, b: i32(g.wp) }), b: i32(g.padded[1][0]) });
-  const xx = run('Sub', { a: run('Mod', { a: plane, b: i32(g.wp) }), b: i32(g.padded[2][0]) });
-  const idx = run('Add', { a: run('Multiply', { a: yy, b: i32(w) }), b: xx });
-  return [toNCHW(values), toNCHW(idx)];
+  const [n, c, h, w] = xv.shape;
+  const [kh, kw] = a.kernelSize;
+  const [sh, sw] = a.stride;
+  const [ph, pw] = a.padding;
+  const [dh, dw] = a.dilation;
+  const oh = pooledSize(h, kh, sh, ph, dh, a.ceilMode);
+  const ow = pooledSize(w, kw, sw, pw, dw, a.ceilMode);
+  const kk = kh * kw;
+  // Taps outside the image read slot h*w of the plane, a -Infinity appended to each plane.
+  const taps = new Int32Array(oh * ow * kk);
+  const plane = new Int32Array(oh * ow * kk);
+  for (let i = 0; i < oh; i++) for (let j = 0; j < ow; j++) for (let u = 0; u < kh; u++) for (let v = 0; v < kw; v++) {
+    const y = i * sh - ph + u * dh;
+    const x = j * sw - pw + v * dw;
+    const t = ((i * ow + j) * kh + u) * kw + v;
+    const inside = y >= 0 && y < h && x >= 0 && x < w;
+    taps[t] = inside ? y * w + x : h * w;
+    plane[t] = inside ? y * w + x : 0;
+  }
+  const planes = reshape(viewTensor(xv), [n * c, h * w]);
+  const padded = run('PadV2', { x: planes }, { paddings: [[0, 0], [0, 1]], constantValue: -Infinity });
+  const windows = reshape(run('GatherV2', { x: padded, indices: tf.tensor1d(taps, 'int32') }, { axis: 1, batchDims: 0 }), [n * c, oh * ow, kk]);
+  const values = run('Max', { x: windows }, { reductionIndices: [2], keepDims: false });
+  const arg = castTo(run('ArgMax', { x: windows }, { axis: 2 }), 'int32');
+  const at = run('Add', { a: arg, b: tf.tensor(Int32Array.from({ length: oh * ow }, (_, p) => p * kk), [1, oh * ow], 'int32') });
+  const idx = run('GatherV2', { x: tf.tensor1d(plane, 'int32'), indices: at }, { axis: 0, batchDims: 0 });
+  return [reshape(values, [n, c, oh, ow]), reshape(idx, [n, c, oh, ow])];
 }
 
 export function maxPool2dBackward(gv: StridedView, iv: StridedView, inputShape: readonly number[]): TF.Tensor {

@@ -31,8 +31,6 @@ export interface TfjsDescription {
 const CONDITIONAL: readonly TfjsFallback[] = [
   { kernel: 'conv2dBackwardInput', reason: 'dilation > 1 (tfjs Conv2DBackpropInput takes no dilation)' },
   { kernel: 'conv2dBackwardWeight', reason: 'dilation > 1 (tfjs Conv2DBackpropFilter takes no dilation)' },
-  { kernel: 'maxPool2d', reason: 'dilation > 1 (tfjs pooling takes no dilation)' },
-  { kernel: 'avgPool2d', reason: 'dilation > 1' },
 ];
 
 /**

@@ -3,7 +3,7 @@ import type * as TF from '@tensorflow/tfjs-core';
 import { type BinaryOp, type DType, type ReduceOp, type StridedView, type UnaryOp, isFloating } from '@flambeau/tensor';
 import { tfDtype } from './storage.js';
 import { hasKernel, run, tf } from './tfjs.js';
-import { castTo, reshape, viewTensor } from './views.js';
+import { castTo, reshape, transpose, viewTensor } from './views.js';
 
 const LN2 = Math.LN2;
 const LN10 = Math.LN10;
@@ -141,7 +141,13 @@ export function reduce(op: ReduceOp, xv: StridedView, dims: readonly number[], o
   if (dims.some((d) => xv.shape[d] === 0) && IDENTITY[op] !== undefined) {
     return run('Fill', {}, { shape: outShape, value: IDENTITY[op], dtype: tfDtype(inDtype) });
   }
-  const x = castTo(viewTensor(xv), inDtype);
+  // Reduced dims go last and become one, so every tfjs backend reduces the innermost axis only
+  // (tfjs-backend-webgpu's Max/Min over leading axes give wrong values).
+  const kept = xv.shape.map((_, i) => i).filter((i) => !dims.includes(i));
+  const inner = dims.reduce((p, d) => p * xv.shape[d], 1);
+  const moved = transpose(viewTensor(xv), [...kept, ...dims]);
+  const x = reshape(castTo(moved, inDtype), [...outShape, inner]);
+  dims = [outShape.length];
   // Max names its axes differently from the other reductions.
   const attrs = op === 'max' ? { reductionIndices: [...dims], keepDims: false } : { axis: [...dims], keepDims: false };
   const out = run(REDUCE[op], { x }, attrs);
@@ -150,11 +156,16 @@ export function reduce(op: ReduceOp, xv: StridedView, dims: readonly number[], o
     const nan = run('Any', { x: run('IsNan', { x }) }, { axis: [...dims], keepDims: false });
     return run('Select', { condition: nan, t: run('Fill', {}, { shape: out.shape, value: NaN, dtype: 'float32' }), e: out });
   }
-  return out;
+  return reshape(out, outShape);
 }
 
 /** Batched matmul; a view that is a transpose of its last two dims goes in with tfjs's transpose flag. */
 export function matmul(av: StridedView, bv: StridedView, outDtype: DType): TF.Tensor {
+  const k = av.shape[av.shape.length - 1];
+  if (k === 0) {
+    const shape = [...av.shape.slice(0, -1), bv.shape[bv.shape.length - 1]];
+    return run('Fill', {}, { shape, value: 0, dtype: tfDtype(outDtype) });
+  }
   const compute = isFloating(outDtype) ? outDtype : 'float32';
   const [a, ta] = matrix(av);
   const [b, tb] = matrix(bv);
