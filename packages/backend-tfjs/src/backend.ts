@@ -61,6 +61,20 @@ function native(kernel: string): boolean {
   return (TFJS_KERNELS[kernel] ?? []).every(hasKernel);
 }
 
+/** Device-side checks not yet reported (`deferCheck`): raised, first one first, at the next read or sync. */
+const pending: { flag: TF.Tensor; detail: TF.Tensor | null; error: (detail: number[]) => Error }[] = [];
+
+async function flushChecks(): Promise<void> {
+  const checks = pending.splice(0);
+  let failed: Error | null = null;
+  for (const c of checks) {
+    if (!failed && !(await c.flag.data())[0]) failed = c.error(c.detail ? Array.from((await c.detail.data()) as ArrayLike<number>) : []);
+    c.flag.dispose();
+    c.detail?.dispose();
+  }
+  if (failed) throw failed;
+}
+
 function readSyncImpl(s: Storage): TypedArray {
   const st = s as TfjsStorage;
   return fromTfArray(st.tensor.dataSync() as ArrayLike<number>, st.dtype);
@@ -83,7 +97,14 @@ export const tfjs: Backend = {
   },
   async read(s) {
     const st = s as TfjsStorage;
-    return fromTfArray((await st.tensor.data()) as ArrayLike<number>, st.dtype);
+    const values = fromTfArray((await st.tensor.data()) as ArrayLike<number>, st.dtype);
+    await flushChecks();
+    return values;
+  },
+  deferCheck(flag, detail, error) {
+    // Copies of the values now, as a kernel writing a flag buffer would leave them.
+    const copy = (v: StridedView) => tf.tidy(() => reshape(castTo(viewTensor(v), v.dtype), [v.shape.reduce((p, q) => p * q, 1)]));
+    pending.push({ flag: copy(flag), detail: detail && copy(detail), error });
   },
   // A getter: whether tfjs tensors read synchronously depends on the tfjs backend active now.
   get readSync() {
@@ -92,8 +113,8 @@ export const tfjs: Backend = {
   dispose(s) {
     (s as TfjsStorage).free();
   },
-  // tfjs queues kernels on its own backend and orders reads after them: nothing to wait for here.
-  async sync() {},
+  // tfjs queues kernels on its own backend and orders reads after them: only checks to report.
+  sync: () => flushChecks(),
 
   nonzero: (x) => cpuCall('nonzero', [x]) as Storage,
   copy: (x, dtype) => out(() => viewTensor(x), dtype),
