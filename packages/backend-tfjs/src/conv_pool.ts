@@ -1,7 +1,8 @@
 /**
- * Convolution and pooling on tfjs kernels. Flambeau is NCHW, tfjs NHWC: each op transposes its
- * inputs to NHWC and its output back, once (see the README for what that costs). Weights go from
- * OIHW to tfjs's HWIO. Groups run as one tfjs convolution per group.
+ * Convolution and pooling on tfjs kernels. Flambeau is NCHW, tfjs NHWC: a convolution transposes
+ * its inputs to NHWC and its output back, once (see the README for what that costs); weights go
+ * from OIHW to tfjs's HWIO; groups run as one tfjs convolution per group. Pooling needs no
+ * transpose: it works per channel, so NCHW is N*C one-channel NHWC images.
  */
 import type * as TF from '@tensorflow/tfjs-core';
 import { type Conv2dAttrs, type Pool2dAttrs, type StridedView } from '@flambeau/tensor';
@@ -177,24 +178,27 @@ function divisors(inputShape: readonly number[], a: Pool2dAttrs, g: PoolGeometry
   return tf.tensor(out, [g.oh, g.ow, 1], 'float32');
 }
 
+/** NCHW as N*C one-channel NHWC images: pooling is per channel, so no transpose is needed. */
+const asImages = (t: TF.Tensor, [n, c, h, w]: readonly number[]) => reshape(t, [n * c, h, w, 1]);
+
 export function avgPool2d(xv: StridedView, a: Pool2dAttrs): TF.Tensor {
   const g = geometry(xv.shape, a);
-  const x = pad(toNHWC(viewTensor(xv)), g, 0);
+  const [n, c] = xv.shape;
+  const x = pad(asImages(viewTensor(xv), xv.shape), g, 0);
   // tfjs averages over whole windows of the padded image: back to sums, then PyTorch's divisor.
   const area = a.kernelSize[0] * a.kernelSize[1];
   const mean = run('AvgPool', { x }, { filterSize: a.kernelSize, strides: a.stride, pad: 'valid' });
   const sums = run('Multiply', { a: mean, b: tf.scalar(area) });
-  return toNCHW(run('RealDiv', { a: sums, b: divisors(xv.shape, a, g) }));
+  return reshape(run('RealDiv', { a: sums, b: divisors(xv.shape, a, g) }), [n, c, g.oh, g.ow]);
 }
 
 export function avgPool2dBackward(gv: StridedView, inputShape: readonly number[], a: Pool2dAttrs): TF.Tensor {
   const g = geometry(inputShape, a);
   const [n, c, h, w] = inputShape;
   const area = a.kernelSize[0] * a.kernelSize[1];
-  const dy = run('Multiply', { a: run('RealDiv', { a: toNHWC(viewTensor(gv)), b: divisors(inputShape, a, g) }), b: tf.scalar(area) });
-  const input = run('Fill', {}, { shape: [n, g.hp, g.wp, c], value: 0, dtype: 'float32' });
+  const dy = run('Multiply', { a: run('RealDiv', { a: asImages(viewTensor(gv), gv.shape), b: divisors(inputShape, a, g) }), b: tf.scalar(area) });
+  const input = run('Fill', {}, { shape: [n * c, g.hp, g.wp, 1], value: 0, dtype: 'float32' });
   const dx = run('AvgPoolGrad', { dy, input }, { filterSize: a.kernelSize, strides: a.stride, pad: 'valid' });
-  const inner = run('Slice', { x: dx }, { begin: [0, g.padded[1][0], g.padded[2][0], 0], size: [n, h, w, c] });
-  return toNCHW(inner);
+  const inner = run('Slice', { x: dx }, { begin: [0, g.padded[1][0], g.padded[2][0], 0], size: [n * c, h, w, 1] });
+  return reshape(inner, inputShape);
 }
-

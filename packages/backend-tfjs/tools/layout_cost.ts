@@ -1,14 +1,15 @@
 /**
  * What the NCHW <-> NHWC conversion at the conv/pool boundary costs on the active tfjs backend:
- * each op timed as the tfjs device runs it (transpose in, kernel, transpose out) and as the bare
- * NHWC kernel on pre-transposed tensors. Run: node --conditions=@flambeau/source --import tsx
- * packages/backend-tfjs/tools/layout_cost.ts [cpu]
+ * the tfjs device's kernels (transposes included) against the bare NHWC tfjs kernel on tensors
+ * already in NHWC (what an NHWC storage flag would give). Not a test: timings vary with the load.
+ * Run: node --conditions=@flambeau/source --import tsx packages/backend-tfjs/tools/layout_cost.ts
  */
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { useTfjs } from '../src/index.js';
+import { type Pool2dAttrs, type Storage, type StridedView, contiguousStrides } from '@flambeau/tensor';
+import { tfjs, useTfjs } from '../src/index.js';
 
-await useTfjs((process.argv[2] as 'cpu') ?? 'cpu');
+await useTfjs('cpu');
 
 function time(fn: () => void, reps: number): number {
   fn();
@@ -17,27 +18,33 @@ function time(fn: () => void, reps: number): number {
   return (performance.now() - t0) / reps;
 }
 
+function view(shape: number[]): StridedView {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const s = tfjs.fromArray(Float32Array.from({ length: n }, () => Math.random() - 0.5), 'float32');
+  return { storage: s, dtype: 'float32', shape, strides: contiguousStrides(shape), offset: 0 };
+}
+
+const done = (r: Storage | Storage[]) => { for (const s of [r].flat()) { tfjs.readSync!(s); tfjs.dispose(s); } };
+const line = (what: string, ours: number, bare: number) =>
+  `${what}: ${ours.toFixed(2)} ms on the tfjs device, ${bare.toFixed(2)} ms bare NHWC kernel (conversion ${(((ours - bare) / ours) * 100).toFixed(0)}% of the op)`;
+
 const cases = [
-  { name: 'LeNet conv1 4x1x32x32 * 6x1x3x3', x: [4, 1, 32, 32], w: [6, 1, 3, 3] },
-  { name: 'LeNet conv2 4x6x15x15 * 16x6x3x3', x: [4, 6, 15, 15], w: [16, 6, 3, 3] },
-  { name: 'CIFAR-ish 16x32x32x32 * 64x32x3x3', x: [16, 32, 32, 32], w: [64, 32, 3, 3] },
+  { name: 'LeNet conv1', x: [4, 1, 32, 32], w: [6, 1, 3, 3], reps: 40 },
+  { name: 'LeNet conv2', x: [4, 6, 15, 15], w: [16, 6, 3, 3], reps: 40 },
+  { name: 'CIFAR-sized', x: [16, 32, 32, 32], w: [64, 32, 3, 3], reps: 3 },
 ];
-const conv = (x: tf.Tensor4D, w: tf.Tensor4D) => tf.conv2d(x, w, 1, 'valid');
+const conv = { stride: [1, 1] as [number, number], padding: [0, 0] as [number, number], dilation: [1, 1] as [number, number], groups: 1 };
+const pool: Pool2dAttrs = { kernelSize: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1], ceilMode: false, countIncludePad: true };
 for (const c of cases) {
-  const xNCHW = tf.randomNormal(c.x) as tf.Tensor4D;
-  const wOIHW = tf.randomNormal(c.w) as tf.Tensor4D;
-  const xNHWC = tf.transpose(xNCHW, [0, 2, 3, 1]);
-  const wHWIO = tf.transpose(wOIHW, [2, 3, 1, 0]);
-  const reps = c.x[0] * c.x[1] > 100 ? 5 : 40;
-  const bare = time(() => tf.tidy(() => { conv(xNHWC, wHWIO).dataSync(); }), reps);
-  const converted = time(() => tf.tidy(() => {
-    tf.transpose(conv(tf.transpose(xNCHW, [0, 2, 3, 1]), tf.transpose(wOIHW, [2, 3, 1, 0])), [0, 3, 1, 2]).dataSync();
-  }), reps);
-  const pool = time(() => tf.tidy(() => { tf.maxPool(xNHWC, 2, 2, 'valid').dataSync(); }), reps);
-  const poolConv = time(() => tf.tidy(() => {
-    tf.transpose(tf.maxPool(tf.transpose(xNCHW, [0, 2, 3, 1]), 2, 2, 'valid'), [0, 3, 1, 2]).dataSync();
-  }), reps);
-  const pct = (a: number, b: number) => `${(((a - b) / a) * 100).toFixed(0)}%`;
-  console.log(`${c.name}: conv ${bare.toFixed(2)} ms bare, ${converted.toFixed(2)} ms with layout conversion (${pct(converted, bare)} of the op); ` +
-    `maxPool 2x2 ${pool.toFixed(2)} ms bare, ${poolConv.toFixed(2)} ms converted (${pct(poolConv, pool)})`);
+  const x = view(c.x);
+  const w = view(c.w);
+  const xNHWC = tf.randomNormal([c.x[0], c.x[2], c.x[3], c.x[1]]) as tf.Tensor4D;
+  const wHWIO = tf.randomNormal([c.w[2], c.w[3], c.w[1], c.w[0]]) as tf.Tensor4D;
+  const shape = `${c.x.join('x')} * ${c.w.join('x')}`;
+  console.log(line(`${c.name} conv2d ${shape}`, time(() => done(tfjs.conv2d(x, w, conv)), c.reps),
+    time(() => tf.tidy(() => { tf.conv2d(xNHWC, wHWIO, 1, 'valid').dataSync(); }), c.reps)));
+  console.log(line(`${c.name} avgPool2d 2x2 of ${c.x.join('x')}`, time(() => done(tfjs.avgPool2d(x, pool)), c.reps),
+    time(() => tf.tidy(() => { tf.avgPool(xNHWC, 2, 2, 'valid').dataSync(); }), c.reps)));
+  console.log(line(`${c.name} maxPool2d 2x2 (an unfold, no transposes; bare: MaxPool without indices)`, time(() => done(tfjs.maxPool2d(x, pool)), c.reps),
+    time(() => tf.tidy(() => { tf.maxPool(xNHWC, 2, 2, 'valid').dataSync(); }), c.reps)));
 }
