@@ -3,25 +3,14 @@
  * tensors (`tf.memory().numTensors`) and bytes stay flat once the tensors the loop dropped are
  * collected, and disposing a tensor frees its tfjs tensor at once.
  */
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { nn, optim, torch, type Tensor } from 'flambeau';
+import { collectGarbage as collect } from '@flambeau/backend-testing';
 import { useTfjs } from '../src/index.js';
 
 await useTfjs('cpu');
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
-
-async function collect(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    gc();
-    await new Promise((r) => setTimeout(r, 0));
-  }
-}
-
 class Small extends nn.Module {
   conv = new nn.Conv2d(1, 4, 3);
   fc = new nn.Linear(4 * 3 * 3, 3);
