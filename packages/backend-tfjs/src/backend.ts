@@ -53,7 +53,7 @@ export const TFJS_KERNELS: Readonly<Record<string, readonly string[]>> = {
   cumulative: ['Cumsum', 'Cumprod'], matmul: ['BatchMatMul', 'Round'], gather: ['GatherV2'],
   scatter: ['ScatterNd', 'TensorScatterUpdate'], indexSelect: ['GatherV2'], indexAdd: ['ScatterNd'],
   conv2d: ['Conv2D', 'StridedSlice', 'Concat'], conv2dBackwardInput: ['Conv2DBackpropInput', 'Concat'],
-  conv2dBackwardWeight: ['Conv2DBackpropFilter', 'Concat'], maxPool2d: ['PadV2', 'GatherV2', 'Max', 'ArgMax'],
+  conv2dBackwardWeight: ['Conv2DBackpropFilter', 'Concat'], maxPool2d: ['PadV2', 'GatherV2', 'Max', 'ArgMax', 'IsNan', 'Any', 'Select'],
   maxPool2dBackward: ['ScatterNd'], avgPool2d: ['AvgPool', 'PadV2'], avgPool2dBackward: ['AvgPoolGrad', 'Fill'],
 };
 

@@ -141,8 +141,16 @@ export function maxPool2d(xv: StridedView, a: Pool2dAttrs): [TF.Tensor, TF.Tenso
   const planes = reshape(viewTensor(xv), [n * c, h * w]);
   const padded = run('PadV2', { x: planes }, { paddings: [[0, 0], [0, 1]], constantValue: -Infinity });
   const windows = reshape(run('GatherV2', { x: padded, indices: tf.tensor1d(taps, 'int32') }, { axis: 1, batchDims: 0 }), [n * c, oh * ow, kk]);
-  const values = run('Max', { x: windows }, { reductionIndices: [2], keepDims: false });
-  const arg = castTo(run('ArgMax', { x: windows }, { axis: 2 }), 'int32');
+  let values = run('Max', { x: windows }, { reductionIndices: [2], keepDims: false });
+  let arg = castTo(run('ArgMax', { x: windows }, { axis: 2 }), 'int32');
+  // tfjs's Max and ArgMax skip NaN; PyTorch's max pool returns NaN with the index of the window's
+  // last NaN (its scan takes every NaN it meets): ArgMax of the NaN mask times a 1..kk ramp.
+  const nan = run('IsNan', { x: windows });
+  const anyNan = run('Any', { x: nan }, { axis: [2], keepDims: false });
+  const ramp = tf.tensor(Int32Array.from({ length: kk }, (_, i) => i + 1), [1, 1, kk], 'int32');
+  const lastNan = castTo(run('ArgMax', { x: run('Multiply', { a: castTo(nan, 'int32'), b: ramp }) }, { axis: 2 }), 'int32');
+  values = run('Select', { condition: anyNan, t: run('Fill', {}, { shape: values.shape, value: NaN, dtype: 'float32' }), e: values });
+  arg = run('Select', { condition: anyNan, t: lastNan, e: arg });
   const at = run('Add', { a: arg, b: tf.tensor(Int32Array.from({ length: oh * ow }, (_, p) => p * kk), [1, oh * ow], 'int32') });
   const idx = run('GatherV2', { x: tf.tensor1d(plane, 'int32'), indices: at }, { axis: 0, batchDims: 0 });
   return [reshape(values, [n, c, oh, ow]), reshape(idx, [n, c, oh, ow])];

@@ -61,6 +61,14 @@ describe('pooling on tfjs matches the CPU backend, forward and backward', () => 
     expect(got.dtype).toBe('int64');
     expect(Array.from(await got.data())).toEqual(Array.from(await want.data()));
   });
+  it('maxPool2d returns NaN for a window holding one, with the index of its last NaN (PyTorch 1.13: [4, 6])', async () => {
+    const t = torch.tensor([[[[1, NaN, 3, 2], [NaN, 0, 5, 4]]]]);
+    const [wv, wi] = F.maxPool2dWithIndices(t, 2);
+    const [gv, gi] = F.maxPool2dWithIndices(t.to('tfjs'), 2);
+    expect(Array.from(await gv.data())).toEqual(Array.from(await wv.data()));
+    expect(Array.from(await gi.data())).toEqual(Array.from(await wi.data()));
+    expect(Array.from(await gi.data())).toEqual([4, 6]);
+  });
   it('avgPool2d 2x2', () => expectSame([x()], (t) => F.avgPool2d(t, 2)));
   it('avgPool2d padding 1, ceil mode, counting the padding', () => expectSame([x()], (t) => F.avgPool2d(t, 3, { stride: 2, padding: 1, ceilMode: true })));
   it('avgPool2d padding 1, ceil mode, not counting the padding', () =>
