@@ -39,7 +39,6 @@ function upload(s: Storage): Storage {
 /** Flambeau kernels that always run on the CPU, and why. */
 export const CPU_KERNELS: Readonly<Record<string, string>> = {
   sort: "tfjs's TopK is not a stable sort and orders NaN differently from PyTorch",
-  argReduce: "tfjs's ArgMax/ArgMin do not treat NaN as PyTorch does (NaN wins)",
   multinomial: "PyTorch's sampling without replacement has no tfjs kernel",
   nonzero: 'the output size depends on the data',
 };
@@ -50,7 +49,7 @@ const cpuCall = (name: keyof Backend, args: unknown[]) => onCpu(name, CPU_KERNEL
 export const TFJS_KERNELS: Readonly<Record<string, readonly string[]>> = {
   copyInto: ['TensorScatterUpdate'], fill: ['Fill', 'TensorScatterUpdate'], randomFill: ['TensorScatterUpdate'],
   where: ['Select'], clamp: ['ClipByValue'], reduce: ['Sum', 'Prod', 'Max', 'Min', 'All', 'Any', 'IsNan', 'Select'],
-  cumulative: ['Cumsum', 'Cumprod'], matmul: ['BatchMatMul', 'Round'], gather: ['GatherV2'],
+  argReduce: ['ArgMax', 'ArgMin', 'IsNan', 'Any', 'Select'], cumulative: ['Cumsum', 'Cumprod'], matmul: ['BatchMatMul', 'Round'], gather: ['GatherV2'],
   scatter: ['ScatterNd', 'TensorScatterUpdate'], indexSelect: ['GatherV2'], indexAdd: ['ScatterNd'],
   conv2d: ['Conv2D', 'StridedSlice', 'Concat'], conv2dBackwardInput: ['Conv2DBackpropInput', 'Concat'],
   conv2dBackwardWeight: ['Conv2DBackpropFilter', 'Concat'], maxPool2d: ['PadV2', 'GatherV2', 'Max', 'ArgMax', 'IsNan', 'Any', 'Select'],
@@ -150,7 +149,7 @@ export const tfjs: Backend = {
   where: (cond, a, b, outDtype) => out(() => ew.where(cond, a, b, outDtype), outDtype),
   clamp: (x, min, max, outDtype) => out(() => ew.clamp(x, min, max, outDtype), outDtype),
   reduce: (op, x, dims, outDtype) => out(() => ew.reduce(op, x, dims, outDtype), outDtype),
-  argReduce: (op, x, dim) => cpuCall('argReduce', [op, x, dim]) as Storage,
+  argReduce: (op, x, dim) => (native('argReduce') ? out(() => ew.argReduce(op, x, dim), 'int64') : cpuCall('argReduce', [op, x, dim]) as Storage),
   cumulative: (op, x, dim, outDtype) =>
     out(() => run(op === 'cumsum' ? 'Cumsum' : 'Cumprod', { x: castTo(viewTensor(x), outDtype) }, { axis: dim, exclusive: false, reverse: false }), outDtype),
   matmul: (a, b, outDtype) => out(() => ew.matmul(a, b, outDtype), outDtype),

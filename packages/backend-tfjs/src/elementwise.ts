@@ -185,3 +185,19 @@ function matrix(v: StridedView): [TF.Tensor, boolean] {
   const expandedMatrix = (r > 1 && sr === 0) || (c > 1 && sc === 0);
   return [viewTensor(v, { broadcast: expandedMatrix }), false];
 }
+
+/**
+ * Index of the max/min along `dim` (int64), first occurrence on ties; a NaN wins, the first one,
+ * as in PyTorch (tfjs's ArgMax/ArgMin skip NaN).
+ */
+export function argReduce(op: 'argmax' | 'argmin', xv: StridedView, dim: number): TF.Tensor {
+  const outShape = xv.shape.filter((_, i) => i !== dim);
+  const rest = xv.shape.map((_, i) => i).filter((i) => i !== dim);
+  const x = reshape(transpose(viewTensor(xv), [...rest, dim]), [...outShape, xv.shape[dim]]);
+  const axis = outShape.length;
+  const arg = run(op === 'argmax' ? 'ArgMax' : 'ArgMin', { x }, { axis });
+  if (!isFloating(xv.dtype)) return arg;
+  const nan = run('IsNan', { x });
+  const firstNan = run('ArgMax', { x: castTo(nan, 'int32') }, { axis });
+  return run('Select', { condition: run('Any', { x: nan }, { axis: [axis], keepDims: false }), t: firstNan, e: arg });
+}
