@@ -45,9 +45,14 @@ export const CPU_KERNELS: Readonly<Record<string, string>> = {
 
 const cpuCall = (name: keyof Backend, args: unknown[]) => onCpu(name, CPU_KERNELS[name] ?? 'no tfjs kernel', args, upload);
 
-/** The tfjs kernels each Flambeau kernel needs (beyond Reshape/Slice/Transpose/GatherV2/Cast/Tile). */
+/**
+ * tfjs kernels every storage and view operation needs (reading views, writing into them): without
+ * one of them the device cannot run at all.
+ */
+export const CORE_KERNELS: readonly string[] = ['Reshape', 'Slice', 'Transpose', 'GatherV2', 'Tile', 'Cast', 'Fill', 'Mod', 'TensorScatterUpdate'];
+
+/** The tfjs kernels each Flambeau kernel needs beyond the core ones; without them it falls back. */
 export const TFJS_KERNELS: Readonly<Record<string, readonly string[]>> = {
-  copyInto: ['TensorScatterUpdate'], fill: ['Fill', 'TensorScatterUpdate'], randomFill: ['TensorScatterUpdate'],
   where: ['Select'], clamp: ['ClipByValue'], reduce: ['Sum', 'Prod', 'Max', 'Min', 'All', 'Any', 'IsNan', 'Select'],
   argReduce: ['ArgMax', 'ArgMin', 'IsNan', 'Any', 'Select'], cumulative: ['Cumsum', 'Cumprod'], matmul: ['BatchMatMul', 'Round'], gather: ['GatherV2'],
   scatter: ['ScatterNd', 'TensorScatterUpdate'], indexSelect: ['GatherV2'], indexAdd: ['ScatterNd'],
@@ -146,17 +151,17 @@ export const tfjs: Backend = {
     const shape = typeof a === 'number' ? (b as StridedView).shape : a.shape;
     return out(() => ew.binary(op, a, b, computeDtype, shape), outDtype);
   },
-  where: (cond, a, b, outDtype) => out(() => ew.where(cond, a, b, outDtype), outDtype),
-  clamp: (x, min, max, outDtype) => out(() => ew.clamp(x, min, max, outDtype), outDtype),
-  reduce: (op, x, dims, outDtype) => out(() => ew.reduce(op, x, dims, outDtype), outDtype),
+  where: (cond, a, b, outDtype) => (native('where') ? out(() => ew.where(cond, a, b, outDtype), outDtype) : cpuCall('where', [cond, a, b, outDtype]) as Storage),
+  clamp: (x, min, max, outDtype) => (native('clamp') ? out(() => ew.clamp(x, min, max, outDtype), outDtype) : cpuCall('clamp', [x, min, max, outDtype]) as Storage),
+  reduce: (op, x, dims, outDtype) => (native('reduce') ? out(() => ew.reduce(op, x, dims, outDtype), outDtype) : cpuCall('reduce', [op, x, dims, outDtype]) as Storage),
   argReduce: (op, x, dim) => (native('argReduce') ? out(() => ew.argReduce(op, x, dim), 'int64') : cpuCall('argReduce', [op, x, dim]) as Storage),
-  cumulative: (op, x, dim, outDtype) =>
+  cumulative: (op, x, dim, outDtype) => !native('cumulative') ? cpuCall('cumulative', [op, x, dim, outDtype]) as Storage :
     out(() => run(op === 'cumsum' ? 'Cumsum' : 'Cumprod', { x: castTo(viewTensor(x), outDtype) }, { axis: dim, exclusive: false, reverse: false }), outDtype),
-  matmul: (a, b, outDtype) => out(() => ew.matmul(a, b, outDtype), outDtype),
-  gather: (x, dim, index) => out(() => ix.gather(x, dim, index), x.dtype),
-  scatter: (x, dim, index, src, reduce) => out(() => ix.scatter(x, dim, index, src, reduce), x.dtype),
-  indexSelect: (x, dim, index) => out(() => ix.indexSelect(x, dim, index), x.dtype),
-  indexAdd: (x, dim, index, src) => out(() => ix.indexAdd(x, dim, index, src), x.dtype),
+  matmul: (a, b, outDtype) => (native('matmul') ? out(() => ew.matmul(a, b, outDtype), outDtype) : cpuCall('matmul', [a, b, outDtype]) as Storage),
+  gather: (x, dim, index) => (native('gather') ? out(() => ix.gather(x, dim, index), x.dtype) : cpuCall('gather', [x, dim, index]) as Storage),
+  scatter: (x, dim, index, src, reduce) => (native('scatter') ? out(() => ix.scatter(x, dim, index, src, reduce), x.dtype) : cpuCall('scatter', [x, dim, index, src, reduce]) as Storage),
+  indexSelect: (x, dim, index) => (native('indexSelect') ? out(() => ix.indexSelect(x, dim, index), x.dtype) : cpuCall('indexSelect', [x, dim, index]) as Storage),
+  indexAdd: (x, dim, index, src) => (native('indexAdd') ? out(() => ix.indexAdd(x, dim, index, src), x.dtype) : cpuCall('indexAdd', [x, dim, index, src]) as Storage),
   sort: (x, dim, descending) => cpuCall('sort', [x, dim, descending]) as [Storage, Storage],
 
   conv2d: (x, w, a) => (native('conv2d') ? out(() => conv.conv2d(x, w, a), x.dtype) : cpuCall('conv2d', [x, w, a]) as Storage),

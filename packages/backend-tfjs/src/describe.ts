@@ -4,7 +4,7 @@
  * Flambeau's CPU kernels (each such call reads its inputs back and uploads its result).
  */
 import type { BinaryOp, UnaryOp } from '@flambeau/tensor';
-import { CPU_KERNELS, TFJS_KERNELS } from './backend.js';
+import { CORE_KERNELS, CPU_KERNELS, TFJS_KERNELS } from './backend.js';
 import { BINARY_KERNELS, UNARY_KERNELS } from './elementwise.js';
 import { canReadSync, hasKernel, tf } from './tfjs.js';
 
@@ -59,7 +59,9 @@ export function describeTfjsBackend(): TfjsDescription {
   const sync = canReadSync();
   const all = [...missing, ...CONDITIONAL];
   const fallbacks = sync ? all : [];
-  const unavailable = sync ? [] : all;
+  const unavailable = sync ? [] : [...all];
+  const lackCore = CORE_KERNELS.filter((k) => !hasKernel(k));
+  if (lackCore.length) unavailable.unshift({ kernel: 'storage', reason: `no ${lackCore.join(', ')} kernel in tfjs ${name}: views cannot be read or written` });
   const kinds = [...new Set(all.map((f) => f.kernel))];
   const summary = `tfjs (${name}): ${sync ? 'CPU fallback (one readback and one upload per call) for' : 'cannot run (no synchronous read for a CPU fallback)'} ` +
     `${kinds.join(', ')}; everything else on tfjs kernels`;
