@@ -167,3 +167,4 @@ function snapshot(v: StridedView): StridedView {
   const s = cpu.copy(unwrap(v) as StridedView, v.dtype);
   return { storage: s, dtype: v.dtype, shape: v.shape, strides: v.shape.map((_, i) => v.shape.slice(i + 1).reduce((a, b) => a * b, 1)), offset: 0 };
 }
+export { collectGarbage } from './collect.js';

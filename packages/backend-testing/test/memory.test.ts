@@ -3,26 +3,13 @@
  * garbage collection frees nothing that is still referenced (a Parameter sharing the storage of
  * a tensor that died, `setData`, `module.to`).
  */
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import * as torch from '@flambeau/tensor';
 import type { Tensor } from '@flambeau/tensor';
 import '@flambeau/autograd';
 import * as nn from '@flambeau/nn';
 import * as optim from '@flambeau/optim';
-import { testing } from '../src/index.js';
-
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
-
-/** Collects garbage and lets the finalizers run (they are called on a later task). */
-async function collect(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    gc();
-    await new Promise((r) => setTimeout(r, 0));
-  }
-}
+import { collectGarbage as collect, testing } from '../src/index.js';
 
 function deviceBytes(): number {
   return torch.memory().testing?.bytes ?? 0;

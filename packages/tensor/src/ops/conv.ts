@@ -99,7 +99,9 @@ defineOp('primitive', 'conv2d(Tensor input, Tensor weight, Tensor? bias, int[2] 
   let s = backend.conv2d(X, w, a);
   if (bias) {
     const out: StridedView = { storage: s, dtype: x.dtype, shape, strides: contiguousStrides(shape), offset: 0 };
-    s = backend.binary('add', out, channelView(bias, shape), x.dtype, x.dtype);
+    const withBias = backend.binary('add', out, channelView(bias, shape), x.dtype, x.dtype);
+    backend.dispose(s);
+    s = withBias;
   }
   return fromStorage(s, batched ? shape : shape.slice(1));
 });
