@@ -1,4 +1,4 @@
-import { type DType, type Device, type GradFn, RuntimeError, type Tensor, dtypeTitle, releaseStorage, retainStorage } from '@flambeau/tensor';
+import { type DType, type Device, type GradFn, type Storage, RuntimeError, type Tensor, dtypeTitle, releaseStorage, retainStorage } from '@flambeau/tensor';
 
 /** Where a gradient goes: output `nr` of `node`. */
 export interface Edge {
@@ -51,6 +51,11 @@ export function viewBase(t: Tensor): Tensor | null {
 }
 
 let sequence = 0;
+
+/** Drops the saved-storage references of nodes collected without running backward. */
+const heldFinalizer = typeof FinalizationRegistry === 'undefined'
+  ? null
+  : new FinalizationRegistry<Storage[]>((held) => { for (const s of held) releaseStorage(s); });
 
 /** A tensor saved for backward, with the version it had (PyTorch's SavedVariable). */
 export class SavedVar {
@@ -116,10 +121,31 @@ export class Node implements GradFn {
   /** Saves `t` for backward; `isOutput` when `t` is an output of this node. */
   save(t: Tensor, isOutput: boolean): SavedVar {
     const v = new SavedVar(t, isOutput ? this : null);
-    // The graph holds its own reference: the storage lives until the node is released.
-    retainStorage(t.storage);
     this.saved!.push(v);
+    this.hold(t.storage);
     return v;
+  }
+
+  /**
+   * The graph's own reference to a saved storage, until the node is released — or collected: a
+   * graph that never runs backward (a forward under grad mode whose loss is dropped) must not
+   * keep device memory.
+   */
+  private held: Storage[] | null = null;
+  private hold(s: Storage): void {
+    if (s.backend.name === 'cpu') return;
+    retainStorage(s);
+    if (!this.held) {
+      this.held = [];
+      heldFinalizer?.register(this, this.held, this);
+    }
+    this.held.push(s);
+  }
+  private unholdAll(): void {
+    if (!this.held) return;
+    heldFinalizer?.unregister(this);
+    for (const s of this.held) releaseStorage(s);
+    this.held = null;
   }
 
   /**
@@ -129,9 +155,8 @@ export class Node implements GradFn {
   resave(t: Tensor, copy: () => Tensor): void {
     for (const v of this.saved ?? []) {
       if (v.tensor !== t || t._version.value !== v.version) continue;
-      releaseStorage(v.tensor.storage);
       v.tensor = copy();
-      retainStorage(v.tensor.storage);
+      this.hold(v.tensor.storage);
       v.version = v.tensor._version.value;
     }
   }
@@ -149,7 +174,7 @@ export class Node implements GradFn {
   release(): void {
     if (this.released) return;
     this.released = true;
-    for (const v of this.saved ?? []) releaseStorage(v.tensor.storage);
+    this.unholdAll();
     this.saved = null;
   }
 

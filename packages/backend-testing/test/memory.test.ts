@@ -95,3 +95,14 @@ describe('a garbage collection frees nothing still referenced', () => {
     expect(testing.counters.liveBytes).toBe(deviceBytes());
   });
 });
+
+describe('graphs that never run backward', () => {
+  it('free what they saved once collected', async () => {
+    const lin = new nn.Linear(4, 3).to('testing');
+    await collect();
+    const base = deviceBytes();
+    for (let i = 0; i < 5; i++) lin(torch.rand(2, 4).to('testing')).relu().sum();
+    await collect();
+    expect(deviceBytes()).toBe(base);
+  });
+});
