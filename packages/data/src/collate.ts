@@ -12,12 +12,12 @@ export function defaultCollate(batch: readonly unknown[]): unknown {
   const elem = batch[0];
   if (elem instanceof Tensor) return stackTensors(batch as Tensor[]);
   if (ArrayBuffer.isView(elem) && !(elem instanceof DataView)) {
-    return stackTensors(batch.map((b) => fromArray(b as Float32Array, [(b as Float32Array).length])));
+    return stackTensors(batch.map((b) => fromArray(b as Float32Array, [(b as Float32Array).length], { device: 'cpu' })));
   }
   if (typeof elem === 'number' || typeof elem === 'boolean') {
     const vals = batch as (number | boolean)[];
-    if (typeof elem === 'boolean') return tensor(vals as boolean[]);
-    return tensor(vals as number[], { dtype: vals.every((v) => Number.isInteger(v)) ? 'int64' : 'float64' });
+    if (typeof elem === 'boolean') return tensor(vals as boolean[], { device: 'cpu' });
+    return tensor(vals as number[], { dtype: vals.every((v) => Number.isInteger(v)) ? 'int64' : 'float64', device: 'cpu' });
   }
   if (typeof elem === 'string') return [...batch];
   if (Array.isArray(elem)) {
@@ -46,5 +46,5 @@ function stackTensors(batch: Tensor[]): Tensor {
   if (!dense) return stack(batch, 0);
   const out = allocArray(e.dtype, n * batch.length);
   batch.forEach((t, k) => out.set(t.dataSync(), k * n));
-  return fromArray(out, [batch.length, ...e.shape], { dtype: e.dtype });
+  return fromArray(out, [batch.length, ...e.shape], { dtype: e.dtype, device: 'cpu' });
 }

@@ -113,7 +113,7 @@ export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], 
   if (counts.reduce((a, b) => a + b, 0) !== dataset.length) {
     throw new ValueError('Sum of input lengths does not equal the length of the input dataset!');
   }
-  const perm = Array.from(randperm(dataset.length, { generator }).dataSync());
+  const perm = Array.from(randperm(dataset.length, { generator, device: 'cpu' }).dataSync());
   let offset = 0;
   return counts.map((n) => {
     const idx = perm.slice(offset, offset + n);

@@ -49,5 +49,5 @@ export function imageToTensor(img: Image): Tensor {
   const n = w * h;
   const out = new Uint8Array(n * c);
   for (let k = 0; k < c; k++) for (let p = 0; p < n; p++) out[k * n + p] = data[p * c + k];
-  return fromArray(out, [c, h, w], { dtype: 'uint8' });
+  return fromArray(out, [c, h, w], { dtype: 'uint8', device: 'cpu' });
 }

@@ -65,11 +65,11 @@ export class RandomSampler extends Sampler<number> {
     const n = this.dataSource.length;
     const generator = this.generator ?? generatorFromSeed(drawSeed(defaultGenerator));
     if (this.replacement) {
-      for (let k = 0; k < Math.floor(this.numSamples / 32); k++) yield* randint(n, [32], { generator }).dataSync();
-      yield* randint(n, [this.numSamples % 32], { generator }).dataSync();
+      for (let k = 0; k < Math.floor(this.numSamples / 32); k++) yield* randint(n, [32], { generator, device: 'cpu' }).dataSync();
+      yield* randint(n, [this.numSamples % 32], { generator, device: 'cpu' }).dataSync();
     } else {
-      for (let k = 0; k < Math.floor(this.numSamples / n); k++) yield* randperm(n, { generator }).dataSync();
-      yield* Array.from(randperm(n, { generator }).dataSync()).slice(0, this.numSamples % n);
+      for (let k = 0; k < Math.floor(this.numSamples / n); k++) yield* randperm(n, { generator, device: 'cpu' }).dataSync();
+      yield* Array.from(randperm(n, { generator, device: 'cpu' }).dataSync()).slice(0, this.numSamples % n);
     }
   }
   override get length(): number { return this.numSamples; }
@@ -79,7 +79,7 @@ export class RandomSampler extends Sampler<number> {
 export class SubsetRandomSampler extends Sampler<number> {
   constructor(readonly indices: readonly number[], readonly opts: { generator?: Generator } = {}) { super(); }
   *[Symbol.iterator](): Iterator<number> {
-    for (const i of randperm(this.indices.length, { generator: this.opts.generator }).dataSync()) yield this.indices[i];
+    for (const i of randperm(this.indices.length, { generator: this.opts.generator, device: 'cpu' }).dataSync()) yield this.indices[i];
   }
   override get length(): number { return this.indices.length; }
 }
@@ -105,7 +105,7 @@ export class WeightedRandomSampler extends Sampler<number> {
     }
     this.replacement = opts.replacement ?? true;
     if (typeof this.replacement !== 'boolean') throw new ValueError(`replacement should be a boolean value, but got replacement=${String(this.replacement)}`);
-    this.weights = weights instanceof Tensor ? weights.to('float64') : tensor(Array.from(weights), { dtype: 'float64' });
+    this.weights = weights instanceof Tensor ? weights.to({ dtype: 'float64', device: 'cpu' }) : tensor(Array.from(weights), { dtype: 'float64', device: 'cpu' });
     if (this.weights.ndim !== 1) {
       throw new ValueError(`weights should be a 1d sequence but given weights have shape (${this.weights.shape.join(', ')})`);
     }

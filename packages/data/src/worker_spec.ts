@@ -119,7 +119,7 @@ export async function decode(value: unknown): Promise<unknown> {
   if (Array.isArray(value)) return Promise.all(value.map(decode));
   if ('$tensor' in value) {
     const { data, shape, dtype } = (value as EncodedTensor).$tensor;
-    return fromArray(data, shape, { dtype });
+    return fromArray(data, shape, { dtype, device: 'cpu' });
   }
   if ('$spec' in value) {
     const { module, name, args } = (value as EncodedSpec).$spec;
@@ -139,7 +139,7 @@ export function decodeData(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(decodeData);
   if ('$tensor' in value) {
     const { data, shape, dtype } = (value as EncodedTensor).$tensor;
-    return fromArray(data, shape, { dtype });
+    return fromArray(data, shape, { dtype, device: 'cpu' });
   }
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = decodeData(v);

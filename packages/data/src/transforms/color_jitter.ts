@@ -39,7 +39,7 @@ export class ColorJitter extends Transform<ImageOrTensor, ImageOrTensor> {
   }
   /** `ColorJitter.get_params`: [order, b, c, s, h]. */
   static getParams(b: [number, number] | null, c: [number, number] | null, s: [number, number] | null, h: [number, number] | null): [number[], ...(number | null)[]] {
-    const order = Array.from(randperm(4).dataSync());
+    const order = Array.from(randperm(4, { device: 'cpu' }).dataSync());
     const draw = (r: [number, number] | null) => (r === null ? null : uniformItem(r[0], r[1]));
     const bf = draw(b), cf = draw(c), sf = draw(s), hf = draw(h);
     return [order, bf, cf, sf, hf];

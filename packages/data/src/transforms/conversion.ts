@@ -22,7 +22,7 @@ export class ToTensor extends Transform<Image, Tensor> {
       const o = k * n;
       for (let p = 0, s = k; p < n; p++, s += c) out[o + p] = BYTE_TO_UNIT[data[s]];
     }
-    return fromArray(out, [c, h, w], { dtype: 'float32' });
+    return fromArray(out, [c, h, w], { dtype: 'float32', device: 'cpu' });
   }
 }
 
@@ -71,7 +71,7 @@ export class Normalize extends Transform<Tensor, Tensor> {
       t._version.value++;
       return t;
     }
-    return fromArray(out, t.shape, { dtype: t.dtype });
+    return fromArray(out, t.shape, { dtype: t.dtype, device: 'cpu' });
   }
   private tables: Float32Array | null = null;
 
@@ -101,7 +101,7 @@ export class Normalize extends Transform<Tensor, Tensor> {
       const o = k * n, tk = k * 256;
       for (let p = 0, s = k; p < n; p++, s += c) out[o + p] = tables[tk + data[s]];
     }
-    return fromArray(out, [c, h, w], { dtype: 'float32' });
+    return fromArray(out, [c, h, w], { dtype: 'float32', device: 'cpu' });
   }
 
   override toString(): string { return `Normalize(mean=[${this.mean.join(', ')}], std=[${this.std.join(', ')}])`; }

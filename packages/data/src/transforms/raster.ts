@@ -38,8 +38,8 @@ export function toRaster(x: ImageOrTensor, what = 'img'): Raster {
 /** A raster of the same kind (Image/tensor, dtype, leading dims) with new pixels. */
 export function fromRaster(r: Raster, data: TypedArray, h: number, w: number, channels = r.channels): ImageOrTensor {
   if (r.hwc) return makeImage(w, h, channels, data as Uint8Array);
-  if (r.lead[0] === -1) return fromArray(data, [h, w], { dtype: r.dtype });
-  return fromArray(data, [...r.lead, channels, h, w], { dtype: r.dtype });
+  if (r.lead[0] === -1) return fromArray(data, [h, w], { dtype: r.dtype, device: 'cpu' });
+  return fromArray(data, [...r.lead, channels, h, w], { dtype: r.dtype, device: 'cpu' });
 }
 
 export function alloc(r: Raster, h: number, w: number, channels = r.channels): TypedArray {

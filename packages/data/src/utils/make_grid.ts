@@ -38,7 +38,7 @@ export function makeGrid(input: Tensor | readonly Tensor[], opts: MakeGridOption
     if (scaleEach) for (let k = 0; k < n; k++) norm(k * per, (k + 1) * per);
     else norm(0, src.length);
   }
-  if (n === 1) return fromArray(allocFrom(t, src), [c, h, w], { dtype: t.dtype });
+  if (n === 1) return fromArray(allocFrom(t, src), [c, h, w], { dtype: t.dtype, device: 'cpu' });
   const xmaps = Math.min(nrow, n), ymaps = Math.ceil(n / xmaps);
   const H = h + padding, W = w + padding;
   const gh = H * ymaps + padding, gw = W * xmaps + padding;
@@ -52,7 +52,7 @@ export function makeGrid(input: Tensor | readonly Tensor[], opts: MakeGridOption
       for (let q = 0; q < w; q++) out[o + q] = src[s + q];
     }
   }
-  return fromArray(out, [c, gh, gw], { dtype: t.dtype });
+  return fromArray(out, [c, gh, gw], { dtype: t.dtype, device: 'cpu' });
 }
 
 function allocFrom(t: Tensor, src: Float64Array) {
