@@ -11,22 +11,8 @@ import '@flambeau/autograd';
 import * as nn from '@flambeau/nn';
 import * as optim from '@flambeau/optim';
 import { testing } from '../src/index.js';
+import { CNNNet } from '../../../apps/trainer/src/models/index.js';
 
-const F = nn.functional;
-
-class CNNNet extends nn.Module {
-  conv1 = new nn.Conv2d(3, 8, 5, { stride: 1 });
-  pool1 = new nn.MaxPool2d(2, { stride: 2 });
-  conv2 = new nn.Conv2d(8, 16, 3, { stride: 1 });
-  pool2 = new nn.MaxPool2d(2, { stride: 2 });
-  fc1 = new nn.Linear(576, 128);
-  fc2 = new nn.Linear(128, 10);
-  override forward(x: Tensor): Tensor {
-    x = this.pool1(F.relu(this.conv1(x)));
-    x = this.pool2(F.relu(this.conv2(x)));
-    return this.fc2(F.relu(this.fc1(x.view(-1, 16 * 6 * 6))));
-  }
-}
 
 class LSTMTagger extends nn.Module {
   lstm = new nn.LSTM(8, 16, { numLayers: 2, batchFirst: true });
