@@ -8,6 +8,7 @@ import { matmulKernel } from './matmul.js';
 import { avgPool2dBackwardKernel, avgPool2dKernel, maxPool2dBackwardKernel, maxPool2dKernel } from './pool.js';
 import { argReduceKernel, cumulativeKernel, reduceKernel } from './reduce.js';
 import { multinomialKernel } from './multinomial.js';
+import { adamStep, rmspropStep, sgdStep } from './optim.js';
 import { randomFillKernel } from './random_fill.js';
 import { CpuStorage } from './storage.js';
 
@@ -34,6 +35,8 @@ export const cpu: Backend = {
   readSync: (s) => (s as CpuStorage).data,
   dispose: () => {},
   sync: async () => {},
+  // Fused optimizer steps (ops defined by @flambeau/optim).
+  kernels: { sgdStep_: sgdStep, adamStep_: adamStep, rmspropStep_: rmspropStep },
 
   copy: (x, dtype) => make(dtype, denseCopy(x, dtype)),
   copyInto: copyIntoKernel,
