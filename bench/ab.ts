@@ -1,20 +1,23 @@
 /**
- * `pnpm bench:ab`: a CPU fast path against the default it replaces, in one process, interleaved
- * (A, B, A, B, …), fastest of N — the only comparison that means something on a loaded machine.
- * Today: the fused optimizer steps (the CPU's `sgdStep_`/`adamStep_`/`rmspropStep_` overrides)
- * against the ops' default sequence of tensor ops, on the MLP Adam step and the CNN SGD step.
+ * `pnpm bench:ab`: the CPU's fast paths against the defaults they replace, in one process,
+ * interleaved (A, B, A, B, …), fastest of N — the only comparison that means something on a
+ * loaded machine. The fast paths: the fused optimizer steps (the `sgdStep_`/`adamStep_`/
+ * `rmspropStep_` overrides, against the ops' default sequence of tensor ops) and the true
+ * in-place kernels (`binaryInto`/`unaryInto`, against op + copy).
  */
 import { torch, nn, optim } from 'flambeau';
-import type { OpImpl } from '@flambeau/tensor';
 
-const FUSED = ['sgdStep_', 'adamStep_', 'rmspropStep_'];
-const kernels = torch.cpu.kernels as Record<string, OpImpl>;
-const saved = Object.fromEntries(FUSED.map((k) => [k, kernels[k]]));
+/** Where each fast path lives: override keys of `cpu.kernels`, optional kernels of `cpu`. */
+const FAST: [Record<string, unknown>, string[]][] = [
+  [torch.cpu.kernels as Record<string, unknown>, ['sgdStep_', 'adamStep_', 'rmspropStep_']],
+  [torch.cpu as unknown as Record<string, unknown>, ['binaryInto', 'unaryInto']],
+];
+const saved = FAST.map(([o, keys]) => keys.map((k) => o[k]));
 function setFused(on: boolean): void {
-  for (const k of FUSED) {
-    if (on) kernels[k] = saved[k];
-    else delete kernels[k];
-  }
+  FAST.forEach(([o, keys], i) => keys.forEach((k, j) => {
+    if (on) o[k] = saved[i][j];
+    else delete o[k];
+  }));
 }
 
 function mlpStep(): { step: () => void; update: () => void } {
@@ -68,8 +71,12 @@ function ab(fn: () => void, reps: number): { fused: number; unfused: number } {
 }
 
 const report = (name: string, r: { fused: number; unfused: number }) =>
-  console.log(`${name} | fused ${r.fused.toFixed(2)} ms | unfused ${r.unfused.toFixed(2)} ms | speedup ${(r.unfused / r.fused).toFixed(2)}x`);
+  console.log(`${name} | fast paths ${r.fused.toFixed(2)} ms | defaults ${r.unfused.toFixed(2)} ms | speedup ${(r.unfused / r.fused).toFixed(2)}x`);
 
+const a = torch.rand(1000, 1000);
+const b = torch.rand(1000, 1000);
+report('a.add_(b), 1000x1000', ab(() => void a.add_(b), 30));
+report('a.mul_(0.5).relu_(), 1000x1000', ab(() => void a.mul_(0.5).relu_(), 30));
 const mlp = mlpStep();
 report('MLP 784-128-10 Adam: optimizer.step() alone', ab(mlp.update, 30));
 report('MLP 784-128-10 Adam: whole train step, batch 64', ab(mlpStep().step, 30));
