@@ -4,6 +4,8 @@
  * reason it cannot run it.
  */
 import * as tf from '@tensorflow/tfjs-core';
+// The gradients are registered by the union package (tfjs-core's Node bundle has none).
+import '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 
@@ -25,7 +27,7 @@ function mlpStep(batch: number): () => void {
   const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32'), 10);
   const opt = tf.train.adam(1e-3);
   return () => {
-    const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(y, tf.relu(x.matMul(w1).add(b1)).matMul(w2).add(b2)), true);
+    const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, w1), b1)), w2), b2)), true);
     loss?.dispose();
   };
 }
@@ -36,16 +38,16 @@ export function tfCase(c: BenchCase, backend: TfBackend): (() => void) | string 
     case 'matmul': {
       const a = tf.randomUniform([c.m as number, c.k as number]);
       const b = tf.randomUniform([c.k as number, c.n as number]);
-      return () => tf.tidy(() => void a.matMul(b).dataSync());
+      return () => tf.tidy(() => void tf.matMul(a, b).dataSync());
     }
     case 'add': {
       const a = tf.randomUniform(c.shape as number[]);
       const b = tf.randomUniform(c.shape as number[]);
-      return () => tf.tidy(() => void a.add(b).dataSync());
+      return () => tf.tidy(() => void tf.add(a, b).dataSync());
     }
     case 'sum': {
       const a = tf.randomUniform(c.shape as number[]);
-      return () => tf.tidy(() => void a.sum(c.dim as number).dataSync());
+      return () => tf.tidy(() => void tf.sum(a, c.dim as number).dataSync());
     }
     case 'conv2d': {
       // tfjs is NHWC with HWIO filters; same arithmetic.
