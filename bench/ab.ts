@@ -5,7 +5,8 @@
  * `rmspropStep_` overrides, against the ops' default sequence of tensor ops) and the true
  * in-place kernels (`binaryInto`/`unaryInto`, against op + copy).
  */
-import { torch, nn, optim } from 'flambeau';
+import { torch } from 'flambeau';
+import { cnnCase, mlpCase } from './models.js';
 
 /** Where each fast path lives: override keys of `cpu.kernels`, optional kernels of `cpu`. */
 const FAST: [Record<string, unknown>, string[]][] = [
@@ -18,40 +19,6 @@ function setFused(on: boolean): void {
     if (on) o[k] = saved[i][j];
     else delete o[k];
   }));
-}
-
-function mlpStep(): { step: () => void; update: () => void } {
-  torch.manualSeed(0);
-  const net = new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
-  const opt = new optim.Adam(net.parameters(), { lr: 1e-3 });
-  const x = torch.rand(64, 784);
-  const y = torch.randint(0, 10, [64]);
-  const lossFn = new nn.CrossEntropyLoss();
-  const step = () => {
-    opt.zeroGrad();
-    lossFn(net(x), y).backward();
-    opt.step();
-  };
-  lossFn(net(x), y).backward();
-  return { step, update: () => opt.step() };
-}
-
-function cnnStep(): { step: () => void; update: () => void } {
-  torch.manualSeed(0);
-  const { Sequential, Conv2d, MaxPool2d, Flatten, Linear } = nn;
-  const net = new Sequential(new Conv2d(3, 32, 5, { padding: 2 }), new MaxPool2d(2), new Conv2d(32, 32, 5, { padding: 2 }),
-    new MaxPool2d(2), new Conv2d(32, 64, 5, { padding: 2 }), new MaxPool2d(2), new Flatten(), new Linear(1024, 64), new Linear(64, 10));
-  const opt = new optim.SGD(net.parameters(), { lr: 0.01, momentum: 0.9 });
-  const x = torch.rand(64, 3, 32, 32);
-  const y = torch.randint(0, 10, [64]);
-  const lossFn = new nn.CrossEntropyLoss();
-  const step = () => {
-    opt.zeroGrad();
-    lossFn(net(x), y).backward();
-    opt.step();
-  };
-  lossFn(net(x), y).backward();
-  return { step, update: () => opt.step() };
 }
 
 /** Fastest of `reps` runs of `fn` with the fast path on and off, interleaved, after warm-up. */
@@ -76,10 +43,8 @@ const report = (name: string, r: { fused: number; unfused: number }) =>
 const a = torch.rand(1000, 1000);
 const b = torch.rand(1000, 1000);
 report('a.add_(b), 1000x1000', ab(() => void a.add_(b), 30));
-report('a.mul_(0.5).relu_(), 1000x1000', ab(() => void a.mul_(0.5).relu_(), 30));
-const mlp = mlpStep();
-report('MLP 784-128-10 Adam: optimizer.step() alone', ab(mlp.update, 30));
-report('MLP 784-128-10 Adam: whole train step, batch 64', ab(mlpStep().step, 30));
-const cnn = cnnStep();
-report('CIFAR CNN SGD momentum: optimizer.step() alone', ab(cnn.update, 10));
-report('CIFAR CNN SGD momentum: whole train step, batch 64', ab(cnnStep().step, 5));
+report('a.neg_().abs_(), 1000x1000', ab(() => void a.neg_().abs_(), 30));
+report('MLP 784-128-10 Adam: optimizer.step() alone', ab(mlpCase(64).update, 30));
+report('MLP 784-128-10 Adam: whole train step, batch 64', ab(mlpCase(64).step, 30));
+report('CIFAR CNN SGD momentum 0.9: optimizer.step() alone', ab(cnnCase(64, 0.9).update, 10));
+report('CIFAR CNN SGD momentum 0.9: whole train step, batch 64', ab(cnnCase(64, 0.9).step, 5));

@@ -5,8 +5,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { torch, nn, optim } from 'flambeau';
+import { torch, nn } from 'flambeau';
 import { loaderThroughput, writeBenchCifar } from './loader.js';
+import { cnnCase, mlpCase } from './models.js';
 import { type TfBackend, tfCase, useTf } from './tfjs_peer.js';
 
 interface Case { name: string; kind: string; [k: string]: unknown }
@@ -56,34 +57,10 @@ function flambeauCase(c: Case): () => void {
       const w = torch.rand(c.w as number[]);
       return () => void nn.functional.conv2d(x, w, { padding: c.padding as number });
     }
-    case 'cnn_step': {
-      torch.manualSeed(0);
-      const { Sequential, Conv2d, MaxPool2d, Flatten, Linear } = nn;
-      const net = new Sequential(new Conv2d(3, 32, 5, { padding: 2 }), new MaxPool2d(2), new Conv2d(32, 32, 5, { padding: 2 }),
-        new MaxPool2d(2), new Conv2d(32, 64, 5, { padding: 2 }), new MaxPool2d(2), new Flatten(), new Linear(1024, 64), new Linear(64, 10));
-      const opt = new optim.SGD(net.parameters(), { lr: 0.01 });
-      const x = torch.rand(c.batch as number, 3, 32, 32);
-      const y = torch.randint(0, 10, [c.batch as number]);
-      const lossFn = new nn.CrossEntropyLoss();
-      return () => {
-        opt.zeroGrad();
-        lossFn(net(x), y).backward();
-        opt.step();
-      };
-    }
-    case 'mlp_step': {
-      torch.manualSeed(0);
-      const net = new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
-      const opt = new optim.Adam(net.parameters(), { lr: 1e-3 });
-      const x = torch.rand(c.batch as number, 784);
-      const y = torch.randint(0, 10, [c.batch as number]);
-      const lossFn = new nn.CrossEntropyLoss();
-      return () => {
-        opt.zeroGrad();
-        lossFn(net(x), y).backward();
-        opt.step();
-      };
-    }
+    case 'cnn_step':
+      return cnnCase(c.batch as number).step;
+    case 'mlp_step':
+      return mlpCase(c.batch as number).step;
     default:
       throw new Error(`unknown bench case ${c.kind}`);
   }
