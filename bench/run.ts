@@ -1,6 +1,6 @@
 /**
- * `pnpm bench`: Flambeau, PyTorch and TensorFlow.js (CPU and WebAssembly backends) on the same
- * shapes in one run; the figure is the ratio (Flambeau time / PyTorch time, 1 thread each).
+ * `pnpm bench`: Flambeau, PyTorch, TensorFlow.js (CPU and WebAssembly backends) and jax-js
+ * (WebAssembly) on the same shapes in one run; the figure is the ratio (Flambeau time / PyTorch time, 1 thread each).
  * Absolute times on shared 2-core machines are noise.
  */
 import { execFileSync } from 'node:child_process';
@@ -9,6 +9,7 @@ import { torch, nn } from 'flambeau';
 import { loaderThroughput, writeBenchCifar } from './loader.js';
 import { cnnCase, mlpCase } from './models.js';
 import { type TfBackend, tfCase, useTf } from './tfjs_peer.js';
+import { jaxTimes } from './jax_peer.js';
 
 interface Case { name: string; kind: string; [k: string]: unknown }
 
@@ -90,7 +91,8 @@ for (const backend of ['cpu', 'wasm'] as TfBackend[]) {
     peers[backend][c.name] = typeof fn === 'string' ? fn : `${(timeit(fn) * 1e3).toFixed(2)} ms`;
   }
 }
-console.log('case | flambeau | pytorch | ratio (flambeau time / pytorch time; below 1 is faster) | tfjs-cpu | tfjs-wasm');
+const jaxjs = await jaxTimes(selected.filter((c) => c.kind !== 'loader'));
+console.log('case | flambeau | pytorch | ratio (flambeau time / pytorch time; below 1 is faster) | tfjs-cpu | tfjs-wasm | jax-js wasm');
 let cifarRoot: string | null = null;
 for (const c of selected) {
   if (c.kind === 'loader') {
@@ -98,10 +100,10 @@ for (const c of selected) {
     const f = await loaderThroughput(cifarRoot, c.workers as number);
     const p = ref[c.name];
     // Throughput: higher is better, so the ratio is PyTorch's rate over Flambeau's (time-like).
-    console.log(`${c.name} | ${f.toFixed(0)} img/s | ${p ? p.toFixed(0) + ' img/s' : '-'} | ${p ? (p / f).toFixed(2) + 'x' : '-'} | - | -`);
+    console.log(`${c.name} | ${f.toFixed(0)} img/s | ${p ? p.toFixed(0) + ' img/s' : '-'} | ${p ? (p / f).toFixed(2) + 'x' : '-'} | - | - | -`);
     continue;
   }
   const f = timeit(flambeauCase(c));
   const p = ref[c.name];
-  console.log(`${c.name} | ${(f * 1e3).toFixed(2)} ms | ${p ? (p * 1e3).toFixed(2) + ' ms' : '-'} | ${p ? (f / p).toFixed(2) + 'x' : '-'} | ${peers.cpu[c.name] ?? '-'} | ${peers.wasm[c.name] ?? '-'}`);
+  console.log(`${c.name} | ${(f * 1e3).toFixed(2)} ms | ${p ? (p * 1e3).toFixed(2) + ' ms' : '-'} | ${p ? (f / p).toFixed(2) + 'x' : '-'} | ${peers.cpu[c.name] ?? '-'} | ${peers.wasm[c.name] ?? '-'} | ${jaxjs[c.name] ?? '-'}`);
 }
