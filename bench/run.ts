@@ -1,11 +1,15 @@
 /**
- * `pnpm bench`: Flambeau and PyTorch on the same shapes in one run; the figure is the ratio
- * (Flambeau time / PyTorch time, 1 thread each). Absolute times on shared 2-core machines are noise.
+ * `pnpm bench`: Flambeau, PyTorch, TensorFlow.js (CPU and WebAssembly backends) and jax-js
+ * (WebAssembly) on the same shapes in one run; the figure is the ratio (Flambeau time / PyTorch time, 1 thread each).
+ * Absolute times on shared 2-core machines are noise.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { torch, nn, optim } from 'flambeau';
+import { torch, nn } from 'flambeau';
 import { loaderThroughput, writeBenchCifar } from './loader.js';
+import { cnnCase, mlpCase } from './models.js';
+import { type TfBackend, tfCase, useTf } from './tfjs_peer.js';
+import { jaxTimes } from './jax_peer.js';
 
 interface Case { name: string; kind: string; [k: string]: unknown }
 
@@ -17,6 +21,7 @@ const cases: Case[] = [
   { name: 'sum dim 1 of 1000x1000', kind: 'sum', shape: [1000, 1000], dim: 1 },
   { name: 'conv2d 64x3x32x32 * 32x3x5x5 pad 2', kind: 'conv2d', x: [64, 3, 32, 32], w: [32, 3, 5, 5], padding: 2 },
   { name: 'CIFAR CNN train step, batch 64 (API-EXAMPLE model)', kind: 'cnn_step', batch: 64 },
+  { name: 'MLP 784-128-10 Adam train step, batch 64', kind: 'mlp_step', batch: 64 },
   { name: 'DataLoader CIFAR augment, 0 workers', kind: 'loader', n: 10_000, workers: 0 },
   { name: 'DataLoader CIFAR augment, 2 workers', kind: 'loader', n: 10_000, workers: 2 },
 ];
@@ -53,21 +58,10 @@ function flambeauCase(c: Case): () => void {
       const w = torch.rand(c.w as number[]);
       return () => void nn.functional.conv2d(x, w, { padding: c.padding as number });
     }
-    case 'cnn_step': {
-      torch.manualSeed(0);
-      const { Sequential, Conv2d, MaxPool2d, Flatten, Linear } = nn;
-      const net = new Sequential(new Conv2d(3, 32, 5, { padding: 2 }), new MaxPool2d(2), new Conv2d(32, 32, 5, { padding: 2 }),
-        new MaxPool2d(2), new Conv2d(32, 64, 5, { padding: 2 }), new MaxPool2d(2), new Flatten(), new Linear(1024, 64), new Linear(64, 10));
-      const opt = new optim.SGD(net.parameters(), { lr: 0.01 });
-      const x = torch.rand(c.batch as number, 3, 32, 32);
-      const y = torch.randint(0, 10, [c.batch as number]);
-      const lossFn = new nn.CrossEntropyLoss();
-      return () => {
-        opt.zeroGrad();
-        lossFn(net(x), y).backward();
-        opt.step();
-      };
-    }
+    case 'cnn_step':
+      return cnnCase(c.batch as number).step;
+    case 'mlp_step':
+      return mlpCase(c.batch as number).step;
     default:
       throw new Error(`unknown bench case ${c.kind}`);
   }
@@ -82,7 +76,23 @@ try {
 } catch (e) {
   console.error(`PyTorch reference unavailable (apt-get install python3-torch libopenblas0-openmp): ${(e as Error).message.split('\n')[0]}`);
 }
-console.log('case | flambeau | pytorch | ratio (flambeau time / pytorch time; below 1 is faster)');
+// TensorFlow.js first, backend by backend (switching backends per case would re-upload).
+const peers: Record<TfBackend, Record<string, string>> = { cpu: {}, wasm: {} };
+for (const backend of ['cpu', 'wasm'] as TfBackend[]) {
+  try {
+    await useTf(backend);
+  } catch (e) {
+    for (const c of selected) peers[backend][c.name] = `unavailable: ${(e as Error).message}`;
+    continue;
+  }
+  for (const c of selected) {
+    if (c.kind === 'loader') continue;
+    const fn = tfCase(c, backend);
+    peers[backend][c.name] = typeof fn === 'string' ? fn : `${(timeit(fn) * 1e3).toFixed(2)} ms`;
+  }
+}
+const jaxjs = await jaxTimes(selected.filter((c) => c.kind !== 'loader'));
+console.log('case | flambeau | pytorch | ratio (flambeau time / pytorch time; below 1 is faster) | tfjs-cpu | tfjs-wasm | jax-js wasm');
 let cifarRoot: string | null = null;
 for (const c of selected) {
   if (c.kind === 'loader') {
@@ -90,10 +100,10 @@ for (const c of selected) {
     const f = await loaderThroughput(cifarRoot, c.workers as number);
     const p = ref[c.name];
     // Throughput: higher is better, so the ratio is PyTorch's rate over Flambeau's (time-like).
-    console.log(`${c.name} | ${f.toFixed(0)} img/s | ${p ? p.toFixed(0) + ' img/s' : '-'} | ${p ? (p / f).toFixed(2) + 'x' : '-'}`);
+    console.log(`${c.name} | ${f.toFixed(0)} img/s | ${p ? p.toFixed(0) + ' img/s' : '-'} | ${p ? (p / f).toFixed(2) + 'x' : '-'} | - | - | -`);
     continue;
   }
   const f = timeit(flambeauCase(c));
   const p = ref[c.name];
-  console.log(`${c.name} | ${(f * 1e3).toFixed(2)} ms | ${p ? (p * 1e3).toFixed(2) + ' ms' : '-'} | ${p ? (f / p).toFixed(1) + 'x' : '-'}`);
+  console.log(`${c.name} | ${(f * 1e3).toFixed(2)} ms | ${p ? (p * 1e3).toFixed(2) + ' ms' : '-'} | ${p ? (f / p).toFixed(2) + 'x' : '-'} | ${peers.cpu[c.name] ?? '-'} | ${peers.wasm[c.name] ?? '-'} | ${jaxjs[c.name] ?? '-'}`);
 }

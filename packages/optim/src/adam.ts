@@ -1,6 +1,7 @@
 import type { Tensor } from '@flambeau/tensor';
-import { zerosLike } from '@flambeau/tensor';
-import { type ParamGroup, type ParamState, type Params, Optimizer, optionsFor, checkBetas, checkLr, checkNonNegative, effectiveGrad, initState, stateTensor, withGrad } from './optimizer.js';
+import { dispatch, zerosLike } from '@flambeau/tensor';
+import { type ParamGroup, type ParamState, type Params, Optimizer, optionsFor, checkBetas, checkLr, checkNonNegative, initState, stateTensor, withGrad } from './optimizer.js';
+import './step_ops.js';
 
 export interface AdamOptions {
   lr: number;
@@ -20,28 +21,17 @@ export function checkAdamOptions(d: Pick<AdamOptions, 'lr' | 'eps' | 'betas' | '
 }
 
 /**
- * One Adam moment update and parameter step (PyTorch's `_single_tensor_adam` without weight
- * decay, which the callers apply in their own way). `s` holds exp_avg, exp_avg_sq, step.
+ * One Adam or AdamW step of `p` (PyTorch's `_single_tensor_adam`): a single `adamStep_` op, which
+ * a backend may fuse. `s` holds exp_avg, exp_avg_sq, step (and max_exp_avg_sq with amsgrad).
  */
-export function adamUpdate(p: Tensor, grad: Tensor, s: ParamState, g: AdamOptions): void {
+export function adamUpdate(p: Tensor, grad: Tensor, s: ParamState, g: AdamOptions, decoupled: boolean): void {
   const [beta1, beta2] = g.betas;
   const step = (s.step as number) + 1;
   s.step = step;
-  const expAvg = stateTensor(s, 'exp_avg');
-  const expAvgSq = stateTensor(s, 'exp_avg_sq');
-  expAvg.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
-  expAvgSq.mul_(beta2).addcmul_(grad, grad, { value: 1 - beta2 });
-  const biasCorrection1 = 1 - beta1 ** step;
-  const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
-  const stepSize = g.lr / biasCorrection1;
-  let second = expAvgSq;
-  if (g.amsgrad) {
-    const maxSq = stateTensor(s, 'max_exp_avg_sq');
-    maxSq.copy_(maxSq.maximum(expAvgSq));
-    second = maxSq;
-  }
-  const denom = second.sqrt().div(biasCorrection2Sqrt).add_(g.eps);
-  p.addcdiv_(expAvg, denom, { value: -stepSize });
+  const inputs = [p, grad, stateTensor(s, 'exp_avg'), stateTensor(s, 'exp_avg_sq')];
+  if (g.amsgrad) inputs.push(stateTensor(s, 'max_exp_avg_sq'));
+  const { lr, eps, weightDecay, maximize } = g;
+  dispatch('adamStep_', inputs, { lr, beta1, beta2, eps, weightDecay, decoupled, maximize, step });
 }
 
 /** Fresh Adam state for `p`. */
@@ -68,7 +58,7 @@ export class Adam extends Optimizer<AdamOptions> {
     for (const [p, grad] of withGrad(group)) {
       const s = this.stateOf(p);
       initAdamState(p, s, group.amsgrad);
-      adamUpdate(p, effectiveGrad(grad, p, group.weightDecay, group.maximize), s, group);
+      adamUpdate(p, grad, s, group, false);
     }
   }
 }

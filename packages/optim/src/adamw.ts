@@ -1,5 +1,5 @@
 import { type AdamOptions, adamUpdate, checkAdamOptions, initAdamState } from './adam.js';
-import { type ParamGroup, type Params, Optimizer, optionsFor, effectiveGrad, withGrad } from './optimizer.js';
+import { type ParamGroup, type Params, Optimizer, optionsFor, withGrad } from './optimizer.js';
 
 export type AdamWOptions = AdamOptions;
 
@@ -22,8 +22,7 @@ export class AdamW extends Optimizer<AdamWOptions> {
     for (const [p, grad] of withGrad(group)) {
       const s = this.stateOf(p);
       initAdamState(p, s, group.amsgrad);
-      p.mul_(1 - group.lr * group.weightDecay);
-      adamUpdate(p, effectiveGrad(grad, p, 0, group.maximize), s, group);
+      adamUpdate(p, grad, s, group, true);
     }
   }
 }

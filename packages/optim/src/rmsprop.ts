@@ -1,5 +1,6 @@
-import { zerosLike } from '@flambeau/tensor';
-import { type ParamGroup, type Params, Optimizer, optionsFor, checkLr, checkNonNegative, effectiveGrad, initState, stateTensor, withGrad } from './optimizer.js';
+import { dispatch, zerosLike } from '@flambeau/tensor';
+import { type ParamGroup, type Params, Optimizer, optionsFor, checkLr, checkNonNegative, initState, stateTensor, withGrad } from './optimizer.js';
+import './step_ops.js';
 
 export interface RMSpropOptions {
   lr: number;
@@ -39,25 +40,10 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
         if (centered) s.grad_avg = zerosLike(p);
       }
       s.step = (s.step as number) + 1;
-      const grad = effectiveGrad(g, p, weightDecay, maximize);
-      const squareAvg = stateTensor(s, 'square_avg');
-      squareAvg.mul_(alpha).addcmul_(grad, grad, { value: 1 - alpha });
-      let avg;
-      if (centered) {
-        const gradAvg = stateTensor(s, 'grad_avg');
-        gradAvg.mul_(alpha).add_(grad, { alpha: 1 - alpha });
-        avg = squareAvg.addcmul(gradAvg, gradAvg, { value: -1 }).sqrt();
-      } else {
-        avg = squareAvg.sqrt();
-      }
-      avg = avg.add(eps);
-      if (momentum > 0) {
-        const buf = stateTensor(s, 'momentum_buffer');
-        buf.mul_(momentum).addcdiv_(grad, avg);
-        p.add_(buf, { alpha: -lr });
-      } else {
-        p.addcdiv_(grad, avg, { value: -lr });
-      }
+      const inputs = [p, g, stateTensor(s, 'square_avg')];
+      if (momentum > 0) inputs.push(stateTensor(s, 'momentum_buffer'));
+      if (centered) inputs.push(stateTensor(s, 'grad_avg'));
+      dispatch('rmspropStep_', inputs, { lr, alpha, eps, weightDecay, momentum, centered, maximize });
     }
   }
 }

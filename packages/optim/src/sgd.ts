@@ -1,6 +1,7 @@
 import type { Tensor } from '@flambeau/tensor';
-import { ValueError } from '@flambeau/tensor';
-import { type ParamGroup, type Params, Optimizer, optionsFor, checkLr, checkNonNegative, effectiveGrad, withGrad } from './optimizer.js';
+import { ValueError, dispatch, zerosLike } from '@flambeau/tensor';
+import { type ParamGroup, type Params, Optimizer, optionsFor, checkLr, checkNonNegative, withGrad } from './optimizer.js';
+import './step_ops.js';
 
 export interface SGDOptions {
   lr: number;
@@ -33,19 +34,19 @@ export class SGD extends Optimizer<SGDOptions> {
   protected override updateGroup(group: ParamGroup<SGDOptions>): void {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
     for (const [p, grad] of withGrad(group)) {
-      let d = effectiveGrad(grad, p, weightDecay, maximize);
+      const inputs = [p, grad];
+      let first = false;
       if (momentum !== 0) {
         const s = this.stateOf(p);
         let buf = s.momentum_buffer as Tensor | undefined;
         if (buf === undefined) {
-          buf = d.detach().clone();
+          buf = zerosLike(p);
           s.momentum_buffer = buf;
-        } else {
-          buf.mul_(momentum).add_(d, { alpha: 1 - dampening });
+          first = true;
         }
-        d = nesterov ? d.add(buf, { alpha: momentum }) : buf;
+        inputs.push(buf);
       }
-      p.add_(d, { alpha: -lr });
+      dispatch('sgdStep_', inputs, { lr, momentum, dampening, weightDecay, nesterov, maximize, first });
     }
   }
 }

@@ -120,6 +120,13 @@ export interface Backend {
   unary(op: UnaryOp, x: StridedView, outDtype: DType): Storage;
   /** `a` and `b` are views of the output shape or numbers; computation happens in `computeDtype`. */
   binary(op: BinaryOp, a: StridedView | number, b: StridedView | number, computeDtype: DType, outDtype: DType): Storage;
+  /**
+   * Optional `out=` forms of `unary`/`binary`: write into `dst`, a dense view of the output shape
+   * and dtype, which may be the first operand itself (`x.add_(y)`, `x.relu_()`) — element i is
+   * read before it is written. Other operands never overlap `dst` otherwise.
+   */
+  unaryInto?(op: UnaryOp, x: StridedView, dst: StridedView): void;
+  binaryInto?(op: BinaryOp, a: StridedView, b: StridedView | number, computeDtype: DType, dst: StridedView): void;
   /** Elementwise `cond ? a : b`, views of the output shape or numbers. */
   where(cond: StridedView, a: StridedView | number, b: StridedView | number, outDtype: DType): Storage;
   /** `clamp` with optional bounds: NaN inputs propagate. */

@@ -5,7 +5,11 @@ import { NotImplementedError, RuntimeError } from './errors.js';
 /** Attributes of one op call (dims, flags, scalars): plain data, so tracers can record them. */
 export type Attrs = Record<string, unknown>;
 export type OpResult = Tensor | Tensor[];
-export type OpImpl = (inputs: readonly Tensor[], attrs: Attrs) => OpResult;
+/**
+ * An op's implementation. A backend override (`backend.kernels[op]`) also receives the op's default
+ * implementation as `fallback`, to run for the calls it has no fast path for (a dtype, a layout).
+ */
+export type OpImpl = (inputs: readonly Tensor[], attrs: Attrs, fallback: OpImpl) => OpResult;
 
 /**
  * What an op is, for backends, tracers and the docs:
@@ -179,7 +183,7 @@ export function dispatch(op: string, inputs: readonly Tensor[], attrs: Attrs = {
     // A backend's own kernel for the op (a fused composite, say) wins over the default.
     const backend = inputs.length > 0 ? inputs[0].backend : entry.schema.kind === 'creation' ? creationBackend(attrs) : null;
     const override = useDefault ? undefined : backend?.kernels?.[op];
-    return (override ?? entry.impl)(inputs, attrs);
+    return override ? override(inputs, attrs, entry.impl) : entry.impl(inputs, attrs, entry.impl);
   };
   depth++;
   try {

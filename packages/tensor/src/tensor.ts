@@ -8,6 +8,7 @@ import { sizeDim } from './size_check.js';
 import { formatTensor } from './format.js';
 import { moveTensor, releaseTensor, trackTensor } from './memory.js';
 import { deviceCheck } from './validation.js';
+import { writeInto } from './ops/write_into.js';
 import type { Generator } from './random.js';
 
 /** A node of the autograd graph as the tensor sees it; `@flambeau/autograd` supplies the real ones. */
@@ -503,19 +504,27 @@ export class Tensor implements StridedView {
     }
     return this.copy_(result);
   }
-  add_(other: TensorOrScalar, opts: { alpha?: number } = {}): this { return this.inplace(this.add(other, opts)); }
-  sub_(other: TensorOrScalar, opts: { alpha?: number } = {}): this { return this.inplace(this.sub(other, opts)); }
-  mul_(other: TensorOrScalar): this { return this.inplace(this.mul(other)); }
-  div_(other: TensorOrScalar, opts: { roundingMode?: 'trunc' | 'floor' | null } = {}): this { return this.inplace(this.div(other, opts)); }
-  pow_(e: TensorOrScalar): this { return this.inplace(this.pow(e)); }
-  neg_(): this { return this.inplace(this.neg()); }
-  abs_(): this { return this.inplace(this.abs()); }
-  exp_(): this { return this.inplace(this.exp()); }
-  log_(): this { return this.inplace(this.log()); }
-  sqrt_(): this { return this.inplace(this.sqrt()); }
-  sigmoid_(): this { return this.inplace(this.sigmoid()); }
-  tanh_(): this { return this.inplace(this.tanh()); }
-  relu_(): this { return this.inplace(this.relu()); }
+  add_(other: TensorOrScalar, opts: { alpha?: number } = {}): this {
+    const o = withAlpha(other, opts.alpha);
+    return this.inplace(writeInto(this, () => this.add(o)));
+  }
+  sub_(other: TensorOrScalar, opts: { alpha?: number } = {}): this {
+    const o = withAlpha(other, opts.alpha);
+    return this.inplace(writeInto(this, () => this.sub(o)));
+  }
+  mul_(other: TensorOrScalar): this { return this.inplace(writeInto(this, () => this.mul(other))); }
+  div_(other: TensorOrScalar, opts: { roundingMode?: 'trunc' | 'floor' | null } = {}): this {
+    return this.inplace(opts.roundingMode === 'trunc' ? this.div(other, opts) : writeInto(this, () => this.div(other, opts)));
+  }
+  pow_(e: TensorOrScalar): this { return this.inplace(writeInto(this, () => this.pow(e))); }
+  neg_(): this { return this.inplace(writeInto(this, () => this.neg())); }
+  abs_(): this { return this.inplace(writeInto(this, () => this.abs())); }
+  exp_(): this { return this.inplace(writeInto(this, () => this.exp())); }
+  log_(): this { return this.inplace(writeInto(this, () => this.log())); }
+  sqrt_(): this { return this.inplace(writeInto(this, () => this.sqrt())); }
+  sigmoid_(): this { return this.inplace(writeInto(this, () => this.sigmoid())); }
+  tanh_(): this { return this.inplace(writeInto(this, () => this.tanh())); }
+  relu_(): this { return this.inplace(writeInto(this, () => this.relu())); }
   clamp_(min: number | null = null, max: number | null = null): this { return this.inplace(this.clamp(min, max)); }
   clip_(min: number | null = null, max: number | null = null): this { return this.clamp_(min, max); }
   maskedFill_(mask: Tensor, value: TensorOrScalar): this { return this.inplace(this.maskedFill(mask, value)); }
@@ -523,9 +532,9 @@ export class Tensor implements StridedView {
   addcdiv_(t1: Tensor, t2: Tensor, opts: { value?: number } = {}): this { return this.inplace(this.addcdiv(t1, t2, opts)); }
   lerp_(end: Tensor, weight: TensorOrScalar): this { return this.inplace(this.lerp(end, weight)); }
   maximum_(other: Tensor): this { return this.inplace(this.maximum(other)); }
-  floor_(): this { return this.inplace(this.floor()); }
-  round_(): this { return this.inplace(this.round()); }
-  reciprocal_(): this { return this.inplace(this.reciprocal()); }
+  floor_(): this { return this.inplace(writeInto(this, () => this.floor())); }
+  round_(): this { return this.inplace(writeInto(this, () => this.round())); }
+  reciprocal_(): this { return this.inplace(writeInto(this, () => this.reciprocal())); }
   /** Fills with U(from, to) from the global generator (`t.uniform_(a, b)`). */
   uniform_(from = 0, to = 1): this { dispatch('randomFill_', [this], { kind: 'uniform', a: from, b: to }); return this; }
   /** Fills with N(mean, std²) (`t.normal_(mean, std)`). */

@@ -88,14 +88,30 @@ const INT_BINARY: Partial<Record<BinaryOp, F2>> = {
 };
 
 export function unaryKernel(op: UnaryOp, x: StridedView, outDtype: DType, make: (d: DType, a: TypedArray) => Storage): Storage {
+  const out = allocArray(outDtype, numel(x.shape));
+  unaryWrite(op, x, out);
+  return make(outDtype, out);
+}
+
+/** The `out=` form: into a dense view (`x.relu_()` passes `x` itself). */
+export function unaryIntoKernel(op: UnaryOp, x: StridedView, dst: StridedView): void {
+  unaryWrite(op, x, denseOut(dst));
+}
+
+/** The elements of a dense view, as a typed array of its own (sharing the buffer). */
+function denseOut(dst: StridedView): TypedArray {
+  return arr(dst).subarray(dst.offset, dst.offset + numel(dst.shape));
+}
+
+/** `out[i] = f(x[i])` in row-major order; reads element i of `x` before writing `out[i]`. */
+function unaryWrite(op: UnaryOp, x: StridedView, out: TypedArray): void {
   const f = UNARY[op];
-  const n = numel(x.shape);
-  const out = allocArray(outDtype, n);
+  const n = out.length;
   const src = arr(x);
   if (isContiguous(x.shape, x.strides)) {
     const o = x.offset;
     for (let i = 0; i < n; i++) out[i] = f(src[o + i]);
-    return make(outDtype, out);
+    return;
   }
   const it = new Rows(x.shape, [x]);
   const { inner } = it;
@@ -104,7 +120,6 @@ export function unaryKernel(op: UnaryOp, x: StridedView, outDtype: DType, make: 
   for (let r = 0; r < it.count; r++, it.next()) {
     for (let j = 0, ix = it.at[0]; j < inner; j++, ix += sx) out[p++] = f(src[ix]);
   }
-  return make(outDtype, out);
 }
 
 export function binaryKernel(
@@ -115,23 +130,34 @@ export function binaryKernel(
   outDtype: DType,
   make: (d: DType, a: TypedArray) => Storage,
 ): Storage {
+  const out = allocArray(outDtype, numel(a.shape));
+  binaryWrite(op, a, b, computeDtype, outDtype, out);
+  return make(outDtype, out);
+}
+
+/** The `out=` form: into a dense view of the output dtype (`x.add_(y)` passes `x` itself as `a` and `dst`). */
+export function binaryIntoKernel(op: BinaryOp, a: StridedView, b: StridedView, computeDtype: DType, dst: StridedView): void {
+  binaryWrite(op, a, b, computeDtype, dst.dtype, denseOut(dst));
+}
+
+/** `out[i] = a[i] op b[i]` in row-major order; reads element i of `a` and `b` before writing `out[i]`. */
+function binaryWrite(op: BinaryOp, a: StridedView, b: StridedView, computeDtype: DType, outDtype: DType, out: TypedArray): void {
   const g = (!isFloating(computeDtype) && INT_BINARY[op]) || FLOAT_BINARY[op];
   // true + true is true: a bool store saturates, as in C++.
   const f = outDtype === 'bool' && op === 'add' ? (x: number, y: number) => (g(x, y) !== 0 ? 1 : 0) : g;
-  const n = numel(a.shape);
-  const out = allocArray(outDtype, n);
+  const n = out.length;
   const A = arr(a);
   const B = arr(b);
   // Results are computed in float64 and rounded once on store: for + - * / that equals float32 arithmetic.
-  if (f === FLOAT_BINARY[op] && arithmeticFastPath(op, out, a, b, n)) return make(outDtype, out);
+  if (f === FLOAT_BINARY[op] && arithmeticFastPath(op, out, a, b, n)) return;
   if (isContiguous(a.shape, a.strides) && isContiguous(b.shape, b.strides)) {
     const a0 = a.offset;
     const b0 = b.offset;
     for (let i = 0; i < n; i++) out[i] = f(A[a0 + i], B[b0 + i]);
-    return make(outDtype, out);
+    return;
   }
   const it = new Rows(a.shape, [a, b]);
-  if (f === FLOAT_BINARY[op] && arithmeticRows(op, out, A, B, it)) return make(outDtype, out);
+  if (f === FLOAT_BINARY[op] && arithmeticRows(op, out, A, B, it)) return;
   const { inner } = it;
   const sa = it.step[0];
   const sb = it.step[1];
@@ -139,7 +165,6 @@ export function binaryKernel(
   for (let r = 0; r < it.count; r++, it.next()) {
     for (let j = 0, ia = it.at[0], ib = it.at[1]; j < inner; j++, ia += sa, ib += sb) out[p++] = f(A[ia], B[ib]);
   }
-  return make(outDtype, out);
 }
 
 /** A view that is one value repeated (a broadcast scalar): every stride is 0. */

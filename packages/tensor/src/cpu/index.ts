@@ -2,12 +2,13 @@ import type { Backend, Storage, StridedView } from '../backend.js';
 import { registerBackend } from '../backend.js';
 import { type DType, type TypedArray, allocArray, arrayType } from '../dtype.js';
 import { conv2dBackwardInputKernel, conv2dBackwardWeightKernel, conv2dKernel } from './conv.js';
-import { binaryKernel, clampKernel, unaryKernel, whereKernel } from './elementwise.js';
+import { binaryIntoKernel, binaryKernel, clampKernel, unaryIntoKernel, unaryKernel, whereKernel } from './elementwise.js';
 import { copyIntoKernel, denseCopy, fillKernel, gatherKernel, indexAddKernel, indexSelectKernel, nonzeroKernel, scatterKernel, sortKernel } from './indexing.js';
 import { matmulKernel } from './matmul.js';
 import { avgPool2dBackwardKernel, avgPool2dKernel, maxPool2dBackwardKernel, maxPool2dKernel } from './pool.js';
 import { argReduceKernel, cumulativeKernel, reduceKernel } from './reduce.js';
 import { multinomialKernel } from './multinomial.js';
+import { adamStep, rmspropStep, sgdStep } from './optim.js';
 import { randomFillKernel } from './random_fill.js';
 import { CpuStorage } from './storage.js';
 
@@ -34,12 +35,16 @@ export const cpu: Backend = {
   readSync: (s) => (s as CpuStorage).data,
   dispose: () => {},
   sync: async () => {},
+  // Fused optimizer steps (ops defined by @flambeau/optim).
+  kernels: { sgdStep_: sgdStep, adamStep_: adamStep, rmspropStep_: rmspropStep },
 
   copy: (x, dtype) => make(dtype, denseCopy(x, dtype)),
   copyInto: copyIntoKernel,
   fill: fillKernel,
   unary: (op, x, outDtype) => unaryKernel(op, x, outDtype, make),
   binary: (op, a, b, computeDtype, outDtype) => binaryKernel(op, operand(a, b, computeDtype), operand(b, a, computeDtype), computeDtype, outDtype, make),
+  unaryInto: unaryIntoKernel,
+  binaryInto: (op, a, b, computeDtype, dst) => binaryIntoKernel(op, a, operand(b, a, computeDtype), computeDtype, dst),
   where: (c, a, b, outDtype) => whereKernel(c, operand(a, c, outDtype), operand(b, c, outDtype), outDtype, make),
   arange: (dtype, start, step, n) => {
     const out = allocArray(dtype, n);

@@ -1,6 +1,6 @@
 import type { Storage, StridedView } from '../backend.js';
 import { type DType, type TypedArray, allocArray } from '../dtype.js';
-import { contiguousStrides, numel } from '../shape.js';
+import { contiguousStrides, isContiguous, numel } from '../shape.js';
 import { Rows, allOffsets } from './iter.js';
 import { arr } from './storage.js';
 
@@ -23,6 +23,15 @@ export function denseCopy(x: StridedView, dtype: DType): TypedArray {
 }
 
 export function copyIntoKernel(dst: StridedView, src: StridedView): void {
+  if (src.dtype === dst.dtype && isContiguous(dst.shape, dst.strides) && isContiguous(src.shape, src.strides)) {
+    // Dense to dense: a block move (copyWithin moves overlapping ranges as memmove does); a result
+    // already written in place (`x.add_(y)` on the CPU) has src === dst and moves nothing.
+    const n = numel(dst.shape);
+    const D = arr(dst);
+    if (src.storage !== dst.storage) D.set(arr(src).subarray(src.offset, src.offset + n), dst.offset);
+    else if (src.offset !== dst.offset) D.copyWithin(dst.offset, src.offset, src.offset + n);
+    return;
+  }
   // A copy first, so overlapping src/dst (x.copy_(x.flip(0))) reads old values.
   const vals = denseCopy(src, dst.dtype);
   const D = arr(dst);

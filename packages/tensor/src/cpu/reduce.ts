@@ -30,9 +30,18 @@ function reduceRun(op: ReduceOp, R: TypedArray, at: number, inner: number): numb
   const end = at + inner;
   switch (op) {
     case 'sum': {
-      let acc = 0;
-      for (let i = at; i < end; i++) acc += R[i];
-      return acc;
+      // Four float64 accumulators: the adds no longer wait on each other (4× the throughput of
+      // one chain); a fixed order, so results do not depend on anything but the data.
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+      let i = at;
+      for (; i + 3 < end; i += 4) {
+        a0 += R[i];
+        a1 += R[i + 1];
+        a2 += R[i + 2];
+        a3 += R[i + 3];
+      }
+      for (; i < end; i++) a0 += R[i];
+      return (a0 + a1) + (a2 + a3);
     }
     case 'prod': {
       let acc = 1;

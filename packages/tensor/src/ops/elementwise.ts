@@ -2,10 +2,11 @@ import type { BinaryOp, UnaryOp } from '../backend.js';
 import { type Attrs, defineOp } from '../dispatcher.js';
 import { type DType, castScalar, getDefaultDtype, isFloating, resultType } from '../dtype.js';
 import { RuntimeError } from '../errors.js';
-import { broadcastShapes } from '../shape.js';
-import { type Scalar, type Tensor, type TensorOrScalar, dtypeTitle, setResultTypeFn } from '../tensor.js';
+import { broadcastShapes, isContiguous, shapeEq } from '../shape.js';
+import { type Scalar, type TensorOrScalar, Tensor, dtypeTitle, setResultTypeFn } from '../tensor.js';
 import { deviceCheck } from '../validation.js';
 import { commonBackend, fromStorage } from './util.js';
+import { destinationPending, takeDestination } from './write_into.js';
 
 /** The dtype an op over these operands computes in (`torch.result_type`). */
 export function opResultType(...xs: readonly TensorOrScalar[]): DType {
@@ -24,6 +25,35 @@ export function broadcastView(t: Tensor, shape: readonly number[]): { storage: T
   return { storage: t.storage, dtype: t.dtype, shape, strides, offset: t.offset };
 }
 
+/**
+ * `x` when the op now running may write its `shape`/`out`-typed result into it (write_into.ts):
+ * `x` is the pending destination and this op was called directly on it; the backend has the
+ * `out=` kernel; `x` is dense with the result's dtype and shape; no autograd history is involved (no input
+ * requires grad: nothing saved `x` to be cloned first); `other` does not overlap `x` except as
+ * the very same view (element i is read before it is written).
+ */
+function destination(x: Tensor, shape: readonly number[], out: DType, compute: DType, other: Tensor | null, kernel: 'binaryInto' | 'unaryInto'): Tensor | null {
+  if (!takeDestination(x)) return null;
+  if (!x.backend[kernel] || x.dtype !== out || compute !== out || !shapeEq(shape, x.shape) || !isContiguous(x.shape, x.strides)) return null;
+  if (x.requiresGrad || x._base?.requiresGrad || other?.requiresGrad) return null;
+  if (other && other.storage === x.storage && !(other.offset === x.offset && shapeEq(other.shape, x.shape) && shapeEq(other.strides, x.strides))) return null;
+  return x;
+}
+
+/** A new tensor object over `x`'s elements: the "result" of an op written into `x`. */
+function aliasOf(x: Tensor): Tensor {
+  return new Tensor(x.storage, x.shape, x.strides, x.offset);
+}
+
+/** A unary kernel's result as a tensor: written into the pending destination when allowed. */
+function unaryForward(op: UnaryOp, x: Tensor, out: DType): Tensor {
+  if (destinationPending() && destination(x, x.shape, out, out, null, 'unaryInto')) {
+    x.backend.unaryInto!(op, x, x);
+    return aliasOf(x);
+  }
+  return fromStorage(x.backend.unary(op, x, out), x.shape);
+}
+
 // Unary ops that always produce floating output (ints promote to the default float dtype).
 const FLOAT_UNARY: UnaryOp[] = [
   'exp', 'exp2', 'expm1', 'log', 'log2', 'log10', 'log1p', 'sqrt', 'rsqrt', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan',
@@ -36,8 +66,7 @@ const BOOL_UNARY: UnaryOp[] = ['logicalNot', 'isnan', 'isinf', 'isfinite'];
 
 for (const op of FLOAT_UNARY) {
   defineOp('primitive', `${op}(Tensor self) -> Tensor`, ([x]) => {
-    const out = isFloating(x.dtype) ? x.dtype : getDefaultDtype();
-    return fromStorage(x.backend.unary(op, x, out), x.shape);
+    return unaryForward(op, x, isFloating(x.dtype) ? x.dtype : getDefaultDtype());
   });
 }
 // PyTorch's kernel names in its "not implemented for 'Bool'" messages.
@@ -54,7 +83,7 @@ for (const op of SAME_UNARY) {
     if (op === 'frac' && !isFloating(x.dtype)) throw new RuntimeError(`"frac_cpu" not implemented for '${dtypeTitle(x.dtype)}'`);
     // square is pow(x, 2): bools promote to int64.
     if (op === 'square' && x.dtype === 'bool') return fromStorage(x.backend.unary(op, x, 'int64'), x.shape);
-    return fromStorage(x.backend.unary(op, x, x.dtype), x.shape);
+    return unaryForward(op, x, x.dtype);
   });
 }
 for (const op of BOOL_UNARY) {
@@ -119,6 +148,10 @@ export function binaryForward(op: BinaryOp, a: BinaryOperand, b: BinaryOperand):
   }
   const shape = ta && tb ? broadcastShapes(ta.shape, tb.shape) : (ta ?? tb)!.shape;
   const side = (x: BinaryOperand) => (typeof x === 'object' ? broadcastView(castOperand(x, compute), shape) : scalarIn(x, compute));
+  if (destinationPending() && ta && destination(ta, shape, out, compute, tb, 'binaryInto')) {
+    backend.binaryInto!(op, ta, side(b), compute, ta);
+    return aliasOf(ta);
+  }
   return fromStorage(backend.binary(op, side(a), side(b), compute, out), shape);
 }
 
