@@ -31,6 +31,7 @@ export * from './dispatcher.js';
 export * from './random.js';
 export { tidy, keep, memory, retainStorage, releaseStorage, type MemoryInfo } from './memory.js';
 export * from './validation.js';
+export { declare, listDeclarations, parseArgs, isOptions, pyTypeName, type Declaration, type Param } from './signature.js';
 export { Tensor, slice, checkScalar, installAutogradHooks, canCast, dtypeTitle } from './tensor.js';
 export type {
   AutogradHooks, BackwardOptions, GradFn, IndexItem, NestedArray, ReduceOptions, Scalar, Slice, TensorOrScalar, ValuesIndices, VersionCounter,
