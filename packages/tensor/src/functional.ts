@@ -1,5 +1,6 @@
 import { dispatch1 } from './dispatcher.js';
-import { type Tensor, type TensorOrScalar, type ValuesIndices, checkScalar } from './tensor.js';
+import { type ReduceArgs, Tensor, type TopkArgs, type TensorOrScalar, type ValuesIndices, checkScalar } from './tensor.js';
+import { type Args, declare, parseArgs } from './signature.js';
 import type { PadMode } from './ops/pad.js';
 import { RuntimeError } from './errors.js';
 import { deviceCheck } from './validation.js';
@@ -48,14 +49,19 @@ export function mm(a: Tensor, b: Tensor): Tensor { return a.mm(b); }
 export function bmm(a: Tensor, b: Tensor): Tensor { return a.bmm(b); }
 export function dot(a: Tensor, b: Tensor): Tensor { return a.dot(b); }
 export function outer(a: Tensor, b: Tensor): Tensor { return a.outer(b); }
-export function clamp(x: Tensor, min: number | null = null, max: number | null = null): Tensor { return x.clamp(min, max); }
+const CLAMP = declare('torch.clamp', { op: 'clamp' });
+/** `torch.clamp(input, min=None, max=None)`: `torch.clamp(x, { min: 0 })`, `torch.clamp(x, -1, 1)`. */
+export function clamp(...args: [input: Tensor, ...Args<[min: number | null, max: number | null], { min?: number | null; max?: number | null }>] | [{ input: Tensor; min?: number | null; max?: number | null }]): Tensor {
+  const { input, min, max } = parseArgs(CLAMP, args) as { input: Tensor; min: number | null; max: number | null };
+  return input.clamp(min, max);
+}
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor { return x.gather(dim, index); }
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor { return x.indexSelect(dim, index); }
 export function take(x: Tensor, index: Tensor): Tensor { return x.take(index); }
 export function nonzero(x: Tensor): Tensor { return x.nonzero(); }
-export function sort(x: Tensor, dim = -1, opts: { descending?: boolean } = {}) { return x.sort(dim, opts); }
-export function topk(x: Tensor, k: number, dim = -1, opts: { largest?: boolean; sorted?: boolean } = {}) { return x.topk(k, dim, opts); }
-export function argsort(x: Tensor, dim = -1, opts: { descending?: boolean } = {}): Tensor { return x.argsort(dim, opts); }
+export function sort(x: Tensor, ...args: Parameters<Tensor['sort']>): ValuesIndices { return x.sort(...args); }
+export function topk(x: Tensor, k: number, ...args: TopkArgs): ValuesIndices { return x.topk(k, ...args); }
+export function argsort(x: Tensor, ...args: Parameters<Tensor['argsort']>): Tensor { return x.argsort(...args); }
 export function tril(x: Tensor, diagonal = 0): Tensor { return x.tril(diagonal); }
 export function triu(x: Tensor, diagonal = 0): Tensor { return x.triu(diagonal); }
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor { return x.flatten(startDim, endDim); }
@@ -66,8 +72,8 @@ export function squeeze(x: Tensor, dim?: number): Tensor { return x.squeeze(dim)
 export function unsqueeze(x: Tensor, dim: number): Tensor { return x.unsqueeze(dim); }
 export function split(x: Tensor, size: number | readonly number[], dim = 0): Tensor[] { return x.split(size, dim); }
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] { return x.chunk(chunks, dim); }
-export function sum(x: Tensor, dim?: number | readonly number[], opts: { keepdim?: boolean } = {}): Tensor { return x.sum(dim, opts); }
-export function mean(x: Tensor, dim?: number | readonly number[], opts: { keepdim?: boolean } = {}): Tensor { return x.mean(dim, opts); }
+export function sum(x: Tensor, ...args: ReduceArgs): Tensor { return x.sum(...args); }
+export function mean(x: Tensor, ...args: ReduceArgs): Tensor { return x.mean(...args); }
 export function exp(x: Tensor): Tensor { return x.exp(); }
 export function log(x: Tensor): Tensor { return x.log(); }
 export function sqrt(x: Tensor): Tensor { return x.sqrt(); }
@@ -75,8 +81,8 @@ export function abs(x: Tensor): Tensor { return x.abs(); }
 export function tanh(x: Tensor): Tensor { return x.tanh(); }
 export function sigmoid(x: Tensor): Tensor { return x.sigmoid(); }
 export function relu(x: Tensor): Tensor { return x.relu(); }
-export function softmax(x: Tensor, dim: number): Tensor { return x.softmax(dim); }
-export function logSoftmax(x: Tensor, dim: number): Tensor { return x.logSoftmax(dim); }
+export function softmax(x: Tensor, ...args: Parameters<Tensor['softmax']>): Tensor { return x.softmax(...args); }
+export function logSoftmax(x: Tensor, ...args: Parameters<Tensor['logSoftmax']>): Tensor { return x.logSoftmax(...args); }
 /**
  * `torch.multinomial(input, num_samples, replacement=False, generator=None)`.
  *
@@ -92,22 +98,26 @@ export function multinomial(input: Tensor, numSamples: number, opts: { replaceme
  * @example const { values, indices: predicted } = torch.max(outputs, 1);
  */
 export function max(x: Tensor): Tensor;
-export function max(x: Tensor, dim: number, opts?: { keepdim?: boolean }): ValuesIndices;
+export function max(x: Tensor, dim: number, keepdim?: boolean | { keepdim?: boolean }): ValuesIndices;
+export function max(x: Tensor, opts: { dim: number; keepdim?: boolean }): ValuesIndices;
 export function max(x: Tensor, other: Tensor): Tensor;
-export function max(x: Tensor, dimOrOther?: number | Tensor, opts: { keepdim?: boolean } = {}): Tensor | ValuesIndices {
+export function max(x: Tensor, dimOrOther?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): Tensor | ValuesIndices {
   if (dimOrOther === undefined) return x.max();
-  return typeof dimOrOther === 'number' ? x.max(dimOrOther, opts) : x.maximum(dimOrOther);
+  if (dimOrOther instanceof Tensor) return x.maximum(dimOrOther);
+  return typeof dimOrOther === 'number' ? x.max(dimOrOther, keepdim) : x.max(dimOrOther);
 }
 /** `torch.min`, with the same three overloads as `max`. */
 export function min(x: Tensor): Tensor;
-export function min(x: Tensor, dim: number, opts?: { keepdim?: boolean }): ValuesIndices;
+export function min(x: Tensor, dim: number, keepdim?: boolean | { keepdim?: boolean }): ValuesIndices;
+export function min(x: Tensor, opts: { dim: number; keepdim?: boolean }): ValuesIndices;
 export function min(x: Tensor, other: Tensor): Tensor;
-export function min(x: Tensor, dimOrOther?: number | Tensor, opts: { keepdim?: boolean } = {}): Tensor | ValuesIndices {
+export function min(x: Tensor, dimOrOther?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): Tensor | ValuesIndices {
   if (dimOrOther === undefined) return x.min();
-  return typeof dimOrOther === 'number' ? x.min(dimOrOther, opts) : x.minimum(dimOrOther);
+  if (dimOrOther instanceof Tensor) return x.minimum(dimOrOther);
+  return typeof dimOrOther === 'number' ? x.min(dimOrOther, keepdim) : x.min(dimOrOther);
 }
-export function argmax(x: Tensor, dim?: number, opts: { keepdim?: boolean } = {}): Tensor { return x.argmax(dim, opts); }
-export function argmin(x: Tensor, dim?: number, opts: { keepdim?: boolean } = {}): Tensor { return x.argmin(dim, opts); }
+export function argmax(x: Tensor, ...args: Parameters<Tensor['argmax']>): Tensor { return x.argmax(...args); }
+export function argmin(x: Tensor, ...args: Parameters<Tensor['argmin']>): Tensor { return x.argmin(...args); }
 export function equal(a: Tensor, b: Tensor): boolean { return a.equal(b); }
 export function allclose(a: Tensor, b: Tensor, opts: { rtol?: number; atol?: number; equalNan?: boolean } = {}): boolean { return a.allclose(b, opts); }
 export function isclose(a: Tensor, b: Tensor, opts: { rtol?: number; atol?: number; equalNan?: boolean } = {}): Tensor { return a.isclose(b, opts); }

@@ -58,13 +58,25 @@ class LazyDeclaration implements Declaration {
       const schema = getOpSchema(sig.op);
       if (!schema) throw new DTypeError(`declare(): no op named '${sig.op}'`);
       name = schema.name;
-      params = sig.method ? schema.params.slice(1) : schema.params;
+      // Python names an op's `self` `input` in its function form.
+      params = sig.method ? schema.params.slice(1) : schema.params.map((p) => (p.name === 'self' ? { ...p, name: 'input' } : p));
     }
     const bound = params.map((p): Param => (p.default === undefined ? p : { ...p, value: normalize(p, parseDefault(p.default)) }));
     this.resolved = { name, params: bound };
     return this.resolved;
   }
 }
+
+/**
+ * The TypeScript form of a declaration's optional tail: any prefix of the positional parameters
+ * `P`, optionally followed by one options object `O`.
+ *
+ * @example
+ * constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, ...rest: Args<[stride: IntOrTuple, padding: ConvPadding], ConvOptions>)
+ */
+export type Args<P extends readonly unknown[], O> = P extends readonly [...infer Init, unknown]
+  ? Args<Init, O> | [...P] | [...P, O]
+  : [] | [O];
 
 /** Every declaration made so far, for the signature test against PyTorch's own lists. */
 export function listDeclarations(): Declaration[] {
