@@ -33,6 +33,10 @@ export const torch = {
   nn,
   optim,
   utils: { data },
+  /** `torch.cuda.is_available()`: always false, so `device = 'cuda' if torch.cuda.is_available() else 'cpu'` ports unchanged. */
+  cuda: { isAvailable: (): boolean => false, deviceCount: (): number => 0 },
+  /** `torch.backends.mps.is_available()`: always false. */
+  backends: { mps: { isAvailable: (): boolean => false, isBuilt: (): boolean => false } },
 };
 
 export { autograd, nn, optim, data };

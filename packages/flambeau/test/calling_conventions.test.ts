@@ -121,3 +121,46 @@ describe('each class of mistake raises TypeError with PyTorch wording', () => {
       .toBe("Conv2d() missing 1 required positional argument: 'kernelSize'");
   });
 });
+
+describe('the torch namespace a port expects', () => {
+  it('offers the function form of tensor methods', () => {
+    const v = torch.tensor([0, 1], { dtype: 'float32' });
+    expect(torch.neg(v).tolistSync()).toEqual([-0, -1]);
+    expect(torch.sin(v).tolistSync()).toEqual(v.sin().tolistSync());
+    expect(torch.logsumexp(v, 0).itemSync()).toBeCloseTo(Math.log(1 + Math.E), 6);
+    expect(torch.norm(torch.tensor([3, 4], { dtype: 'float32' })).itemSync()).toBe(5);
+    expect(torch.scatterAdd(torch.zeros(3), 0, torch.tensor([0, 0, 2]), torch.ones(3)).tolistSync()).toEqual([2, 0, 1]);
+    expect(torch.var(torch.tensor([1, 2, 3, 4], { dtype: 'float32' }), { correction: 0 }).itemSync()).toBeCloseTo(1.25, 6);
+  });
+  it('diag builds and reads diagonals as torch.diag', () => {
+    // torch.diag(torch.tensor([1, 2]), 1) → [[0, 1, 0], [0, 0, 2], [0, 0, 0]]
+    expect(torch.diag(torch.tensor([1, 2]), 1).tolistSync()).toEqual([[0, 1, 0], [0, 0, 2], [0, 0, 0]]);
+    expect(torch.tensor([[1, 2], [3, 4]]).diag().tolistSync()).toEqual([1, 4]);
+    expect(torch.tensor([[1, 2], [3, 4]]).diag(-1).tolistSync()).toEqual([3]);
+    const g = torch.tensor([1, 2], { dtype: 'float32', requiresGrad: true });
+    g.diag().sum().backward();
+    expect(g.grad!.tolistSync()).toEqual([1, 1]);
+  });
+  it('newZeros / newOnes / newFull / newEmpty keep dtype and device', () => {
+    const d = torch.zeros([2], { dtype: 'float64' });
+    expect(d.newOnes([2, 3]).dtype).toBe('float64');
+    expect(d.newFull([2], 7).tolistSync()).toEqual([7, 7]);
+    expect(d.newZeros([1], { dtype: 'int64' }).dtype).toBe('int64');
+    expect(d.newEmpty([4]).shape).toEqual([4]);
+  });
+  it('topk, max(dim) and sort return a named tuple: [values, indices] and .values/.indices', () => {
+    const v = torch.tensor([3, 1, 2]);
+    const [values, indices] = v.topk(2);
+    expect(values.tolistSync()).toEqual([3, 2]);
+    expect(indices.tolistSync()).toEqual([0, 2]);
+    const r = torch.max(torch.tensor([[1, 5], [7, 2]]), 1);
+    expect(r.values.tolistSync()).toEqual([5, 7]);
+    expect(r.indices.tolistSync()).toEqual([1, 0]);
+    const [sv] = v.sort({ descending: true });
+    expect(sv.tolistSync()).toEqual([3, 2, 1]);
+  });
+  it('torch.cuda.isAvailable() and torch.backends.mps.isAvailable() are false', () => {
+    expect(torch.cuda.isAvailable()).toBe(false);
+    expect(torch.backends.mps.isAvailable()).toBe(false);
+  });
+});

@@ -12,6 +12,39 @@ import type { Generator } from './random.js';
  * Methods of `Tensor` cover the rest (`torch.exp(x)` is `x.exp()`).
  */
 
+type MethodName = { [K in keyof Tensor]: Tensor[K] extends (...a: never[]) => unknown ? K : never }[keyof Tensor];
+type MethodArgs<K extends MethodName> = Tensor[K] extends (...a: infer A) => unknown ? A : never;
+type MethodResult<K extends MethodName> = Tensor[K] extends (...a: never[]) => infer R ? R : never;
+
+/** `torch.X(input, ...)` for the method `input.X(...)`: PyTorch offers both for these. */
+function functionForm<K extends MethodName>(name: K): (input: Tensor, ...args: MethodArgs<K>) => MethodResult<K> {
+  return (input, ...args) => (input[name] as (...a: unknown[]) => MethodResult<K>)(...args);
+}
+
+export const neg = functionForm('neg'), negative = functionForm('negative'), sign = functionForm('sign'), square = functionForm('square');
+export const sin = functionForm('sin'), cos = functionForm('cos'), tan = functionForm('tan'), asin = functionForm('asin'), acos = functionForm('acos');
+export const atan = functionForm('atan'), atan2 = functionForm('atan2'), sinh = functionForm('sinh'), cosh = functionForm('cosh');
+export const asinh = functionForm('asinh'), acosh = functionForm('acosh'), atanh = functionForm('atanh');
+export const exp2 = functionForm('exp2'), expm1 = functionForm('expm1'), log2 = functionForm('log2'), log10 = functionForm('log10'), log1p = functionForm('log1p');
+export const rsqrt = functionForm('rsqrt'), reciprocal = functionForm('reciprocal'), erf = functionForm('erf'), erfc = functionForm('erfc');
+export const floor = functionForm('floor'), ceil = functionForm('ceil'), round = functionForm('round'), trunc = functionForm('trunc'), frac = functionForm('frac');
+export const isnan = functionForm('isnan'), isinf = functionForm('isinf'), isfinite = functionForm('isfinite'), isFloatingPoint = functionForm('isFloatingPoint');
+export const eq = functionForm('eq'), ne = functionForm('ne'), lt = functionForm('lt'), le = functionForm('le'), gt = functionForm('gt'), ge = functionForm('ge');
+export const logicalAnd = functionForm('logicalAnd'), logicalOr = functionForm('logicalOr'), logicalXor = functionForm('logicalXor'), logicalNot = functionForm('logicalNot');
+export const bitwiseAnd = functionForm('bitwiseAnd'), bitwiseOr = functionForm('bitwiseOr'), bitwiseXor = functionForm('bitwiseXor'), bitwiseNot = functionForm('bitwiseNot');
+export const remainder = functionForm('remainder'), fmod = functionForm('fmod'), floorDivide = functionForm('floorDivide'), trueDivide = functionForm('true_divide'), rsub = functionForm('rsub');
+export const addcmul = functionForm('addcmul'), addcdiv = functionForm('addcdiv'), lerp = functionForm('lerp'), maskedFill = functionForm('maskedFill');
+export const clip = functionForm('clip'), prod = functionForm('prod'), all = functionForm('all'), any = functionForm('any'), amax = functionForm('amax'), amin = functionForm('amin');
+export const logsumexp = functionForm('logsumexp'), norm = functionForm('norm'), cumsum = functionForm('cumsum'), cumprod = functionForm('cumprod');
+const var_ = functionForm('var');
+export { var_ as var };
+export const std = functionForm('std');
+export const scatter = functionForm('scatter'), scatterAdd = functionForm('scatterAdd'), indexAdd = functionForm('indexAdd'), maskedSelect = functionForm('maskedSelect');
+export const diag = functionForm('diag'), diagonal = functionForm('diagonal'), narrow = functionForm('narrow'), select = functionForm('select'), unbind = functionForm('unbind');
+export const flip = functionForm('flip'), roll = functionForm('roll'), movedim = functionForm('movedim'), swapaxes = functionForm('swapaxes'), t = functionForm('t');
+export const unflatten = functionForm('unflatten'), broadcastTo = functionForm('broadcastTo'), asStrided = functionForm('asStrided'), mv = functionForm('mv');
+export const clone = functionForm('clone'), detach = functionForm('detach');
+
 /** `torch.cat(tensors, dim=0)`. */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (!Array.isArray(tensors)) throw new RuntimeError('cat(): argument \'tensors\' must be a list of Tensors');

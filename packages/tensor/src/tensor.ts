@@ -366,6 +366,35 @@ export class Tensor implements StridedView {
   }
   diagonal(offset = 0, dim1 = 0, dim2 = 1): Tensor { return dispatch1('diagonal', [this], { offset, dim1, dim2 }); }
   /**
+   * `t.diag(diagonal=0)`: a 1-D tensor as the `diagonal`-th diagonal of a square matrix, or a
+   * matrix's `diagonal`-th diagonal as a new 1-D tensor (`torch.diag`).
+   *
+   * @example torch.tensor([1, 2]).diag() // [[1, 0], [0, 2]]
+   */
+  diag(diagonal = 0): Tensor {
+    if (this.ndim === 2) return this.diagonal(diagonal).clone();
+    if (this.ndim !== 1) throw new RuntimeError(`diag(): Supports 1D or 2D tensors. Got ${this.ndim}D`);
+    const n = this.shape[0] + Math.abs(diagonal);
+    const out = this.newZeros([n, n]);
+    out.diagonal(diagonal).copy_(this);
+    return out;
+  }
+
+  // ---------------------------------------------------------------- new tensors like this one
+
+  /** `t.new_full(size, fill_value, dtype=None, device=None, requires_grad=False)`: this tensor's dtype and device unless given. */
+  newFull(size: readonly number[], fillValue: number | boolean, opts: { dtype?: DType; device?: DeviceLike; requiresGrad?: boolean } = {}): Tensor {
+    const out = dispatch1('full', [], { shape: [...size], value: fillValue, dtype: opts.dtype ?? this.dtype, device: String(opts.device ?? this.device) });
+    if (opts.requiresGrad) out.requiresGrad = true;
+    return out;
+  }
+  /** `t.new_zeros(size, dtype=None, device=None, requires_grad=False)`. */
+  newZeros(size: readonly number[], opts: { dtype?: DType; device?: DeviceLike; requiresGrad?: boolean } = {}): Tensor { return this.newFull(size, 0, opts); }
+  /** `t.new_ones(size, ...)`. */
+  newOnes(size: readonly number[], opts: { dtype?: DType; device?: DeviceLike; requiresGrad?: boolean } = {}): Tensor { return this.newFull(size, 1, opts); }
+  /** `t.new_empty(size, ...)`: zero-filled here (JavaScript memory is never uninitialised). */
+  newEmpty(size: readonly number[], opts: { dtype?: DType; device?: DeviceLike; requiresGrad?: boolean } = {}): Tensor { return this.newFull(size, 0, opts); }
+  /**
    * Python indexing `x[...]`: `x.index(0, slice(1, 3), null, '...', mask)`. Basic items give a view;
    * one tensor item (bool mask or int64 indices) gives a copy, as in PyTorch.
    */
@@ -749,13 +778,18 @@ export class Tensor implements StridedView {
 }
 
 /** `{ values, indices }`, PyTorch's `torch.return_types` named tuple. */
-export interface ValuesIndices {
-  values: Tensor;
-  indices: Tensor;
-}
-function valuesIndices(r: Tensor | Tensor[]): ValuesIndices {
+/**
+ * PyTorch's `torch.return_types` named tuple (`topk`, `max(dim)`, `sort`, …): destructures as
+ * `[values, indices]` and has `.values` / `.indices`.
+ *
+ * @example
+ * const [values, indices] = x.topk(2); // or: const { values, indices } = x.topk(2);
+ */
+export type ValuesIndices = Omit<readonly [Tensor, Tensor], 'values'> & { readonly values: Tensor; readonly indices: Tensor };
+export function valuesIndices(r: Tensor | Tensor[]): ValuesIndices {
   const [values, indices] = r as Tensor[];
-  return { values, indices };
+  // Non-enumerable, so the pair compares, spreads and prints as the two tensors; `values` shadows Array.prototype.values.
+  return Object.defineProperties([values, indices], { values: { value: values }, indices: { value: indices } }) as unknown as ValuesIndices;
 }
 
 export type NestedArray = number | boolean | NestedArray[];
