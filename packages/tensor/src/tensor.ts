@@ -7,7 +7,7 @@ import { broadcastShapes, contiguousStrides, isContiguous, normDim, numel } from
 import { formatTensor } from './format.js';
 import { moveTensor, releaseTensor, trackTensor } from './memory.js';
 import { deviceCheck } from './validation.js';
-import { type Args, declare, parseArgs } from './signature.js';
+import { type Args, type Declaration, declare, parseArgs } from './signature.js';
 import type { Generator } from './random.js';
 
 /** A node of the autograd graph as the tensor sees it; @flambeau/autograd supplies the real ones. */
@@ -636,14 +636,12 @@ export class Tensor implements StridedView {
   argmax(...args: DimKeepdim): Tensor { return dispatch1('argmax', [this], parseArgs(DECL.argmax, args)); }
   argmin(...args: DimKeepdim): Tensor { return dispatch1('argmin', [this], parseArgs(DECL.argmin, args)); }
   /** `t.var(dim=None, unbiased=True, keepdim=False, *, correction=None)`; `unbiased=False` is `correction=0`. */
-  var(...args: VarArgs): Tensor {
-    const { dim, unbiased, keepdim, correction } = parseArgs(DECL.var, args);
-    return dispatch1('var', [this], { dim, correction: correction ?? (unbiased ? 1 : 0), keepdim });
-  }
+  var(...args: VarArgs): Tensor { return this.variance(DECL.var, args); }
   /** `t.std(dim=None, unbiased=True, keepdim=False, *, correction=None)`: `x.std(0, false)` is the biased estimate. */
-  std(...args: VarArgs): Tensor {
-    const { dim, unbiased, keepdim, correction } = parseArgs(DECL.std, args);
-    return dispatch1('var', [this], { dim, correction: correction ?? (unbiased ? 1 : 0), keepdim }).sqrt();
+  std(...args: VarArgs): Tensor { return this.variance(DECL.std, args).sqrt(); }
+  private variance(decl: Declaration, args: VarArgs): Tensor {
+    const { dim, unbiased, keepdim, correction } = parseArgs(decl, args);
+    return dispatch1('var', [this], { dim, correction: correction ?? (unbiased ? 1 : 0), keepdim });
   }
   logsumexp(...args: Args<[dim: Dims, keepdim: boolean], { dim?: Dims; keepdim?: boolean }>): Tensor {
     return dispatch1('logsumexp', [this], parseArgs(DECL.logsumexp, args));
