@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { torch, nn, data } from '../src/index.js';
+import { torch, nn, data, optim } from '../src/index.js';
 
 // The calls issue 10 found misread, each doing what PyTorch 1.13 does (values computed with it) or raising its error.
 const F = nn.functional;
@@ -95,6 +95,21 @@ describe('PyTorch calls a port writes, positional or by name', () => {
     expect(F.maxPool2d(input, { kernelSize: 3 }).tolistSync()).toEqual([[[[10]]]]);
     expect(F.maxPool2d(input, 2, 1).shape).toEqual([1, 1, 3, 3]);
     expect(error(() => F.maxPool2d(input, { kernel_size: 3 } as never)).message).toMatch(/^max_pool2d\(\) got an unexpected keyword argument 'kernel_size'\. Did you mean 'kernelSize'\?/);
+  });
+});
+
+describe('optimizers take PyTorch positional arguments', () => {
+  const w = () => [new nn.Parameter(torch.ones(2))];
+  it('new optim.SGD(params, 0.1, 0.9) sets lr and momentum', () => {
+    const opt = new optim.SGD(w(), 0.1, 0.9);
+    expect(opt.paramGroups[0].lr).toBe(0.1);
+    expect(opt.paramGroups[0].momentum).toBe(0.9);
+    expect(new optim.Adam(w(), 0.01, [0.8, 0.9]).paramGroups[0].betas).toEqual([0.8, 0.9]);
+    expect(new optim.RMSprop(w(), { lr: 0.1, momentum: 0.5 }).paramGroups[0].momentum).toBe(0.5);
+  });
+  it('rejects a snake_case option', () => {
+    expect(error(() => new optim.AdamW(w(), { weight_decay: 0.1 } as never)).message)
+      .toBe("AdamW() got an unexpected keyword argument 'weight_decay'. Did you mean 'weightDecay'? (Flambeau spells keyword arguments in camelCase)");
   });
 });
 

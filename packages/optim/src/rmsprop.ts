@@ -1,5 +1,5 @@
-import { zerosLike } from '@flambeau/tensor';
-import { type ParamGroup, type Params, Optimizer, optionsFor, checkLr, checkNonNegative, effectiveGrad, initState, stateTensor, withGrad } from './optimizer.js';
+import { type Args, declare, zerosLike } from '@flambeau/tensor';
+import { type ParamGroup, type Params, Optimizer, optimizerArgs, optionsFor, checkLr, checkNonNegative, effectiveGrad, initState, stateTensor, withGrad } from './optimizer.js';
 
 export interface RMSpropOptions {
   lr: number;
@@ -18,9 +18,11 @@ export interface RMSpropOptions {
  * @example
  * const opt = new RMSprop(model.parameters(), { lr: 0.01, momentum: 0.9 });
  */
+const RMSPROP_DECL = declare('optim.RMSprop', 'RMSprop(Any params, float lr=0.01, float alpha=0.99, float eps=1e-08, float weightDecay=0, float momentum=0, bool centered=False, bool? foreach=None, bool maximize=False)');
+
 export class RMSprop extends Optimizer<RMSpropOptions> {
-  constructor(params: Params<RMSpropOptions>, opts: Partial<RMSpropOptions> = {}) {
-    const d = optionsFor<RMSpropOptions>('RMSprop', { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false }, opts);
+  constructor(params: Params<RMSpropOptions>, ...rest: Args<[lr: number, alpha: number, eps: number, weightDecay: number, momentum: number, centered: boolean, foreach: boolean | null, maximize: boolean], Partial<RMSpropOptions> & { foreach?: boolean | null }>) {
+    const d = optionsFor<RMSpropOptions>('RMSprop', { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false }, optimizerArgs(RMSPROP_DECL, params, rest));
     checkLr(d.lr);
     checkNonNegative(d.eps, 'epsilon value');
     checkNonNegative(d.momentum, 'momentum value');

@@ -1,6 +1,6 @@
-import type { Tensor } from '@flambeau/tensor';
+import { type Args, declare, type Tensor } from '@flambeau/tensor';
 import { ValueError } from '@flambeau/tensor';
-import { type ParamGroup, type Params, Optimizer, optionsFor, checkLr, checkNonNegative, effectiveGrad, withGrad } from './optimizer.js';
+import { type ParamGroup, type Params, Optimizer, optimizerArgs, optionsFor, checkLr, checkNonNegative, effectiveGrad, withGrad } from './optimizer.js';
 
 export interface SGDOptions {
   lr: number;
@@ -18,9 +18,11 @@ export interface SGDOptions {
  * @example
  * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
  */
+const SGD_DECL = declare('optim.SGD', 'SGD(Any params, float? lr=None, float momentum=0, float dampening=0, float weightDecay=0, bool nesterov=False, *, bool maximize=False, bool? foreach=None)');
+
 export class SGD extends Optimizer<SGDOptions> {
-  constructor(params: Params<SGDOptions>, opts: Partial<SGDOptions> & { lr: number }) {
-    const d = optionsFor<SGDOptions>('SGD', { lr: undefined as unknown as number, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false }, opts);
+  constructor(params: Params<SGDOptions>, ...rest: Args<[lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean], Partial<SGDOptions> & { foreach?: boolean | null }>) {
+    const d = optionsFor<SGDOptions>('SGD', { lr: undefined as unknown as number, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false }, optimizerArgs(SGD_DECL, params, rest));
     // lr is required: a missing one is reported by addParamGroup, as in PyTorch.
     if (d.lr !== undefined) checkLr(d.lr);
     checkNonNegative(d.momentum, 'momentum value');
