@@ -620,18 +620,16 @@ export class Tensor implements StridedView {
   max(): Tensor;
   max(dim: number, keepdim?: boolean | { keepdim?: boolean }): ValuesIndices;
   max(opts: { dim: number; keepdim?: boolean }): ValuesIndices;
-  max(...args: unknown[]): Tensor | ValuesIndices {
-    const { dim, keepdim } = parseArgs(DECL.max, args);
-    if (dim === null) { this.checkWholeReduce('max'); return dispatch1('amax', [this], { dim: null, keepdim: false }); }
-    return valuesIndices(dispatch('maxDim', [this], { dim, keepdim }));
-  }
+  max(...args: unknown[]): Tensor | ValuesIndices { return this.extremum('max', args); }
   min(): Tensor;
   min(dim: number, keepdim?: boolean | { keepdim?: boolean }): ValuesIndices;
   min(opts: { dim: number; keepdim?: boolean }): ValuesIndices;
-  min(...args: unknown[]): Tensor | ValuesIndices {
-    const { dim, keepdim } = parseArgs(DECL.min, args);
-    if (dim === null) { this.checkWholeReduce('min'); return dispatch1('amin', [this], { dim: null, keepdim: false }); }
-    return valuesIndices(dispatch('minDim', [this], { dim, keepdim }));
+  min(...args: unknown[]): Tensor | ValuesIndices { return this.extremum('min', args); }
+  /** `max` / `min`: over everything (the value), or along `dim` (values and indices). */
+  private extremum(op: 'max' | 'min', args: unknown[]): Tensor | ValuesIndices {
+    const { dim, keepdim } = parseArgs(DECL[op], args);
+    if (dim === null) { this.checkWholeReduce(op); return dispatch1(op === 'max' ? 'amax' : 'amin', [this], { dim: null, keepdim: false }); }
+    return valuesIndices(dispatch(op === 'max' ? 'maxDim' : 'minDim', [this], { dim, keepdim }));
   }
   argmax(...args: DimKeepdim): Tensor { return dispatch1('argmax', [this], parseArgs(DECL.argmax, args)); }
   argmin(...args: DimKeepdim): Tensor { return dispatch1('argmin', [this], parseArgs(DECL.argmin, args)); }
