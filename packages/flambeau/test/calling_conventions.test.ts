@@ -34,6 +34,11 @@ describe('PyTorch calls a port writes, positional or by name', () => {
     expect(String(new nn.Conv2d(1, 32, 3, 1))).toBe('Conv2d(1, 32, kernel_size=(3, 3), stride=(1, 1))');
     expect(String(new nn.Conv2d(1, 32, 3, 2, 1))).toBe('Conv2d(1, 32, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1))');
   });
+  it('new nn.Linear(4, 2, false) has no bias', () => {
+    expect(new nn.Linear(4, 2, false).bias).toBeNull();
+    expect(String(new nn.Linear(4, 2, { bias: false }))).toBe('Linear(in_features=4, out_features=2, bias=False)');
+    expect(new nn.Linear(4, 2, { dtype: 'float64' }).weight.dtype).toBe('float64');
+  });
   it('new nn.LSTM(32, 32, 2) builds two layers', () => {
     const lstm = new nn.LSTM(32, 32, 2);
     expect(lstm.numLayers).toBe(2);
