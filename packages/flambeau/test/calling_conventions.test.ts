@@ -39,6 +39,12 @@ describe('PyTorch calls a port writes, positional or by name', () => {
     expect(String(new nn.Linear(4, 2, { bias: false }))).toBe('Linear(in_features=4, out_features=2, bias=False)');
     expect(new nn.Linear(4, 2, { dtype: 'float64' }).weight.dtype).toBe('float64');
   });
+  it('normalization layers take eps and momentum positionally', () => {
+    expect(String(new nn.BatchNorm2d(32, 0.001, 0.2))).toBe('BatchNorm2d(32, eps=0.001, momentum=0.2, affine=True, track_running_stats=True)');
+    expect(new nn.BatchNorm1d(4, { momentum: null }).momentum).toBeNull();
+    expect(String(new nn.LayerNorm(10, 1e-6))).toBe('LayerNorm((10,), eps=1e-06, elementwise_affine=True)');
+    expect(String(new nn.GroupNorm(2, 4, 1e-5, false))).toBe('GroupNorm(2, 4, eps=1e-05, affine=False)');
+  });
   it('new nn.LSTM(32, 32, 2) builds two layers', () => {
     const lstm = new nn.LSTM(32, 32, 2);
     expect(lstm.numLayers).toBe(2);
