@@ -1,4 +1,4 @@
-import { type Generator, RuntimeError, ValueError, defaultGenerator } from '@flambeau/tensor';
+import { type Args, declare, defaultGenerator, type Generator, NotImplementedError, parseArgs, RuntimeError, ValueError } from '@flambeau/tensor';
 import { defaultCollate } from './collate.js';
 import { Dataset, IterableDataset } from './dataset.js';
 import { BatchSampler, RandomSampler, Sampler, SequentialSampler, drawSeed } from './sampler.js';
@@ -45,6 +45,21 @@ interface PoolHolder { pool: WorkerPool | null }
  */
 const abandoned = typeof FinalizationRegistry === 'undefined' ? null : new FinalizationRegistry<PoolHolder>((h) => { void h.pool?.shutdown(); });
 
+const DATALOADER = declare('data.DataLoader', 'DataLoader(Dataset dataset, int? batchSize=1, bool? shuffle=None, Any? sampler=None, Any? batchSampler=None, int numWorkers=0, Callable? collateFn=None, bool pinMemory=False, bool dropLast=False, float timeout=0, Any? workerInitFn=None, Any? multiprocessingContext=None, Any? generator=None, *, int prefetchFactor=2, bool persistentWorkers=False, str pinMemoryDevice="")');
+
+/** `DataLoader`'s arguments after the dataset: PyTorch's positional order, or by name. */
+export type DataLoaderArgs<T, B> = Args<[batchSize: number | null, shuffle: boolean | null, sampler: (Iterable<number> & { length?: number }) | null,
+  batchSampler: (Iterable<number[]> & { length?: number }) | null, numWorkers: number, collateFn: ((batch: T[]) => B) | null, pinMemory: boolean, dropLast: boolean], DataLoaderOptions<T, B>>;
+
+/** The bound arguments as options (`None` → absent); refuses the PyTorch options with no meaning here rather than ignore them. */
+function dataLoaderOptions<T, B>(a: Record<string, any>): DataLoaderOptions<T, B> {
+  if (a.pinMemory || a.pinMemoryDevice !== '') throw new NotImplementedError('DataLoader: pin_memory is not supported (no pinned host memory in JavaScript)');
+  if (a.multiprocessingContext !== null) throw new NotImplementedError('DataLoader: workers are worker_threads; multiprocessing_context is not supported');
+  const opts: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(a)) if (v !== null || k === 'batchSize') opts[k] = v;
+  return opts as DataLoaderOptions<T, B>;
+}
+
 /**
  * PyTorch's `DataLoader(dataset, batch_size=1, shuffle=False, sampler=None, batch_sampler=None,
  * num_workers=0, collate_fn=None, drop_last=False, timeout=0, worker_init_fn=None, generator=None,
@@ -59,7 +74,7 @@ const abandoned = typeof FinalizationRegistry === 'undefined' ? null : new Final
  * iteration with the sample index; a dead worker rejects it too.
  *
  * @example
- * const loader = new DataLoader(ds, { batchSize: 64, shuffle: true, numWorkers: 2 });
+ * const loader = new DataLoader(ds, { batchSize: 64, shuffle: true, numWorkers: 2 }); // or new DataLoader(ds, 64, true)
  * for await (const [x, y] of loader) { ... }
  */
 export class DataLoader<T = unknown, B = any> implements AsyncIterable<B> {
@@ -78,7 +93,8 @@ export class DataLoader<T = unknown, B = any> implements AsyncIterable<B> {
   private pool: WorkerPool | null = null;
   private epoch = 0;
 
-  constructor(dataset: Dataset<T> | IterableDataset<T>, opts: DataLoaderOptions<T, B> = {}) {
+  constructor(dataset: Dataset<T> | IterableDataset<T>, ...rest: DataLoaderArgs<T, B>) {
+    const opts = dataLoaderOptions<T, B>(parseArgs(DATALOADER, [dataset, ...rest]));
     const numWorkers = opts.numWorkers ?? 0;
     let batchSize = opts.batchSize === undefined ? 1 : opts.batchSize;
     let dropLast = opts.dropLast ?? false;

@@ -16,3 +16,14 @@ export * as autograd from '@flambeau/autograd';
 export * as nn from '@flambeau/nn';
 export * as optim from '@flambeau/optim';
 export * as utils from './torch_utils.js';
+/** `torch.cuda`: no CUDA here, so `device = torch.cuda.isAvailable() ? 'cuda' : 'cpu'` ports unchanged (use `@flambeau/backend-webgpu` for a GPU). */
+export const cuda = {
+  /** `torch.cuda.is_available()`: always false. */
+  isAvailable: (): boolean => false,
+  /** `torch.cuda.device_count()`: 0. */
+  deviceCount: (): number => 0,
+};
+/** `torch.backends`: `torch.backends.mps.isAvailable()` is always false. */
+export const backends = {
+  mps: { isAvailable: (): boolean => false, isBuilt: (): boolean => false },
+};

@@ -20,7 +20,7 @@ export function registerOp(names: string | readonly string[], fn: Symbolic): voi
  * symbolic reads the module's configuration and parameters instead. Subclasses are not leaves
  * (their forward may differ).
  */
-export function registerModule(ctors: readonly (abstract new (...a: never[]) => Module)[], fn: Symbolic): void {
+export function registerModule(ctors: readonly (abstract new (...a: any[]) => Module)[], fn: Symbolic): void {
   for (const c of ctors) modules.set(c, fn);
 }
 

@@ -1,6 +1,5 @@
-import type { Tensor } from '@flambeau/tensor';
-import { dispatch, zerosLike } from '@flambeau/tensor';
-import { type ParamGroup, type ParamState, type Params, Optimizer, optionsFor, checkBetas, checkLr, checkNonNegative, initState, stateTensor, withGrad } from './optimizer.js';
+import { type Args, declare, dispatch, type Tensor, zerosLike } from '@flambeau/tensor';
+import { checkBetas, checkLr, checkNonNegative, effectiveGrad, initState, Optimizer, optimizerArgs, optionsFor, type ParamGroup, type Params, type ParamState, stateTensor, withGrad } from './optimizer.js';
 import './step_ops.js';
 
 export interface AdamOptions {
@@ -46,10 +45,12 @@ export function initAdamState(p: Tensor, s: ParamState, amsgrad: boolean): void 
  * @example
  * const opt = new Adam(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999] });
  */
+const ADAM_DECL = declare('optim.Adam', 'Adam(Any params, float lr=0.001, float[] betas=(0.9, 0.999), float eps=1e-08, float weightDecay=0, bool amsgrad=False, *, bool? foreach=None, bool maximize=False)');
+
 export class Adam extends Optimizer<AdamOptions> {
   static override readonly __name__: string = 'Adam';
-  constructor(params: Params<AdamOptions>, opts: Partial<AdamOptions> = {}) {
-    const d = optionsFor<AdamOptions>('Adam', { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false }, opts);
+  constructor(params: Params<AdamOptions>, ...rest: Args<[lr: number, betas: [number, number], eps: number, weightDecay: number, amsgrad: boolean], Partial<AdamOptions> & { foreach?: boolean | null }>) {
+    const d = optionsFor<AdamOptions>('Adam', { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false }, optimizerArgs(ADAM_DECL, params, rest));
     checkAdamOptions(d);
     super(params, d);
   }

@@ -1,5 +1,6 @@
+import { type Args, declare } from '@flambeau/tensor';
 import { type AdamOptions, adamUpdate, checkAdamOptions, initAdamState } from './adam.js';
-import { type ParamGroup, type Params, Optimizer, optionsFor, withGrad } from './optimizer.js';
+import { effectiveGrad, Optimizer, optimizerArgs, optionsFor, type ParamGroup, type Params, withGrad } from './optimizer.js';
 
 export type AdamWOptions = AdamOptions;
 
@@ -10,10 +11,12 @@ export type AdamWOptions = AdamOptions;
  * @example
  * const opt = new AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.01 });
  */
+const ADAMW_DECL = declare('optim.AdamW', 'AdamW(Any params, float lr=0.001, float[] betas=(0.9, 0.999), float eps=1e-08, float weightDecay=0.01, bool amsgrad=False, *, bool maximize=False, bool? foreach=None)');
+
 export class AdamW extends Optimizer<AdamWOptions> {
   static override readonly __name__: string = 'AdamW';
-  constructor(params: Params<AdamWOptions>, opts: Partial<AdamWOptions> = {}) {
-    const d = optionsFor<AdamWOptions>('AdamW', { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false }, opts);
+  constructor(params: Params<AdamWOptions>, ...rest: Args<[lr: number, betas: [number, number], eps: number, weightDecay: number, amsgrad: boolean], Partial<AdamWOptions> & { foreach?: boolean | null }>) {
+    const d = optionsFor<AdamWOptions>('AdamW', { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false }, optimizerArgs(ADAMW_DECL, params, rest));
     checkAdamOptions(d);
     super(params, d);
   }

@@ -1,4 +1,4 @@
-import { type Tensor, Tensor as TensorClass, NotImplementedError, RuntimeError, ValueError, className, keep, tidy, zerosLike } from '@flambeau/tensor';
+import { className, type Declaration, keep, NotImplementedError, parseArgs, RuntimeError, type Tensor, Tensor as TensorClass, tidy, ValueError, zerosLike } from '@flambeau/tensor';
 import { enableGrad, noGrad } from '@flambeau/autograd';
 import { type ArgKind, checkArg, checkOptions } from './check_args.js';
 
@@ -204,6 +204,17 @@ export function optionsFor<T extends object>(where: string, defaults: T, opts: o
   for (const [k, v] of Object.entries(defaults)) kinds[k] = (overrides as Record<string, ArgKind>)[k] ?? kindOf(v);
   checkOptions(where, opts, kinds);
   return withDefaults(defaults, opts ?? {});
+}
+
+/**
+ * An optimizer's constructor arguments after `params`, bound to its PyTorch declaration
+ * (positional in PyTorch's order or by name): the options object, `None` left out. `foreach`
+ * (PyTorch's choice of kernel) has no effect here: there is one implementation.
+ */
+export function optimizerArgs(decl: Declaration, params: unknown, rest: readonly unknown[]): object {
+  const { params: _, foreach: __, ...opts } = parseArgs(decl, [params, ...rest]);
+  for (const [k, v] of Object.entries(opts)) if (v === null) delete opts[k];
+  return opts;
 }
 
 /** `{...defaults, ...opts}`, except that options left `undefined` keep their default. */

@@ -1,5 +1,5 @@
-import { dispatch, zerosLike } from '@flambeau/tensor';
-import { type ParamGroup, type Params, Optimizer, optionsFor, checkLr, checkNonNegative, initState, stateTensor, withGrad } from './optimizer.js';
+import { type Args, declare, dispatch, zerosLike } from '@flambeau/tensor';
+import { checkLr, checkNonNegative, effectiveGrad, initState, Optimizer, optimizerArgs, optionsFor, type ParamGroup, type Params, stateTensor, withGrad } from './optimizer.js';
 import './step_ops.js';
 
 export interface RMSpropOptions {
@@ -19,10 +19,12 @@ export interface RMSpropOptions {
  * @example
  * const opt = new RMSprop(model.parameters(), { lr: 0.01, momentum: 0.9 });
  */
+const RMSPROP_DECL = declare('optim.RMSprop', 'RMSprop(Any params, float lr=0.01, float alpha=0.99, float eps=1e-08, float weightDecay=0, float momentum=0, bool centered=False, bool? foreach=None, bool maximize=False)');
+
 export class RMSprop extends Optimizer<RMSpropOptions> {
   static override readonly __name__: string = 'RMSprop';
-  constructor(params: Params<RMSpropOptions>, opts: Partial<RMSpropOptions> = {}) {
-    const d = optionsFor<RMSpropOptions>('RMSprop', { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false }, opts);
+  constructor(params: Params<RMSpropOptions>, ...rest: Args<[lr: number, alpha: number, eps: number, weightDecay: number, momentum: number, centered: boolean, foreach: boolean | null, maximize: boolean], Partial<RMSpropOptions> & { foreach?: boolean | null }>) {
+    const d = optionsFor<RMSpropOptions>('RMSprop', { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false }, optimizerArgs(RMSPROP_DECL, params, rest));
     checkLr(d.lr);
     checkNonNegative(d.eps, 'epsilon value');
     checkNonNegative(d.momentum, 'momentum value');

@@ -1,6 +1,5 @@
-import type { Tensor } from '@flambeau/tensor';
-import { ValueError, dispatch, zerosLike } from '@flambeau/tensor';
-import { type ParamGroup, type Params, Optimizer, optionsFor, checkLr, checkNonNegative, withGrad } from './optimizer.js';
+import { type Args, declare, dispatch, type Tensor, ValueError, zerosLike } from '@flambeau/tensor';
+import { checkLr, checkNonNegative, effectiveGrad, Optimizer, optimizerArgs, optionsFor, type ParamGroup, type Params, withGrad } from './optimizer.js';
 import './step_ops.js';
 
 export interface SGDOptions {
@@ -19,10 +18,12 @@ export interface SGDOptions {
  * @example
  * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
  */
+const SGD_DECL = declare('optim.SGD', 'SGD(Any params, float? lr=None, float momentum=0, float dampening=0, float weightDecay=0, bool nesterov=False, *, bool maximize=False, bool? foreach=None)');
+
 export class SGD extends Optimizer<SGDOptions> {
   static override readonly __name__: string = 'SGD';
-  constructor(params: Params<SGDOptions>, opts: Partial<SGDOptions> & { lr: number }) {
-    const d = optionsFor<SGDOptions>('SGD', { lr: undefined as unknown as number, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false }, opts);
+  constructor(params: Params<SGDOptions>, ...rest: Args<[lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean], Partial<SGDOptions> & { foreach?: boolean | null }>) {
+    const d = optionsFor<SGDOptions>('SGD', { lr: undefined as unknown as number, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false }, optimizerArgs(SGD_DECL, params, rest));
     // lr is required: a missing one is reported by addParamGroup, as in PyTorch.
     if (d.lr !== undefined) checkLr(d.lr);
     checkNonNegative(d.momentum, 'momentum value');

@@ -169,18 +169,22 @@ describe('argument kinds (TypeError-like DTypeError naming the argument, never N
   };
 
   it('rejects unknown option names, listing the valid ones, and wrong kinds of values', () => {
-    bad(() => new SGD([param()], { learningRate: 0.1 } as never),
-      "SGD() got an unexpected keyword argument 'learningRate'; valid options are: lr, momentum, dampening, weightDecay, nesterov, maximize");
-    bad(() => new Adam([param()], { weight_decay: 0.1 } as never), "Adam() got an unexpected keyword argument 'weight_decay'");
-    bad(() => new SGD([param()], { lr: '0.1' } as never), "SGD: argument 'lr' must be a number, but got string '0.1'");
-    bad(() => new SGD([param()], { lr: 0.1, nesterov: 1 } as never), "SGD: argument 'nesterov' must be a boolean, but got number 1");
+    // SGD, Adam, AdamW and RMSprop bind their arguments to PyTorch's declaration (PyTorch's TypeError wording).
+    bad(() => new SGD([param()], { learningRate: 0.1 } as never), "SGD() got an unexpected keyword argument 'learningRate'");
+    bad(() => new Adam([param()], { weight_decay: 0.1 } as never), "Adam() got an unexpected keyword argument 'weight_decay'. Did you mean 'weightDecay'?");
+    bad(() => new SGD([param()], { lr: '0.1' } as never), "SGD(): argument 'lr' must be float, not str");
+    bad(() => new SGD([param()], { lr: 0.1, nesterov: 1 } as never), "SGD(): argument 'nesterov' must be bool, not int");
     bad(() => new Adam([param()], { betas: 0.9 } as never), "Adam: argument 'betas' must be an array of numbers, but got number 0.9");
-    bad(() => new RMSprop([param()], { alpha: tensor(0.9) } as never), "RMSprop: argument 'alpha' must be a number, but got Tensor of shape []");
+    bad(() => new RMSprop([param()], { alpha: tensor(0.9) } as never), "RMSprop(): argument 'alpha' must be float, not Tensor");
     bad(() => new LBFGS([param()], { lineSearchFn: 3 } as never), "LBFGS: argument 'lineSearchFn' must be a string or null, but got number 3");
-    bad(() => new SGD([param()], 0.1 as never), 'SGD: options must be an object with any of lr, momentum');
-    for (const Cls of [Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, NAdam, RAdam, LBFGS]) {
+    bad(() => new Adagrad([param()], 0.1 as never), 'Adagrad: options must be an object with any of lr');
+    for (const Cls of [Adagrad, Adadelta, Adamax, NAdam, RAdam, LBFGS]) {
       bad(() => new Cls([param()], { learningRate: 1 } as never), `${Cls.name}() got an unexpected keyword argument 'learningRate'`);
       bad(() => new Cls([param()], { lr: { lr: 1 } } as never), `${Cls.name}: argument 'lr' must be a number, but got Object {"lr":1}; 'lr' is a positional argument`);
+    }
+    for (const Cls of [Adam, AdamW, RMSprop]) {
+      bad(() => new Cls([param()], { learningRate: 1 } as never), `${Cls.name}() got an unexpected keyword argument 'learningRate'`);
+      bad(() => new Cls([param()], { lr: { lr: 1 } } as never), `${Cls.name}(): argument 'lr' must be float, not dict`);
     }
   });
 

@@ -28,6 +28,10 @@ export interface OpParam {
   readonly type: string;
   /** The default as written in the schema (`None`, `False`, `1`), absent when required. */
   readonly default?: string;
+  /** After a `*` marker: only by name (PyTorch's keyword-only). */
+  readonly kwOnly?: boolean;
+  /** Before a `/` marker: only by position. */
+  readonly posOnly?: boolean;
 }
 
 /** An op's declaration: plain data, read by backends, the ONNX exporter, argument parsing and docs. */
@@ -40,6 +44,8 @@ export interface OpSchema {
   readonly attrs: readonly OpParam[];
   /** Number of tensor outputs (`-1`: a list whose length depends on the call). */
   readonly outputs: number;
+  /** Every parameter in declaration order (inputs and attributes together), for argument parsing. */
+  readonly params: readonly OpParam[];
 }
 
 interface OpEntry {
@@ -56,7 +62,7 @@ let depth = 0;
  * or `Tensor[]` are inputs, the others attributes; the return part counts outputs
  * (`(Tensor, Tensor)` → 2, `Tensor[]` → -1).
  */
-export function parseSignature(sig: string): { name: string; inputs: OpParam[]; attrs: OpParam[]; outputs: number } {
+export function parseSignature(sig: string): { name: string; inputs: OpParam[]; attrs: OpParam[]; outputs: number; params: OpParam[] } {
   const open = sig.indexOf('(');
   let close = open;
   for (let level = 0; close < sig.length; close++) {
@@ -69,16 +75,20 @@ export function parseSignature(sig: string): { name: string; inputs: OpParam[]; 
   const returns = /->\s*(.+)$/.exec(sig.slice(close + 1))?.[1];
   const inputs: OpParam[] = [];
   const attrs: OpParam[] = [];
+  const all: OpParam[] = [];
+  let kwOnly = false;
   for (const part of splitTop(params)) {
-    if (part === '*') continue;
+    if (part === '*') { kwOnly = true; continue; }
+    if (part === '/') { for (let i = 0; i < all.length; i++) all[i] = { ...all[i], posOnly: true }; continue; }
     const pm = /^(\S+)\s+(\w+)(?:=(.+))?$/.exec(part);
     if (!pm) throw new RuntimeError(`bad parameter '${part}' in op signature '${sig}'`);
-    const p: OpParam = pm[3] === undefined ? { type: pm[1], name: pm[2] } : { type: pm[1], name: pm[2], default: pm[3] };
+    const p: OpParam = { type: pm[1], name: pm[2], ...(pm[3] === undefined ? {} : { default: pm[3] }), ...(kwOnly ? { kwOnly } : {}) };
     (/^Tensor(\?|\[\])?$/.test(p.type) ? inputs : attrs).push(p);
+    all.push(p);
   }
   const ret = (returns ?? 'Tensor').trim();
   const outputs = ret === 'Tensor[]' ? -1 : ret.startsWith('(') ? splitTop(ret.slice(1, -1)).length : ret === '()' ? 0 : 1;
-  return { name, inputs, attrs, outputs };
+  return { name, inputs, attrs, outputs, params: all };
 }
 
 function splitTop(s: string): string[] {
@@ -105,8 +115,8 @@ function splitTop(s: string): string[] {
  * defineOp('composite', 'hardswish(Tensor self) -> Tensor', ([x]) => x.mul(x.add(3).clamp(0, 6)).div(6));
  */
 export function defineOp(kind: OpKind, signature: string, impl: OpImpl): void {
-  const { name, inputs, attrs, outputs } = parseSignature(signature);
-  registry.set(name, { schema: { name, kind, inputs, attrs, outputs }, impl });
+  const { name, inputs, attrs, outputs, params } = parseSignature(signature);
+  registry.set(name, { schema: { name, kind, inputs, attrs, outputs, params }, impl });
 }
 
 /** Whether an op of that name is registered with the dispatcher. */

@@ -1,5 +1,6 @@
 import { dispatch1 } from './dispatcher.js';
-import { type Tensor, type TensorOrScalar, type ValuesIndices, checkScalar } from './tensor.js';
+import { type ReduceArgs, Tensor, type TopkArgs, type TensorOrScalar, type ValuesIndices, checkScalar } from './tensor.js';
+import { type Args, declare, parseArgs } from './signature.js';
 import type { PadMode } from './ops/pad.js';
 import { RuntimeError } from './errors.js';
 import { deviceCheck } from './validation.js';
@@ -10,6 +11,39 @@ import type { Generator } from './random.js';
  * Function forms of tensor ops, as in the `torch.` namespace (`torch.cat`, `torch.where`, …).
  * Methods of `Tensor` cover the rest (`torch.exp(x)` is `x.exp()`).
  */
+
+type MethodName = { [K in keyof Tensor]: Tensor[K] extends (...a: never[]) => unknown ? K : never }[keyof Tensor];
+type MethodArgs<K extends MethodName> = Tensor[K] extends (...a: infer A) => unknown ? A : never;
+type MethodResult<K extends MethodName> = Tensor[K] extends (...a: never[]) => infer R ? R : never;
+
+/** `torch.X(input, ...)` for the method `input.X(...)`: PyTorch offers both for these. */
+function functionForm<K extends MethodName>(name: K): (input: Tensor, ...args: MethodArgs<K>) => MethodResult<K> {
+  return (input, ...args) => (input[name] as (...a: unknown[]) => MethodResult<K>)(...args);
+}
+
+export const neg = functionForm('neg'), negative = functionForm('negative'), sign = functionForm('sign'), square = functionForm('square');
+export const sin = functionForm('sin'), cos = functionForm('cos'), tan = functionForm('tan'), asin = functionForm('asin'), acos = functionForm('acos');
+export const atan = functionForm('atan'), atan2 = functionForm('atan2'), sinh = functionForm('sinh'), cosh = functionForm('cosh');
+export const asinh = functionForm('asinh'), acosh = functionForm('acosh'), atanh = functionForm('atanh');
+export const exp2 = functionForm('exp2'), expm1 = functionForm('expm1'), log2 = functionForm('log2'), log10 = functionForm('log10'), log1p = functionForm('log1p');
+export const rsqrt = functionForm('rsqrt'), reciprocal = functionForm('reciprocal'), erf = functionForm('erf'), erfc = functionForm('erfc');
+export const floor = functionForm('floor'), ceil = functionForm('ceil'), round = functionForm('round'), trunc = functionForm('trunc'), frac = functionForm('frac');
+export const isnan = functionForm('isnan'), isinf = functionForm('isinf'), isfinite = functionForm('isfinite'), isFloatingPoint = functionForm('isFloatingPoint');
+export const eq = functionForm('eq'), ne = functionForm('ne'), lt = functionForm('lt'), le = functionForm('le'), gt = functionForm('gt'), ge = functionForm('ge');
+export const logicalAnd = functionForm('logicalAnd'), logicalOr = functionForm('logicalOr'), logicalXor = functionForm('logicalXor'), logicalNot = functionForm('logicalNot');
+export const bitwiseAnd = functionForm('bitwiseAnd'), bitwiseOr = functionForm('bitwiseOr'), bitwiseXor = functionForm('bitwiseXor'), bitwiseNot = functionForm('bitwiseNot');
+export const remainder = functionForm('remainder'), fmod = functionForm('fmod'), floorDivide = functionForm('floorDivide'), trueDivide = functionForm('true_divide'), rsub = functionForm('rsub');
+export const addcmul = functionForm('addcmul'), addcdiv = functionForm('addcdiv'), lerp = functionForm('lerp'), maskedFill = functionForm('maskedFill');
+export const clip = functionForm('clip'), prod = functionForm('prod'), all = functionForm('all'), any = functionForm('any'), amax = functionForm('amax'), amin = functionForm('amin');
+export const logsumexp = functionForm('logsumexp'), norm = functionForm('norm'), cumsum = functionForm('cumsum'), cumprod = functionForm('cumprod');
+const var_ = functionForm('var');
+export { var_ as var };
+export const std = functionForm('std');
+export const scatter = functionForm('scatter'), scatterAdd = functionForm('scatterAdd'), indexAdd = functionForm('indexAdd'), maskedSelect = functionForm('maskedSelect');
+export const diag = functionForm('diag'), diagonal = functionForm('diagonal'), narrow = functionForm('narrow'), select = functionForm('select'), unbind = functionForm('unbind');
+export const flip = functionForm('flip'), roll = functionForm('roll'), movedim = functionForm('movedim'), swapaxes = functionForm('swapaxes'), t = functionForm('t');
+export const unflatten = functionForm('unflatten'), broadcastTo = functionForm('broadcastTo'), asStrided = functionForm('asStrided'), mv = functionForm('mv');
+export const clone = functionForm('clone'), detach = functionForm('detach');
 
 /** `torch.cat(tensors, dim=0)`. */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
@@ -58,8 +92,12 @@ export function bmm(a: Tensor, b: Tensor): Tensor { return a.bmm(b); }
 export function dot(a: Tensor, b: Tensor): Tensor { return a.dot(b); }
 /** `torch.outer(a, b)`: outer product of two 1-D tensors. */
 export function outer(a: Tensor, b: Tensor): Tensor { return a.outer(b); }
-/** `torch.clamp(input, min=None, max=None)`. */
-export function clamp(x: Tensor, min: number | null = null, max: number | null = null): Tensor { return x.clamp(min, max); }
+const CLAMP = declare('torch.clamp', { op: 'clamp' });
+/** `torch.clamp(input, min=None, max=None)`: `torch.clamp(x, { min: 0 })`, `torch.clamp(x, -1, 1)`. */
+export function clamp(...args: [input: Tensor, ...Args<[min: number | null, max: number | null], { min?: number | null; max?: number | null }>] | [{ input: Tensor; min?: number | null; max?: number | null }]): Tensor {
+  const { input, min, max } = parseArgs(CLAMP, args) as { input: Tensor; min: number | null; max: number | null };
+  return input.clamp(min, max);
+}
 /** `torch.gather(input, dim, index)`. */
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor { return x.gather(dim, index); }
 /** `torch.index_select(input, dim, index)`. */
@@ -69,11 +107,11 @@ export function take(x: Tensor, index: Tensor): Tensor { return x.take(index); }
 /** `torch.nonzero(input)`: `[n, ndim]` int64 indices of the non-zero elements. */
 export function nonzero(x: Tensor): Tensor { return x.nonzero(); }
 /** `torch.sort(input, dim=-1, descending=False)` → `{ values, indices }`. */
-export function sort(x: Tensor, dim = -1, opts: { descending?: boolean } = {}) { return x.sort(dim, opts); }
+export function sort(x: Tensor, ...args: Parameters<Tensor['sort']>): ValuesIndices { return x.sort(...args); }
 /** `torch.topk(input, k, dim=-1, largest=True, sorted=True)` → `{ values, indices }`. */
-export function topk(x: Tensor, k: number, dim = -1, opts: { largest?: boolean; sorted?: boolean } = {}) { return x.topk(k, dim, opts); }
+export function topk(x: Tensor, k: number, ...args: TopkArgs): ValuesIndices { return x.topk(k, ...args); }
 /** `torch.argsort(input, dim=-1, descending=False)`. */
-export function argsort(x: Tensor, dim = -1, opts: { descending?: boolean } = {}): Tensor { return x.argsort(dim, opts); }
+export function argsort(x: Tensor, ...args: Parameters<Tensor['argsort']>): Tensor { return x.argsort(...args); }
 /** `torch.tril(input, diagonal=0)`: the lower triangle. */
 export function tril(x: Tensor, diagonal = 0): Tensor { return x.tril(diagonal); }
 /** `torch.triu(input, diagonal=0)`: the upper triangle. */
@@ -95,9 +133,9 @@ export function split(x: Tensor, size: number | readonly number[], dim = 0): Ten
 /** `torch.chunk(input, chunks, dim=0)`: views. */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] { return x.chunk(chunks, dim); }
 /** `torch.sum(input, dim=None, keepdim=False)`. */
-export function sum(x: Tensor, dim?: number | readonly number[], opts: { keepdim?: boolean } = {}): Tensor { return x.sum(dim, opts); }
+export function sum(x: Tensor, ...args: ReduceArgs): Tensor { return x.sum(...args); }
 /** `torch.mean(input, dim=None, keepdim=False)`. */
-export function mean(x: Tensor, dim?: number | readonly number[], opts: { keepdim?: boolean } = {}): Tensor { return x.mean(dim, opts); }
+export function mean(x: Tensor, ...args: ReduceArgs): Tensor { return x.mean(...args); }
 /** `torch.exp(input)`. */
 export function exp(x: Tensor): Tensor { return x.exp(); }
 /** `torch.log(input)`: natural logarithm. */
@@ -113,9 +151,9 @@ export function sigmoid(x: Tensor): Tensor { return x.sigmoid(); }
 /** `torch.relu(input)`. */
 export function relu(x: Tensor): Tensor { return x.relu(); }
 /** `torch.softmax(input, dim)`. */
-export function softmax(x: Tensor, dim: number): Tensor { return x.softmax(dim); }
+export function softmax(x: Tensor, ...args: Parameters<Tensor['softmax']>): Tensor { return x.softmax(...args); }
 /** `torch.log_softmax(input, dim)`. */
-export function logSoftmax(x: Tensor, dim: number): Tensor { return x.logSoftmax(dim); }
+export function logSoftmax(x: Tensor, ...args: Parameters<Tensor['logSoftmax']>): Tensor { return x.logSoftmax(...args); }
 /**
  * `torch.multinomial(input, num_samples, replacement=False, generator=None)`.
  *
@@ -131,24 +169,28 @@ export function multinomial(input: Tensor, numSamples: number, opts: { replaceme
  * @example const { values, indices: predicted } = torch.max(outputs, 1);
  */
 export function max(x: Tensor): Tensor;
-export function max(x: Tensor, dim: number, opts?: { keepdim?: boolean }): ValuesIndices;
+export function max(x: Tensor, dim: number, keepdim?: boolean | { keepdim?: boolean }): ValuesIndices;
+export function max(x: Tensor, opts: { dim: number; keepdim?: boolean }): ValuesIndices;
 export function max(x: Tensor, other: Tensor): Tensor;
-export function max(x: Tensor, dimOrOther?: number | Tensor, opts: { keepdim?: boolean } = {}): Tensor | ValuesIndices {
+export function max(x: Tensor, dimOrOther?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): Tensor | ValuesIndices {
   if (dimOrOther === undefined) return x.max();
-  return typeof dimOrOther === 'number' ? x.max(dimOrOther, opts) : x.maximum(dimOrOther);
+  if (dimOrOther instanceof Tensor) return x.maximum(dimOrOther);
+  return typeof dimOrOther === 'number' ? x.max(dimOrOther, keepdim) : x.max(dimOrOther);
 }
 /** `torch.min`, with the same three overloads as `max`. */
 export function min(x: Tensor): Tensor;
-export function min(x: Tensor, dim: number, opts?: { keepdim?: boolean }): ValuesIndices;
+export function min(x: Tensor, dim: number, keepdim?: boolean | { keepdim?: boolean }): ValuesIndices;
+export function min(x: Tensor, opts: { dim: number; keepdim?: boolean }): ValuesIndices;
 export function min(x: Tensor, other: Tensor): Tensor;
-export function min(x: Tensor, dimOrOther?: number | Tensor, opts: { keepdim?: boolean } = {}): Tensor | ValuesIndices {
+export function min(x: Tensor, dimOrOther?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): Tensor | ValuesIndices {
   if (dimOrOther === undefined) return x.min();
-  return typeof dimOrOther === 'number' ? x.min(dimOrOther, opts) : x.minimum(dimOrOther);
+  if (dimOrOther instanceof Tensor) return x.minimum(dimOrOther);
+  return typeof dimOrOther === 'number' ? x.min(dimOrOther, keepdim) : x.min(dimOrOther);
 }
 /** `torch.argmax(input, dim=None, keepdim=False)`. */
-export function argmax(x: Tensor, dim?: number, opts: { keepdim?: boolean } = {}): Tensor { return x.argmax(dim, opts); }
+export function argmax(x: Tensor, ...args: Parameters<Tensor['argmax']>): Tensor { return x.argmax(...args); }
 /** `torch.argmin(input, dim=None, keepdim=False)`. */
-export function argmin(x: Tensor, dim?: number, opts: { keepdim?: boolean } = {}): Tensor { return x.argmin(dim, opts); }
+export function argmin(x: Tensor, ...args: Parameters<Tensor['argmin']>): Tensor { return x.argmin(...args); }
 /** `torch.equal(a, b)`: same shape and same elements. */
 export function equal(a: Tensor, b: Tensor): boolean { return a.equal(b); }
 /** `torch.allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False)`. */

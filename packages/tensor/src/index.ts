@@ -34,9 +34,10 @@ export * from './dispatcher.js';
 export * from './random.js';
 export { tidy, keep, memory, retainStorage, releaseStorage, type MemoryInfo } from './memory.js';
 export * from './validation.js';
+export { declare, listDeclarations, parseArgs, isOptions, pyTypeName, type Args, type Declaration, type Param } from './signature.js';
 export { Tensor, slice, checkScalar, installAutogradHooks, canCast, dtypeTitle } from './tensor.js';
 export type {
-  AutogradHooks, BackwardOptions, GradFn, IndexItem, NestedArray, ReduceOptions, Scalar, Slice, TensorOrScalar, ValuesIndices, VersionCounter,
+  AutogradHooks, BackwardOptions, GradFn, IndexItem, NestedArray, ReduceArgs, ReduceOptions, VarArgs, Scalar, Slice, TensorOrScalar, ValuesIndices, VersionCounter,
 } from './tensor.js';
 export * from './ops/creation.js';
 export { broadcastView, binaryForward, binaryOperands, whereOperands, opResultType, type BinaryOperand } from './ops/elementwise.js';

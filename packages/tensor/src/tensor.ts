@@ -9,6 +9,7 @@ import { formatTensor } from './format.js';
 import { moveTensor, releaseTensor, trackTensor } from './memory.js';
 import { deviceCheck } from './validation.js';
 import { writeInto } from './ops/write_into.js';
+import { type Args, type Declaration, declare, parseArgs } from './signature.js';
 import type { Generator } from './random.js';
 
 /** A node of the autograd graph as the tensor sees it; `@flambeau/autograd` supplies the real ones. */
@@ -68,6 +69,40 @@ export interface ReduceOptions {
   dtype?: DType;
 }
 export type Dims = number | readonly number[];
+
+/** A reduction's `dim` and `keepdim`, positional as in PyTorch (`x.sum([1, 3], true)`) or by name. */
+export type ReduceArgs = Args<[dim: Dims | null, keepdim: boolean], ReduceOptions & { dim?: Dims | null }>;
+/** `var`/`std`: `dim, unbiased, keepdim` positional; `correction` by name. */
+export type VarArgs = Args<[dim: Dims | null, unbiased: boolean, keepdim: boolean], { dim?: Dims | null; unbiased?: boolean; keepdim?: boolean; correction?: number | null }>;
+export type TopkArgs = Args<[dim: number, largest: boolean, sorted: boolean], { dim?: number; largest?: boolean; sorted?: boolean }>;
+type DimKeepdim = Args<[dim: number | null, keepdim: boolean], { dim?: number | null; keepdim?: boolean }>;
+
+// Methods whose op schema is PyTorch's method signature share it; the others state PyTorch's form.
+const DECL = {
+  clamp: declare('Tensor.clamp', { op: 'clamp', method: true }),
+  clip: declare('Tensor.clip', 'clip(Scalar? min=None, Scalar? max=None)'),
+  sum: declare('Tensor.sum', { op: 'sum', method: true }),
+  mean: declare('Tensor.mean', 'mean(int[]? dim=None, bool keepdim=False, *, ScalarType? dtype=None)'),
+  prod: declare('Tensor.prod', { op: 'prod', method: true }),
+  all: declare('Tensor.all', { op: 'all', method: true }),
+  any: declare('Tensor.any', { op: 'any', method: true }),
+  amax: declare('Tensor.amax', { op: 'amax', method: true }),
+  amin: declare('Tensor.amin', { op: 'amin', method: true }),
+  argmax: declare('Tensor.argmax', { op: 'argmax', method: true }),
+  argmin: declare('Tensor.argmin', { op: 'argmin', method: true }),
+  max: declare('Tensor.max', 'max(int? dim=None, bool keepdim=False)'),
+  min: declare('Tensor.min', 'min(int? dim=None, bool keepdim=False)'),
+  var: declare('Tensor.var', 'var(int[]? dim=None, bool unbiased=True, bool keepdim=False, *, float? correction=None)'),
+  std: declare('Tensor.std', 'std(int[]? dim=None, bool unbiased=True, bool keepdim=False, *, float? correction=None)'),
+  logsumexp: declare('Tensor.logsumexp', { op: 'logsumexp', method: true }),
+  cumsum: declare('Tensor.cumsum', 'cumsum(int dim, *, ScalarType? dtype=None)'),
+  cumprod: declare('Tensor.cumprod', 'cumprod(int dim, *, ScalarType? dtype=None)'),
+  softmax: declare('Tensor.softmax', 'softmax(int dim, ScalarType? dtype=None)'),
+  logSoftmax: declare('Tensor.logSoftmax', 'log_softmax(int dim, ScalarType? dtype=None)'),
+  sort: declare('Tensor.sort', 'sort(int dim=-1, bool descending=False, *, bool? stable=None)'),
+  argsort: declare('Tensor.argsort', 'argsort(int dim=-1, bool descending=False)'),
+  topk: declare('Tensor.topk', 'topk(int k, int dim=-1, bool largest=True, bool sorted=True)'),
+};
 
 /**
  * An n-dimensional array on a device, PyTorch's `torch.Tensor`.
@@ -339,6 +374,35 @@ export class Tensor implements StridedView {
   }
   diagonal(offset = 0, dim1 = 0, dim2 = 1): Tensor { return dispatch1('diagonal', [this], { offset, dim1, dim2 }); }
   /**
+   * `t.diag(diagonal=0)`: a 1-D tensor as the `diagonal`-th diagonal of a square matrix, or a
+   * matrix's `diagonal`-th diagonal as a new 1-D tensor (`torch.diag`).
+   *
+   * @example torch.tensor([1, 2]).diag() // [[1, 0], [0, 2]]
+   */
+  diag(diagonal = 0): Tensor {
+    if (this.ndim === 2) return this.diagonal(diagonal).clone();
+    if (this.ndim !== 1) throw new RuntimeError(`diag(): Supports 1D or 2D tensors. Got ${this.ndim}D`);
+    const n = this.shape[0] + Math.abs(diagonal);
+    const out = this.newZeros([n, n]);
+    out.diagonal(diagonal).copy_(this);
+    return out;
+  }
+
+  // ---------------------------------------------------------------- new tensors like this one
+
+  /** `t.new_full(size, fill_value, dtype=None, device=None, requires_grad=False)`: this tensor's dtype and device unless given. */
+  newFull(size: readonly number[], fillValue: number | boolean, opts: { dtype?: DType; device?: DeviceLike; requiresGrad?: boolean } = {}): Tensor {
+    const out = dispatch1('full', [], { shape: [...size], value: fillValue, dtype: opts.dtype ?? this.dtype, device: String(opts.device ?? this.device) });
+    if (opts.requiresGrad) out.requiresGrad = true;
+    return out;
+  }
+  /** `t.new_zeros(size, dtype=None, device=None, requires_grad=False)`. */
+  newZeros(size: readonly number[], opts: { dtype?: DType; device?: DeviceLike; requiresGrad?: boolean } = {}): Tensor { return this.newFull(size, 0, opts); }
+  /** `t.new_ones(size, ...)`. */
+  newOnes(size: readonly number[], opts: { dtype?: DType; device?: DeviceLike; requiresGrad?: boolean } = {}): Tensor { return this.newFull(size, 1, opts); }
+  /** `t.new_empty(size, ...)`: zero-filled here (JavaScript memory is never uninitialised). */
+  newEmpty(size: readonly number[], opts: { dtype?: DType; device?: DeviceLike; requiresGrad?: boolean } = {}): Tensor { return this.newFull(size, 0, opts); }
+  /**
    * Python indexing `x[...]`: `x.index(0, slice(1, 3), null, '...', mask)`. Basic items give a view;
    * one tensor item (bool mask or int64 indices) gives a copy, as in PyTorch.
    */
@@ -453,11 +517,15 @@ export class Tensor implements StridedView {
   isfinite(): Tensor { return this.unary('isfinite'); }
 
   /** `torch.clamp(x, min, max)`; either bound may be null. */
-  clamp(min: number | null = null, max: number | null = null): Tensor {
+  clamp(...args: Args<[min: number | null, max: number | null], { min?: number | null; max?: number | null }>): Tensor {
+    const { min, max } = parseArgs(DECL.clamp, args) as { min: number | null; max: number | null };
     if (min === null && max === null) throw new RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None");
     return dispatch1('clamp', [this], { min, max });
   }
-  clip(min: number | null = null, max: number | null = null): Tensor { return this.clamp(min, max); }
+  clip(...args: Args<[min: number | null, max: number | null], { min?: number | null; max?: number | null }>): Tensor {
+    const { min, max } = parseArgs(DECL.clip, args) as { min: number | null; max: number | null };
+    return this.clamp(min, max);
+  }
   /** `torch.where(cond, this, other)`, i.e. `this.where(cond, other)` as in PyTorch's method form. */
   where(condition: Tensor, other: TensorOrScalar): Tensor {
     return other instanceof Tensor ? dispatch1('where', [condition, this, other]) : dispatch1('where', [condition, this], { otherScalar: checkScalar(other) });
@@ -525,8 +593,8 @@ export class Tensor implements StridedView {
   sigmoid_(): this { return this.inplace(writeInto(this, () => this.sigmoid())); }
   tanh_(): this { return this.inplace(writeInto(this, () => this.tanh())); }
   relu_(): this { return this.inplace(writeInto(this, () => this.relu())); }
-  clamp_(min: number | null = null, max: number | null = null): this { return this.inplace(this.clamp(min, max)); }
-  clip_(min: number | null = null, max: number | null = null): this { return this.clamp_(min, max); }
+  clamp_(...args: Args<[min: number | null, max: number | null], { min?: number | null; max?: number | null }>): this { return this.inplace(this.clamp(...args)); }
+  clip_(...args: Args<[min: number | null, max: number | null], { min?: number | null; max?: number | null }>): this { return this.inplace(this.clip(...args)); }
   maskedFill_(mask: Tensor, value: TensorOrScalar): this { return this.inplace(this.maskedFill(mask, value)); }
   addcmul_(t1: Tensor, t2: Tensor, opts: { value?: number } = {}): this { return this.inplace(this.addcmul(t1, t2, opts)); }
   addcdiv_(t1: Tensor, t2: Tensor, opts: { value?: number } = {}): this { return this.inplace(this.addcdiv(t1, t2, opts)); }
@@ -556,50 +624,56 @@ export class Tensor implements StridedView {
 
   // ---------------------------------------------------------------- reductions
 
-  sum(dim?: Dims | null, opts: ReduceOptions = {}): Tensor { return this.reduce('sum', dim, opts); }
-  mean(dim?: Dims | null, opts: ReduceOptions = {}): Tensor { return this.reduce('mean', dim, opts); }
-  prod(dim?: number | null, opts: ReduceOptions = {}): Tensor { return this.reduce('prod', dim, opts); }
-  all(dim?: Dims | null, opts: ReduceOptions = {}): Tensor { return this.reduce('all', dim, opts); }
-  any(dim?: Dims | null, opts: ReduceOptions = {}): Tensor { return this.reduce('any', dim, opts); }
-  amax(dim?: Dims | null, opts: ReduceOptions = {}): Tensor { return this.reduce('amax', dim, opts); }
-  amin(dim?: Dims | null, opts: ReduceOptions = {}): Tensor { return this.reduce('amin', dim, opts); }
+  /** `t.sum(dim=None, keepdim=False, dtype=None)`: `x.sum([1, 3], true)` or `x.sum(1, { keepdim: true })`. */
+  sum(...args: ReduceArgs): Tensor { return dispatch1('sum', [this], parseArgs(DECL.sum, args)); }
+  mean(...args: ReduceArgs): Tensor { return dispatch1('mean', [this], parseArgs(DECL.mean, args)); }
+  prod(...args: Args<[dim: number | null, keepdim: boolean], ReduceOptions & { dim?: number | null }>): Tensor { return dispatch1('prod', [this], parseArgs(DECL.prod, args)); }
+  all(...args: ReduceArgs): Tensor { return dispatch1('all', [this], parseArgs(DECL.all, args)); }
+  any(...args: ReduceArgs): Tensor { return dispatch1('any', [this], parseArgs(DECL.any, args)); }
+  amax(...args: ReduceArgs): Tensor { return dispatch1('amax', [this], parseArgs(DECL.amax, args)); }
+  amin(...args: ReduceArgs): Tensor { return dispatch1('amin', [this], parseArgs(DECL.amin, args)); }
   /** `t.max()` → the maximum; `t.max(dim)` → `{ values, indices }`, as PyTorch's named tuple. */
   max(): Tensor;
-  max(dim: number, opts?: { keepdim?: boolean }): ValuesIndices;
-  max(dim?: number, opts: { keepdim?: boolean } = {}): Tensor | ValuesIndices {
-    if (dim === undefined) { this.checkWholeReduce('max'); return this.reduce('amax', null, {}); }
-    return valuesIndices(dispatch('maxDim', [this], { dim, keepdim: opts.keepdim ?? false }));
-  }
+  max(dim: number, keepdim?: boolean | { keepdim?: boolean }): ValuesIndices;
+  max(opts: { dim: number; keepdim?: boolean }): ValuesIndices;
+  max(...args: unknown[]): Tensor | ValuesIndices { return this.extremum('max', args); }
   min(): Tensor;
-  min(dim: number, opts?: { keepdim?: boolean }): ValuesIndices;
-  min(dim?: number, opts: { keepdim?: boolean } = {}): Tensor | ValuesIndices {
-    if (dim === undefined) { this.checkWholeReduce('min'); return this.reduce('amin', null, {}); }
-    return valuesIndices(dispatch('minDim', [this], { dim, keepdim: opts.keepdim ?? false }));
+  min(dim: number, keepdim?: boolean | { keepdim?: boolean }): ValuesIndices;
+  min(opts: { dim: number; keepdim?: boolean }): ValuesIndices;
+  min(...args: unknown[]): Tensor | ValuesIndices { return this.extremum('min', args); }
+  /** `max` / `min`: over everything (the value), or along `dim` (values and indices). */
+  private extremum(op: 'max' | 'min', args: unknown[]): Tensor | ValuesIndices {
+    const { dim, keepdim } = parseArgs(DECL[op], args);
+    if (dim === null) { this.checkWholeReduce(op); return dispatch1(op === 'max' ? 'amax' : 'amin', [this], { dim: null, keepdim: false }); }
+    return valuesIndices(dispatch(op === 'max' ? 'maxDim' : 'minDim', [this], { dim, keepdim }));
   }
-  argmax(dim?: number | null, opts: { keepdim?: boolean } = {}): Tensor {
-    return dispatch1('argmax', [this], { dim: dim ?? null, keepdim: opts.keepdim ?? false });
+  argmax(...args: DimKeepdim): Tensor { return dispatch1('argmax', [this], parseArgs(DECL.argmax, args)); }
+  argmin(...args: DimKeepdim): Tensor { return dispatch1('argmin', [this], parseArgs(DECL.argmin, args)); }
+  /** `t.var(dim=None, unbiased=True, keepdim=False, *, correction=None)`; `unbiased=False` is `correction=0`. */
+  var(...args: VarArgs): Tensor { return this.variance(DECL.var, args); }
+  /** `t.std(dim=None, unbiased=True, keepdim=False, *, correction=None)`: `x.std(0, false)` is the biased estimate. */
+  std(...args: VarArgs): Tensor { return this.variance(DECL.std, args).sqrt(); }
+  private variance(decl: Declaration, args: VarArgs): Tensor {
+    const { dim, unbiased, keepdim, correction } = parseArgs(decl, args);
+    return dispatch1('var', [this], { dim, correction: correction ?? (unbiased ? 1 : 0), keepdim });
   }
-  argmin(dim?: number | null, opts: { keepdim?: boolean } = {}): Tensor {
-    return dispatch1('argmin', [this], { dim: dim ?? null, keepdim: opts.keepdim ?? false });
-  }
-  /** `t.var(dim, correction=1, keepdim)`; `unbiased: false` is `correction: 0`. */
-  var(dim?: Dims | null, opts: { correction?: number; unbiased?: boolean; keepdim?: boolean } = {}): Tensor {
-    return dispatch1('var', [this], { dim: dim ?? null, correction: opts.correction ?? (opts.unbiased === false ? 0 : 1), keepdim: opts.keepdim ?? false });
-  }
-  std(dim?: Dims | null, opts: { correction?: number; unbiased?: boolean; keepdim?: boolean } = {}): Tensor {
-    return this.var(dim, opts).sqrt();
-  }
-  logsumexp(dim: Dims, opts: { keepdim?: boolean } = {}): Tensor {
-    return dispatch1('logsumexp', [this], { dim, keepdim: opts.keepdim ?? false });
+  logsumexp(...args: Args<[dim: Dims, keepdim: boolean], { dim?: Dims; keepdim?: boolean }>): Tensor {
+    return dispatch1('logsumexp', [this], parseArgs(DECL.logsumexp, args));
   }
   /** `t.norm(p=2, dim=None, keepdim=False)`; p may be a number, Infinity, -Infinity or 'fro'. */
   norm(p: number | 'fro' = 2, dim?: Dims | null, opts: { keepdim?: boolean } = {}): Tensor {
     return dispatch1('norm', [this], { p: p === 'fro' ? 2 : p, dim: dim ?? null, keepdim: opts.keepdim ?? false });
   }
-  cumsum(dim: number, opts: { dtype?: DType } = {}): Tensor { return dispatch1('cumsum', [this], { dim, dtype: opts.dtype ?? null }); }
-  cumprod(dim: number, opts: { dtype?: DType } = {}): Tensor { return dispatch1('cumprod', [this], { dim, dtype: opts.dtype ?? null }); }
-  softmax(dim: number): Tensor { return dispatch1('softmax', [this], { dim }); }
-  logSoftmax(dim: number): Tensor { return dispatch1('logSoftmax', [this], { dim }); }
+  cumsum(...args: Args<[dim: number], { dim?: number; dtype?: DType | null }>): Tensor { return dispatch1('cumsum', [this], parseArgs(DECL.cumsum, args)); }
+  cumprod(...args: Args<[dim: number], { dim?: number; dtype?: DType | null }>): Tensor { return dispatch1('cumprod', [this], parseArgs(DECL.cumprod, args)); }
+  softmax(...args: Args<[dim: number, dtype: DType | null], { dim?: number; dtype?: DType | null }>): Tensor {
+    const { dim, dtype } = parseArgs(DECL.softmax, args);
+    return dispatch1('softmax', [dtype ? this.to(dtype) : this], { dim });
+  }
+  logSoftmax(...args: Args<[dim: number, dtype: DType | null], { dim?: number; dtype?: DType | null }>): Tensor {
+    const { dim, dtype } = parseArgs(DECL.logSoftmax, args);
+    return dispatch1('logSoftmax', [dtype ? this.to(dtype) : this], { dim });
+  }
 
   // ---------------------------------------------------------------- linear algebra
 
@@ -677,13 +751,18 @@ export class Tensor implements StridedView {
   /** Indices of non-zero elements, shape [n, ndim] (`torch.nonzero`). */
   nonzero(): Tensor { return dispatch1('nonzero', [this]); }
   /** `t.sort(dim=-1, descending=False)` → `{ values, indices }` (stable). */
-  sort(dim = -1, opts: { descending?: boolean; stable?: boolean } = {}): ValuesIndices {
-    return valuesIndices(dispatch('sort', [this], { dim, descending: opts.descending ?? false }));
+  sort(...args: Args<[dim: number, descending: boolean], { dim?: number; descending?: boolean; stable?: boolean | null }>): ValuesIndices {
+    const { dim, descending } = parseArgs(DECL.sort, args);
+    return valuesIndices(dispatch('sort', [this], { dim, descending }));
   }
-  argsort(dim = -1, opts: { descending?: boolean } = {}): Tensor { return this.sort(dim, opts).indices; }
-  /** `t.topk(k, dim=-1, largest=True, sorted=True)`. */
-  topk(k: number, dim = -1, opts: { largest?: boolean; sorted?: boolean } = {}): ValuesIndices {
-    return valuesIndices(dispatch('topk', [this], { k, dim, largest: opts.largest ?? true }));
+  argsort(...args: Args<[dim: number, descending: boolean], { dim?: number; descending?: boolean }>): Tensor {
+    const { dim, descending } = parseArgs(DECL.argsort, args);
+    return this.sort(dim, descending).indices;
+  }
+  /** `t.topk(k, dim=-1, largest=True, sorted=True)`; the result is always sorted. */
+  topk(k: number, ...args: TopkArgs): ValuesIndices {
+    const a = parseArgs(DECL.topk, [k, ...args]);
+    return valuesIndices(dispatch('topk', [this], { k: a.k, dim: a.dim, largest: a.largest }));
   }
   tril(diagonal = 0): Tensor { return dispatch1('tril', [this], { diagonal, upper: false }); }
   triu(diagonal = 0): Tensor { return dispatch1('tril', [this], { diagonal, upper: true }); }
@@ -708,19 +787,21 @@ export class Tensor implements StridedView {
     return other instanceof Tensor ? dispatch1(op, [this, other]) : dispatch1(op, [this], { scalar: checkScalar(other) });
   }
   private unary(op: string): Tensor { return dispatch1(op, [this]); }
-  private reduce(op: string, dim: Dims | null | undefined, opts: ReduceOptions): Tensor {
-    return dispatch1(op, [this], { dim: dim ?? null, keepdim: opts.keepdim ?? false, dtype: opts.dtype ?? null });
-  }
 }
 
 /** `{ values, indices }`, PyTorch's `torch.return_types` named tuple. */
-export interface ValuesIndices {
-  values: Tensor;
-  indices: Tensor;
-}
-function valuesIndices(r: Tensor | Tensor[]): ValuesIndices {
+/**
+ * PyTorch's `torch.return_types` named tuple (`topk`, `max(dim)`, `sort`, …): destructures as
+ * `[values, indices]` and has `.values` / `.indices`.
+ *
+ * @example
+ * const [values, indices] = x.topk(2); // or: const { values, indices } = x.topk(2);
+ */
+export type ValuesIndices = Omit<readonly [Tensor, Tensor], 'values'> & { readonly values: Tensor; readonly indices: Tensor };
+export function valuesIndices(r: Tensor | Tensor[]): ValuesIndices {
   const [values, indices] = r as Tensor[];
-  return { values, indices };
+  // Non-enumerable, so the pair compares, spreads and prints as the two tensors; `values` shadows Array.prototype.values.
+  return Object.defineProperties([values, indices], { values: { value: values }, indices: { value: indices } }) as unknown as ValuesIndices;
 }
 
 export type NestedArray = number | boolean | NestedArray[];

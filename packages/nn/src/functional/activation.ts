@@ -1,4 +1,6 @@
-import { type DType, type Tensor, RuntimeError } from '@flambeau/tensor';
+import { type Args, type DType, type Tensor, RuntimeError, declare, parseArgs } from '@flambeau/tensor';
+
+const HARDTANH = declare('F.hardtanh', 'hardtanh(Tensor input, float minVal=-1.0, float maxVal=1.0, bool inplace=False)');
 import { activation } from './activation_ops.js';
 
 /** `F.relu(input, inplace=False)`. */
@@ -54,9 +56,11 @@ export function logsigmoid(input: Tensor): Tensor {
 }
 
 /** `F.hardtanh(input, min_val=-1, max_val=1)`. */
-export function hardtanh(input: Tensor, minVal = -1.0, maxVal = 1.0): Tensor {
+export function hardtanh(input: Tensor, ...rest: Args<[minVal: number, maxVal: number, inplace: boolean], { minVal?: number; maxVal?: number; inplace?: boolean }>): Tensor {
+  const { minVal, maxVal, inplace } = parseArgs(HARDTANH, [input, ...rest]) as { minVal: number; maxVal: number; inplace: boolean };
   if (minVal > maxVal) throw new RuntimeError('min_val cannot be greater than max_val');
-  return activation('hardtanh', input, { minVal, maxVal });
+  const out = activation('hardtanh', input, { minVal, maxVal });
+  return inplace ? input.copy_(out) : out;
 }
 
 /** `torch.sigmoid` / `F.sigmoid`. */
@@ -69,24 +73,32 @@ export function tanh(input: Tensor): Tensor {
   return input.tanh();
 }
 
+const softmaxLike = (name: string) => `${name}(Tensor input, int? dim=None, *, ScalarType? dtype=None)`;
+const SOFTMAX = declare('F.softmax', softmaxLike('softmax'));
+const LOG_SOFTMAX = declare('F.logSoftmax', softmaxLike('log_softmax'));
+const SOFTMIN = declare('F.softmin', softmaxLike('softmin'));
+/** `dim`, then `dtype` by name (keyword-only in PyTorch after `_stacklevel`). */
+export type SoftmaxArgs = [dim?: number | null, opts?: { dtype?: DType }] | [opts: { dim?: number | null; dtype?: DType }];
+
 /** PyTorch's implicit-dim choice for softmax called without `dim` (deprecated there, kept for ports). */
 function softmaxDim(ndim: number): number {
   return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
 }
 
 /** `F.softmax(input, dim, dtype=None)`. */
-export function softmax(input: Tensor, dim?: number | null, opts: { dtype?: DType } = {}): Tensor {
-  const x = opts.dtype ? input.to(opts.dtype) : input;
-  return x.softmax(dim ?? softmaxDim(input.ndim));
+export function softmax(input: Tensor, ...rest: SoftmaxArgs): Tensor {
+  const { dim, dtype } = parseArgs(SOFTMAX, [input, ...rest]) as { dim: number | null; dtype: DType | null };
+  return (dtype ? input.to(dtype) : input).softmax(dim ?? softmaxDim(input.ndim));
 }
 
 /** `F.log_softmax(input, dim, dtype=None)`. */
-export function logSoftmax(input: Tensor, dim?: number | null, opts: { dtype?: DType } = {}): Tensor {
-  const x = opts.dtype ? input.to(opts.dtype) : input;
-  return x.logSoftmax(dim ?? softmaxDim(input.ndim));
+export function logSoftmax(input: Tensor, ...rest: SoftmaxArgs): Tensor {
+  const { dim, dtype } = parseArgs(LOG_SOFTMAX, [input, ...rest]) as { dim: number | null; dtype: DType | null };
+  return (dtype ? input.to(dtype) : input).logSoftmax(dim ?? softmaxDim(input.ndim));
 }
 
 /** `F.softmin(input, dim)`: softmax of −x. */
-export function softmin(input: Tensor, dim?: number | null): Tensor {
-  return input.neg().softmax(dim ?? softmaxDim(input.ndim));
+export function softmin(input: Tensor, ...rest: SoftmaxArgs): Tensor {
+  const { dim, dtype } = parseArgs(SOFTMIN, [input, ...rest]) as { dim: number | null; dtype: DType | null };
+  return (dtype ? input.to(dtype) : input).neg().softmax(dim ?? softmaxDim(input.ndim));
 }

@@ -1,4 +1,4 @@
-import { RuntimeError, Tensor, ValueError, defineOp, dispatch1, pad as fPad } from '@flambeau/tensor';
+import { type Args, RuntimeError, type Tensor, ValueError, declare, defineOp, dispatch1, pad as fPad, parseArgs } from '@flambeau/tensor';
 import { registerFormula } from '@flambeau/autograd';
 
 /** An int or one value per spatial dim (PyTorch's `_pair` / `_single`). */
@@ -70,29 +70,32 @@ function checkRank(input: Tensor, dims: number, name: string): void {
   }
 }
 
+const CONV_TAIL = 'Tensor? bias=None, int[2] stride=1, int[2]|str padding=0, int[2] dilation=1, int groups=1';
+const CONV2D = declare('F.conv2d', `conv2d(Tensor input, Tensor weight, ${CONV_TAIL})`);
+const CONV1D = declare('F.conv1d', `conv1d(Tensor input, Tensor weight, ${CONV_TAIL.replace(/int\[2\]/g, 'int[1]')})`);
+const CONV_T2D = declare('F.convTranspose2d', 'conv_transpose2d(Tensor input, Tensor weight, Tensor? bias=None, int[2] stride=1, int[2] padding=0, int[2] outputPadding=0, int groups=1, int[2] dilation=1)');
+
+/** The arguments after `weight`: positional in PyTorch's order, or by name. */
+export type ConvArgs = Args<[bias: Tensor | null, stride: IntOrTuple, padding: ConvPadding, dilation: IntOrTuple, groups: number], ConvOptions & { bias?: Tensor | null }>;
+export type ConvTransposeArgs = Args<[bias: Tensor | null, stride: IntOrTuple, padding: IntOrTuple, outputPadding: IntOrTuple, groups: number, dilation: IntOrTuple], ConvTransposeOptions & { bias?: Tensor | null }>;
+
 /**
  * `F.conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1)` over
  * `[N, C, H, W]` or unbatched `[C, H, W]` input.
  *
  * @example
- * const y = F.conv2d(torch.randn(1, 3, 8, 8), torch.randn(4, 3, 3, 3), null, { padding: 1 }); // [1, 4, 8, 8]
+ * const y = F.conv2d(torch.randn(1, 3, 8, 8), torch.randn(4, 3, 3, 3), { padding: 1 }); // [1, 4, 8, 8]
+ * F.conv2d(x, w, b, 2);                        // bias and stride by position, as in PyTorch
  */
-/**
- * PyTorch's `bias` is an optional positional argument: `F.conv2d(x, w, { stride: 2 })` skips it,
- * `F.conv2d(x, w, b, { stride: 2 })` passes it.
- */
-function splitBias<O extends object>(biasOrOpts: Tensor | null | O, opts: O): [Tensor | null, O] {
-  return biasOrOpts === null || biasOrOpts instanceof Tensor ? [biasOrOpts, opts] : [null, biasOrOpts];
-}
-
-export function conv2d(input: Tensor, weight: Tensor, biasOrOpts: Tensor | null | ConvOptions = null, maybeOpts: ConvOptions = {}): Tensor {
-  const [bias, opts] = splitBias(biasOrOpts, maybeOpts);
+export function conv2d(input: Tensor, weight: Tensor, ...rest: ConvArgs): Tensor {
+  const opts = parseArgs(CONV2D, [input, weight, ...rest]);
+  const bias = opts.bias as Tensor | null;
   checkRank(input, 2, 'conv2d');
-  const stride = ntuple(opts.stride ?? 1, 2, 'stride');
-  const dilation = ntuple(opts.dilation ?? 1, 2, 'dilation');
+  const stride = ntuple(opts.stride, 2, 'stride');
+  const dilation = ntuple(opts.dilation, 2, 'dilation');
   const kernel = weight.ndim === 4 ? weight.shape.slice(2) : [1, 1];
-  const p = resolvePadding(opts.padding ?? 0, kernel, dilation, stride, input);
-  const attrs = { stride, padding: p.padding, dilation, groups: opts.groups ?? 1 };
+  const p = resolvePadding(opts.padding, kernel, dilation, stride, input);
+  const attrs = { stride, padding: p.padding, dilation, groups: opts.groups };
   return dispatch1('conv2d', bias ? [p.input, weight, bias] : [p.input, weight], attrs);
 }
 
@@ -100,18 +103,19 @@ export function conv2d(input: Tensor, weight: Tensor, biasOrOpts: Tensor | null 
  * `F.conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1)` over `[N, C, L]`
  * or `[C, L]`, run as a 2-D convolution of height 1.
  */
-export function conv1d(input: Tensor, weight: Tensor, biasOrOpts: Tensor | null | ConvOptions = null, maybeOpts: ConvOptions = {}): Tensor {
-  const [bias, opts] = splitBias(biasOrOpts, maybeOpts);
+export function conv1d(input: Tensor, weight: Tensor, ...rest: ConvArgs): Tensor {
+  const opts = parseArgs(CONV1D, [input, weight, ...rest]);
+  const bias = opts.bias as Tensor | null;
   checkRank(input, 1, 'conv1d');
-  const one = (v: IntOrTuple | undefined, name: string) => [1, ntuple(v ?? 1, 1, name)[0]];
-  let padding: ConvPadding = opts.padding ?? 0;
+  const one = (v: IntOrTuple, name: string) => [1, ntuple(v, 1, name)[0]];
+  let padding: ConvPadding = opts.padding;
   if (typeof padding !== 'string') padding = [0, ntuple(padding, 1, 'padding')[0]];
   const w2 = weight.ndim === 3 ? weight.unsqueeze(2) : weight;
   const stride = one(opts.stride, 'stride');
   const dilation = one(opts.dilation, 'dilation');
   const p = resolvePadding(padding, w2.ndim === 4 ? w2.shape.slice(2) : [1, 1], dilation, stride, input.unsqueeze(-2));
   // One op over the height-1 views, so the result is PyTorch's single ConvolutionBackward0 node.
-  const attrs = { stride, padding: p.padding, dilation, groups: opts.groups ?? 1 };
+  const attrs = { stride, padding: p.padding, dilation, groups: opts.groups };
   return dispatch1('conv1d', bias ? [p.input, w2, bias] : [p.input, w2], attrs);
 }
 
@@ -135,14 +139,15 @@ registerFormula('conv1d', {
  * dilation=1)`; `weight` is `[C_in, C_out / groups, kH, kW]`. Computed as the input gradient of
  * the matching convolution.
  */
-export function convTranspose2d(input: Tensor, weight: Tensor, biasOrOpts: Tensor | null | ConvTransposeOptions = null, maybeOpts: ConvTransposeOptions = {}): Tensor {
-  const [bias, opts] = splitBias(biasOrOpts, maybeOpts);
+export function convTranspose2d(input: Tensor, weight: Tensor, ...rest: ConvTransposeArgs): Tensor {
+  const opts = parseArgs(CONV_T2D, [input, weight, ...rest]);
+  const bias = opts.bias as Tensor | null;
   checkRank(input, 2, 'conv_transpose2d');
-  const stride = ntuple(opts.stride ?? 1, 2, 'stride');
-  const padding = ntuple(opts.padding ?? 0, 2, 'padding');
-  const dilation = ntuple(opts.dilation ?? 1, 2, 'dilation');
-  const outputPadding = ntuple(opts.outputPadding ?? 0, 2, 'output_padding');
-  const groups = opts.groups ?? 1;
+  const stride = ntuple(opts.stride, 2, 'stride');
+  const padding = ntuple(opts.padding, 2, 'padding');
+  const dilation = ntuple(opts.dilation, 2, 'dilation');
+  const outputPadding = ntuple(opts.outputPadding, 2, 'output_padding');
+  const groups = opts.groups as number;
   if (outputPadding.some((p, i) => p >= stride[i] && p >= dilation[i])) {
     throw new RuntimeError(`output padding must be smaller than either stride or dilation, but got output_padding_height: ${outputPadding[0]} output_padding_width: ${outputPadding[1]} stride_height: ${stride[0]} stride_width: ${stride[1]} dilation_height: ${dilation[0]} dilation_width: ${dilation[1]}`);
   }

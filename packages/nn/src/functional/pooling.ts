@@ -1,4 +1,4 @@
-import { RuntimeError, type Tensor, ValueError, cat, defineOp, dispatch, dispatch1, dtypeTitle, fromArray, isFloating, stack, zeros } from '@flambeau/tensor';
+import { type Args, RuntimeError, type Tensor, ValueError, cat, declare, parseArgs, defineOp, dispatch, dispatch1, dtypeTitle, fromArray, isFloating, stack, zeros } from '@flambeau/tensor';
 import { registerFormula } from '@flambeau/autograd';
 import { type IntOrTuple, ntuple } from './conv.js';
 
@@ -21,6 +21,17 @@ export interface AvgPoolOptions {
   divisorOverride?: number | null;
 }
 
+const MAX_POOL = (n: 1 | 2) => `max_pool${n}d(Tensor input, int[${n}] kernelSize, int[${n}]? stride=None, int[${n}] padding=0, int[${n}] dilation=1, bool ceilMode=False)`;
+const AVG_POOL = (n: 1 | 2) => `avg_pool${n}d(Tensor input, int[${n}] kernelSize, int[${n}]? stride=None, int[${n}] padding=0, bool ceilMode=False, bool countIncludePad=True${n === 2 ? ', int? divisorOverride=None' : ''})`;
+const MAX_POOL2D = declare('F.maxPool2d', MAX_POOL(2));
+const MAX_POOL1D = declare('F.maxPool1d', MAX_POOL(1));
+const AVG_POOL2D = declare('F.avgPool2d', AVG_POOL(2));
+const AVG_POOL1D = declare('F.avgPool1d', AVG_POOL(1));
+
+/** The arguments after `kernel_size`, positional in PyTorch's order or by name. */
+export type MaxPoolArgs = Args<[stride: IntOrTuple | null, padding: IntOrTuple, dilation: IntOrTuple, ceilMode: boolean], MaxPoolOptions>;
+export type AvgPoolArgs = Args<[stride: IntOrTuple | null, padding: IntOrTuple, ceilMode: boolean, countIncludePad: boolean, divisorOverride: number | null], AvgPoolOptions>;
+
 const pair = (v: IntOrTuple, name: string) => ntuple(v, 2, name);
 const strideOf = (s: IntOrTuple | null | undefined, k: number[]) => (s === undefined || s === null || (Array.isArray(s) && s.length === 0) ? k : pair(s, 'stride'));
 
@@ -28,16 +39,16 @@ const strideOf = (s: IntOrTuple | null | undefined, k: number[]) => (s === undef
  * `F.max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False)`.
  * `maxPool2dWithIndices` also returns the int64 index of each max in its input plane.
  */
-export function maxPool2d(input: Tensor, kernelSize: IntOrTuple, opts: MaxPoolOptions = {}): Tensor {
-  return maxPool2dWithIndices(input, kernelSize, opts)[0];
+export function maxPool2d(input: Tensor, kernelSize: IntOrTuple, ...rest: MaxPoolArgs): Tensor {
+  return maxPool2dWithIndices(input, kernelSize, ...rest)[0];
 }
 
 /** `F.max_pool2d(..., return_indices=True)`: `[values, indices]`. */
-export function maxPool2dWithIndices(input: Tensor, kernelSize: IntOrTuple, opts: MaxPoolOptions = {}): [Tensor, Tensor] {
-  const k = pair(kernelSize, 'kernel_size');
+export function maxPool2dWithIndices(input: Tensor, kernelSize: IntOrTuple, ...rest: MaxPoolArgs): [Tensor, Tensor] {
+  const a = parseArgs(MAX_POOL2D, [input, kernelSize, ...rest]);
+  const k = pair(a.kernelSize, 'kernel_size');
   return dispatch('maxPool2d', [input], {
-    kernelSize: k, stride: strideOf(opts.stride, k), padding: pair(opts.padding ?? 0, 'padding'),
-    dilation: pair(opts.dilation ?? 1, 'dilation'), ceilMode: opts.ceilMode ?? false,
+    kernelSize: k, stride: strideOf(a.stride, k), padding: pair(a.padding, 'padding'), dilation: pair(a.dilation, 'dilation'), ceilMode: a.ceilMode,
   }) as [Tensor, Tensor];
 }
 
@@ -49,38 +60,41 @@ function check1d(input: Tensor, name: string): void {
 const one = (v: IntOrTuple, name: string) => ntuple(v, 1, name)[0];
 
 /** `F.max_pool1d(input, kernel_size, ...)` over `[N, C, L]` or `[C, L]`. */
-export function maxPool1d(input: Tensor, kernelSize: IntOrTuple, opts: MaxPoolOptions = {}): Tensor {
-  return maxPool1dWithIndices(input, kernelSize, opts)[0];
+export function maxPool1d(input: Tensor, kernelSize: IntOrTuple, ...rest: MaxPoolArgs): Tensor {
+  return maxPool1dWithIndices(input, kernelSize, ...rest)[0];
 }
 
 /** `F.max_pool1d(..., return_indices=True)`. */
-export function maxPool1dWithIndices(input: Tensor, kernelSize: IntOrTuple, opts: MaxPoolOptions = {}): [Tensor, Tensor] {
+export function maxPool1dWithIndices(input: Tensor, kernelSize: IntOrTuple, ...rest: MaxPoolArgs): [Tensor, Tensor] {
+  const a = parseArgs(MAX_POOL1D, [input, kernelSize, ...rest]);
   check1d(input, 'max_pool1d');
   if (!isFloating(input.dtype)) throw new RuntimeError(`"max_pool1d_impl" not implemented for '${dtypeTitle(input.dtype)}'`);
-  const k = one(kernelSize, 'kernel_size');
-  const s = opts.stride === undefined || opts.stride === null ? k : one(opts.stride, 'stride');
+  const k = one(a.kernelSize, 'kernel_size');
+  const s = a.stride === null ? k : one(a.stride, 'stride');
   const [v, i] = maxPool2dWithIndices(input.unsqueeze(-2), [1, k], {
-    stride: [1, s], padding: [0, one(opts.padding ?? 0, 'padding')], dilation: [1, one(opts.dilation ?? 1, 'dilation')], ceilMode: opts.ceilMode,
+    stride: [1, s], padding: [0, one(a.padding, 'padding')], dilation: [1, one(a.dilation, 'dilation')], ceilMode: a.ceilMode,
   });
   return [v.squeeze(-2), i.squeeze(-2)];
 }
 
 /** `F.avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None)`. */
-export function avgPool2d(input: Tensor, kernelSize: IntOrTuple, opts: AvgPoolOptions = {}): Tensor {
-  const k = pair(kernelSize, 'kernel_size');
+export function avgPool2d(input: Tensor, kernelSize: IntOrTuple, ...rest: AvgPoolArgs): Tensor {
+  const a = parseArgs(AVG_POOL2D, [input, kernelSize, ...rest]);
+  const k = pair(a.kernelSize, 'kernel_size');
   return dispatch1('avgPool2d', [input], {
-    kernelSize: k, stride: strideOf(opts.stride, k), padding: pair(opts.padding ?? 0, 'padding'), ceilMode: opts.ceilMode ?? false,
-    countIncludePad: opts.countIncludePad ?? true, divisorOverride: opts.divisorOverride ?? null,
+    kernelSize: k, stride: strideOf(a.stride, k), padding: pair(a.padding, 'padding'), ceilMode: a.ceilMode,
+    countIncludePad: a.countIncludePad, divisorOverride: a.divisorOverride,
   });
 }
 
 /** `F.avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True)`. */
-export function avgPool1d(input: Tensor, kernelSize: IntOrTuple, opts: Omit<AvgPoolOptions, 'divisorOverride'> = {}): Tensor {
+export function avgPool1d(input: Tensor, kernelSize: IntOrTuple, ...rest: Args<[stride: IntOrTuple | null, padding: IntOrTuple, ceilMode: boolean, countIncludePad: boolean], Omit<AvgPoolOptions, 'divisorOverride'>>): Tensor {
+  const a = parseArgs(AVG_POOL1D, [input, kernelSize, ...rest]);
   check1d(input, 'avg_pool1d');
-  const k = one(kernelSize, 'kernel_size');
-  const s = opts.stride === undefined || opts.stride === null ? k : one(opts.stride, 'stride');
+  const k = one(a.kernelSize, 'kernel_size');
+  const s = a.stride === null ? k : one(a.stride, 'stride');
   return avgPool2d(input.unsqueeze(-2), [1, k], {
-    stride: [1, s], padding: [0, one(opts.padding ?? 0, 'padding')], ceilMode: opts.ceilMode, countIncludePad: opts.countIncludePad,
+    stride: [1, s], padding: [0, one(a.padding, 'padding')], ceilMode: a.ceilMode, countIncludePad: a.countIncludePad,
   }).squeeze(-2);
 }
 

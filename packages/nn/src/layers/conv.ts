@@ -1,4 +1,4 @@
-import { type DeviceLike, type Tensor, ValueError, empty, pad as fPad } from '@flambeau/tensor';
+import { type Args, type DeviceLike, type Tensor, ValueError, declare, empty, pad as fPad, parseArgs } from '@flambeau/tensor';
 import { Module } from '../module.js';
 import { pyBool } from '../repr.js';
 import { Parameter } from '../parameter.js';
@@ -39,6 +39,20 @@ export interface ConvTransposeNdOptions extends Omit<ConvNdOptions, 'padding'> {
   outputPadding?: IntOrTuple;
 }
 
+const CONV_TAIL = 'int[2] stride=1, int[2]|str padding=0, int[2] dilation=1, int groups=1, bool bias=True, str paddingMode="zeros", Device? device=None, ScalarType? dtype=None';
+const CONV2D = declare('nn.Conv2d', `Conv2d(int inChannels, int outChannels, int[2] kernelSize, ${CONV_TAIL})`);
+const CONV1D = declare('nn.Conv1d', `Conv1d(int inChannels, int outChannels, int[1] kernelSize, ${CONV_TAIL.replace(/int\[2\]/g, 'int[1]')})`);
+const CONV_T2D = declare('nn.ConvTranspose2d', 'ConvTranspose2d(int inChannels, int outChannels, int[2] kernelSize, int[2] stride=1, int[2] padding=0, int[2] outputPadding=0, int groups=1, bool bias=True, int[2] dilation=1, str paddingMode="zeros", Device? device=None, ScalarType? dtype=None)');
+
+/** The arguments after `kernel_size`, positional in PyTorch's order or by name. */
+export type ConvNdArgs = Args<[stride: IntOrTuple, padding: ConvPadding, dilation: IntOrTuple, groups: number, bias: boolean, paddingMode: PaddingMode], ConvNdOptions>;
+export type ConvTransposeNdArgs = Args<[stride: IntOrTuple, padding: IntOrTuple, outputPadding: IntOrTuple, groups: number, bias: boolean, dilation: IntOrTuple, paddingMode: PaddingMode], ConvTransposeNdOptions>;
+
+function zerosOnly(opts: Record<string, any>): Record<string, any> {
+  if (opts.paddingMode !== 'zeros') throw new ValueError(`Only "zeros" padding mode is supported for ConvTranspose2d`);
+  return opts;
+}
+
 /**
  * Shared machinery of the convolution layers (PyTorch's `_ConvNd`): argument checks, parameters
  * with PyTorch's initialisation (Kaiming-uniform weight with a = √5, bias U(±1/√fan_in)), and the
@@ -61,23 +75,22 @@ export abstract class ConvNd extends Module {
   weight!: Parameter;
   bias!: Parameter | null;
 
-  constructor(n: number, inChannels: number, outChannels: number, kernelSize: IntOrTuple, transposed: boolean,
-    opts: ConvNdOptions & { outputPadding?: IntOrTuple }) {
+  /** `opts`: the layer's arguments as `parseArgs` bound them (every parameter present). */
+  constructor(n: number, transposed: boolean, opts: Record<string, any>) {
     super();
-    const groups = opts.groups ?? 1;
-    const paddingMode = opts.paddingMode ?? 'zeros';
+    const { inChannels, outChannels, kernelSize, groups, paddingMode } = opts as { inChannels: number; outChannels: number; kernelSize: IntOrTuple; groups: number; paddingMode: PaddingMode };
     if (groups <= 0) throw new ValueError('groups must be a positive integer');
     if (inChannels % groups !== 0) throw new ValueError('in_channels must be divisible by groups');
     if (outChannels % groups !== 0) throw new ValueError('out_channels must be divisible by groups');
     if (!['zeros', 'reflect', 'replicate', 'circular'].includes(paddingMode)) {
       throw new ValueError(`padding_mode must be one of ['zeros', 'reflect', 'replicate', 'circular'], but got padding_mode='${paddingMode}'`);
     }
-    const pad = opts.padding ?? 0;
+    const pad = opts.padding as ConvPadding;
     this.inChannels = inChannels;
     this.outChannels = outChannels;
     this.kernelSize = ntuple(kernelSize, n, 'kernel_size');
-    this.stride = ntuple(opts.stride ?? 1, n, 'stride');
-    this.dilation = ntuple(opts.dilation ?? 1, n, 'dilation');
+    this.stride = ntuple(opts.stride, n, 'stride');
+    this.dilation = ntuple(opts.dilation, n, 'dilation');
     if (typeof pad === 'string') {
       if (pad !== 'same' && pad !== 'valid') throw new ValueError(`Invalid padding string '${pad as string}', should be one of ['valid', 'same']`);
       if (pad === 'same' && this.stride.some((s) => s !== 1)) throw new ValueError("padding='same' is not supported for strided convolutions");
@@ -93,9 +106,9 @@ export abstract class ConvNd extends Module {
       : this.padding === 'valid' ? this.kernelSize.map(() => [0, 0]) : this.padding.map((p) => [p, p]);
     this.reversedPaddingRepeatedTwice = [...lr].reverse().flat();
     const wShape = transposed ? [inChannels, outChannels / groups, ...this.kernelSize] : [outChannels, inChannels / groups, ...this.kernelSize];
-    const like = { dtype: opts.dtype, device: opts.device };
+    const like = { dtype: opts.dtype ?? undefined, device: opts.device ?? undefined };
     this.weight = new Parameter(empty(wShape, like));
-    if (opts.bias ?? true) this.bias = new Parameter(empty([outChannels], like));
+    if (opts.bias) this.bias = new Parameter(empty([outChannels], like));
     else this.registerParameter('bias', null);
     this.resetParameters();
   }
@@ -140,8 +153,8 @@ export abstract class ConvNd extends Module {
  */
 export class Conv2d extends ConvNd {
   static override readonly __name__: string = 'Conv2d';
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvNdOptions = {}) {
-    super(2, inChannels, outChannels, kernelSize, false, opts);
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, ...rest: ConvNdArgs) {
+    super(2, false, parseArgs(CONV2D, [inChannels, outChannels, kernelSize, ...rest]));
   }
 
   override forward(input: Tensor): Tensor {
@@ -160,8 +173,8 @@ export class Conv2d extends ConvNd {
  */
 export class Conv1d extends ConvNd {
   static override readonly __name__: string = 'Conv1d';
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvNdOptions = {}) {
-    super(1, inChannels, outChannels, kernelSize, false, opts);
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, ...rest: ConvNdArgs) {
+    super(1, false, parseArgs(CONV1D, [inChannels, outChannels, kernelSize, ...rest]));
   }
 
   override forward(input: Tensor): Tensor {
@@ -183,9 +196,8 @@ export class Conv1d extends ConvNd {
  */
 export class ConvTranspose2d extends ConvNd {
   static override readonly __name__: string = 'ConvTranspose2d';
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvTransposeNdOptions = {}) {
-    if ((opts.paddingMode ?? 'zeros') !== 'zeros') throw new ValueError(`Only "zeros" padding mode is supported for ConvTranspose2d`);
-    super(2, inChannels, outChannels, kernelSize, true, opts);
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, ...rest: ConvTransposeNdArgs) {
+    super(2, true, zerosOnly(parseArgs(CONV_T2D, [inChannels, outChannels, kernelSize, ...rest])));
   }
 
   override forward(input: Tensor, outputSize?: readonly number[]): Tensor {

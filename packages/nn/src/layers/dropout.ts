@@ -1,7 +1,16 @@
-import type { Tensor } from '@flambeau/tensor';
+import { type Args, type Declaration, type Tensor, ValueError, declare, parseArgs } from '@flambeau/tensor';
 import { Module } from '../module.js';
 import { dropout } from '../functional/dropout.js';
 import { pyFloat } from '../repr.js';
+
+const DROPOUT = declare('nn.Dropout', 'Dropout(float p=0.5, bool inplace=False)');
+
+/** A dropout layer's `p` and `inplace`, with PyTorch's range check on `p` (`_DropoutNd`). */
+export function parseDropout(decl: Declaration, args: readonly unknown[]): { p: number; inplace: boolean } {
+  const a = parseArgs(decl, args);
+  if (a.p < 0 || a.p > 1) throw new ValueError(`dropout probability has to be between 0 and 1, but got ${a.p}`);
+  return { p: a.p, inplace: a.inplace };
+}
 
 /**
  * `nn.Dropout(p=0.5, inplace=False)`: active in training mode, the identity after `eval()`.
@@ -13,8 +22,11 @@ import { pyFloat } from '../repr.js';
  */
 export class Dropout extends Module {
   static override readonly __name__: string = 'Dropout';
-  constructor(readonly p = 0.5, readonly inplace = false) {
+  readonly p: number;
+  readonly inplace: boolean;
+  constructor(...args: Args<[p: number, inplace: boolean], { p?: number; inplace?: boolean }>) {
     super();
+    ({ p: this.p, inplace: this.inplace } = parseDropout(DROPOUT, args));
   }
   override forward(input: Tensor): Tensor {
     return dropout(input, this.p, this.training, this.inplace);

@@ -1,8 +1,11 @@
-import { type Tensor, ValueError } from '@flambeau/tensor';
+import { type Args, type Tensor, declare } from '@flambeau/tensor';
+import { parseDropout } from './dropout.js';
 import { Module } from '../module.js';
 import { dropout2d } from '../functional/normalization.js';
 import { pyFloat } from '../repr.js';
 import { pyRepr } from './conv.js';
+
+const DROPOUT2D = declare('nn.Dropout2d', 'Dropout2d(float p=0.5, bool inplace=False)');
 
 /**
  * `nn.Dropout2d(p=0.5, inplace=False)`: in training, zeroes whole channels with probability `p`
@@ -15,11 +18,9 @@ export class Dropout2d extends Module {
   static override readonly __name__: string = 'Dropout2d';
   readonly p: number;
   readonly inplace: boolean;
-  constructor(p = 0.5, opts: { inplace?: boolean } = {}) {
+  constructor(...args: Args<[p: number, inplace: boolean], { p?: number; inplace?: boolean }>) {
     super();
-    if (p < 0 || p > 1) throw new ValueError(`dropout probability has to be between 0 and 1, but got ${p}`);
-    this.p = p;
-    this.inplace = opts.inplace ?? false;
+    ({ p: this.p, inplace: this.inplace } = parseDropout(DROPOUT2D, args));
   }
   override extraRepr(): string {
     return `p=${pyFloat(this.p)}, inplace=${pyRepr(this.inplace)}`;

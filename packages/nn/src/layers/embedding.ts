@@ -1,4 +1,4 @@
-import { type Tensor, ValueError, empty } from '@flambeau/tensor';
+import { type Args, NotImplementedError, type Tensor, ValueError, declare, empty, parseArgs } from '@flambeau/tensor';
 import { noGrad } from '@flambeau/autograd';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -11,8 +11,12 @@ export interface EmbeddingLayerOptions extends FactoryOptions {
   paddingIdx?: number | null;
   maxNorm?: number | null;
   normType?: number;
-  /** Use this tensor as the weight instead of a N(0, 1) initialisation. */
-  weight?: Tensor;
+  /** Default false; `true` is not supported (raises). */
+  scaleGradByFreq?: boolean;
+  /** Default false; `true` (sparse gradients) is not supported (raises). */
+  sparse?: boolean;
+  /** Use this tensor as the weight instead of a N(0, 1) initialisation (PyTorch's `_weight`). */
+  _weight?: Tensor | null;
 }
 
 /**
@@ -20,9 +24,11 @@ export interface EmbeddingLayerOptions extends FactoryOptions {
  * a lookup table initialised N(0, 1), with the padding row zeroed.
  *
  * @example
- * const emb = new nn.Embedding(10, 3, { paddingIdx: 0 });
+ * const emb = new nn.Embedding(10, 3, { paddingIdx: 0 }); // or new nn.Embedding(10, 3, 0), as in PyTorch
  * emb(torch.tensor([[1, 2, 0]])).shape; // [1, 3, 3]
  */
+const EMBEDDING = declare('nn.Embedding', 'Embedding(int numEmbeddings, int embeddingDim, int? paddingIdx=None, float? maxNorm=None, float normType=2.0, bool scaleGradByFreq=False, bool sparse=False, Tensor? _weight=None, Device? device=None, ScalarType? dtype=None)');
+
 export class Embedding extends Module {
   static override readonly __name__: string = 'Embedding';
   readonly numEmbeddings: number;
@@ -32,22 +38,25 @@ export class Embedding extends Module {
   readonly normType: number;
   declare weight: Parameter;
 
-  constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingLayerOptions = {}) {
+  constructor(numEmbeddings: number, embeddingDim: number, ...rest: Args<[paddingIdx: number | null, maxNorm: number | null, normType: number, scaleGradByFreq: boolean, sparse: boolean, _weight: Tensor | null], EmbeddingLayerOptions>) {
     super();
+    const opts = parseArgs(EMBEDDING, [numEmbeddings, embeddingDim, ...rest]);
+    if (opts.scaleGradByFreq) throw new NotImplementedError('nn.Embedding: scale_grad_by_freq=True is not supported');
+    if (opts.sparse) throw new NotImplementedError('nn.Embedding: sparse gradients are not supported');
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
-    let p = opts.paddingIdx ?? null;
+    let p = opts.paddingIdx as number | null;
     if (p !== null) {
       if (p >= numEmbeddings || p < -numEmbeddings) throw new ValueError('Padding_idx must be within num_embeddings');
       if (p < 0) p += numEmbeddings;
     }
     this.paddingIdx = p;
-    this.maxNorm = opts.maxNorm ?? null;
-    this.normType = opts.normType ?? 2;
-    if (opts.weight) {
-      this.weight = new Parameter(opts.weight);
+    this.maxNorm = opts.maxNorm;
+    this.normType = opts.normType;
+    if (opts._weight) {
+      this.weight = new Parameter(opts._weight);
     } else {
-      this.weight = new Parameter(empty([numEmbeddings, embeddingDim], { device: opts.device, dtype: opts.dtype }));
+      this.weight = new Parameter(empty([numEmbeddings, embeddingDim], { device: opts.device ?? undefined, dtype: opts.dtype ?? undefined }));
       this.resetParameters();
     }
   }
@@ -73,8 +82,9 @@ export class Embedding extends Module {
   /** `Embedding.from_pretrained(embeddings, freeze=True, ...)`. */
   static fromPretrained(embeddings: Tensor, opts: { freeze?: boolean; paddingIdx?: number | null; maxNorm?: number | null; normType?: number } = {}): Embedding {
     const [rows, cols] = embeddings.shape;
-    const emb = new Embedding(rows, cols, { ...opts, weight: embeddings });
-    emb.weight.requiresGrad = !(opts.freeze ?? true);
+    const { freeze, ...rest } = opts;
+    const emb = new Embedding(rows, cols, { ...rest, _weight: embeddings });
+    emb.weight.requiresGrad = !(freeze ?? true);
     return emb;
   }
 }

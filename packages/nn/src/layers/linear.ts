@@ -1,4 +1,4 @@
-import { type DeviceLike, type Tensor, empty } from '@flambeau/tensor';
+import { type Args, type Declaration, type DeviceLike, type Tensor, declare, empty, parseArgs } from '@flambeau/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import * as init from '../init.js';
@@ -8,6 +8,15 @@ import { bilinear, linear } from '../functional/linear.js';
 export interface FactoryOptions {
   device?: DeviceLike;
   dtype?: 'float32' | 'float64';
+}
+
+const LINEAR = declare('nn.Linear', 'Linear(int inFeatures, int outFeatures, bool bias=True, Device? device=None, ScalarType? dtype=None)');
+const BILINEAR = declare('nn.Bilinear', 'Bilinear(int in1Features, int in2Features, int outFeatures, bool bias=True, Device? device=None, ScalarType? dtype=None)');
+
+/** A layer's arguments bound to its declaration, `device` and `dtype` left out when `None` (the defaults). */
+export function factoryArgs(decl: Declaration, args: readonly unknown[]): { bias: boolean } & FactoryOptions {
+  const a = parseArgs(decl, args);
+  return { bias: a.bias, device: a.device ?? undefined, dtype: a.dtype ?? undefined };
 }
 
 /**
@@ -25,8 +34,9 @@ export class Linear extends Module {
   declare weight: Parameter;
   declare bias: Parameter | null;
 
-  constructor(inFeatures: number, outFeatures: number, opts: { bias?: boolean } & FactoryOptions = {}) {
+  constructor(inFeatures: number, outFeatures: number, ...rest: Args<[bias: boolean], { bias?: boolean } & FactoryOptions>) {
     super();
+    const opts = factoryArgs(LINEAR, [inFeatures, outFeatures, ...rest]);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     this.weight = new Parameter(empty([outFeatures, inFeatures], opts));
@@ -68,8 +78,9 @@ export class Bilinear extends Module {
   declare weight: Parameter;
   declare bias: Parameter | null;
 
-  constructor(in1Features: number, in2Features: number, outFeatures: number, opts: { bias?: boolean } & FactoryOptions = {}) {
+  constructor(in1Features: number, in2Features: number, outFeatures: number, ...rest: Args<[bias: boolean], { bias?: boolean } & FactoryOptions>) {
     super();
+    const opts = factoryArgs(BILINEAR, [in1Features, in2Features, outFeatures, ...rest]);
     this.in1Features = in1Features;
     this.in2Features = in2Features;
     this.outFeatures = outFeatures;

@@ -1,9 +1,14 @@
-import { type DeviceLike, type Tensor, ValueError, ones, zeros } from '@flambeau/tensor';
+import { type Args, type Declaration, type DeviceLike, type Tensor, ValueError, declare, ones, parseArgs, zeros } from '@flambeau/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { batchNorm, groupNorm, layerNorm } from '../functional/normalization.js';
 import { pyFloat } from '../repr.js';
 import { pyRepr } from './conv.js';
+
+const FACTORY = 'Device? device=None, ScalarType? dtype=None';
+const BATCH_NORM_PARAMS = `int numFeatures, float eps=1e-05, float? momentum=0.1, bool affine=True, bool trackRunningStats=True, ${FACTORY}`;
+const LAYER_NORM = declare('nn.LayerNorm', `LayerNorm(int[] normalizedShape, float eps=1e-05, bool elementwiseAffine=True, ${FACTORY})`);
+const GROUP_NORM = declare('nn.GroupNorm', `GroupNorm(int numGroups, int numChannels, float eps=1e-05, bool affine=True, ${FACTORY})`);
 
 export interface BatchNormOptions {
   /** Default 1e-5. */
@@ -37,14 +42,18 @@ export abstract class BatchNormNd extends Module {
   declare numBatchesTracked: Tensor | null;
   private trackedMirror: { tensor: Tensor; version: number; count: number } | null = null;
 
-  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
+  /** The subclass's PyTorch declaration (`BatchNorm1d(num_features, eps=1e-05, …)`). */
+  protected static declaration: Declaration;
+
+  constructor(numFeatures: number, ...rest: Args<[eps: number, momentum: number | null, affine: boolean, trackRunningStats: boolean], BatchNormOptions>) {
     super();
+    const opts = parseArgs((new.target as unknown as { declaration: Declaration }).declaration, [numFeatures, ...rest]);
     this.numFeatures = numFeatures;
-    this.eps = opts.eps ?? 1e-5;
-    this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
-    this.affine = opts.affine ?? true;
-    this.trackRunningStats = opts.trackRunningStats ?? true;
-    const like = { dtype: opts.dtype, device: opts.device };
+    this.eps = opts.eps;
+    this.momentum = opts.momentum;
+    this.affine = opts.affine;
+    this.trackRunningStats = opts.trackRunningStats;
+    const like = { dtype: opts.dtype ?? undefined, device: opts.device ?? undefined };
     if (this.affine) {
       this.weight = new Parameter(ones([numFeatures], like));
       this.bias = new Parameter(zeros([numFeatures], like));
@@ -55,7 +64,7 @@ export abstract class BatchNormNd extends Module {
     if (this.trackRunningStats) {
       this.registerBuffer('running_mean', zeros([numFeatures], like));
       this.registerBuffer('running_var', ones([numFeatures], like));
-      this.registerBuffer('num_batches_tracked', zeros([], { dtype: 'int64', device: opts.device }));
+      this.registerBuffer('num_batches_tracked', zeros([], { dtype: 'int64', device: like.device }));
     } else {
       this.registerBuffer('running_mean', null);
       this.registerBuffer('running_var', null);
@@ -112,6 +121,7 @@ export abstract class BatchNormNd extends Module {
  */
 export class BatchNorm1d extends BatchNormNd {
   static override readonly __name__: string = 'BatchNorm1d';
+  protected static override declaration = declare('nn.BatchNorm1d', `BatchNorm1d(${BATCH_NORM_PARAMS})`);
   protected checkInputDim(input: Tensor): void {
     if (input.ndim !== 2 && input.ndim !== 3) throw new ValueError(`expected 2D or 3D input (got ${input.ndim}D input)`);
   }
@@ -126,6 +136,7 @@ export class BatchNorm1d extends BatchNormNd {
  */
 export class BatchNorm2d extends BatchNormNd {
   static override readonly __name__: string = 'BatchNorm2d';
+  protected static override declaration = declare('nn.BatchNorm2d', `BatchNorm2d(${BATCH_NORM_PARAMS})`);
   protected checkInputDim(input: Tensor): void {
     if (input.ndim !== 4) throw new ValueError(`expected 4D input (got ${input.ndim}D input)`);
   }
@@ -145,12 +156,13 @@ export class LayerNorm extends Module {
   weight!: Parameter | null;
   bias!: Parameter | null;
 
-  constructor(normalizedShape: number | readonly number[], opts: { eps?: number; elementwiseAffine?: boolean; dtype?: 'float32' | 'float64'; device?: DeviceLike } = {}) {
+  constructor(normalizedShape: number | readonly number[], ...rest: Args<[eps: number, elementwiseAffine: boolean], { eps?: number; elementwiseAffine?: boolean; dtype?: 'float32' | 'float64'; device?: DeviceLike }>) {
     super();
+    const opts = parseArgs(LAYER_NORM, [normalizedShape, ...rest]);
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
-    this.eps = opts.eps ?? 1e-5;
-    this.elementwiseAffine = opts.elementwiseAffine ?? true;
-    const like = { dtype: opts.dtype, device: opts.device };
+    this.eps = opts.eps;
+    this.elementwiseAffine = opts.elementwiseAffine;
+    const like = { dtype: opts.dtype ?? undefined, device: opts.device ?? undefined };
     if (this.elementwiseAffine) {
       this.weight = new Parameter(ones(this.normalizedShape, like));
       this.bias = new Parameter(zeros(this.normalizedShape, like));
@@ -177,14 +189,15 @@ export class GroupNorm extends Module {
   weight!: Parameter | null;
   bias!: Parameter | null;
 
-  constructor(numGroups: number, numChannels: number, opts: { eps?: number; affine?: boolean; dtype?: 'float32' | 'float64'; device?: DeviceLike } = {}) {
+  constructor(numGroups: number, numChannels: number, ...rest: Args<[eps: number, affine: boolean], { eps?: number; affine?: boolean; dtype?: 'float32' | 'float64'; device?: DeviceLike }>) {
     super();
+    const opts = parseArgs(GROUP_NORM, [numGroups, numChannels, ...rest]);
     if (numChannels % numGroups !== 0) throw new ValueError('num_channels must be divisible by num_groups');
     this.numGroups = numGroups;
     this.numChannels = numChannels;
-    this.eps = opts.eps ?? 1e-5;
-    this.affine = opts.affine ?? true;
-    const like = { dtype: opts.dtype, device: opts.device };
+    this.eps = opts.eps;
+    this.affine = opts.affine;
+    const like = { dtype: opts.dtype ?? undefined, device: opts.device ?? undefined };
     if (this.affine) {
       this.weight = new Parameter(ones([numChannels], like));
       this.bias = new Parameter(zeros([numChannels], like));

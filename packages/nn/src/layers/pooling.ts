@@ -1,4 +1,4 @@
-import type { Tensor } from '@flambeau/tensor';
+import { type Args, type Tensor, declare, parseArgs } from '@flambeau/tensor';
 import { Module } from '../module.js';
 import type { IntOrTuple } from '../functional/conv.js';
 import {
@@ -20,6 +20,18 @@ export interface MaxPoolLayerOptions<R extends boolean = boolean> {
   ceilMode?: boolean;
 }
 
+const MAX_POOL = (n: 1 | 2) => `MaxPool${n}d(int[] kernelSize, int[]? stride=None, int[] padding=0, int[] dilation=1, bool returnIndices=False, bool ceilMode=False)`;
+const MAX_POOL2D = declare('nn.MaxPool2d', MAX_POOL(2));
+const MAX_POOL1D = declare('nn.MaxPool1d', MAX_POOL(1));
+const AVG_POOL2D = declare('nn.AvgPool2d', 'AvgPool2d(int[] kernelSize, int[]? stride=None, int[] padding=0, bool ceilMode=False, bool countIncludePad=True, int? divisorOverride=None)');
+const AVG_POOL1D = declare('nn.AvgPool1d', 'AvgPool1d(int[] kernelSize, int[]? stride=None, int[] padding=0, bool ceilMode=False, bool countIncludePad=True)');
+const ADAPTIVE_MAX2D = declare('nn.AdaptiveMaxPool2d', 'AdaptiveMaxPool2d(Any outputSize, bool returnIndices=False)');
+const MAX_UNPOOL2D = declare('nn.MaxUnpool2d', 'MaxUnpool2d(int[] kernelSize, int[]? stride=None, int[] padding=0)');
+
+/** A max-pool layer's arguments after `kernel_size`, positional in PyTorch's order or by name. */
+export type MaxPoolLayerArgs<R extends boolean> = Args<[stride: IntOrTuple | null, padding: IntOrTuple, dilation: IntOrTuple, returnIndices: R, ceilMode: boolean], MaxPoolLayerOptions<R>>;
+export type AvgPoolLayerArgs = Args<[stride: IntOrTuple | null, padding: IntOrTuple, ceilMode: boolean, countIncludePad: boolean, divisorOverride: number | null], AvgPoolLayerOptions>;
+
 /** Shared fields and printout of `MaxPool1d` / `MaxPool2d` (PyTorch's `_MaxPoolNd`). */
 abstract class MaxPoolNd extends Module {
   static override readonly __name__: string = 'MaxPoolNd';
@@ -30,14 +42,15 @@ abstract class MaxPoolNd extends Module {
   readonly returnIndices: boolean;
   readonly ceilMode: boolean;
 
-  constructor(kernelSize: IntOrTuple, opts: MaxPoolLayerOptions) {
+  /** `a`: the arguments as `parseArgs` bound them. */
+  constructor(a: Record<string, any>) {
     super();
-    this.kernelSize = kernelSize;
-    this.stride = opts.stride ?? kernelSize;
-    this.padding = opts.padding ?? 0;
-    this.dilation = opts.dilation ?? 1;
-    this.returnIndices = opts.returnIndices ?? false;
-    this.ceilMode = opts.ceilMode ?? false;
+    this.kernelSize = a.kernelSize;
+    this.stride = a.stride ?? a.kernelSize;
+    this.padding = a.padding;
+    this.dilation = a.dilation;
+    this.returnIndices = a.returnIndices;
+    this.ceilMode = a.ceilMode;
   }
 
   override extraRepr(): string {
@@ -59,8 +72,8 @@ abstract class MaxPoolNd extends Module {
  */
 export class MaxPool2d<R extends boolean = false> extends MaxPoolNd {
   static override readonly __name__: string = 'MaxPool2d';
-  constructor(kernelSize: IntOrTuple, opts: MaxPoolLayerOptions<R> = {}) {
-    super(kernelSize, opts);
+  constructor(kernelSize: IntOrTuple, ...rest: MaxPoolLayerArgs<R>) {
+    super(parseArgs(MAX_POOL2D, [kernelSize, ...rest]));
   }
   override forward(input: Tensor): MaxPoolResult<R> {
     const r = maxPool2dWithIndices(input, this.kernelSize, this.options());
@@ -71,8 +84,8 @@ export class MaxPool2d<R extends boolean = false> extends MaxPoolNd {
 /** `nn.MaxPool1d(kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False)` over `[N, C, L]`. */
 export class MaxPool1d<R extends boolean = false> extends MaxPoolNd {
   static override readonly __name__: string = 'MaxPool1d';
-  constructor(kernelSize: IntOrTuple, opts: MaxPoolLayerOptions<R> = {}) {
-    super(kernelSize, opts);
+  constructor(kernelSize: IntOrTuple, ...rest: MaxPoolLayerArgs<R>) {
+    super(parseArgs(MAX_POOL1D, [kernelSize, ...rest]));
   }
   override forward(input: Tensor): MaxPoolResult<R> {
     const r = maxPool1dWithIndices(input, this.kernelSize, this.options());
@@ -105,14 +118,15 @@ export class AvgPool2d extends Module {
   readonly countIncludePad: boolean;
   readonly divisorOverride: number | null;
 
-  constructor(kernelSize: IntOrTuple, opts: AvgPoolLayerOptions = {}) {
+  constructor(kernelSize: IntOrTuple, ...rest: AvgPoolLayerArgs) {
     super();
+    const a = parseArgs(AVG_POOL2D, [kernelSize, ...rest]);
     this.kernelSize = kernelSize;
-    this.stride = opts.stride ?? kernelSize;
-    this.padding = opts.padding ?? 0;
-    this.ceilMode = opts.ceilMode ?? false;
-    this.countIncludePad = opts.countIncludePad ?? true;
-    this.divisorOverride = opts.divisorOverride ?? null;
+    this.stride = a.stride ?? kernelSize;
+    this.padding = a.padding;
+    this.ceilMode = a.ceilMode;
+    this.countIncludePad = a.countIncludePad;
+    this.divisorOverride = a.divisorOverride;
   }
   override extraRepr(): string {
     return `kernel_size=${pyRepr(this.kernelSize)}, stride=${pyRepr(this.stride)}, padding=${pyRepr(this.padding)}`;
@@ -135,13 +149,14 @@ export class AvgPool1d extends Module {
   readonly ceilMode: boolean;
   readonly countIncludePad: boolean;
 
-  constructor(kernelSize: IntOrTuple, opts: Omit<AvgPoolLayerOptions, 'divisorOverride'> = {}) {
+  constructor(kernelSize: IntOrTuple, ...rest: Args<[stride: IntOrTuple | null, padding: IntOrTuple, ceilMode: boolean, countIncludePad: boolean], Omit<AvgPoolLayerOptions, 'divisorOverride'>>) {
     super();
+    const a = parseArgs(AVG_POOL1D, [kernelSize, ...rest]);
     this.kernelSize = single(kernelSize);
-    this.stride = single(opts.stride ?? kernelSize);
-    this.padding = single(opts.padding ?? 0);
-    this.ceilMode = opts.ceilMode ?? false;
-    this.countIncludePad = opts.countIncludePad ?? true;
+    this.stride = single(a.stride ?? kernelSize);
+    this.padding = single(a.padding);
+    this.ceilMode = a.ceilMode;
+    this.countIncludePad = a.countIncludePad;
   }
   override extraRepr(): string {
     return `kernel_size=${pyRepr(this.kernelSize)}, stride=${pyRepr(this.stride)}, padding=${pyRepr(this.padding)}`;
@@ -191,9 +206,12 @@ export class AdaptiveAvgPool1d extends Module {
 export class AdaptiveMaxPool2d<R extends boolean = false> extends Module {
   static override readonly __name__: string = 'AdaptiveMaxPool2d';
   readonly returnIndices: boolean;
-  constructor(readonly outputSize: OutputSize, opts: { returnIndices?: R } = {}) {
+  readonly outputSize: OutputSize;
+  constructor(outputSize: OutputSize, ...rest: Args<[returnIndices: R], { returnIndices?: R }>) {
     super();
-    this.returnIndices = opts.returnIndices ?? false;
+    const a = parseArgs(ADAPTIVE_MAX2D, [outputSize, ...rest]);
+    this.outputSize = outputSize;
+    this.returnIndices = a.returnIndices;
   }
   override extraRepr(): string {
     return `output_size=${pyRepr(this.outputSize)}`;
@@ -218,12 +236,13 @@ export class MaxUnpool2d extends Module {
   readonly kernelSize: number[];
   readonly stride: number[];
   readonly padding: number[];
-  constructor(kernelSize: IntOrTuple, opts: { stride?: IntOrTuple | null; padding?: IntOrTuple } = {}) {
+  constructor(kernelSize: IntOrTuple, ...rest: Args<[stride: IntOrTuple | null, padding: IntOrTuple], { stride?: IntOrTuple | null; padding?: IntOrTuple }>) {
     super();
+    const a = parseArgs(MAX_UNPOOL2D, [kernelSize, ...rest]);
     const pair = (v: IntOrTuple) => (typeof v === 'number' ? [v, v] : [...v]);
     this.kernelSize = pair(kernelSize);
-    this.stride = pair(opts.stride ?? kernelSize);
-    this.padding = pair(opts.padding ?? 0);
+    this.stride = pair(a.stride ?? kernelSize);
+    this.padding = pair(a.padding);
   }
   override extraRepr(): string {
     return `kernel_size=${pyRepr(this.kernelSize)}, stride=${pyRepr(this.stride)}, padding=${pyRepr(this.padding)}`;

@@ -1,4 +1,4 @@
-import { RuntimeError, ValueError, type Tensor, cat, stack, zeros } from '@flambeau/tensor';
+import { type Args, RuntimeError, ValueError, type Tensor, cat, declare, parseArgs, stack, zeros } from '@flambeau/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { uniform_ } from '../init.js';
@@ -62,6 +62,20 @@ function runDirection(mode: Mode, input: Tensor, state: State, w: CellWeights, r
   return [steps === 0 ? zeros([0, input.shape[1], hiddenOf(state).shape[1]], { dtype: input.dtype, device: input.device }) : stack(outs), state];
 }
 
+const RNN_FLAGS = 'bool bias=True, bool batchFirst=False, float dropout=0.0, bool bidirectional=False';
+const RNN_TAIL = `int numLayers=1, ${RNN_FLAGS}`;
+const RNN_DECL = declare('nn.RNN', `RNN(int inputSize, int hiddenSize, int numLayers=1, str nonlinearity="tanh", ${RNN_FLAGS})`);
+const LSTM_DECL = declare('nn.LSTM', `LSTM(int inputSize, int hiddenSize, ${RNN_TAIL}, int projSize=0)`);
+const GRU_DECL = declare('nn.GRU', `GRU(int inputSize, int hiddenSize, ${RNN_TAIL})`);
+const CELL_DECL = { RNNCell: declare('nn.RNNCell', 'RNNCell(int inputSize, int hiddenSize, bool bias=True, str nonlinearity="tanh")'),
+  LSTMCell: declare('nn.LSTMCell', 'LSTMCell(int inputSize, int hiddenSize, bool bias=True)'), GRUCell: declare('nn.GRUCell', 'GRUCell(int inputSize, int hiddenSize, bool bias=True)') };
+
+/** The arguments after `hidden_size`, positional in PyTorch's order or by name. */
+type RNNTail = [numLayers: number, bias: boolean, batchFirst: boolean, dropout: number, bidirectional: boolean];
+export type LSTMArgs = Args<[...RNNTail, projSize: number], LSTMOptions>;
+export type GRUArgs = Args<RNNTail, RNNBaseOptions>;
+export type RNNArgs = Args<[numLayers: number, nonlinearity: 'tanh' | 'relu', bias: boolean, batchFirst: boolean, dropout: number, bidirectional: boolean], RNNOptions>;
+
 export interface RNNBaseOptions {
   /** Stacked recurrent layers (default 1). */
   numLayers?: number;
@@ -94,16 +108,17 @@ export abstract class RNNBase extends Module {
   /** Parameter names per layer and direction, PyTorch's `_all_weights`. */
   readonly _allWeights: string[][] = [];
 
-  constructor(mode: Mode, inputSize: number, hiddenSize: number, opts: RNNBaseOptions & { projSize?: number } = {}) {
+  /** `opts`: the layer's arguments as `parseArgs` bound them. */
+  constructor(mode: Mode, opts: Record<string, any>) {
     super();
     this.mode = mode;
-    this.inputSize = inputSize;
-    this.hiddenSize = hiddenSize;
-    this.numLayers = opts.numLayers ?? 1;
-    this.bias = opts.bias ?? true;
-    this.batchFirst = opts.batchFirst ?? false;
-    this.dropout = opts.dropout ?? 0;
-    this.bidirectional = opts.bidirectional ?? false;
+    const inputSize = (this.inputSize = opts.inputSize as number);
+    const hiddenSize = (this.hiddenSize = opts.hiddenSize as number);
+    this.numLayers = opts.numLayers;
+    this.bias = opts.bias;
+    this.batchFirst = opts.batchFirst;
+    this.dropout = opts.dropout;
+    this.bidirectional = opts.bidirectional;
     this.projSize = opts.projSize ?? 0;
     if (typeof this.dropout !== 'number' || !(this.dropout >= 0 && this.dropout <= 1)) {
       throw new ValueError('dropout should be a number in range [0, 1] representing the probability of an element being zeroed');
@@ -261,10 +276,11 @@ export interface RNNOptions extends RNNBaseOptions {
 export class RNN extends RNNBase {
   static override readonly __name__: string = 'RNN';
   readonly nonlinearity: 'tanh' | 'relu';
-  constructor(inputSize: number, hiddenSize: number, opts: RNNOptions = {}) {
-    const nl = opts.nonlinearity ?? 'tanh';
+  constructor(inputSize: number, hiddenSize: number, ...rest: RNNArgs) {
+    const opts = parseArgs(RNN_DECL, [inputSize, hiddenSize, ...rest]);
+    const nl = opts.nonlinearity as string;
     if (nl !== 'tanh' && nl !== 'relu') throw new ValueError(`Unknown nonlinearity '${nl}'`);
-    super(nl === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', inputSize, hiddenSize, opts);
+    super(nl === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', opts);
     this.nonlinearity = nl;
   }
   override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor] {
@@ -287,8 +303,8 @@ export interface LSTMOptions extends RNNBaseOptions {
  */
 export class LSTM extends RNNBase {
   static override readonly __name__: string = 'LSTM';
-  constructor(inputSize: number, hiddenSize: number, opts: LSTMOptions = {}) {
-    super('LSTM', inputSize, hiddenSize, opts);
+  constructor(inputSize: number, hiddenSize: number, ...rest: LSTMArgs) {
+    super('LSTM', parseArgs(LSTM_DECL, [inputSize, hiddenSize, ...rest]));
   }
   override forward(input: Tensor, hx?: [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]] {
     const batched = input.ndim === 3;
@@ -329,8 +345,8 @@ export class LSTM extends RNNBase {
  */
 export class GRU extends RNNBase {
   static override readonly __name__: string = 'GRU';
-  constructor(inputSize: number, hiddenSize: number, opts: RNNBaseOptions = {}) {
-    super('GRU', inputSize, hiddenSize, opts);
+  constructor(inputSize: number, hiddenSize: number, ...rest: GRUArgs) {
+    super('GRU', parseArgs(GRU_DECL, [inputSize, hiddenSize, ...rest]));
   }
   override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor] {
     return this.forwardSingle(input, hx);
@@ -412,9 +428,10 @@ export abstract class RNNCellBase extends Module {
 export class RNNCell extends RNNCellBase {
   static override readonly __name__: string = 'RNNCell';
   readonly nonlinearity: 'tanh' | 'relu';
-  constructor(inputSize: number, hiddenSize: number, opts: { bias?: boolean; nonlinearity?: 'tanh' | 'relu' } = {}) {
-    super(inputSize, hiddenSize, opts.bias ?? true, 1);
-    this.nonlinearity = opts.nonlinearity ?? 'tanh';
+  constructor(inputSize: number, hiddenSize: number, ...rest: Args<[bias: boolean, nonlinearity: 'tanh' | 'relu'], { bias?: boolean; nonlinearity?: 'tanh' | 'relu' }>) {
+    const opts = parseArgs(CELL_DECL.RNNCell, [inputSize, hiddenSize, ...rest]);
+    super(inputSize, hiddenSize, opts.bias, 1);
+    this.nonlinearity = opts.nonlinearity;
   }
   override forward(input: Tensor, hx?: Tensor | null): Tensor {
     if (this.nonlinearity !== 'tanh' && this.nonlinearity !== 'relu') throw new RuntimeError(`Unknown nonlinearity: ${this.nonlinearity}`);
@@ -438,8 +455,8 @@ export class RNNCell extends RNNCellBase {
  */
 export class LSTMCell extends RNNCellBase {
   static override readonly __name__: string = 'LSTMCell';
-  constructor(inputSize: number, hiddenSize: number, opts: { bias?: boolean } = {}) {
-    super(inputSize, hiddenSize, opts.bias ?? true, 4);
+  constructor(inputSize: number, hiddenSize: number, ...rest: Args<[bias: boolean], { bias?: boolean }>) {
+    super(inputSize, hiddenSize, parseArgs(CELL_DECL.LSTMCell, [inputSize, hiddenSize, ...rest]).bias, 4);
   }
   override forward(input: Tensor, hx?: [Tensor, Tensor] | null): [Tensor, Tensor] {
     const [x, unbatched] = this.batchInput(input, 'LSTMCell');
@@ -463,8 +480,8 @@ export class LSTMCell extends RNNCellBase {
  */
 export class GRUCell extends RNNCellBase {
   static override readonly __name__: string = 'GRUCell';
-  constructor(inputSize: number, hiddenSize: number, opts: { bias?: boolean } = {}) {
-    super(inputSize, hiddenSize, opts.bias ?? true, 3);
+  constructor(inputSize: number, hiddenSize: number, ...rest: Args<[bias: boolean], { bias?: boolean }>) {
+    super(inputSize, hiddenSize, parseArgs(CELL_DECL.GRUCell, [inputSize, hiddenSize, ...rest]).bias, 3);
   }
   override forward(input: Tensor, hx?: Tensor | null): Tensor {
     const [x, unbatched] = this.batchInput(input, 'GRUCell');

@@ -7,6 +7,7 @@ import { DTypeError, RuntimeError, ValueError } from '../errors.js';
 import { type Generator, defaultGenerator } from '../random.js';
 import { checkSizes, contiguousStrides, numel } from '../shape.js';
 import { checkSizeInts } from '../size_check.js';
+import { type Args, declare, parseArgs } from '../signature.js';
 import { type NestedArray, type ShapeArg, Tensor, dtypeTitle, flatShape } from '../tensor.js';
 
 /** Options shared by creation functions (`dtype=`, `device=`, `requires_grad=`). */
@@ -157,15 +158,19 @@ export function emptyLike(t: Tensor, opts: CreateOptions = {}): Tensor { return 
 /** `torch.full_like(input, fill_value)`. */
 export function fullLike(t: Tensor, value: number, opts: CreateOptions = {}): Tensor { return full(t.shape, value, like(t, opts)); }
 
+const ARANGE = declare('torch.arange', 'arange(Scalar start=0, Scalar? end=None, Scalar step=1, *, ScalarType? dtype=None, Device? device=None, bool requiresGrad=False)');
+
 /**
- * `torch.arange(end)`, `arange(start, end, step)`. Integer arguments give int64, as PyTorch.
+ * `torch.arange(end)`, `arange(start, end, step)`; any trailing run by name
+ * (`arange(0, 5, { step: 2 })`). Integer arguments give int64, as PyTorch.
  */
-export function arange(start: number, end?: number | CreateOptions, step?: number | CreateOptions, opts?: CreateOptions): Tensor {
-  if (typeof end === 'object') { opts = end; end = undefined; }
-  if (typeof step === 'object') { opts = step; step = undefined; }
-  opts ??= {};
-  if (end === undefined) { end = start; start = 0; }
-  const st = step ?? 1;
+export function arange(...args: Args<[start: number, end: number, step: number], CreateOptions & { start?: number; end?: number; step?: number }>): Tensor {
+  const a = parseArgs(ARANGE, args);
+  let { start, end } = a as { start: number; end: number | null };
+  const opts: CreateOptions = { dtype: a.dtype ?? undefined, device: a.device ?? undefined, requiresGrad: a.requiresGrad };
+  // Python's arange(end): a lone start is the end.
+  if (end === null) { end = start; start = 0; }
+  const st = a.step as number;
   for (const v of [start, end, st]) if (!Number.isFinite(v)) throw new RuntimeError(`unsupported range: ${start} -> ${end}`);
   if (st === 0) throw new RuntimeError('step must be nonzero');
   if ((st > 0 && end < start) || (st < 0 && end > start)) throw new RuntimeError('upper bound and larger bound inconsistent with step sign');

@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { torch } from '../src/index.js';
+import { DEPARTURES, NEVER_DECLARED } from './signature_departures.js';
+
+// PyTorch 1.13's parameter lists (tools/gen_signatures.py): every Flambeau declaration must match one overload, camelCased.
+const FIXTURE = JSON.parse(readFileSync(new URL('./fixtures/signatures.json', import.meta.url), 'utf8')) as {
+  signatures: Record<string, PyParam[][]>;
+};
+interface PyParam { name: string; default?: unknown; repr?: string; kwOnly?: boolean; posOnly?: boolean }
+type Decl = ReturnType<typeof torch.listDeclarations>[number];
+
+// Leading underscores stay (`_weight`): they mark PyTorch's private parameters.
+const camel = (s: string): string => s.replace(/(?<=[A-Za-z0-9])_+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+/** `F.maxPool2d` → `F.max_pool2d`; classes keep their name. */
+function fixtureKey(qualname: string): string {
+  const dot = qualname.indexOf('.');
+  const [ns, name] = [qualname.slice(0, dot), qualname.slice(dot + 1)];
+  return /^[A-Z]/.test(name) ? qualname : `${ns}.${name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase()}`;
+}
+
+function sameDefault(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) !== Array.isArray(b)) {
+    const [arr, one] = Array.isArray(a) ? [a, b] : [b as unknown[], a];
+    return (arr as unknown[]).every((v) => v === one);
+  }
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Why `decl` does not match `overload`, or `null` when it does. */
+function mismatch(decl: Decl, overload: readonly PyParam[]): string | null {
+  const dep = DEPARTURES[decl.qualname];
+  const ours = new Set(decl.params.map((p) => p.name));
+  const allowed = new Set(dep?.missing ?? []);
+  const loose = new Set(dep?.loose ?? []);
+  const extra = new Set(dep?.extra ?? []);
+  const py = overload.filter((p) => !(p.name in NEVER_DECLARED && !ours.has(camel(p.name))));
+  let j = 0;
+  let pyPos = 0;
+  let ourPos = 0;
+  for (const ours of decl.params) {
+    if (extra.has(ours.name) && !py.some((p) => camel(p.name) === ours.name)) continue;
+    while (j < py.length && camel(py[j].name) !== ours.name) {
+      if (!allowed.has(py[j].name)) return `takes no '${py[j].name}' before '${ours.name}'`;
+      if (!py[j].kwOnly) pyPos++;
+      j++;
+    }
+    if (j === py.length) return `'${ours.name}' is not PyTorch's`;
+    const theirs = py[j++];
+    if (loose.has(ours.name)) { if (!ours.kwOnly) { pyPos++; ourPos++; } continue; }
+    if (!!theirs.kwOnly !== !!ours.kwOnly) return `'${ours.name}' is ${ours.kwOnly ? '' : 'not '}keyword-only`;
+    if (!ours.kwOnly && pyPos++ !== ourPos++) return `'${ours.name}' is at another position`;
+    if ((theirs.default === undefined) !== (ours.default === undefined)) return `'${ours.name}' is ${ours.default === undefined ? 'required' : 'optional'}`;
+    if (theirs.default !== undefined && theirs.repr === undefined && !sameDefault(ours.value, theirs.default)) {
+      return `'${ours.name}' defaults to ${JSON.stringify(ours.value)}, PyTorch's to ${JSON.stringify(theirs.default)}`;
+    }
+  }
+  const rest = py.slice(j).filter((p) => !allowed.has(p.name));
+  return rest.length ? `takes no '${rest.map((p) => p.name).join("', '")}'` : null;
+}
+
+describe("every declaration is PyTorch 1.13's parameter list, camelCased", () => {
+  const decls = torch.listDeclarations().filter((d) => !d.qualname.startsWith('test.'));
+  it('covers the functions that had misread arguments', () => {
+    const names = new Set(decls.map((d) => d.qualname));
+    for (const q of ['torch.clamp', 'F.hardtanh', 'F.conv2d', 'nn.Conv2d', 'nn.LSTM', 'nn.AvgPool2d', 'nn.Embedding', 'Tensor.sum', 'Tensor.std', 'torch.arange', 'data.DataLoader', 'nn.Dropout', 'F.softmax', 'F.maxPool2d']) {
+      expect(names, q).toContain(q);
+    }
+  });
+  for (const decl of decls) {
+    it(decl.qualname, () => {
+      const overloads = FIXTURE.signatures[fixtureKey(decl.qualname)];
+      expect(overloads, `no PyTorch signature recorded for ${fixtureKey(decl.qualname)}`).toBeDefined();
+      const why = overloads.map((o) => mismatch(decl, o));
+      if (!why.includes(null)) expect.fail(`${decl.qualname}(${decl.params.map((p) => p.name).join(', ')}): ${why.join('; ')}`);
+    });
+  }
+  it('lists departures only for declared functions', () => {
+    const names = new Set(decls.map((d) => d.qualname));
+    for (const q of Object.keys(DEPARTURES)) expect(names, q).toContain(q);
+  });
+});

@@ -1,0 +1,204 @@
+"""PyTorch 1.13's parameter lists for the names Flambeau exports, for the signature test.
+
+Run: /usr/bin/python3 tools/gen_signatures.py > packages/flambeau/test/fixtures/signatures.json
+
+Keys are PyTorch's own spellings: `torch.clamp`, `Tensor.sum`, `F.conv2d`, `nn.Conv2d`,
+`optim.SGD`, `lr_scheduler.StepLR`, `data.DataLoader`. Each value is a list of overloads; an
+overload is a list of parameters `{name, default?, kwOnly?, posOnly?}` (`default` is a JSON value
+when Python's is a literal, else its repr under `repr`). Sources, in order: `inspect.signature`
+(Python-level functions and constructors), the signature lines of a builtin's docstring, and the
+ATen schemas `torch._C._jit_get_schemas_for_operator` lists (named `self` there, `input` in Python).
+"""
+import ast
+import inspect
+import json
+import re
+import sys
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import torch.optim as optim
+import torch.optim.lr_scheduler as lr_scheduler
+import torch.utils.data as data
+
+EMPTY = inspect.Parameter.empty
+
+
+def literal(value):
+    if value is None or isinstance(value, (bool, int, str)):
+        return {"default": value}
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return {"default": None, "repr": repr(value)}
+        return {"default": value}
+    if isinstance(value, (tuple, list)) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+        return {"default": list(value)}
+    return {"default": None, "repr": repr(value)}
+
+
+def from_inspect(fn, drop_self):
+    try:
+        sig = inspect.signature(fn)
+    except (ValueError, TypeError):
+        return None
+    out = []
+    for i, p in enumerate(sig.parameters.values()):
+        if drop_self and i == 0:
+            continue
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            out.append({"name": ("*" if p.kind == p.VAR_POSITIONAL else "**") + p.name})
+            continue
+        entry = {"name": p.name}
+        if p.default is not EMPTY:
+            entry.update(literal(p.default))
+        if p.kind == p.KEYWORD_ONLY:
+            entry["kwOnly"] = True
+        if p.kind == p.POSITIONAL_ONLY:
+            entry["posOnly"] = True
+        out.append(entry)
+    return out
+
+
+def split_top(s):
+    parts, level, cur = [], 0, ""
+    for ch in s:
+        if ch in "([{":
+            level += 1
+        if ch in ")]}":
+            level -= 1
+        if ch == "," and level == 0:
+            parts.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    if cur.strip():
+        parts.append(cur.strip())
+    return parts
+
+
+def parse_param_list(text):
+    out, kw = [], False
+    for part in split_top(text):
+        if part == "*":
+            kw = True
+            continue
+        if part == "/":
+            for e in out:
+                e["posOnly"] = True
+            continue
+        name, _, default = part.partition("=")
+        name = name.strip().split(":")[0].strip()
+        entry = {"name": name}
+        if default:
+            try:
+                entry.update(literal(ast.literal_eval(default.strip())))
+            except (ValueError, SyntaxError):
+                entry.update({"default": None, "repr": default.strip()})
+        if kw and not name.startswith("*"):
+            entry["kwOnly"] = True
+        if name.startswith("*") and not name.startswith("**"):
+            kw = True
+        out.append(entry)
+    return out
+
+
+def from_docstring(fn, name):
+    doc = fn.__doc__ or ""
+    found = []
+    for m in re.finditer(r"^\s*(?:\.\. function:: )?" + re.escape(name) + r"\(([^()]*(?:\([^()]*\)[^()]*)*)\)\s*(?:->.*)?$", doc, re.M):
+        params = parse_param_list(m.group(1))
+        if params not in found:
+            found.append(params)
+    return found
+
+
+def from_aten(name, drop_self):
+    try:
+        schemas = torch._C._jit_get_schemas_for_operator("aten::" + name)
+    except RuntimeError:
+        return []
+    found = []
+    for s in schemas:
+        if s.overload_name.startswith("out") or s.overload_name.endswith("_out"):
+            continue
+        params = []
+        for i, a in enumerate(s.arguments):
+            if a.name == "out":
+                continue
+            if a.name == "self" and i == 0 and drop_self:
+                continue
+            entry = {"name": "input" if a.name == "self" else a.name}
+            if a.default_value is not None or a.has_default_value():
+                dv = a.default_value
+                entry.update(literal(dv) if not isinstance(dv, torch.dtype) else {"default": None, "repr": repr(dv)})
+            if a.kwarg_only:
+                entry["kwOnly"] = True
+            params.append(entry)
+        if params not in found:
+            found.append(params)
+    return found
+
+
+def overloads(fn, name, drop_self, aten=True):
+    found = []
+    sig = from_inspect(fn, drop_self)
+    if sig is not None:
+        found.append(sig)
+    else:
+        found.extend(from_docstring(fn, name))
+        if aten:
+            for o in from_aten(name, drop_self):
+                if o not in found:
+                    found.append(o)
+    return found
+
+
+def constructor(cls):
+    """The parameters of `cls(...)`: RNN, LSTM and GRU take `*args` and pass them to RNNBase after `mode`."""
+    if cls in (nn.RNN, nn.LSTM, nn.GRU):
+        sig = from_inspect(nn.RNNBase.__init__, True)[1:]
+        if cls is nn.RNN:
+            sig.insert(3, {"name": "nonlinearity", "default": "tanh"})
+        return sig
+    return from_inspect(cls.__init__, True)
+
+
+def public(mod):
+    return sorted(n for n in dir(mod) if not n.startswith("_"))
+
+
+def main():
+    table = {}
+    for n in public(torch):
+        fn = getattr(torch, n)
+        if callable(fn) and not isinstance(fn, type):
+            o = overloads(fn, n, False)
+            if o:
+                table["torch." + n] = o
+    for n in public(torch.Tensor):
+        fn = getattr(torch.Tensor, n)
+        if callable(fn):
+            o = overloads(fn, n, True)
+            if o:
+                table["Tensor." + n] = o
+    for n in public(F):
+        # `max_pool2d` & co. are boolean dispatchers over `return_indices`: the `_with_indices` form has the full list.
+        fn = getattr(F, n + "_with_indices", None) or getattr(F, n)
+        if callable(fn) and not isinstance(fn, type) and not inspect.ismodule(fn):
+            o = overloads(fn, n, False)
+            if o:
+                table["F." + n] = o
+    for prefix, mod, base in (("nn", nn, nn.Module), ("optim", optim, optim.Optimizer), ("lr_scheduler", lr_scheduler, None), ("data", data, None)):
+        for n in public(mod):
+            cls = getattr(mod, n)
+            if inspect.isclass(cls) and (base is None or issubclass(cls, base)):
+                sig = constructor(cls)
+                if sig is not None:
+                    table[prefix + "." + n] = [sig]
+            elif inspect.isfunction(cls) and prefix == "data":
+                table[prefix + "." + n] = [from_inspect(cls, False)]
+    json.dump({"torch": torch.__version__, "signatures": table}, sys.stdout, indent=None, separators=(",", ":"), sort_keys=True)
+
+
+main()
