@@ -12,21 +12,22 @@ const fused = ([x]: readonly torch.Tensor[]) => {
 
 describe('backend overrides of composite ops', () => {
   const cpu = torch.cpu as { kernels?: Record<string, torch.OpImpl> };
+  const original = cpu.kernels;
   afterEach(() => {
-    delete cpu.kernels;
+    cpu.kernels = original;
     calls.length = 0;
   });
 
   it('run instead of the default when no gradient is recorded', () => {
-    cpu.kernels = { testSquarePlusOne: fused };
-    const y = torch.dispatch1('testSquarePlusOne', [torch.tensor([2, 3], { dtype: 'float32' })]);
+    cpu.kernels = { ...original, testSquarePlusOne: fused };
+    const y = torch.dispatch1('testSquarePlusOne', [torch.tensor([2, 3], { dtype: 'float32', device: 'cpu' })]);
     expect(calls).toEqual(['fused']);
     expect(y.tolistSync()).toEqual([5, 10]);
   });
 
   it('are bypassed for a composite without a formula while recording, so the gradient still flows', () => {
-    cpu.kernels = { testSquarePlusOne: fused };
-    const x = torch.tensor([2, 3], { dtype: 'float32', requiresGrad: true });
+    cpu.kernels = { ...original, testSquarePlusOne: fused };
+    const x = torch.tensor([2, 3], { dtype: 'float32', device: 'cpu', requiresGrad: true });
     const y = torch.dispatch1('testSquarePlusOne', [x]);
     y.sum().backward();
     expect(calls).toEqual([]);

@@ -1,6 +1,6 @@
 /** LeNet's training losses on a device: the seed 003 model, fixed weights and batches, SGD with momentum. */
 import { nn, optim, torch } from 'flambeau';
-import { Net } from '../../../examples/models/seed003_lenet.js';
+import { LeNet as Net } from '../../../apps/trainer/src/models/index.js';
 
 export async function lenetLosses(device: string, steps: number): Promise<number[]> {
   torch.manualSeed(0);

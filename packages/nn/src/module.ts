@@ -482,6 +482,8 @@ export class Module {
     for (const p of this.parameters()) {
       if (p.grad === null) continue;
       if (opts.setToNone ?? true) {
+        // The gradient belongs to the parameter: its device memory goes back now, not at GC.
+        p.grad.dispose();
         p.grad = null;
       } else {
         if (p.grad.gradFn !== null) p.grad.detach_();

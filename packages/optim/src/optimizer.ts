@@ -99,6 +99,8 @@ export class Optimizer<O extends object = Record<string, any>> {
       for (const p of g.params) {
         if (p.grad === null) continue;
         if (setToNone) {
+          // The gradient belongs to the parameter: its device memory goes back now, not at GC.
+          p.grad.dispose();
           p.grad = null;
         } else {
           if (p.grad.gradFn !== null) p.grad.detach_();
