@@ -38,10 +38,19 @@ export async function samplePredictions(model: nn.Module, ds: Pick<DatasetInfo, 
 
 export interface RunOutputs { metrics: string; weights: string; report: string; onnx: string | null }
 
+/** Moves a trained model's parameters and buffers to the CPU in place, from any device (asynchronous reads). */
+async function moveToCpu(model: nn.Module): Promise<void> {
+  for (const [, t] of [...model.namedParameters(), ...model.namedBuffers()]) {
+    if (t.device.type !== 'cpu') nn.setData(t, await t.toAsync('cpu'));
+  }
+}
+
 export async function writeRunOutputs(r: {
   out: string; config: object; classes: string[]; model: nn.Module; dataset: DatasetInfo; final: Evaluation;
   history: EpochMetrics[]; steps: StepPoint[]; exportOnnx: boolean; say: (e: string, f: Record<string, unknown>, t?: string) => void;
 }): Promise<RunOutputs> {
+  // The outputs (weights file, sample predictions, ONNX export) are made on the CPU.
+  await moveToCpu(r.model);
   const weights = join(r.out, 'model.safetensors');
   nn.save(r.model, weights);
   const samples = await samplePredictions(r.model, r.dataset, r.classes);
