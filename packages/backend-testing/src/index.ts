@@ -11,7 +11,7 @@
  * testing.counters.reads;      // 0
  * await x.data();              // resolves on a later tick; counters.reads === 1
  */
-import { type Backend, type Storage, type StridedView, type TypedArray, RuntimeError, cpu, registerBackend } from '@flambeau/tensor';
+import { type Backend, type Storage, type StridedView, type TypedArray, RuntimeError, arrayType, cpu, registerBackend } from '@flambeau/tensor';
 
 /** What the device has done since the last `reset()`. */
 export interface Counters {
@@ -29,7 +29,6 @@ export interface Counters {
   liveBytes: number;
 }
 
-const BYTES: Record<string, number> = { float32: 4, float64: 8, int32: 4, int64: 8, bool: 1, uint8: 1 };
 
 /** A device storage: a CPU storage the host cannot touch directly. */
 class TestStorage implements Storage {
@@ -47,7 +46,7 @@ class TestStorage implements Storage {
 const counters: Counters = { reads: 0, uploads: 0, uploadBytes: 0, allocs: 0, frees: 0, liveStorages: 0, liveBytes: 0 };
 
 function wrap(s: Storage): TestStorage {
-  const bytes = s.size * BYTES[s.dtype];
+  const bytes = s.size * arrayType(s.dtype).BYTES_PER_ELEMENT;
   counters.allocs++;
   counters.liveStorages++;
   counters.liveBytes += bytes;

@@ -13,7 +13,7 @@ export const DTYPES: readonly DType[] = ['bool', 'uint8', 'int32', 'int64', 'flo
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 /** The typed array that stores each dtype on the CPU. */
-export function arrayType(dtype: DType): { new (n: number | ArrayLike<number> | ArrayBufferLike): TypedArray } {
+export function arrayType(dtype: DType): { new (n: number | ArrayLike<number> | ArrayBufferLike): TypedArray; readonly BYTES_PER_ELEMENT: number } {
   switch (dtype) {
     case 'float32': return Float32Array;
     case 'float64': case 'int64': return Float64Array;
@@ -25,7 +25,7 @@ export function arrayType(dtype: DType): { new (n: number | ArrayLike<number> | 
 
 /** A zeroed typed array of `n` elements holding `dtype` (int64 as Float64Array, bool as Uint8Array). */
 export function allocArray(dtype: DType, n: number): TypedArray {
-  return allocChecked(arrayType(dtype) as unknown as { new (n: number): TypedArray; BYTES_PER_ELEMENT: number }, n);
+  return allocChecked(arrayType(dtype), n);
 }
 
 /** `dtype.is_floating_point`: float32 or float64. */

@@ -1,4 +1,5 @@
 import type { Storage } from './backend.js';
+import { arrayType } from './dtype.js';
 import { RuntimeError } from './errors.js';
 import type { Tensor } from './tensor.js';
 
@@ -18,7 +19,6 @@ import type { Tensor } from './tensor.js';
 // Weak keys: CPU storages (no finalizer) must stay collectable with their typed arrays.
 const refs = new WeakMap<Storage, number>();
 const scopes: Set<Tensor>[] = [];
-const BYTES: Record<string, number> = { float32: 4, float64: 8, int32: 4, int64: 8, bool: 1, uint8: 1 };
 
 /** Per device (not the CPU, whose memory the garbage collector owns): live tensors and storages. */
 const live = new Map<string, { tensors: number; storages: number; bytes: number }>();
@@ -43,7 +43,7 @@ export function retainStorage(s: Storage): void {
   if (n === undefined) {
     const st = stats(s);
     st.storages++;
-    st.bytes += s.size * BYTES[s.dtype];
+    st.bytes += s.size * arrayType(s.dtype).BYTES_PER_ELEMENT;
   }
   refs.set(s, (n ?? 0) + 1);
 }
@@ -59,7 +59,7 @@ export function releaseStorage(s: Storage): void {
   refs.delete(s);
   const st = stats(s);
   st.storages--;
-  st.bytes -= s.size * BYTES[s.dtype];
+  st.bytes -= s.size * arrayType(s.dtype).BYTES_PER_ELEMENT;
   s.backend.dispose(s);
 }
 
