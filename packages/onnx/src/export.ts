@@ -1,6 +1,6 @@
 import { create, toBinary } from '@bufbuild/protobuf';
 import { type ModelProto, ModelProtoSchema, GraphProtoSchema, OperatorSetIdProtoSchema, StringStringEntryProtoSchema, type ValueInfoProto } from 'onnx-buf';
-import { type Tensor, type TypedArray, Tensor as TensorClass, cat } from '@flambeau/tensor';
+import { type Tensor, type TypedArray, Tensor as TensorClass, cat, declare, parseArgs } from '@flambeau/tensor';
 import { noGrad } from '@flambeau/autograd';
 import type { Module } from '@flambeau/nn';
 import { type ArgSlot, type Meta, type Recording, type Ref, trace } from './trace.js';
@@ -62,9 +62,13 @@ function axesOf(spec: readonly number[] | Record<number, string>, name: string):
  *   inputNames: ['input'], outputNames: ['logits'], dynamicAxes: { input: [0], logits: [0] },
  * });
  */
+const EXPORT_OPTIONS = declare('onnx.export', 'export(*, Any? opsetVersion=None, Any? inputNames=None, Any? outputNames=None, Any? dynamicAxes=None, bool? doConstantFolding=None, str? training=None, bool? exportParams=None, bool? keepInitializersAsInputs=None, Any? metadata=None)', { listed: false });
+
 export function exportOnnx(model: Module, args: Tensor | readonly Tensor[], f: string, opts?: ExportOptions): void;
 export function exportOnnx(model: Module, args: Tensor | readonly Tensor[], f: { returnBytes: true }, opts?: ExportOptions): Uint8Array;
 export function exportOnnx(model: Module, args: Tensor | readonly Tensor[], f: string | { returnBytes: true }, opts: ExportOptions = {}): Uint8Array | void {
+  // Unknown or mistyped option names raise PyTorch's TypeError (with a did-you-mean), never vanish.
+  parseArgs(EXPORT_OPTIONS, [opts]);
   const proto = buildModel(model, isTensor(args) ? [args] : [...args], opts);
   if (typeof f === 'string') return writeModel(proto, f);
   if (initializerBytes(proto) > PROTOBUF_LIMIT) {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Tensor, manualSeed, randn } from '@flambeau/tensor';
+import { DTypeError, type Tensor, manualSeed, randn } from '@flambeau/tensor';
 import * as nn from '@flambeau/nn';
 import { OnnxExportError, checkOnnx, exportOnnx } from '../src/index.js';
 
@@ -110,5 +110,13 @@ describe('exportOnnx refuses what it cannot export', () => {
     exportOnnx(new nn.Linear(3, 2), [randn(2, 3)], target);
     expect(checkOnnx(target).nodes).toBe(1);
     expect(readdirSync(dir)).toEqual(['model.onnx']);
+  });
+});
+
+describe('export options', () => {
+  it('an unknown option name raises TypeError as torch.onnx.export does', () => {
+    const call = () => exportOnnx(new nn.Linear(2, 2), [randn(1, 2)], { returnBytes: true }, { opset: 13 } as never);
+    expect(call).toThrow(DTypeError);
+    expect(call).toThrow("export() got an unexpected keyword argument 'opset'");
   });
 });

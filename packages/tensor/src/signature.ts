@@ -35,9 +35,10 @@ const declarations = new Map<string, Declaration>();
  * const CLAMP = declare('torch.clamp', 'clamp(Tensor input, Scalar? min=None, Scalar? max=None)');
  * parseArgs(CLAMP, [x, { min: 0 }]); // { input: x, min: 0, max: null }
  */
-export function declare(qualname: string, signature: string | { op: string; method?: boolean }): Declaration {
+export function declare(qualname: string, signature: string | { op: string; method?: boolean }, opts: { listed?: boolean } = {}): Declaration {
   const decl = new LazyDeclaration(qualname, signature);
-  declarations.set(qualname, decl);
+  // `listed: false`: a partial list (an options bag) that the PyTorch signature test cannot compare.
+  if (opts.listed !== false) declarations.set(qualname, decl);
   return decl;
 }
 

@@ -1,3 +1,4 @@
+import { ValueError } from './errors.js';
 import type { Tensor } from './tensor.js';
 
 /**
@@ -20,6 +21,9 @@ let mode: ValidationMode | null = null;
  * @example torch.setValidation('async'); // CPU checks behave as they do on a GPU
  */
 export function setValidation(m: ValidationMode | null): void {
+  if (m !== null && m !== 'sync' && m !== 'async' && m !== 'off') {
+    throw new ValueError(`setValidation(): mode must be 'sync', 'async', 'off' or null, got ${JSON.stringify(m)}`);
+  }
   mode = m;
 }
 
