@@ -10,6 +10,7 @@ export const NEVER_DECLARED: Record<string, string> = {
   pin_memory: 'no pinned host memory in JavaScript',
   memory_format: 'one memory format: contiguous',
   _stacklevel: 'private to PyTorch (warning stack depth)',
+  verbose: "schedulers do not print each change: read getLastLr()",
 };
 
 /**

@@ -11,6 +11,8 @@ export interface SGDOptions {
   maximize: boolean;
 }
 
+const SGD_DECL = declare('optim.SGD', 'SGD(Any params, float? lr=None, float momentum=0, float dampening=0, float weightDecay=0, bool nesterov=False, *, bool maximize=False, bool? foreach=None)');
+
 /**
  * Stochastic gradient descent with optional momentum, PyTorch's `torch.optim.SGD`
  * (buffer `b ← μ·b + (1−τ)·g`, first step `b ← g`; Nesterov uses `g + μ·b`).
@@ -18,8 +20,6 @@ export interface SGDOptions {
  * @example
  * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
  */
-const SGD_DECL = declare('optim.SGD', 'SGD(Any params, float? lr=None, float momentum=0, float dampening=0, float weightDecay=0, bool nesterov=False, *, bool maximize=False, bool? foreach=None)');
-
 export class SGD extends Optimizer<SGDOptions> {
   static override readonly __name__: string = 'SGD';
   constructor(params: Params<SGDOptions>, ...rest: Args<[lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean], Partial<SGDOptions> & { foreach?: boolean | null }>) {
