@@ -28,6 +28,7 @@ export const DEPARTURES: Record<string, { reason: string; missing?: string[]; lo
   'nn.GRUCell': { reason: 'cells are created on the default device in float32', missing: ['device', 'dtype'] },
   'F.maxPool2d': { reason: 'return_indices changes the return type: maxPool2dWithIndices is that form, typed', missing: ['return_indices'] },
   'F.maxPool1d': { reason: 'return_indices changes the return type: maxPool1dWithIndices is that form, typed', missing: ['return_indices'] },
+  'F.adaptiveMaxPool2d': { reason: 'return_indices changes the return type: adaptiveMaxPool2dWithIndices is that form, typed', missing: ['return_indices'] },
   'F.softmax': { reason: 'dtype comes after the private _stacklevel in PyTorch: by name only here', loose: ['dtype'] },
   'F.logSoftmax': { reason: 'dtype comes after the private _stacklevel in PyTorch: by name only here', loose: ['dtype'] },
   'F.softmin': { reason: 'dtype comes after the private _stacklevel in PyTorch: by name only here', loose: ['dtype'] },
