@@ -3,7 +3,7 @@
 Run: /usr/bin/python3 tools/gen_signatures.py > packages/flambeau/test/fixtures/signatures.json
 
 Keys are PyTorch's own spellings: `torch.clamp`, `Tensor.sum`, `F.conv2d`, `nn.Conv2d`,
-`optim.SGD`, `lr_scheduler.StepLR`, `data.DataLoader`. Each value is a list of overloads; an
+`optim.SGD`, `lr_scheduler.StepLR`, `data.DataLoader`, `utils.clip_grad_norm_`. Each value is a list of overloads; an
 overload is a list of parameters `{name, default?, kwOnly?, posOnly?}` (`default` is a JSON value
 when Python's is a literal, else its repr under `repr`). Sources, in order: `inspect.signature`
 (Python-level functions and constructors), the signature lines of a builtin's docstring, and the
@@ -198,6 +198,11 @@ def main():
                     table[prefix + "." + n] = [sig]
             elif inspect.isfunction(cls) and prefix == "data":
                 table[prefix + "." + n] = [from_inspect(cls, False)]
+    # torch.nn.utils' functions (clip_grad_norm_, parameters_to_vector, …) under `utils.`.
+    for n in public(nn.utils):
+        fn = getattr(nn.utils, n)
+        if inspect.isfunction(fn):
+            table["utils." + n] = [from_inspect(fn, False)]
     json.dump({"torch": torch.__version__, "signatures": table}, sys.stdout, indent=None, separators=(",", ":"), sort_keys=True)
 
 
