@@ -46,3 +46,42 @@ export const DEPARTURES: Record<string, { reason: string; missing?: string[]; lo
   'optim.RMSprop': { reason: 'no differentiable optimizer steps', missing: ['differentiable'] },
   'torch.arange': { reason: "Python's arange(end) form: a lone positional is the end, so end is optional", loose: ['end'] },
 };
+
+/**
+ * Exports of nn, nn.functional, nn.utils, optim, lr_scheduler and data with no declaration, and why
+ * (the export-coverage test in signatures.test.ts fails for any other undeclared export).
+ */
+export const UNDECLARED: Record<string, string> = {
+  'nn.Sequential': 'variadic (*args): every argument is a module, or one OrderedDict; nothing positional to misread',
+  'nn.Identity': 'takes and ignores any arguments (*args, **kwargs), as PyTorch',
+  'nn.ConvNd': 'abstract base of the convolutions (PyTorch\'s private _ConvNd)',
+  'nn.BatchNormNd': 'abstract base of BatchNorm1d/2d (PyTorch\'s private _BatchNorm)',
+  'nn.RNNBase': 'abstract base of RNN/LSTM/GRU, whose declarations it parses with',
+  'nn.RNNCellBase': 'abstract base of the cells, whose declarations it parses with',
+  'nn._Loss': 'private base (no PyTorch signature recorded for underscore names); declared unlisted',
+  'nn._WeightedLoss': 'private base (no PyTorch signature recorded for underscore names); declared unlisted',
+  'nn.NonDynamicallyQuantizableLinear': "Linear under another name (its constructor is Linear's, declared)",
+  'F.maxPool2dWithIndices': "F.maxPool2d's return_indices=True form: parses with F.maxPool2d's declaration",
+  'F.maxPool1dWithIndices': "F.maxPool1d's return_indices=True form: parses with F.maxPool1d's declaration",
+  'F.adaptiveMaxPool2dWithIndices': "F.adaptiveMaxPool2d's return_indices=True form, called with its parsed arguments",
+  'F.ntuple': "Flambeau's helper (PyTorch's private _ntuple), exported for the conv and pool layers",
+  'F.samePadding': "Flambeau's helper for padding='same', exported for the conv layers",
+  'lr_scheduler.LRScheduler': 'abstract base (PyTorch 1.13 names it _LRScheduler)',
+  'data.Dataset': 'abstract base: no constructor arguments',
+  'data.IterableDataset': 'abstract base: no constructor arguments',
+  'data.Sampler': 'abstract base: no constructor arguments (PyTorch\'s data_source is unused there)',
+  'data.TensorDataset': 'variadic (*tensors): every argument is a tensor, checked for a shared first dim',
+  'data.checkIndex': "Flambeau's helper for dataset getItem, no PyTorch counterpart",
+  'data.drawSeed': "Flambeau's helper (PyTorch's seed draw inside RandomSampler), no PyTorch counterpart",
+  'data.generatorFromSeed': "Flambeau's helper, no PyTorch counterpart",
+  'data.loadImage': "Flambeau's image I/O (PIL's role), no PyTorch counterpart",
+  'data.readImage': "Flambeau's image I/O (PIL's role), no PyTorch counterpart",
+  'data.decodeImage': "Flambeau's image I/O (PIL's role), no PyTorch counterpart",
+  'data.encodePng': "Flambeau's image I/O (PIL's role), no PyTorch counterpart",
+  'data.makeImage': "Flambeau's in-memory image (PIL's role), no PyTorch counterpart",
+  'data.imageToTensor': "Flambeau's in-memory image (PIL's role), no PyTorch counterpart",
+  'data.convertImage': "Flambeau's in-memory image (PIL's role), no PyTorch counterpart",
+  'data.getMaxImagePixels': "Flambeau's decompression-bomb limit (PIL's Image.MAX_IMAGE_PIXELS)",
+  'data.setMaxImagePixels': "Flambeau's decompression-bomb limit (PIL's Image.MAX_IMAGE_PIXELS)",
+  'data.DecompressionBombError': "an error class (PIL's), not a function",
+};

@@ -1,7 +1,10 @@
-import { type Args, type Attrs, type Declaration, type Tensor, IndexError, declare, parseArgs, RuntimeError, ValueError, deviceCheck, dispatch1, dtypeTitle, isFloating, where } from '@flambeau/tensor';
+import { type Args, type Attrs, type Tensor, IndexError, declare, parseArgs, RuntimeError, ValueError, deviceCheck, dispatch1, dtypeTitle, isFloating, where } from '@flambeau/tensor';
 import { divScalar, reduceLoss } from './loss_ops.js';
+import { LEGACY, type LegacyReduction, type LegacyTail, parseLoss } from './legacy_reduction.js';
 import { logSoftmax } from './activation.js';
 import { torchSize } from '../module.js';
+
+export type { LegacyReduction, LegacyTail } from './legacy_reduction.js';
 
 /** How a loss combines per-element values (`reduction=`). */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -10,7 +13,6 @@ function checkReduction(reduction: string): void {
   if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') throw new ValueError(`${reduction} is not a valid value for reduction`);
 }
 
-const LEGACY = 'bool? sizeAverage=None, bool? reduce=None, str reduction="mean"';
 const MSE = declare('F.mseLoss', `mse_loss(Tensor input, Tensor target, ${LEGACY})`);
 const L1 = declare('F.l1Loss', `l1_loss(Tensor input, Tensor target, ${LEGACY})`);
 const SMOOTH_L1 = declare('F.smoothL1Loss', `smooth_l1_loss(Tensor input, Tensor target, ${LEGACY}, float beta=1.0)`);
@@ -20,31 +22,6 @@ const CROSS_ENTROPY = declare('F.crossEntropy', 'cross_entropy(Tensor input, Ten
 const BCE = declare('F.binaryCrossEntropy', `binary_cross_entropy(Tensor input, Tensor target, Tensor? weight=None, ${LEGACY})`);
 const BCE_LOGITS = declare('F.binaryCrossEntropyWithLogits', `binary_cross_entropy_with_logits(Tensor input, Tensor target, Tensor? weight=None, ${LEGACY}, Tensor? posWeight=None)`);
 const KL_DIV = declare('F.klDiv', `kl_div(Tensor input, Tensor target, ${LEGACY}, bool logTarget=False)`);
-
-/** The deprecated `size_average`/`reduce` pair, given positionally or by name. */
-export interface LegacyReduction {
-  /** Deprecated in PyTorch: use `reduction`. */
-  sizeAverage?: boolean | null;
-  /** Deprecated in PyTorch: use `reduction`. */
-  reduce?: boolean | null;
-  reduction?: Reduction;
-}
-/** The positional form of {@link LegacyReduction}: PyTorch's `size_average, reduce, reduction`. */
-export type LegacyTail = [sizeAverage: boolean | null, reduce: boolean | null, reduction: Reduction];
-
-/**
- * `args` bound to a loss's declaration, `reduction` resolved from the deprecated pair when either
- * is given, as PyTorch's `_Reduction.legacy_get_string` (None counts as True).
- */
-export function parseLoss(decl: Declaration, args: readonly unknown[]): Record<string, any> {
-  const a = parseArgs(decl, args);
-  if (a.sizeAverage != null || a.reduce != null) {
-    const sizeAverage = a.sizeAverage ?? true;
-    const reduce = a.reduce ?? true;
-    a.reduction = sizeAverage && reduce ? 'mean' : reduce ? 'sum' : 'none';
-  }
-  return a;
-}
 
 function reduce(loss: Tensor, reduction: Reduction): Tensor {
   checkReduction(reduction);

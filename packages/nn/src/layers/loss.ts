@@ -1,9 +1,8 @@
 import { type Args, type Tensor, declare } from '@flambeau/tensor';
 import { Module } from '../module.js';
 import * as F from '../functional/loss.js';
-import { type LegacyReduction, type LegacyTail, type NLLOptions, type NLLTail, type Reduction, parseLoss } from '../functional/loss.js';
-
-const LEGACY = 'bool? sizeAverage=None, bool? reduce=None, str reduction="mean"';
+import type { NLLOptions, NLLTail, Reduction } from '../functional/loss.js';
+import { LEGACY, type LegacyReduction, type LegacyTail, parseLoss } from '../functional/legacy_reduction.js';
 // The bases are private in PyTorch (no signature to compare with): not listed.
 const LOSS = declare('nn._Loss', `_Loss(${LEGACY})`, { listed: false });
 const WEIGHTED = declare('nn._WeightedLoss', `_WeightedLoss(Tensor? weight=None, ${LEGACY})`, { listed: false });
