@@ -40,10 +40,6 @@ export const DEPARTURES: Record<string, { reason: string; missing?: string[]; lo
   'Tensor.std': { reason: "PyTorch's std(dim, unbiased, keepdim), std(unbiased) and std(dim, *, correction, keepdim) in one list", loose: ['dim', 'correction'], extra: ['correction'] },
   'Tensor.prod': { reason: "PyTorch's prod(dim, keepdim, dtype) and prod(*, dtype) in one list", loose: ['dim'] },
   'Tensor.sort': { reason: "PyTorch's sort(dim, descending) and sort(*, stable, dim, descending) in one list; the sort is always stable", extra: ['stable'] },
-  'optim.SGD': { reason: 'no differentiable optimizer steps', missing: ['differentiable'] },
-  'optim.Adam': { reason: 'no CUDA-graph capture, differentiable steps or fused kernels', missing: ['capturable', 'differentiable', 'fused'] },
-  'optim.AdamW': { reason: 'no CUDA-graph capture', missing: ['capturable'] },
-  'optim.RMSprop': { reason: 'no differentiable optimizer steps', missing: ['differentiable'] },
   'torch.arange': { reason: "Python's arange(end) form: a lone positional is the end, so end is optional", loose: ['end'] },
 };
 

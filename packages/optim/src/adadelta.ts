@@ -19,7 +19,8 @@ const ADADELTA_DECL = declare('optim.Adadelta', 'Adadelta(Any params, float lr=1
  */
 export class Adadelta extends Optimizer<AdadeltaOptions> {
   static override readonly __name__: string = 'Adadelta';
-  constructor(params: Params<AdadeltaOptions>, ...rest: Args<[lr: number, rho: number, eps: number, weightDecay: number, foreach: boolean | null], Partial<AdadeltaOptions> & { foreach?: boolean | null }>) {
+  protected static override declaration = ADADELTA_DECL;
+  constructor(params: Params<AdadeltaOptions>, ...rest: Args<[lr: number, rho: number, eps: number, weightDecay: number, foreach: boolean | null], Partial<AdadeltaOptions> & { foreach?: boolean | null; capturable?: boolean; differentiable?: boolean; fused?: boolean }>) {
     const d = optionsFor<AdadeltaOptions>('Adadelta', { lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false }, optimizerArgs(ADADELTA_DECL, params, rest));
     checkLr(d.lr);
     if (!(d.rho >= 0 && d.rho <= 1)) throw new ValueError(`Invalid rho value: ${d.rho}`);

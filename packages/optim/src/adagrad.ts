@@ -21,7 +21,8 @@ const ADAGRAD_DECL = declare('optim.Adagrad', 'Adagrad(Any params, float lr=0.01
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
   static override readonly __name__: string = 'Adagrad';
-  constructor(params: Params<AdagradOptions>, ...rest: Args<[lr: number, lrDecay: number, weightDecay: number, initialAccumulatorValue: number, eps: number, foreach: boolean | null], Partial<AdagradOptions> & { foreach?: boolean | null }>) {
+  protected static override declaration = ADAGRAD_DECL;
+  constructor(params: Params<AdagradOptions>, ...rest: Args<[lr: number, lrDecay: number, weightDecay: number, initialAccumulatorValue: number, eps: number, foreach: boolean | null], Partial<AdagradOptions> & { foreach?: boolean | null; capturable?: boolean; differentiable?: boolean; fused?: boolean }>) {
     const d = optionsFor<AdagradOptions>('Adagrad', { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false }, optimizerArgs(ADAGRAD_DECL, params, rest));
     checkLr(d.lr);
     checkNonNegative(d.lrDecay, 'lr_decay value');

@@ -20,7 +20,8 @@ const ADAMAX_DECL = declare('optim.Adamax', 'Adamax(Any params, float lr=0.002, 
  */
 export class Adamax extends Optimizer<AdamaxOptions> {
   static override readonly __name__: string = 'Adamax';
-  constructor(params: Params<AdamaxOptions>, ...rest: Args<[lr: number, betas: [number, number], eps: number, weightDecay: number, foreach: boolean | null], Partial<AdamaxOptions> & { foreach?: boolean | null }>) {
+  protected static override declaration = ADAMAX_DECL;
+  constructor(params: Params<AdamaxOptions>, ...rest: Args<[lr: number, betas: [number, number], eps: number, weightDecay: number, foreach: boolean | null], Partial<AdamaxOptions> & { foreach?: boolean | null; capturable?: boolean; differentiable?: boolean; fused?: boolean }>) {
     const d = optionsFor<AdamaxOptions>('Adamax', { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false }, optimizerArgs(ADAMAX_DECL, params, rest));
     checkAdamOptions(d);
     super(params, d);

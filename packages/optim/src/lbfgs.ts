@@ -32,6 +32,7 @@ function lossValue(loss: Loss): number {
  */
 export class LBFGS extends Optimizer<LBFGSOptions> {
   static override readonly __name__: string = 'LBFGS';
+  protected static override declaration = LBFGS_DECL;
   private readonly params: Tensor[];
 
   constructor(

@@ -23,7 +23,8 @@ const NADAM_DECL = declare('optim.NAdam', 'NAdam(Any params, float lr=0.002, flo
  */
 export class NAdam extends Optimizer<NAdamOptions> {
   static override readonly __name__: string = 'NAdam';
-  constructor(params: Params<NAdamOptions>, ...rest: Args<[lr: number, betas: [number, number], eps: number, weightDecay: number, momentumDecay: number, foreach: boolean | null], Partial<NAdamOptions> & { foreach?: boolean | null }>) {
+  protected static override declaration = NADAM_DECL;
+  constructor(params: Params<NAdamOptions>, ...rest: Args<[lr: number, betas: [number, number], eps: number, weightDecay: number, momentumDecay: number, foreach: boolean | null], Partial<NAdamOptions> & { foreach?: boolean | null; capturable?: boolean; differentiable?: boolean; fused?: boolean }>) {
     const d = optionsFor<NAdamOptions>('NAdam', { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3 }, optimizerArgs(NADAM_DECL, params, rest));
     checkAdamOptions(d);
     checkNonNegative(d.momentumDecay, 'momentum_decay value');

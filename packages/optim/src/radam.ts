@@ -20,7 +20,8 @@ const RADAM_DECL = declare('optim.RAdam', 'RAdam(Any params, float lr=0.001, flo
  */
 export class RAdam extends Optimizer<RAdamOptions> {
   static override readonly __name__: string = 'RAdam';
-  constructor(params: Params<RAdamOptions>, ...rest: Args<[lr: number, betas: [number, number], eps: number, weightDecay: number, foreach: boolean | null], Partial<RAdamOptions> & { foreach?: boolean | null }>) {
+  protected static override declaration = RADAM_DECL;
+  constructor(params: Params<RAdamOptions>, ...rest: Args<[lr: number, betas: [number, number], eps: number, weightDecay: number, foreach: boolean | null], Partial<RAdamOptions> & { foreach?: boolean | null; capturable?: boolean; differentiable?: boolean; fused?: boolean }>) {
     const d = optionsFor<RAdamOptions>('RAdam', { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0 }, optimizerArgs(RADAM_DECL, params, rest));
     checkAdamOptions(d);
     super(params, d);
