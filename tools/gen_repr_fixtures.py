@@ -1,13 +1,14 @@
 """PyTorch 1.13's printed forms of optimizers and of `load_state_dict`'s result, for Flambeau's tests.
 
-Run: /usr/bin/python3 tools/gen_repr_fixtures.py > packages/optim/test/fixtures/reprs.json
+Run: /usr/bin/python3 tools/gen_repr_fixtures.py (writes packages/optim/test/fixtures/optimizer_reprs.json
+and packages/nn/test/fixtures/module_reprs.json).
 
 `optimizers`: `str(optimizer)` for each optimizer with its defaults, with options given, with two
-parameter groups, and after a scheduler added `initial_lr`. `load_state_dict`: `str()` of the
-`_IncompatibleKeys` that `Module.load_state_dict` returns.
+parameter groups, and after a scheduler added `initial_lr`. `module_reprs`: `str()` of the `_IncompatibleKeys`
+that `Module.load_state_dict` returns, and a module whose submodule is replaced (attribute order).
 """
 import json
-import sys
+import os
 
 import torch
 import torch.nn as nn
@@ -47,8 +48,34 @@ def main():
     matched = str(nn.Linear(2, 2).load_state_dict(sd))
     partial = {"weight": sd["weight"], "extra": torch.zeros(1)}
     loose = str(nn.Linear(2, 2).load_state_dict(partial, strict=False))
-    json.dump({"torch": torch.__version__, "optimizers": cases,
-               "load_state_dict": {"matched": matched, "missing_unexpected": loose}}, sys.stdout, indent=1)
+    # Module.__setattr__ keeps an existing name's slot: a submodule replaced in place prints and saves there.
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a = nn.Linear(1, 1)
+            self.b = nn.ReLU()
+            self.c = nn.Linear(1, 2)
+    n = Net()
+    n.a = nn.Tanh()
+    replaced = {"repr": str(n), "keys": list(n.state_dict().keys())}
+    n.c = nn.Linear(1, 3)
+    n.register_parameter("w", nn.Parameter(torch.ones(1)))
+    n.b = nn.Linear(2, 2)
+    replaced["keys_after"] = list(n.state_dict().keys())
+
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    write(os.path.join(root, "packages/optim/test/fixtures/optimizer_reprs.json"), {"torch": torch.__version__, "optimizers": cases})
+    write(os.path.join(root, "packages/nn/test/fixtures/module_reprs.json"),
+          {"torch": torch.__version__, "matched": matched, "missing_unexpected": loose, "replaced": replaced})
+
+
+def write(path, value):
+    # Atomic: a partial fixture never replaces a good one.
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(value, f, indent=1)
+        f.write("\n")
+    os.replace(tmp, path)
 
 
 main()

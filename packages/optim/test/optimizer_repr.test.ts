@@ -5,7 +5,7 @@ import { ones } from '@flambeau/tensor';
 import * as optim from '../src/index.js';
 
 // str(optimizer) as PyTorch 1.13 prints it (tools/gen_repr_fixtures.py).
-const FIXTURE = JSON.parse(readFileSync(new URL('./fixtures/reprs.json', import.meta.url), 'utf8')) as {
+const FIXTURE = JSON.parse(readFileSync(new URL('./fixtures/optimizer_reprs.json', import.meta.url), 'utf8')) as {
   optimizers: { name: string; options: Record<string, unknown> & { class: string; scheduler?: string }; groups: Record<string, unknown>[] | null; repr: string }[];
 };
 
