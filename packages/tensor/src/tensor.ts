@@ -718,8 +718,7 @@ export class Tensor implements StridedView {
     return this.split(Math.ceil(size / chunks), dim);
   }
   unbind(dim = 0): Tensor[] {
-    const d = normDim(dim, this.ndim);
-    return [...Array(this.shape[d]).keys()].map((i) => this.select(d, i));
+    return dispatch('unbind', [this], { dim }) as Tensor[];
   }
   indexSelect(dim: number, index: Tensor): Tensor { return dispatch1('indexSelect', [this, index], { dim }); }
   gather(dim: number, index: Tensor): Tensor { return dispatch1('gather', [this, index], { dim }); }
