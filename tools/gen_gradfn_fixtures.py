@@ -137,6 +137,8 @@ row('method.unbind', [X(4, 2)], args=[1])
 row('torch.stack', [X(2, 3), X(2, 3)])
 row('torch.stack', [X(2, 3), X(2, 3)], args=[1])
 row('torch.cat', [X(2, 3), X(2, 3)])
+row('method.index', [X(4, 3)], args=[S([5], 'classes:4')])
+row('method.index', [X(4, 3)], args=[1])
 row('method.view', [X(3, 4)], args=[[12]])
 row('method.reshape', [X(3, 4)], args=[[12]])
 row('method.reshape', [S([3, 4], grad=True, t=True)], args=[[12]])
@@ -195,6 +197,8 @@ def run(r):
     if kind == 'nn':
         mod = getattr(nn, name)(*r['ctor'], **{snake(k): v for k, v in r['ctorOpts'].items()})
         return mod(*inputs)
+    if name == 'index':
+        return inputs[0][tuple(args)]
     if kind == 'torch':
         return getattr(torch, name)(inputs, *args, **opts)
     return getattr(inputs[0], name)(*args, **opts)
