@@ -30,6 +30,8 @@ export const DEPARTURES: Record<string, { reason: string; missing?: string[]; lo
   'nn.TransformerEncoderLayer': { reason: 'transformer layers are created on the default device in float32, then moved with .to()', missing: ['device', 'dtype'] },
   'nn.TransformerDecoderLayer': { reason: 'transformer layers are created on the default device in float32, then moved with .to()', missing: ['device', 'dtype'] },
   'nn.Transformer': { reason: 'transformers are created on the default device in float32, then moved with .to()', missing: ['device', 'dtype'] },
+  'transforms.Resize': { reason: 'antialias: Images resize as PIL does (antialiased), tensors without, which is torchvision 0.14\'s antialias=None', missing: ['antialias'] },
+  'transforms.RandomResizedCrop': { reason: 'antialias: Images resize as PIL does (antialiased), tensors without, which is torchvision 0.14\'s antialias=None', missing: ['antialias'] },
   'F.maxPool2d': { reason: 'return_indices changes the return type: maxPool2dWithIndices is that form, typed', missing: ['return_indices'] },
   'F.maxPool1d': { reason: 'return_indices changes the return type: maxPool1dWithIndices is that form, typed', missing: ['return_indices'] },
   'F.adaptiveMaxPool2d': { reason: 'return_indices changes the return type: adaptiveMaxPool2dWithIndices is that form, typed', missing: ['return_indices'] },
@@ -80,4 +82,5 @@ export const UNDECLARED: Record<string, string> = {
   'data.getMaxImagePixels': "Flambeau's decompression-bomb limit (PIL's Image.MAX_IMAGE_PIXELS)",
   'data.setMaxImagePixels': "Flambeau's decompression-bomb limit (PIL's Image.MAX_IMAGE_PIXELS)",
   'data.DecompressionBombError': "an error class (PIL's), not a function",
+  'transforms.Transform': "abstract base (torchvision's transforms are plain nn.Module/objects)",
 };
