@@ -3,7 +3,7 @@
 Run: /usr/bin/python3 tools/gen_signatures.py > packages/flambeau/test/fixtures/signatures.json
 
 Keys are PyTorch's own spellings: `torch.clamp`, `Tensor.sum`, `F.conv2d`, `nn.Conv2d`,
-`optim.SGD`, `lr_scheduler.StepLR`, `data.DataLoader`, `utils.clip_grad_norm_`,
+`optim.SGD`, `lr_scheduler.StepLR`, `data.DataLoader`, `utils.clip_grad_norm_`, `init.kaiming_uniform_`,
 `transforms.Resize` (torchvision 0.14: Debian's python3-torchvision). Each value is a list of overloads; an
 overload is a list of parameters `{name, default?, kwOnly?, posOnly?}` (`default` is a JSON value
 when Python's is a literal, else its repr under `repr`). Sources, in order: `inspect.signature`
@@ -204,6 +204,11 @@ def main():
         fn = getattr(nn.utils, n)
         if inspect.isfunction(fn):
             table["utils." + n] = [from_inspect(fn, False)]
+    # torch.nn.init's initialisers under `init.`.
+    for n in public(nn.init):
+        fn = getattr(nn.init, n)
+        if inspect.isfunction(fn):
+            table["init." + n] = [from_inspect(fn, False)]
     # torchvision's transforms (Debian's python3-torchvision 0.14, torch 1.13's companion) under `transforms.`.
     import torchvision
     import torchvision.transforms as transforms

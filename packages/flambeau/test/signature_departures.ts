@@ -46,7 +46,7 @@ export const DEPARTURES: Record<string, { reason: string; missing?: string[]; lo
 };
 
 /**
- * Exports of nn, nn.functional, nn.utils, optim, lr_scheduler and data with no declaration, and why
+ * Exports of nn, nn.functional, nn.utils, nn.init, optim, lr_scheduler and data with no declaration, and why
  * (the export-coverage test in signatures.test.ts fails for any other undeclared export).
  */
 export const UNDECLARED: Record<string, string> = {
@@ -62,6 +62,7 @@ export const UNDECLARED: Record<string, string> = {
   'F.maxPool2dWithIndices': "F.maxPool2d's return_indices=True form: parses with F.maxPool2d's declaration",
   'F.maxPool1dWithIndices': "F.maxPool1d's return_indices=True form: parses with F.maxPool1d's declaration",
   'F.adaptiveMaxPool2dWithIndices': "F.adaptiveMaxPool2d's return_indices=True form, called with its parsed arguments",
+  'init._calculateFanInAndFanOut': "PyTorch's private _calculate_fan_in_and_fan_out, exported for the layers' resetParameters",
   'F.ntuple': "Flambeau's helper (PyTorch's private _ntuple), exported for the conv and pool layers",
   'F.samePadding': "Flambeau's helper for padding='same', exported for the conv layers",
   'lr_scheduler.LRScheduler': 'abstract base (PyTorch 1.13 names it _LRScheduler)',

@@ -81,7 +81,7 @@ describe("every declaration is PyTorch 1.13's parameter list, camelCased", () =>
   });
 });
 
-/** Every exported class and function of nn, nn.functional, nn.utils, optim, lr_scheduler, data and data.transforms, by qualname. */
+/** Every exported class and function of nn, nn.functional, nn.utils, nn.init, optim, lr_scheduler, data and data.transforms, by qualname. */
 function exported(): string[] {
   const out: string[] = [];
   const scan = (prefix: string, ns: object, pick: (v: unknown) => boolean): void => {
@@ -92,6 +92,7 @@ function exported(): string[] {
   scan('nn', nn, subclassOf(nn.Module));
   scan('F', nn.functional, isFn);
   scan('utils', nn.utils, isFn);
+  scan('init', nn.init, isFn);
   scan('optim', optim, subclassOf(optim.Optimizer));
   scan('lr_scheduler', optim.lrScheduler, isFn);
   scan('data', data, isFn);
