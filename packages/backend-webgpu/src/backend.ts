@@ -11,6 +11,8 @@ import * as ew from './kernels/elementwise.js';
 import { fusedKernels } from './kernels/fused.js';
 import * as ix from './kernels/indexing.js';
 import * as mm from './kernels/matmul.js';
+import { normKernels } from './kernels/norm.js';
+import { optimizerKernels } from './kernels/optim.js';
 import { multinomial, randomFill } from './kernels/random.js';
 import * as red from './kernels/reduce.js';
 import { type KernelHost, WebGPUStorage, bufferOf } from './storage.js';
@@ -33,19 +35,20 @@ export class WebGPUBackend implements Backend, KernelHost {
   readonly name = 'webgpu';
   readonly ctx: GpuContext;
   readonly index: number;
-  /**
-   * Fused kernels in the registry's override form. `softmax` and `logSoftmax` replace the
-   * registry's composites (they have backward formulas, so autograd keeps working); the rest
-   * (layerNorm, sgdStep, adamStep) wait for ops of those names in the registry.
-   */
+  /** The softmax/logSoftmax kernels, also callable directly (`backend.fused.softmax([x], { dim })`). */
   readonly fused: ReturnType<typeof fusedKernels>;
+  /**
+   * Overrides of registry ops (the dispatcher runs them in place of the op's default; autograd
+   * keeps the op's own formula): `softmax`, `logSoftmax`, `nativeLayerNorm` and the optimizer
+   * steps `sgdStep_`, `adamStep_` (Adam and AdamW), `rmspropStep_`.
+   */
   readonly kernels: Readonly<Record<string, OpImpl>>;
 
   constructor(handle: GpuHandle) {
     this.ctx = new GpuContext(handle);
     this.index = handle.adapterIndex;
     this.fused = fusedKernels(this);
-    this.kernels = { softmax: this.fused.softmax, logSoftmax: this.fused.logSoftmax };
+    this.kernels = { softmax: this.fused.softmax, logSoftmax: this.fused.logSoftmax, ...normKernels(this), ...optimizerKernels(this) };
   }
 
   /** The backend of `webgpu:<index>`, once `initWebGPU('webgpu:<index>')` has opened it. */
