@@ -1,4 +1,4 @@
-import { type Attrs, type Tensor, RuntimeError, fromStorage } from '@flambeau/tensor';
+import { type OpImpl, type Tensor, RuntimeError, fromStorage } from '@flambeau/tensor';
 import { type KernelHost, bufferOf } from '../storage.js';
 import { LINES, linesMeta } from './reduce.js';
 import { ENTRY_WG, PRELUDE, numel } from './wgsl.js';
@@ -52,12 +52,12 @@ ${ENTRY_WG(String(LWG))} {
   return fromStorage(out, x.shape);
 }
 
-type OpImpl = (inputs: readonly Tensor[], attrs: Attrs) => Tensor | Tensor[];
 
 /** The override map a WebGPU backend offers the dispatcher, keyed by op name. */
 export function fusedKernels(host: KernelHost): Record<string, OpImpl> {
   return {
-    softmax: ([x], a) => softmaxLike(host, x, a.dim as number, false),
-    logSoftmax: ([x], a) => softmaxLike(host, x, a.dim as number, true),
+    // Other dtypes (float16) run the op's composite, which computes half in float32.
+    softmax: ([x], a, fallback) => (x.dtype === 'float32' ? softmaxLike(host, x, a.dim as number, false) : fallback([x], a, fallback)),
+    logSoftmax: ([x], a, fallback) => (x.dtype === 'float32' ? softmaxLike(host, x, a.dim as number, true) : fallback([x], a, fallback)),
   };
 }
