@@ -10,7 +10,7 @@ import { float16Suite } from './float16-cases.js';
  * where the float64 → float32 → float16 roundings meet a tie.
  */
 describe('float16 on the CPU matches PyTorch 1.13', () => {
-  float16Suite('cpu', { exact: 0, unary: 1, reduce: 1, matmul: 1, softmax: 2 });
+  float16Suite('cpu', { exact: 0, unary: 1, reduce: 1, matmul: 1, softmax: 1 });
 
   it('half bits round-trip every finite float16, and the known encodings', () => {
     for (let h = 0; h < 0x10000; h++) {
