@@ -39,7 +39,7 @@ export interface HalfTolerance { exact: number; unary: number; reduce: number; m
 /** Registers the float16 fixture tests for tensors on `device`. */
 export function float16Suite(device: string, tol: HalfTolerance): void {
   const c = fixtures.cases;
-  const half = (f: Flat): Tensor => torch.tensor(values(f), { dtype: 'float32' }).reshape(...f.shape).to({ dtype: 'float16', device });
+  const half = (f: Flat): Tensor => torch.tensor(values(f), { dtype: 'float32', device }).reshape(...f.shape).half();
   const check = async (t: Tensor, want: Flat, ulps: number, dtype = 'float16') => {
     expect(t.dtype).toBe(dtype);
     expect(t.shape).toEqual(want.shape);
@@ -49,7 +49,7 @@ export function float16Suite(device: string, tol: HalfTolerance): void {
 
   it('float32 → float16 rounds to nearest even, overflows to inf, keeps subnormals and NaN', async () => {
     const g = c.castFromFloat32 as Record<string, Flat>;
-    await check(torch.tensor(values(g.input), { dtype: 'float32' }).to(device).half(), g.output, 0);
+    await check(torch.tensor(values(g.input), { dtype: 'float32', device }).half(), g.output, 0);
   });
 
   it('float16 → int32 truncates; float16 → bool', async () => {
@@ -103,9 +103,9 @@ export function float16Suite(device: string, tol: HalfTolerance): void {
   });
 
   it('float16 promotes like PyTorch: with float32 → float32, with integers and Python floats → float16', () => {
-    const h = torch.tensor([1, 2], { dtype: 'float16' }).to(device);
-    expect(h.add(torch.tensor([1, 2], { dtype: 'float32' }).to(device)).dtype).toBe('float32');
-    expect(h.add(torch.tensor([1, 2], { dtype: 'int64' }).to(device)).dtype).toBe('float16');
+    const h = torch.tensor([1, 2], { dtype: 'float16', device });
+    expect(h.add(torch.tensor([1, 2], { dtype: 'float32', device })).dtype).toBe('float32');
+    expect(h.add(torch.tensor([1, 2], { dtype: 'int64', device })).dtype).toBe('float16');
     expect(h.mul(0.5).dtype).toBe('float16');
     expect(torch.isFloating(h.dtype)).toBe(true);
   });

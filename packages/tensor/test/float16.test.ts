@@ -9,8 +9,8 @@ import { float16Suite } from './float16-cases.js';
  * transcendental ops, sums and products may differ from PyTorch's float32 results by one half ulp
  * where the float64 → float32 → float16 roundings meet a tie.
  */
-describe('float16 on the CPU matches PyTorch 1.13', () => {
-  float16Suite('cpu', { exact: 0, unary: 1, reduce: 1, matmul: 1, softmax: 1 });
+describe('float16 on the default device (the CPU; the test device in the testing lane) matches PyTorch 1.13', () => {
+  float16Suite(torch.defaultBackend().name, { exact: 0, unary: 1, reduce: 1, matmul: 1, softmax: 1 });
 
   it('half bits round-trip every finite float16, and the known encodings', () => {
     for (let h = 0; h < 0x10000; h++) {
