@@ -11,6 +11,7 @@ import * as ew from './kernels/elementwise.js';
 import { fusedKernels } from './kernels/fused.js';
 import * as ix from './kernels/indexing.js';
 import * as mm from './kernels/matmul.js';
+import { linearKernels } from './kernels/linear.js';
 import { normKernels } from './kernels/norm.js';
 import { optimizerKernels } from './kernels/optim.js';
 import { multinomial, randomFill } from './kernels/random.js';
@@ -39,7 +40,7 @@ export class WebGPUBackend implements Backend, KernelHost {
   readonly fused: ReturnType<typeof fusedKernels>;
   /**
    * Overrides of registry ops (the dispatcher runs them in place of the op's default; autograd
-   * keeps the op's own formula): `softmax`, `logSoftmax`, `nativeLayerNorm` and the optimizer
+   * keeps the op's own formula): `softmax`, `logSoftmax`, `addmm` (bias + GEMM), `nativeLayerNorm` and the optimizer
    * steps `sgdStep_`, `adamStep_` (Adam and AdamW), `rmspropStep_`.
    */
   readonly kernels: Readonly<Record<string, OpImpl>>;
@@ -48,7 +49,7 @@ export class WebGPUBackend implements Backend, KernelHost {
     this.ctx = new GpuContext(handle);
     this.index = handle.adapterIndex;
     this.fused = fusedKernels(this);
-    this.kernels = { softmax: this.fused.softmax, logSoftmax: this.fused.logSoftmax, ...normKernels(this), ...optimizerKernels(this) };
+    this.kernels = { softmax: this.fused.softmax, logSoftmax: this.fused.logSoftmax, ...linearKernels(this), ...normKernels(this), ...optimizerKernels(this) };
   }
 
   /** The backend of `webgpu:<index>`, once `initWebGPU('webgpu:<index>')` has opened it. */

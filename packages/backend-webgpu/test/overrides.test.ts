@@ -5,13 +5,14 @@ import * as nn from '@flambeau/nn';
 import * as optim from '@flambeau/optim';
 import { describe, expect, it } from 'vitest';
 import optimFixtures from '../../optim/test/fixtures/optimizers.json';
+import { CASES } from '../../optim/test/step_cases.js';
 import { fx } from '../../nn/test/layer-fixtures.js';
 import { gpu, skipReason } from './helpers.js';
 import { randn } from './reference.js';
 
 /**
- * The fused overrides webgpu installs in `backend.kernels` (nativeLayerNorm, sgdStep_, adamStep_,
- * rmspropStep_): each against the CPU on random inputs, against PyTorch fixtures, and checked to
+ * The fused overrides webgpu installs in `backend.kernels` (addmm, nativeLayerNorm, sgdStep_,
+ * adamStep_, rmspropStep_): each against the CPU on random inputs, against PyTorch fixtures, and checked to
  * be the code that ran (no inner ops dispatched, one GPU dispatch per call).
  */
 const suite = gpu ? describe : describe.skip;
@@ -48,27 +49,12 @@ function countSteps<T>(fn: () => T): { result: T; steps: number; inner: number }
   }
 }
 
-const CASES: [string, Record<string, unknown>][] = [
-  ['SGD', { lr: 0.1 }],
-  ['SGD', { lr: 0.05, weightDecay: 0.1, maximize: true }],
-  ['SGD', { lr: 0.1, momentum: 0.9, dampening: 0.3, weightDecay: 0.01 }],
-  ['SGD', { lr: 0.1, momentum: 0.8, nesterov: true, weightDecay: 1 }],
-  ['Adam', {}],
-  ['Adam', { lr: 0.01, betas: [0.8, 0.99], weightDecay: 0.1, eps: 1e-6 }],
-  ['Adam', { lr: 0.01, amsgrad: true, maximize: true }],
-  ['AdamW', { lr: 0.01 }],
-  ['AdamW', { lr: 0.02, weightDecay: 0.3, amsgrad: true }],
-  ['RMSprop', {}],
-  ['RMSprop', { lr: 0.01, alpha: 0.9, weightDecay: 0.1, maximize: true }],
-  ['RMSprop', { lr: 0.01, momentum: 0.9 }],
-  ['RMSprop', { lr: 0.01, centered: true, momentum: 0.5, eps: 1e-4 }],
-];
 
 suite(`webgpu fused overrides${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   const g = gpu!;
 
   it('are installed under the registry ops they replace', () => {
-    for (const op of ['softmax', 'logSoftmax', 'nativeLayerNorm', 'sgdStep_', 'adamStep_', 'rmspropStep_']) {
+    for (const op of ['softmax', 'logSoftmax', 'addmm', 'nativeLayerNorm', 'sgdStep_', 'adamStep_', 'rmspropStep_']) {
       expect(torch.getOpSchema(op).name).toBe(op);
       expect(typeof g.kernels[op]).toBe('function');
     }
@@ -147,6 +133,36 @@ suite(`webgpu fused overrides${skipReason ? ` (skipped: ${skipReason})` : ''}`, 
       expect(steps).toBe(2 * optimFixtures.steps);
     });
   }
+
+  it('addmm (nn.Linear with a bias): one GEMM dispatch adding the bias, the CPU composite\'s values', async () => {
+    const m1 = torch.tensor(Array.from(randn(37 * 70, 11))).reshape(37, 70);
+    const w = torch.tensor(Array.from(randn(70 * 19, 12))).reshape(19, 70);
+    for (const bshape of [[19], [1, 19], [37, 1], [37, 19], []]) {
+      const n = bshape.reduce((p, q) => p * q, 1);
+      const bias = torch.tensor(Array.from(randn(n, 13 + n))).reshape(...bshape);
+      const [m1g, wg, bg] = [m1, w, bias].map((t) => t.to('webgpu'));
+      const before = g.stats.dispatches;
+      const got = torch.dispatch1('addmm', [bg, m1g, wg.t()]);
+      expect(g.stats.dispatches - before).toBe(1);
+      expect(got.shape).toEqual([37, 19]);
+      expect(worstExcess(await got.data(), torch.dispatch1('addmm', [bias, m1, w.t()]).dataSync(), 1e-5, 1e-5)).toBeLessThanOrEqual(0);
+    }
+    // Through nn.Linear, with gradients (AddmmBackward0's formula runs on webgpu).
+    torch.manualSeed(2);
+    const lin = new nn.Linear(70, 19);
+    const x = m1.clone().requiresGrad_();
+    const ref = lin(x) as Tensor;
+    ref.square().sum().backward();
+    const lg = new nn.Linear(70, 19);
+    noGrad(() => { lg.weight.copy_(lin.weight); lg.bias!.copy_(lin.bias!); });
+    lg.to('webgpu');
+    const xg = m1.to('webgpu').requiresGrad_();
+    const out = lg(xg) as Tensor;
+    out.square().sum().backward();
+    expect(worstExcess(await out.data(), ref.dataSync(), 1e-5, 1e-5)).toBeLessThanOrEqual(0);
+    expect(worstExcess(await xg.grad!.data(), x.grad!.dataSync(), 1e-4, 1e-4)).toBeLessThanOrEqual(0);
+    expect(worstExcess(await lg.bias!.grad!.data(), lin.bias!.grad!.dataSync(), 1e-4, 1e-4)).toBeLessThanOrEqual(0);
+  });
 
   it('nativeLayerNorm: one dispatch, the CPU composite\'s values, on contiguous and transposed input', async () => {
     const x = torch.tensor(Array.from(randn(6 * 70, 3, 4))).reshape(6, 70);
