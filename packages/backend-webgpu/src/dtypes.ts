@@ -117,7 +117,8 @@ export function fromWords(words: ArrayBuffer, n: number, dtype: DType): TypedArr
 
 /** WGSL expression converting `e` (held as `from`) to `to`, with PyTorch's cast rules. */
 export function castExpr(e: string, from: DType, to: DType): string {
-  // float16 converts through f32 both ways (f32 → f16 rounds to nearest, overflowing to ±inf).
+  // float16 converts through f32 both ways. WGSL lets f32 → f16 round either way (lavapipe rounds
+  // to nearest even and overflows to ±inf, as PyTorch does).
   if (from === 'float16') return to === 'float16' ? e : castExpr(`f32(${e})`, 'float32', to);
   if (to === 'float16') return `f16(${castExpr(e, from, 'float32')})`;
   const f = wgslType(from), t = wgslType(to);
