@@ -6,13 +6,52 @@
  */
 
 const HALF_MIN_NORMAL = 2 ** -14;
-/** Half-way between the largest half (65504) and 2^16: from here on a value rounds to infinity. */
-const HALF_OVERFLOW = 65520;
+/** float32 bits of 2^-14 (the smallest normal half) and of 65520 (from here on a value rounds to infinity). */
+const MIN_NORMAL_BITS = 0x38800000;
+const OVERFLOW_BITS = 0x477ff000;
 
-function roundTiesEven(v: number): number {
-  const f = Math.floor(v);
-  const d = v - f;
-  return d > 0.5 || (d === 0.5 && f % 2 !== 0) ? f + 1 : f;
+/** Rounds, in place, the float32 whose bits are `u[i]` (a view of `f`) to the nearest half, ties to even. */
+function roundBits(f: Float32Array, u: Uint32Array, i: number): void {
+  const b = u[i];
+  const a = b & 0x7fffffff;
+  if (a >= 0x7f800000) return; // ±inf, NaN
+  if (a >= OVERFLOW_BITS) {
+    u[i] = (b & 0x80000000) | 0x7f800000;
+  } else if (a >= MIN_NORMAL_BITS) {
+    // Keep 10 of float32's 23 mantissa bits, rounding the 13 dropped ones to nearest even; a carry
+    // into the exponent is the correct rounding up to the next power of two.
+    u[i] = (b & 0x80000000) | ((a + 0xfff + ((a >>> 13) & 1)) & ~0x1fff);
+  } else {
+    // Half subnormals are multiples of 2^-24 (exact in float32).
+    const v = Math.abs(f[i]) * 2 ** 24;
+    let r = Math.round(v);
+    if (r - v === 0.5 && r % 2 === 1) r -= 1;
+    f[i] = (b & 0x80000000 ? -r : r) * 2 ** -24;
+  }
+}
+
+const scratchF = new Float32Array(1);
+const scratchU = new Uint32Array(scratchF.buffer);
+
+/**
+ * `x` rounded to the nearest float16 value (`Math.f16round`): ±Infinity from ±65520 on,
+ * subnormals below 2^-14, NaN and ±0 kept.
+ *
+ * @example
+ * roundHalf(0.1);      // 0.0999755859375
+ * roundHalf(70000);    // Infinity
+ */
+export function roundHalf(x: number): number {
+  scratchF[0] = x;
+  roundBits(scratchF, scratchU, 0);
+  return scratchF[0];
+}
+
+/** Rounds every element of `a` to float16 in place (the host form of float16 storage). */
+export function roundHalfArray(a: Float32Array): Float32Array {
+  const u = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  for (let i = 0; i < a.length; i++) roundBits(a, u, i);
+  return a;
 }
 
 /** The exponent e with 2^e ≤ a < 2^(e+1), for a finite a > 0. */
@@ -21,30 +60,6 @@ function exponentOf(a: number): number {
   if (2 ** e > a) e--;
   else if (2 ** (e + 1) <= a) e++;
   return e;
-}
-
-/**
- * `x` rounded to the nearest float16 value (`Math.f16round`): ±Infinity beyond ±65504 (from
- * 65520 on), subnormals below 2^-14, NaN and ±0 kept.
- *
- * @example
- * roundHalf(0.1);      // 0.0999755859375
- * roundHalf(70000);    // Infinity
- */
-export function roundHalf(x: number): number {
-  const f = Math.fround(x);
-  if (f === 0 || !Number.isFinite(f)) return f;
-  const a = Math.abs(f);
-  if (a >= HALF_OVERFLOW) return f > 0 ? Infinity : -Infinity;
-  const q = a < HALF_MIN_NORMAL ? 2 ** -24 : 2 ** (exponentOf(a) - 10);
-  const r = roundTiesEven(a / q) * q;
-  return f > 0 ? r : -r;
-}
-
-/** Rounds every element of `a` to float16 in place (the host form of float16 storage). */
-export function roundHalfArray(a: Float32Array): Float32Array {
-  for (let i = 0; i < a.length; i++) a[i] = roundHalf(a[i]);
-  return a;
 }
 
 /** The 16 bits of `x` as a float16 (rounded first); NaN becomes the quiet NaN 0x7e00. */

@@ -28,6 +28,28 @@ describe('float16 on the default device (the CPU; the test device in the testing
     expect(halfBits(2 ** -24)).toBe(1);
   });
 
+  it('roundHalf is the nearest float16 (ties to even) of 20 000 random float32 values, by search over all halves', () => {
+    // Positive finite halves in order (bits 0..0x7bff), then 65536 standing for the overflow point.
+    const halves = Array.from({ length: 0x7c00 }, (_, h) => halfFromBits(h));
+    halves.push(65536);
+    let seed = 12345;
+    const bits = new Uint32Array(1), f = new Float32Array(bits.buffer);
+    for (let k = 0; k < 20000; k++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      // Exponents across the half range and beyond (float32 exponent fields 90..150).
+      bits[0] = (seed & 0x807fffff) | ((90 + (seed % 61)) << 23);
+      const x = f[0], ax = Math.abs(x);
+      let lo = 0, hi = halves.length - 1;
+      while (hi - lo > 1) { const mid = (lo + hi) >> 1; if (halves[mid] <= ax) lo = mid; else hi = mid; }
+      const dl = ax - halves[lo], dh = halves[hi] - ax;
+      const pick = ax >= 65536 ? 0x7c00 : dl < dh ? lo : dh < dl ? hi : lo % 2 === 0 ? lo : hi;
+      const want = pick >= 0x7c00 ? Infinity : halves[pick];
+      if (roundHalf(x) !== (x < 0 ? -want : want)) expect.fail(`${x}: ${roundHalf(x)} vs ${x < 0 ? -want : want}`);
+    }
+    const arr = Float32Array.from([0.1, -3e-8, 65520, -0]);
+    expect(Array.from(torch.roundHalfArray(arr))).toEqual([0.0999755859375, -5.960464477539063e-8, Infinity, -0]);
+  });
+
   it('creation, .half(), in-place writes and fills keep float16 values; reads return a Float32Array', () => {
     const x = torch.zeros([3], { dtype: 'float16' });
     x.fill_(0.1);
