@@ -53,6 +53,15 @@ suite(`float16 on webgpu${skipReason ? ` (skipped: ${skipReason})` : gpu && !gpu
     expect(Math.abs(m)).toBeLessThan(0.15);
   });
 
+  it('the fused layerNorm computes float16 in f32 (one dispatch), as PyTorch\'s CUDA kernel does', async () => {
+    torch.manualSeed(4);
+    const x = torch.randn([5, 40]).mul(4).add(2).half(), w = torch.randn([40]).half(), b = torch.randn([40]).half();
+    const before = g.stats.dispatches;
+    const got = nn.F.layerNorm(x.to('webgpu'), [40], w.to('webgpu'), b.to('webgpu'));
+    expect(g.stats.dispatches - before).toBe(1);
+    await close(got, nn.F.layerNorm(x.float(), [40], w.float(), b.float()).half(), 1);
+  });
+
   it('a model trains in float16 (forward, backward, SGD) and follows the CPU float16 run', async () => {
     const run = async (device: string) => {
       torch.manualSeed(5);
