@@ -1,4 +1,4 @@
-import { type DType, Device, type DeviceLike, DTypeError, IndexError, NotImplementedError, RuntimeError, Tensor, ValueError, className, isFloating, keep } from '@flambeau/tensor';
+import { type DType, DTYPES, Device, type DeviceLike, DTypeError, IndexError, NotImplementedError, RuntimeError, Tensor, ValueError, className, isFloating, keep } from '@flambeau/tensor';
 import { noGrad } from '@flambeau/autograd';
 import { Parameter, setData } from './parameter.js';
 import { BackwardHook, type FullBackwardHook, type FullBackwardPreHook } from './backward_hook.js';
@@ -542,6 +542,8 @@ export class Module {
   float(): this { return this.to('float32'); }
   /** Casts floating-point parameters and buffers to float64. */
   double(): this { return this.to('float64'); }
+  /** Casts floating-point parameters and buffers to float16 (`module.half()`). */
+  half(): this { return this.to('float16'); }
   cpu(): this { return this.to({ device: 'cpu' }); }
 
   // ---------------------------------------------------------------- state dict
@@ -662,5 +664,5 @@ export class Module {
 }
 
 function isDTypeName(s: string): s is DType {
-  return s === 'float32' || s === 'float64' || s === 'int32' || s === 'int64' || s === 'bool' || s === 'uint8';
+  return (DTYPES as readonly string[]).includes(s);
 }
