@@ -32,6 +32,8 @@ export default defineConfig({
     projects: [
       { resolve, test: { ...shared, name: 'cpu', include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'examples/**/*.test.ts'] } },
       { resolve, test: { ...shared, name: 'testing', include: DEVICE_LANE, exclude: CPU_ONLY, setupFiles: ['packages/backend-testing/lane/setup.ts'] } },
+      // The same suites on the real WebGPU device (lavapipe in CI), skipped with the reason where no adapter exists.
+      { resolve, test: { ...shared, name: 'webgpu', include: DEVICE_LANE, exclude: CPU_ONLY, setupFiles: ['packages/backend-webgpu/lane/setup.ts'] } },
     ],
   },
 });
