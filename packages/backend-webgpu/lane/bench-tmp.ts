@@ -1,0 +1,17 @@
+import * as torch from '@flambeau/tensor';
+import { startLane } from './proxy.js';
+let t0 = performance.now();
+const lane = startLane();
+console.log('start', performance.now() - t0);
+torch.registerBackend(lane.backend!);
+const x = torch.tensor([1, 2, 3], { device: 'webgpu' } as any);
+t0 = performance.now();
+for (let i = 0; i < 1000; i++) x.add(1).dispose();
+console.log('1000 add same', performance.now() - t0);
+t0 = performance.now();
+for (let i = 0; i < 200; i++) lane.peek(x.add(i));
+console.log('200 add+peek', performance.now() - t0);
+t0 = performance.now();
+for (let i = 0; i < 50; i++) lane.peek(torch.tensor(Array.from({length: i + 1}, (_, k) => k), { device: 'webgpu' } as any).mul(3).sum());
+console.log('50 new-shape mul+sum+peek', performance.now() - t0);
+console.log(JSON.stringify((lane as any).stats ?? {}));
