@@ -11,7 +11,7 @@ import { registerBackend, setDefaultDevice } from '@flambeau/tensor';
 import { allowTestPeeks, skipListed } from '../../backend-testing/lane/hooks.js';
 import { LANE_SKIPS } from '../../backend-testing/lane/skips.js';
 import { startLane } from './proxy.js';
-import { WEBGPU_SKIPS } from './skips.js';
+import { BUDGET_SKIPS, WEBGPU_SKIPS } from './skips.js';
 
 const lane = startLane();
 if (lane.unavailable) console.warn(`webgpu lane skipped: ${lane.unavailable}`);
@@ -40,4 +40,4 @@ if (lane.backend) {
   setDefaultDevice('webgpu');
   allowTestPeeks(lane.backend, lane.peek);
 }
-skipListed('webgpu', [...LANE_SKIPS, ...WEBGPU_SKIPS]);
+skipListed('webgpu', [...LANE_SKIPS, ...WEBGPU_SKIPS, ...(process.env.FLAMBEAU_WEBGPU_LANE === 'full' ? [] : BUDGET_SKIPS)]);

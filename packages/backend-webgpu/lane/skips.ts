@@ -41,3 +41,17 @@ export const WEBGPU_FILE_SKIPS: { file: string; reason: string }[] = [
   { file: 'packages/nn/test/parameter_container.test.ts', reason: 'its shared ParameterList fixture holds a float64 parameter' },
   { file: 'packages/nn/test/pooling_conv_extra.test.ts', reason: 'a float64 ConvTranspose2d built at collection' },
 ];
+
+/**
+ * Left out of the default run to keep the lane within a few minutes on lavapipe (a CPU Vulkan
+ * driver: every new shader compiles through LLVM, about 0.2 s for an elementwise kernel and tens
+ * of seconds for a convolution GEMM on a cold shader cache, and it computes at about 1 GFLOPS).
+ * `FLAMBEAU_WEBGPU_LANE=full` runs them too.
+ */
+const COMPILE_BOUND = "the dtype-promotion matrix between integer dtypes: promotion is decided above the kernels (the cpu and testing lanes check it) and each pair compiles its own shader on lavapipe; the lane keeps same-dtype pairs and float32 with every dtype";
+const COMPUTE_BOUND = 'a 64×3×32×32 convolution with both gradients: about a GFLOP, minutes on lavapipe with a cold shader cache; the convolution kernels are checked on small shapes here and against the CPU in backend-webgpu/test/kernels.test.ts';
+export const BUDGET_SKIPS: LaneSkip[] = [
+  { file: 'tensor/test/ops-elementwise.test.ts', test: /^PyTorch fixtures: elementwise \w+\/(int32|int64|bool|uint8)-(?!\1$)(int32|int64|bool|uint8)$/, reason: COMPILE_BOUND },
+  { file: 'tensor/test/conv.test.ts', test: /64×3×32×32 through Conv2d\(3, 32, 5, padding 2\)/, reason: COMPUTE_BOUND },
+  { file: 'nn/test/conv.test.ts', test: /Conv2d\(3, 32, 5, padding 2\) forward and backward on 64×3×32×32/, reason: COMPUTE_BOUND },
+];
