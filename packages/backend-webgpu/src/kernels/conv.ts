@@ -50,8 +50,8 @@ function bindings(first: string, second: string): string {
 }
 
 /**
- * The convolution and pooling kernels compute in floating point; integer tensors are refused
- * (as CUDA's convolutions are) instead of read as float bits.
+ * The convolution kernels compute in floating point; integer tensors are refused (as CUDA's
+ * convolutions are) instead of read as float bits. (The pooling ops refuse integers themselves.)
  */
 function floatsOnly(op: string, ...views: StridedView[]): void {
   for (const v of views) {
@@ -197,7 +197,6 @@ ${ENTRY} {
 }
 
 export function maxPool2d(k: KernelHost, x: StridedView, a: Pool2dAttrs): [WebGPUStorage, WebGPUStorage] {
-  floatsOnly('max_pool2d', x);
   const gm = poolGeometry(x.shape, a);
   const n = gm.planes * gm.PH * gm.PW;
   const vals = k.out('float32', n), idx = k.out('int64', n);
@@ -270,7 +269,6 @@ fn avgWindow(oh: i32, ow: i32, H: i32, W: i32, KH: i32, KW: i32, sh: i32, sw: i3
 `;
 
 export function avgPool2d(k: KernelHost, x: StridedView, a: Pool2dAttrs): WebGPUStorage {
-  floatsOnly('avg_pool2d', x);
   const gm = poolGeometry(x.shape, a);
   const n = gm.planes * gm.PH * gm.PW;
   const out = k.out('float32', n);
