@@ -106,12 +106,19 @@ export function startLane(): WebGPULane {
     if (w.refusal) lane.onRefusal(w.refusal, w.message);
     return e;
   }
-  /** Posts a request and blocks until the worker answers, serving its callbacks meanwhile. */
+  let seq = 0;
+  /**
+   * Posts a request and blocks until the worker answers, serving its callbacks meanwhile. Answers
+   * carry the request's number: one that comes after its call gave up is dropped, not taken for
+   * the next call's.
+   */
   function call(req: object): unknown {
-    chan.post(req);
+    const id = ++seq;
+    chan.post({ ...req, id });
     for (;;) {
-      const m = chan.receive(CALL_TIMEOUT_MS) as { k: string; value?: unknown; error?: WireError; ref?: number; method?: string | null; args?: unknown[] } | undefined;
+      const m = chan.receive(CALL_TIMEOUT_MS) as { k: string; id?: number; value?: unknown; error?: WireError; ref?: number; method?: string | null; args?: unknown[] } | undefined;
       if (!m) throw new RuntimeError(`webgpu lane: the device worker did not answer within ${CALL_TIMEOUT_MS / 1000} s`);
+      if (m.id !== id) continue;
       if (m.k === 'ok') return decode(m.value);
       if (m.k === 'err') throw error(m.error!);
       // A callback: a function or an object method of this thread (a check's error, a Generator).

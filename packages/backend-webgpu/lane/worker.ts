@@ -51,7 +51,7 @@ class HostError extends Error {
 
 /** Calls a function (or a method of an object, `Generator.random`) that lives in the test thread. */
 function callHost(ref: number, method: string | null, args: unknown[]): unknown {
-  chan.post({ k: 'cb', ref, method, args: args.map(encode) });
+  chan.post({ k: 'cb', id: current, ref, method, args: args.map(encode) });
   const m = chan.receive(60_000) as { k: string; value?: unknown; thrown?: { $h: number; name: string; message: string } } | undefined;
   if (!m || m.k !== 'cbReply') throw new Error('webgpu lane: the test thread did not answer a callback');
   if (m.thrown) throw new HostError(m.thrown.$h, m.thrown.name, m.thrown.message);
@@ -171,13 +171,16 @@ chan.post(ready);
 
 // Requests are handled one at a time, in order; `dispose` is posted without waiting for a reply.
 let queue: Promise<void> = Promise.resolve();
-port.on('message', (m: { k: string }) => {
+/** The number of the request being handled: its answer and callbacks carry it. */
+let current = 0;
+port.on('message', (m: { k: string; id?: number }) => {
   queue = queue.then(async () => {
+    if (m.id !== undefined) current = m.id;
     try {
       const value = await handle(m);
-      if (m.k !== 'dispose') chan.post({ k: 'ok', value });
+      if (m.k !== 'dispose') chan.post({ k: 'ok', id: m.id, value });
     } catch (e) {
-      if (m.k !== 'dispose') chan.post({ k: 'err', error: encodeError(e) });
+      if (m.k !== 'dispose') chan.post({ k: 'err', id: m.id, error: encodeError(e) });
       else console.error('webgpu lane: dispose failed', e);
     }
   });
