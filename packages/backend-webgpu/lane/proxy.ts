@@ -169,7 +169,7 @@ export function startLane(): WebGPULane {
       try { call({ k: 'call', method: 'sync', args: [] }); return later(() => undefined); } catch (e) { return later(() => { throw e; }); }
     },
     // Fire and forget: the worker handles requests in order, so later calls see the storage freed.
-    dispose: (s: Storage) => { chan.post({ k: 'dispose', id: storageOf(s).id }); },
+    dispose: (s: Storage) => { chan.post({ k: 'dispose', s: storageOf(s).id }); },
   } as unknown as Backend;
   lane.backend = backend;
   return lane;

@@ -134,7 +134,7 @@ function contractMethods(b: Backend): string[] {
 
 let gpu: WebGPUBackend | null = null;
 
-async function handle(m: { k: string; method?: string; args?: unknown[]; id?: number; op?: string; inputs?: (WireView | null)[]; attrs?: Attrs; view?: WireView }): Promise<unknown> {
+async function handle(m: { k: string; method?: string; args?: unknown[]; s?: number; op?: string; inputs?: (WireView | null)[]; attrs?: Attrs; view?: WireView }): Promise<unknown> {
   const b = gpu!;
   switch (m.k) {
     case 'call': {
@@ -152,8 +152,8 @@ async function handle(m: { k: string; method?: string; args?: unknown[]; id?: nu
       try { await b.sync(); } catch (e) { if (!(e instanceof HostError)) throw e; }
       return undefined;
     case 'dispose': {
-      const s = storage(m.id!);
-      storages.delete(m.id!);
+      const s = storage(m.s!);
+      storages.delete(m.s!);
       releaseStorage(s);
       return undefined;
     }
