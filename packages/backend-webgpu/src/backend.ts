@@ -16,6 +16,7 @@ import { normKernels } from './kernels/norm.js';
 import { optimizerKernels } from './kernels/optim.js';
 import { multinomial, randomFill } from './kernels/random.js';
 import * as red from './kernels/reduce.js';
+import { contiguous } from './kernels/wgsl.js';
 import { type KernelHost, WebGPUStorage, bufferOf } from './storage.js';
 
 /**
@@ -165,7 +166,37 @@ export class WebGPUBackend implements Backend, KernelHost {
   }
 
   multinomial(p: StridedView, numSamples: number, replacement: boolean, generator: Generator): Storage {
-    return this.widened([p], ([w]) => multinomial(this, w, numSamples, replacement, philoxKey(generator)));
+    return this.widened([p], ([w]) => {
+      this.checkWeights(w, replacement);
+      return multinomial(this, w, numSamples, replacement, philoxKey(generator));
+    });
+  }
+
+  /**
+   * PyTorch's checks of multinomial weights (finite, non-negative, a positive sum per row, with
+   * the CPU kernel's messages), which need the values: device-side checks, raised at the next read
+   * or sync as CUDA's asserts are.
+   */
+  private checkWeights(p: StridedView, replacement: boolean): void {
+    const dense = (s: Storage, shape: readonly number[]): StridedView => ({ storage: s, dtype: s.dtype, shape, strides: contiguous(shape), offset: 0 });
+    const allOf = (s: Storage, shape: readonly number[]): Storage => this.reduce('all', dense(s, shape), shape.map((_, i) => i), 'bool');
+    const temps: Storage[] = [];
+    const temp = (s: Storage): Storage => (temps.push(s), s);
+    const finite = temp(this.unary('isfinite', p, 'bool'));
+    const nonNegative = temp(this.binary('ge', p, 0, p.dtype, 'bool'));
+    const rows = p.shape.slice(0, -1);
+    const sums = temp(this.reduce('sum', p, [p.shape.length - 1], 'float32'));
+    const positive = temp(this.binary('gt', dense(sums, rows), 0, 'float32', 'bool'));
+    const checks: [Storage, string][] = replacement
+      ? [[allOf(nonNegative, p.shape), 'invalid multinomial distribution (encountering probability entry < 0)'],
+        [allOf(finite, p.shape), 'invalid multinomial distribution (encountering probability entry = infinity or NaN)']]
+      : [[allOf(temp(this.binary('logicalAnd', dense(finite, p.shape), dense(nonNegative, p.shape), 'bool', 'bool')), p.shape), 'probability tensor contains either `inf`, `nan` or element < 0']];
+    checks.push([allOf(positive, rows), 'invalid multinomial distribution (sum of probabilities <= 0)']);
+    for (const [flag, message] of checks) {
+      this.deferCheck(dense(flag, []), null, () => new RuntimeError(message));
+      this.dispose(flag);
+    }
+    for (const s of temps) this.dispose(s);
   }
 
   /** Needs the count before the output can be allocated: a synchronous readback a GPU cannot do. */

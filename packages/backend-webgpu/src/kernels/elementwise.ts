@@ -131,12 +131,22 @@ fn powF(a: f32, b: f32) -> f32 {
   if (isNanF(a) || isNanF(b)) { return nanF(); }
   if (a == 0.0) { return select(infF(), 0.0, b > 0.0); }
   if (a < 0.0) {
+    let odd = trunc(b) == b && abs(b) < 16777216.0 && (i32(abs(b)) & 1) == 1;
+    // C's pow(-inf, b): ±0 below zero, ±inf above, the sign for odd integers only.
+    if (isInfF(a)) { let r = select(0.0, infF(), b > 0.0); return select(r, -r, odd); }
     if (trunc(b) != b) { return nanF(); }
     let m = pow(-a, b);
-    let odd = abs(b) < 16777216.0 && (i32(abs(b)) & 1) == 1;
     return select(m, -m, odd);
   }
   return pow(a, b);
+}
+// WGSL leaves atan2(0, 0) undefined; C (and PyTorch) give ±0 or ±π from the zeros' signs.
+fn atan2F(a: f32, b: f32) -> f32 {
+  if (a == 0.0 && b == 0.0) {
+    let r = select(0.0, 3.14159265358979, (bitcast<u32>(b) >> 31u) == 1u);
+    return select(r, -r, (bitcast<u32>(a) >> 31u) == 1u);
+  }
+  return atan2(a, b);
 }
 fn maxF(a: f32, b: f32) -> f32 { if (isNanF(a) || isNanF(b)) { return nanF(); } return select(b, a, a > b); }
 fn minF(a: f32, b: f32) -> f32 { if (isNanF(a) || isNanF(b)) { return nanF(); } return select(b, a, a < b); }
@@ -191,6 +201,11 @@ const INT_UNARY: Partial<Record<UnaryOp, (x: string) => string>> = {
   square: (x) => `${x} * ${x}`,
   relu: (x) => `max(${x}, 0i)`,
   bitwiseNot: (x) => `~${x}`,
+  // Integers are their own floor, ceil, round and trunc (torch.floor keeps the integer dtype).
+  floor: (x) => x,
+  ceil: (x) => x,
+  round: (x) => x,
+  trunc: (x) => x,
 };
 
 const PREDICATES: Partial<Record<UnaryOp, (x: string, t: string) => string>> = {
@@ -238,7 +253,7 @@ const F32_BINARY: Partial<Record<BinaryOp, B>> = {
   pow: (a, b) => `powF(${a}, ${b})`,
   maximum: (a, b) => `maxF(${a}, ${b})`,
   minimum: (a, b) => `minF(${a}, ${b})`,
-  atan2: (a, b) => `atan2(${a}, ${b})`,
+  atan2: (a, b) => `atan2F(${a}, ${b})`,
   fmod: (a, b) => `${a} - ${b} * trunc(${a} / ${b})`,
   remainder: (a, b) => `${a} - ${b} * floor(${a} / ${b})`,
   floorDivide: (a, b) => `floor(${a} / ${b})`,
@@ -271,7 +286,9 @@ export function binary(k: KernelHost, op: BinaryOp, a: Operand, b: Operand, comp
   let expr: (x: string, y: string) => Expr;
   const cmp = CMP[op];
   const logical = LOGICAL[op];
-  if (cmp) expr = (x, y) => ({ code: `select(0u, 1u, ${x} ${cmp} ${y})`, dtype: 'bool' });
+  // NaN != NaN is true: spelled with a NaN test, as an ordered compare may be what `!=` compiles to.
+  if (op === 'ne' && t === 'f32') expr = (x, y) => ({ code: `select(0u, 1u, ${x} != ${y} || isNanF(${x}) || isNanF(${y}))`, dtype: 'bool' });
+  else if (cmp) expr = (x, y) => ({ code: `select(0u, 1u, ${x} ${cmp} ${y})`, dtype: 'bool' });
   else if (logical) expr = (x, y) => ({ code: `select(0u, 1u, (${x} != ${z}) ${logical} (${y} != ${z}))`, dtype: 'bool' });
   else if (t === 'f32') {
     const f = F32_BINARY[op];
