@@ -1,6 +1,8 @@
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Conv2dAttrs, Storage, StridedView } from '../src/backend.js';
 import type { TypedArray } from '../src/dtype.js';
+import * as conv from '../src/cpu/conv.js';
+import { describeEachCpuConfig } from './cpu_configs.js';
 
 type ConvModule = typeof import('../src/cpu/conv.js');
 
@@ -66,22 +68,8 @@ function expectNear(m: ConvModule, c: Case): void {
   }
 }
 
-/** Fresh gemm and conv modules whose engine accepts wasm only when `simd` is true. */
-async function load(simd: boolean): Promise<ConvModule> {
-  vi.resetModules();
-  const spy = vi.spyOn(WebAssembly, 'validate');
-  if (!simd) spy.mockReturnValue(false);
-  const g = await import('../src/cpu/wasm_gemm.js');
-  expect(g.wasmGemmVariant() !== null).toBe(simd);
-  spy.mockRestore();
-  return import('../src/cpu/conv.js');
-}
-
-for (const simd of [true, false]) {
-  describe(`float32 conv2d ${simd ? 'in WebAssembly (im2col, gemm, col2im in linear memory)' : 'without SIMD128 (plain-TS fallback)'}`, () => {
-    afterAll(() => { vi.resetModules(); });
-    for (const c of cases) {
-      it(c.name, async () => { expectNear(await load(simd), c); });
-    }
-  });
-}
+describeEachCpuConfig('float32 conv2d against float64 (im2col, gemm, col2im)', () => {
+  for (const c of cases) {
+    it(c.name, () => { expectNear(conv, c); });
+  }
+});

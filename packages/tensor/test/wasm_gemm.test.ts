@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { gemm } from '../src/cpu/matmul.js';
-import { WASM_GEMM_SIMD_BASE64 } from '../src/cpu/wasm_gemm_binary.js';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { gemm, wasmGemm } from '../src/cpu/matmul.js';
+import { type CpuKernels, getCpuKernels, setCpuKernels } from '../src/cpu/wasm_gemm.js';
+import { RuntimeError, ValueError } from '../src/errors.js';
+import { describeEachCpuConfig } from './cpu_configs.js';
 // @ts-expect-error: plain ESM build script without type declarations
 import { OUTPUT, buildBinaryModule } from '../wasm/build.mjs';
 
@@ -50,76 +52,76 @@ function expectClose(got: ArrayLike<number>, gotOff: number, want: { c: Float64A
   }
 }
 
-type WasmGemmModule = typeof import('../src/cpu/wasm_gemm.js');
-
 /** A fresh wasm_gemm module whose engine accepts only the modules `accept` lets through. */
-async function loadWith(accept: (bytes: Uint8Array) => boolean): Promise<WasmGemmModule> {
+async function loadWith(accept: (bytes: Uint8Array) => boolean): Promise<typeof import('../src/cpu/wasm_gemm.js')> {
   vi.resetModules();
   const real = WebAssembly.validate.bind(WebAssembly);
   const spy = vi.spyOn(WebAssembly, 'validate').mockImplementation((b) => accept(b as Uint8Array) && real(b));
   const m = await import('../src/cpu/wasm_gemm.js');
-  m.wasmGemmVariant();
+  m.getCpuKernels();
   spy.mockRestore();
   return m;
 }
-
-const simdLength = atob(WASM_GEMM_SIMD_BASE64).length;
 
 it('the committed binary is a fresh build of wasm/gemm.ts', async () => {
   expect(await buildBinaryModule()).toBe(readFileSync(OUTPUT, 'utf8'));
 });
 
-it('this engine runs the relaxed SIMD build (Node 20 after setting the V8 flag)', async () => {
-  expect((await loadWith(() => true)).wasmGemmVariant()).toBe('relaxed');
+it('this engine runs the relaxed SIMD build (Node 20 after setting the V8 flag)', () => {
+  expect(getCpuKernels()).toBe('relaxed');
 });
 
-for (const variant of ['relaxed', 'simd'] as const) {
-  describe(`wasm float32 gemm, ${variant} build`, () => {
-    let wasmGemm: WasmGemmModule['wasmGemm'];
-    beforeAll(async () => {
-      const m = await loadWith((b) => variant === 'relaxed' || b.length === simdLength);
-      expect(m.wasmGemmVariant()).toBe(variant);
-      wasmGemm = m.wasmGemm;
-    });
-    afterAll(() => { vi.resetModules(); });
-    // Ragged edges on every side of the 4×8 tile, K = 0, and column blocks (K = 300 → 216 columns).
-    const shapes: [number, number, number][] = [
-      [1, 1, 1], [3, 5, 7], [4, 8, 16], [5, 9, 3], [17, 33, 9], [64, 70, 130], [6, 1, 300], [9, 20, 0], [7, 450, 300],
-    ];
-    for (const [M, N, K] of shapes) {
-      for (const tA of [false, true]) {
-        for (const tB of [false, true]) {
-          it(`${M}×${K} · ${K}×${N}${tA ? ', A transposed' : ''}${tB ? ', B transposed' : ''}`, () => {
-            const a = operand(M, K, tA, 1 + M), b = operand(K, N, tB, 2 + N);
-            const C = new Float32Array(M * N + 2).fill(NaN);
-            expect(wasmGemm(M, N, K, a.data, a.off, a.rs, a.cs, b.data, b.off, b.rs, b.cs, C, 2, false)).toBe(true);
-            expectClose(C, 2, reference(M, N, K, a, b), K);
-            expect(Number.isNaN(C[0]) && Number.isNaN(C[1])).toBe(true);
-          });
-        }
+it('setCpuKernels refuses kernels the engine cannot run, and names it cannot know', () => {
+  const spy = vi.spyOn(WebAssembly, 'validate').mockReturnValue(false);
+  try {
+    expect(() => setCpuKernels('simd')).toThrow(new RuntimeError("setCpuKernels: this engine cannot run the 'simd' kernels"));
+  } finally {
+    spy.mockRestore();
+  }
+  expect(getCpuKernels()).toBe('relaxed');
+  expect(() => setCpuKernels('avx2' as CpuKernels)).toThrow(ValueError);
+});
+
+describeEachCpuConfig('float32 gemm', ({ kernels }) => {
+  it('runs the kernels asked for', () => { expect(getCpuKernels()).toBe(kernels); });
+  // Ragged edges on every side of the 4×8 tile, K = 0, and column blocks (K = 300 → 216 columns).
+  const shapes: [number, number, number][] = [
+    [1, 1, 1], [3, 5, 7], [4, 8, 16], [5, 9, 3], [17, 33, 9], [64, 70, 130], [6, 1, 300], [9, 20, 0], [7, 450, 300],
+  ];
+  for (const [M, N, K] of shapes) {
+    for (const tA of [false, true]) {
+      for (const tB of [false, true]) {
+        it(`${M}×${K} · ${K}×${N}${tA ? ', A transposed' : ''}${tB ? ', B transposed' : ''}`, () => {
+          const a = operand(M, K, tA, 1 + M), b = operand(K, N, tB, 2 + N);
+          const C = new Float32Array(M * N + 2).fill(NaN);
+          expect(wasmGemm(M, N, K, a.data, a.off, a.rs, a.cs, b.data, b.off, b.rs, b.cs, C, 2, false)).toBe(kernels !== 'reference');
+          gemm(M, N, K, a.data, a.off, a.rs, a.cs, b.data, b.off, b.rs, b.cs, C, 2);
+          expectClose(C, 2, reference(M, N, K, a, b), K);
+          expect(Number.isNaN(C[0]) && Number.isNaN(C[1])).toBe(true);
+        });
       }
     }
+  }
 
-    it('gathers a sparse view (strides wider than the operand) and accumulates into float64', () => {
-      const M = 6, N = 11, K = 13;
-      const a: Operand = { data: values(M * K * 5, 7), off: 1, rs: 5 * K, cs: 5 };
-      const b = operand(K, N, false, 8);
-      const C = new Float64Array(M * N).fill(0.5);
-      expect(wasmGemm(M, N, K, a.data, a.off, a.rs, a.cs, b.data, b.off, b.rs, b.cs, C, 0, true)).toBe(true);
-      const want = reference(M, N, K, a, b);
-      expectClose(C.map((v) => v - 0.5), 0, want, K);
-    });
-
-    it('broadcast operands (zero strides)', () => {
-      const M = 5, N = 9, K = 4;
-      const a: Operand = { data: values(K, 9), off: 0, rs: 0, cs: 1 };
-      const b: Operand = { data: values(N, 10), off: 0, rs: 0, cs: 1 };
-      const C = new Float32Array(M * N);
-      expect(wasmGemm(M, N, K, a.data, a.off, a.rs, a.cs, b.data, b.off, b.rs, b.cs, C, 0, false)).toBe(true);
-      expectClose(C, 0, reference(M, N, K, a, b), K);
-    });
+  it('gathers a sparse view (strides wider than the operand) and accumulates into float64', () => {
+    const M = 6, N = 11, K = 13;
+    const a: Operand = { data: values(M * K * 5, 7), off: 1, rs: 5 * K, cs: 5 };
+    const b = operand(K, N, false, 8);
+    const C = new Float64Array(M * N).fill(0.5);
+    gemm(M, N, K, a.data, a.off, a.rs, a.cs, b.data, b.off, b.rs, b.cs, C, 0, true);
+    const want = reference(M, N, K, a, b);
+    expectClose(C.map((v) => v - 0.5), 0, want, K);
   });
-}
+
+  it('broadcast operands (zero strides)', () => {
+    const M = 5, N = 9, K = 4;
+    const a: Operand = { data: values(K, 9), off: 0, rs: 0, cs: 1 };
+    const b: Operand = { data: values(N, 10), off: 0, rs: 0, cs: 1 };
+    const C = new Float32Array(M * N);
+    gemm(M, N, K, a.data, a.off, a.rs, a.cs, b.data, b.off, b.rs, b.cs, C, 0);
+    expectClose(C, 0, reference(M, N, K, a, b), K);
+  });
+});
 
 describe('plain-TS gemm', () => {
   it('other dtypes keep the plain-TS gemm (float64 sums of integers are exact)', () => {
@@ -142,7 +144,7 @@ describe('engines without SIMD128', () => {
   it('float32 gemm falls back to the plain-TS kernel', async () => {
     const fresh = await loadWith(() => false);
     const { gemm: freshGemm } = await import('../src/cpu/matmul.js');
-    expect(fresh.wasmGemmVariant()).toBe(null);
+    expect(fresh.getCpuKernels()).toBe('reference');
     const M = 5, N = 6, K = 7;
     const a = operand(M, K, false, 3), b = operand(K, N, true, 4);
     const C = new Float32Array(M * N);

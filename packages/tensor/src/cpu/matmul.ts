@@ -1,7 +1,8 @@
 import type { Storage, StridedView } from '../backend.js';
 import { type DType, type TypedArray, allocArray } from '../dtype.js';
 import { arr } from './storage.js';
-import { wasmGemm } from './wasm_gemm.js';
+import { Plan, planThreads } from './thread_pool.js';
+import { align, blockCols, gemmWorkBytes, wasmModule } from './wasm_gemm.js';
 
 type Make = (d: DType, a: TypedArray) => Storage;
 
@@ -77,6 +78,96 @@ function packB(K: number, j0: number, nc: number, B: TypedArray, bOff: number, b
     }
   }
   return out;
+}
+
+/** Elements one past the last one a [rows, cols] view with these (non-negative) strides reads. */
+const span = (rows: number, cols: number, rs: number, cs: number) => (rows - 1) * rs + (cols - 1) * cs + 1;
+
+/**
+ * Whether an operand goes into linear memory as its whole span in one block copy (the view is
+ * compact: any transposition included; the kernel follows the strides) rather than gathered.
+ */
+const compact = (rows: number, cols: number, rs: number, cs: number) => span(rows, cols, rs, cs) <= 2 * rows * cols;
+
+/** Copies an operand into `heap` at byte `at` as `compact` decided: in one block, or gathered dense row-major. */
+function stage(heap: Float32Array, rows: number, cols: number, X: Float32Array, off: number, rs: number, cs: number, at: number): void {
+  if (compact(rows, cols, rs, cs)) {
+    heap.set(X.subarray(off, off + span(rows, cols, rs, cs)), at / 4);
+    return;
+  }
+  let p = at / 4;
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0, o = off + i * rs; j < cols; j++, o += cs) heap[p++] = X[o];
+  }
+}
+
+/**
+ * Cuts C[M, N] into chunks for `threads` threads: whole column blocks of the kernel when there
+ * are enough (each chunk packs only its own columns of B), else 4-row strips. Every entry is the
+ * same sum however C is cut, so the cut may follow the thread count.
+ */
+function splitGemm(plan: Plan, threads: number, M: number, N: number, K: number,
+  a: number, aRs: number, aCs: number, b: number, bRs: number, bCs: number, c: number): void {
+  const NC = blockCols(K), blocks = Math.ceil(N / NC), strips = Math.ceil(M / 4);
+  const byCols = blocks >= threads || blocks >= strips;
+  const units = byCols ? blocks : strips;
+  const chunks = threads === 1 ? 1 : Math.min(units, 4 * threads);
+  for (let q = 0; q < chunks; q++) {
+    const u0 = Math.floor((q * units) / chunks), u1 = Math.floor(((q + 1) * units) / chunks);
+    if (byCols) {
+      const n0 = u0 * NC, n1 = Math.min(N, u1 * NC);
+      plan.gemm(M, n1 - n0, K, a, aRs, aCs, b + 4 * n0 * bCs, bRs, bCs, c + 4 * n0, N, 0);
+    } else {
+      const m0 = 4 * u0, m1 = Math.min(M, 4 * u1);
+      plan.gemm(m1 - m0, N, K, a + 4 * m0 * aRs, aRs, aCs, b, bRs, bCs, c + 4 * m0 * N, N, 0);
+    }
+    plan.endChunk();
+  }
+}
+
+/**
+ * C[M, N] = A[M, K] · B[K, N] (or `+=` with `accumulate`) in WebAssembly SIMD, summed along K
+ * in float32 as PyTorch's BLAS does (with fused multiply-adds where relaxed SIMD is available),
+ * on the worker threads too when the product is large (thread_pool.ts). A and B are float32 with
+ * non-negative strides, C is dense row-major (float32, or float64 for callers that sum several
+ * products). Returns false, having done nothing, when the plain-TS kernels run (no SIMD128, or
+ * forced) or the operands do not fit in 32-bit linear memory: the caller then uses those.
+ */
+export function wasmGemm(
+  M: number, N: number, K: number,
+  A: Float32Array, aOff: number, aRs: number, aCs: number,
+  B: Float32Array, bOff: number, bRs: number, bCs: number,
+  C: TypedArray, cOff: number, accumulate: boolean,
+): boolean {
+  const m = wasmModule();
+  if (m === null || aRs < 0 || aCs < 0 || bRs < 0 || bCs < 0) return false;
+  const kk = Math.max(K, 1);
+  // Layout: A span | B span | C, then each thread's work area (dense A when A's columns are
+  // strided, a B block). K = 0 stages nothing: the kernel writes zeros.
+  const [ars, acs] = K === 0 ? [0, 1] : compact(M, K, aRs, aCs) ? [aRs, aCs] : [K, 1];
+  const [brs, bcs] = K === 0 ? [0, 1] : compact(K, N, bRs, bCs) ? [bRs, bCs] : [N, 1];
+  const aAt = align(m.base);
+  const bAt = align(aAt + 4 * Math.max(span(M, kk, aRs, aCs), M * kk));
+  const cAt = align(bAt + 4 * Math.max(span(kk, N, bRs, bCs), kk * N));
+  const plan = new Plan(m);
+  const threads = planThreads(m, M * N * K);
+  splitGemm(plan, threads, M, N, K, aAt, ars, acs, bAt, brs, bcs, cAt);
+  const heap = plan.place(cAt + 4 * M * N, gemmWorkBytes(M, N, K), threads);
+  if (heap === null) return false;
+  if (K > 0) {
+    stage(heap, M, K, A, aOff, aRs, aCs, aAt);
+    stage(heap, K, N, B, bOff, bRs, bCs, bAt);
+  }
+  plan.run();
+  const c0 = cAt / 4;
+  if (!accumulate && C instanceof Float32Array) {
+    C.set(heap.subarray(c0, c0 + M * N), cOff);
+  } else if (accumulate) {
+    for (let i = 0; i < M * N; i++) C[cOff + i] += heap[c0 + i];
+  } else {
+    for (let i = 0; i < M * N; i++) C[cOff + i] = heap[c0 + i];
+  }
+  return true;
 }
 
 /**
