@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getNumThreads, setNumThreads } from '@flambeau/tensor';
 import type { Conv2dAttrs, Storage, StridedView } from '../src/backend.js';
 import { conv2dBackwardInputKernel, conv2dBackwardWeightKernel, conv2dKernel } from '../src/cpu/conv.js';
@@ -63,7 +63,8 @@ function view(shape: number[], seed: number): StridedView {
 }
 
 /** GEMMs (one past the default threshold) and the three convolution kernels, as flat float32 results. */
-function results(): Float32Array[] {
+function results(k = { gemm, conv2dKernel, conv2dBackwardInputKernel, conv2dBackwardWeightKernel }): Float32Array[] {
+  const { gemm, conv2dKernel, conv2dBackwardInputKernel, conv2dBackwardWeightKernel } = k;
   const out: Float32Array[] = [];
   for (const [M, N, K, tA] of [[67, 45, 33, false], [5, 300, 70, true], [130, 260, 90, false], [96, 520, 150, true]] as const) {
     const A = values(M * K, M), B = values(K * N, N), C = new Float32Array(M * N);
@@ -109,6 +110,32 @@ for (const kernels of ['relaxed', 'simd'] as CpuKernels[]) {
     }
   });
 }
+
+it('without worker_threads (browsers) the kernels run on the calling thread, with the same bits', async () => {
+  setCpuParallelThreshold(0);
+  setNumThreads(2);
+  const want = results();
+  vi.resetModules();
+  const real = process.getBuiltinModule;
+  const spy = vi.spyOn(process, 'getBuiltinModule').mockImplementation(((id: string) => (id === 'worker_threads' ? undefined : real(id))) as typeof real);
+  try {
+    const gemmMod = await import('../src/cpu/wasm_gemm.js');
+    const pool = await import('../src/cpu/thread_pool.js');
+    const conv = await import('../src/cpu/conv.js');
+    const mm = await import('../src/cpu/matmul.js');
+    pool.setCpuParallelThreshold(0);
+    pool.useThreads(2);
+    expect(gemmMod.getCpuKernels()).toBe('relaxed');
+    expect(gemmMod.wasmModule()?.shared).toBe(false);
+    const got = results({ gemm: mm.gemm, ...conv });
+    expect(pool.chunksRunByWorkers()).toBe(0);
+    got.forEach((g, i) => { expect(Array.from(g)).toEqual(Array.from(want[i])); });
+  } finally {
+    spy.mockRestore();
+    vi.resetModules();
+    setCpuParallelThreshold(null);
+  }
+});
 
 it('the worker threads neither keep the process alive nor fail its exit', () => {
   const src = fileURLToPath(new URL('../src/index.ts', import.meta.url));

@@ -111,7 +111,8 @@ function splitGemm(plan: Plan, threads: number, M: number, N: number, K: number,
   const NC = blockCols(K), blocks = Math.ceil(N / NC), strips = Math.ceil(M / 4);
   const byCols = blocks >= threads || blocks >= strips;
   const units = byCols ? blocks : strips;
-  const chunks = threads === 1 ? 1 : Math.min(units, 4 * threads);
+  // Many chunks per thread: a thread the host deschedules mid-chunk holds up only a small one.
+  const chunks = threads === 1 ? 1 : Math.min(units, 8 * threads);
   for (let q = 0; q < chunks; q++) {
     const u0 = Math.floor((q * units) / chunks), u1 = Math.floor(((q + 1) * units) / chunks);
     if (byCols) {
