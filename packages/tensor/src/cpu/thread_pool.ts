@@ -24,9 +24,7 @@ const MIN_PARALLEL_MACS = 1 << 19;
 let minParallelMacs = MIN_PARALLEL_MACS;
 
 // The control block shared with the workers: Int32 words, then two 64-bit tickets at byte 64.
-const SEQ = 0, DONE = 1, ERR = 2, CMDS = 3, TABLE = 4, CHUNKS = 5, THREADS = 6, SCRATCH = 7, STRIDE = 8, READY = 9, BY_WORKERS = 10;
-/** How long the first parallel plan waits for new workers to start (a failed one leaves its share to the rest). */
-const START_MS = 2000;
+const SEQ = 0, DONE = 1, ERR = 2, CMDS = 3, TABLE = 4, CHUNKS = 5, THREADS = 6, SCRATCH = 7, STRIDE = 8, BY_WORKERS = 9;
 
 let numThreads: number | undefined;
 
@@ -201,8 +199,6 @@ function serve(control: SharedArrayBuffer, id: number, runChunk: (cmds: number, 
   claim: typeof claimChunks): void {
   const ctl = new Int32Array(control, 0, 16), tickets = new BigInt64Array(control, 64, 2);
   let seen = Atomics.load(ctl, 0);
-  Atomics.add(ctl, 9, 1);
-  Atomics.notify(ctl, 9);
   for (;;) {
     let s = Atomics.load(ctl, 0);
     for (const until = performance.now() + 1; (s === seen || (s & 1) === 1) && performance.now() < until;) s = Atomics.load(ctl, 0);
@@ -215,7 +211,7 @@ function serve(control: SharedArrayBuffer, id: number, runChunk: (cmds: number, 
     const base = Atomics.load(tickets, 1);
     if (Atomics.load(ctl, 0) !== s) continue;
     seen = s;
-    if (id < threads) Atomics.add(ctl, 10, claim(ctl, tickets, base, n, cmds, table, scratch, runChunk));
+    if (id < threads) Atomics.add(ctl, 9, claim(ctl, tickets, base, n, cmds, table, scratch, runChunk));
   }
 }
 
@@ -241,7 +237,8 @@ type WorkerCtor = new (src: string, o: object) => { unref(): void; terminate(): 
 
 /**
  * Makes sure `threads - 1` workers run this module (a new module — `setCpuKernels` — retires
- * the old ones). False where there are no worker threads.
+ * the old ones). They start in the background, tens of milliseconds, without blocking: until one
+ * is up the other threads claim its chunks. False where there are no worker threads.
  */
 function startPool(m: GemmModule, threads: number): boolean {
   const Worker = nodeBuiltin<{ Worker: WorkerCtor }>('worker_threads')?.Worker;
@@ -256,7 +253,6 @@ function startPool(m: GemmModule, threads: number): boolean {
     pool = { module: m.module, ctl: new Int32Array(control, 0, 16), tickets: new BigInt64Array(control, 64, 2), workers: [] };
   }
   const control = pool.ctl.buffer as SharedArrayBuffer;
-  const started = pool.workers.length;
   while (pool.workers.length < threads - 1) {
     const id = pool.workers.length + 1;
     // eval: one source for TypeScript, dist and bundles alike. unref: idle workers never keep
@@ -266,14 +262,6 @@ function startPool(m: GemmModule, threads: number): boolean {
     // A worker that fails leaves its chunks to the other threads rather than crashing the caller.
     w.on('error', () => {});
     pool.workers.push(w);
-  }
-  // New workers take tens of milliseconds to start; wait once, so the plan that asked for them
-  // gets them (every later one finds them ready).
-  const deadline = performance.now() + START_MS;
-  for (let ready = Atomics.load(pool.ctl, READY); started < pool.workers.length && ready < pool.workers.length; ready = Atomics.load(pool.ctl, READY)) {
-    const left = deadline - performance.now();
-    if (left <= 0) break;
-    Atomics.wait(pool.ctl, READY, ready, left);
   }
   return true;
 }
