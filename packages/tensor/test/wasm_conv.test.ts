@@ -1,31 +1,13 @@
 import { expect, it } from 'vitest';
-import type { Conv2dAttrs, Storage, StridedView } from '../src/backend.js';
-import type { TypedArray } from '../src/dtype.js';
+import type { Conv2dAttrs } from '../src/backend.js';
 import * as conv from '../src/cpu/conv.js';
 import { describeEachCpuConfig } from './cpu_configs.js';
+import { dataOf, denseView, make, values } from './kernel_data.js';
 
 type ConvModule = typeof import('../src/cpu/conv.js');
 
-/** Deterministic values in [-1, 1) (an LCG), so failures reproduce. */
-function values(n: number, seed: number): Float64Array {
-  const out = new Float64Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
-
-const make = (_: unknown, data: TypedArray) => ({ data }) as unknown as Storage;
-const dataOf = (s: Storage) => (s as unknown as { data: TypedArray }).data;
-
 /** A dense NCHW view of `data`, float32 or float64. */
-function view(data: Float64Array, shape: number[], f32: boolean): StridedView {
-  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
-  const d = f32 ? Float32Array.from(data) : data;
-  return { storage: { data: d } as unknown as Storage, dtype: f32 ? 'float32' : 'float64', shape, strides, offset: 0 };
-}
+const view = (data: Float64Array, shape: number[], f32: boolean) => denseView(f32 ? Float32Array.from(data) : data, shape);
 
 interface Case { name: string; x: number[]; w: number[]; a: Conv2dAttrs }
 const cases: Case[] = [

@@ -4,25 +4,17 @@ import { gemm, wasmGemm } from '../src/cpu/matmul.js';
 import { type CpuKernels, getCpuKernels, setCpuKernels } from '../src/cpu/wasm_gemm.js';
 import { RuntimeError, ValueError } from '../src/errors.js';
 import { describeEachCpuConfig } from './cpu_configs.js';
+import { values } from './kernel_data.js';
 // @ts-expect-error: plain ESM build script without type declarations
 import { OUTPUT, buildBinaryModule } from '../wasm/build.mjs';
 
-/** Deterministic values in [-1, 1) (an LCG), so failures reproduce. */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
+const f32 = (n: number, seed: number) => values(n, seed, Float32Array);
 
 interface Operand { data: Float32Array; off: number; rs: number; cs: number }
 
 /** A [rows, cols] view at offset 3 of a fresh array, row-major or transposed. */
 function operand(rows: number, cols: number, transposed: boolean, seed: number): Operand {
-  const data = values(rows * cols + 3, seed);
+  const data = f32(rows * cols + 3, seed);
   return transposed ? { data, off: 3, rs: 1, cs: rows } : { data, off: 3, rs: cols, cs: 1 };
 }
 
@@ -105,7 +97,7 @@ describeEachCpuConfig('float32 gemm', ({ kernels }) => {
 
   it('gathers a sparse view (strides wider than the operand) and accumulates into float64', () => {
     const M = 6, N = 11, K = 13;
-    const a: Operand = { data: values(M * K * 5, 7), off: 1, rs: 5 * K, cs: 5 };
+    const a: Operand = { data: f32(M * K * 5, 7), off: 1, rs: 5 * K, cs: 5 };
     const b = operand(K, N, false, 8);
     const C = new Float64Array(M * N).fill(0.5);
     gemm(M, N, K, a.data, a.off, a.rs, a.cs, b.data, b.off, b.rs, b.cs, C, 0, true);
@@ -115,8 +107,8 @@ describeEachCpuConfig('float32 gemm', ({ kernels }) => {
 
   it('broadcast operands (zero strides)', () => {
     const M = 5, N = 9, K = 4;
-    const a: Operand = { data: values(K, 9), off: 0, rs: 0, cs: 1 };
-    const b: Operand = { data: values(N, 10), off: 0, rs: 0, cs: 1 };
+    const a: Operand = { data: f32(K, 9), off: 0, rs: 0, cs: 1 };
+    const b: Operand = { data: f32(N, 10), off: 0, rs: 0, cs: 1 };
     const C = new Float32Array(M * N);
     gemm(M, N, K, a.data, a.off, a.rs, a.cs, b.data, b.off, b.rs, b.cs, C, 0);
     expectClose(C, 0, reference(M, N, K, a, b), K);

@@ -4,13 +4,13 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getNumThreads, setNumThreads } from '@flambeau/tensor';
-import type { Conv2dAttrs, Storage, StridedView } from '../src/backend.js';
+import type { Conv2dAttrs } from '../src/backend.js';
 import { conv2dBackwardInputKernel, conv2dBackwardWeightKernel, conv2dKernel } from '../src/cpu/conv.js';
 import { gemm } from '../src/cpu/matmul.js';
 import { chunksRunByWorkers, setCpuParallelThreshold } from '../src/cpu/thread_pool.js';
 
 import { type CpuKernels, setCpuKernels } from '../src/cpu/wasm_gemm.js';
-import type { TypedArray } from '../src/dtype.js';
+import { dataOf, denseView, make, values } from './kernel_data.js';
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/num_threads.json', import.meta.url), 'utf8')) as {
   errors: { arg: unknown; error: string; message: string }[]; set3get: number;
@@ -43,31 +43,15 @@ describe('setNumThreads / getNumThreads (torch 1.13 fixtures)', () => {
   }
 });
 
-/** Deterministic values in [-1, 1) (an LCG). */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
-
-const make = (_: unknown, data: TypedArray) => ({ data }) as unknown as Storage;
-const dataOf = (s: Storage) => (s as unknown as { data: TypedArray }).data;
-function view(shape: number[], seed: number): StridedView {
-  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
-  const data = values(shape.reduce((a, b) => a * b, 1), seed);
-  return { storage: { data } as unknown as Storage, dtype: 'float32', shape, strides, offset: 0 };
-}
+const f32 = (n: number, seed: number) => values(n, seed, Float32Array);
+const view = (shape: number[], seed: number) => denseView(f32(shape.reduce((a, b) => a * b, 1), seed), shape);
 
 /** GEMMs (one past the default threshold) and the three convolution kernels, as flat float32 results. */
 function results(k = { gemm, conv2dKernel, conv2dBackwardInputKernel, conv2dBackwardWeightKernel }): Float32Array[] {
   const { gemm, conv2dKernel, conv2dBackwardInputKernel, conv2dBackwardWeightKernel } = k;
   const out: Float32Array[] = [];
   for (const [M, N, K, tA] of [[67, 45, 33, false], [5, 300, 70, true], [130, 260, 90, false], [96, 520, 150, true]] as const) {
-    const A = values(M * K, M), B = values(K * N, N), C = new Float32Array(M * N);
+    const A = f32(M * K, M), B = f32(K * N, N), C = new Float32Array(M * N);
     gemm(M, N, K, A, 0, tA ? 1 : K, tA ? M : 1, B, 0, N, 1, C, 0);
     out.push(C);
   }
