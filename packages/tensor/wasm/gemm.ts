@@ -1,10 +1,11 @@
 // Float32 GEMM in WebAssembly SIMD128 (AssemblyScript source of src/cpu/wasm_gemm_binary.ts),
 // built as plain SIMD128 and as relaxed SIMD (each step one fused multiply-add), each on an
 // imported memory that is shared with worker threads where they exist.
-// The TypeScript side (src/cpu/wasm_gemm.ts) copies A and B into linear memory from `heapBase()`
-// on, calls `gemm`, and copies C out; everything here works on byte addresses in that memory.
-// The float32 convolutions (src/cpu/conv.ts) also unfold and fold images here (`im2col`,
-// `col2im`), so their column matrices never leave linear memory.
+// The TypeScript side (src/cpu/matmul.ts, src/cpu/conv.ts) copies operands into linear memory
+// from `heapBase()` on, writes a list of calls of `gemm`, `im2col`, `col2im` and `accumulate64`
+// cut into chunks, and has threads run the chunks (`runChunk`; src/cpu/thread_pool.ts); the
+// convolutions' column matrices never leave linear memory. Everything here works on byte
+// addresses in that memory.
 
 /**
  * Bytes at the start of `work` where a tile narrower than 8 columns stages its 4×8 sums before
@@ -132,7 +133,7 @@ function densify(M: i32, K: i32, a: usize, rs: usize, cs: usize, dst: usize): vo
  * in L2 while A streams past it. Each entry of C is the same k-ordered sum whatever M, N, `ldc`
  * or the block width, so splitting C between threads cannot change a bit.
  */
-export function gemm(
+function gemm(
   M: i32, N: i32, K: i32,
   a: usize, aRs: i32, aCs: i32,
   b: usize, bRs: i32, bCs: i32,
@@ -190,7 +191,7 @@ function validHi(shift: i32, sw: i32, W: i32, OW: i32, lo: i32): i32 {
  * p = oy·OW + ox, lands at `cols + 4·(k·rs + p·cs)`, zero where the window hangs over the
  * padding. rs = P, cs = 1 gives [K, P] for the forward GEMM; rs = 1, cs = K gives [P, K].
  */
-export function im2col(
+function im2col(
   x: usize, C: i32, H: i32, W: i32, kh: i32, kw: i32, OH: i32, OW: i32,
   sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, cols: usize, rs: i32, cs: i32,
 ): void {
@@ -228,7 +229,7 @@ export function im2col(
 }
 
 /** The adjoint of `im2col` for the [K, P] layout: adds every column entry back onto its input pixel. */
-export function col2im(
+function col2im(
   cols: usize, C: i32, H: i32, W: i32, kh: i32, kw: i32, OH: i32, OW: i32,
   sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, dx: usize,
 ): void {
@@ -267,7 +268,7 @@ export function col2im(
 }
 
 /** acc[i] += src[i] for n elements, float32 into float64: the weight gradient's sum over images. */
-export function accumulate64(src: usize, acc: usize, n: i32): void {
+function accumulate64(src: usize, acc: usize, n: i32): void {
   for (let i = 0; i < n; i++, src += 4, acc += 8) store<f64>(acc, load<f64>(acc) + <f64>load<f32>(src));
 }
 

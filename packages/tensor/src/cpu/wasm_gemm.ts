@@ -11,7 +11,7 @@ import { envVar, nodeBuiltin } from './host.js';
 export type CpuKernels = 'relaxed' | 'simd' | 'reference';
 const KERNELS: readonly CpuKernels[] = ['relaxed', 'simd', 'reference'];
 
-/** The module's exports; every pointer is a byte address in `memory`, every stride in elements. */
+/** The instantiated module; every pointer is a byte address in `memory`. */
 export interface GemmModule {
   variant: 'relaxed' | 'simd';
   /** Compiled once; worker threads instantiate it on the same `memory`. */
@@ -21,13 +21,7 @@ export interface GemmModule {
   shared: boolean;
   /** First free byte, 64-aligned. */
   base: number;
-  gemm: (M: number, N: number, K: number, a: number, aRs: number, aCs: number,
-    b: number, bRs: number, bCs: number, c: number, ldc: number, work: number, NC: number) => void;
-  im2col: (x: number, C: number, H: number, W: number, kh: number, kw: number, OH: number, OW: number,
-    sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, cols: number, rs: number, cs: number) => void;
-  col2im: (cols: number, C: number, H: number, W: number, kh: number, kw: number, OH: number, OW: number,
-    sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, dx: number) => void;
-  accumulate64: (src: number, acc: number, n: number) => void;
+  /** Runs chunk `c` of a command list (thread_pool.ts writes it; wasm/gemm.ts documents the records). */
   runChunk: (cmds: number, table: number, c: number, scratch: number) => void;
 }
 
@@ -89,11 +83,8 @@ function instantiate(want: CpuKernels | null): GemmModule | null {
   // Small module: synchronous compile at first use keeps gemm synchronous.
   const module = new WebAssembly.Module(bytes);
   const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as
-    Omit<GemmModule, 'variant' | 'base' | 'module' | 'memory' | 'shared'> & { heapBase: () => number };
-  return {
-    variant, module, memory, shared, base: ex.heapBase(),
-    gemm: ex.gemm, im2col: ex.im2col, col2im: ex.col2im, accumulate64: ex.accumulate64, runChunk: ex.runChunk,
-  };
+    Pick<GemmModule, 'runChunk'> & { heapBase: () => number };
+  return { variant, module, memory, shared, base: ex.heapBase(), runChunk: ex.runChunk };
 }
 
 function envKernels(): CpuKernels | null {
@@ -151,8 +142,9 @@ export function setCpuKernels(kernels: CpuKernels | null): void {
 export const align = (n: number) => Math.ceil(n / 64) * 64;
 
 /**
- * Grows linear memory to at least `end` bytes and returns a float32 view of all of it (growing
- * detaches earlier views); null when `end` is past what 32-bit addressing allows.
+ * Grows linear memory to at least `end` bytes and returns a float32 view of all of it (earlier
+ * views are detached, or for a shared memory stay at the old length); null when `end` is past
+ * what 32-bit addressing allows.
  */
 export function wasmHeap(end: number): Float32Array | null {
   const m = mod as GemmModule;
