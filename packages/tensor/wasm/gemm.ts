@@ -2,7 +2,7 @@
 // built as plain SIMD128 and as relaxed SIMD (each step one fused multiply-add), each on an
 // imported memory that is shared with worker threads where they exist.
 // The TypeScript side (src/cpu/matmul.ts, src/cpu/conv.ts) copies operands into linear memory
-// from `heapBase()` on, writes a list of calls of `gemm`, `im2col`, `col2im` and `accumulate64`
+// from `heapBase()` on, writes a list of calls of `gemm`, `im2col`, `col2im`, `accumulate64`, `add64`
 // cut into chunks, and has threads run the chunks (`runChunk`; src/cpu/thread_pool.ts); the
 // convolutions' column matrices never leave linear memory. Everything here works on byte
 // addresses in that memory.
@@ -272,6 +272,13 @@ function accumulate64(src: usize, acc: usize, n: i32): void {
   for (let i = 0; i < n; i++, src += 4, acc += 8) store<f64>(acc, load<f64>(acc) + <f64>load<f32>(src));
 }
 
+/** acc[i] += src[i] for n float64 elements: partial sums of the weight gradient, added in a fixed order. */
+function add64(src: usize, acc: usize, n: i32): void {
+  let i = 0;
+  for (; i + 2 <= n; i += 2, src += 16, acc += 16) v128.store(acc, f64x2.add(v128.load(acc), v128.load(src)));
+  if (i < n) store<f64>(acc, load<f64>(acc) + load<f64>(src));
+}
+
 /** Words per command record: the function, the scratch mask, then up to 18 arguments. */
 const RECORD: usize = 20;
 
@@ -288,7 +295,8 @@ function arg(p: usize, i: i32, scratch: usize): i32 {
 
 /**
  * Runs chunk `c` of a command list: the records from `table[c]` to `table[c + 1]` at `cmds`,
- * each a call of gemm (0; its NC argument last), im2col (1), col2im (2) or accumulate64 (3).
+ * each a call of gemm (0; its NC argument last), im2col (1), col2im (2), accumulate64 (3) or
+ * add64 (4).
  * The calling thread and the worker threads (src/cpu/thread_pool.ts) run chunks through this
  * one entry, each with its own `scratch`.
  */
@@ -310,8 +318,10 @@ export function runChunk(cmds: usize, table: usize, c: i32, scratch: usize): voi
       col2im(arg(p, 0, scratch), arg(p, 1, scratch), arg(p, 2, scratch), arg(p, 3, scratch), arg(p, 4, scratch),
         arg(p, 5, scratch), arg(p, 6, scratch), arg(p, 7, scratch), arg(p, 8, scratch), arg(p, 9, scratch),
         arg(p, 10, scratch), arg(p, 11, scratch), arg(p, 12, scratch), arg(p, 13, scratch), arg(p, 14, scratch));
-    } else {
+    } else if (fn == 3) {
       accumulate64(arg(p, 0, scratch), arg(p, 1, scratch), arg(p, 2, scratch));
+    } else {
+      add64(arg(p, 0, scratch), arg(p, 1, scratch), arg(p, 2, scratch));
     }
   }
 }

@@ -4,7 +4,7 @@ import { isContiguous } from '../shape.js';
 import { denseCopy } from './indexing.js';
 import { gemm } from './matmul.js';
 import { arr } from './storage.js';
-import { ACCUMULATE64, COL2IM, IM2COL, Plan, planThreads } from './thread_pool.js';
+import { ACCUMULATE64, ADD64, COL2IM, IM2COL, Plan, planThreads } from './thread_pool.js';
 import { align, gemmWorkBytes, wasmModule } from './wasm_gemm.js';
 
 type Make = (d: DType, a: TypedArray) => Storage;
@@ -103,8 +103,8 @@ function isPointwise(g: Geom): boolean {
 /** The geometry as the wasm im2col/col2im take it, after the source address. */
 const geomArgs = (g: Geom) => [g.C, g.H, g.W, g.kh, g.kw, g.OH, g.OW, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw];
 
-/** Images [n0, n1) of chunk `q` when N images are cut into `chunks` contiguous runs. */
-const imageRun = (q: number, N: number, chunks: number) => [Math.floor((q * N) / chunks), Math.floor(((q + 1) * N) / chunks)];
+/** Items [i0, i1) of chunk `q` when N items (images, elements) are cut into `chunks` contiguous runs. */
+const evenRun = (q: number, N: number, chunks: number) => [Math.floor((q * N) / chunks), Math.floor(((q + 1) * N) / chunks)];
 
 /**
  * Float32 forward in WebAssembly: weight and input copied into linear memory once; each chunk
@@ -217,7 +217,7 @@ function conv2dBackwardWeightWasm(dY: Float32Array, yOff: number, X: Float32Arra
   const geo = geomArgs(g);
   const plan = new Plan(m);
   for (let q = 0; q < runs; q++) {
-    const [n0, n1] = imageRun(q, N, runs);
+    const [n0, n1] = evenRun(q, N, runs);
     for (let n = n0; n < n1; n++) {
       for (let gi = 0; gi < G; gi++) {
         plan.call(IM2COL, [xAt + 4 * (n * Cin + gi * g.C) * HW, ...geo, 0, 1, K], [14]);
@@ -233,11 +233,17 @@ function conv2dBackwardWeightWasm(dY: Float32Array, yOff: number, X: Float32Arra
   heap.set(X.subarray(xOff, xOff + N * Cin * HW), xAt / 4);
   heap.fill(0, accAt / 4, (accAt + runs * accStride) / 4);
   plan.run();
-  const sum = new Float64Array(heap.buffer, accAt, Cout * K);
-  for (let q = 1; q < runs; q++) {
-    const part = new Float64Array(heap.buffer, accAt + q * accStride, Cout * K);
-    for (let i = 0; i < Cout * K; i++) sum[i] += part[i];
+  // The partials added into the first, run by run: slices of the sum may go to any thread.
+  const total = new Plan(m), threads = planThreads(m, runs * Cout * K), slices = threads === 1 ? 1 : 4 * threads;
+  for (let q = 0; q < slices; q++) {
+    const [i0, i1] = evenRun(q, Cout * K, slices);
+    for (let r = 1; r < runs; r++) total.call(ADD64, [accAt + r * accStride + 8 * i0, accAt + 8 * i0, i1 - i0]);
+    total.endChunk();
   }
+  const after = total.place(accAt + runs * accStride, 0, threads);
+  if (after === null) return false;
+  total.run();
+  const sum = new Float64Array(after.buffer, accAt, Cout * K);
   dw.set(sum);
   return true;
 }

@@ -12,7 +12,7 @@ import { type GemmModule, align, blockCols, wasmHeap } from './wasm_gemm.js';
 // calls, hence the same bits, whatever the thread count.
 
 /** The wasm calls a plan can hold (`runChunk` in wasm/gemm.ts dispatches on these). */
-export const GEMM = 0, IM2COL = 1, COL2IM = 2, ACCUMULATE64 = 3;
+export const GEMM = 0, IM2COL = 1, COL2IM = 2, ACCUMULATE64 = 3, ADD64 = 4;
 /** Int32 words per command record (wasm/gemm.ts `RECORD`): function, scratch mask, 18 arguments. */
 const RECORD = 20;
 
