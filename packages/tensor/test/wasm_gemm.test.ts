@@ -86,7 +86,7 @@ describeEachCpuConfig('float32 gemm', ({ kernels }) => {
         it(`${M}×${K} · ${K}×${N}${tA ? ', A transposed' : ''}${tB ? ', B transposed' : ''}`, () => {
           const a = operand(M, K, tA, 1 + M), b = operand(K, N, tB, 2 + N);
           const C = new Float32Array(M * N + 2).fill(NaN);
-          expect(wasmGemm(M, N, K, a.data, a.off, a.rs, a.cs, b.data, b.off, b.rs, b.cs, C, 2, false)).toBe(kernels !== 'reference');
+          expect(wasmGemm(1, M, N, K, a.data, a.off, 0, a.rs, a.cs, b.data, b.off, 0, b.rs, b.cs, C, 2, false)).toBe(kernels !== 'reference');
           gemm(M, N, K, a.data, a.off, a.rs, a.cs, b.data, b.off, b.rs, b.cs, C, 2);
           expectClose(C, 2, reference(M, N, K, a, b), K);
           expect(Number.isNaN(C[0]) && Number.isNaN(C[1])).toBe(true);
@@ -103,6 +103,23 @@ describeEachCpuConfig('float32 gemm', ({ kernels }) => {
     gemm(M, N, K, a.data, a.off, a.rs, a.cs, b.data, b.off, b.rs, b.cs, C, 0, true);
     const want = reference(M, N, K, a, b);
     expectClose(C.map((v) => v - 0.5), 0, want, K);
+  });
+
+  it('batched: products shared between the threads, one operand broadcast over the batch', () => {
+    const Bn = 5, M = 9, N = 21, K = 14;
+    for (const [aBs, tB] of [[0, false], [M * K, true]] as const) {
+      const a = operand(M * (aBs === 0 ? 1 : Bn), K, false, 11);
+      const B = f32(Bn * K * N + 3, 12);
+      const C = new Float32Array(Bn * M * N).fill(NaN);
+      const bRs = tB ? 1 : N, bCs = tB ? K : 1;
+      const ran = wasmGemm(Bn, M, N, K, a.data, a.off, aBs, a.rs, a.cs, B, 3, K * N, bRs, bCs, C, 0, false);
+      expect(ran).toBe(kernels !== 'reference');
+      if (!ran) continue;
+      for (let bi = 0; bi < Bn; bi++) {
+        const ai: Operand = { ...a, off: a.off + bi * aBs }, bb: Operand = { data: B, off: 3 + bi * K * N, rs: bRs, cs: bCs };
+        expectClose(C, bi * M * N, reference(M, N, K, ai, bb), K);
+      }
+    }
   });
 
   it('broadcast operands (zero strides)', () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getNumThreads, setNumThreads } from '@flambeau/tensor';
 import type { Conv2dAttrs } from '../src/backend.js';
 import { conv2dBackwardInputKernel, conv2dBackwardWeightKernel, conv2dKernel } from '../src/cpu/conv.js';
-import { gemm } from '../src/cpu/matmul.js';
+import { gemm, matmulKernel } from '../src/cpu/matmul.js';
 import { chunksRunByWorkers, setCpuParallelThreshold } from '../src/cpu/thread_pool.js';
 
 import { type CpuKernels, setCpuKernels } from '../src/cpu/wasm_gemm.js';
@@ -46,15 +46,16 @@ describe('setNumThreads / getNumThreads (torch 1.13 fixtures)', () => {
 const f32 = (n: number, seed: number) => values(n, seed, Float32Array);
 const view = (shape: number[], seed: number) => denseView(f32(shape.reduce((a, b) => a * b, 1), seed), shape);
 
-/** GEMMs (one past the default threshold) and the three convolution kernels, as flat float32 results. */
-function results(k = { gemm, conv2dKernel, conv2dBackwardInputKernel, conv2dBackwardWeightKernel }): Float32Array[] {
-  const { gemm, conv2dKernel, conv2dBackwardInputKernel, conv2dBackwardWeightKernel } = k;
+/** GEMMs (some past the default threshold), batched ones, and the three convolution kernels, as flat float32 results. */
+function results(k = { gemm, matmulKernel, conv2dKernel, conv2dBackwardInputKernel, conv2dBackwardWeightKernel }): Float32Array[] {
+  const { gemm, matmulKernel, conv2dKernel, conv2dBackwardInputKernel, conv2dBackwardWeightKernel } = k;
   const out: Float32Array[] = [];
   for (const [M, N, K, tA] of [[67, 45, 33, false], [5, 300, 70, true], [130, 260, 90, false], [96, 520, 150, true]] as const) {
     const A = f32(M * K, M), B = f32(K * N, N), C = new Float32Array(M * N);
     gemm(M, N, K, A, 0, tA ? 1 : K, tA ? M : 1, B, 0, N, 1, C, 0);
     out.push(C);
   }
+  for (const Bn of [2, 7]) out.push(dataOf(matmulKernel(view([Bn, 40, 30], Bn), view([Bn, 30, 50], 9), 'float32', make)) as Float32Array);
   const a: Conv2dAttrs = { stride: [1, 1], padding: [2, 2], dilation: [1, 1], groups: 1 };
   const grouped: Conv2dAttrs = { stride: [2, 1], padding: [1, 0], dilation: [1, 2], groups: 2 };
   for (const [xs, ws, at] of [[[6, 3, 16, 16], [8, 3, 5, 5], a], [[1, 4, 19, 13], [6, 2, 3, 3], grouped], [[3, 4, 9, 9], [4, 2, 3, 3], grouped]] as const) {
@@ -115,7 +116,7 @@ it('without worker_threads (browsers) the kernels run on the calling thread, wit
     pool.useThreads(2);
     expect(gemmMod.getCpuKernels()).toBe('relaxed');
     expect(gemmMod.wasmModule()?.shared).toBe(false);
-    const got = results({ gemm: mm.gemm, ...conv });
+    const got = results({ gemm: mm.gemm, matmulKernel: mm.matmulKernel, ...conv });
     expect(pool.chunksRunByWorkers()).toBe(0);
     got.forEach((g, i) => { expect(Array.from(g)).toEqual(Array.from(want[i])); });
   } finally {

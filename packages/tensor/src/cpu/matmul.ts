@@ -127,46 +127,53 @@ function splitGemm(plan: Plan, threads: number, M: number, N: number, K: number,
 }
 
 /**
- * C[M, N] = A[M, K] · B[K, N] (or `+=` with `accumulate`) in WebAssembly SIMD, summed along K
- * in float32 as PyTorch's BLAS does (with fused multiply-adds where relaxed SIMD is available),
- * on the worker threads too when the product is large (thread_pool.ts). A and B are float32 with
- * non-negative strides, C is dense row-major (float32, or float64 for callers that sum several
- * products). Returns false, having done nothing, when the plain-TS kernels run (no SIMD128, or
- * forced) or the operands do not fit in 32-bit linear memory: the caller then uses those.
+ * C[Bn, M, N] = A[Bn, M, K] · B[Bn, K, N] (or `+=` with `accumulate`) in WebAssembly SIMD, summed
+ * along K in float32 as PyTorch's BLAS does (with fused multiply-adds where relaxed SIMD is
+ * available), on the worker threads too when the batch is large (thread_pool.ts): a chunk per
+ * product when there are enough of them, else each product split. A and B are float32 with
+ * non-negative strides (`aBs`/`bBs` between products; 0 broadcasts one operand), C is dense
+ * row-major (float32, or float64 for callers that sum several products). Returns false, having
+ * done nothing, when the plain-TS kernels run (no SIMD128, or forced) or the operands do not fit
+ * in 32-bit linear memory: the caller then uses those.
  */
 export function wasmGemm(
-  M: number, N: number, K: number,
-  A: Float32Array, aOff: number, aRs: number, aCs: number,
-  B: Float32Array, bOff: number, bRs: number, bCs: number,
+  Bn: number, M: number, N: number, K: number,
+  A: Float32Array, aOff: number, aBs: number, aRs: number, aCs: number,
+  B: Float32Array, bOff: number, bBs: number, bRs: number, bCs: number,
   C: TypedArray, cOff: number, accumulate: boolean,
 ): boolean {
   const m = wasmModule();
-  if (m === null || aRs < 0 || aCs < 0 || bRs < 0 || bCs < 0) return false;
+  if (m === null || aBs < 0 || aRs < 0 || aCs < 0 || bBs < 0 || bRs < 0 || bCs < 0) return false;
   const kk = Math.max(K, 1);
-  // Layout: A span | B span | C, then each thread's work area (dense A when A's columns are
-  // strided, a B block). K = 0 stages nothing: the kernel writes zeros.
+  // Layout: each product's A (one for all when broadcast) | each B | C, then each thread's work
+  // area (dense A when A's columns are strided, a B block). K = 0 stages nothing: the kernel
+  // writes zeros.
   const [ars, acs] = K === 0 ? [0, 1] : compact(M, K, aRs, aCs) ? [aRs, aCs] : [K, 1];
   const [brs, bcs] = K === 0 ? [0, 1] : compact(K, N, bRs, bCs) ? [bRs, bCs] : [N, 1];
+  const aStep = aBs === 0 ? 0 : align(4 * Math.max(span(M, kk, aRs, aCs), M * kk));
+  const bStep = bBs === 0 ? 0 : align(4 * Math.max(span(kk, N, bRs, bCs), kk * N));
   const aAt = align(m.base);
-  const bAt = align(aAt + 4 * Math.max(span(M, kk, aRs, aCs), M * kk));
-  const cAt = align(bAt + 4 * Math.max(span(kk, N, bRs, bCs), kk * N));
+  const bAt = aAt + Math.max(aStep * Bn, align(4 * Math.max(span(M, kk, aRs, aCs), M * kk)));
+  const cAt = bAt + Math.max(bStep * Bn, align(4 * Math.max(span(kk, N, bRs, bCs), kk * N)));
   const plan = new Plan(m);
-  const threads = planThreads(m, M * N * K);
-  splitGemm(plan, threads, M, N, K, aAt, ars, acs, bAt, brs, bcs, cAt);
-  const heap = plan.place(cAt + 4 * M * N, gemmWorkBytes(M, N, K), threads);
+  const threads = planThreads(m, Bn * M * N * K);
+  for (let bi = 0; bi < Bn; bi++) {
+    splitGemm(plan, Bn >= threads ? 1 : threads, M, N, K, aAt + bi * aStep, ars, acs, bAt + bi * bStep, brs, bcs, cAt + 4 * bi * M * N);
+  }
+  const heap = plan.place(cAt + 4 * Bn * M * N, gemmWorkBytes(M, N, K), threads);
   if (heap === null) return false;
-  if (K > 0) {
-    stage(heap, M, K, A, aOff, aRs, aCs, aAt);
-    stage(heap, K, N, B, bOff, bRs, bCs, bAt);
+  for (let bi = 0; bi < (K > 0 ? Bn : 0); bi++) {
+    if (bi === 0 || aStep > 0) stage(heap, M, K, A, aOff + bi * aBs, aRs, aCs, aAt + bi * aStep);
+    if (bi === 0 || bStep > 0) stage(heap, K, N, B, bOff + bi * bBs, bRs, bCs, bAt + bi * bStep);
   }
   plan.run();
-  const c0 = cAt / 4;
+  const c0 = cAt / 4, n = Bn * M * N;
   if (!accumulate && C instanceof Float32Array) {
-    C.set(heap.subarray(c0, c0 + M * N), cOff);
+    C.set(heap.subarray(c0, c0 + n), cOff);
   } else if (accumulate) {
-    for (let i = 0; i < M * N; i++) C[cOff + i] += heap[c0 + i];
+    for (let i = 0; i < n; i++) C[cOff + i] += heap[c0 + i];
   } else {
-    for (let i = 0; i < M * N; i++) C[cOff + i] = heap[c0 + i];
+    for (let i = 0; i < n; i++) C[cOff + i] = heap[c0 + i];
   }
   return true;
 }
@@ -189,7 +196,7 @@ export function gemm(
 ): void {
   if (M === 0 || N === 0) return;
   if (A instanceof Float32Array && B instanceof Float32Array
-    && wasmGemm(M, N, K, A, aOff, aRs, aCs, B, bOff, bRs, bCs, C, cOff, accumulate)) return;
+    && wasmGemm(1, M, N, K, A, aOff, 0, aRs, aCs, B, bOff, 0, bRs, bCs, C, cOff, accumulate)) return;
   const NC = Math.max(4, Math.floor(BLOCK_BYTES / (32 * Math.max(K, 1))) * 4);
   // A that is not float64 is converted: all at once when several column blocks reuse it, else a
   // 4-row strip at a time into a k-major panel that stays in L1 (tall im2col-like operands would
@@ -262,7 +269,10 @@ function storeTile(C: TypedArray, co: number, ldc: number, rows: number, w: numb
   }
 }
 
-/** Batched matmul: each [M, K] · [K, N] pair goes to `gemm` through its strides, uncopied. */
+/**
+ * Batched matmul: float32 batches go to the wasm kernel at once (the products shared between
+ * the threads); otherwise each [M, K] · [K, N] pair goes to `gemm` through its strides, uncopied.
+ */
 export function matmulKernel(a: StridedView, b: StridedView, outDtype: DType, make: Make): Storage {
   const [Bn, M, K] = a.shape;
   const N = b.shape[2];
@@ -270,6 +280,8 @@ export function matmulKernel(a: StridedView, b: StridedView, outDtype: DType, ma
   const A = arr(a), Bm = arr(b);
   const [sab, sar, sac] = a.strides;
   const [sbb, sbr, sbc] = b.strides;
+  if (Bn > 1 && M > 0 && N > 0 && A instanceof Float32Array && Bm instanceof Float32Array
+    && wasmGemm(Bn, M, N, K, A, a.offset, sab, sar, sac, Bm, b.offset, sbb, sbr, sbc, C, 0, false)) return make(outDtype, C);
   for (let bi = 0; bi < Bn; bi++) {
     gemm(M, N, K, A, a.offset + bi * sab, sar, sac, Bm, b.offset + bi * sbb, sbr, sbc, C, bi * M * N);
   }
