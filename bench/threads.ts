@@ -38,8 +38,8 @@ if (on('small')) {
 }
 if (on('gemm')) {
   const a = torch.rand(1024, 1024), b = torch.rand(1024, 1024);
-  const t = interleaved(() => void a.matmul(b), 5, [1, 2]);
+  const t = interleaved(() => void a.matmul(b), 10, [1, 2]);
   row('matmul 1024³', t);
   console.log(`  GFLOPS: 1 thread ${(2 * 1024 ** 3 / t[0] / 1e6).toFixed(1)}, 2 threads ${(2 * 1024 ** 3 / t[1] / 1e6).toFixed(1)}`);
 }
-if (on('cnn')) row('CIFAR CNN SGD train step, batch 64', interleaved(cnnCase(64).step, 5, [1, 2]));
+if (on('cnn')) row('CIFAR CNN SGD train step, batch 64', interleaved(cnnCase(64).step, 8, [1, 2]));

@@ -17,8 +17,10 @@ export const GEMM = 0, IM2COL = 1, COL2IM = 2, ACCUMULATE64 = 3, ADD64 = 4;
 const RECORD = 20;
 
 /**
- * Below this many multiply-adds a plan runs on the calling thread: waking a worker and handing
- * it a chunk costs tens of microseconds on these hosts, a 64³ product about as much.
+ * Below this many multiply-adds a plan runs on the calling thread. Handing a split product to a
+ * worker cost 3–5 µs on the project's 2-core host (bench/threads.ts `small`: 32³–80³ split on 2
+ * threads took 0.80–0.84× the time of 1 thread, under a load of 17); 2^19 (80³, ≈ 50 µs on one
+ * thread) is where that hand-off falls under a tenth of the work.
  */
 const MIN_PARALLEL_MACS = 1 << 19;
 let minParallelMacs = MIN_PARALLEL_MACS;
@@ -59,8 +61,8 @@ export function useThreads(n: number): void {
 
 /**
  * Sets the smallest GEMM or convolution, in multiply-adds, that the CPU backend splits over its
- * threads (`null`: the default, 2^19, measured where a worker's wake-up stops costing more than
- * it saves); 0 splits every one, which tests use to run small cases on several threads.
+ * threads (`null`: the default, 2^19, about where handing work to a worker stops costing more
+ * than it saves); 0 splits every one, which tests use to run small cases on several threads.
  * No PyTorch equivalent (ATen's `at::internal::GRAIN_SIZE` is a compile-time constant).
  *
  * @example
@@ -119,8 +121,8 @@ export class Plan {
   /**
    * Lays the plan out in linear memory from byte `dataEnd` on — `scratchBytes` of scratch for
    * each of `threads` threads (see `planThreads`), then the commands — growing memory to fit.
-   * Returns the heap view to stage operands through (growing memory may
-   * have replaced earlier views), or null when it does not fit in 32-bit memory.
+   * Returns the heap view to stage operands through (growing memory may have replaced earlier
+   * views), or null when it does not fit in 32-bit memory.
    */
   place(dataEnd: number, scratchBytes: number, threads: number): Float32Array | null {
     threads = Math.max(1, Math.min(threads, this.chunks));
