@@ -46,6 +46,9 @@ export { fromStorage, indexTensor } from './ops/util.js';
 export type { PadMode } from './ops/pad.js';
 export * from './functional.js';
 export { cpu } from './cpu/index.js';
+export { getNumThreads, setNumThreads } from './num_threads.js';
+export { setCpuParallelThreshold } from './cpu/thread_pool.js';
+export { getCpuKernels, setCpuKernels, type CpuKernels } from './cpu/wasm_gemm.js';
 export { formatTensor, setPrintOptions } from './format.js';
 
 export { Device, device, type DeviceLike } from './device.js';
