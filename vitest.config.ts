@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
+import { TFJS_LANE_EXCLUDED } from './packages/backend-tfjs/lane/skips.js';
 
 const src = (p: string) => fileURLToPath(new URL(`./packages/${p}`, import.meta.url));
 const pkg = (p: string) => src(`${p}/src/index.ts`);
@@ -32,6 +33,7 @@ export default defineConfig({
     projects: [
       { resolve, test: { ...shared, name: 'cpu', include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'examples/**/*.test.ts'] } },
       { resolve, test: { ...shared, name: 'testing', include: DEVICE_LANE, exclude: CPU_ONLY, setupFiles: ['packages/backend-testing/lane/setup.ts'] } },
+      { resolve, test: { ...shared, name: 'tfjs', include: DEVICE_LANE, exclude: [...CPU_ONLY, ...TFJS_LANE_EXCLUDED.map((s) => `packages/${s.file}`)], setupFiles: ['packages/backend-tfjs/lane/setup.ts'] } },
     ],
   },
 });

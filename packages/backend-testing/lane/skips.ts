@@ -1,5 +1,6 @@
 /**
- * Tests of the `testing` lane that cannot hold on an asynchronous device, each with its reason.
+ * Tests of the fixture suites that cannot hold on an asynchronous device (the `testing` lane, the
+ * `tfjs` lane), each with its reason.
  * Keyed by test file (under packages/) and the test's full name.
  */
 const DEFERRED = 'asserts that a value check throws at the call; on an asynchronous device the check runs on the device and is raised at the next readback (the fixture runner checks those errors there)';
