@@ -34,8 +34,9 @@ let running: TestContext | null = null;
  */
 export function skipRunningTest(reason: string): void {
   if (!running) return;
-  // The note is kept even if the test catches the skip's exception (`expect(...).toThrow()`).
-  if (running.task.result) running.task.result.note = reason;
+  // The note is kept even if the test catches the skip's exception (`expect(...).toThrow()`): the
+  // runner keeps a pending result's note (it is not in TaskResult's type).
+  if (running.task.result) (running.task.result as { note?: string }).note = reason;
   running.skip(reason);
 }
 
