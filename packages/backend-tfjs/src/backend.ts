@@ -4,8 +4,9 @@
  */
 import type * as TF from '@tensorflow/tfjs-core';
 import {
-  type Backend, type DType, type Storage, type StridedView, type TypedArray, RuntimeError, contiguousStrides, cpu, registerBackend,
+  type Backend, type DType, type Storage, type StridedView, type TypedArray, RuntimeError, arrayType, contiguousStrides, cpu, registerBackend,
 } from '@flambeau/tensor';
+import { flushChecks, flushChecksSync, queueCheck } from './checks.js';
 import * as conv from './conv_pool.js';
 import * as ew from './elementwise.js';
 import { onCpu } from './fallback.js';
@@ -54,8 +55,8 @@ export const CORE_KERNELS: readonly string[] = ['Reshape', 'Slice', 'Transpose',
 /** The tfjs kernels each Flambeau kernel needs beyond the core ones; without them it falls back. */
 export const TFJS_KERNELS: Readonly<Record<string, readonly string[]>> = {
   where: ['Select'], clamp: ['ClipByValue'], reduce: ['Sum', 'Prod', 'Max', 'Min', 'All', 'Any', 'IsNan', 'Select'],
-  argReduce: ['ArgMax', 'ArgMin', 'IsNan', 'Any', 'Select'], cumulative: ['Cumsum', 'Cumprod'], matmul: ['BatchMatMul', 'Round'], gather: ['GatherV2'],
-  scatter: ['ScatterNd', 'TensorScatterUpdate'], indexSelect: ['GatherV2'], indexAdd: ['ScatterNd'],
+  argReduce: ['ArgMax', 'ArgMin', 'IsNan', 'Any', 'Select'], cumulative: ['Cumsum', 'Cumprod'], matmul: ['BatchMatMul', 'Round'], gather: ['GatherV2', 'ClipByValue'],
+  scatter: ['ScatterNd', 'TensorScatterUpdate', 'ClipByValue'], indexSelect: ['GatherV2', 'ClipByValue'], indexAdd: ['ScatterNd', 'ClipByValue'],
   conv2d: ['Conv2D', 'StridedSlice', 'Concat'], conv2dBackwardInput: ['Conv2DBackpropInput', 'Concat'],
   conv2dBackwardWeight: ['Conv2DBackpropFilter', 'Concat'], maxPool2d: ['PadV2', 'GatherV2', 'Max', 'ArgMax', 'IsNan', 'Any', 'Select'],
   maxPool2dBackward: ['ScatterNd'], avgPool2d: ['AvgPool', 'PadV2'], avgPool2dBackward: ['AvgPoolGrad', 'Fill'],
@@ -65,22 +66,9 @@ function native(kernel: string): boolean {
   return (TFJS_KERNELS[kernel] ?? []).every(hasKernel);
 }
 
-/** Device-side checks not yet reported (`deferCheck`): raised, first one first, at the next read or sync. */
-const pending: { flag: TF.Tensor; detail: TF.Tensor | null; error: (detail: number[]) => Error }[] = [];
-
-async function flushChecks(): Promise<void> {
-  const checks = pending.splice(0);
-  let failed: Error | null = null;
-  for (const c of checks) {
-    if (!failed && !(await c.flag.data())[0]) failed = c.error(c.detail ? Array.from((await c.detail.data()) as ArrayLike<number>) : []);
-    c.flag.dispose();
-    c.detail?.dispose();
-  }
-  if (failed) throw failed;
-}
-
 function readSyncImpl(s: Storage): TypedArray {
   const st = s as TfjsStorage;
+  flushChecksSync();
   return fromTfArray(st.tensor.dataSync() as ArrayLike<number>, st.dtype);
 }
 
@@ -90,8 +78,13 @@ export const tfjs: Backend = {
 
   alloc(dtype, size) {
     ensureTfjsBackend();
-    const t = run('Fill', {}, { shape: [size], value: 0, dtype: tfDtype(dtype) });
-    return new TfjsStorage(tfjs, dtype, size, t);
+    try {
+      return new TfjsStorage(tfjs, dtype, size, run('Fill', {}, { shape: [size], value: 0, dtype: tfDtype(dtype) }));
+    } catch (e) {
+      // tfjs-cpu's typed array (or a GPU buffer) that cannot be made: PyTorch's class, not a RangeError.
+      if (!(e instanceof RangeError)) throw e;
+      throw new RuntimeError(`tfjs device: can't allocate memory: you tried to allocate ${size * arrayType(dtype).BYTES_PER_ELEMENT} bytes (${e.message})`);
+    }
   },
   fromArray(data, dtype) {
     ensureTfjsBackend();
@@ -105,11 +98,7 @@ export const tfjs: Backend = {
     await flushChecks();
     return values;
   },
-  deferCheck(flag, detail, error) {
-    // Copies of the values now, as a kernel writing a flag buffer would leave them.
-    const copy = (v: StridedView) => tf.tidy(() => reshape(castTo(viewTensor(v), v.dtype), [v.shape.reduce((p, q) => p * q, 1)]));
-    pending.push({ flag: copy(flag), detail: detail && copy(detail), error });
-  },
+  deferCheck: queueCheck,
   // A getter: whether tfjs tensors read synchronously depends on the tfjs backend active now.
   get readSync() {
     return canReadSync() ? readSyncImpl : undefined;
@@ -137,11 +126,16 @@ export const tfjs: Backend = {
   },
   randomFill(dst, kind, a, b, generator) {
     // Drawn on the host from PyTorch's CPU stream (so a seed gives the CPU's values), uploaded once.
+    // The host buffer is laid out as dst is (dims ordered by dst's strides): the CPU draws in memory
+    // order, so a transposed dst gets the values the CPU puts at the same addresses.
     const n = dst.shape.reduce((p, q) => p * q, 1);
+    const order = dst.shape.map((_, i) => i).sort((p, q) => dst.strides[q] - dst.strides[p] || p - q);
+    const dense = contiguousStrides(order.map((i) => dst.shape[i]));
+    const strides = dst.shape.map((_, i) => dense[order.indexOf(i)]);
     const host = cpu.alloc(dst.dtype, n);
-    cpu.randomFill({ storage: host, dtype: dst.dtype, shape: dst.shape, strides: contiguousStrides(dst.shape), offset: 0 }, kind, a, b, generator);
+    cpu.randomFill({ storage: host, dtype: dst.dtype, shape: dst.shape, strides, offset: 0 }, kind, a, b, generator);
     const up = tfjs.fromArray(cpu.readSync!(host), dst.dtype) as TfjsStorage;
-    tf.tidy(() => writeView(dst, reshape(up.tensor, dst.shape)));
+    tf.tidy(() => writeView(dst, viewTensor({ storage: up, dtype: dst.dtype, shape: dst.shape, strides, offset: 0 })));
     up.free();
   },
   multinomial: (p, n, replacement, generator) => cpuCall('multinomial', [p, n, replacement, generator]) as Storage,

@@ -64,7 +64,7 @@ export function unary(op: UnaryOp, xv: StridedView, outDtype: DType): TF.Tensor 
 
 const BINARY_KERNELS: Record<BinaryOp, string[]> = {
   add: ['Add'], sub: ['Sub'], mul: ['Multiply'], div: ['RealDiv'], pow: ['Pow'], maximum: ['Maximum'], minimum: ['Minimum'],
-  atan2: ['Atan2'], fmod: ['Mod', 'Sub', 'Multiply', 'Sign', 'Abs'], remainder: ['Mod'], floorDivide: ['FloorDiv'], eq: ['Equal'],
+  atan2: ['Atan2'], fmod: ['Mod', 'Sub', 'Multiply', 'Sign', 'Abs'], remainder: ['Mod'], floorDivide: ['FloorDiv', 'RealDiv', 'Floor'], eq: ['Equal'],
   ne: ['NotEqual'], lt: ['Less'], le: ['LessEqual'], gt: ['Greater'], ge: ['GreaterEqual'], logicalAnd: ['LogicalAnd'],
   logicalOr: ['LogicalOr'], logicalXor: ['NotEqual'], bitwiseAnd: ['BitwiseAnd', 'LogicalAnd'],
   // tfjs 4.22 has BitwiseAnd only.
@@ -90,12 +90,18 @@ const BIN: Partial<Record<BinaryOp, string>> = {
   ge: 'GreaterEqual', logicalAnd: 'LogicalAnd', logicalOr: 'LogicalOr', logicalXor: 'NotEqual',
 };
 
+/** Ops whose bool form is arithmetic on 0/1 then cast back (True + True is True); tfjs would keep the 2. */
+const ARITHMETIC = new Set<BinaryOp>(['add', 'sub', 'mul', 'pow', 'maximum', 'minimum', 'remainder', 'fmod', 'floorDivide']);
+
 export function binary(op: BinaryOp, av: StridedView | number, bv: StridedView | number, computeDtype: DType, shape: readonly number[]): TF.Tensor {
-  const dt = logical(op) ? 'bool' : computeDtype;
+  const dt = logical(op) ? 'bool' : computeDtype === 'bool' && ARITHMETIC.has(op) ? 'int32' : computeDtype;
   const a = operand(av, dt);
   const b = operand(bv, dt);
   let out: TF.Tensor;
-  if (op === 'fmod') {
+  if (op === 'floorDivide' && isFloating(dt)) {
+    // tfjs's FloorDiv returns int32, losing inf and NaN (x // 0): floor of the true quotient instead.
+    out = run('Floor', { x: run('RealDiv', { a, b }) });
+  } else if (op === 'fmod') {
     // C's fmod: the remainder takes the dividend's sign (a - trunc(a / b) * b).
     const m = run('Mod', { a: run('Abs', { x: a }), b: run('Abs', { x: b }) });
     out = run('Multiply', { a: m, b: run('Sign', { x: a }) });

@@ -5,13 +5,22 @@
 import type * as TF from '@tensorflow/tfjs-core';
 import { type StridedView, contiguousStrides } from '@flambeau/tensor';
 import { run, tf } from './tfjs.js';
-import { castTo, reshape, transpose, viewOffsets, viewTensor } from './views.js';
+import { castTo, reshape, scatterUpdate, transpose, viewOffsets, viewTensor } from './views.js';
+
+/**
+ * Index values clamped into [0, n): an index out of range has already queued its IndexError as a
+ * device-side check (raised at the next read), and must not make tfjs throw its own error
+ * mid-op (tfjs-cpu's GatherV2 does) — the values it gives then are unspecified, as on CUDA.
+ */
+function inRange(index: StridedView, n: number): TF.Tensor {
+  return run('ClipByValue', { x: castTo(viewTensor(index), 'int32') }, { clipValueMin: 0, clipValueMax: Math.max(n - 1, 0) });
+}
 
 /** Flat offsets into a contiguous tensor of `xShape` of the index tensor's elements along `dim`. */
 function flatIndex(xShape: readonly number[], dim: number, index: StridedView): TF.Tensor {
   const strides = contiguousStrides(xShape);
   const base = viewOffsets(index.shape, index.shape.map((_, d) => (d === dim ? 0 : strides[d])), 0);
-  const idx = castTo(viewTensor(index), 'int32');
+  const idx = inRange(index, xShape[dim]);
   return run('Add', { a: tf.tensor(base, [...index.shape], 'int32'), b: run('Multiply', { a: idx, b: tf.scalar(strides[dim], 'int32') }) });
 }
 
@@ -32,12 +41,12 @@ export function scatter(x: StridedView, dim: number, index: StridedView, src: St
   const base = castTo(flatX(x), x.dtype);
   const out = mode === 'add'
     ? run('Add', { a: base, b: run('ScatterNd', { indices: at, updates }, { shape: [base.size] }) })
-    : run('TensorScatterUpdate', { tensor: base, indices: at, updates });
+    : scatterUpdate(base, at, updates);
   return reshape(out, x.shape);
 }
 
 export function indexSelect(x: StridedView, dim: number, index: StridedView): TF.Tensor {
-  return run('GatherV2', { x: viewTensor(x), indices: castTo(viewTensor(index), 'int32') }, { axis: dim, batchDims: 0 });
+  return run('GatherV2', { x: viewTensor(x), indices: inRange(index, x.shape[dim]) }, { axis: dim, batchDims: 0 });
 }
 
 export function indexAdd(x: StridedView, dim: number, index: StridedView, src: StridedView): TF.Tensor {
@@ -46,6 +55,6 @@ export function indexAdd(x: StridedView, dim: number, index: StridedView, src: S
   const back = perm.map((_, i) => perm.indexOf(i));
   const xt = transpose(castTo(viewTensor(x), x.dtype), perm);
   const st = transpose(castTo(viewTensor(src), x.dtype), perm);
-  const at = reshape(castTo(viewTensor(index), 'int32'), [index.shape[0] ?? 1, 1]);
+  const at = reshape(inRange(index, x.shape[dim]), [index.shape[0] ?? 1, 1]);
   return transpose(run('Add', { a: xt, b: run('ScatterNd', { indices: at, updates: st }, { shape: xt.shape }) }), back);
 }

@@ -29,6 +29,22 @@ export class TfjsStorage implements Storage {
   }
 }
 
+/** The errors by which this device refuses values TensorFlow.js cannot hold (float64; int64 beyond int32). */
+const refusals = new WeakSet<Error>();
+
+function refuse(e: Error): never {
+  refusals.add(e);
+  throw e;
+}
+
+/**
+ * Whether `e` is the tfjs device refusing a dtype or value TensorFlow.js cannot hold, as opposed
+ * to any other failure (the fixture lane skips exactly those tests, with the refusal as reason).
+ */
+export function isDtypeRefusal(e: unknown): boolean {
+  return e instanceof Error && refusals.has(e);
+}
+
 /** The tfjs dtype that holds a Flambeau dtype. */
 export function tfDtype(d: DType): 'float32' | 'int32' | 'bool' {
   switch (d) {
@@ -36,9 +52,9 @@ export function tfDtype(d: DType): 'float32' | 'int32' | 'bool' {
     case 'int32': case 'int64': case 'uint8': return 'int32';
     case 'bool': return 'bool';
     default:
-      throw new DTypeError(
+      return refuse(new DTypeError(
         `the tfjs device has no ${d} tensors: TensorFlow.js stores only float32, int32 and bool (Flambeau's int64 and uint8 are held as int32); use float32`,
-      );
+      ));
   }
 }
 
@@ -54,7 +70,7 @@ export function toTfArray(data: TypedArray, dtype: DType): Float32Array | Int32A
     for (let i = 0; i < data.length; i++) {
       const v = data[i];
       if (v < INT32_MIN || v > INT32_MAX) {
-        throw new RuntimeError(`the tfjs device stores int64 as int32 (TensorFlow.js has no 64-bit integers): value ${v} at index ${i} is out of range`);
+        refuse(new RuntimeError(`the tfjs device stores int64 as int32 (TensorFlow.js has no 64-bit integers): value ${v} at index ${i} is out of range`));
       }
     }
   }
@@ -71,6 +87,6 @@ export function fromTfArray(values: ArrayLike<number>, dtype: DType): TypedArray
 /** Checks that a number can be stored as `dtype` on this device. */
 export function checkValue(value: number, dtype: DType): void {
   if (dtype === 'int64' && Number.isFinite(value) && (value < INT32_MIN || value > INT32_MAX)) {
-    throw new RuntimeError(`the tfjs device stores int64 as int32 (TensorFlow.js has no 64-bit integers): value ${value} is out of range`);
+    refuse(new RuntimeError(`the tfjs device stores int64 as int32 (TensorFlow.js has no 64-bit integers): value ${value} is out of range`));
   }
 }

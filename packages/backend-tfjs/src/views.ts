@@ -104,6 +104,17 @@ export function toStorage(backend: Backend, t: TF.Tensor, dtype: DType): TfjsSto
   return new TfjsStorage(backend, dtype, t.size, tf.keep(flat));
 }
 
+/**
+ * `TensorScatterUpdate` without touching `tensor`. tfjs-cpu's kernel writes into the buffer of its
+ * `tensor` input, which other tensors may share (Reshape results share it, a contiguous Slice is a
+ * subarray of it): there the input is first copied (Tile ×1 always allocates). Other tfjs backends
+ * write a fresh output.
+ */
+export function scatterUpdate(tensor: TF.Tensor, indices: TF.Tensor, updates: TF.Tensor): TF.Tensor {
+  const own = tf.getBackend() === 'cpu' ? run('Tile', { x: tensor }, { reps: tensor.shape.map(() => 1) }) : tensor;
+  return run('TensorScatterUpdate', { tensor: own, indices, updates });
+}
+
 /** Writes `values` (a tfjs tensor of dst's shape and tfjs dtype) into the view `dst`. */
 export function writeView(dst: StridedView, values: TF.Tensor): void {
   const s = storageOf(dst);
@@ -116,5 +127,5 @@ export function writeView(dst: StridedView, values: TF.Tensor): void {
     return;
   }
   const idx = reshape(tf.tensor1d(viewOffsets(dst.shape, dst.strides, dst.offset), 'int32'), [n, 1]);
-  s.replace(run('TensorScatterUpdate', { tensor: s.tensor, indices: idx, updates: flat }));
+  s.replace(scatterUpdate(s.tensor, idx, flat));
 }

@@ -28,6 +28,11 @@ describe('dtypes on the tfjs device', () => {
     expect(() => torch.full([2], -(2 ** 33), { dtype: 'int64', device: 'tfjs' })).toThrow(/out of range/);
   });
 
+  it("an allocation tfjs cannot make is a can't-allocate RuntimeError, not a RangeError", () => {
+    expect(() => torch.zeros(1e12, { device: 'tfjs' })).toThrow(RuntimeError);
+    expect(() => torch.zeros(1e12, { device: 'tfjs' })).toThrow(/can't allocate memory: you tried to allocate 4000000000000 bytes/);
+  });
+
   it('uint8 arithmetic wraps modulo 256 as on the CPU', async () => {
     const a = torch.tensor([250, 3], { dtype: 'uint8' });
     const want = Array.from(await a.add(10).data());

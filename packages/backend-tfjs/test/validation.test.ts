@@ -29,4 +29,11 @@ describe('device-side checks on tfjs', () => {
     const ok = nn.functional.crossEntropy(x, torch.tensor([0, 1, 2]).to('tfjs'));
     expect(Number.isFinite(await ok.item())).toBe(true);
   });
+
+  it("raise at a dataSync too in 'async' mode (a synchronous read is a read)", () => {
+    torch.setValidation('async');
+    const loss = nn.functional.crossEntropy(logits(), bad());
+    expect(() => loss.dataSync()).toThrow(/out of bounds/);
+    expect(Number.isFinite(nn.functional.crossEntropy(logits(), torch.tensor([0, 1, 2]).to('tfjs')).itemSync())).toBe(true);
+  });
 });

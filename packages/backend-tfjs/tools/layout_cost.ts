@@ -44,6 +44,15 @@ for (const c of cases) {
   console.log(line(`${c.name} conv2d ${shape}`, time(() => done(tfjs.conv2d(x, w, conv)), c.reps),
     time(() => tf.tidy(() => { tf.conv2d(xNHWC, wHWIO, 1, 'valid').dataSync(); }), c.reps)));
   const yShape = [c.x[0], c.w[0], c.x[2] - c.w[2] + 1, c.x[3] - c.w[3] + 1];
+  const y = view(yShape);
+  const yNHWC = tf.randomNormal([yShape[0], yShape[2], yShape[3], yShape[1]]) as tf.Tensor4D;
+  const bare = (kernel: string, inputs: tf.NamedTensorMap, attrs: object) => () => tf.tidy(() => {
+    (tf.engine().runKernel(kernel, inputs, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', ...attrs } as tf.NamedAttrMap) as tf.Tensor).dataSync();
+  });
+  console.log(line(`${c.name} conv2dBackwardInput`, time(() => done(tfjs.conv2dBackwardInput(y, w, c.x, conv)), c.reps),
+    time(bare('Conv2DBackpropInput', { dy: yNHWC, filter: wHWIO }, { inputShape: xNHWC.shape }), c.reps)));
+  console.log(line(`${c.name} conv2dBackwardWeight`, time(() => done(tfjs.conv2dBackwardWeight(y, x, c.w, conv)), c.reps),
+    time(bare('Conv2DBackpropFilter', { x: xNHWC, dy: yNHWC }, { filterShape: wHWIO.shape }), c.reps)));
   const xT = tf.randomNormal(c.x);
   const wT = tf.randomNormal(c.w);
   const yT = tf.randomNormal([yShape[0], yShape[2], yShape[3], yShape[1]]);
@@ -52,7 +61,7 @@ for (const c of cases) {
     tf.transpose(wT, [2, 3, 1, 0]).dataSync();
     tf.transpose(yT, [0, 3, 1, 2]).dataSync();
   }), c.reps);
-  console.log(`  the three transposes alone: ${transposes.toFixed(2)} ms`);
+  console.log(`  the three transposes of one conv pass alone: ${transposes.toFixed(2)} ms`);
   console.log(line(`${c.name} avgPool2d 2x2 of ${c.x.join('x')}`, time(() => done(tfjs.avgPool2d(x, pool)), c.reps),
     time(() => tf.tidy(() => { tf.avgPool(xNHWC, 2, 2, 'valid').dataSync(); }), c.reps)));
   console.log(line(`${c.name} maxPool2d 2x2 (an unfold, no transposes; bare: MaxPool without indices)`, time(() => done(tfjs.maxPool2d(x, pool)), c.reps),

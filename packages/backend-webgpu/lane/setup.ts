@@ -6,10 +6,9 @@
  * call and waits (proxy.ts). What the device refuses by design (float64, int64 beyond int32) skips
  * the test that asked, with the reason; what cannot hold on an asynchronous device is listed.
  */
-import { type TestContext, afterEach, beforeEach } from 'vitest';
-import { registerBackend, setDefaultDevice } from '@flambeau/tensor';
-import { allowTestPeeks, skipListed } from '../../backend-testing/lane/hooks.js';
-import { LANE_SKIPS } from '../../backend-testing/lane/skips.js';
+import { beforeEach } from 'vitest';
+import { registerBackend } from '@flambeau/tensor';
+import { LANE_SKIPS, installLane, skipRunningTest } from '../../backend-testing/lane/lane.js';
 import { startLane } from './proxy.js';
 import { BUDGET_SKIPS, WEBGPU_SKIPS } from './skips.js';
 
@@ -21,23 +20,11 @@ const REFUSED = {
   int64: 'needs int64 values beyond the int32 range, which the webgpu device refuses at upload (int64 is stored as int32)',
 };
 
-let current: TestContext | null = null;
-beforeEach((ctx) => {
-  if (lane.unavailable) ctx.skip(`webgpu: ${lane.unavailable}`);
-  current = ctx;
-});
-afterEach(() => {
-  current = null;
-  // A failed device-side check belongs to the test that queued it, as a CUDA error to its process.
-  if (lane.backend) lane.discardChecks();
-});
-lane.onRefusal = (kind) => {
-  current?.skip(`webgpu: ${REFUSED[kind]}`);
-};
-
 if (lane.backend) {
   registerBackend(lane.backend);
-  setDefaultDevice('webgpu');
-  allowTestPeeks(lane.backend, lane.peek);
+  lane.onRefusal = (kind) => skipRunningTest(`webgpu: ${REFUSED[kind]}`);
+  const skips = [...LANE_SKIPS, ...WEBGPU_SKIPS, ...(process.env.FLAMBEAU_WEBGPU_LANE === 'full' ? [] : BUDGET_SKIPS)];
+  installLane({ backend: lane.backend, peek: lane.peek, skips, afterEach: () => lane.discardChecks() });
+} else {
+  beforeEach((ctx) => ctx.skip(`webgpu: ${lane.unavailable}`));
 }
-skipListed('webgpu', [...LANE_SKIPS, ...WEBGPU_SKIPS, ...(process.env.FLAMBEAU_WEBGPU_LANE === 'full' ? [] : BUDGET_SKIPS)]);

@@ -1,4 +1,4 @@
-import type { LaneSkip } from '../../backend-testing/lane/hooks.js';
+import type { LaneSkip } from '../../backend-testing/lane/lane.js';
 
 /**
  * Tests of the `webgpu` lane that cannot hold on this device by design, beyond what the `testing`
@@ -30,16 +30,6 @@ export const WEBGPU_SKIPS: LaneSkip[] = [
   { file: 'nn/test/conv.test.ts', test: /seed examples F\.conv2d with stride 1 and 2/, reason: INT_CONV },
   // The CPU allocator's message.
   { file: 'tensor/test/size_check.test.ts', test: /an allocation the machine cannot hold/, reason: "checks the CPU allocator's message; webgpu refuses a tensor beyond the adapter's largest storage binding with its own RuntimeError naming that limit" },
-];
-
-/**
- * Test files the `webgpu` project leaves out: they create float64 tensors while the file is
- * collected (in `describe` bodies), before any test runs, so the refusal cannot skip one test.
- */
-export const WEBGPU_FILE_SKIPS: { file: string; reason: string }[] = [
-  { file: 'packages/nn/test/fused_ops_gradcheck.test.ts', reason: 'gradcheck and gradgradcheck of the fused ops in float64' },
-  { file: 'packages/nn/test/parameter_container.test.ts', reason: 'its shared ParameterList fixture holds a float64 parameter' },
-  { file: 'packages/nn/test/pooling_conv_extra.test.ts', reason: 'a float64 ConvTranspose2d built at collection' },
 ];
 
 /**
