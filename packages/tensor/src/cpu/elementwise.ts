@@ -5,6 +5,7 @@ import { divFloor, erf, erfc, pyRemainder, roundHalfEven } from './math.js';
 import { Rows } from './iter.js';
 import { arr } from './storage.js';
 import type { TypedArray } from '../dtype.js';
+import { WASM_MIN, wasmBinary, wasmBinaryCode, wasmBinaryScalar, wasmKernels, wasmUnary, wasmUnaryCode } from './wasm_kernels.js';
 
 type F1 = (x: number) => number;
 type F2 = (a: number, b: number) => number;
@@ -110,6 +111,9 @@ function unaryWrite(op: UnaryOp, x: StridedView, out: TypedArray): void {
   const src = arr(x);
   if (isContiguous(x.shape, x.strides)) {
     const o = x.offset;
+    const code = n >= WASM_MIN && src instanceof Float32Array && out instanceof Float32Array ? wasmUnaryCode(op) : -1;
+    const m = code >= 0 ? wasmKernels() : null;
+    if (m) return wasmUnary(m, code, src, o, out);
     for (let i = 0; i < n; i++) out[i] = f(src[o + i]);
     return;
   }
@@ -182,6 +186,14 @@ function arithmeticFastPath(op: BinaryOp, out: TypedArray, a: StridedView, b: St
   const bS = isBroadcastScalar(b);
   if ((!aS && !isContiguous(a.shape, a.strides)) || (!bS && !isContiguous(b.shape, b.strides)) || (aS && bS)) return false;
   const A = arr(a), B = arr(b), a0 = a.offset, b0 = b.offset;
+  const m = n >= WASM_MIN && out instanceof Float32Array && A instanceof Float32Array && B instanceof Float32Array ? wasmKernels() : null;
+  if (m) {
+    const code = wasmBinaryCode(op);
+    if (bS) wasmBinaryScalar(m, code, A, a0, B[b0], false, out);
+    else if (aS) wasmBinaryScalar(m, code, B, b0, A[a0], true, out);
+    else wasmBinary(m, code, A, a0, B, b0, out);
+    return true;
+  }
   if (bS) {
     const y = B[b0];
     if (op === 'add') for (let i = 0; i < n; i++) out[i] = A[a0 + i] + y;
@@ -210,11 +222,19 @@ function arithmeticRows(op: BinaryOp, out: TypedArray, A: TypedArray, B: TypedAr
   const { inner } = it;
   const sa = it.step[0];
   const sb = it.step[1];
+  // Rows of one contiguous and one contiguous or constant operand (a bias add): SIMD per row.
+  const m = inner >= WASM_MIN && sa === 1 && (sb === 1 || sb === 0) && out instanceof Float32Array && A instanceof Float32Array && B instanceof Float32Array
+    ? wasmKernels() : null;
+  const code = wasmBinaryCode(op);
   let p = 0;
   for (let r = 0; r < it.count; r++, it.next(), p += inner) {
     const ia = it.at[0];
     const ib = it.at[1];
-    if (sb === 0) {
+    if (m) {
+      const row = out.subarray(p, p + inner);
+      if (sb === 0) wasmBinaryScalar(m, code, A, ia, B[ib], false, row);
+      else wasmBinary(m, code, A, ia, B, ib, row);
+    } else if (sb === 0) {
       const y = B[ib];
       if (op === 'add') for (let j = 0; j < inner; j++) out[p + j] = A[ia + j * sa] + y;
       else if (op === 'sub') for (let j = 0; j < inner; j++) out[p + j] = A[ia + j * sa] - y;
