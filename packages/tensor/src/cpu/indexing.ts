@@ -1,7 +1,7 @@
 import type { Storage, StridedView } from '../backend.js';
 import { type DType, type TypedArray, allocArray } from '../dtype.js';
 import { contiguousStrides, isContiguous, numel } from '../shape.js';
-import { Rows, allOffsets } from './iter.js';
+import { Rows, allOffsets, copyTransposed, transposedLayout } from './iter.js';
 import { arr } from './storage.js';
 
 type Make = (d: DType, a: TypedArray) => Storage;
@@ -10,6 +10,11 @@ type Make = (d: DType, a: TypedArray) => Storage;
 export function denseCopy(x: StridedView, dtype: DType): TypedArray {
   const out = allocArray(dtype, numel(x.shape));
   const X = arr(x);
+  const t = dtype === x.dtype ? transposedLayout(x.shape, x.strides) : null;
+  if (t) {
+    copyTransposed(X, x.offset, t.rs, t.cs, t.rows, t.cols, out);
+    return out;
+  }
   const it = new Rows(x.shape, [x]);
   const { inner } = it;
   const sx = it.step[0];
