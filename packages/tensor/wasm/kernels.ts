@@ -254,3 +254,8 @@ function tail(x: usize, k: i32): v128 {
     memory.copy(x, quad, <usize>k << 2);
   }
 }
+
+/** accumulate() for `rows` consecutive rows of `len` values into the same `len` sums, in row order. */
+export function accumulateRows(x: usize, rows: i32, len: i32, acc: usize): void {
+  for (let r = 0; r < rows; r++, x += <usize>len << 2) accumulate(x, acc, len);
+}

@@ -27,6 +27,7 @@ interface Exports {
   sumRows(x: number, rows: number, len: number, out: number): void;
   combine(acc: number): number;
   accumulate(x: number, acc: number, n: number): void;
+  accumulateRows(x: number, rows: number, len: number, acc: number): void;
   adam(p: number, g: number, m: number, v: number, vmax: number, n: number, shrink: number, wd: number, b1: number, k1: number,
     b2: number, k2: number, bc2: number, eps: number, step: number, maximize: number, decoupled: number, decay: number, amsgrad: number): void;
   sgd(p: number, g: number, b: number, n: number, wd: number, mom: number, keep: number, step: number,
@@ -163,6 +164,20 @@ export function wasmSumRows(m: Module, X: TypedArray, x0: number, len: number, o
  */
 export function wasmSumCols(m: Module, X: TypedArray, x0: number, outer: number, red: number, len: number, out: TypedArray): void {
   const { ex, f32, f64, r, d } = m;
+  if (len <= CHUNK / 2) {
+    // Short rows: several consecutive rows per staged copy.
+    const per = Math.floor(CHUNK / len);
+    for (let b = 0; b < outer; b++) {
+      f64.fill(0, d, d + len);
+      for (let i = 0, at = x0 + b * red * len; i < red; i += per) {
+        const k = Math.min(per, red - i);
+        f32.set(X.subarray(at + i * len, at + (i + k) * len), r[0]);
+        ex.accumulateRows(r[0] * 4, k, len, d * 8);
+      }
+      for (let j = 0; j < len; j++) out[b * len + j] = f64[d + j];
+    }
+    return;
+  }
   for (let b = 0; b < outer; b++) {
     for (let c = 0; c < len; c += CHUNK) {
       const k = Math.min(CHUNK, len - c);
