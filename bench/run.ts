@@ -189,6 +189,10 @@ async function prepare(engine: Engine, c: Case): Promise<Prepared> {
     return typeof fn === 'string' ? { reason: fn } : { step: fn };
   }
   const backend = engine === 'tfjs-cpu' ? 'cpu' : 'wasm';
+  // Its plain-JS GEMMs and convolutions take seconds a call: only its cheap cases in --quick.
+  if (quick && backend === 'cpu' && !['add', 'sum'].includes(c.kind) && !(c.kind === 'matmul' && (c.m as number) <= 256) && c.model !== 'mlp') {
+    return { reason: 'not run in --quick (seconds per step)' };
+  }
   const off = await tfOn(backend);
   if (off) return { reason: off };
   const fn = tfCase(c, backend);
