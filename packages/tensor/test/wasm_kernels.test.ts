@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Tensor, tensor } from '../src/index.js';
+import { Tensor, dispatch, tensor } from '../src/index.js';
 import { adamStep, sgdStep } from '../src/cpu/optim.js';
 import { setWasmKernels, wasmKernels } from '../src/cpu/wasm_kernels.js';
 // @ts-expect-error: plain ESM build script without type declarations
@@ -141,6 +141,29 @@ describe('WebAssembly SIMD kernels', () => {
       const ref = run();
       setWasmKernels(true);
       fast.forEach((f, i) => expect(bits(f)).toEqual(bits(ref[i])));
+    }
+  });
+
+  it('max pool 2×2 stride 2: values and positions, NaN and −∞ windows, odd sizes, planes larger than a chunk', () => {
+    const attrs = { kernelSize: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1], ceilMode: false };
+    for (const shape of [[2, 3, 32, 32], [1, 2, 7, 14], [1, 1, 5, 9], [1, 1, 80, 100], [3, 1, 2, 18]]) {
+      const n = shape.reduce((p, q) => p * q, 1);
+      const data = values(n, 30);
+      // A window of −∞ (its first position is reported) and one with two NaNs (the last wins).
+      data.fill(-Infinity, 0, 2);
+      data.fill(-Infinity, shape[3], shape[3] + 2);
+      data[4] = NaN;
+      data[shape[3] + 5] = NaN;
+      const x = t(data, shape);
+      const [fast, ref] = [true, false].map((on) => {
+        setWasmKernels(on);
+        return dispatch('maxPool2d', [x], attrs) as Tensor[];
+      });
+      setWasmKernels(true);
+      expect([...fast[0].dataSync()].map(String)).toEqual([...ref[0].dataSync()].map(String));
+      expect([...fast[1].dataSync()]).toEqual([...ref[1].dataSync()]);
+      expect(fast[1].dataSync()[0]).toBe(0);
+      expect(fast[1].dataSync()[2]).toBe(shape[3] + 5);
     }
   });
 });

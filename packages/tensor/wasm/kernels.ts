@@ -259,3 +259,61 @@ function tail(x: usize, k: i32): v128 {
 export function accumulateRows(x: usize, rows: i32, len: i32, acc: usize): void {
   for (let r = 0; r < rows; r++, x += <usize>len << 2) accumulate(x, acc, len);
 }
+
+// @ts-ignore: decorator
+@inline function takeIfLarger(v: v128, best: v128, m: v128): v128 {
+  return v128.bitselect(v, best, m);
+}
+
+/**
+ * Max pool with 2×2 windows, stride 2, no padding, over `planes` consecutive H×W float32 planes:
+ * values to `vals` (float32), window positions (`base` + row·W + column in the plane) to `idx` as
+ * float64 (int64 storage). A larger value or a NaN takes over, taps in row order: the TypeScript
+ * kernel's rule, four windows at a time with no branches.
+ */
+export function maxPool2x2(x: usize, planes: i32, H: i32, W: i32, OH: i32, OW: i32, base: i32, vals: usize, idx: usize): void {
+  const lanes = i32x4(0, 2, 4, 6);
+  for (let p = 0; p < planes; p++, x += <usize>(H * W) << 2) {
+    for (let oh = 0; oh < OH; oh++) {
+      const r0 = x + (<usize>(2 * oh * W) << 2);
+      const r1 = r0 + (<usize>W << 2);
+      let ow = 0;
+      for (; ow + 4 <= OW && 2 * ow + 8 <= W; ow += 4, vals += 16, idx += 32) {
+        const o = <usize>ow << 3;
+        const a0 = v128.load(r0 + o), a1 = v128.load(r0 + o, 16);
+        const b0 = v128.load(r1 + o), b1 = v128.load(r1 + o, 16);
+        const at0 = i32x4.add(i32x4.splat(base + 2 * oh * W + 2 * ow), lanes);
+        let best = v128.shuffle<f32>(a0, a1, 0, 2, 4, 6);
+        let at = at0;
+        let v = v128.shuffle<f32>(a0, a1, 1, 3, 5, 7);
+        let m = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+        best = takeIfLarger(v, best, m);
+        at = v128.bitselect(i32x4.add(at0, i32x4.splat(1)), at, m);
+        v = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6);
+        m = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+        best = takeIfLarger(v, best, m);
+        at = v128.bitselect(i32x4.add(at0, i32x4.splat(W)), at, m);
+        v = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
+        m = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+        best = takeIfLarger(v, best, m);
+        at = v128.bitselect(i32x4.add(at0, i32x4.splat(W + 1)), at, m);
+        v128.store(vals, best);
+        v128.store(idx, f64x2.convert_low_i32x4_s(at));
+        v128.store(idx, f64x2.convert_low_i32x4_s(v128.shuffle<i32>(at, at, 2, 3, 0, 1)), 16);
+      }
+      for (; ow < OW; ow++, vals += 4, idx += 8) {
+        const i0 = 2 * ow;
+        let best = load<f32>(r0 + (<usize>i0 << 2));
+        let at = i0;
+        let v = load<f32>(r0 + (<usize>(i0 + 1) << 2));
+        if (v > best || v != v) { best = v; at = i0 + 1; }
+        v = load<f32>(r1 + (<usize>i0 << 2));
+        if (v > best || v != v) { best = v; at = i0 + W; }
+        v = load<f32>(r1 + (<usize>(i0 + 1) << 2));
+        if (v > best || v != v) { best = v; at = i0 + W + 1; }
+        store<f32>(vals, best);
+        store<f64>(idx, <f64>(base + 2 * oh * W + at));
+      }
+    }
+  }
+}

@@ -1,6 +1,7 @@
 import type { Pool2dAttrs, Storage, StridedView } from '../backend.js';
 import { type DType, type TypedArray, allocArray } from '../dtype.js';
 import { denseView } from './conv.js';
+import { wasmKernels, wasmMaxPool2x2 } from './wasm_kernels.js';
 
 type Make = (d: DType, a: TypedArray) => Storage;
 
@@ -54,7 +55,8 @@ export function maxPool2dKernel(x: StridedView, a: Pool2dAttrs, make: Make): [St
   const idx = new Float64Array(N * C * OH * OW);
   const [kh, kw] = a.kernelSize;
   if (kh === 2 && kw === 2 && a.stride[0] === 2 && a.stride[1] === 2 && a.padding[0] === 0 && a.padding[1] === 0 && dh === 1 && dw === 1 && !a.ceilMode) {
-    maxPool2x2(data, X.off, N * C, H, W, OH, OW, vals, idx);
+    const m = data instanceof Float32Array ? wasmKernels() : null;
+    if (!m || !wasmMaxPool2x2(m, data, X.off, N * C, H, W, OH, OW, vals, idx)) maxPool2x2(data, X.off, N * C, H, W, OH, OW, vals, idx);
     return [make(x.dtype, vals), make('int64', idx)];
   }
   const rowStep = dh * W;

@@ -30,6 +30,7 @@ interface Exports {
   accumulateRows(x: number, rows: number, len: number, acc: number): void;
   adam(p: number, g: number, m: number, v: number, vmax: number, n: number, shrink: number, wd: number, b1: number, k1: number,
     b2: number, k2: number, bc2: number, eps: number, step: number, maximize: number, decoupled: number, decay: number, amsgrad: number): void;
+  maxPool2x2(x: number, planes: number, H: number, W: number, OH: number, OW: number, base: number, vals: number, idx: number): void;
   sgd(p: number, g: number, b: number, n: number, wd: number, mom: number, keep: number, step: number,
     maximize: number, decay: number, hasBuf: number, first: number, nesterov: number): void;
 }
@@ -230,4 +231,40 @@ export function wasmSgd(m: Module, arrays: TypedArray[], offs: number[], n: numb
     arrays[0].set(f32.subarray(r[0], r[0] + k), offs[0] + s);
     if (hasBuf) arrays[2].set(f32.subarray(r[2], r[2] + k), offs[2] + s);
   }
+}
+
+/**
+ * Max pool 2×2, stride 2, no padding over `planes` dense float32 H×W planes from X[off]: whole
+ * planes per staged copy where they fit, else blocks of output rows (their two input rows each).
+ * False when a row pair exceeds the staging region (the caller's plain-TS loop runs).
+ */
+export function wasmMaxPool2x2(m: Module, X: TypedArray, off: number, planes: number, H: number, W: number, OH: number, OW: number,
+  vals: TypedArray, idx: Float64Array): boolean {
+  const { ex, f32, f64, r, d } = m;
+  const plane = H * W;
+  if (plane <= CHUNK) {
+    const per = Math.floor(CHUNK / plane);
+    for (let p = 0; p < planes; p += per) {
+      const k = Math.min(per, planes - p);
+      f32.set(X.subarray(off + p * plane, off + (p + k) * plane), r[0]);
+      ex.maxPool2x2(r[0] * 4, k, H, W, OH, OW, 0, r[1] * 4, d * 8);
+      vals.set(f32.subarray(r[1], r[1] + k * OH * OW), p * OH * OW);
+      idx.set(f64.subarray(d, d + k * OH * OW), p * OH * OW);
+    }
+    return true;
+  }
+  const rowsPer = Math.floor(CHUNK / (2 * W));
+  if (rowsPer === 0) return false;
+  for (let p = 0; p < planes; p++) {
+    for (let oh = 0; oh < OH; oh += rowsPer) {
+      const k = Math.min(rowsPer, OH - oh);
+      const at = off + p * plane + 2 * oh * W;
+      f32.set(X.subarray(at, at + 2 * k * W), r[0]);
+      ex.maxPool2x2(r[0] * 4, 1, 2 * k, W, k, OW, 2 * oh * W, r[1] * 4, d * 8);
+      const o = (p * OH + oh) * OW;
+      vals.set(f32.subarray(r[1], r[1] + k * OW), o);
+      idx.set(f64.subarray(d, d + k * OW), o);
+    }
+  }
+  return true;
 }
