@@ -46,6 +46,7 @@ export { fromStorage, indexTensor } from './ops/util.js';
 export type { PadMode } from './ops/pad.js';
 export * from './functional.js';
 export { cpu } from './cpu/index.js';
+export { setWasmKernels } from './cpu/wasm_kernels.js';
 export { formatTensor, setPrintOptions } from './format.js';
 
 export { Device, device, type DeviceLike } from './device.js';
