@@ -166,4 +166,13 @@ describe('WebAssembly SIMD kernels', () => {
       expect(fast[1].dataSync()[2]).toBe(shape[3] + 5);
     }
   });
+
+  it('dense copies of transposed matrices (ragged edges included)', () => {
+    for (const [r, c] of [[784, 128], [130, 67], [33, 35]]) {
+      const x = t(values(r * c, 40), [r, c]);
+      expectSameBits(() => x.t().contiguous());
+      const got = x.t().contiguous().dataSync(), xs = x.dataSync();
+      for (let i = 0; i < c; i++) for (let j = 0; j < r; j++) if (got[i * r + j] !== xs[j * c + i] && !Number.isNaN(xs[j * c + i])) throw new Error(`${i},${j}`);
+    }
+  });
 });

@@ -317,3 +317,31 @@ export function maxPool2x2(x: usize, planes: i32, H: i32, W: i32, OH: i32, OW: i
     }
   }
 }
+
+/**
+ * dst = srcᵀ for a dense rows×cols float32 matrix (dst is cols×rows): 4×4 blocks transposed in
+ * registers, the ragged edges element by element.
+ */
+export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
+  const r4 = rows & ~3, c4 = cols & ~3;
+  const rs = <usize>cols << 2, ds = <usize>rows << 2;
+  for (let r = 0; r < r4; r += 4) {
+    const s0 = src + <usize>r * rs;
+    for (let c = 0; c < c4; c += 4) {
+      const s = s0 + (<usize>c << 2);
+      const x0 = v128.load(s), x1 = v128.load(s + rs), x2 = v128.load(s + 2 * rs), x3 = v128.load(s + 3 * rs);
+      const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+      const t2 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+      const d = dst + <usize>c * ds + (<usize>r << 2);
+      v128.store(d, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+      v128.store(d + ds, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+      v128.store(d + 2 * ds, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+      v128.store(d + 3 * ds, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+    }
+  }
+  for (let r = 0; r < rows; r++) {
+    for (let c = r < r4 ? c4 : 0; c < cols; c++) {
+      store<f32>(dst + <usize>c * ds + (<usize>r << 2), load<f32>(src + <usize>r * rs + (<usize>c << 2)));
+    }
+  }
+}

@@ -1,5 +1,6 @@
 import type { StridedView } from '../backend.js';
 import type { TypedArray } from '../dtype.js';
+import { wasmKernels, wasmTranspose } from './wasm_kernels.js';
 import { isContiguous, numel } from '../shape.js';
 
 /** The layout of one operand walked by {@link Rows}. */
@@ -106,6 +107,9 @@ const TILE = 32;
  * order: the result equals the row-major walk's.
  */
 export function copyTransposed(X: TypedArray, x0: number, rs: number, cs: number, rows: number, cols: number, out: TypedArray): void {
+  // A whole transposed float32 matrix (a Linear weight's gradient): in WebAssembly SIMD.
+  const m = rs === 1 && cs === rows && X instanceof Float32Array && out instanceof Float32Array ? wasmKernels() : null;
+  if (m && wasmTranspose(m, X, x0, rows, cols, out)) return;
   for (let r0 = 0; r0 < rows; r0 += TILE) {
     const r1 = Math.min(r0 + TILE, rows);
     for (let c0 = 0; c0 < cols; c0 += TILE) {

@@ -30,6 +30,7 @@ interface Exports {
   accumulateRows(x: number, rows: number, len: number, acc: number): void;
   adam(p: number, g: number, m: number, v: number, vmax: number, n: number, shrink: number, wd: number, b1: number, k1: number,
     b2: number, k2: number, bc2: number, eps: number, step: number, maximize: number, decoupled: number, decay: number, amsgrad: number): void;
+  transpose(src: number, rows: number, cols: number, dst: number): void;
   maxPool2x2(x: number, planes: number, H: number, W: number, OH: number, OW: number, base: number, vals: number, idx: number): void;
   sgd(p: number, g: number, b: number, n: number, wd: number, mom: number, keep: number, step: number,
     maximize: number, decay: number, hasBuf: number, first: number, nesterov: number): void;
@@ -44,7 +45,12 @@ interface Module {
   r: number[];
   /** Element index (in `f64`) of the float64 region (CHUNK values). */
   d: number;
+  /** Byte address of the free memory after the regions (whole matrices for `wasmTranspose`). */
+  free: number;
 }
+
+/** The largest matrix `wasmTranspose` stages whole (two copies in linear memory: 32 MiB). */
+const MAX_TRANSPOSE = 4 * 1024 * 1024;
 
 // undefined: not tried yet; null: no WebAssembly SIMD128 here (the plain-TS kernels run).
 let mod: Module | null | undefined;
@@ -63,7 +69,16 @@ function instantiate(): Module | null {
   // Grown once, here: the views below stay valid for the instance's life.
   if (need > have) ex.memory.grow(Math.ceil((need - have) / 65536));
   const r = [0, 1, 2, 3, 4].map((k) => base / 4 + k * CHUNK);
-  return { ex, f32: new Float32Array(ex.memory.buffer), f64: new Float64Array(ex.memory.buffer), r, d: (base + 5 * CHUNK * 4) / 8 };
+  return { ex, f32: new Float32Array(ex.memory.buffer), f64: new Float64Array(ex.memory.buffer), r, d: (base + 5 * CHUNK * 4) / 8, free: need };
+}
+
+/** Grows linear memory to at least `bytes` and renews the views (growing detaches the old buffer). */
+function reserve(m: Module, bytes: number): void {
+  const have = m.ex.memory.buffer.byteLength;
+  if (bytes <= have) return;
+  m.ex.memory.grow(Math.ceil((bytes - have) / 65536));
+  m.f32 = new Float32Array(m.ex.memory.buffer);
+  m.f64 = new Float64Array(m.ex.memory.buffer);
 }
 
 /** The module, or null where the engine lacks SIMD128 or `setWasmKernels(false)` turned it off. */
@@ -266,5 +281,22 @@ export function wasmMaxPool2x2(m: Module, X: TypedArray, off: number, planes: nu
       idx.set(f64.subarray(d, d + k * OW), o);
     }
   }
+  return true;
+}
+
+/**
+ * out (rows×cols, dense) = Sᵀ where S is the dense cols×rows float32 matrix at X[off]: the whole
+ * matrix staged at once, transposed in 4×4 register blocks. False when it is too large to stage.
+ */
+export function wasmTranspose(m: Module, X: TypedArray, off: number, rows: number, cols: number, out: TypedArray): boolean {
+  const n = rows * cols;
+  if (n > MAX_TRANSPOSE) return false;
+  const src = (m.free + 63) & ~63;
+  const dst = src + ((n * 4 + 63) & ~63);
+  reserve(m, dst + n * 4);
+  const { ex, f32 } = m;
+  f32.set(X.subarray(off, off + n), src / 4);
+  ex.transpose(src, cols, rows, dst);
+  out.set(f32.subarray(dst / 4, dst / 4 + n));
   return true;
 }
