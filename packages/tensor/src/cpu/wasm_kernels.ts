@@ -93,17 +93,27 @@ export function setWasmKernels(on: boolean): void {
   disabled = !on;
 }
 
-const BINARY_CODE: Record<string, number> = { add: 0, sub: 1, mul: 2, div: 3 };
-const UNARY_CODE: Record<string, number> = { neg: 0, abs: 1, relu: 2, sqrt: 3, square: 4 };
-
 /** The opcode of a binary op the module has (+ − × ÷), or -1. */
 export function wasmBinaryCode(op: string): number {
-  return BINARY_CODE[op] ?? -1;
+  switch (op) {
+    case 'add': return 0;
+    case 'sub': return 1;
+    case 'mul': return 2;
+    case 'div': return 3;
+    default: return -1;
+  }
 }
 
 /** The opcode of a unary op the module has, or -1. */
 export function wasmUnaryCode(op: string): number {
-  return UNARY_CODE[op] ?? -1;
+  switch (op) {
+    case 'neg': return 0;
+    case 'abs': return 1;
+    case 'relu': return 2;
+    case 'sqrt': return 3;
+    case 'square': return 4;
+    default: return -1;
+  }
 }
 
 /** out[i] = A[a0 + i] op B[b0 + i], float32, i < out.length; out may be A's own elements. */
