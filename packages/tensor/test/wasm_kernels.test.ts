@@ -48,6 +48,16 @@ function expectSameBits(fn: () => Tensor): void {
   }
 }
 
+/** An optimizer step run by both paths leaves the same bits in every tensor it writes. */
+function expectSameState(run: () => Tensor[]): void {
+  setWasmKernels(true);
+  const fast = run();
+  setWasmKernels(false);
+  const ref = run();
+  setWasmKernels(true);
+  fast.forEach((f, i) => expect(bits(f)).toEqual(bits(ref[i])));
+}
+
 afterEach(() => setWasmKernels(true));
 
 describe('WebAssembly SIMD kernels', () => {
@@ -115,12 +125,7 @@ describe('WebAssembly SIMD kernels', () => {
         adamStep(ts, attrs, () => { throw new Error('fallback'); });
         return ts.filter((_, i) => i !== 1);
       };
-      setWasmKernels(true);
-      const fast = run();
-      setWasmKernels(false);
-      const ref = run();
-      setWasmKernels(true);
-      fast.forEach((f, i) => expect(bits(f)).toEqual(bits(ref[i])));
+      expectSameState(run);
     }
   });
 
@@ -135,12 +140,7 @@ describe('WebAssembly SIMD kernels', () => {
         sgdStep(ts, attrs, () => { throw new Error('fallback'); });
         return ts.filter((_, i) => i !== 1);
       };
-      setWasmKernels(true);
-      const fast = run();
-      setWasmKernels(false);
-      const ref = run();
-      setWasmKernels(true);
-      fast.forEach((f, i) => expect(bits(f)).toEqual(bits(ref[i])));
+      expectSameState(run);
     }
   });
 

@@ -129,28 +129,26 @@ export function wasmBinary(m: Module, op: number, A: TypedArray, a0: number, B: 
   }
 }
 
-/** out[i] = A[a0 + i] op s (or s op A[a0 + i] when `rev`), float32. */
-export function wasmBinaryScalar(m: Module, op: number, A: TypedArray, a0: number, s: number, rev: boolean, out: TypedArray): void {
-  const { ex, f32, r } = m;
-  const n = out.length;
-  for (let c = 0; c < n; c += CHUNK) {
-    const k = Math.min(CHUNK, n - c);
-    f32.set(A.subarray(a0 + c, a0 + c + k), r[0]);
-    ex.binaryScalar(op, r[0] * 4, s, rev ? 1 : 0, r[0] * 4, k);
-    out.set(f32.subarray(r[0], r[0] + k), c);
-  }
-}
-
-/** out[i] = f(X[x0 + i]), float32. */
-export function wasmUnary(m: Module, op: number, X: TypedArray, x0: number, out: TypedArray): void {
-  const { ex, f32, r } = m;
+/** Stages X[x0 …] chunk by chunk into region 0, runs `kernel(address, count)` there in place, copies it to `out`. */
+function inPlace(m: Module, X: TypedArray, x0: number, out: TypedArray, kernel: (at: number, k: number) => void): void {
+  const { f32, r } = m;
   const n = out.length;
   for (let c = 0; c < n; c += CHUNK) {
     const k = Math.min(CHUNK, n - c);
     f32.set(X.subarray(x0 + c, x0 + c + k), r[0]);
-    ex.unary(op, r[0] * 4, r[0] * 4, k);
+    kernel(r[0] * 4, k);
     out.set(f32.subarray(r[0], r[0] + k), c);
   }
+}
+
+/** out[i] = A[a0 + i] op s (or s op A[a0 + i] when `rev`), float32. */
+export function wasmBinaryScalar(m: Module, op: number, A: TypedArray, a0: number, s: number, rev: boolean, out: TypedArray): void {
+  inPlace(m, A, a0, out, (at, k) => m.ex.binaryScalar(op, at, s, rev ? 1 : 0, at, k));
+}
+
+/** out[i] = f(X[x0 + i]), float32. */
+export function wasmUnary(m: Module, op: number, X: TypedArray, x0: number, out: TypedArray): void {
+  inPlace(m, X, x0, out, (at, k) => m.ex.unary(op, at, at, k));
 }
 
 /**
