@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
+import { WEBGPU_FILE_SKIPS } from './packages/backend-webgpu/lane/skips.js';
 
 const src = (p: string) => fileURLToPath(new URL(`./packages/${p}`, import.meta.url));
 const pkg = (p: string) => src(`${p}/src/index.ts`);
@@ -32,6 +33,8 @@ export default defineConfig({
     projects: [
       { resolve, test: { ...shared, name: 'cpu', include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'examples/**/*.test.ts'] } },
       { resolve, test: { ...shared, name: 'testing', include: DEVICE_LANE, exclude: CPU_ONLY, setupFiles: ['packages/backend-testing/lane/setup.ts'] } },
+      // The same suites on the real WebGPU device (lavapipe in CI), skipped with the reason where no adapter exists.
+      { resolve, test: { ...shared, name: 'webgpu', include: DEVICE_LANE, exclude: [...CPU_ONLY, ...WEBGPU_FILE_SKIPS.map((s) => s.file)], setupFiles: ['packages/backend-webgpu/lane/setup.ts'] } },
     ],
   },
 });

@@ -1,3 +1,5 @@
+import type { LaneSkip } from './hooks.js';
+
 /**
  * Tests of the `testing` lane that cannot hold on an asynchronous device, each with its reason.
  * Keyed by test file (under packages/) and the test's full name.
@@ -5,7 +7,7 @@
 const DEFERRED = 'asserts that a value check throws at the call; on an asynchronous device the check runs on the device and is raised at the next readback (the fixture runner checks those errors there)';
 const LBFGS = "LBFGS's line search and convergence tests branch on loss and gradient values (PyTorch's LBFGS calls .item() too, a sync on CUDA); it runs on devices with synchronous reads";
 
-export const LANE_SKIPS: { file: string; test: RegExp; reason: string }[] = [
+export const LANE_SKIPS: LaneSkip[] = [
   { file: 'nn/test/layers.test.ts', test: /Embedding fromPretrained freezes by default; bad indices are IndexErrors/, reason: DEFERRED },
   { file: 'nn/test/losses.test.ts', test: /class index out of range|BCE size and range/, reason: DEFERRED },
   { file: 'nn/test/module.test.ts', test: /errors match PyTorch losses, dropout, embedding/, reason: DEFERRED },

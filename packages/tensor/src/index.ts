@@ -47,6 +47,9 @@ export type { PadMode } from './ops/pad.js';
 export * from './functional.js';
 export { cpu } from './cpu/index.js';
 export { setWasmKernels } from './cpu/wasm_kernels.js';
+export { getNumThreads, setNumThreads } from './num_threads.js';
+export { setCpuParallelThreshold } from './cpu/thread_pool.js';
+export { getCpuKernels, setCpuKernels, type CpuKernels } from './cpu/wasm_gemm.js';
 export { formatTensor, setPrintOptions } from './format.js';
 
 export { Device, device, type DeviceLike } from './device.js';

@@ -309,6 +309,8 @@ export class Tensor implements StridedView {
   }
   float(): Tensor { return this.to('float32'); }
   double(): Tensor { return this.to('float64'); }
+  /** `tensor.half()`: a float16 copy (`torch.float16`); on the CPU its values read back as float32 numbers. */
+  half(): Tensor { return this.to('float16'); }
   int(): Tensor { return this.to('int32'); }
   long(): Tensor { return this.to('int64'); }
   bool(): Tensor { return this.to('bool'); }
@@ -718,8 +720,7 @@ export class Tensor implements StridedView {
     return this.split(Math.ceil(size / chunks), dim);
   }
   unbind(dim = 0): Tensor[] {
-    const d = normDim(dim, this.ndim);
-    return [...Array(this.shape[d]).keys()].map((i) => this.select(d, i));
+    return dispatch('unbind', [this], { dim }) as Tensor[];
   }
   indexSelect(dim: number, index: Tensor): Tensor { return dispatch1('indexSelect', [this, index], { dim }); }
   gather(dim: number, index: Tensor): Tensor { return dispatch1('gather', [this, index], { dim }); }
@@ -834,7 +835,7 @@ function toNested(data: TypedArray, shape: readonly number[], dtype: DType): Nes
 }
 
 function isDType(s: string): s is DType {
-  return s === 'float32' || s === 'float64' || s === 'int32' || s === 'int64' || s === 'bool' || s === 'uint8';
+  return s === 'float32' || s === 'float64' || s === 'float16' || s === 'int32' || s === 'int64' || s === 'bool' || s === 'uint8';
 }
 
 /** A JS scalar operand, checked: PyTorch's TypeError for anything else. */
@@ -859,7 +860,7 @@ export function canCast(from: DType, to: DType): boolean {
 
 /** PyTorch spells dtypes in these messages as `Float`, `Long`, `Bool`. */
 export function dtypeTitle(d: DType): string {
-  return { float32: 'Float', float64: 'Double', int32: 'Int', int64: 'Long', bool: 'Bool', uint8: 'Byte' }[d];
+  return { float16: 'Half', float32: 'Float', float64: 'Double', int32: 'Int', int64: 'Long', bool: 'Bool', uint8: 'Byte' }[d];
 }
 
 let resultTypeFn: (a: Tensor, b: TensorOrScalar) => DType = () => 'float32';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type DType, type Tensor, dispatch1, fromArray, tensor } from '@flambeau/tensor';
 import { type Flat, T, expectClose, loadConvOps } from './conv_ops_fixtures.js';
+import { describeEachCpuConfig } from './cpu_configs.js';
 
 interface ConvCase {
   name: string; dtype: DType; attrs: Record<string, unknown>;
@@ -12,7 +13,7 @@ function convAttrs(a: Record<string, unknown>) {
   return { stride: a.stride ?? 1, padding: a.padding ?? 0, dilation: a.dilation ?? 1, groups: a.groups ?? 1 };
 }
 
-describe('conv2d matches PyTorch', () => {
+describeEachCpuConfig('conv2d matches PyTorch', () => {
   for (const c of fx.conv2d) {
     it(c.name, () => {
       const tol = c.dtype === 'float32' ? 1e-5 : 1e-12;

@@ -1,29 +1,13 @@
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import type { Conv2dAttrs, Storage, StridedView } from '../src/backend.js';
-import type { TypedArray } from '../src/dtype.js';
+import { expect, it } from 'vitest';
+import type { Conv2dAttrs } from '../src/backend.js';
+import * as conv from '../src/cpu/conv.js';
+import { describeEachCpuConfig } from './cpu_configs.js';
+import { dataOf, denseView, make, values } from './kernel_data.js';
 
 type ConvModule = typeof import('../src/cpu/conv.js');
 
-/** Deterministic values in [-1, 1) (an LCG), so failures reproduce. */
-function values(n: number, seed: number): Float64Array {
-  const out = new Float64Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
-
-const make = (_: unknown, data: TypedArray) => ({ data }) as unknown as Storage;
-const dataOf = (s: Storage) => (s as unknown as { data: TypedArray }).data;
-
 /** A dense NCHW view of `data`, float32 or float64. */
-function view(data: Float64Array, shape: number[], f32: boolean): StridedView {
-  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
-  const d = f32 ? Float32Array.from(data) : data;
-  return { storage: { data: d } as unknown as Storage, dtype: f32 ? 'float32' : 'float64', shape, strides, offset: 0 };
-}
+const view = (data: Float64Array, shape: number[], f32: boolean) => denseView(f32 ? Float32Array.from(data) : data, shape);
 
 interface Case { name: string; x: number[]; w: number[]; a: Conv2dAttrs }
 const cases: Case[] = [
@@ -66,22 +50,8 @@ function expectNear(m: ConvModule, c: Case): void {
   }
 }
 
-/** Fresh gemm and conv modules whose engine accepts wasm only when `simd` is true. */
-async function load(simd: boolean): Promise<ConvModule> {
-  vi.resetModules();
-  const spy = vi.spyOn(WebAssembly, 'validate');
-  if (!simd) spy.mockReturnValue(false);
-  const g = await import('../src/cpu/wasm_gemm.js');
-  expect(g.wasmGemmVariant() !== null).toBe(simd);
-  spy.mockRestore();
-  return import('../src/cpu/conv.js');
-}
-
-for (const simd of [true, false]) {
-  describe(`float32 conv2d ${simd ? 'in WebAssembly (im2col, gemm, col2im in linear memory)' : 'without SIMD128 (plain-TS fallback)'}`, () => {
-    afterAll(() => { vi.resetModules(); });
-    for (const c of cases) {
-      it(c.name, async () => { expectNear(await load(simd), c); });
-    }
-  });
-}
+describeEachCpuConfig('float32 conv2d against float64 (im2col, gemm, col2im)', () => {
+  for (const c of cases) {
+    it(c.name, () => { expectNear(conv, c); });
+  }
+});

@@ -1,26 +1,20 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { gemm } from '../src/cpu/matmul.js';
-import { WASM_GEMM_SIMD_BASE64 } from '../src/cpu/wasm_gemm_binary.js';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { gemm, wasmGemm } from '../src/cpu/matmul.js';
+import { type CpuKernels, getCpuKernels, setCpuKernels } from '../src/cpu/wasm_gemm.js';
+import { RuntimeError, ValueError } from '../src/errors.js';
+import { describeEachCpuConfig } from './cpu_configs.js';
+import { values } from './kernel_data.js';
 // @ts-expect-error: plain ESM build script without type declarations
 import { OUTPUT, buildBinaryModule } from '../wasm/build.mjs';
 
-/** Deterministic values in [-1, 1) (an LCG), so failures reproduce. */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
+const f32 = (n: number, seed: number) => values(n, seed, Float32Array);
 
 interface Operand { data: Float32Array; off: number; rs: number; cs: number }
 
 /** A [rows, cols] view at offset 3 of a fresh array, row-major or transposed. */
 function operand(rows: number, cols: number, transposed: boolean, seed: number): Operand {
-  const data = values(rows * cols + 3, seed);
+  const data = f32(rows * cols + 3, seed);
   return transposed ? { data, off: 3, rs: 1, cs: rows } : { data, off: 3, rs: cols, cs: 1 };
 }
 
@@ -50,76 +44,93 @@ function expectClose(got: ArrayLike<number>, gotOff: number, want: { c: Float64A
   }
 }
 
-type WasmGemmModule = typeof import('../src/cpu/wasm_gemm.js');
-
 /** A fresh wasm_gemm module whose engine accepts only the modules `accept` lets through. */
-async function loadWith(accept: (bytes: Uint8Array) => boolean): Promise<WasmGemmModule> {
+async function loadWith(accept: (bytes: Uint8Array) => boolean): Promise<typeof import('../src/cpu/wasm_gemm.js')> {
   vi.resetModules();
   const real = WebAssembly.validate.bind(WebAssembly);
   const spy = vi.spyOn(WebAssembly, 'validate').mockImplementation((b) => accept(b as Uint8Array) && real(b));
   const m = await import('../src/cpu/wasm_gemm.js');
-  m.wasmGemmVariant();
+  m.getCpuKernels();
   spy.mockRestore();
   return m;
 }
-
-const simdLength = atob(WASM_GEMM_SIMD_BASE64).length;
 
 it('the committed binary is a fresh build of wasm/gemm.ts', async () => {
   expect(await buildBinaryModule()).toBe(readFileSync(OUTPUT, 'utf8'));
 });
 
-it('this engine runs the relaxed SIMD build (Node 20 after setting the V8 flag)', async () => {
-  expect((await loadWith(() => true)).wasmGemmVariant()).toBe('relaxed');
+it('this engine runs the relaxed SIMD build (Node 20 after setting the V8 flag)', () => {
+  expect(getCpuKernels()).toBe('relaxed');
 });
 
-for (const variant of ['relaxed', 'simd'] as const) {
-  describe(`wasm float32 gemm, ${variant} build`, () => {
-    let wasmGemm: WasmGemmModule['wasmGemm'];
-    beforeAll(async () => {
-      const m = await loadWith((b) => variant === 'relaxed' || b.length === simdLength);
-      expect(m.wasmGemmVariant()).toBe(variant);
-      wasmGemm = m.wasmGemm;
-    });
-    afterAll(() => { vi.resetModules(); });
-    // Ragged edges on every side of the 4×8 tile, K = 0, and column blocks (K = 300 → 216 columns).
-    const shapes: [number, number, number][] = [
-      [1, 1, 1], [3, 5, 7], [4, 8, 16], [5, 9, 3], [17, 33, 9], [64, 70, 130], [6, 1, 300], [9, 20, 0], [7, 450, 300],
-    ];
-    for (const [M, N, K] of shapes) {
-      for (const tA of [false, true]) {
-        for (const tB of [false, true]) {
-          it(`${M}×${K} · ${K}×${N}${tA ? ', A transposed' : ''}${tB ? ', B transposed' : ''}`, () => {
-            const a = operand(M, K, tA, 1 + M), b = operand(K, N, tB, 2 + N);
-            const C = new Float32Array(M * N + 2).fill(NaN);
-            expect(wasmGemm(M, N, K, a.data, a.off, a.rs, a.cs, b.data, b.off, b.rs, b.cs, C, 2, false)).toBe(true);
-            expectClose(C, 2, reference(M, N, K, a, b), K);
-            expect(Number.isNaN(C[0]) && Number.isNaN(C[1])).toBe(true);
-          });
-        }
+it('setCpuKernels refuses kernels the engine cannot run, and names it cannot know', () => {
+  const spy = vi.spyOn(WebAssembly, 'validate').mockReturnValue(false);
+  try {
+    expect(() => setCpuKernels('simd')).toThrow(new RuntimeError("setCpuKernels: this engine cannot run the 'simd' kernels"));
+  } finally {
+    spy.mockRestore();
+  }
+  expect(getCpuKernels()).toBe('relaxed');
+  expect(() => setCpuKernels('avx2' as CpuKernels)).toThrow(ValueError);
+});
+
+describeEachCpuConfig('float32 gemm', ({ kernels }) => {
+  it('runs the kernels asked for', () => { expect(getCpuKernels()).toBe(kernels); });
+  // Ragged edges on every side of the 4×8 tile, K = 0, and column blocks (K = 300 → 216 columns).
+  const shapes: [number, number, number][] = [
+    [1, 1, 1], [3, 5, 7], [4, 8, 16], [5, 9, 3], [17, 33, 9], [64, 70, 130], [6, 1, 300], [9, 20, 0], [7, 450, 300],
+  ];
+  for (const [M, N, K] of shapes) {
+    for (const tA of [false, true]) {
+      for (const tB of [false, true]) {
+        it(`${M}×${K} · ${K}×${N}${tA ? ', A transposed' : ''}${tB ? ', B transposed' : ''}`, () => {
+          const a = operand(M, K, tA, 1 + M), b = operand(K, N, tB, 2 + N);
+          const C = new Float32Array(M * N + 2).fill(NaN);
+          expect(wasmGemm(1, M, N, K, a.data, a.off, 0, a.rs, a.cs, b.data, b.off, 0, b.rs, b.cs, C, 2, false)).toBe(kernels !== 'reference');
+          gemm(M, N, K, a.data, a.off, a.rs, a.cs, b.data, b.off, b.rs, b.cs, C, 2);
+          expectClose(C, 2, reference(M, N, K, a, b), K);
+          expect(Number.isNaN(C[0]) && Number.isNaN(C[1])).toBe(true);
+        });
       }
     }
+  }
 
-    it('gathers a sparse view (strides wider than the operand) and accumulates into float64', () => {
-      const M = 6, N = 11, K = 13;
-      const a: Operand = { data: values(M * K * 5, 7), off: 1, rs: 5 * K, cs: 5 };
-      const b = operand(K, N, false, 8);
-      const C = new Float64Array(M * N).fill(0.5);
-      expect(wasmGemm(M, N, K, a.data, a.off, a.rs, a.cs, b.data, b.off, b.rs, b.cs, C, 0, true)).toBe(true);
-      const want = reference(M, N, K, a, b);
-      expectClose(C.map((v) => v - 0.5), 0, want, K);
-    });
-
-    it('broadcast operands (zero strides)', () => {
-      const M = 5, N = 9, K = 4;
-      const a: Operand = { data: values(K, 9), off: 0, rs: 0, cs: 1 };
-      const b: Operand = { data: values(N, 10), off: 0, rs: 0, cs: 1 };
-      const C = new Float32Array(M * N);
-      expect(wasmGemm(M, N, K, a.data, a.off, a.rs, a.cs, b.data, b.off, b.rs, b.cs, C, 0, false)).toBe(true);
-      expectClose(C, 0, reference(M, N, K, a, b), K);
-    });
+  it('gathers a sparse view (strides wider than the operand) and accumulates into float64', () => {
+    const M = 6, N = 11, K = 13;
+    const a: Operand = { data: f32(M * K * 5, 7), off: 1, rs: 5 * K, cs: 5 };
+    const b = operand(K, N, false, 8);
+    const C = new Float64Array(M * N).fill(0.5);
+    gemm(M, N, K, a.data, a.off, a.rs, a.cs, b.data, b.off, b.rs, b.cs, C, 0, true);
+    const want = reference(M, N, K, a, b);
+    expectClose(C.map((v) => v - 0.5), 0, want, K);
   });
-}
+
+  it('batched: products shared between the threads, one operand broadcast over the batch', () => {
+    const Bn = 5, M = 9, N = 21, K = 14;
+    for (const [aBs, tB] of [[0, false], [M * K, true]] as const) {
+      const a = operand(M * (aBs === 0 ? 1 : Bn), K, false, 11);
+      const B = f32(Bn * K * N + 3, 12);
+      const C = new Float32Array(Bn * M * N).fill(NaN);
+      const bRs = tB ? 1 : N, bCs = tB ? K : 1;
+      const ran = wasmGemm(Bn, M, N, K, a.data, a.off, aBs, a.rs, a.cs, B, 3, K * N, bRs, bCs, C, 0, false);
+      expect(ran).toBe(kernels !== 'reference');
+      if (!ran) continue;
+      for (let bi = 0; bi < Bn; bi++) {
+        const ai: Operand = { ...a, off: a.off + bi * aBs }, bb: Operand = { data: B, off: 3 + bi * K * N, rs: bRs, cs: bCs };
+        expectClose(C, bi * M * N, reference(M, N, K, ai, bb), K);
+      }
+    }
+  });
+
+  it('broadcast operands (zero strides)', () => {
+    const M = 5, N = 9, K = 4;
+    const a: Operand = { data: f32(K, 9), off: 0, rs: 0, cs: 1 };
+    const b: Operand = { data: f32(N, 10), off: 0, rs: 0, cs: 1 };
+    const C = new Float32Array(M * N);
+    gemm(M, N, K, a.data, a.off, a.rs, a.cs, b.data, b.off, b.rs, b.cs, C, 0);
+    expectClose(C, 0, reference(M, N, K, a, b), K);
+  });
+});
 
 describe('plain-TS gemm', () => {
   it('other dtypes keep the plain-TS gemm (float64 sums of integers are exact)', () => {
@@ -142,7 +153,7 @@ describe('engines without SIMD128', () => {
   it('float32 gemm falls back to the plain-TS kernel', async () => {
     const fresh = await loadWith(() => false);
     const { gemm: freshGemm } = await import('../src/cpu/matmul.js');
-    expect(fresh.wasmGemmVariant()).toBe(null);
+    expect(fresh.getCpuKernels()).toBe('reference');
     const M = 5, N = 6, K = 7;
     const a = operand(M, K, false, 3), b = operand(K, N, true, 4);
     const C = new Float32Array(M * N);

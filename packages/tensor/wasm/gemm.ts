@@ -1,12 +1,18 @@
 // Float32 GEMM in WebAssembly SIMD128 (AssemblyScript source of src/cpu/wasm_gemm_binary.ts),
-// built twice: plain SIMD128, and relaxed SIMD where each step is one fused multiply-add.
-// The TypeScript side (src/cpu/wasm_gemm.ts) copies A and B into linear memory from `heapBase()`
-// on, calls `gemm`, and copies C out; everything here works on byte addresses in that memory.
-// The float32 convolutions (src/cpu/conv.ts) also unfold and fold images here (`im2col`,
-// `col2im`), so their column matrices never leave linear memory.
+// built as plain SIMD128 and as relaxed SIMD (each step one fused multiply-add), each on an
+// imported memory that is shared with worker threads where they exist.
+// The TypeScript side (src/cpu/matmul.ts, src/cpu/conv.ts) copies operands into linear memory
+// from `heapBase()` on, writes a list of calls of `gemm`, `im2col`, `col2im`, `accumulate64`, `add64`
+// cut into chunks, and has threads run the chunks (`runChunk`; src/cpu/thread_pool.ts); the
+// convolutions' column matrices never leave linear memory. Everything here works on byte
+// addresses in that memory.
 
-/** Staging for a tile narrower than 8 columns: its 4×8 sums go here, then the valid corner to C. */
-const scratch = memory.data(4 * 8 * 4, 16);
+/**
+ * Bytes at the start of `work` where a tile narrower than 8 columns stages its 4×8 sums before
+ * the valid corner goes to C. It lives in the caller's work area, not in static data, because
+ * worker threads run this module on the same shared memory and each needs its own.
+ */
+const SCRATCH: usize = 4 * 8 * 4;
 
 /** First free byte of linear memory, 64-byte aligned so operand regions start on cache lines. */
 export function heapBase(): usize {
@@ -31,7 +37,7 @@ function madd(acc: v128, x: v128, b: v128): v128 {
  */
 // @ts-ignore: decorator
 @inline
-function tile4x8(K: i32, a: usize, lda: usize, bp: usize, c: usize, ldc: usize, w: i32): void {
+function tile4x8(K: i32, a: usize, lda: usize, bp: usize, c: usize, ldc: usize, w: i32, scratch: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   let a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
@@ -59,13 +65,13 @@ function tile4x8(K: i32, a: usize, lda: usize, bp: usize, c: usize, ldc: usize, 
   v128.store(o + ld, c10); v128.store(o + ld, c11, 16);
   v128.store(o + 2 * ld, c20); v128.store(o + 2 * ld, c21, 16);
   v128.store(o + 3 * ld, c30); v128.store(o + 3 * ld, c31, 16);
-  if (!full) copyCorner(4, w, c, ldc);
+  if (!full) copyCorner(4, w, c, ldc, scratch);
 }
 
 /** One row of A against a packed 8-column panel: the rows below the last full 4. */
 // @ts-ignore: decorator
 @inline
-function tile1x8(K: i32, a: usize, bp: usize, c: usize, w: i32): void {
+function tile1x8(K: i32, a: usize, bp: usize, c: usize, w: i32, scratch: usize): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
   for (let k = 0; k < K; k++) {
     const x = v128.load32_splat(a);
@@ -77,11 +83,11 @@ function tile1x8(K: i32, a: usize, bp: usize, c: usize, w: i32): void {
     v128.store(c, c0); v128.store(c, c1, 16);
   } else {
     v128.store(scratch, c0); v128.store(scratch, c1, 16);
-    copyCorner(1, w, c, 0);
+    copyCorner(1, w, c, 0, scratch);
   }
 }
 
-function copyCorner(rows: i32, w: i32, c: usize, ldc: usize): void {
+function copyCorner(rows: i32, w: i32, c: usize, ldc: usize, scratch: usize): void {
   for (let r = 0; r < rows; r++) {
     for (let j = 0; j < w; j++) store<f32>(c + r * ldc + (<usize>j << 2), load<f32>(scratch + (<usize>(r * 8 + j) << 2)));
   }
@@ -120,16 +126,21 @@ function densify(M: i32, K: i32, a: usize, rs: usize, cs: usize, dst: usize): vo
 
 /**
  * C[M, N] = A[M, K] · B[K, N], float32 throughout. A and B are addressed by element strides
- * (non-negative); C is dense row-major. `work` is free memory for a dense copy of A (only when
- * A's columns are not contiguous: the tile reads A rows in place) followed by one packed block
- * of `NC` columns of B, sized so the block stays in L2 while A streams past it.
+ * (non-negative); C is row-major with `ldc` elements between rows (N for a dense C; a worker
+ * thread computing a column slice passes the full width). `work` is free memory, 64-aligned:
+ * the tile scratch, then a dense copy of A (only when A's columns are not contiguous: the tile
+ * reads A rows in place), then one packed block of `NC` columns of B, sized so the block stays
+ * in L2 while A streams past it. Each entry of C is the same k-ordered sum whatever M, N, `ldc`
+ * or the block width, so splitting C between threads cannot change a bit.
  */
-export function gemm(
+function gemm(
   M: i32, N: i32, K: i32,
   a: usize, aRs: i32, aCs: i32,
   b: usize, bRs: i32, bCs: i32,
-  c: usize, work: usize, NC: i32,
+  c: usize, ldcElems: i32, work: usize, NC: i32,
 ): void {
+  const scratch = work;
+  work += (SCRATCH + 63) & ~(<usize>63);
   if (aCs != 1) {
     densify(M, K, a, <usize>aRs << 2, <usize>aCs << 2, work);
     a = work;
@@ -137,7 +148,7 @@ export function gemm(
     work += (<usize>(M * K) * 4 + 63) & ~(<usize>63);
   }
   const lda = <usize>aRs << 2;
-  const ldc = <usize>N << 2;
+  const ldc = <usize>ldcElems << 2;
   const M4 = M & ~3;
   for (let j0 = 0; j0 < N; j0 += NC) {
     const nc = min(NC, N - j0);
@@ -146,14 +157,14 @@ export function gemm(
       const ai = a + <usize>i * lda;
       const ci = c + <usize>i * ldc + (<usize>j0 << 2);
       for (let j = 0; j < nc; j += 8) {
-        tile4x8(K, ai, lda, work + (<usize>(j * K) << 2), ci + (<usize>j << 2), ldc, min(8, nc - j));
+        tile4x8(K, ai, lda, work + (<usize>(j * K) << 2), ci + (<usize>j << 2), ldc, min(8, nc - j), scratch);
       }
     }
     for (let i = M4; i < M; i++) {
       const ai = a + <usize>i * lda;
       const ci = c + <usize>i * ldc + (<usize>j0 << 2);
       for (let j = 0; j < nc; j += 8) {
-        tile1x8(K, ai, work + (<usize>(j * K) << 2), ci + (<usize>j << 2), min(8, nc - j));
+        tile1x8(K, ai, work + (<usize>(j * K) << 2), ci + (<usize>j << 2), min(8, nc - j), scratch);
       }
     }
   }
@@ -180,7 +191,7 @@ function validHi(shift: i32, sw: i32, W: i32, OW: i32, lo: i32): i32 {
  * p = oy·OW + ox, lands at `cols + 4·(k·rs + p·cs)`, zero where the window hangs over the
  * padding. rs = P, cs = 1 gives [K, P] for the forward GEMM; rs = 1, cs = K gives [P, K].
  */
-export function im2col(
+function im2col(
   x: usize, C: i32, H: i32, W: i32, kh: i32, kw: i32, OH: i32, OW: i32,
   sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, cols: usize, rs: i32, cs: i32,
 ): void {
@@ -218,7 +229,7 @@ export function im2col(
 }
 
 /** The adjoint of `im2col` for the [K, P] layout: adds every column entry back onto its input pixel. */
-export function col2im(
+function col2im(
   cols: usize, C: i32, H: i32, W: i32, kh: i32, kw: i32, OH: i32, OW: i32,
   sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, dx: usize,
 ): void {
@@ -257,6 +268,60 @@ export function col2im(
 }
 
 /** acc[i] += src[i] for n elements, float32 into float64: the weight gradient's sum over images. */
-export function accumulate64(src: usize, acc: usize, n: i32): void {
+function accumulate64(src: usize, acc: usize, n: i32): void {
   for (let i = 0; i < n; i++, src += 4, acc += 8) store<f64>(acc, load<f64>(acc) + <f64>load<f32>(src));
+}
+
+/** acc[i] += src[i] for n float64 elements: partial sums of the weight gradient, added in a fixed order. */
+function add64(src: usize, acc: usize, n: i32): void {
+  let i = 0;
+  for (; i + 2 <= n; i += 2, src += 16, acc += 16) v128.store(acc, f64x2.add(v128.load(acc), v128.load(src)));
+  if (i < n) store<f64>(acc, load<f64>(acc) + load<f64>(src));
+}
+
+/** Words per command record: the function, the scratch mask, then up to 18 arguments. */
+const RECORD: usize = 20;
+
+/**
+ * Argument `i` of the record at `p`: as written, or an offset into this thread's scratch when
+ * bit `i` of the mask is set (the same command list runs on whichever thread claims the chunk).
+ */
+// @ts-ignore: decorator
+@inline
+function arg(p: usize, i: i32, scratch: usize): i32 {
+  const v = load<i32>(p + 8 + (<usize>i << 2));
+  return (load<i32>(p, 4) >> i) & 1 ? <i32>(scratch + v) : v;
+}
+
+/**
+ * Runs chunk `c` of a command list: the records from `table[c]` to `table[c + 1]` at `cmds`,
+ * each a call of gemm (0; its NC argument last), im2col (1), col2im (2), accumulate64 (3) or
+ * add64 (4).
+ * The calling thread and the worker threads (src/cpu/thread_pool.ts) run chunks through this
+ * one entry, each with its own `scratch`.
+ */
+export function runChunk(cmds: usize, table: usize, c: i32, scratch: usize): void {
+  const end = load<i32>(table + (<usize>(c + 1) << 2));
+  for (let r = load<i32>(table + (<usize>c << 2)); r < end; r++) {
+    const p = cmds + <usize>r * RECORD * 4;
+    const fn = load<i32>(p);
+    if (fn == 0) {
+      gemm(arg(p, 0, scratch), arg(p, 1, scratch), arg(p, 2, scratch), arg(p, 3, scratch), arg(p, 4, scratch),
+        arg(p, 5, scratch), arg(p, 6, scratch), arg(p, 7, scratch), arg(p, 8, scratch), arg(p, 9, scratch),
+        arg(p, 10, scratch), arg(p, 11, scratch), arg(p, 12, scratch));
+    } else if (fn == 1) {
+      im2col(arg(p, 0, scratch), arg(p, 1, scratch), arg(p, 2, scratch), arg(p, 3, scratch), arg(p, 4, scratch),
+        arg(p, 5, scratch), arg(p, 6, scratch), arg(p, 7, scratch), arg(p, 8, scratch), arg(p, 9, scratch),
+        arg(p, 10, scratch), arg(p, 11, scratch), arg(p, 12, scratch), arg(p, 13, scratch), arg(p, 14, scratch),
+        arg(p, 15, scratch), arg(p, 16, scratch));
+    } else if (fn == 2) {
+      col2im(arg(p, 0, scratch), arg(p, 1, scratch), arg(p, 2, scratch), arg(p, 3, scratch), arg(p, 4, scratch),
+        arg(p, 5, scratch), arg(p, 6, scratch), arg(p, 7, scratch), arg(p, 8, scratch), arg(p, 9, scratch),
+        arg(p, 10, scratch), arg(p, 11, scratch), arg(p, 12, scratch), arg(p, 13, scratch), arg(p, 14, scratch));
+    } else if (fn == 3) {
+      accumulate64(arg(p, 0, scratch), arg(p, 1, scratch), arg(p, 2, scratch));
+    } else {
+      add64(arg(p, 0, scratch), arg(p, 1, scratch), arg(p, 2, scratch));
+    }
+  }
 }

@@ -1,4 +1,4 @@
-import type { Conv2dAttrs, Pool2dAttrs, StridedView } from '@flambeau/tensor';
+import { type Conv2dAttrs, type Pool2dAttrs, type StridedView, RuntimeError, dtypeTitle, isFloating } from '@flambeau/tensor';
 import { type KernelHost, type WebGPUStorage, bufferOf } from '../storage.js';
 import { fill } from './elementwise.js';
 import { gemmGrid, gemmShader, kSplits } from './gemm.js';
@@ -49,11 +49,22 @@ function bindings(first: string, second: string): string {
 @group(0) @binding(3) var<storage, read> ${second}: array<f32>;`;
 }
 
+/**
+ * The convolution kernels compute in floating point; integer tensors are refused (as CUDA's
+ * convolutions are) instead of read as float bits. (The pooling ops refuse integers themselves.)
+ */
+function floatsOnly(op: string, ...views: StridedView[]): void {
+  for (const v of views) {
+    if (!isFloating(v.dtype)) throw new RuntimeError(`"${op}" not implemented for '${dtypeTitle(v.dtype)}' on webgpu: convert with .float() first`);
+  }
+}
+
 function outSize(size: number, k: number, s: number, p: number, d: number): number {
   return Math.floor((size + 2 * p - d * (k - 1) - 1) / s) + 1;
 }
 
 export function conv2d(k: KernelHost, x: StridedView, w: StridedView, a: Conv2dAttrs): WebGPUStorage {
+  floatsOnly('conv2d', x, w);
   const [N, C, H, W] = x.shape;
   const [O, , KH, KW] = w.shape;
   const OH = outSize(H, KH, a.stride[0], a.padding[0], a.dilation[0]);
@@ -79,6 +90,7 @@ fn store(g: u32, part: u32, o: u32, col: u32, v: f32) {
 }
 
 export function conv2dBackwardInput(k: KernelHost, g: StridedView, w: StridedView, inputShape: readonly number[], a: Conv2dAttrs): WebGPUStorage {
+  floatsOnly('conv2d_backward', g, w);
   const [N, C, H, W] = inputShape;
   const [O, , KH, KW] = w.shape;
   const [, , OH, OW] = g.shape;
@@ -112,6 +124,7 @@ fn store(grp: u32, part: u32, c: u32, col: u32, v: f32) {
  * output is wide), so it splits K: partial sums land in [splits, weight] and one reduction adds them.
  */
 export function conv2dBackwardWeight(k: KernelHost, g: StridedView, x: StridedView, weightShape: readonly number[], a: Conv2dAttrs): WebGPUStorage {
+  floatsOnly('conv2d_backward', g, x);
   const [N, C] = x.shape;
   const [O, , KH, KW] = weightShape;
   const [, , OH, OW] = g.shape;
@@ -200,7 +213,8 @@ export function maxPool2d(k: KernelHost, x: StridedView, a: Pool2dAttrs): [WebGP
       let iw = ow * sw - pw + kw * dw;
       if (iw < 0 || iw >= W) { continue; }
       let v = xb[xAt(plane, C, ih, iw)];
-      if (bi < 0 || (!isNanF(best) && (v > best || isNanF(v)))) { best = v; bi = ih * W + iw; }
+      // As PyTorch's kernels: a NaN always takes the place, so the last NaN of the window wins.
+      if (bi < 0 || v > best || isNanF(v)) { best = v; bi = ih * W + iw; }
     }
   }
   vb[i] = best; ib[i] = bi;`, [n, ...gm.words, ...viewWords(x), x.shape[1]], [bufferOf(vals), bufferOf(idx), bufferOf(x)]);

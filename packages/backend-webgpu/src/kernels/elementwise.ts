@@ -1,5 +1,5 @@
 import type { BinaryOp, DType, StridedView, UnaryOp } from '@flambeau/tensor';
-import { castExpr, wgslType } from '../dtypes.js';
+import { castExpr, mathDtype, wgslType } from '../dtypes.js';
 import { type KernelHost, type WebGPUStorage, bufferOf, hostScalarOf } from '../storage.js';
 import { ENTRY, PRELUDE, contiguous, f32Bits, groupsFor, i32Bits, numel, viewWords } from './wgsl.js';
 
@@ -53,8 +53,9 @@ export function mapKernel(k: KernelHost, spec: MapSpec): WebGPUStorage | null {
     return rowMajor(v, spec.shape) ? `i + mt[${base} + rank]` : `stridedOffset(i, rank, 2u, ${base})`;
   };
   spec.inputs.forEach(({ v: v0, dtype: d0 }, j) => {
-    // float64 only reaches a kernel as a host scalar, which is computed with in float32.
-    const dtype = d0 === 'float64' ? 'float32' : d0;
+    // float64 only reaches a kernel as a host scalar, which is computed with in float32; float16
+    // operands are computed with in float32 too.
+    const dtype = d0 === 'float64' ? 'float32' : mathDtype(d0);
     const v = typeof v0 === 'number' ? v0 : hostScalarOf(v0) ?? v0;
     if (typeof v === 'number') {
       loads.push(`let a${j} = bitcast<${wgslType(dtype)}>(mt[sb + ${scalars.length}u]);`);
@@ -74,7 +75,7 @@ export function mapKernel(k: KernelHost, spec: MapSpec): WebGPUStorage | null {
     args.push(`a${j}`);
   });
   const r0 = spec.expr(args);
-  const r = r0.dtype === 'float64' ? { ...r0, dtype: 'float32' as DType } : r0;
+  const r = r0.dtype === 'float64' || r0.dtype === 'float16' ? { ...r0, dtype: 'float32' as DType } : r0;
   const dst = spec.out.into ? elementOf(spec.out.into, 0) : 'i';
   const code = `${PRELUDE}
 ${decl.join('\n')}
@@ -130,12 +131,22 @@ fn powF(a: f32, b: f32) -> f32 {
   if (isNanF(a) || isNanF(b)) { return nanF(); }
   if (a == 0.0) { return select(infF(), 0.0, b > 0.0); }
   if (a < 0.0) {
+    let odd = trunc(b) == b && abs(b) < 16777216.0 && (i32(abs(b)) & 1) == 1;
+    // C's pow(-inf, b): ±0 below zero, ±inf above, the sign for odd integers only.
+    if (isInfF(a)) { let r = select(0.0, infF(), b > 0.0); return select(r, -r, odd); }
     if (trunc(b) != b) { return nanF(); }
     let m = pow(-a, b);
-    let odd = abs(b) < 16777216.0 && (i32(abs(b)) & 1) == 1;
     return select(m, -m, odd);
   }
   return pow(a, b);
+}
+// WGSL leaves atan2(0, 0) undefined; C (and PyTorch) give ±0 or ±π from the zeros' signs.
+fn atan2F(a: f32, b: f32) -> f32 {
+  if (a == 0.0 && b == 0.0) {
+    let r = select(0.0, 3.14159265358979, (bitcast<u32>(b) >> 31u) == 1u);
+    return select(r, -r, (bitcast<u32>(a) >> 31u) == 1u);
+  }
+  return atan2(a, b);
 }
 fn maxF(a: f32, b: f32) -> f32 { if (isNanF(a) || isNanF(b)) { return nanF(); } return select(b, a, a > b); }
 fn minF(a: f32, b: f32) -> f32 { if (isNanF(a) || isNanF(b)) { return nanF(); } return select(b, a, a < b); }
@@ -190,6 +201,11 @@ const INT_UNARY: Partial<Record<UnaryOp, (x: string) => string>> = {
   square: (x) => `${x} * ${x}`,
   relu: (x) => `max(${x}, 0i)`,
   bitwiseNot: (x) => `~${x}`,
+  // Integers are their own floor, ceil, round and trunc (torch.floor keeps the integer dtype).
+  floor: (x) => x,
+  ceil: (x) => x,
+  round: (x) => x,
+  trunc: (x) => x,
 };
 
 const PREDICATES: Partial<Record<UnaryOp, (x: string, t: string) => string>> = {
@@ -202,13 +218,13 @@ const PREDICATES: Partial<Record<UnaryOp, (x: string, t: string) => string>> = {
 export function unary(k: KernelHost, op: UnaryOp, x: StridedView, outDtype: DType): WebGPUStorage {
   const pred = PREDICATES[op];
   if (pred) {
-    const t = wgslType(x.dtype);
+    const t = wgslType(mathDtype(x.dtype));
     return mapKernel(k, {
       shape: x.shape, inputs: [{ v: x, dtype: x.dtype }], fns: MATH_FNS,
       expr: ([a]) => ({ code: `select(0u, 1u, ${pred(a, t)})`, dtype: 'bool' }), out: { dtype: outDtype },
     })!;
   }
-  const compute = outDtype;
+  const compute = mathDtype(outDtype);
   const t = wgslType(compute);
   let expr: (a: string) => string;
   if (t === 'f32') expr = F32_UNARY[op as keyof typeof F32_UNARY];
@@ -237,7 +253,7 @@ const F32_BINARY: Partial<Record<BinaryOp, B>> = {
   pow: (a, b) => `powF(${a}, ${b})`,
   maximum: (a, b) => `maxF(${a}, ${b})`,
   minimum: (a, b) => `minF(${a}, ${b})`,
-  atan2: (a, b) => `atan2(${a}, ${b})`,
+  atan2: (a, b) => `atan2F(${a}, ${b})`,
   fmod: (a, b) => `${a} - ${b} * trunc(${a} / ${b})`,
   remainder: (a, b) => `${a} - ${b} * floor(${a} / ${b})`,
   floorDivide: (a, b) => `floor(${a} / ${b})`,
@@ -264,13 +280,15 @@ const LOGICAL: Partial<Record<BinaryOp, string>> = { logicalAnd: '&&', logicalOr
 /** `a op b` in `computeDtype`; either side may be a host scalar. */
 export function binary(k: KernelHost, op: BinaryOp, a: Operand, b: Operand, computeDtype: DType, outDtype: DType): WebGPUStorage {
   const shape = (typeof a === 'number' ? (b as StridedView) : a).shape;
-  if (computeDtype === 'float64') computeDtype = 'float32';
+  if (computeDtype === 'float64' || computeDtype === 'float16') computeDtype = 'float32';
   const t = wgslType(computeDtype);
   const z = `${t}(0)`;
   let expr: (x: string, y: string) => Expr;
   const cmp = CMP[op];
   const logical = LOGICAL[op];
-  if (cmp) expr = (x, y) => ({ code: `select(0u, 1u, ${x} ${cmp} ${y})`, dtype: 'bool' });
+  // NaN != NaN is true: spelled with a NaN test, as an ordered compare may be what `!=` compiles to.
+  if (op === 'ne' && t === 'f32') expr = (x, y) => ({ code: `select(0u, 1u, ${x} != ${y} || isNanF(${x}) || isNanF(${y}))`, dtype: 'bool' });
+  else if (cmp) expr = (x, y) => ({ code: `select(0u, 1u, ${x} ${cmp} ${y})`, dtype: 'bool' });
   else if (logical) expr = (x, y) => ({ code: `select(0u, 1u, (${x} != ${z}) ${logical} (${y} != ${z}))`, dtype: 'bool' });
   else if (t === 'f32') {
     const f = F32_BINARY[op];
@@ -298,7 +316,7 @@ export function where(k: KernelHost, cond: StridedView, a: Operand, b: Operand, 
 }
 
 export function clamp(k: KernelHost, x: StridedView, lo: number | null, hi: number | null, outDtype: DType): WebGPUStorage {
-  const t = wgslType(outDtype);
+  const t = wgslType(mathDtype(outDtype));
   const inputs: { v: Operand; dtype: DType }[] = [{ v: x, dtype: outDtype }];
   if (lo !== null) inputs.push({ v: lo, dtype: outDtype });
   if (hi !== null) inputs.push({ v: hi, dtype: outDtype });
@@ -337,7 +355,7 @@ export function fill(k: KernelHost, dst: StridedView, value: number): void {
 
 /** `start + i * step` for i < n (the spine's `arange` kernel). */
 export function arange(k: KernelHost, dtype: DType, start: number, step: number, n: number): WebGPUStorage {
-  const t = wgslType(dtype);
+  const t = wgslType(mathDtype(dtype));
   return mapKernel(k, {
     shape: [n], inputs: [{ v: start, dtype }, { v: step, dtype }],
     expr: ([s, d]) => ({ code: `${s} + ${t}(i) * ${d}`, dtype }), out: { dtype },

@@ -4,7 +4,8 @@ import { isContiguous } from '../shape.js';
 import { denseCopy } from './indexing.js';
 import { gemm } from './matmul.js';
 import { arr } from './storage.js';
-import { align, gemmResident, gemmWorkBytes, wasmHeap, wasmModule } from './wasm_gemm.js';
+import { ACCUMULATE64, ADD64, COL2IM, IM2COL, Plan, planThreads } from './thread_pool.js';
+import { align, gemmWorkBytes, wasmModule } from './wasm_gemm.js';
 
 type Make = (d: DType, a: TypedArray) => Storage;
 
@@ -100,13 +101,17 @@ function isPointwise(g: Geom): boolean {
 }
 
 /** The geometry as the wasm im2col/col2im take it, after the source address. */
-const geomArgs = (g: Geom) => [g.C, g.H, g.W, g.kh, g.kw, g.OH, g.OW, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw] as const;
+const geomArgs = (g: Geom) => [g.C, g.H, g.W, g.kh, g.kw, g.OH, g.OW, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw];
+
+/** Items [i0, i1) of chunk `q` when N items (images, elements) are cut into `chunks` contiguous runs. */
+const evenRun = (q: number, N: number, chunks: number) => [Math.floor((q * N) / chunks), Math.floor(((q + 1) * N) / chunks)];
 
 /**
- * Float32 forward in WebAssembly: weight and input copied into linear memory once, then per image
- * and group im2col writes the columns where the GEMM reads them and the GEMM writes the output in
- * place; the output is copied out once. False, having done nothing, without SIMD128 or when the
- * operands do not fit in 32-bit memory.
+ * Float32 forward in WebAssembly: weight and input copied into linear memory once; each chunk
+ * (an image, or a band of its output rows when there are fewer images than threads) unfolds its
+ * columns into the running thread's scratch and multiplies them into the output in place; the
+ * output is copied out once. Every output entry is the same sum however the work is cut. False,
+ * having done nothing, without SIMD128 or when the operands do not fit in 32-bit memory.
  */
 function conv2dWasm(X: Float32Array, xOff: number, Wt: Float32Array, wOff: number, N: number, Cin: number, Cout: number,
   G: number, g: Geom, out: Float32Array): boolean {
@@ -117,25 +122,43 @@ function conv2dWasm(X: Float32Array, xOff: number, Wt: Float32Array, wOff: numbe
   const wAt = align(m.base);
   const xAt = align(wAt + 4 * Cout * K);
   const oAt = align(xAt + 4 * N * Cin * HW);
-  const cAt = align(oAt + 4 * N * Cout * P);
-  const workAt = align(cAt + (direct ? 0 : 4 * K * P));
-  const heap = wasmHeap(workAt + gemmWorkBytes(Cog, P, K));
+  const threads = planThreads(m, N * Cout * P * K);
+  const bands = threads === 1 ? 1 : Math.min(g.OH, Math.ceil((2 * threads) / N));
+  const bandRows = Math.ceil(g.OH / bands);
+  const Pc = bandRows * g.OW;
+  const colsBytes = direct ? 0 : align(4 * K * Pc);
+  const plan = new Plan(m);
+  for (let n = 0; n < N; n++) {
+    for (let oy0 = 0; oy0 < g.OH; oy0 += bandRows) {
+      const rows = Math.min(bandRows, g.OH - oy0), pc = rows * g.OW, p0 = oy0 * g.OW;
+      for (let gi = 0; gi < G; gi++) {
+        const x = xAt + 4 * (n * Cin + gi * g.C) * HW;
+        const o = oAt + 4 * ((n * Cout + gi * Cog) * P + p0);
+        const w = wAt + 4 * gi * Cog * K;
+        if (direct) {
+          plan.gemm(Cog, pc, K, w, K, 1, x + 4 * p0, P, 1, o, P, 0);
+        } else {
+          plan.call(IM2COL, [x, g.C, g.H, g.W, g.kh, g.kw, rows, g.OW, g.sh, g.sw, g.ph - oy0 * g.sh, g.pw, g.dh, g.dw, 0, pc, 1], [14]);
+          plan.gemm(Cog, pc, K, w, K, 1, 0, pc, 1, o, P, colsBytes, [6]);
+        }
+      }
+      plan.endChunk();
+    }
+  }
+  const heap = plan.place(oAt + 4 * N * Cout * P, colsBytes + gemmWorkBytes(Cog, Pc, K), threads);
   if (heap === null) return false;
   heap.set(Wt.subarray(wOff, wOff + Cout * K), wAt / 4);
   heap.set(X.subarray(xOff, xOff + N * Cin * HW), xAt / 4);
-  const geo = geomArgs(g);
-  for (let n = 0; n < N; n++) {
-    for (let gi = 0; gi < G; gi++) {
-      const x = xAt + 4 * (n * Cin + gi * g.C) * HW;
-      if (!direct) m.im2col(x, ...geo, cAt, P, 1);
-      gemmResident(Cog, P, K, wAt + 4 * gi * Cog * K, K, 1, direct ? x : cAt, P, 1, oAt + 4 * (n * Cout + gi * Cog) * P, workAt);
-    }
-  }
+  plan.run();
   out.set(heap.subarray(oAt / 4, oAt / 4 + N * Cout * P));
   return true;
 }
 
-/** Float32 input gradient in WebAssembly, laid out like `conv2dWasm`; col2im folds in place. */
+/**
+ * Float32 input gradient in WebAssembly, laid out like `conv2dWasm`, one chunk per image (its
+ * col2im folds overlap within the image only): the columns go to scratch, col2im folds them
+ * into the image's gradient in place.
+ */
 function conv2dBackwardInputWasm(dY: Float32Array, yOff: number, Wt: Float32Array, wOff: number, N: number, Cin: number,
   Cout: number, G: number, g: Geom, dx: Float32Array): boolean {
   const m = wasmModule();
@@ -145,54 +168,83 @@ function conv2dBackwardInputWasm(dY: Float32Array, yOff: number, Wt: Float32Arra
   const wAt = align(m.base);
   const yAt = align(wAt + 4 * Cout * K);
   const dxAt = align(yAt + 4 * N * Cout * P);
-  const cAt = align(dxAt + 4 * N * Cin * HW);
-  const workAt = align(cAt + (direct ? 0 : 4 * K * P));
-  const heap = wasmHeap(workAt + gemmWorkBytes(K, P, Cog));
+  const colsBytes = direct ? 0 : align(4 * K * P);
+  const geo = geomArgs(g);
+  const plan = new Plan(m);
+  for (let n = 0; n < N; n++) {
+    for (let gi = 0; gi < G; gi++) {
+      const x = dxAt + 4 * (n * Cin + gi * g.C) * HW;
+      const w = wAt + 4 * gi * Cog * K, y = yAt + 4 * (n * Cout + gi * Cog) * P;
+      if (direct) {
+        plan.gemm(K, P, Cog, w, 1, K, y, P, 1, x, P, 0);
+      } else {
+        plan.gemm(K, P, Cog, w, 1, K, y, P, 1, 0, P, colsBytes, [9]);
+        plan.call(COL2IM, [0, ...geo, x], [0]);
+      }
+    }
+    plan.endChunk();
+  }
+  const heap = plan.place(dxAt + 4 * N * Cin * HW, colsBytes + gemmWorkBytes(K, P, Cog), planThreads(m, N * Cout * P * K));
   if (heap === null) return false;
   heap.set(Wt.subarray(wOff, wOff + Cout * K), wAt / 4);
   heap.set(dY.subarray(yOff, yOff + N * Cout * P), yAt / 4);
   heap.fill(0, dxAt / 4, dxAt / 4 + N * Cin * HW);
-  const geo = geomArgs(g);
-  for (let n = 0; n < N; n++) {
-    for (let gi = 0; gi < G; gi++) {
-      const x = dxAt + 4 * (n * Cin + gi * g.C) * HW;
-      gemmResident(K, P, Cog, wAt + 4 * gi * Cog * K, 1, K, yAt + 4 * (n * Cout + gi * Cog) * P, P, 1, direct ? x : cAt, workAt);
-      if (!direct) m.col2im(cAt, ...geo, x);
-    }
-  }
+  plan.run();
   dx.set(heap.subarray(dxAt / 4, dxAt / 4 + N * Cin * HW));
   return true;
 }
 
+/** Float64 partial sums the weight gradient may keep at once (one per run of images). */
+const PARTIAL_BYTES = 64 * 2 ** 20;
+
 /**
- * Float32 weight gradient in WebAssembly: per image and group the [P, K] columns and the product
- * stay in linear memory, and the float64 sum over images is kept there too.
+ * Float32 weight gradient in WebAssembly. The images are cut into runs by a rule of the shapes
+ * alone (never the thread count); each run sums its images' products in its own float64
+ * partial, and the partials are added in run order: the same bits on any number of threads.
+ * Per image and group the [P, K] columns and the product live in the running thread's scratch.
  */
 function conv2dBackwardWeightWasm(dY: Float32Array, yOff: number, X: Float32Array, xOff: number, N: number, Cin: number,
   Cout: number, G: number, g: Geom, dw: Float32Array): boolean {
   const m = wasmModule();
   if (m === null) return false;
   const P = g.OH * g.OW, Cog = Cout / G, K = g.C * g.kh * g.kw, HW = g.H * g.W;
+  const runs = Math.max(1, Math.min(N, 16, Math.floor(PARTIAL_BYTES / (8 * Cout * K))));
   const yAt = align(m.base);
   const xAt = align(yAt + 4 * N * Cout * P);
   const accAt = align(xAt + 4 * N * Cin * HW);
-  const cAt = align(accAt + 8 * Cout * K);
-  const sAt = align(cAt + 4 * P * K);
-  const workAt = align(sAt + 4 * Cog * K);
-  const heap = wasmHeap(workAt + gemmWorkBytes(Cog, K, P));
+  const accStride = align(8 * Cout * K);
+  const colsBytes = align(4 * P * K), sBytes = align(4 * Cog * K);
+  const geo = geomArgs(g);
+  const plan = new Plan(m);
+  for (let q = 0; q < runs; q++) {
+    const [n0, n1] = evenRun(q, N, runs);
+    for (let n = n0; n < n1; n++) {
+      for (let gi = 0; gi < G; gi++) {
+        plan.call(IM2COL, [xAt + 4 * (n * Cin + gi * g.C) * HW, ...geo, 0, 1, K], [14]);
+        plan.gemm(Cog, K, P, yAt + 4 * (n * Cout + gi * Cog) * P, P, 1, 0, K, 1, colsBytes, K, colsBytes + sBytes, [6, 9]);
+        plan.call(ACCUMULATE64, [colsBytes, accAt + q * accStride + 8 * gi * Cog * K, Cog * K], [0]);
+      }
+    }
+    plan.endChunk();
+  }
+  const heap = plan.place(accAt + runs * accStride, colsBytes + sBytes + gemmWorkBytes(Cog, K, P), planThreads(m, N * Cout * P * K));
   if (heap === null) return false;
   heap.set(dY.subarray(yOff, yOff + N * Cout * P), yAt / 4);
   heap.set(X.subarray(xOff, xOff + N * Cin * HW), xAt / 4);
-  heap.fill(0, accAt / 4, accAt / 4 + 2 * Cout * K);
-  const geo = geomArgs(g);
-  for (let n = 0; n < N; n++) {
-    for (let gi = 0; gi < G; gi++) {
-      m.im2col(xAt + 4 * (n * Cin + gi * g.C) * HW, ...geo, cAt, 1, K);
-      gemmResident(Cog, K, P, yAt + 4 * (n * Cout + gi * Cog) * P, P, 1, cAt, K, 1, sAt, workAt);
-      m.accumulate64(sAt, accAt + 8 * gi * Cog * K, Cog * K);
-    }
+  heap.fill(0, accAt / 4, (accAt + runs * accStride) / 4);
+  plan.run();
+  // The partials added into the first, run by run: slices of the sum may go to any thread.
+  const total = new Plan(m), threads = planThreads(m, runs * Cout * K), slices = threads === 1 ? 1 : 4 * threads;
+  for (let q = 0; q < slices; q++) {
+    const [i0, i1] = evenRun(q, Cout * K, slices);
+    for (let r = 1; r < runs; r++) total.call(ADD64, [accAt + r * accStride + 8 * i0, accAt + 8 * i0, i1 - i0]);
+    total.endChunk();
   }
-  dw.set(new Float64Array(heap.buffer, accAt, Cout * K));
+  const after = total.place(accAt + runs * accStride, 0, threads);
+  if (after === null) return false;
+  total.run();
+  const sum = new Float64Array(after.buffer, accAt, Cout * K);
+  dw.set(sum);
   return true;
 }
 

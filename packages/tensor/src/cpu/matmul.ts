@@ -1,7 +1,8 @@
 import type { Storage, StridedView } from '../backend.js';
 import { type DType, type TypedArray, allocArray } from '../dtype.js';
 import { arr } from './storage.js';
-import { wasmGemm } from './wasm_gemm.js';
+import { Plan, planThreads } from './thread_pool.js';
+import { align, blockCols, gemmWorkBytes, wasmModule } from './wasm_gemm.js';
 
 type Make = (d: DType, a: TypedArray) => Storage;
 
@@ -79,6 +80,104 @@ function packB(K: number, j0: number, nc: number, B: TypedArray, bOff: number, b
   return out;
 }
 
+/** Elements one past the last one a [rows, cols] view with these (non-negative) strides reads. */
+const span = (rows: number, cols: number, rs: number, cs: number) => (rows - 1) * rs + (cols - 1) * cs + 1;
+
+/**
+ * Whether an operand goes into linear memory as its whole span in one block copy (the view is
+ * compact: any transposition included; the kernel follows the strides) rather than gathered.
+ */
+const compact = (rows: number, cols: number, rs: number, cs: number) => span(rows, cols, rs, cs) <= 2 * rows * cols;
+
+/** Copies an operand into `heap` at byte `at` as `compact` decided: in one block, or gathered dense row-major. */
+function stage(heap: Float32Array, rows: number, cols: number, X: Float32Array, off: number, rs: number, cs: number, at: number): void {
+  if (compact(rows, cols, rs, cs)) {
+    heap.set(X.subarray(off, off + span(rows, cols, rs, cs)), at / 4);
+    return;
+  }
+  let p = at / 4;
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0, o = off + i * rs; j < cols; j++, o += cs) heap[p++] = X[o];
+  }
+}
+
+/**
+ * Cuts C[M, N] into chunks for `threads` threads: whole column blocks of the kernel when there
+ * are enough (each chunk packs only its own columns of B), else 4-row strips. Every entry is the
+ * same sum however C is cut, so the cut may follow the thread count.
+ */
+function splitGemm(plan: Plan, threads: number, M: number, N: number, K: number,
+  a: number, aRs: number, aCs: number, b: number, bRs: number, bCs: number, c: number): void {
+  const NC = blockCols(K), blocks = Math.ceil(N / NC), strips = Math.ceil(M / 4);
+  const byCols = blocks >= threads || blocks >= strips;
+  const units = byCols ? blocks : strips;
+  // Many chunks per thread: a thread the host deschedules mid-chunk holds up only a small one.
+  const chunks = threads === 1 ? 1 : Math.min(units, 8 * threads);
+  for (let q = 0; q < chunks; q++) {
+    const u0 = Math.floor((q * units) / chunks), u1 = Math.floor(((q + 1) * units) / chunks);
+    if (byCols) {
+      const n0 = u0 * NC, n1 = Math.min(N, u1 * NC);
+      plan.gemm(M, n1 - n0, K, a, aRs, aCs, b + 4 * n0 * bCs, bRs, bCs, c + 4 * n0, N, 0);
+    } else {
+      const m0 = 4 * u0, m1 = Math.min(M, 4 * u1);
+      plan.gemm(m1 - m0, N, K, a + 4 * m0 * aRs, aRs, aCs, b, bRs, bCs, c + 4 * m0 * N, N, 0);
+    }
+    plan.endChunk();
+  }
+}
+
+/**
+ * C[Bn, M, N] = A[Bn, M, K] · B[Bn, K, N] (or `+=` with `accumulate`) in WebAssembly SIMD, summed
+ * along K in float32 as PyTorch's BLAS does (with fused multiply-adds where relaxed SIMD is
+ * available), on the worker threads too when the batch is large (thread_pool.ts): a chunk per
+ * product when there are enough of them, else each product split. A and B are float32 with
+ * non-negative strides (`aBs`/`bBs` between products; 0 broadcasts one operand), C is dense
+ * row-major (float32, or float64 for callers that sum several products). Returns false, having
+ * done nothing, when the plain-TS kernels run (no SIMD128, or forced) or the operands do not fit
+ * in 32-bit linear memory: the caller then uses those.
+ */
+export function wasmGemm(
+  Bn: number, M: number, N: number, K: number,
+  A: Float32Array, aOff: number, aBs: number, aRs: number, aCs: number,
+  B: Float32Array, bOff: number, bBs: number, bRs: number, bCs: number,
+  C: TypedArray, cOff: number, accumulate: boolean,
+): boolean {
+  const m = wasmModule();
+  if (m === null || aBs < 0 || aRs < 0 || aCs < 0 || bBs < 0 || bRs < 0 || bCs < 0) return false;
+  const kk = Math.max(K, 1);
+  // Layout: each product's A (one for all when broadcast) | each B | C, then each thread's work
+  // area (dense A when A's columns are strided, a B block). K = 0 stages nothing: the kernel
+  // writes zeros.
+  const [ars, acs] = K === 0 ? [0, 1] : compact(M, K, aRs, aCs) ? [aRs, aCs] : [K, 1];
+  const [brs, bcs] = K === 0 ? [0, 1] : compact(K, N, bRs, bCs) ? [bRs, bCs] : [N, 1];
+  const aStep = aBs === 0 ? 0 : align(4 * Math.max(span(M, kk, aRs, aCs), M * kk));
+  const bStep = bBs === 0 ? 0 : align(4 * Math.max(span(kk, N, bRs, bCs), kk * N));
+  const aAt = align(m.base);
+  const bAt = aAt + Math.max(aStep * Bn, align(4 * Math.max(span(M, kk, aRs, aCs), M * kk)));
+  const cAt = bAt + Math.max(bStep * Bn, align(4 * Math.max(span(kk, N, bRs, bCs), kk * N)));
+  const plan = new Plan(m);
+  const threads = planThreads(m, Bn * M * N * K);
+  for (let bi = 0; bi < Bn; bi++) {
+    splitGemm(plan, Bn >= threads ? 1 : threads, M, N, K, aAt + bi * aStep, ars, acs, bAt + bi * bStep, brs, bcs, cAt + 4 * bi * M * N);
+  }
+  const heap = plan.place(cAt + 4 * Bn * M * N, gemmWorkBytes(M, N, K), threads);
+  if (heap === null) return false;
+  for (let bi = 0; bi < (K > 0 ? Bn : 0); bi++) {
+    if (bi === 0 || aStep > 0) stage(heap, M, K, A, aOff + bi * aBs, aRs, aCs, aAt + bi * aStep);
+    if (bi === 0 || bStep > 0) stage(heap, K, N, B, bOff + bi * bBs, bRs, bCs, bAt + bi * bStep);
+  }
+  plan.run();
+  const c0 = cAt / 4, n = Bn * M * N;
+  if (!accumulate && C instanceof Float32Array) {
+    C.set(heap.subarray(c0, c0 + n), cOff);
+  } else if (accumulate) {
+    for (let i = 0; i < n; i++) C[cOff + i] += heap[c0 + i];
+  } else {
+    for (let i = 0; i < n; i++) C[cOff + i] = heap[c0 + i];
+  }
+  return true;
+}
+
 /**
  * C[M, N] = A[M, K] · B[K, N] (or `+=` with `accumulate`), any strides on A and B, C dense
  * row-major. Float32 operands go to the WebAssembly SIMD kernel (wasm_gemm.ts), which sums in
@@ -97,7 +196,7 @@ export function gemm(
 ): void {
   if (M === 0 || N === 0) return;
   if (A instanceof Float32Array && B instanceof Float32Array
-    && wasmGemm(M, N, K, A, aOff, aRs, aCs, B, bOff, bRs, bCs, C, cOff, accumulate)) return;
+    && wasmGemm(1, M, N, K, A, aOff, 0, aRs, aCs, B, bOff, 0, bRs, bCs, C, cOff, accumulate)) return;
   const NC = Math.max(4, Math.floor(BLOCK_BYTES / (32 * Math.max(K, 1))) * 4);
   // A that is not float64 is converted: all at once when several column blocks reuse it, else a
   // 4-row strip at a time into a k-major panel that stays in L1 (tall im2col-like operands would
@@ -170,7 +269,10 @@ function storeTile(C: TypedArray, co: number, ldc: number, rows: number, w: numb
   }
 }
 
-/** Batched matmul: each [M, K] · [K, N] pair goes to `gemm` through its strides, uncopied. */
+/**
+ * Batched matmul: float32 batches go to the wasm kernel at once (the products shared between
+ * the threads); otherwise each [M, K] · [K, N] pair goes to `gemm` through its strides, uncopied.
+ */
 export function matmulKernel(a: StridedView, b: StridedView, outDtype: DType, make: Make): Storage {
   const [Bn, M, K] = a.shape;
   const N = b.shape[2];
@@ -178,6 +280,8 @@ export function matmulKernel(a: StridedView, b: StridedView, outDtype: DType, ma
   const A = arr(a), Bm = arr(b);
   const [sab, sar, sac] = a.strides;
   const [sbb, sbr, sbc] = b.strides;
+  if (Bn > 1 && M > 0 && N > 0 && A instanceof Float32Array && Bm instanceof Float32Array
+    && wasmGemm(Bn, M, N, K, A, a.offset, sab, sar, sac, Bm, b.offset, sbb, sbr, sbc, C, 0, false)) return make(outDtype, C);
   for (let bi = 0; bi < Bn; bi++) {
     gemm(M, N, K, A, a.offset + bi * sab, sar, sac, Bm, b.offset + bi * sbb, sbr, sbc, C, bi * M * N);
   }

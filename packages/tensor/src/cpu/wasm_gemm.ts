@@ -1,22 +1,28 @@
-import type { TypedArray } from '../dtype.js';
-import { WASM_GEMM_RELAXED_BASE64, WASM_GEMM_SIMD_BASE64 } from './wasm_gemm_binary.js';
+import { RuntimeError, ValueError } from '../errors.js';
+import {
+  WASM_GEMM_RELAXED_BASE64, WASM_GEMM_RELAXED_SHARED_BASE64, WASM_GEMM_SIMD_BASE64, WASM_GEMM_SIMD_SHARED_BASE64,
+} from './wasm_gemm_binary.js';
+import { envVar, nodeBuiltin } from './host.js';
 
-/** Which build runs: 'relaxed' (fused multiply-add), 'simd' (plain SIMD128), or none. */
-export type WasmGemmVariant = 'relaxed' | 'simd' | null;
+/**
+ * The float32 kernels the CPU runs: 'relaxed' (WebAssembly relaxed SIMD, fused multiply-adds),
+ * 'simd' (plain SIMD128) or 'reference' (the plain-TypeScript kernels).
+ */
+export type CpuKernels = 'relaxed' | 'simd' | 'reference';
+const KERNELS: readonly CpuKernels[] = ['relaxed', 'simd', 'reference'];
 
-/** The module's exports; every pointer is a byte address in `memory`, every stride in elements. */
+/** The instantiated module; every pointer is a byte address in `memory`. */
 export interface GemmModule {
   variant: 'relaxed' | 'simd';
+  /** Compiled once; worker threads instantiate it on the same `memory`. */
+  module: WebAssembly.Module;
   memory: WebAssembly.Memory;
+  /** True when `memory` is a shared memory (worker threads may run on it). */
+  shared: boolean;
   /** First free byte, 64-aligned. */
   base: number;
-  gemm: (M: number, N: number, K: number, a: number, aRs: number, aCs: number,
-    b: number, bRs: number, bCs: number, c: number, work: number, NC: number) => void;
-  im2col: (x: number, C: number, H: number, W: number, kh: number, kw: number, OH: number, OW: number,
-    sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, cols: number, rs: number, cs: number) => void;
-  col2im: (cols: number, C: number, H: number, W: number, kh: number, kw: number, OH: number, OW: number,
-    sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, dx: number) => void;
-  accumulate64: (src: number, acc: number, n: number) => void;
+  /** Runs chunk `c` of a command list (thread_pool.ts writes it; wasm/gemm.ts documents the records). */
+  runChunk: (cmds: number, table: number, c: number, scratch: number) => void;
 }
 
 /** Bytes of packed B per column block, kept in L2 while A's 4-row strips stream past it. */
@@ -25,9 +31,11 @@ const BLOCK_BYTES = 256 * 1024;
 const MAX_BYTES = 2 ** 31;
 const PAGE = 65536;
 
-// undefined: not tried yet; null: this engine has no WebAssembly SIMD128.
+// undefined: not chosen yet; null: the plain-TS kernels run.
 let mod: GemmModule | null | undefined;
 let f32 = new Float32Array(0);
+/** What `setCpuKernels` (or FLAMBEAU_CPU_KERNELS) asked for; null: the best this engine runs. */
+let forced: CpuKernels | null | undefined;
 
 function decode(b64: string): Uint8Array<ArrayBuffer> {
   const bin = atob(b64);
@@ -41,129 +49,121 @@ function decode(b64: string): Uint8Array<ArrayBuffer> {
  * the flag is honoured when set before the module is compiled. Elsewhere this does nothing.
  */
 function enableRelaxedSimdInNode(): void {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const v8 = proc?.getBuiltinModule?.('v8') as { setFlagsFromString?: (f: string) => void } | undefined;
-  v8?.setFlagsFromString?.('--experimental-wasm-relaxed-simd');
+  nodeBuiltin<{ setFlagsFromString?: (f: string) => void }>('v8')?.setFlagsFromString?.('--experimental-wasm-relaxed-simd');
 }
 
-function instantiate(): GemmModule | null {
-  if (typeof WebAssembly === 'undefined') return null;
-  const relaxed = decode(WASM_GEMM_RELAXED_BASE64);
-  if (!WebAssembly.validate(relaxed)) enableRelaxedSimdInNode();
-  let variant: GemmModule['variant'] = 'relaxed';
-  let bytes = relaxed;
-  if (!WebAssembly.validate(relaxed)) {
+/**
+ * A shared memory where worker threads exist to use it (Node's worker_threads), else a plain one:
+ * browsers without cross-origin isolation have no shared memory, and run on one thread.
+ */
+function newMemory(): { memory: WebAssembly.Memory; shared: boolean } {
+  if (typeof SharedArrayBuffer !== 'undefined' && nodeBuiltin('worker_threads') !== undefined) {
+    try {
+      return { memory: new WebAssembly.Memory({ initial: 16, maximum: MAX_BYTES / PAGE, shared: true }), shared: true };
+    } catch { /* no shared memory in this engine: one thread */ }
+  }
+  return { memory: new WebAssembly.Memory({ initial: 16 }), shared: false };
+}
+
+function instantiate(want: CpuKernels | null): GemmModule | null {
+  if (want === 'reference' || typeof WebAssembly === 'undefined') return null;
+  const { memory, shared } = newMemory();
+  const pick = (relaxed: boolean) => decode(relaxed
+    ? (shared ? WASM_GEMM_RELAXED_SHARED_BASE64 : WASM_GEMM_RELAXED_BASE64)
+    : (shared ? WASM_GEMM_SIMD_SHARED_BASE64 : WASM_GEMM_SIMD_BASE64));
+  let variant: GemmModule['variant'] = want ?? 'relaxed';
+  let bytes = pick(variant === 'relaxed');
+  if (variant === 'relaxed' && !WebAssembly.validate(bytes)) enableRelaxedSimdInNode();
+  if (!WebAssembly.validate(bytes)) {
+    if (want !== null) throw new RuntimeError(`setCpuKernels: this engine cannot run the '${want}' kernels`);
     variant = 'simd';
-    bytes = decode(WASM_GEMM_SIMD_BASE64);
+    bytes = pick(false);
     if (!WebAssembly.validate(bytes)) return null;
   }
   // Small module: synchronous compile at first use keeps gemm synchronous.
-  const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as
-    Omit<GemmModule, 'variant' | 'base'> & { heapBase: () => number };
-  return {
-    variant, memory: ex.memory, base: ex.heapBase(),
-    gemm: ex.gemm, im2col: ex.im2col, col2im: ex.col2im, accumulate64: ex.accumulate64,
-  };
+  const module = new WebAssembly.Module(bytes);
+  const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as
+    Pick<GemmModule, 'runChunk'> & { heapBase: () => number };
+  return { variant, module, memory, shared, base: ex.heapBase(), runChunk: ex.runChunk };
 }
 
-/** The build this engine runs (null: float32 gemm uses the plain-TS path). */
-export function wasmGemmVariant(): WasmGemmVariant {
-  if (mod === undefined) mod = instantiate();
-  return mod === null ? null : mod.variant;
+function envKernels(): CpuKernels | null {
+  const v = envVar('FLAMBEAU_CPU_KERNELS');
+  if (v === undefined || v === '') return null;
+  if (!(KERNELS as readonly string[]).includes(v)) {
+    throw new ValueError(`FLAMBEAU_CPU_KERNELS must be one of ${KERNELS.join(', ')}, got '${v}'`);
+  }
+  return v as CpuKernels;
 }
 
-/** The module, or null where the engine lacks SIMD128 (callers then take their plain-TS path). */
+/** The module, or null where the plain-TS kernels run (forced, or no SIMD128 in this engine). */
 export function wasmModule(): GemmModule | null {
-  wasmGemmVariant();
-  return mod as GemmModule | null;
+  if (mod === undefined) {
+    if (forced === undefined) forced = envKernels();
+    mod = instantiate(forced);
+  }
+  return mod;
+}
+
+/**
+ * The float32 kernels the CPU backend runs: the best this engine validates, or the ones
+ * `setCpuKernels` or the environment variable `FLAMBEAU_CPU_KERNELS` chose. PyTorch's
+ * analogue is `torch.backends.cpu.get_cpu_capability()` (forced with `ATEN_CPU_CAPABILITY`).
+ *
+ * @example
+ * getCpuKernels(); // 'relaxed' in Node 20 and Chrome 114+
+ */
+export function getCpuKernels(): CpuKernels {
+  const m = wasmModule();
+  return m === null ? 'reference' : m.variant;
+}
+
+/**
+ * Forces the CPU's float32 kernels (`null`: back to the best this engine runs), for testing each
+ * variant and comparing them; throws a RuntimeError when the engine cannot run the one asked for.
+ * Results agree within float32 rounding across variants (the relaxed build fuses multiply-adds).
+ *
+ * @example
+ * setCpuKernels('simd'); // plain SIMD128 kernels from now on
+ * setCpuKernels(null);
+ */
+export function setCpuKernels(kernels: CpuKernels | null): void {
+  if (kernels !== null && !KERNELS.includes(kernels)) {
+    throw new ValueError(`setCpuKernels: expected one of ${KERNELS.join(', ')} or null, got ${String(kernels)}`);
+  }
+  if (kernels === forced && mod !== undefined) return;
+  const next = instantiate(kernels);
+  forced = kernels;
+  mod = next;
+  f32 = new Float32Array(0);
 }
 
 /** Rounds a byte address up to 64, so each region starts on a cache line. */
 export const align = (n: number) => Math.ceil(n / 64) * 64;
 
 /**
- * Grows linear memory to at least `end` bytes and returns a float32 view of all of it (growing
- * detaches earlier views); null when `end` is past what 32-bit addressing allows.
+ * Grows linear memory to at least `end` bytes and returns a float32 view of all of it (earlier
+ * views are detached, or for a shared memory stay at the old length); null when `end` is past
+ * what 32-bit addressing allows.
  */
 export function wasmHeap(end: number): Float32Array | null {
   const m = mod as GemmModule;
   if (end > MAX_BYTES) return null;
   const have = m.memory.buffer.byteLength;
   if (end > have) m.memory.grow(Math.ceil((end - have) / PAGE));
-  if (f32.buffer !== m.memory.buffer) f32 = new Float32Array(m.memory.buffer);
+  // Growth detaches a plain memory's old buffer (length 0) and leaves a shared one's at the old length.
+  if (f32.byteLength !== m.memory.buffer.byteLength) f32 = new Float32Array(m.memory.buffer);
   return f32;
 }
 
 /** Column-block width for the kernel: NC columns of packed B fill BLOCK_BYTES. */
-const blockCols = (K: number) => Math.max(8, Math.floor(BLOCK_BYTES / (32 * Math.max(K, 1))) * 8);
+export const blockCols = (K: number) => Math.max(8, Math.floor(BLOCK_BYTES / (32 * Math.max(K, 1))) * 8);
 
-/** Bytes of `work` that the kernel needs for an M×K · K×N product (A densified, one B block). */
+/**
+ * Bytes of `work` that the kernel needs for an M×K · K×N product: the tile scratch, A densified
+ * (when its columns are strided), one packed B block, with room to align each.
+ */
 export function gemmWorkBytes(M: number, N: number, K: number): number {
   const kk = Math.max(K, 1);
-  return 4 * M * kk + 64 + 4 * Math.min(blockCols(K), Math.ceil(N / 8) * 8) * kk;
-}
-
-/**
- * The kernel on operands already in linear memory (byte addresses, element strides; C dense
- * row-major), `work` pointing at `gemmWorkBytes(M, N, K)` free bytes.
- */
-export function gemmResident(M: number, N: number, K: number, a: number, aRs: number, aCs: number,
-  b: number, bRs: number, bCs: number, c: number, work: number): void {
-  (mod as GemmModule).gemm(M, N, K, a, aRs, aCs, b, bRs, bCs, c, work, blockCols(K));
-}
-
-/** Elements one past the last one a [rows, cols] view with these (non-negative) strides reads. */
-const span = (rows: number, cols: number, rs: number, cs: number) => (rows - 1) * rs + (cols - 1) * cs + 1;
-
-/**
- * Copies an operand into linear memory at byte `at`: its whole span in one block copy when the
- * view is compact (any transposition included; the kernel follows the strides), else gathered
- * dense row-major. Returns the strides the kernel should use.
- */
-function stage(rows: number, cols: number, X: Float32Array, off: number, rs: number, cs: number, at: number): [number, number] {
-  const n = span(rows, cols, rs, cs);
-  if (n <= 2 * rows * cols) {
-    f32.set(X.subarray(off, off + n), at / 4);
-    return [rs, cs];
-  }
-  let p = at / 4;
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0, o = off + i * rs; j < cols; j++, o += cs) f32[p++] = X[o];
-  }
-  return [cols, 1];
-}
-
-/**
- * C[M, N] = A[M, K] · B[K, N] (or `+=` with `accumulate`) in WebAssembly SIMD, summed along K
- * in float32 as PyTorch's BLAS does (with fused multiply-adds where relaxed SIMD is available). A and B are float32 with non-negative
- * strides, C is dense row-major (float32, or float64 for callers that sum several products).
- * Returns false, having done nothing, when the engine lacks SIMD128 or the operands do not fit
- * in 32-bit linear memory: the caller then uses the plain-TS gemm.
- */
-export function wasmGemm(
-  M: number, N: number, K: number,
-  A: Float32Array, aOff: number, aRs: number, aCs: number,
-  B: Float32Array, bOff: number, bRs: number, bCs: number,
-  C: TypedArray, cOff: number, accumulate: boolean,
-): boolean {
-  if (wasmGemmVariant() === null || aRs < 0 || aCs < 0 || bRs < 0 || bCs < 0) return false;
-  const kk = Math.max(K, 1);
-  // Layout: A span | B span | C | work (dense A when A's columns are strided, then a B block).
-  const aAt = align((mod as GemmModule).base);
-  const bAt = align(aAt + 4 * Math.max(span(M, kk, aRs, aCs), M * kk));
-  const cAt = align(bAt + 4 * Math.max(span(kk, N, bRs, bCs), kk * N));
-  const wAt = align(cAt + 4 * M * N);
-  if (wasmHeap(wAt + gemmWorkBytes(M, N, K)) === null) return false;
-  const [ars, acs] = K > 0 ? stage(M, K, A, aOff, aRs, aCs, aAt) : [0, 1];
-  const [brs, bcs] = K > 0 ? stage(K, N, B, bOff, bRs, bCs, bAt) : [0, 1];
-  gemmResident(M, N, K, aAt, ars, acs, bAt, brs, bcs, cAt, wAt);
-  const c0 = cAt / 4;
-  if (!accumulate && C instanceof Float32Array) {
-    C.set(f32.subarray(c0, c0 + M * N), cOff);
-  } else if (accumulate) {
-    for (let i = 0; i < M * N; i++) C[cOff + i] += f32[c0 + i];
-  } else {
-    for (let i = 0; i < M * N; i++) C[cOff + i] = f32[c0 + i];
-  }
-  return true;
+  return 128 + 4 * M * kk + 64 + 4 * Math.min(blockCols(K), Math.ceil(N / 8) * 8) * kk;
 }
