@@ -1,17 +1,24 @@
-"""PyTorch side of `pnpm bench`: times the same cases as bench/run.ts and prints JSON.
+"""PyTorch side of `pnpm bench`: the same cases as bench/run.ts, timed on request.
 
-Run by bench/run.ts with Debian's python3-torch; it reads the case list from argv[1] (JSON).
+Run by bench/run.ts with Debian's python3-torch as a persistent process, so its timings interleave
+with the other engines' (`torch_bench.py serve THREADS`): each stdin line is a JSON request,
+answered by one JSON line on stdout —
+  {"op": "setup", "case": {...}}                        -> {"ok": true} or {"error": "..."}
+  {"op": "time", "name": "...", "warmup": 1, "reps": 5} -> {"seconds": best}
+  {"op": "loader", "n": 10000, "workers": 0}            -> {"rate": images per second}
+`torch_bench.py rss MODEL STEPS THREADS` trains MODEL (cnn, lenet, mlp) for STEPS steps in a fresh
+process and prints {"maxrss_mb": ...}: the peak resident set, as bench/rss_child.ts does for Flambeau.
 """
 import json
+import resource
 import sys
 import time
 
 import torch
+import torch.nn as nn
 
-torch.set_num_threads(int(sys.argv[2]) if len(sys.argv) > 2 else 1)
 
-
-def timeit(fn, warmup=2, reps=5):
+def timeit(fn, warmup, reps):
     for _ in range(warmup):
         fn()
     best = float("inf")
@@ -22,11 +29,50 @@ def timeit(fn, warmup=2, reps=5):
     return best
 
 
+def cifar_cnn():
+    """The seed CIFAR CNN (API-EXAMPLE), as bench/models.ts builds it."""
+    return nn.Sequential(nn.Conv2d(3, 32, 5, padding=2), nn.MaxPool2d(2), nn.Conv2d(32, 32, 5, padding=2),
+                         nn.MaxPool2d(2), nn.Conv2d(32, 64, 5, padding=2), nn.MaxPool2d(2),
+                         nn.Flatten(), nn.Linear(1024, 64), nn.Linear(64, 10))
+
+
+def lenet():
+    """Seed 003's LeNet (the 60-minute blitz Net), as bench/models.ts builds it."""
+    return nn.Sequential(nn.Conv2d(1, 6, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 3), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Flatten(), nn.Linear(576, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+
+
+def mlp():
+    return nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
+
+
+MODELS = {
+    "cnn": (cifar_cnn, (3, 32, 32), lambda p: torch.optim.SGD(p, lr=0.01)),
+    "lenet": (lenet, (1, 32, 32), lambda p: torch.optim.SGD(p, lr=0.01)),
+    "mlp": (mlp, (784,), lambda p: torch.optim.Adam(p, lr=1e-3)),
+}
+
+
+def train_step(model, batch):
+    make, shape, opt_of = MODELS[model]
+    torch.manual_seed(0)
+    net = make()
+    opt = opt_of(net.parameters())
+    x = torch.rand(batch, *shape)
+    y = torch.randint(0, 10, (batch,))
+    loss_fn = nn.CrossEntropyLoss()
+
+    def step():
+        opt.zero_grad()
+        loss_fn(net(x), y).backward()
+        opt.step()
+    return step
+
+
 def case_fn(c):
     kind = c["kind"]
     if kind == "matmul":
-        m, k, n = c["m"], c["k"], c["n"]
-        a, b = torch.rand(m, k), torch.rand(k, n)
+        a, b = torch.rand(c["m"], c["k"]), torch.rand(c["k"], c["n"])
         return lambda: a @ b
     if kind == "add":
         a, b = torch.rand(*c["shape"]), torch.rand(*c["shape"])
@@ -35,39 +81,30 @@ def case_fn(c):
         a = torch.rand(*c["shape"])
         return lambda: a.sum(c["dim"])
     if kind == "conv2d":
-        x = torch.rand(*c["x"])
-        w = torch.rand(*c["w"])
+        x, w = torch.rand(*c["x"]), torch.rand(*c["w"])
         return lambda: torch.nn.functional.conv2d(x, w, padding=c["padding"])
-    if kind == "cnn_step":
-        import torch.nn as nn
-        torch.manual_seed(0)
-        net = nn.Sequential(nn.Conv2d(3, 32, 5, padding=2), nn.MaxPool2d(2), nn.Conv2d(32, 32, 5, padding=2),
-                            nn.MaxPool2d(2), nn.Conv2d(32, 64, 5, padding=2), nn.MaxPool2d(2),
-                            nn.Flatten(), nn.Linear(1024, 64), nn.Linear(64, 10))
-        opt = torch.optim.SGD(net.parameters(), lr=0.01)
-        x = torch.rand(c["batch"], 3, 32, 32)
-        y = torch.randint(0, 10, (c["batch"],))
-        loss_fn = nn.CrossEntropyLoss()
+    if kind == "conv2d_bwd":
+        x = torch.rand(*c["x"], requires_grad=c["inputGrad"])
+        w = torch.rand(*c["w"], requires_grad=True)
+        b = torch.rand(c["w"][0], requires_grad=True)
 
-        def step():
-            opt.zero_grad()
-            loss_fn(net(x), y).backward()
-            opt.step()
-        return step
-    if kind == "mlp_step":
-        import torch.nn as nn
+        def fb():
+            w.grad = b.grad = x.grad = None
+            y = torch.nn.functional.conv2d(x, w, b, padding=c["padding"])
+            y.backward(torch.ones_like(y))
+        return fb
+    if kind == "train":
+        return train_step(c["model"], c["batch"])
+    if kind == "infer":
+        make, shape, _ = MODELS[c["model"]]
         torch.manual_seed(0)
-        net = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
-        opt = torch.optim.Adam(net.parameters(), lr=1e-3)
-        x = torch.rand(c["batch"], 784)
-        y = torch.randint(0, 10, (c["batch"],))
-        loss_fn = nn.CrossEntropyLoss()
+        net = make().eval()
+        x = torch.rand(c["batch"], *shape)
 
-        def step():
-            opt.zero_grad()
-            loss_fn(net(x), y).backward()
-            opt.step()
-        return step
+        def infer():
+            with torch.no_grad():
+                net(x)
+        return infer
     raise ValueError(kind)
 
 
@@ -102,15 +139,39 @@ def loader_throughput(n, num_workers, epochs=3):
     return images / (time.perf_counter() - t0)
 
 
-cases = json.loads(sys.argv[1])
-out = {}
-for c in cases:
-    try:
-        if c["kind"] == "loader":
-            out[c["name"]] = loader_throughput(c["n"], c["workers"])
-        else:
-            out[c["name"]] = timeit(case_fn(c))
-    except ImportError as e:
-        # torchvision is optional: the loader cases go without a reference.
-        print(f"{c['name']}: {e}", file=sys.stderr)
-print(json.dumps(out))
+def serve():
+    fns = {}
+    for line in sys.stdin:
+        req = json.loads(line)
+        try:
+            if req["op"] == "setup":
+                fns[req["case"]["name"]] = case_fn(req["case"])
+                out = {"ok": True}
+            elif req["op"] == "time":
+                out = {"seconds": timeit(fns[req["name"]], req["warmup"], req["reps"])}
+            elif req["op"] == "loader":
+                out = {"rate": loader_throughput(req["n"], req["workers"])}
+            else:
+                out = {"error": f"unknown request {req['op']}"}
+        except Exception as e:  # noqa: BLE001 - the reason goes to the table
+            out = {"error": f"{type(e).__name__}: {e}"}
+        print(json.dumps(out), flush=True)
+
+
+def peak_rss(model, steps):
+    step = train_step(model, 64)
+    for _ in range(steps):
+        step()
+    # Linux reports ru_maxrss in KiB.
+    print(json.dumps({"maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+if __name__ == "__main__":
+    mode = sys.argv[1]
+    torch.set_num_threads(int(sys.argv[-1]))
+    if mode == "serve":
+        serve()
+    elif mode == "rss":
+        peak_rss(sys.argv[2], int(sys.argv[3]))
+    else:
+        raise SystemExit(f"usage: torch_bench.py serve THREADS | rss MODEL STEPS THREADS (got {mode})")

@@ -46,6 +46,7 @@ export { fromStorage, indexTensor } from './ops/util.js';
 export type { PadMode } from './ops/pad.js';
 export * from './functional.js';
 export { cpu } from './cpu/index.js';
+export { setWasmKernels } from './cpu/wasm_kernels.js';
 export { getNumThreads, setNumThreads } from './num_threads.js';
 export { setCpuParallelThreshold } from './cpu/thread_pool.js';
 export { getCpuKernels, setCpuKernels, type CpuKernels } from './cpu/wasm_gemm.js';

@@ -16,8 +16,10 @@ import type { Tensor } from './tensor.js';
  * without `dispose()` drops its reference through the finalizer, so a storage shared by several
  * tensors is never freed while one of them lives.
  */
-// Weak keys: CPU storages (no finalizer) must stay collectable with their typed arrays.
-const refs = new WeakMap<Storage, number>();
+// The count lives on the storage object itself, under a symbol: a property read and write per
+// tensor where a WeakMap cost a hash lookup and an ephemeron insert (a quarter of a small CPU op).
+const REFS = Symbol('flambeau.refs');
+type Counted = Storage & { [REFS]?: number };
 const scopes: Set<Tensor>[] = [];
 
 /** Per device (not the CPU, whose memory the garbage collector owns): live tensors and storages. */
@@ -39,24 +41,24 @@ function deviceKey(s: Storage): string {
 
 /** Takes a reference to `s` (a new holder that is not a tensor object). */
 export function retainStorage(s: Storage): void {
-  const n = refs.get(s);
+  const n = (s as Counted)[REFS];
   if (n === undefined) {
     const st = stats(s);
     st.storages++;
     st.bytes += s.size * arrayType(s.dtype).BYTES_PER_ELEMENT;
   }
-  refs.set(s, (n ?? 0) + 1);
+  (s as Counted)[REFS] = (n ?? 0) + 1;
 }
 
 /** Drops a reference to `s`; the last one gives the storage back to its backend. */
 export function releaseStorage(s: Storage): void {
-  const n = refs.get(s);
+  const n = (s as Counted)[REFS];
   if (n === undefined) return;
   if (n > 1) {
-    refs.set(s, n - 1);
+    (s as Counted)[REFS] = n - 1;
     return;
   }
-  refs.delete(s);
+  (s as Counted)[REFS] = undefined;
   const st = stats(s);
   st.storages--;
   st.bytes -= s.size * arrayType(s.dtype).BYTES_PER_ELEMENT;

@@ -5,6 +5,7 @@ import { divFloor, erf, erfc, pyRemainder, roundHalfEven } from './math.js';
 import { Rows } from './iter.js';
 import { arr } from './storage.js';
 import type { TypedArray } from '../dtype.js';
+import { WASM_MIN, wasmBinary, wasmBinaryCode, wasmBinaryScalar, wasmKernels, wasmUnary, wasmUnaryCode } from './wasm_kernels.js';
 
 type F1 = (x: number) => number;
 type F2 = (a: number, b: number) => number;
@@ -110,6 +111,9 @@ function unaryWrite(op: UnaryOp, x: StridedView, out: TypedArray): void {
   const src = arr(x);
   if (isContiguous(x.shape, x.strides)) {
     const o = x.offset;
+    const code = n >= WASM_MIN && src instanceof Float32Array && out instanceof Float32Array ? wasmUnaryCode(op) : -1;
+    const m = code >= 0 ? wasmKernels() : null;
+    if (m) return wasmUnary(m, code, src, o, out);
     for (let i = 0; i < n; i++) out[i] = f(src[o + i]);
     return;
   }
@@ -150,6 +154,7 @@ function binaryWrite(op: BinaryOp, a: StridedView, b: StridedView, computeDtype:
   const B = arr(b);
   // Results are computed in float64 and rounded once on store: for + - * / that equals float32 arithmetic.
   if (f === FLOAT_BINARY[op] && arithmeticFastPath(op, out, a, b, n)) return;
+  if (out instanceof Uint8Array && A instanceof Float32Array && B instanceof Float32Array && compareFastPath(op, out, A, a, B, b, n)) return;
   if (isContiguous(a.shape, a.strides) && isContiguous(b.shape, b.strides)) {
     const a0 = a.offset;
     const b0 = b.offset;
@@ -182,6 +187,14 @@ function arithmeticFastPath(op: BinaryOp, out: TypedArray, a: StridedView, b: St
   const bS = isBroadcastScalar(b);
   if ((!aS && !isContiguous(a.shape, a.strides)) || (!bS && !isContiguous(b.shape, b.strides)) || (aS && bS)) return false;
   const A = arr(a), B = arr(b), a0 = a.offset, b0 = b.offset;
+  const m = n >= WASM_MIN && out instanceof Float32Array && A instanceof Float32Array && B instanceof Float32Array ? wasmKernels() : null;
+  if (m) {
+    const code = wasmBinaryCode(op);
+    if (bS) wasmBinaryScalar(m, code, A, a0, B[b0], false, out);
+    else if (aS) wasmBinaryScalar(m, code, B, b0, A[a0], true, out);
+    else wasmBinary(m, code, A, a0, B, b0, out);
+    return true;
+  }
   if (bS) {
     const y = B[b0];
     if (op === 'add') for (let i = 0; i < n; i++) out[i] = A[a0 + i] + y;
@@ -202,6 +215,34 @@ function arithmeticFastPath(op: BinaryOp, out: TypedArray, a: StridedView, b: St
 }
 
 /**
+ * Comparisons of dense float32 operands, or against a scalar (relu's backward mask, bounds
+ * checks): one loop per operator over float32 arrays only, so each compiles to a tight loop.
+ */
+function compareFastPath(op: BinaryOp, out: Uint8Array, A: Float32Array, a: StridedView, B: Float32Array, b: StridedView, n: number): boolean {
+  if (op !== 'eq' && op !== 'ne' && op !== 'lt' && op !== 'le' && op !== 'gt' && op !== 'ge') return false;
+  if (!isContiguous(a.shape, a.strides)) return false;
+  const a0 = a.offset, b0 = b.offset;
+  if (isBroadcastScalar(b)) {
+    const y = B[b0];
+    if (op === 'gt') for (let i = 0; i < n; i++) out[i] = +(A[a0 + i] > y);
+    else if (op === 'ge') for (let i = 0; i < n; i++) out[i] = +(A[a0 + i] >= y);
+    else if (op === 'lt') for (let i = 0; i < n; i++) out[i] = +(A[a0 + i] < y);
+    else if (op === 'le') for (let i = 0; i < n; i++) out[i] = +(A[a0 + i] <= y);
+    else if (op === 'eq') for (let i = 0; i < n; i++) out[i] = +(A[a0 + i] === y);
+    else for (let i = 0; i < n; i++) out[i] = +(A[a0 + i] !== y);
+    return true;
+  }
+  if (!isContiguous(b.shape, b.strides)) return false;
+  if (op === 'gt') for (let i = 0; i < n; i++) out[i] = +(A[a0 + i] > B[b0 + i]);
+  else if (op === 'ge') for (let i = 0; i < n; i++) out[i] = +(A[a0 + i] >= B[b0 + i]);
+  else if (op === 'lt') for (let i = 0; i < n; i++) out[i] = +(A[a0 + i] < B[b0 + i]);
+  else if (op === 'le') for (let i = 0; i < n; i++) out[i] = +(A[a0 + i] <= B[b0 + i]);
+  else if (op === 'eq') for (let i = 0; i < n; i++) out[i] = +(A[a0 + i] === B[b0 + i]);
+  else for (let i = 0; i < n; i++) out[i] = +(A[a0 + i] !== B[b0 + i]);
+  return true;
+}
+
+/**
  * + - * / over strided or broadcast operands, row by row: a row where one side is constant
  * (a per-channel bias over H·W) reads it once.
  */
@@ -210,11 +251,19 @@ function arithmeticRows(op: BinaryOp, out: TypedArray, A: TypedArray, B: TypedAr
   const { inner } = it;
   const sa = it.step[0];
   const sb = it.step[1];
+  // Rows of one contiguous and one contiguous or constant operand (a bias add): SIMD per row.
+  const m = inner >= WASM_MIN && sa === 1 && (sb === 1 || sb === 0) && out instanceof Float32Array && A instanceof Float32Array && B instanceof Float32Array
+    ? wasmKernels() : null;
+  const code = wasmBinaryCode(op);
   let p = 0;
   for (let r = 0; r < it.count; r++, it.next(), p += inner) {
     const ia = it.at[0];
     const ib = it.at[1];
-    if (sb === 0) {
+    if (m) {
+      const row = out.subarray(p, p + inner);
+      if (sb === 0) wasmBinaryScalar(m, code, A, ia, B[ib], false, row);
+      else wasmBinary(m, code, A, ia, B, ib, row);
+    } else if (sb === 0) {
       const y = B[ib];
       if (op === 'add') for (let j = 0; j < inner; j++) out[p + j] = A[ia + j * sa] + y;
       else if (op === 'sub') for (let j = 0; j < inner; j++) out[p + j] = A[ia + j * sa] - y;
@@ -237,6 +286,9 @@ function arithmeticRows(op: BinaryOp, out: TypedArray, A: TypedArray, B: TypedAr
 export function whereKernel(cond: StridedView, a: StridedView, b: StridedView, outDtype: DType, make: (d: DType, a: TypedArray) => Storage): Storage {
   const out = allocArray(outDtype, numel(cond.shape));
   const C = arr(cond), A = arr(a), B = arr(b);
+  if (out instanceof Float32Array && C instanceof Uint8Array && A instanceof Float32Array && B instanceof Float32Array && isContiguous(cond.shape, cond.strides)) {
+    if (whereFloat32(out, C, cond.offset, A, a, B, b)) return make(outDtype, out);
+  }
   const it = new Rows(cond.shape, [cond, a, b]);
   const { inner } = it;
   const sc = it.step[0], sa = it.step[1], sb = it.step[2];
@@ -246,6 +298,24 @@ export function whereKernel(cond: StridedView, a: StridedView, b: StridedView, o
     for (let j = 0; j < inner; j++, ic += sc, ia += sa, ib += sb) out[p++] = C[ic] !== 0 ? A[ia] : B[ib];
   }
   return make(outDtype, out);
+}
+
+/** `where` over a dense mask with dense or scalar float32 branches (relu's and clamp's backward): no row walker. */
+function whereFloat32(out: Float32Array, C: Uint8Array, c0: number, A: Float32Array, a: StridedView, B: Float32Array, b: StridedView): boolean {
+  const n = out.length;
+  const aS = isBroadcastScalar(a), bS = isBroadcastScalar(b);
+  if ((!aS && !isContiguous(a.shape, a.strides)) || (!bS && !isContiguous(b.shape, b.strides))) return false;
+  const a0 = a.offset, b0 = b.offset;
+  if (bS && !aS) {
+    const y = B[b0];
+    for (let i = 0; i < n; i++) out[i] = C[c0 + i] !== 0 ? A[a0 + i] : y;
+  } else if (aS && !bS) {
+    const x = A[a0];
+    for (let i = 0; i < n; i++) out[i] = C[c0 + i] !== 0 ? x : B[b0 + i];
+  } else if (!aS) {
+    for (let i = 0; i < n; i++) out[i] = C[c0 + i] !== 0 ? A[a0 + i] : B[b0 + i];
+  } else return false;
+  return true;
 }
 
 export function clampKernel(x: StridedView, min: number | null, max: number | null, outDtype: DType, make: (d: DType, a: TypedArray) => Storage): Storage {

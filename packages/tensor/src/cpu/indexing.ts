@@ -1,15 +1,22 @@
 import type { Storage, StridedView } from '../backend.js';
 import { type DType, type TypedArray, allocArray } from '../dtype.js';
 import { contiguousStrides, isContiguous, numel } from '../shape.js';
-import { Rows, allOffsets } from './iter.js';
+import { Rows, allOffsets, copyTransposed, transposedLayout } from './iter.js';
 import { arr } from './storage.js';
 
 type Make = (d: DType, a: TypedArray) => Storage;
 
 /** Copy of a view into a dense array of `dtype` (casting on store). */
 export function denseCopy(x: StridedView, dtype: DType): TypedArray {
-  const out = allocArray(dtype, numel(x.shape));
   const X = arr(x);
+  // A dense view of the same dtype (a gradient's first accumulation, `clone()`): one block copy.
+  if (dtype === x.dtype && isContiguous(x.shape, x.strides)) return X.slice(x.offset, x.offset + numel(x.shape));
+  const out = allocArray(dtype, numel(x.shape));
+  const t = dtype === x.dtype ? transposedLayout(x.shape, x.strides) : null;
+  if (t) {
+    copyTransposed(X, x.offset, t.rs, t.cs, t.rows, t.cols, out);
+    return out;
+  }
   const it = new Rows(x.shape, [x]);
   const { inner } = it;
   const sx = it.step[0];

@@ -1,4 +1,6 @@
 import type { StridedView } from '../backend.js';
+import type { TypedArray } from '../dtype.js';
+import { wasmKernels, wasmTranspose } from './wasm_kernels.js';
 import { isContiguous, numel } from '../shape.js';
 
 /** The layout of one operand walked by {@link Rows}. */
@@ -93,4 +95,40 @@ export function allOffsets(v: StridedView): Int32Array {
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = v.offset + i;
   return out;
+}
+
+/** Side of the square tiles {@link copyTransposed} moves: 32 float32 rows fit in L1 twice over. */
+const TILE = 32;
+
+/**
+ * Dense copy of a view that walks memory against the grain (a transposed weight gradient, `x.t()`):
+ * `rows × cols` elements with the source's row stride `rs` and column stride `cs`, in square tiles,
+ * so each tile's reads and writes both stay in cache. Values are only moved, in no particular
+ * order: the result equals the row-major walk's.
+ */
+export function copyTransposed(X: TypedArray, x0: number, rs: number, cs: number, rows: number, cols: number, out: TypedArray): void {
+  // A whole transposed float32 matrix (a Linear weight's gradient): in WebAssembly SIMD.
+  const m = rs === 1 && cs === rows && X instanceof Float32Array && out instanceof Float32Array ? wasmKernels() : null;
+  if (m && wasmTranspose(m, X, x0, rows, cols, out)) return;
+  for (let r0 = 0; r0 < rows; r0 += TILE) {
+    const r1 = Math.min(r0 + TILE, rows);
+    for (let c0 = 0; c0 < cols; c0 += TILE) {
+      const c1 = Math.min(c0 + TILE, cols);
+      for (let r = r0; r < r1; r++) {
+        const src = x0 + r * rs;
+        const dst = r * cols;
+        for (let c = c0; c < c1; c++) out[dst + c] = X[src + c * cs];
+      }
+    }
+  }
+}
+
+/** The view as a 2-D [rows, cols] walk whose column stride is not 1 (a transpose), or null. */
+export function transposedLayout(shape: readonly number[], strides: readonly number[]): { rows: number; cols: number; rs: number; cs: number } | null {
+  const dims: number[] = [];
+  for (let d = 0; d < shape.length; d++) if (shape[d] !== 1) dims.push(d);
+  if (dims.length !== 2) return null;
+  const [r, c] = dims;
+  if (strides[c] === 1 || strides[r] !== 1 || shape[r] < TILE || shape[c] < TILE) return null;
+  return { rows: shape[r], cols: shape[c], rs: strides[r], cs: strides[c] };
 }

@@ -3,6 +3,7 @@ import type { TypedArray } from '../dtype.js';
 import { isContiguous } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { arr } from './storage.js';
+import { wasmAdam, wasmKernels, wasmSgd } from './wasm_kernels.js';
 
 /**
  * Fused optimizer steps (`sgdStep_`, `adamStep_`, `rmspropStep_`, defined in @flambeau/optim): one
@@ -55,6 +56,12 @@ export const sgdStep: OpImpl = (inputs, attrs, fallback): OpResult => {
   const first = attrs.first === true;
   const nesterov = attrs.nesterov === true;
   const n = inputs[0].numel();
+  const m = r === Math.fround ? wasmKernels() : null;
+  if (m) {
+    wasmSgd(m, dense.data, dense.offsets, n, { wd, mom, keep, step, maximize: sign < 0, decay, first, nesterov });
+    bumpVersions(inputs);
+    return inputs[0];
+  }
   for (let i = 0; i < n; i++) {
     const p = P[op + i];
     let d = sign * G[og + i];
@@ -88,6 +95,12 @@ export const adamStep: OpImpl = (inputs, attrs, fallback): OpResult => {
   const step = r(-(a.lr / (1 - a.beta1 ** a.step)));
   const sign = attrs.maximize ? -1 : 1;
   const n = inputs[0].numel();
+  const m = r === Math.fround ? wasmKernels() : null;
+  if (m) {
+    wasmAdam(m, dense.data, dense.offsets, n, { shrink, wd, b1, k1, b2, k2, bc2, eps, step, maximize: sign < 0, decoupled, decay });
+    bumpVersions(inputs);
+    return inputs[0];
+  }
   for (let i = 0; i < n; i++) {
     let p = P[op + i];
     if (decoupled) p = r(p * shrink);

@@ -1,6 +1,7 @@
 import type { Pool2dAttrs, Storage, StridedView } from '../backend.js';
 import { type DType, type TypedArray, allocArray } from '../dtype.js';
 import { denseView } from './conv.js';
+import { wasmKernels, wasmMaxPool2x2 } from './wasm_kernels.js';
 
 type Make = (d: DType, a: TypedArray) => Storage;
 
@@ -52,6 +53,12 @@ export function maxPool2dKernel(x: StridedView, a: Pool2dAttrs, make: Make): [St
   const data = X.data;
   const vals = allocArray(x.dtype, N * C * OH * OW);
   const idx = new Float64Array(N * C * OH * OW);
+  const [kh, kw] = a.kernelSize;
+  if (kh === 2 && kw === 2 && a.stride[0] === 2 && a.stride[1] === 2 && a.padding[0] === 0 && a.padding[1] === 0 && dh === 1 && dw === 1 && !a.ceilMode) {
+    const m = data instanceof Float32Array ? wasmKernels() : null;
+    if (!m || !wasmMaxPool2x2(m, data, X.off, N * C, H, W, OH, OW, vals, idx)) maxPool2x2(data, X.off, N * C, H, W, OH, OW, vals, idx);
+    return [make(x.dtype, vals), make('int64', idx)];
+  }
   const rowStep = dh * W;
   let o = 0;
   for (let plane = 0; plane < N * C; plane++) {
@@ -79,6 +86,35 @@ export function maxPool2dKernel(x: StridedView, a: Pool2dAttrs, make: Make): [St
     }
   }
   return [make(x.dtype, vals), make('int64', idx)];
+}
+
+/**
+ * The CNNs' max pool (2×2 windows, stride 2, no padding): every window lies inside the plane, so
+ * its four taps are read directly, in the general loop's order (row by row), with its rule: a
+ * larger value or a NaN takes over.
+ */
+function maxPool2x2(data: TypedArray, off: number, planes: number, H: number, W: number, OH: number, OW: number, vals: TypedArray, idx: Float64Array): void {
+  let o = 0;
+  for (let plane = 0; plane < planes; plane++) {
+    const base = off + plane * H * W;
+    for (let oh = 0; oh < OH; oh++) {
+      const r0 = 2 * oh * W;
+      for (let ow = 0; ow < OW; ow++, o++) {
+        const i0 = r0 + 2 * ow;
+        let best = data[base + i0];
+        let at = i0;
+        // Starting from tap 0 gives what the general loop's −∞ start gives (value and position).
+        let v = data[base + i0 + 1];
+        if (v > best || v !== v) { best = v; at = i0 + 1; }
+        v = data[base + i0 + W];
+        if (v > best || v !== v) { best = v; at = i0 + W; }
+        v = data[base + i0 + W + 1];
+        if (v > best || v !== v) { best = v; at = i0 + W + 1; }
+        vals[o] = best;
+        idx[o] = at;
+      }
+    }
+  }
 }
 
 /** Routes each output gradient to the input position its max came from. */

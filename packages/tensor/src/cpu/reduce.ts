@@ -3,6 +3,7 @@ import { type DType, type TypedArray, allocArray } from '../dtype.js';
 import { isContiguous, numel } from '../shape.js';
 import { Rows, stridedOffsets } from './iter.js';
 import { arr } from './storage.js';
+import { WASM_MIN, wasmKernels, wasmSumCols, wasmSumRows } from './wasm_kernels.js';
 
 type Make = (d: DType, a: TypedArray) => Storage;
 
@@ -81,10 +82,25 @@ export function reduceKernel(op: ReduceOp, x: StridedView, dims: readonly number
   const inner = numel(dims.map((i) => x.shape[i]));
   const outer = numel(x.shape) / (inner || 1);
   const out = allocArray(outDtype, inner === 0 ? numel(x.shape.filter((_, i) => !dims.includes(i))) : outer);
+  const dense = isContiguous(x.shape, x.strides);
   // Trailing dims of a dense tensor (sums for softmax, losses, means): read the storage in place.
-  if (isContiguous(x.shape, x.strides) && dims.every((d, k) => d === nd - dims.length + k)) {
-    for (let o = 0; o < out.length; o++) out[o] = reduceRun(op, X, x.offset + o * inner, inner);
+  if (dense && dims.every((d, k) => d === nd - dims.length + k)) {
+    const m = op === 'sum' && inner >= 4 && out.length * inner >= WASM_MIN && X instanceof Float32Array ? wasmKernels() : null;
+    if (m) wasmSumRows(m, X, x.offset, inner, out);
+    else for (let o = 0; o < out.length; o++) out[o] = reduceRun(op, X, x.offset + o * inner, inner);
     return make(outDtype, out);
+  }
+  // A block of consecutive dims followed by kept ones (a bias gradient's sum over the batch):
+  // whole rows add into the kept block's sums, the order `reduceRows` uses.
+  const m = op === 'sum' && dense && inner > 0 && X instanceof Float32Array && dims.every((d, k) => d === dims[0] + k) ? wasmKernels() : null;
+  if (m) {
+    let before = 1, after = 1;
+    for (let d = 0; d < dims[0]; d++) before *= x.shape[d];
+    for (let d = dims[dims.length - 1] + 1; d < nd; d++) after *= x.shape[d];
+    if (after >= 4 && numel(x.shape) >= WASM_MIN) {
+      wasmSumCols(m, X, x.offset, before, inner, after, out);
+      return make(outDtype, out);
+    }
   }
   out.set(reduceRows(op, X, x, dims, out.length));
   return make(outDtype, out);

@@ -15,7 +15,9 @@ export function opResultType(...xs: readonly TensorOrScalar[]): DType {
 setResultTypeFn((a, b) => opResultType(a, b));
 
 /** A view of `t` broadcast to `shape` (zero strides on expanded dims), without dispatching. */
-export function broadcastView(t: Tensor, shape: readonly number[]): { storage: Tensor['storage']; dtype: DType; shape: readonly number[]; strides: number[]; offset: number } {
+export function broadcastView(t: Tensor, shape: readonly number[]): { storage: Tensor['storage']; dtype: DType; shape: readonly number[]; strides: readonly number[]; offset: number } {
+  // Most operands already have the result's shape: their own strides, no new array.
+  if (shape === t.shape || shapeEq(shape, t.shape)) return { storage: t.storage, dtype: t.dtype, shape, strides: t.strides, offset: t.offset };
   const nd = shape.length;
   const strides = new Array<number>(nd).fill(0);
   for (let i = 0; i < t.ndim; i++) {
