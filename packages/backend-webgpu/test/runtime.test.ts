@@ -98,10 +98,10 @@ suite(`webgpu runtime${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
 
   it('manualSeed makes webgpu draws reproducible; successive draws differ', async () => {
     torch.manualSeed(3);
-    const a = await torch.rand([64], { device: 'webgpu' }).data();
-    const b = await torch.rand([64], { device: 'webgpu' }).data();
+    const a = await torch.rand([64], { device: 'webgpu' }).dataAsync();
+    const b = await torch.rand([64], { device: 'webgpu' }).dataAsync();
     torch.manualSeed(3);
-    const c = await torch.rand([64], { device: 'webgpu' }).data();
+    const c = await torch.rand([64], { device: 'webgpu' }).dataAsync();
     expect(Array.from(c)).toEqual(Array.from(a));
     expect(Array.from(b)).not.toEqual(Array.from(a));
   });
@@ -131,7 +131,7 @@ suite(`webgpu runtime${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
     const x = torch.tensor(Array.from(randn(6 * 70, 3, 4))).reshape(6, 70);
     const xg = x.to('webgpu');
     const check = async (gt: torch.Tensor, want: torch.Tensor) => {
-      const a = await gt.data(), b = want.contiguous().dataSync();
+      const a = await gt.dataAsync(), b = want.contiguous().dataSync();
       expect(gt.shape).toEqual(want.shape);
       const bad = Array.from(b).flatMap((w, i) => (Math.abs(a[i] - w) <= 1e-5 + 1e-5 * Math.abs(w) ? [] : [`[${i}] ${a[i]} vs ${w}`]));
       expect(bad.slice(0, 5)).toEqual([]);
@@ -153,7 +153,7 @@ suite(`webgpu runtime${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
     const [P, G, M, V] = [p0, gr, m0, v0].map((a) => torch.tensor(Array.from(a)).to('webgpu'));
     const a = { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, step: 3, decoupled: true, maximize: false };
     g.fused.adamStep([P, G, M, V], a);
-    const pd = await P.data();
+    const pd = await P.dataAsync();
     const bad: number[] = [];
     for (let i = 0; i < n; i++) {
       const p = p0[i] * (1 - a.lr * a.weightDecay);
@@ -165,7 +165,7 @@ suite(`webgpu runtime${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
     expect(bad).toEqual([]);
     const [P2, G2, B2] = [p0, gr, m0].map((x) => torch.tensor(Array.from(x)).to('webgpu'));
     g.fused.sgdStep([P2, G2, B2], { lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: true, maximize: false, firstStep: false });
-    const sd = await P2.data(), bd = await B2.data();
+    const sd = await P2.dataAsync(), bd = await B2.dataAsync();
     for (let i = 0; i < n; i++) {
       const buf = 0.9 * m0[i] + gr[i];
       if (!(Math.abs(bd[i] - buf) < 1e-6 && Math.abs(sd[i] - (p0[i] - 0.1 * (gr[i] + 0.9 * buf))) < 1e-6)) bad.push(i);
@@ -176,9 +176,9 @@ suite(`webgpu runtime${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   it('an out-of-range gather index raises PyTorch\'s error at the next read (device-side check)', async () => {
     const x = torch.tensor([[1, 2], [3, 4]]).float().to('webgpu');
     const y = x.gather(1, torch.tensor([[0, 5], [1, 0]]).to('webgpu'));
-    await expect(y.data()).rejects.toThrow(/index 5 is out of bounds for dimension 1 with size 2/);
+    await expect(y.dataAsync()).rejects.toThrow(/index 5 is out of bounds for dimension 1 with size 2/);
     // Reported once; good indices then read normally.
-    expect(Array.from(await x.gather(1, torch.tensor([[1, 0], [0, 0]]).to('webgpu')).data())).toEqual([2, 1, 3, 3]);
+    expect(Array.from(await x.gather(1, torch.tensor([[1, 0], [0, 0]]).to('webgpu')).dataAsync())).toEqual([2, 1, 3, 3]);
   });
 
   it('tensors move to webgpu and compute through the op layer', async () => {
@@ -186,7 +186,7 @@ suite(`webgpu runtime${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
     const b = a.to('webgpu');
     expect(String(b.device)).toBe('webgpu:0');
     const c = b.matmul(b).add(1).relu();
-    expect(Array.from(await c.data())).toEqual(Array.from(a.matmul(a).add(1).relu().dataSync()));
+    expect(Array.from(await c.dataAsync())).toEqual(Array.from(a.matmul(a).add(1).relu().dataSync()));
     expect(cpu.name).toBe('cpu');
   });
 });

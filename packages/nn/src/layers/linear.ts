@@ -39,8 +39,8 @@ export class Linear extends Module {
     const opts = factoryArgs(LINEAR, [inFeatures, outFeatures, ...rest]);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
-    this.weight = new Parameter(empty([outFeatures, inFeatures], opts));
-    if (opts.bias ?? true) this.bias = new Parameter(empty([outFeatures], opts));
+    this.weight = new Parameter(empty([outFeatures, inFeatures], { dtype: opts.dtype, device: opts.device }));
+    if (opts.bias ?? true) this.bias = new Parameter(empty([outFeatures], { dtype: opts.dtype, device: opts.device }));
     else this.registerParameter('bias', null);
     this.resetParameters();
   }
@@ -84,8 +84,8 @@ export class Bilinear extends Module {
     this.in1Features = in1Features;
     this.in2Features = in2Features;
     this.outFeatures = outFeatures;
-    this.weight = new Parameter(empty([outFeatures, in1Features, in2Features], opts));
-    if (opts.bias ?? true) this.bias = new Parameter(empty([outFeatures], opts));
+    this.weight = new Parameter(empty([outFeatures, in1Features, in2Features], { dtype: opts.dtype, device: opts.device }));
+    if (opts.bias ?? true) this.bias = new Parameter(empty([outFeatures], { dtype: opts.dtype, device: opts.device }));
     else this.registerParameter('bias', null);
     this.resetParameters();
   }
