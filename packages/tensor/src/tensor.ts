@@ -5,7 +5,7 @@ import { DTYPES, type DType, type DTypeLike, type TypedArray, isDTypeLike, isFlo
 import { DTypeError, IndexError, RuntimeError, ValueError } from './errors.js';
 import { broadcastShapes, contiguousStrides, isContiguous, normDim, numel } from './shape.js';
 import { sizeDim } from './size_check.js';
-import { Size } from './size.js';
+import { Size, internSize } from './size.js';
 import { formatTensor } from './format.js';
 import { moveTensor, releaseTensor, trackTensor } from './memory.js';
 import { deviceCheck } from './validation.js';
@@ -130,7 +130,7 @@ const DECL = {
 export class Tensor implements StridedView {
   // Writable only through `_setData` (PyTorch's `t.data = src`), which keeps storage ownership right.
   readonly storage: Storage;
-  /** The shape, a {@link Size}: `String(t.shape)` is `'torch.Size([2, 3])'`. */
+  /** The shape, a {@link Size} shared by the tensors of this shape: `String(t.shape)` is `'torch.Size([2, 3])'`. */
   readonly shape: readonly number[];
   readonly strides: readonly number[];
   readonly offset: number;
@@ -150,8 +150,7 @@ export class Tensor implements StridedView {
   constructor(storage: Storage, shape: readonly number[], strides?: readonly number[], offset = 0, base: Tensor | null = null) {
     this.storage = storage;
     this.dtype = storage.dtype;
-    // One Size per shape array, made here: `t.shape` is read on every op, so it must cost nothing then.
-    this.shape = shape instanceof Size ? shape : new Size(shape);
+    this.shape = internSize(shape);
     this.strides = strides ?? contiguousStrides(shape);
     this.offset = offset;
     this._base = base ? (base._base ?? base) : null;
@@ -207,7 +206,7 @@ export class Tensor implements StridedView {
   size(): Size;
   size(dim: number): number;
   size(dim?: number): Size | number {
-    return dim === undefined ? new Size(this.shape) : this.shape[sizeDim(dim, this.ndim)];
+    return dim === undefined ? Size(this.shape) : this.shape[sizeDim(dim, this.ndim)];
   }
   stride(): number[];
   stride(dim: number): number;
