@@ -111,6 +111,7 @@ const DECL = {
   sort: declare('Tensor.sort', 'sort(int dim=-1, bool descending=False, *, bool? stable=None)'),
   argsort: declare('Tensor.argsort', 'argsort(int dim=-1, bool descending=False)'),
   topk: declare('Tensor.topk', 'topk(int k, int dim=-1, bool largest=True, bool sorted=True)'),
+  bernoulli: declare('Tensor.bernoulli', 'bernoulli(*, Generator? generator=None)'),
   newFull: declare('Tensor.newFull', `new_full(int[] size, Scalar fillValue, ${NEW_OPTIONS})`),
   newZeros: declare('Tensor.newZeros', `new_zeros(int[] size, ${NEW_OPTIONS})`),
   newOnes: declare('Tensor.newOnes', `new_ones(int[] size, ${NEW_OPTIONS})`),
@@ -509,7 +510,8 @@ export class Tensor implements StridedView {
     const q = this.binary('div', other);
     return opts.roundingMode === 'trunc' ? q.trunc().to(this.resultDtype(other)) : q;
   }
-  true_divide(other: TensorOrScalar): Tensor { return this.div(other); }
+  /** `t.true_divide(other)`: `div` without rounding. */
+  trueDivide(other: TensorOrScalar): Tensor { return this.div(other); }
   floorDivide(other: TensorOrScalar): Tensor { return this.binary('floorDivide', other); }
   remainder(other: TensorOrScalar): Tensor { return this.binary('remainder', other); }
   fmod(other: TensorOrScalar): Tensor { return this.binary('fmod', other); }
@@ -676,6 +678,20 @@ export class Tensor implements StridedView {
   uniform_(from = 0, to = 1): this { dispatch('randomFill_', [this], { kind: 'uniform', a: from, b: to }); return this; }
   /** Fills with N(mean, std²) (`t.normal_(mean, std)`). */
   normal_(mean = 0, std = 1): this { dispatch('randomFill_', [this], { kind: 'normal', a: mean, b: std }); return this; }
+  /**
+   * `t.bernoulli(*, generator=None)`: one 0/1 draw per element, this tensor holding the
+   * probabilities. PyTorch draws one uniform of this precision per element, so `rand_like(p) < p`
+   * is the same stream; the range check runs on the device.
+   *
+   * @example torch.tensor([0, 0.5, 1]).bernoulli() // [0, 0 or 1, 1]
+   */
+  bernoulli(opts: { generator?: Generator | null } = {}): Tensor {
+    const { generator } = parseArgs(DECL.bernoulli, [opts]);
+    deviceCheck(this.ge(0).logicalAnd(this.le(1)).all(), () => new RuntimeError('Expected p_in >= 0 && p_in <= 1 to be true'));
+    const u = this.newEmpty(this.shape);
+    dispatch('randomFill_', [u], { kind: 'uniform', a: 0, b: 1, generator: generator ?? undefined });
+    return u.lt(this).to(this.dtype);
+  }
   /** Fills with Bernoulli(p) draws (`t.bernoulli_(p)`). */
   bernoulli_(p = 0.5): this { dispatch('randomFill_', [this], { kind: 'bernoulli', a: p, b: 0 }); return this; }
   /** Fills with integers in [from, to) (`t.random_(from, to)`). */

@@ -40,7 +40,6 @@ const RANDN_LIKE = declare('torch.randnLike', `randn_like(Tensor input, ${RANDOM
 const RANDINT = declare('torch.randint', `randint(int low, int high, int[] size, ${RANDOM})`);
 const RANDPERM = declare('torch.randperm', `randperm(int n, ${RANDOM})`);
 const NORMAL = declare('torch.normal', `normal(float mean, float std, int[] size, ${RANDOM})`);
-const BERNOULLI = declare('torch.bernoulli', 'bernoulli(Tensor input, *, Generator? generator=None)');
 const LINSPACE = declare('torch.linspace', `linspace(float start, float end, int steps, ${FACTORY})`);
 const EYE = declare('torch.eye', `eye(int n, int? m=None, ${FACTORY})`);
 
@@ -289,18 +288,6 @@ export function randperm(n: number, opts: RandomOptions = {}): Tensor {
     out[z + i] = t;
   }
   return finish(out, [n], dtype, o);
-}
-
-/**
- * `torch.bernoulli(p, *, generator=None)`: one draw per element of the probability tensor. PyTorch draws one uniform
- * of p's precision per element, so `rand_like(p) < p` is the same stream; the range check runs on
- * the device.
- */
-export function bernoulli(p: Tensor, opts: { generator?: Generator | null } = {}): Tensor {
-  const o = parseArgs(BERNOULLI, [p, opts]);
-  deviceCheck(p.ge(0).logicalAnd(p.le(1)).all(), () => new RuntimeError('Expected p_in >= 0 && p_in <= 1 to be true'));
-  const u = drawn(p.shape, p.dtype, 'uniform', 0, 1, { dtype: null, device: p.device, requiresGrad: false, generator: o.generator });
-  return u.lt(p).to(p.dtype);
 }
 
 /** A tensor of `shape` filled by the device's random kernel. */
