@@ -67,7 +67,7 @@ export function slice(start?: number | null, stop?: number | null, step?: number
 
 export interface ReduceOptions {
   keepdim?: boolean;
-  dtype?: DType;
+  dtype?: DTypeLike | null;
 }
 export type Dims = number | readonly number[];
 
@@ -749,13 +749,13 @@ export class Tensor implements StridedView {
   norm(p: number | 'fro' = 2, dim?: Dims | null, opts: { keepdim?: boolean } = {}): Tensor {
     return dispatch1('norm', [this], { p: p === 'fro' ? 2 : p, dim: dim ?? null, keepdim: opts.keepdim ?? false });
   }
-  cumsum(...args: Args<[dim: number], { dim?: number; dtype?: DType | null }>): Tensor { return dispatch1('cumsum', [this], parseArgs(DECL.cumsum, args)); }
-  cumprod(...args: Args<[dim: number], { dim?: number; dtype?: DType | null }>): Tensor { return dispatch1('cumprod', [this], parseArgs(DECL.cumprod, args)); }
-  softmax(...args: Args<[dim: number, dtype: DType | null], { dim?: number; dtype?: DType | null }>): Tensor {
+  cumsum(...args: Args<[dim: number], { dim?: number; dtype?: DTypeLike | null }>): Tensor { return dispatch1('cumsum', [this], parseArgs(DECL.cumsum, args)); }
+  cumprod(...args: Args<[dim: number], { dim?: number; dtype?: DTypeLike | null }>): Tensor { return dispatch1('cumprod', [this], parseArgs(DECL.cumprod, args)); }
+  softmax(...args: Args<[dim: number, dtype: DTypeLike | null], { dim?: number; dtype?: DTypeLike | null }>): Tensor {
     const { dim, dtype } = parseArgs(DECL.softmax, args);
     return dispatch1('softmax', [dtype ? this.to(dtype) : this], { dim });
   }
-  logSoftmax(...args: Args<[dim: number, dtype: DType | null], { dim?: number; dtype?: DType | null }>): Tensor {
+  logSoftmax(...args: Args<[dim: number, dtype: DTypeLike | null], { dim?: number; dtype?: DTypeLike | null }>): Tensor {
     const { dim, dtype } = parseArgs(DECL.logSoftmax, args);
     return dispatch1('logSoftmax', [dtype ? this.to(dtype) : this], { dim });
   }

@@ -1,4 +1,4 @@
-import { type Args, type Declaration, type DeviceLike, type Tensor, declare, empty, parseArgs } from '@flambeau/tensor';
+import { type Args, type Declaration, type DeviceLike, type Dtype, type Tensor, declare, empty, parseArgs } from '@flambeau/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import * as init from '../init.js';
@@ -7,7 +7,7 @@ import { bilinear, linear } from '../functional/linear.js';
 /** Creation options shared by layers that own weights (`device=`, `dtype=`). */
 export interface FactoryOptions {
   device?: DeviceLike;
-  dtype?: 'float32' | 'float64';
+  dtype?: 'float32' | 'float64' | Dtype;
 }
 
 const LINEAR = declare('nn.Linear', 'Linear(int inFeatures, int outFeatures, bool bias=True, Device? device=None, ScalarType? dtype=None)');
