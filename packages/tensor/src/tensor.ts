@@ -111,6 +111,7 @@ const DECL = {
   sort: declare('Tensor.sort', 'sort(int dim=-1, bool descending=False, *, bool? stable=None)'),
   argsort: declare('Tensor.argsort', 'argsort(int dim=-1, bool descending=False)'),
   topk: declare('Tensor.topk', 'topk(int k, int dim=-1, bool largest=True, bool sorted=True)'),
+  diag: declare('Tensor.diag', 'diag(int diagonal=0)'),
   bernoulli: declare('Tensor.bernoulli', 'bernoulli(*, Generator? generator=None)'),
   newFull: declare('Tensor.newFull', `new_full(int[] size, Scalar fillValue, ${NEW_OPTIONS})`),
   newZeros: declare('Tensor.newZeros', `new_zeros(int[] size, ${NEW_OPTIONS})`),
@@ -442,7 +443,8 @@ export class Tensor implements StridedView {
    *
    * @example torch.tensor([1, 2]).diag() // [[1, 0], [0, 2]]
    */
-  diag(diagonal = 0): Tensor {
+  diag(...args: Args<[diagonal: number], { diagonal?: number }>): Tensor {
+    const { diagonal } = parseArgs(DECL.diag, args) as { diagonal: number };
     if (this.ndim === 2) return this.diagonal(diagonal).clone();
     if (this.ndim !== 1) throw new RuntimeError(`diag(): Supports 1D or 2D tensors. Got ${this.ndim}D`);
     const n = this.shape[0] + Math.abs(diagonal);

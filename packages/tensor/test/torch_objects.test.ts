@@ -138,3 +138,16 @@ describe('factory functions bind their options through the parser', () => {
     expect(torch.rand(2, { requiresGrad: true }).requiresGrad).toBe(true);
   });
 });
+
+describe('newZeros/newOnes/newFull/newEmpty and diag, by position or by name', () => {
+  it('take PyTorch parameters and reject others', () => {
+    const x = torch.tensor([1, 2]);
+    expect(x.newFull([2], 5, { requiresGrad: false }).tolistSync()).toEqual([5, 5]);
+    expect(x.newEmpty([1, 2]).dtype).toBe('int64');
+    expect(x.newOnes([2], { dtype: torch.float32, requiresGrad: true }).requiresGrad).toBe(true);
+    expect(() => x.newZeros([2], { dtype: torch.float32, requires_grad: true } as never)).toThrow(/^new_zeros\(\) got an unexpected keyword argument 'requires_grad'. Did you mean 'requiresGrad'\?/);
+    expect(x.diag(1).tolistSync()).toEqual([[0, 1, 0], [0, 0, 2], [0, 0, 0]]);
+    expect(x.diag({ diagonal: -1 }).tolistSync()).toEqual([[0, 0, 0], [1, 0, 0], [0, 2, 0]]);
+    expect(() => x.diag('1' as never)).toThrow(new DTypeError("diag(): argument 'diagonal' must be int, not str"));
+  });
+});
