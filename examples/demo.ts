@@ -40,7 +40,7 @@ const net = new Net();
 console.log(String(net));
 const criterion = new nn.CrossEntropyLoss();
 const optimizer = new optim.Adam(net.parameters(), { lr: 1e-3 });
-const scheduler = new optim.lrScheduler.StepLR(optimizer, 1, { gamma: 0.5 });
+const scheduler = new optim.lrScheduler.StepLR(optimizer, 1, 0.5); // or StepLR(optimizer, { stepSize: 1, gamma: 0.5 })
 const epochs = Number(process.env.FLAMBEAU_DEMO_EPOCHS ?? 1);
 
 for (let epoch = 1; epoch <= epochs; epoch++) {

@@ -30,7 +30,7 @@ console.log(`torch.Size([${images.shape.join(', ')}])`);
 const net = new CNNNet();
 console.log(`net have ${[...net.parameters()].reduce((n, x) => n + x.numel(), 0)} paramerters in total`);
 const criterion = new nn.CrossEntropyLoss();
-const optimizer = new optim.SGD(net.parameters(), { lr: 0.001, momentum: 0.9 });
+const optimizer = new optim.SGD(net.parameters(), 0.001, 0.9); // optim.SGD(params, lr=0.001, momentum=0.9), positionally
 console.log(String(net));
 console.log(String(new nn.Sequential(...[...net.children()].slice(0, 4))));
 

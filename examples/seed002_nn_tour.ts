@@ -39,7 +39,7 @@ const output3 = F.conv2d(input, kerNal, { stride: 1, padding: 1 });
 console.log(String(output3));
 
 const dataset = new data.datasets.CIFAR10('./data', { train: false, transform: new data.transforms.ToTensor() });
-const loader = new DataLoader(dataset, { batchSize: 64 });
+const loader = new DataLoader(dataset, 64); // DataLoader(dataset, batch_size=64), positionally
 
 class YkConv extends nn.Module {
   conv1 = new Conv2d(3, 6, [3, 3], { stride: [1, 1], padding: 0 });

@@ -21,6 +21,6 @@ const x = torch.tensor([[[1.0, 3.0, 2.0, 5.0, 4.0, 0.0, 7.0]]], { dtype: 'float3
 console.log(String(new nn.MaxPool1d(2)(x)));
 const [values, indices] = new nn.MaxPool1d(3, { stride: 2, padding: 1, returnIndices: true })(x);
 console.log(`(${String(values)}, ${String(indices)})`);
-console.log(String(new nn.MaxPool2d(3, { stride: 2 })));
+console.log(String(new nn.MaxPool2d(3, { stride: 2 }))); // or new nn.MaxPool2d(3, 2)
 console.log(String(new nn.AvgPool2d(2, { stride: 1, padding: 1 })));
 console.log(String(new nn.AdaptiveAvgPool2d([1, 1])(img)));

@@ -5,7 +5,8 @@ or tensor method applied to inputs of given shapes), the name of its result's au
 
 Rows are data, so the TypeScript test builds the same call from them:
   call: 'F.<camelName>' (functional), 'nn.<Layer>' (module built with ctor/ctorOpts, then called),
-        'method.<camelName>' (a tensor method on the first input);
+        'method.<camelName>' (a tensor method on the first input), 'torch.<name>' (a function of the
+        list of inputs: stack, cat); a list result (split, unbind) is named by its first tensor;
   inputs: tensor specs {shape, kind, grad, t}; kind is randn | rand | prob | logprob | classes:<C>;
           t: build the reversed shape and permute it back (a non-contiguous input);
   args: positional arguments after the tensors; opts: keyword arguments (camelCase; a value that
@@ -128,6 +129,16 @@ row('nn.Embedding', [S([2, 3], 'classes:10')], ctor=[10, 4])
 row('nn.Embedding', [S([3], 'classes:10')], ctor=[10, 4], ctor_opts={'paddingIdx': 0})
 
 # Views and reductions.
+row('method.split', [X(4, 2)], args=[2])
+row('method.split', [X(4, 2)], args=[[1, 3]])
+row('method.chunk', [X(4, 2)], args=[2])
+row('method.unbind', [X(4, 2)])
+row('method.unbind', [X(4, 2)], args=[1])
+row('torch.stack', [X(2, 3), X(2, 3)])
+row('torch.stack', [X(2, 3), X(2, 3)], args=[1])
+row('torch.cat', [X(2, 3), X(2, 3)])
+row('method.index', [X(4, 3)], args=[S([5], 'classes:4')])
+row('method.index', [X(4, 3)], args=[1])
 row('method.view', [X(3, 4)], args=[[12]])
 row('method.reshape', [X(3, 4)], args=[[12]])
 row('method.reshape', [S([3, 4], grad=True, t=True)], args=[[12]])
@@ -186,6 +197,10 @@ def run(r):
     if kind == 'nn':
         mod = getattr(nn, name)(*r['ctor'], **{snake(k): v for k, v in r['ctorOpts'].items()})
         return mod(*inputs)
+    if name == 'index':
+        return inputs[0][tuple(args)]
+    if kind == 'torch':
+        return getattr(torch, name)(inputs, *args, **opts)
     return getattr(inputs[0], name)(*args, **opts)
 
 
@@ -193,6 +208,7 @@ def main():
     torch.manual_seed(0)
     for r in ROWS:
         out = run(r)
+        out = out[0] if isinstance(out, (list, tuple)) else out
         r['name'] = type(out.grad_fn).__name__ if out.grad_fn is not None else None
     mse = F.mse_loss(torch.tensor([1.0, 2.0, 3.0], requires_grad=True), torch.tensor([0.5, 4.0, 1.0]))
     data = {'torch': torch.__version__, 'rows': ROWS, 'printed': {'mseLoss': str(mse)}}

@@ -3,7 +3,8 @@
 Run: /usr/bin/python3 tools/gen_signatures.py > packages/flambeau/test/fixtures/signatures.json
 
 Keys are PyTorch's own spellings: `torch.clamp`, `Tensor.sum`, `F.conv2d`, `nn.Conv2d`,
-`optim.SGD`, `lr_scheduler.StepLR`, `data.DataLoader`. Each value is a list of overloads; an
+`optim.SGD`, `lr_scheduler.StepLR`, `data.DataLoader`, `utils.clip_grad_norm_`, `init.kaiming_uniform_`,
+`transforms.Resize` (torchvision 0.14: Debian's python3-torchvision). Each value is a list of overloads; an
 overload is a list of parameters `{name, default?, kwOnly?, posOnly?}` (`default` is a JSON value
 when Python's is a literal, else its repr under `repr`). Sources, in order: `inspect.signature`
 (Python-level functions and constructors), the signature lines of a builtin's docstring, and the
@@ -198,7 +199,26 @@ def main():
                     table[prefix + "." + n] = [sig]
             elif inspect.isfunction(cls) and prefix == "data":
                 table[prefix + "." + n] = [from_inspect(cls, False)]
-    json.dump({"torch": torch.__version__, "signatures": table}, sys.stdout, indent=None, separators=(",", ":"), sort_keys=True)
+    # torch.nn.utils' functions (clip_grad_norm_, parameters_to_vector, …) under `utils.`.
+    for n in public(nn.utils):
+        fn = getattr(nn.utils, n)
+        if inspect.isfunction(fn):
+            table["utils." + n] = [from_inspect(fn, False)]
+    # torch.nn.init's initialisers under `init.`.
+    for n in public(nn.init):
+        fn = getattr(nn.init, n)
+        if inspect.isfunction(fn):
+            table["init." + n] = [from_inspect(fn, False)]
+    # torchvision's transforms (Debian's python3-torchvision 0.14, torch 1.13's companion) under `transforms.`.
+    import torchvision
+    import torchvision.transforms as transforms
+    for n in public(transforms):
+        cls = getattr(transforms, n)
+        if inspect.isclass(cls) and cls.__module__.startswith("torchvision.transforms"):
+            sig = from_inspect(cls.__init__, True)
+            if sig is not None:
+                table["transforms." + n] = [sig]
+    json.dump({"torch": torch.__version__, "torchvision": torchvision.__version__, "signatures": table}, sys.stdout, indent=None, separators=(",", ":"), sort_keys=True)
 
 
 main()

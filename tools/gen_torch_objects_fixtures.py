@@ -9,7 +9,7 @@ import torch
 
 OUT = os.path.join(os.path.dirname(__file__), '..', 'packages', 'tensor', 'test', 'fixtures', 'torch_objects.json')
 
-ALIASES = ['float32', 'float', 'float64', 'double', 'int64', 'long', 'int32', 'int', 'bool', 'uint8']
+ALIASES = ['float16', 'half', 'float32', 'float', 'float64', 'double', 'int64', 'long', 'int32', 'int', 'bool', 'uint8']
 
 dtypes = []
 for name in ALIASES:

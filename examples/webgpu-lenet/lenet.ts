@@ -11,7 +11,7 @@ const F = nn.functional;
 
 /** LeNet-5 for 1×28×28 inputs (conv 5×5 → pool → conv 5×5 → pool → three linear layers). */
 export class LeNet extends nn.Module {
-  conv1 = new nn.Conv2d(1, 6, 5, { padding: 2 });
+  conv1 = new nn.Conv2d(1, 6, 5, 1, 2); // Conv2d(1, 6, 5, stride=1, padding=2), positionally
   conv2 = new nn.Conv2d(6, 16, 5);
   fc1 = new nn.Linear(16 * 5 * 5, 120);
   fc2 = new nn.Linear(120, 84);

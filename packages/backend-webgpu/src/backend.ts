@@ -1,16 +1,19 @@
 import {
   type OpImpl,
   type Backend, type BinaryOp, type Conv2dAttrs, type DType, type Pool2dAttrs, type ReduceOp, type Storage, type StridedView,
-  type Generator, type RandomKind, type TypedArray, type UnaryOp, NotImplementedError, RuntimeError,
+  type Generator, type RandomKind, type TypedArray, type UnaryOp, NotImplementedError, RuntimeError, contiguousStrides,
 } from '@flambeau/tensor';
 import { GpuContext } from './context.js';
 import type { GpuHandle } from './device.js';
-import { fromWords, toWords, wgslType } from './dtypes.js';
+import { bufferBytes, float16Error, fromWords, toWords, wgslType } from './dtypes.js';
 import * as cv from './kernels/conv.js';
 import * as ew from './kernels/elementwise.js';
 import { fusedKernels } from './kernels/fused.js';
 import * as ix from './kernels/indexing.js';
 import * as mm from './kernels/matmul.js';
+import { linearKernels } from './kernels/linear.js';
+import { normKernels } from './kernels/norm.js';
+import { optimizerKernels } from './kernels/optim.js';
 import { multinomial, randomFill } from './kernels/random.js';
 import * as red from './kernels/reduce.js';
 import { type KernelHost, WebGPUStorage, bufferOf } from './storage.js';
@@ -33,19 +36,20 @@ export class WebGPUBackend implements Backend, KernelHost {
   readonly name = 'webgpu';
   readonly ctx: GpuContext;
   readonly index: number;
-  /**
-   * Fused kernels in the registry's override form. `softmax` and `logSoftmax` replace the
-   * registry's composites (they have backward formulas, so autograd keeps working); the rest
-   * (layerNorm, sgdStep, adamStep) wait for ops of those names in the registry.
-   */
+  /** The softmax/logSoftmax kernels, also callable directly (`backend.fused.softmax([x], { dim })`). */
   readonly fused: ReturnType<typeof fusedKernels>;
+  /**
+   * Overrides of registry ops (the dispatcher runs them in place of the op's default; autograd
+   * keeps the op's own formula): `softmax`, `logSoftmax`, `addmm` (bias + GEMM), `nativeLayerNorm` and the optimizer
+   * steps `sgdStep_`, `adamStep_` (Adam and AdamW), `rmspropStep_`.
+   */
   readonly kernels: Readonly<Record<string, OpImpl>>;
 
   constructor(handle: GpuHandle) {
     this.ctx = new GpuContext(handle);
     this.index = handle.adapterIndex;
     this.fused = fusedKernels(this);
-    this.kernels = { softmax: this.fused.softmax, logSoftmax: this.fused.logSoftmax };
+    this.kernels = { softmax: this.fused.softmax, logSoftmax: this.fused.logSoftmax, ...linearKernels(this), ...normKernels(this), ...optimizerKernels(this) };
   }
 
   /** The backend of `webgpu:<index>`, once `initWebGPU('webgpu:<index>')` has opened it. */
@@ -67,17 +71,22 @@ export class WebGPUBackend implements Backend, KernelHost {
   /** Destroys cached (free) buffers, like `torch.cuda.empty_cache()`. */
   emptyCache(): void { this.ctx.storageBuffers.emptyCache(); }
 
-  private checkSize(n: number): void {
+  /** Whether float16 tensors can live here (the adapter's `shader-f16`). */
+  get float16(): boolean { return this.ctx.device.features.has('shader-f16'); }
+
+  private checkSize(dtype: DType, n: number): void {
+    wgslType(dtype);
+    if (dtype === 'float16' && !this.float16) throw float16Error();
     const limit = this.ctx.device.limits.maxStorageBufferBindingSize;
-    if (n * 4 > limit) {
-      throw new RuntimeError(`webgpu: a tensor of ${n} elements (${n * 4} bytes) exceeds this adapter's largest storage binding (${limit} bytes)`);
+    const bytes = bufferBytes(dtype, n);
+    if (bytes > limit) {
+      throw new RuntimeError(`webgpu: a tensor of ${n} elements (${bytes} bytes) exceeds this adapter's largest storage binding (${limit} bytes)`);
     }
   }
 
   out(dtype: DType, n: number): WebGPUStorage {
-    wgslType(dtype);
-    this.checkSize(n);
-    return new WebGPUStorage(this, dtype, n, this.ctx.storageBuffers.acquire(n * 4));
+    this.checkSize(dtype, n);
+    return new WebGPUStorage(this, dtype, n, this.ctx.storageBuffers.acquire(bufferBytes(dtype, n)));
   }
 
   // ---- storage
@@ -89,9 +98,9 @@ export class WebGPUBackend implements Backend, KernelHost {
 
   fromArray(data: TypedArray, dtype: DType): Storage {
     if (dtype === 'float64' && data.length === 1) return new WebGPUStorage(this, dtype, 1, null, data[0]);
+    this.checkSize(dtype, data.length);
     const words = toWords(data, dtype);
     this.ctx.check();
-    this.checkSize(data.length);
     return new WebGPUStorage(this, dtype, data.length, this.ctx.upload(words));
   }
 
@@ -128,7 +137,7 @@ export class WebGPUBackend implements Backend, KernelHost {
   private async readStorage(s: Storage): Promise<TypedArray> {
     const host = (s as WebGPUStorage).hostScalar;
     if (host !== undefined) return new Float64Array([host]);
-    const bytes = await this.ctx.read(bufferOf(s), s.size * 4);
+    const bytes = await this.ctx.read(bufferOf(s), bufferBytes(s.dtype, s.size));
     return fromWords(bytes, s.size, s.dtype);
   }
 
@@ -156,7 +165,7 @@ export class WebGPUBackend implements Backend, KernelHost {
   }
 
   multinomial(p: StridedView, numSamples: number, replacement: boolean, generator: Generator): Storage {
-    return multinomial(this, p, numSamples, replacement, philoxKey(generator));
+    return this.widened([p], ([w]) => multinomial(this, w, numSamples, replacement, philoxKey(generator)));
   }
 
   /** Needs the count before the output can be allocated: a synchronous readback a GPU cannot do. */
@@ -181,19 +190,61 @@ export class WebGPUBackend implements Backend, KernelHost {
   cumulative(op: 'cumsum' | 'cumprod', x: StridedView, dim: number, outDtype: DType): Storage { return red.cumulative(this, op, x, dim, outDtype); }
   matmul(a: StridedView, b: StridedView, outDtype: DType): Storage { return mm.matmul(this, a, b, outDtype); }
   gather(x: StridedView, dim: number, index: StridedView): Storage { return ix.gather(this, x, dim, index); }
-  scatter(x: StridedView, dim: number, index: StridedView, src: StridedView, reduce: 'none' | 'add'): Storage { return ix.scatter(this, x, dim, index, src, reduce); }
+  scatter(x: StridedView, dim: number, index: StridedView, src: StridedView, reduce: 'none' | 'add'): Storage {
+    return this.narrowed(this.widened([x, src], ([a, s]) => ix.scatter(this, a, dim, index, s, reduce)), x.dtype);
+  }
   indexSelect(x: StridedView, dim: number, index: StridedView): Storage { return ix.indexSelect(this, x, dim, index); }
-  indexAdd(x: StridedView, dim: number, index: StridedView, src: StridedView): Storage { return ix.indexAdd(this, x, dim, index, src); }
-  sort(x: StridedView, dim: number, descending: boolean): [Storage, Storage] { return ix.sort(this, x, dim, descending); }
+  indexAdd(x: StridedView, dim: number, index: StridedView, src: StridedView): Storage {
+    return this.narrowed(this.widened([x, src], ([a, s]) => ix.indexAdd(this, a, dim, index, s)), x.dtype);
+  }
+  sort(x: StridedView, dim: number, descending: boolean): [Storage, Storage] {
+    const [v, i] = this.widened([x], ([a]) => ix.sort(this, a, dim, descending));
+    return [this.narrowed(v, x.dtype), i];
+  }
 
   // ---- convolution and pooling
-  conv2d(x: StridedView, w: StridedView, attrs: Conv2dAttrs): Storage { return cv.conv2d(this, x, w, attrs); }
-  conv2dBackwardInput(g: StridedView, w: StridedView, inputShape: readonly number[], attrs: Conv2dAttrs): Storage { return cv.conv2dBackwardInput(this, g, w, inputShape, attrs); }
-  conv2dBackwardWeight(g: StridedView, x: StridedView, weightShape: readonly number[], attrs: Conv2dAttrs): Storage { return cv.conv2dBackwardWeight(this, g, x, weightShape, attrs); }
-  maxPool2d(x: StridedView, attrs: Pool2dAttrs): [Storage, Storage] { return cv.maxPool2d(this, x, attrs); }
-  maxPool2dBackward(g: StridedView, indices: StridedView, inputShape: readonly number[]): Storage { return cv.maxPool2dBackward(this, g, indices, inputShape); }
-  avgPool2d(x: StridedView, attrs: Pool2dAttrs): Storage { return cv.avgPool2d(this, x, attrs); }
-  avgPool2dBackward(g: StridedView, inputShape: readonly number[], attrs: Pool2dAttrs): Storage { return cv.avgPool2dBackward(this, g, inputShape, attrs); }
+  conv2d(x: StridedView, w: StridedView, attrs: Conv2dAttrs): Storage {
+    return this.narrowed(this.widened([x, w], ([a, b]) => cv.conv2d(this, a, b, attrs)), x.dtype);
+  }
+  conv2dBackwardInput(g: StridedView, w: StridedView, inputShape: readonly number[], attrs: Conv2dAttrs): Storage {
+    return this.narrowed(this.widened([g, w], ([a, b]) => cv.conv2dBackwardInput(this, a, b, inputShape, attrs)), g.dtype);
+  }
+  conv2dBackwardWeight(g: StridedView, x: StridedView, weightShape: readonly number[], attrs: Conv2dAttrs): Storage {
+    return this.narrowed(this.widened([g, x], ([a, b]) => cv.conv2dBackwardWeight(this, a, b, weightShape, attrs)), g.dtype);
+  }
+  maxPool2d(x: StridedView, attrs: Pool2dAttrs): [Storage, Storage] {
+    const [v, i] = this.widened([x], ([a]) => cv.maxPool2d(this, a, attrs));
+    return [this.narrowed(v, x.dtype), i];
+  }
+  maxPool2dBackward(g: StridedView, indices: StridedView, inputShape: readonly number[]): Storage {
+    return this.narrowed(this.widened([g], ([a]) => cv.maxPool2dBackward(this, a, indices, inputShape)), g.dtype);
+  }
+  avgPool2d(x: StridedView, attrs: Pool2dAttrs): Storage { return this.narrowed(this.widened([x], ([a]) => cv.avgPool2d(this, a, attrs)), x.dtype); }
+  avgPool2dBackward(g: StridedView, inputShape: readonly number[], attrs: Pool2dAttrs): Storage {
+    return this.narrowed(this.widened([g], ([a]) => cv.avgPool2dBackward(this, a, inputShape, attrs)), g.dtype);
+  }
+
+  // ---- float16 through the float32-only kernels
+  /**
+   * Runs `run` with float32 copies of the float16 views among `views` (the convolution, pooling,
+   * sort and scatter-add kernels are written for f32); the copies are freed once encoded.
+   */
+  private widened<R>(views: StridedView[], run: (wide: StridedView[]) => R): R {
+    const wide = views.map((v) => (v.dtype === 'float16' ? { storage: ew.copy(this, v, 'float32'), dtype: 'float32' as DType, shape: v.shape, strides: contiguousStrides(v.shape), offset: 0 } : v));
+    try {
+      return run(wide);
+    } finally {
+      wide.forEach((v, i) => { if (v !== views[i]) this.dispose(v.storage); });
+    }
+  }
+
+  /** A float32 result of `widened` stored back as `dtype` when that is float16. */
+  private narrowed(s: Storage, dtype: DType): Storage {
+    if (dtype !== 'float16' || s.dtype === 'float16') return s;
+    const out = ew.copy(this, { storage: s, dtype: s.dtype, shape: [s.size], strides: [1], offset: 0 }, 'float16');
+    this.dispose(s);
+    return out;
+  }
 }
 
 /** A Philox key (below 2^53, as the kernel's seed words take it) drawn from a generator's stream. */

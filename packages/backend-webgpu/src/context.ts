@@ -74,7 +74,8 @@ export class GpuContext {
   private pipeline(code: string): GPUComputePipeline {
     let p = this.pipelines.get(code);
     if (!p) {
-      const module = this.device.createShaderModule({ code });
+      // Kernels over float16 storage need WGSL's f16 extension (the device has shader-f16: see dtypes.ts).
+      const module = this.device.createShaderModule({ code: /\bf16\b/.test(code) ? `enable f16;\n${code}` : code });
       p = this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
       this.pipelines.set(code, p);
     }

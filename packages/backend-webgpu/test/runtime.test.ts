@@ -127,7 +127,7 @@ suite(`webgpu runtime${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
     expect(Math.abs(em - 0.5)).toBeLessThan(0.01);
   });
 
-  it('fused softmax, logSoftmax and layerNorm match the composite ops on the CPU', async () => {
+  it('fused softmax and logSoftmax match the composite ops on the CPU', async () => {
     const x = torch.tensor(Array.from(randn(6 * 70, 3, 4))).reshape(6, 70);
     const xg = x.to('webgpu');
     const check = async (gt: torch.Tensor, want: torch.Tensor) => {
@@ -138,39 +138,6 @@ suite(`webgpu runtime${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
     };
     await check(g.fused.softmax([xg], { dim: 1 }) as torch.Tensor, x.softmax(1));
     await check(g.fused.logSoftmax([xg.t()], { dim: 0 }) as torch.Tensor, x.t().logSoftmax(0));
-    const w = torch.tensor(Array.from(randn(70, 5))), b = torch.tensor(Array.from(randn(70, 6)));
-    const [out, mean, rstd] = g.fused.layerNorm([xg, w.to('webgpu'), b.to('webgpu')], { normalizedShape: [70], eps: 1e-5 }) as torch.Tensor[];
-    const mu = x.mean(1, { keepdim: true });
-    const varr = x.sub(mu).square().mean(1, { keepdim: true });
-    await check(out, x.sub(mu).div(varr.add(1e-5).sqrt()).mul(w).add(b));
-    await check(mean, mu.reshape(6));
-    await check(rstd, varr.add(1e-5).rsqrt().reshape(6));
-  });
-
-  it('fused Adam(W) and SGD-momentum steps follow torch.optim formulas', async () => {
-    const n = 300;
-    const p0 = randn(n, 7), gr = randn(n, 8), m0 = randn(n, 9, 0.1), v0 = Float32Array.from(randn(n, 10, 0.1), Math.abs);
-    const [P, G, M, V] = [p0, gr, m0, v0].map((a) => torch.tensor(Array.from(a)).to('webgpu'));
-    const a = { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, step: 3, decoupled: true, maximize: false };
-    g.fused.adamStep([P, G, M, V], a);
-    const pd = await P.dataAsync();
-    const bad: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const p = p0[i] * (1 - a.lr * a.weightDecay);
-      const m = a.beta1 * m0[i] + (1 - a.beta1) * gr[i];
-      const v = a.beta2 * v0[i] + (1 - a.beta2) * gr[i] * gr[i];
-      const want = p - (a.lr / (1 - a.beta1 ** 3)) * m / (Math.sqrt(v) / Math.sqrt(1 - a.beta2 ** 3) + a.eps);
-      if (!(Math.abs(pd[i] - want) < 1e-6)) bad.push(i);
-    }
-    expect(bad).toEqual([]);
-    const [P2, G2, B2] = [p0, gr, m0].map((x) => torch.tensor(Array.from(x)).to('webgpu'));
-    g.fused.sgdStep([P2, G2, B2], { lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: true, maximize: false, firstStep: false });
-    const sd = await P2.dataAsync(), bd = await B2.dataAsync();
-    for (let i = 0; i < n; i++) {
-      const buf = 0.9 * m0[i] + gr[i];
-      if (!(Math.abs(bd[i] - buf) < 1e-6 && Math.abs(sd[i] - (p0[i] - 0.1 * (gr[i] + 0.9 * buf))) < 1e-6)) bad.push(i);
-    }
-    expect(bad).toEqual([]);
   });
 
   it('an out-of-range gather index raises PyTorch\'s error at the next read (device-side check)', async () => {

@@ -1,4 +1,6 @@
-import { DTypeError, RuntimeError, Tensor, allocArray, fromArray, stack, tensor } from '@flambeau/tensor';
+import { DTypeError, RuntimeError, Tensor, allocArray, declare, fromArray, parseArgs, stack, tensor } from '@flambeau/tensor';
+
+const DEFAULT_COLLATE = declare('data.defaultCollate', 'default_collate(Any batch)');
 
 /**
  * `default_collate(batch)`: tensors are stacked along a new first dim; numbers become a tensor
@@ -8,7 +10,11 @@ import { DTypeError, RuntimeError, Tensor, allocArray, fromArray, stack, tensor 
  *
  * @example defaultCollate([[x0, 1], [x1, 2]]) // [stack([x0, x1]), tensor([1, 2])]
  */
-export function defaultCollate(batch: readonly unknown[]): unknown {
+export function defaultCollate(...args: [batch: readonly unknown[]]): unknown {
+  return collate(parseArgs(DEFAULT_COLLATE, args).batch);
+}
+
+function collate(batch: readonly unknown[]): unknown {
   const elem = batch[0];
   if (elem instanceof Tensor) return stackTensors(batch as Tensor[]);
   if (ArrayBuffer.isView(elem) && !(elem instanceof DataView)) {
@@ -23,11 +29,11 @@ export function defaultCollate(batch: readonly unknown[]): unknown {
   if (Array.isArray(elem)) {
     const n = elem.length;
     if (!batch.every((b) => Array.isArray(b) && b.length === n)) throw new RuntimeError('each element in list of batch should be of equal size');
-    return elem.map((_, k) => defaultCollate(batch.map((b) => (b as unknown[])[k])));
+    return elem.map((_, k) => collate(batch.map((b) => (b as unknown[])[k])));
   }
   if (elem !== null && typeof elem === 'object' && Object.getPrototypeOf(elem) === Object.prototype && !isImage(elem)) {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(elem)) out[key] = defaultCollate(batch.map((b) => (b as Record<string, unknown>)[key]));
+    for (const key of Object.keys(elem)) out[key] = collate(batch.map((b) => (b as Record<string, unknown>)[key]));
     return out;
   }
   const found = elem === null || elem === undefined ? String(elem) : typeof elem === 'object' && isImage(elem) ? 'Image' : typeof elem === 'object' ? elem.constructor?.name ?? 'object' : typeof elem;

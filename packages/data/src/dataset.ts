@@ -1,4 +1,4 @@
-import { type Generator, type Tensor, IndexError, ValueError, defaultGenerator, randperm } from '@flambeau/tensor';
+import { type Args, type Generator, type Tensor, IndexError, ValueError, declare, defaultGenerator, parseArgs, randperm } from '@flambeau/tensor';
 import { type WorkerSpec } from './worker_spec.js';
 
 /**
@@ -55,10 +55,17 @@ export class TensorDataset extends Dataset<Tensor[]> {
   workerSpec(): WorkerSpec { return { module: import.meta.url, name: 'TensorDataset', args: this.tensors }; }
 }
 
+const SUBSET = declare('data.Subset', 'Subset(Dataset dataset, int[] indices)');
+const CONCAT = declare('data.ConcatDataset', 'ConcatDataset(Any[] datasets)');
+const RANDOM_SPLIT = declare('data.randomSplit', 'random_split(Dataset dataset, float[] lengths, Generator? generator=None)');
+
 /** `Subset(dataset, indices)`: the dataset seen through a list of indices. */
 export class Subset<T = unknown> extends Dataset<T> {
-  constructor(readonly dataset: Dataset<T>, readonly indices: readonly number[]) {
+  readonly dataset: Dataset<T>;
+  readonly indices: readonly number[];
+  constructor(...args: [dataset: Dataset<T>, indices: readonly number[]] | [dataset: Dataset<T>, { indices: readonly number[] }]) {
     super();
+    ({ dataset: this.dataset, indices: this.indices } = parseArgs(SUBSET, args));
   }
   get length(): number { return this.indices.length; }
   getItem(index: number): T | Promise<T> {
@@ -72,8 +79,9 @@ export class ConcatDataset<T = unknown> extends Dataset<T> {
   readonly datasets: Dataset<T>[];
   /** `cumulative_sizes`: running totals of the lengths. */
   readonly cumulativeSizes: number[];
-  constructor(datasets: readonly Dataset<T>[]) {
+  constructor(...args: [datasets: readonly Dataset<T>[]] | [{ datasets: readonly Dataset<T>[] }]) {
     super();
+    const { datasets } = parseArgs(CONCAT, args) as { datasets: readonly Dataset<T>[] };
     if (datasets.length === 0) throw new ValueError('datasets should not be an empty iterable');
     for (const d of datasets) {
       if (d instanceof IterableDataset) throw new ValueError('ConcatDataset does not support IterableDataset');
@@ -99,7 +107,10 @@ export class ConcatDataset<T = unknown> extends Dataset<T> {
  *
  * @example const [train, val] = randomSplit(ds, [0.8, 0.2], new Generator().manualSeed(42));
  */
-export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], generator: Generator = defaultGenerator): Subset<T>[] {
+export function randomSplit<T>(dataset: Dataset<T>, ...rest: Args<[lengths: readonly number[], generator: Generator | null], { lengths?: readonly number[]; generator?: Generator | null }>): Subset<T>[] {
+  const a = parseArgs(RANDOM_SPLIT, [dataset, ...rest]);
+  const lengths = a.lengths as readonly number[];
+  const generator = (a.generator ?? defaultGenerator) as Generator;
   let counts = [...lengths];
   const total = lengths.reduce((a, b) => a + b, 0);
   if (Math.abs(total - 1) <= 1e-9 && total <= 1) {

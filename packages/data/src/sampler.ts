@@ -1,4 +1,12 @@
-import { type Generator, Generator as Gen, Tensor, ValueError, defaultGenerator, multinomial, randint, randperm, tensor } from '@flambeau/tensor';
+import { type Args, type Generator, Generator as Gen, Tensor, ValueError, declare, defaultGenerator, multinomial, parseArgs, randint, randperm, tensor } from '@flambeau/tensor';
+
+// Arguments PyTorch checks itself with a ValueError (`num_samples should be a positive integer
+// value`, `replacement should be a boolean value`) are typed `Scalar` here, so they reach that check.
+const SEQUENTIAL = declare('data.SequentialSampler', 'SequentialSampler(Any dataSource)');
+const RANDOM = declare('data.RandomSampler', 'RandomSampler(Any dataSource, Scalar replacement=False, Scalar? numSamples=None, Generator? generator=None)');
+const SUBSET_RANDOM = declare('data.SubsetRandomSampler', 'SubsetRandomSampler(int[] indices, Generator? generator=None)');
+const WEIGHTED_RANDOM = declare('data.WeightedRandomSampler', 'WeightedRandomSampler(Any weights, Scalar numSamples, Scalar replacement=True, Generator? generator=None)');
+const BATCH = declare('data.BatchSampler', 'BatchSampler(Any sampler, Scalar batchSize, Scalar dropLast)');
 
 /**
  * PyTorch's `Sampler`: an iterable of dataset indices (or, for a batch sampler, of index lists).
@@ -18,7 +26,11 @@ export interface Sized {
 
 /** `SequentialSampler(data_source)`: 0, 1, …, n-1. */
 export class SequentialSampler extends Sampler<number> {
-  constructor(readonly dataSource: Sized) { super(); }
+  readonly dataSource: Sized;
+  constructor(...args: [dataSource: Sized] | [{ dataSource: Sized }]) {
+    super();
+    ({ dataSource: this.dataSource } = parseArgs(SEQUENTIAL, args));
+  }
   *[Symbol.iterator](): Iterator<number> {
     for (let i = 0; i < this.dataSource.length; i++) yield i;
   }
@@ -49,12 +61,18 @@ export function generatorFromSeed(seed: bigint): Generator {
 export class RandomSampler extends Sampler<number> {
   readonly replacement: boolean;
   readonly generator: Generator | undefined;
+  readonly dataSource: Sized;
   private readonly _numSamples: number | undefined;
-  constructor(readonly dataSource: Sized, opts: { replacement?: boolean; numSamples?: number; generator?: Generator } = {}) {
+  constructor(
+    dataSource: Sized,
+    ...rest: Args<[replacement: boolean, numSamples: number | null, generator: Generator | null], { replacement?: boolean; numSamples?: number | null; generator?: Generator | null }>
+  ) {
     super();
-    this.replacement = opts.replacement ?? false;
-    this._numSamples = opts.numSamples;
-    this.generator = opts.generator;
+    const a = parseArgs(RANDOM, [dataSource, ...rest]);
+    this.dataSource = dataSource;
+    this.replacement = a.replacement;
+    this._numSamples = a.numSamples ?? undefined;
+    this.generator = a.generator ?? undefined;
     if (typeof this.replacement !== 'boolean') throw new ValueError(`replacement should be a boolean value, but got replacement=${this.replacement}`);
     if (!Number.isInteger(this.numSamples) || this.numSamples <= 0) {
       throw new ValueError(`num_samples should be a positive integer value, but got num_samples=${this.numSamples}`);
@@ -77,9 +95,16 @@ export class RandomSampler extends Sampler<number> {
 
 /** `SubsetRandomSampler(indices, generator=None)`: the given indices in random order. */
 export class SubsetRandomSampler extends Sampler<number> {
-  constructor(readonly indices: readonly number[], readonly opts: { generator?: Generator } = {}) { super(); }
+  readonly indices: readonly number[];
+  readonly generator: Generator | undefined;
+  constructor(indices: readonly number[], ...rest: Args<[generator: Generator | null], { generator?: Generator | null }>) {
+    super();
+    const a = parseArgs(SUBSET_RANDOM, [indices, ...rest]);
+    this.indices = a.indices;
+    this.generator = a.generator ?? undefined;
+  }
   *[Symbol.iterator](): Iterator<number> {
-    for (const i of randperm(this.indices.length, { generator: this.opts.generator, device: 'cpu' }).dataSync()) yield this.indices[i];
+    for (const i of randperm(this.indices.length, { generator: this.generator, device: 'cpu' }).dataSync()) yield this.indices[i];
   }
   override get length(): number { return this.indices.length; }
 }
@@ -98,18 +123,25 @@ export class WeightedRandomSampler extends Sampler<number> {
   readonly weights: Tensor;
   readonly replacement: boolean;
   readonly generator: Generator | undefined;
-  constructor(weights: readonly number[] | Float32Array | Float64Array | Tensor, readonly numSamples: number, opts: { replacement?: boolean; generator?: Generator } = {}) {
+  readonly numSamples: number;
+  constructor(
+    weights: readonly number[] | Float32Array | Float64Array | Tensor,
+    numSamples: number,
+    ...rest: Args<[replacement: boolean, generator: Generator | null], { replacement?: boolean; generator?: Generator | null }>
+  ) {
     super();
+    const opts = parseArgs(WEIGHTED_RANDOM, [weights, numSamples, ...rest]);
+    this.numSamples = numSamples;
     if (typeof numSamples !== 'number' || !Number.isInteger(numSamples) || numSamples <= 0) {
       throw new ValueError(`num_samples should be a positive integer value, but got num_samples=${String(numSamples)}`);
     }
-    this.replacement = opts.replacement ?? true;
+    this.replacement = opts.replacement;
     if (typeof this.replacement !== 'boolean') throw new ValueError(`replacement should be a boolean value, but got replacement=${String(this.replacement)}`);
     this.weights = weights instanceof Tensor ? weights.to({ dtype: 'float64', device: 'cpu' }) : tensor(Array.from(weights), { dtype: 'float64', device: 'cpu' });
     if (this.weights.ndim !== 1) {
       throw new ValueError(`weights should be a 1d sequence but given weights have shape (${this.weights.shape.join(', ')})`);
     }
-    this.generator = opts.generator;
+    this.generator = opts.generator ?? undefined;
   }
   *[Symbol.iterator](): Iterator<number> {
     yield* multinomial(this.weights, this.numSamples, { replacement: this.replacement, generator: this.generator }).dataSync();
@@ -123,8 +155,15 @@ export class WeightedRandomSampler extends Sampler<number> {
  * @example [...new BatchSampler(new SequentialSampler({ length: 5 }), 2, false)] // [[0,1],[2,3],[4]]
  */
 export class BatchSampler extends Sampler<number[]> {
-  constructor(readonly sampler: Iterable<number> & { length?: number }, readonly batchSize: number, readonly dropLast: boolean) {
+  readonly sampler: Iterable<number> & { length?: number };
+  readonly batchSize: number;
+  readonly dropLast: boolean;
+  constructor(...args: [sampler: Iterable<number> & { length?: number }, ...Args<[batchSize: number, dropLast: boolean], { batchSize?: number; dropLast?: boolean }>]) {
     super();
+    const { sampler, batchSize, dropLast } = parseArgs(BATCH, args);
+    this.sampler = sampler;
+    this.batchSize = batchSize;
+    this.dropLast = dropLast;
     if (!Number.isInteger(batchSize) || batchSize <= 0 || typeof batchSize === 'boolean') {
       throw new ValueError(`batch_size should be a positive integer value, but got batch_size=${batchSize}`);
     }

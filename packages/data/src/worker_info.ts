@@ -1,3 +1,4 @@
+import { declare, parseArgs } from '@flambeau/tensor';
 /** What `getWorkerInfo()` returns inside a DataLoader worker thread (PyTorch's `WorkerInfo`). */
 export interface WorkerInfo {
   /** 0 … numWorkers-1. */
@@ -11,8 +12,11 @@ export interface WorkerInfo {
 
 let current: WorkerInfo | null = null;
 
+const GET_WORKER_INFO = declare('data.getWorkerInfo', 'get_worker_info()');
+
 /** `torch.utils.data.get_worker_info()`: null in the main thread. */
-export function getWorkerInfo(): WorkerInfo | null {
+export function getWorkerInfo(...args: []): WorkerInfo | null {
+  parseArgs(GET_WORKER_INFO, args);
   return current;
 }
 

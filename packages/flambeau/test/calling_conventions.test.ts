@@ -190,3 +190,62 @@ describe('the torch namespace a port expects', () => {
     expect(torch.backends.mps.isAvailable()).toBe(false);
   });
 });
+
+describe('each class of mistake on layer, loss, optimizer, scheduler and data constructors', () => {
+  type Ctor = new (...a: unknown[]) => unknown;
+  const params = () => [new nn.Parameter(torch.ones(2))];
+  const ds = new data.TensorDataset(torch.arange(4));
+  const sgd = () => new optim.SGD(params(), 0.1);
+  // [name, constructor, its required leading arguments]
+  const subjects: [string, Ctor, () => unknown[]][] = [
+    ['Linear', nn.Linear as unknown as Ctor, () => [4, 2]],
+    ['CrossEntropyLoss', nn.CrossEntropyLoss as unknown as Ctor, () => []],
+    ['Adam', optim.Adam as unknown as Ctor, () => [params()]],
+    ['StepLR', optim.lrScheduler.StepLR as unknown as Ctor, () => [sgd(), 2]],
+    ['DataLoader', data.DataLoader as unknown as Ctor, () => [ds]],
+    ['RandomSampler', data.RandomSampler as unknown as Ctor, () => [ds]],
+  ];
+  // A keyword each takes (camelCase), its snake_case spelling, a value of the wrong type, and what the type error says.
+  const keyword: Record<string, [string, string, unknown, string]> = {
+    Linear: ['bias', 'bias', 'yes', "argument 'bias' must be bool, not str"],
+    CrossEntropyLoss: ['ignoreIndex', 'ignore_index', 1.5, "argument 'ignoreIndex' must be int, not float"],
+    Adam: ['weightDecay', 'weight_decay', 'none', "argument 'weightDecay' must be float, not str"],
+    StepLR: ['lastEpoch', 'last_epoch', [1], "argument 'lastEpoch' must be int, not list"],
+    DataLoader: ['dropLast', 'drop_last', 1, "argument 'dropLast' must be bool, not int"],
+    RandomSampler: ['numSamples', 'num_samples', 'x', "argument 'numSamples' must be Number, not str"],
+  };
+  for (const [name, Cls, lead] of subjects) {
+    const [kw, snake, wrong, typeMessage] = keyword[name];
+    it(`${name}: unknown name, snake_case name, wrong type`, () => {
+      const unknown = error(() => new Cls(...lead(), { [`${kw}x`]: 1 }));
+      expect(unknown).toBeInstanceOf(torch.DTypeError);
+      expect(unknown.message).toBe(`${name}() got an unexpected keyword argument '${kw}x'. Did you mean '${kw}'?`);
+      if (snake !== kw) {
+        expect(error(() => new Cls(...lead(), { [snake]: 1 })).message)
+          .toBe(`${name}() got an unexpected keyword argument '${snake}'. Did you mean '${kw}'? (Flambeau spells keyword arguments in camelCase)`);
+      }
+      expect(error(() => new Cls(...lead(), { [kw]: wrong })).message).toBe(`${name}(): ${typeMessage}`);
+    });
+  }
+  it('duplicate and missing', () => {
+    expect(error(() => new (nn.Linear as unknown as Ctor)(4, 2, true, { bias: false })).message).toBe("Linear() got multiple values for argument 'bias'");
+    expect(error(() => new (optim.Adam as unknown as Ctor)(params(), 0.1, { lr: 0.2 })).message).toBe("Adam() got multiple values for argument 'lr'");
+    expect(error(() => new (data.DataLoader as unknown as Ctor)(ds, 2, { batchSize: 3 })).message).toBe("DataLoader() got multiple values for argument 'batchSize'");
+    expect(error(() => new (nn.Linear as unknown as Ctor)(4)).message).toBe("Linear() missing 1 required positional argument: 'outFeatures'");
+    expect(error(() => new (optim.lrScheduler.StepLR as unknown as Ctor)(sgd())).message).toBe("StepLR() missing 1 required positional argument: 'stepSize'");
+    expect(error(() => new (data.Subset as unknown as Ctor)(ds)).message).toBe("Subset() missing 1 required positional argument: 'indices'");
+    expect(error(() => new (nn.Dropout as unknown as Ctor)(0.1, false, true)).message).toBe('Dropout() takes from 0 to 2 positional arguments but 3 were given');
+  });
+  it('the PyTorch forms bind: positional and by name give the same object', () => {
+    expect(new nn.CrossEntropyLoss(null, null, 3).ignoreIndex).toBe(3);
+    expect(new nn.CrossEntropyLoss({ ignoreIndex: 3, labelSmoothing: 0.1 }).labelSmoothing).toBe(0.1);
+    expect(new nn.MSELoss({ reduction: 'sum' }).reduction).toBe('sum');
+    // size_average / reduce: PyTorch's deprecated pair, resolved as legacy_get_string.
+    expect(new nn.MSELoss(false).reduction).toBe('sum');
+    expect(new nn.L1Loss(null, false).reduction).toBe('none');
+    expect(new optim.Adagrad(params(), 0.5, 0.1).paramGroups[0].lrDecay).toBe(0.1);
+    expect(new optim.lrScheduler.CosineAnnealingLR(sgd(), 10, 0.01).etaMin).toBe(0.01);
+    expect(new data.BatchSampler([0, 1, 2], { batchSize: 2, dropLast: true }).length).toBe(1);
+    expect(new nn.TransformerEncoderLayer(8, 2, 16, 0.0, 'gelu', { batchFirst: true }).self_attn.batchFirst).toBe(true);
+  });
+});

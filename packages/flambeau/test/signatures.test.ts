@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { torch } from '../src/index.js';
-import { DEPARTURES, NEVER_DECLARED } from './signature_departures.js';
+import { data, nn, optim, torch } from '../src/index.js';
+import { DEPARTURES, NEVER_DECLARED, UNDECLARED } from './signature_departures.js';
 
 // PyTorch 1.13's parameter lists (tools/gen_signatures.py): every Flambeau declaration must match one overload, camelCased.
 const FIXTURE = JSON.parse(readFileSync(new URL('./fixtures/signatures.json', import.meta.url), 'utf8')) as {
@@ -79,5 +79,41 @@ describe("every declaration is PyTorch 1.13's parameter list, camelCased", () =>
   it('lists departures only for declared functions', () => {
     const names = new Set(decls.map((d) => d.qualname));
     for (const q of Object.keys(DEPARTURES)) expect(names, q).toContain(q);
+  });
+});
+
+/** Every exported class and function of nn, nn.functional, nn.utils, nn.init, optim, lr_scheduler, data and data.transforms, by qualname. */
+function exported(): string[] {
+  const out: string[] = [];
+  const scan = (prefix: string, ns: object, pick: (v: unknown) => boolean): void => {
+    for (const [k, v] of Object.entries(ns)) if (pick(v)) out.push(`${prefix}.${k}`);
+  };
+  const isFn = (v: unknown): boolean => typeof v === 'function';
+  const subclassOf = (base: unknown) => (v: unknown): boolean => typeof v === 'function' && (v as { prototype: unknown }).prototype instanceof (base as new () => unknown);
+  scan('nn', nn, subclassOf(nn.Module));
+  scan('F', nn.functional, isFn);
+  scan('utils', nn.utils, isFn);
+  scan('init', nn.init, isFn);
+  scan('optim', optim, subclassOf(optim.Optimizer));
+  scan('lr_scheduler', optim.lrScheduler, isFn);
+  scan('data', data, isFn);
+  scan('transforms', data.transforms, isFn);
+  return out;
+}
+
+describe('every exported layer, function, optimizer, scheduler and data class has a declaration', () => {
+  const declared = new Set(torch.listDeclarations().map((d) => d.qualname));
+  const names = exported();
+  it('finds the exports', () => {
+    for (const q of ['nn.Linear', 'nn.CrossEntropyLoss', 'F.crossEntropy', 'utils.clipGradNorm_', 'optim.LBFGS', 'lr_scheduler.OneCycleLR', 'data.RandomSampler', 'data.randomSplit']) expect(names).toContain(q);
+  });
+  for (const q of names) {
+    it(q, () => {
+      if (q in UNDECLARED) expect(declared.has(q), `${q} is declared: drop it from UNDECLARED`).toBe(false);
+      else expect(declared.has(q), `${q} has no declaration (declare it, or list it in UNDECLARED with the reason)`).toBe(true);
+    });
+  }
+  it('lists in UNDECLARED only exports', () => {
+    for (const q of Object.keys(UNDECLARED)) expect(names, q).toContain(q);
   });
 });

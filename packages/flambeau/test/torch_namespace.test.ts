@@ -55,7 +55,7 @@ describe('the torch namespace', () => {
   });
 
   it('has the dtype objects, torch.dtype and torch.Size', () => {
-    for (const n of ['float32', 'float', 'float64', 'double', 'int64', 'long', 'int32', 'int', 'bool', 'uint8']) expect(ns[n], n).toBeInstanceOf(torch.dtype);
+    for (const n of ['float16', 'half', 'float32', 'float', 'float64', 'double', 'int64', 'long', 'int32', 'int', 'bool', 'uint8']) expect(ns[n], n).toBeInstanceOf(torch.dtype);
     expect(torch.float).toBe(torch.float32);
     expect(String(torch.Size([2, 3]))).toBe('torch.Size([2, 3])');
   });

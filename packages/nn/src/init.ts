@@ -2,7 +2,7 @@
  * `torch.nn.init`: in-place initialisers. Each draws random numbers in the same order and with
  * the same recipe as PyTorch, so after the same `manualSeed` the weights are identical.
  */
-import { type Tensor, ValueError, empty, eye, fromArray } from '@flambeau/tensor';
+import { type Args, type Tensor, ValueError, declare, empty, eye, fromArray, parseArgs } from '@flambeau/tensor';
 import { noGrad } from '@flambeau/autograd';
 
 export type Nonlinearity =
@@ -10,13 +10,28 @@ export type Nonlinearity =
   | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
 export type FanMode = 'fan_in' | 'fan_out';
 
+const CALCULATE_GAIN = declare('init.calculateGain', 'calculate_gain(str nonlinearity, float? param=None)');
+const UNIFORM = declare('init.uniform_', 'uniform_(Tensor tensor, float a=0.0, float b=1.0)');
+const NORMAL = declare('init.normal_', 'normal_(Tensor tensor, float mean=0.0, float std=1.0)');
+const CONSTANT = declare('init.constant_', 'constant_(Tensor tensor, float val)');
+const ZEROS = declare('init.zeros_', 'zeros_(Tensor tensor)');
+const ONES = declare('init.ones_', 'ones_(Tensor tensor)');
+const EYE = declare('init.eye_', 'eye_(Tensor tensor)');
+const XAVIER_UNIFORM = declare('init.xavierUniform_', 'xavier_uniform_(Tensor tensor, float gain=1.0)');
+const XAVIER_NORMAL = declare('init.xavierNormal_', 'xavier_normal_(Tensor tensor, float gain=1.0)');
+const KAIMING = 'Tensor tensor, float a=0, str mode="fan_in", str nonlinearity="leaky_relu"';
+const KAIMING_UNIFORM = declare('init.kaimingUniform_', `kaiming_uniform_(${KAIMING})`);
+const KAIMING_NORMAL = declare('init.kaimingNormal_', `kaiming_normal_(${KAIMING})`);
+const ORTHOGONAL = declare('init.orthogonal_', 'orthogonal_(Tensor tensor, float gain=1)');
+
 /**
  * `calculate_gain(nonlinearity, param=None)`: the recommended gain for an activation.
  *
  * @example
  * init.calculateGain('leaky_relu', 0.2); // 1.3867504905630728
  */
-export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
+export function calculateGain(nonlinearity: Nonlinearity, ...rest: Args<[param: number | null], { param?: number | null }>): number {
+  const { param } = parseArgs(CALCULATE_GAIN, [nonlinearity, ...rest]);
   const linear = ['linear', 'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d'];
   if (linear.includes(nonlinearity) || nonlinearity === 'sigmoid') return 1;
   if (nonlinearity === 'tanh') return 5.0 / 3;
@@ -46,40 +61,51 @@ function calculateCorrectFan(tensor: Tensor, mode: FanMode): number {
 }
 
 /** `uniform_(tensor, a=0, b=1)`. */
-export function uniform_<T extends Tensor>(tensor: T, a = 0, b = 1): T {
+export function uniform_<T extends Tensor>(tensor: T, ...rest: Args<[a: number, b: number], { a?: number; b?: number }>): T {
+  const { a, b } = parseArgs(UNIFORM, [tensor, ...rest]);
   return noGrad(() => tensor.uniform_(a, b));
 }
 /** `normal_(tensor, mean=0, std=1)`. */
-export function normal_<T extends Tensor>(tensor: T, mean = 0, std = 1): T {
+export function normal_<T extends Tensor>(tensor: T, ...rest: Args<[mean: number, std: number], { mean?: number; std?: number }>): T {
+  const { mean, std } = parseArgs(NORMAL, [tensor, ...rest]);
   return noGrad(() => tensor.normal_(mean, std));
 }
 /** `constant_(tensor, val)`. */
-export function constant_<T extends Tensor>(tensor: T, val: number): T {
+export function constant_<T extends Tensor>(tensor: T, ...rest: [val: number] | [{ val: number }]): T {
+  const { val } = parseArgs(CONSTANT, [tensor, ...rest]);
   return noGrad(() => tensor.fill_(val));
 }
 /** `zeros_(tensor)`. */
-export function zeros_<T extends Tensor>(tensor: T): T {
+export function zeros_<T extends Tensor>(...args: [tensor: T]): T {
+  const [tensor] = args;
+  parseArgs(ZEROS, args);
   return noGrad(() => tensor.zero_());
 }
 /** `ones_(tensor)`. */
-export function ones_<T extends Tensor>(tensor: T): T {
+export function ones_<T extends Tensor>(...args: [tensor: T]): T {
+  const [tensor] = args;
+  parseArgs(ONES, args);
   return noGrad(() => tensor.fill_(1));
 }
 /** `eye_(tensor)`: the identity on a 2-D tensor. */
-export function eye_<T extends Tensor>(tensor: T): T {
+export function eye_<T extends Tensor>(...args: [tensor: T]): T {
+  const [tensor] = args;
+  parseArgs(EYE, args);
   if (tensor.ndim !== 2) throw new ValueError('Only tensors with 2 dimensions are supported');
   return noGrad(() => tensor.copy_(eye(tensor.shape[0], tensor.shape[1], { dtype: tensor.dtype, device: tensor.device })));
 }
 
 /** `xavier_uniform_(tensor, gain=1)`: U(-a, a) with a = gain·√(6 / (fan_in + fan_out)). */
-export function xavierUniform_<T extends Tensor>(tensor: T, gain = 1): T {
+export function xavierUniform_<T extends Tensor>(tensor: T, ...rest: Args<[gain: number], { gain?: number }>): T {
+  const { gain } = parseArgs(XAVIER_UNIFORM, [tensor, ...rest]);
   const [fanIn, fanOut] = _calculateFanInAndFanOut(tensor);
   const std = gain * Math.sqrt(2.0 / (fanIn + fanOut));
   const a = Math.sqrt(3.0) * std;
   return uniform_(tensor, -a, a);
 }
 /** `xavier_normal_(tensor, gain=1)`: N(0, std²) with std = gain·√(2 / (fan_in + fan_out)). */
-export function xavierNormal_<T extends Tensor>(tensor: T, gain = 1): T {
+export function xavierNormal_<T extends Tensor>(tensor: T, ...rest: Args<[gain: number], { gain?: number }>): T {
+  const { gain } = parseArgs(XAVIER_NORMAL, [tensor, ...rest]);
   const [fanIn, fanOut] = _calculateFanInAndFanOut(tensor);
   const std = gain * Math.sqrt(2.0 / (fanIn + fanOut));
   return normal_(tensor, 0, std);
@@ -91,24 +117,28 @@ export interface KaimingOptions {
   mode?: FanMode;
   nonlinearity?: Nonlinearity;
 }
+/** The Kaiming initialisers' positional tail: PyTorch's `a, mode, nonlinearity`. */
+export type KaimingTail = [a: number, mode: FanMode, nonlinearity: Nonlinearity];
 /**
  * `kaiming_uniform_(tensor, a=0, mode='fan_in', nonlinearity='leaky_relu')`.
  *
  * @example
  * init.kaimingUniform_(linear.weight, { a: Math.sqrt(5) }); // what nn.Linear does
  */
-export function kaimingUniform_<T extends Tensor>(tensor: T, opts: KaimingOptions = {}): T {
+export function kaimingUniform_<T extends Tensor>(tensor: T, ...rest: Args<KaimingTail, KaimingOptions>): T {
+  const opts = parseArgs(KAIMING_UNIFORM, [tensor, ...rest]) as Required<KaimingOptions>;
   if (tensor.shape.includes(0)) return tensor;
-  const fan = calculateCorrectFan(tensor, opts.mode ?? 'fan_in');
-  const gain = calculateGain(opts.nonlinearity ?? 'leaky_relu', opts.a ?? 0);
+  const fan = calculateCorrectFan(tensor, opts.mode);
+  const gain = calculateGain(opts.nonlinearity, opts.a);
   const bound = Math.sqrt(3.0) * (gain / Math.sqrt(fan));
   return uniform_(tensor, -bound, bound);
 }
 /** `kaiming_normal_(tensor, a=0, mode='fan_in', nonlinearity='leaky_relu')`. */
-export function kaimingNormal_<T extends Tensor>(tensor: T, opts: KaimingOptions = {}): T {
+export function kaimingNormal_<T extends Tensor>(tensor: T, ...rest: Args<KaimingTail, KaimingOptions>): T {
+  const opts = parseArgs(KAIMING_NORMAL, [tensor, ...rest]) as Required<KaimingOptions>;
   if (tensor.shape.includes(0)) return tensor;
-  const fan = calculateCorrectFan(tensor, opts.mode ?? 'fan_in');
-  const gain = calculateGain(opts.nonlinearity ?? 'leaky_relu', opts.a ?? 0);
+  const fan = calculateCorrectFan(tensor, opts.mode);
+  const gain = calculateGain(opts.nonlinearity, opts.a);
   return normal_(tensor, 0, gain / Math.sqrt(fan));
 }
 
@@ -160,7 +190,8 @@ function qrPositive(a: Tensor): Tensor {
  * `orthogonal_(tensor, gain=1)`: a (semi-)orthogonal matrix from the QR of a normal sample,
  * drawn as PyTorch draws it (one `normal_` over rows × cols).
  */
-export function orthogonal_<T extends Tensor>(tensor: T, gain = 1): T {
+export function orthogonal_<T extends Tensor>(tensor: T, ...rest: Args<[gain: number], { gain?: number }>): T {
+  const { gain } = parseArgs(ORTHOGONAL, [tensor, ...rest]);
   if (tensor.ndim < 2) throw new ValueError('Only tensors with 2 or more dimensions are supported');
   if (tensor.numel() === 0) return tensor;
   const rows = tensor.shape[0];

@@ -1,4 +1,4 @@
-import { type DType, Device, type DeviceLike, DTypeError, IndexError, NotImplementedError, RuntimeError, Tensor, ValueError, className, isFloating, keep } from '@flambeau/tensor';
+import { type DType, DTYPES, Device, type DeviceLike, DTypeError, IndexError, NotImplementedError, RuntimeError, Tensor, ValueError, className, isFloating, keep } from '@flambeau/tensor';
 import { noGrad } from '@flambeau/autograd';
 import { Parameter, setData } from './parameter.js';
 import { BackwardHook, type FullBackwardHook, type FullBackwardPreHook } from './backward_hook.js';
@@ -18,10 +18,24 @@ export interface RemovableHandle {
   remove(): void;
 }
 
-/** `loadStateDict`'s result (PyTorch's `_IncompatibleKeys`). */
-export interface IncompatibleKeys {
-  missingKeys: string[];
-  unexpectedKeys: string[];
+/**
+ * `loadStateDict`'s result, PyTorch's `_IncompatibleKeys` named tuple: `.missingKeys`,
+ * `.unexpectedKeys`, destructuring as `[missing, unexpected]`, and PyTorch's printed form.
+ *
+ * @example
+ * String(net.loadStateDict(sd)); // '<All keys matched successfully>'
+ */
+export class IncompatibleKeys {
+  constructor(readonly missingKeys: string[], readonly unexpectedKeys: string[]) {}
+  *[Symbol.iterator](): Iterator<string[]> {
+    yield this.missingKeys;
+    yield this.unexpectedKeys;
+  }
+  toString(): string {
+    if (this.missingKeys.length === 0 && this.unexpectedKeys.length === 0) return '<All keys matched successfully>';
+    const list = (ks: string[]): string => `[${ks.map((k) => (k.includes("'") ? `"${k}"` : `'${k}'`)).join(', ')}]`;
+    return `_IncompatibleKeys(missing_keys=${list(this.missingKeys)}, unexpected_keys=${list(this.unexpectedKeys)})`;
+  }
 }
 
 /** Where a module, device or dtype conversion sends tensors (`module.to(...)`). */
@@ -52,10 +66,9 @@ function owned<T extends Tensor | null>(x: T): T {
   return x;
 }
 
-function forget(t: ModuleTarget, name: string): void {
-  t._parameters.delete(name);
-  t._buffers.delete(name);
-  t._modules.delete(name);
+/** Drops `name` from every registry but `kept`, whose entry a new value replaces in place (dict order, as PyTorch's `remove_from`). */
+function forget(t: ModuleTarget, name: string, kept?: Map<string, unknown>): void {
+  for (const registry of [t._parameters, t._buffers, t._modules] as Map<string, unknown>[]) if (registry !== kept) registry.delete(name);
   if (Object.prototype.hasOwnProperty.call(t, name)) Reflect.deleteProperty(t, name);
 }
 
@@ -69,12 +82,12 @@ function assignAttr(t: ModuleTarget, name: string, value: unknown, defining: boo
   // after the parent constructor may already have registered the name: keep the registration.
   if (defining && value === undefined && registered) return true;
   if (value instanceof Parameter) {
-    forget(t, name);
+    forget(t, name, t._parameters);
     t._parameters.set(name, owned(value));
     return true;
   }
   if (value instanceof Module) {
-    forget(t, name);
+    forget(t, name, t._modules);
     t._modules.set(name, value);
     return true;
   }
@@ -350,7 +363,7 @@ export class Module {
     if (param !== null && !(param instanceof Parameter)) {
       throw new DTypeError(`cannot assign '${pyTypeName(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
     }
-    forget(this as unknown as ModuleTarget, name);
+    forget(this as unknown as ModuleTarget, name, this._parameters);
     this._parameters.set(name, owned(param));
   }
 
@@ -363,7 +376,7 @@ export class Module {
     if (tensor !== null && !(tensor instanceof Tensor)) {
       throw new DTypeError(`cannot assign '${pyTypeName(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
     }
-    forget(this as unknown as ModuleTarget, name);
+    forget(this as unknown as ModuleTarget, name, this._buffers);
     this._buffers.set(name, owned(tensor));
     if (opts.persistent ?? true) this._nonPersistentBuffers.delete(name);
     else this._nonPersistentBuffers.add(name);
@@ -373,7 +386,7 @@ export class Module {
   addModule(name: string, module: Module | null): void {
     if (module !== null && !(module instanceof Module)) throw new DTypeError(`${pyTypeName(module)} is not a Module subclass`);
     this.checkFree('module', name, this._modules);
-    forget(this as unknown as ModuleTarget, name);
+    forget(this as unknown as ModuleTarget, name, this._modules);
     this._modules.set(name, module);
   }
   /** `register_module(name, module)`, an alias of `addModule`. */
@@ -529,6 +542,8 @@ export class Module {
   float(): this { return this.to('float32'); }
   /** Casts floating-point parameters and buffers to float64. */
   double(): this { return this.to('float64'); }
+  /** Casts floating-point parameters and buffers to float16 (`module.half()`). */
+  half(): this { return this.to('float16'); }
   cpu(): this { return this.to({ device: 'cpu' }); }
 
   // ---------------------------------------------------------------- state dict
@@ -616,7 +631,7 @@ export class Module {
     if (errorMsgs.length > 0) {
       throw new RuntimeError(`Error(s) in loading state_dict for ${this._getName()}:\n\t${errorMsgs.join('\n\t')}`);
     }
-    return { missingKeys, unexpectedKeys };
+    return new IncompatibleKeys(missingKeys, unexpectedKeys);
   }
 
   // ---------------------------------------------------------------- printing
@@ -649,5 +664,5 @@ export class Module {
 }
 
 function isDTypeName(s: string): s is DType {
-  return s === 'float32' || s === 'float64' || s === 'int32' || s === 'int64' || s === 'bool' || s === 'uint8';
+  return (DTYPES as readonly string[]).includes(s);
 }

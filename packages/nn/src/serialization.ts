@@ -1,4 +1,4 @@
-import { DTypeError, type DType, RuntimeError, type Tensor, type TypedArray, ValueError } from '@flambeau/tensor';
+import { DTypeError, type DType, RuntimeError, type Tensor, type TypedArray, ValueError, halfBits } from '@flambeau/tensor';
 import { type FileSink, atomicWrite, atomicWriteAsync } from './atomic_write.js';
 import { Module, type StateDict } from './module.js';
 import { openBytes, safeOpen, type SafetensorsFile } from './safetensors_reader.js';
@@ -7,8 +7,8 @@ export { SafetensorError } from './safetensors_header.js';
 export { safeOpen, SafetensorsFile } from './safetensors_reader.js';
 
 /** safetensors dtype names for Flambeau dtypes. */
-const ST_DTYPE: Record<DType, string> = { float32: 'F32', float64: 'F64', int32: 'I32', int64: 'I64', bool: 'BOOL', uint8: 'U8' };
-const ITEM_SIZE: Record<DType, number> = { float32: 4, float64: 8, int32: 4, int64: 8, bool: 1, uint8: 1 };
+const ST_DTYPE: Record<DType, string> = { float16: 'F16', float32: 'F32', float64: 'F64', int32: 'I32', int64: 'I64', bool: 'BOOL', uint8: 'U8' };
+const ITEM_SIZE: Record<DType, number> = { float16: 2, float32: 4, float64: 8, int32: 4, int64: 8, bool: 1, uint8: 1 };
 
 /** int64 elements converted per write, so a large int64 tensor needs no full-size temporary. */
 const INT64_CHUNK = 1 << 20;
@@ -50,6 +50,12 @@ function buildHeader(entries: [string, Tensor][], metadata: Metadata | undefined
 
 /** Streams one tensor's little-endian bytes (its host copy `data`) into `sink`. */
 function writeTensor(data: TypedArray, dtype: DType, sink: FileSink): void {
+  if (dtype === 'float16') {
+    // float16 is held in a Float32Array on the host; the file holds its 16-bit words.
+    const words = Uint16Array.from(data, halfBits);
+    sink.write(new Uint8Array(words.buffer));
+    return;
+  }
   if (dtype !== 'int64') {
     sink.write(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     return;

@@ -4,10 +4,11 @@ import {
   type TensorProto, TensorProtoSchema, TensorProto_DataType, TensorShapeProtoSchema, TensorShapeProto_DimensionSchema,
   TypeProtoSchema, TypeProto_TensorSchema, type ValueInfoProto, ValueInfoProtoSchema,
 } from 'onnx-buf';
-import type { DType, TypedArray } from '@flambeau/tensor';
+import { type DType, type TypedArray, halfBits } from '@flambeau/tensor';
 
 /** ONNX element types of Flambeau's dtypes. */
 export const ONNX_DTYPE: Record<DType, TensorProto_DataType> = {
+  float16: TensorProto_DataType.FLOAT16,
   float32: TensorProto_DataType.FLOAT,
   float64: TensorProto_DataType.DOUBLE,
   int32: TensorProto_DataType.INT32,
@@ -18,7 +19,7 @@ export const ONNX_DTYPE: Record<DType, TensorProto_DataType> = {
 
 /** Bytes per element as ONNX stores them in `raw_data` (little endian, bool as one byte). */
 export const ELEMENT_BYTES: Partial<Record<TensorProto_DataType, number>> = {
-  [TensorProto_DataType.FLOAT]: 4, [TensorProto_DataType.DOUBLE]: 8, [TensorProto_DataType.INT32]: 4,
+  [TensorProto_DataType.FLOAT16]: 2, [TensorProto_DataType.FLOAT]: 4, [TensorProto_DataType.DOUBLE]: 8, [TensorProto_DataType.INT32]: 4,
   [TensorProto_DataType.INT64]: 8, [TensorProto_DataType.UINT8]: 1, [TensorProto_DataType.BOOL]: 1,
 };
 
@@ -27,6 +28,7 @@ function rawBytes(dtype: DType, values: ArrayLike<number>): Uint8Array<ArrayBuff
   const n = values.length;
   switch (dtype) {
     case 'float32': return new Uint8Array(Float32Array.from(values).buffer);
+    case 'float16': return new Uint8Array(Uint16Array.from(values, halfBits).buffer);
     case 'float64': return new Uint8Array(Float64Array.from(values).buffer);
     case 'int32': return new Uint8Array(Int32Array.from(values).buffer);
     case 'int64': {

@@ -1,5 +1,5 @@
-import { ValueError } from '@flambeau/tensor';
-import { type ParamGroup, type Params, Optimizer, optionsFor, checkLr, checkNonNegative, effectiveGrad, initState, stateTensor, withGrad } from './optimizer.js';
+import { type Args, declare, ValueError } from '@flambeau/tensor';
+import { type ParamGroup, type Params, Optimizer, optimizerArgs, optionsFor, checkLr, checkNonNegative, effectiveGrad, initState, stateTensor, withGrad } from './optimizer.js';
 
 export interface AdadeltaOptions {
   lr: number;
@@ -9,6 +9,8 @@ export interface AdadeltaOptions {
   maximize: boolean;
 }
 
+const ADADELTA_DECL = declare('optim.Adadelta', 'Adadelta(Any params, float lr=1.0, float rho=0.9, float eps=1e-06, float weightDecay=0, bool? foreach=None, *, bool maximize=False)');
+
 /**
  * Adadelta, PyTorch's `torch.optim.Adadelta`: steps by `√(accΔ + ε) / √(E[g²] + ε) · g`.
  *
@@ -17,8 +19,9 @@ export interface AdadeltaOptions {
  */
 export class Adadelta extends Optimizer<AdadeltaOptions> {
   static override readonly __name__: string = 'Adadelta';
-  constructor(params: Params<AdadeltaOptions>, opts: Partial<AdadeltaOptions> = {}) {
-    const d = optionsFor<AdadeltaOptions>('Adadelta', { lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false }, opts);
+  protected static override declaration = ADADELTA_DECL;
+  constructor(params: Params<AdadeltaOptions>, ...rest: Args<[lr: number, rho: number, eps: number, weightDecay: number, foreach: boolean | null], Partial<AdadeltaOptions> & { foreach?: boolean | null; capturable?: boolean; differentiable?: boolean; fused?: boolean }>) {
+    const d = optionsFor<AdadeltaOptions>('Adadelta', { lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false }, optimizerArgs(ADADELTA_DECL, params, rest));
     checkLr(d.lr);
     if (!(d.rho >= 0 && d.rho <= 1)) throw new ValueError(`Invalid rho value: ${d.rho}`);
     checkNonNegative(d.eps, 'epsilon value');

@@ -1,5 +1,5 @@
-import { fullLike } from '@flambeau/tensor';
-import { type ParamGroup, type Params, Optimizer, optionsFor, checkLr, checkNonNegative, effectiveGrad, stateTensor, withGrad } from './optimizer.js';
+import { type Args, declare, fullLike } from '@flambeau/tensor';
+import { type ParamGroup, type Params, Optimizer, optimizerArgs, optionsFor, checkLr, checkNonNegative, effectiveGrad, stateTensor, withGrad } from './optimizer.js';
 
 export interface AdagradOptions {
   lr: number;
@@ -10,6 +10,8 @@ export interface AdagradOptions {
   maximize: boolean;
 }
 
+const ADAGRAD_DECL = declare('optim.Adagrad', 'Adagrad(Any params, float lr=0.01, float lrDecay=0, float weightDecay=0, float initialAccumulatorValue=0, float eps=1e-10, bool? foreach=None, *, bool maximize=False)');
+
 /**
  * Adagrad, PyTorch's `torch.optim.Adagrad`: divides by the root of the summed squared gradients,
  * with learning rate `lr / (1 + (step − 1)·lrDecay)`. State is created in the constructor.
@@ -19,8 +21,9 @@ export interface AdagradOptions {
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
   static override readonly __name__: string = 'Adagrad';
-  constructor(params: Params<AdagradOptions>, opts: Partial<AdagradOptions> = {}) {
-    const d = optionsFor<AdagradOptions>('Adagrad', { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false }, opts);
+  protected static override declaration = ADAGRAD_DECL;
+  constructor(params: Params<AdagradOptions>, ...rest: Args<[lr: number, lrDecay: number, weightDecay: number, initialAccumulatorValue: number, eps: number, foreach: boolean | null], Partial<AdagradOptions> & { foreach?: boolean | null; capturable?: boolean; differentiable?: boolean; fused?: boolean }>) {
+    const d = optionsFor<AdagradOptions>('Adagrad', { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false }, optimizerArgs(ADAGRAD_DECL, params, rest));
     checkLr(d.lr);
     checkNonNegative(d.lrDecay, 'lr_decay value');
     checkNonNegative(d.weightDecay, 'weight_decay value');

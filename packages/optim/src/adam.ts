@@ -38,6 +38,8 @@ export function initAdamState(p: Tensor, s: ParamState, amsgrad: boolean): void 
   if (initState(s, p, 'exp_avg', 'exp_avg_sq') && amsgrad) s.max_exp_avg_sq = zerosLike(p);
 }
 
+const ADAM_DECL = declare('optim.Adam', 'Adam(Any params, float lr=0.001, float[] betas=(0.9, 0.999), float eps=1e-08, float weightDecay=0, bool amsgrad=False, *, bool? foreach=None, bool maximize=False, bool capturable=False, bool differentiable=False, bool fused=False)');
+
 /**
  * Adam, PyTorch's `torch.optim.Adam` (L2 weight decay added to the gradient; `amsgrad` keeps the
  * running maximum of the second moment).
@@ -45,11 +47,10 @@ export function initAdamState(p: Tensor, s: ParamState, amsgrad: boolean): void 
  * @example
  * const opt = new Adam(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999] });
  */
-const ADAM_DECL = declare('optim.Adam', 'Adam(Any params, float lr=0.001, float[] betas=(0.9, 0.999), float eps=1e-08, float weightDecay=0, bool amsgrad=False, *, bool? foreach=None, bool maximize=False)');
-
 export class Adam extends Optimizer<AdamOptions> {
   static override readonly __name__: string = 'Adam';
-  constructor(params: Params<AdamOptions>, ...rest: Args<[lr: number, betas: [number, number], eps: number, weightDecay: number, amsgrad: boolean], Partial<AdamOptions> & { foreach?: boolean | null }>) {
+  protected static override declaration = ADAM_DECL;
+  constructor(params: Params<AdamOptions>, ...rest: Args<[lr: number, betas: [number, number], eps: number, weightDecay: number, amsgrad: boolean], Partial<AdamOptions> & { foreach?: boolean | null; capturable?: boolean; differentiable?: boolean; fused?: boolean }>) {
     const d = optionsFor<AdamOptions>('Adam', { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false }, optimizerArgs(ADAM_DECL, params, rest));
     checkAdamOptions(d);
     super(params, d);

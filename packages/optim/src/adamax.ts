@@ -1,5 +1,6 @@
+import { type Args, declare } from '@flambeau/tensor';
 import { checkAdamOptions } from './adam.js';
-import { type ParamGroup, type Params, Optimizer, optionsFor, effectiveGrad, initState, stateTensor, withGrad } from './optimizer.js';
+import { type ParamGroup, type Params, Optimizer, optimizerArgs, optionsFor, effectiveGrad, initState, stateTensor, withGrad } from './optimizer.js';
 
 export interface AdamaxOptions {
   lr: number;
@@ -9,6 +10,8 @@ export interface AdamaxOptions {
   maximize: boolean;
 }
 
+const ADAMAX_DECL = declare('optim.Adamax', 'Adamax(Any params, float lr=0.002, float[] betas=(0.9, 0.999), float eps=1e-08, float weightDecay=0, bool? foreach=None, *, bool maximize=False)');
+
 /**
  * Adamax (Adam with the infinity norm), PyTorch's `torch.optim.Adamax`.
  *
@@ -17,8 +20,9 @@ export interface AdamaxOptions {
  */
 export class Adamax extends Optimizer<AdamaxOptions> {
   static override readonly __name__: string = 'Adamax';
-  constructor(params: Params<AdamaxOptions>, opts: Partial<AdamaxOptions> = {}) {
-    const d = optionsFor<AdamaxOptions>('Adamax', { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false }, opts);
+  protected static override declaration = ADAMAX_DECL;
+  constructor(params: Params<AdamaxOptions>, ...rest: Args<[lr: number, betas: [number, number], eps: number, weightDecay: number, foreach: boolean | null], Partial<AdamaxOptions> & { foreach?: boolean | null; capturable?: boolean; differentiable?: boolean; fused?: boolean }>) {
+    const d = optionsFor<AdamaxOptions>('Adamax', { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false }, optimizerArgs(ADAMAX_DECL, params, rest));
     checkAdamOptions(d);
     super(params, d);
   }

@@ -1,7 +1,7 @@
 import type { Tensor } from '@flambeau/tensor';
-import { RuntimeError, ValueError, cat, zeros } from '@flambeau/tensor';
+import { type Args, RuntimeError, ValueError, cat, declare, zeros } from '@flambeau/tensor';
 import { enableGrad, noGrad } from '@flambeau/autograd';
-import { type Loss, type Params, type ParamState, Optimizer, optionsFor } from './optimizer.js';
+import { type Loss, type Params, type ParamState, Optimizer, optimizerArgs, optionsFor } from './optimizer.js';
 import { strongWolfe } from './line_search.js';
 
 export interface LBFGSOptions {
@@ -14,6 +14,8 @@ export interface LBFGSOptions {
   historySize: number;
   lineSearchFn: 'strong_wolfe' | null;
 }
+
+const LBFGS_DECL = declare('optim.LBFGS', 'LBFGS(Any params, float lr=1, int maxIter=20, int? maxEval=None, float toleranceGrad=1e-07, float toleranceChange=1e-09, int historySize=100, str? lineSearchFn=None)');
 
 function lossValue(loss: Loss): number {
   return typeof loss === 'number' ? loss : loss.itemSync();
@@ -30,9 +32,14 @@ function lossValue(loss: Loss): number {
  */
 export class LBFGS extends Optimizer<LBFGSOptions> {
   static override readonly __name__: string = 'LBFGS';
+  protected static override declaration = LBFGS_DECL;
   private readonly params: Tensor[];
 
-  constructor(params: Params<LBFGSOptions>, opts: Partial<LBFGSOptions> = {}) {
+  constructor(
+    params: Params<LBFGSOptions>,
+    ...rest: Args<[lr: number, maxIter: number, maxEval: number | null, toleranceGrad: number, toleranceChange: number, historySize: number, lineSearchFn: 'strong_wolfe' | null], Partial<Omit<LBFGSOptions, 'maxEval'>> & { maxEval?: number | null }>
+  ) {
+    const opts = optimizerArgs(LBFGS_DECL, params, rest) as Partial<LBFGSOptions>;
     const maxIter = opts.maxIter ?? 20;
     const d = optionsFor<LBFGSOptions>('LBFGS', {
       lr: 1, maxIter, maxEval: Math.floor((maxIter * 5) / 4), toleranceGrad: 1e-7, toleranceChange: 1e-9, historySize: 100, lineSearchFn: null,

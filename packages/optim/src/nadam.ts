@@ -1,6 +1,6 @@
-import { zerosLike } from '@flambeau/tensor';
+import { type Args, declare, zerosLike } from '@flambeau/tensor';
 import { checkAdamOptions } from './adam.js';
-import { type ParamGroup, type Params, Optimizer, optionsFor, checkNonNegative, effectiveGrad, stateTensor, withGrad } from './optimizer.js';
+import { type ParamGroup, type Params, Optimizer, optimizerArgs, optionsFor, checkNonNegative, effectiveGrad, stateTensor, withGrad } from './optimizer.js';
 
 export interface NAdamOptions {
   lr: number;
@@ -9,6 +9,8 @@ export interface NAdamOptions {
   weightDecay: number;
   momentumDecay: number;
 }
+
+const NADAM_DECL = declare('optim.NAdam', 'NAdam(Any params, float lr=0.002, float[] betas=(0.9, 0.999), float eps=1e-08, float weightDecay=0, float momentumDecay=0.004, bool? foreach=None)');
 
 /**
  * NAdam (Adam with Nesterov momentum), PyTorch's `torch.optim.NAdam`.
@@ -21,8 +23,9 @@ export interface NAdamOptions {
  */
 export class NAdam extends Optimizer<NAdamOptions> {
   static override readonly __name__: string = 'NAdam';
-  constructor(params: Params<NAdamOptions>, opts: Partial<NAdamOptions> = {}) {
-    const d = optionsFor<NAdamOptions>('NAdam', { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3 }, opts);
+  protected static override declaration = NADAM_DECL;
+  constructor(params: Params<NAdamOptions>, ...rest: Args<[lr: number, betas: [number, number], eps: number, weightDecay: number, momentumDecay: number, foreach: boolean | null], Partial<NAdamOptions> & { foreach?: boolean | null; capturable?: boolean; differentiable?: boolean; fused?: boolean }>) {
+    const d = optionsFor<NAdamOptions>('NAdam', { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3 }, optimizerArgs(NADAM_DECL, params, rest));
     checkAdamOptions(d);
     checkNonNegative(d.momentumDecay, 'momentum_decay value');
     super(params, d);

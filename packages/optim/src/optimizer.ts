@@ -1,5 +1,6 @@
 import { className, type Declaration, keep, NotImplementedError, parseArgs, RuntimeError, type Tensor, Tensor as TensorClass, tidy, ValueError, zerosLike } from '@flambeau/tensor';
 import { enableGrad, noGrad } from '@flambeau/autograd';
+import { pyFloat } from '@flambeau/nn';
 import { type ArgKind, checkArg, checkOptions } from './check_args.js';
 
 /** What a closure given to `step` returns: the loss, as a tensor or a number. */
@@ -179,14 +180,50 @@ export class Optimizer<O extends object = Record<string, any>> {
     });
   }
 
+  /** The subclass's PyTorch declaration, which printing reads the defaults of (`SGD(params, lr=…, …)`). */
+  protected static declaration?: Declaration;
+
+  /**
+   * PyTorch's `repr(optimizer)`: each group's options by their Python names, sorted, with the
+   * declared ones Flambeau does not keep (`foreach`, `differentiable`, …) at their defaults.
+   */
   toString(): string {
+    const decl = (this.constructor as { declaration?: Declaration }).declaration;
+    const declared = new Map((decl?.params ?? []).filter((p) => p.name !== 'params').map((p) => [p.name, p]));
     let s = `${className(this.constructor)} (`;
     this.paramGroups.forEach((g, i) => {
       s += `\nParameter Group ${i}\n`;
-      for (const k of Object.keys(g).filter((k) => k !== 'params').sort()) s += `    ${k}: ${String((g as Record<string, unknown>)[k])}\n`;
+      const group = g as Record<string, unknown>;
+      const keys = new Set([...Object.keys(group).filter((k) => k !== 'params'), ...declared.keys()]);
+      const lines = [...keys].map((k) => {
+        const p = declared.get(k);
+        const value = k in group ? group[k] : p?.value;
+        // A default prints as PyTorch's literal (`1.0`, `0`, `1e-08`): JS numbers do not tell 1 from 1.0.
+        const text = p?.default !== undefined && sameValue(value, p.value) ? p.default.replace(/^\[(.*)\]$/, '($1)') : pyValue(value);
+        return [snakeCase(k), text];
+      });
+      for (const [k, text] of lines.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) s += `    ${k}: ${text}\n`;
     });
     return `${s})`;
   }
+}
+
+function snakeCase(k: string): string {
+  return k.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Python's `str()` of an option: `True`, `None`, ints, floats in Python's notation, tuples. */
+function pyValue(v: unknown): string {
+  if (v === null || v === undefined) return 'None';
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : pyFloat(v);
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return `(${v.map(pyValue).join(', ')}${v.length === 1 ? ',' : ''})`;
+  return String(v);
 }
 
 /** The kind an option must have, read off its default (`null`/`undefined` defaults: a number, e.g. SGD's required lr). */
@@ -215,9 +252,17 @@ export function optionsFor<T extends object>(where: string, defaults: T, opts: o
  */
 export function optimizerArgs(decl: Declaration, params: unknown, rest: readonly unknown[]): object {
   const { params: _, foreach: __, ...opts } = parseArgs(decl, [params, ...rest]);
+  // PyTorch's CUDA-graph capture, differentiable steps and fused kernels: declared, so PyTorch's
+  // calls bind, but only their default (off) runs here.
+  for (const flag of UNSUPPORTED) {
+    if (opts[flag]) throw new NotImplementedError(`${decl.name}: ${snakeCase(flag)}=True is not supported`);
+    delete opts[flag];
+  }
   for (const [k, v] of Object.entries(opts)) if (v === null) delete opts[k];
   return opts;
 }
+
+const UNSUPPORTED = ['capturable', 'differentiable', 'fused'];
 
 /** `{...defaults, ...opts}`, except that options left `undefined` keep their default. */
 export function withDefaults<T extends object>(defaults: T, opts: object): T {

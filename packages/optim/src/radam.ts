@@ -1,5 +1,6 @@
+import { type Args, declare } from '@flambeau/tensor';
 import { checkAdamOptions } from './adam.js';
-import { type ParamGroup, type Params, Optimizer, optionsFor, effectiveGrad, initState, stateTensor, withGrad } from './optimizer.js';
+import { type ParamGroup, type Params, Optimizer, optimizerArgs, optionsFor, effectiveGrad, initState, stateTensor, withGrad } from './optimizer.js';
 
 export interface RAdamOptions {
   lr: number;
@@ -7,6 +8,8 @@ export interface RAdamOptions {
   eps: number;
   weightDecay: number;
 }
+
+const RADAM_DECL = declare('optim.RAdam', 'RAdam(Any params, float lr=0.001, float[] betas=(0.9, 0.999), float eps=1e-08, float weightDecay=0, bool? foreach=None)');
 
 /**
  * Rectified Adam, PyTorch's `torch.optim.RAdam`: plain momentum SGD until the variance of the
@@ -17,8 +20,9 @@ export interface RAdamOptions {
  */
 export class RAdam extends Optimizer<RAdamOptions> {
   static override readonly __name__: string = 'RAdam';
-  constructor(params: Params<RAdamOptions>, opts: Partial<RAdamOptions> = {}) {
-    const d = optionsFor<RAdamOptions>('RAdam', { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0 }, opts);
+  protected static override declaration = RADAM_DECL;
+  constructor(params: Params<RAdamOptions>, ...rest: Args<[lr: number, betas: [number, number], eps: number, weightDecay: number, foreach: boolean | null], Partial<RAdamOptions> & { foreach?: boolean | null; capturable?: boolean; differentiable?: boolean; fused?: boolean }>) {
+    const d = optionsFor<RAdamOptions>('RAdam', { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0 }, optimizerArgs(RADAM_DECL, params, rest));
     checkAdamOptions(d);
     super(params, d);
   }

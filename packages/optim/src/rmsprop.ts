@@ -12,6 +12,8 @@ export interface RMSpropOptions {
   maximize: boolean;
 }
 
+const RMSPROP_DECL = declare('optim.RMSprop', 'RMSprop(Any params, float lr=0.01, float alpha=0.99, float eps=1e-08, float weightDecay=0, float momentum=0, bool centered=False, bool? foreach=None, bool maximize=False, bool differentiable=False)');
+
 /**
  * RMSprop, PyTorch's `torch.optim.RMSprop`: divides the gradient by the root of a running mean of
  * its square (minus the squared running mean when `centered`), with optional momentum.
@@ -19,11 +21,10 @@ export interface RMSpropOptions {
  * @example
  * const opt = new RMSprop(model.parameters(), { lr: 0.01, momentum: 0.9 });
  */
-const RMSPROP_DECL = declare('optim.RMSprop', 'RMSprop(Any params, float lr=0.01, float alpha=0.99, float eps=1e-08, float weightDecay=0, float momentum=0, bool centered=False, bool? foreach=None, bool maximize=False)');
-
 export class RMSprop extends Optimizer<RMSpropOptions> {
   static override readonly __name__: string = 'RMSprop';
-  constructor(params: Params<RMSpropOptions>, ...rest: Args<[lr: number, alpha: number, eps: number, weightDecay: number, momentum: number, centered: boolean, foreach: boolean | null, maximize: boolean], Partial<RMSpropOptions> & { foreach?: boolean | null }>) {
+  protected static override declaration = RMSPROP_DECL;
+  constructor(params: Params<RMSpropOptions>, ...rest: Args<[lr: number, alpha: number, eps: number, weightDecay: number, momentum: number, centered: boolean, foreach: boolean | null, maximize: boolean], Partial<RMSpropOptions> & { foreach?: boolean | null; capturable?: boolean; differentiable?: boolean; fused?: boolean }>) {
     const d = optionsFor<RMSpropOptions>('RMSprop', { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false }, optimizerArgs(RMSPROP_DECL, params, rest));
     checkLr(d.lr);
     checkNonNegative(d.eps, 'epsilon value');

@@ -11,6 +11,8 @@ export interface SGDOptions {
   maximize: boolean;
 }
 
+const SGD_DECL = declare('optim.SGD', 'SGD(Any params, float? lr=None, float momentum=0, float dampening=0, float weightDecay=0, bool nesterov=False, *, bool maximize=False, bool? foreach=None, bool differentiable=False)');
+
 /**
  * Stochastic gradient descent with optional momentum, PyTorch's `torch.optim.SGD`
  * (buffer `b ← μ·b + (1−τ)·g`, first step `b ← g`; Nesterov uses `g + μ·b`).
@@ -18,11 +20,10 @@ export interface SGDOptions {
  * @example
  * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
  */
-const SGD_DECL = declare('optim.SGD', 'SGD(Any params, float? lr=None, float momentum=0, float dampening=0, float weightDecay=0, bool nesterov=False, *, bool maximize=False, bool? foreach=None)');
-
 export class SGD extends Optimizer<SGDOptions> {
   static override readonly __name__: string = 'SGD';
-  constructor(params: Params<SGDOptions>, ...rest: Args<[lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean], Partial<SGDOptions> & { foreach?: boolean | null }>) {
+  protected static override declaration = SGD_DECL;
+  constructor(params: Params<SGDOptions>, ...rest: Args<[lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean], Partial<SGDOptions> & { foreach?: boolean | null; capturable?: boolean; differentiable?: boolean; fused?: boolean }>) {
     const d = optionsFor<SGDOptions>('SGD', { lr: undefined as unknown as number, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false }, optimizerArgs(SGD_DECL, params, rest));
     // lr is required: a missing one is reported by addParamGroup, as in PyTorch.
     if (d.lr !== undefined) checkLr(d.lr);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type DType, type OpImpl, type Tensor, cpu, installInterceptor, manualSeed, randn } from '@flambeau/tensor';
 import * as optim from '../src/index.js';
+import { CASES } from './step_cases.js';
 
 /**
  * The CPU's fused optimizer steps (backend overrides of sgdStep_, adamStep_, rmspropStep_) must
@@ -10,23 +11,6 @@ import * as optim from '../src/index.js';
  */
 
 type Ctor = new (params: Tensor[], opts: Record<string, unknown>) => optim.Optimizer<object>;
-const CASES: [string, Record<string, unknown>][] = [
-  ['SGD', { lr: 0.1 }],
-  ['SGD', { lr: 0.05, weightDecay: 0.1, maximize: true }],
-  ['SGD', { lr: 0.1, momentum: 0.9 }],
-  ['SGD', { lr: 0.1, momentum: 0.9, dampening: 0.3, weightDecay: 0.01 }],
-  ['SGD', { lr: 0.1, momentum: 0.8, nesterov: true, weightDecay: 1 }],
-  ['Adam', {}],
-  ['Adam', { lr: 0.01, betas: [0.8, 0.99], weightDecay: 0.1, eps: 1e-6 }],
-  ['Adam', { lr: 0.01, amsgrad: true, maximize: true }],
-  ['Adam', { lr: 0.01, betas: [0, 0.5] }],
-  ['AdamW', { lr: 0.01 }],
-  ['AdamW', { lr: 0.02, weightDecay: 0.3, amsgrad: true }],
-  ['RMSprop', {}],
-  ['RMSprop', { lr: 0.01, alpha: 0.9, weightDecay: 0.1, maximize: true }],
-  ['RMSprop', { lr: 0.01, momentum: 0.9 }],
-  ['RMSprop', { lr: 0.01, centered: true, momentum: 0.5, eps: 1e-4 }],
-];
 const FUSED = ['sgdStep_', 'adamStep_', 'rmspropStep_'];
 
 /**

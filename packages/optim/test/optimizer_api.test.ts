@@ -176,13 +176,10 @@ describe('argument kinds (TypeError-like DTypeError naming the argument, never N
     bad(() => new SGD([param()], { lr: 0.1, nesterov: 1 } as never), "SGD(): argument 'nesterov' must be bool, not int");
     bad(() => new Adam([param()], { betas: 0.9 } as never), "Adam: argument 'betas' must be an array of numbers, but got number 0.9");
     bad(() => new RMSprop([param()], { alpha: tensor(0.9) } as never), "RMSprop(): argument 'alpha' must be float, not Tensor");
-    bad(() => new LBFGS([param()], { lineSearchFn: 3 } as never), "LBFGS: argument 'lineSearchFn' must be a string or null, but got number 3");
-    bad(() => new Adagrad([param()], 0.1 as never), 'Adagrad: options must be an object with any of lr');
-    for (const Cls of [Adagrad, Adadelta, Adamax, NAdam, RAdam, LBFGS]) {
-      bad(() => new Cls([param()], { learningRate: 1 } as never), `${Cls.name}() got an unexpected keyword argument 'learningRate'`);
-      bad(() => new Cls([param()], { lr: { lr: 1 } } as never), `${Cls.name}: argument 'lr' must be a number, but got Object {"lr":1}; 'lr' is a positional argument`);
-    }
-    for (const Cls of [Adam, AdamW, RMSprop]) {
+    bad(() => new LBFGS([param()], { lineSearchFn: 3 } as never), "LBFGS(): argument 'lineSearchFn' must be str, not int");
+    expect(new Adagrad([param()], 0.1).paramGroups[0].lr).toBe(0.1);
+    expect(new LBFGS([param()], 1, 5).paramGroups[0].maxEval).toBe(6);
+    for (const Cls of [Adagrad, Adadelta, Adamax, NAdam, RAdam, LBFGS, Adam, AdamW, RMSprop]) {
       bad(() => new Cls([param()], { learningRate: 1 } as never), `${Cls.name}() got an unexpected keyword argument 'learningRate'`);
       bad(() => new Cls([param()], { lr: { lr: 1 } } as never), `${Cls.name}(): argument 'lr' must be float, not dict`);
     }
@@ -197,25 +194,29 @@ describe('argument kinds (TypeError-like DTypeError naming the argument, never N
   });
 
   it('checks every scheduler\'s positional arguments and option names', () => {
-    bad(() => new lrScheduler.StepLR(opt(), { stepSize: 1 } as never),
-      "StepLR: argument 'stepSize' must be a number, but got Object {\"stepSize\":1}; 'stepSize' is a positional argument, pass the value itself");
-    bad(() => new lrScheduler.StepLR(opt(), 2, { gama: 0.5 } as never), "StepLR() got an unexpected keyword argument 'gama'; valid options are: gamma, lastEpoch");
-    bad(() => new lrScheduler.StepLR(opt(), 2, { gamma: '0.5' } as never), "StepLR: argument 'gamma' must be a number, but got string '0.5'");
+    // Every scheduler binds its arguments to PyTorch's declaration: positional or by name.
+    expect(new lrScheduler.StepLR(opt(), { stepSize: 3 }).stepSize).toBe(3);
+    expect(new lrScheduler.StepLR(opt(), 3, 0.5).gamma).toBe(0.5);
+    bad(() => new lrScheduler.StepLR(opt(), 2, { gama: 0.5 } as never), "StepLR() got an unexpected keyword argument 'gama'. Did you mean 'gamma'?");
+    bad(() => new lrScheduler.StepLR(opt(), 2, { gamma: '0.5' } as never), "StepLR(): argument 'gamma' must be float, not str");
+    bad(() => new lrScheduler.StepLR(opt(), 2, { stepSize: 2 } as never), "StepLR() got multiple values for argument 'stepSize'");
+    bad(() => new lrScheduler.StepLR(opt()), "StepLR() missing 1 required positional argument: 'stepSize'");
     bad(() => new lrScheduler.MultiStepLR(opt(), 30 as never), "MultiStepLR: argument 'milestones' must be an array of numbers, but got number 30");
-    bad(() => new lrScheduler.ExponentialLR(opt(), { gamma: 0.9 } as never), "ExponentialLR: argument 'gamma' must be a number");
-    bad(() => new lrScheduler.CosineAnnealingLR(opt(), '10' as never), "CosineAnnealingLR: argument 'TMax' must be a number, but got string '10'");
-    bad(() => new lrScheduler.CosineAnnealingLR(opt(), 10, { eta_min: 0 } as never), "CosineAnnealingLR() got an unexpected keyword argument 'eta_min'; valid options are: etaMin, lastEpoch");
-    bad(() => new lrScheduler.CosineAnnealingWarmRestarts(opt(), 10, { TMult: null } as never), "CosineAnnealingWarmRestarts: argument 'TMult' must be a number, but got null");
-    bad(() => new lrScheduler.ConstantLR(opt(), { factor: 0.5, total_iters: 3 } as never), "ConstantLR() got an unexpected keyword argument 'total_iters'");
-    bad(() => new lrScheduler.LinearLR(opt(), { startFactor: [0.1] } as never), "LinearLR: argument 'startFactor' must be a number");
+    bad(() => new lrScheduler.ExponentialLR(opt(), { gamma: '0.9' } as never), "ExponentialLR(): argument 'gamma' must be float, not str");
+    bad(() => new lrScheduler.CosineAnnealingLR(opt(), '10' as never), "CosineAnnealingLR(): argument 'TMax' must be int, not str");
+    bad(() => new lrScheduler.CosineAnnealingLR(opt(), 10, { eta_min: 0 } as never), "CosineAnnealingLR() got an unexpected keyword argument 'eta_min'. Did you mean 'etaMin'? (Flambeau spells keyword arguments in camelCase)");
+    bad(() => new lrScheduler.CosineAnnealingWarmRestarts(opt(), 10, { TMult: null } as never), "CosineAnnealingWarmRestarts(): argument 'TMult' must be float, not NoneType");
+    bad(() => new lrScheduler.ConstantLR(opt(), { factor: 0.5, total_iters: 3 } as never), "ConstantLR() got an unexpected keyword argument 'total_iters'. Did you mean 'totalIters'?");
+    bad(() => new lrScheduler.LinearLR(opt(), { startFactor: [0.1] } as never), "LinearLR(): argument 'startFactor' must be float, not list");
     bad(() => new lrScheduler.LambdaLR(opt(), 0.95 as never), "LambdaLR: argument 'lrLambda' must be a function or an array of functions (one per parameter group), but got number 0.95");
-    bad(() => new lrScheduler.MultiplicativeLR(opt(), () => 0.9, { last_epoch: 1 } as never), "MultiplicativeLR() got an unexpected keyword argument 'last_epoch'");
-    bad(() => new lrScheduler.CyclicLR(opt(), 0.01, { maxLr: 0.1 } as never), "CyclicLR: argument 'maxLr' must be a number or an array of numbers");
-    bad(() => new lrScheduler.CyclicLR(opt(), 0.01, 0.1, { stepSizeUp: '2000' } as never), "CyclicLR: argument 'stepSizeUp' must be a number");
+    bad(() => new lrScheduler.MultiplicativeLR(opt(), () => 0.9, { last_epoch: 1 } as never), "MultiplicativeLR() got an unexpected keyword argument 'last_epoch'. Did you mean 'lastEpoch'?");
+    bad(() => new lrScheduler.CyclicLR(opt(), 0.01, '0.1' as never), "CyclicLR(): argument 'maxLr' must be tuple of floats, not str");
+    bad(() => new lrScheduler.CyclicLR(opt(), 0.01, 0.1, { stepSizeUp: '2000' } as never), "CyclicLR(): argument 'stepSizeUp' must be float, not str");
     bad(() => new lrScheduler.OneCycleLR(opt(), 0.1, { total_steps: 10 } as never), "OneCycleLR() got an unexpected keyword argument 'total_steps'");
-    bad(() => new lrScheduler.OneCycleLR(opt(), 0.1, { totalSteps: 10, threePhase: 'yes' } as never), "OneCycleLR: argument 'threePhase' must be a boolean");
-    bad(() => new lrScheduler.ReduceLROnPlateau(opt(), { patience: '5' } as never), "ReduceLROnPlateau: argument 'patience' must be a number");
+    bad(() => new lrScheduler.OneCycleLR(opt(), 0.1, { totalSteps: 10, threePhase: 'yes' } as never), "OneCycleLR(): argument 'threePhase' must be bool, not str");
+    bad(() => new lrScheduler.ReduceLROnPlateau(opt(), { patience: '5' } as never), "ReduceLROnPlateau(): argument 'patience' must be int, not str");
     bad(() => new lrScheduler.ReduceLROnPlateau(opt(), { verbose: true } as never), "ReduceLROnPlateau() got an unexpected keyword argument 'verbose'");
+    expect(new lrScheduler.ReduceLROnPlateau(opt(), 'max', 0.5).factor).toBe(0.5);
     const o = opt();
     const warm = new lrScheduler.LinearLR(o, { totalIters: 2 });
     bad(() => new lrScheduler.SequentialLR(o, [warm], 2 as never), "SequentialLR: argument 'milestones' must be an array of numbers");

@@ -1,21 +1,28 @@
 import { DTypeError } from './errors.js';
+import { roundHalf } from './half.js';
 import { allocChecked } from './size_check.js';
+
+export { halfBits, halfFromBits, roundHalf, roundHalfArray } from './half.js';
 
 /**
  * Element types, PyTorch's names without the `torch.` prefix.
  * `int64` (PyTorch's `long`) is stored in a Float64Array: exact for |x| ≤ 2^53, which covers labels,
  * indices and counters; this keeps every kernel on plain numbers instead of BigInt.
+ * `float16` (PyTorch's `half`) is held on the CPU in a Float32Array whose elements are always
+ * float16 values: every CPU kernel computes in float32/float64 and rounds its result to half, as
+ * PyTorch computes half ops in float (its `opmath` type) and stores half; reads return that
+ * Float32Array. Devices may store it as real 16-bit words (webgpu with `shader-f16`).
  */
-export type DType = 'float32' | 'float64' | 'int32' | 'int64' | 'bool' | 'uint8';
+export type DType = 'float16' | 'float32' | 'float64' | 'int32' | 'int64' | 'bool' | 'uint8';
 
-export const DTYPES: readonly DType[] = ['bool', 'uint8', 'int32', 'int64', 'float32', 'float64'];
+export const DTYPES: readonly DType[] = ['bool', 'uint8', 'int32', 'int64', 'float16', 'float32', 'float64'];
 
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 /** The typed array that stores each dtype on the CPU. */
 export function arrayType(dtype: DType): { new (n: number | ArrayLike<number> | ArrayBufferLike): TypedArray; readonly BYTES_PER_ELEMENT: number } {
   switch (dtype) {
-    case 'float32': return Float32Array;
+    case 'float32': case 'float16': return Float32Array;
     case 'float64': case 'int64': return Float64Array;
     case 'int32': return Int32Array;
     case 'bool': case 'uint8': return Uint8Array;
@@ -28,8 +35,8 @@ export function allocArray(dtype: DType, n: number): TypedArray {
   return allocChecked(arrayType(dtype), n);
 }
 
-/** `dtype.is_floating_point`: float32 or float64. */
-export function isFloating(d: DType): boolean { return d === 'float32' || d === 'float64'; }
+/** `dtype.is_floating_point`: float16, float32 or float64. */
+export function isFloating(d: DType): boolean { return d === 'float32' || d === 'float64' || d === 'float16'; }
 /** Whether `d` is an integer dtype (bool too with `includeBool`), as PyTorch's `isIntegralType`. */
 export function isIntegral(d: DType, includeBool = false): boolean {
   return d === 'int32' || d === 'int64' || d === 'uint8' || (includeBool && d === 'bool');
@@ -45,7 +52,7 @@ export function setDefaultDtype(dtype: DTypeLike): void {
 /** `torch.get_default_dtype`. */
 export function getDefaultDtype(): DType { return defaultDtype; }
 
-const RANK: Record<DType, number> = { bool: 0, uint8: 1, int32: 2, int64: 3, float32: 4, float64: 5 };
+const RANK: Record<DType, number> = { bool: 0, uint8: 1, int32: 2, int64: 3, float16: 4, float32: 5, float64: 6 };
 
 /** `torch.promote_types`. */
 export function promoteTypes(a: DType, b: DType): DType {
@@ -101,6 +108,7 @@ function combine(higher: DType | undefined, lower: DType | undefined): DType | u
 export function castScalar(x: number, dtype: DType): number {
   switch (dtype) {
     case 'float32': return Math.fround(x);
+    case 'float16': return roundHalf(x);
     case 'float64': return x;
     case 'int64': return Number.isFinite(x) ? Math.trunc(x) : 0;
     case 'int32': return x | 0;
@@ -162,6 +170,9 @@ export function isDTypeLike(v: unknown): v is DTypeLike {
 /** `torch.float32`, alias `torch.float`. */
 export const float32 = Dtype.of('float32');
 export const float = float32;
+/** `torch.float16`, alias `torch.half`. */
+export const float16 = Dtype.of('float16');
+export const half = float16;
 /** `torch.float64`, alias `torch.double`. */
 export const float64 = Dtype.of('float64');
 export const double = float64;

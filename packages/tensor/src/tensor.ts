@@ -361,6 +361,8 @@ export class Tensor implements StridedView {
   }
   float(): Tensor { return this.to('float32'); }
   double(): Tensor { return this.to('float64'); }
+  /** `tensor.half()`: a float16 copy (`torch.float16`); on the CPU its values read back as float32 numbers. */
+  half(): Tensor { return this.to('float16'); }
   int(): Tensor { return this.to('int32'); }
   long(): Tensor { return this.to('int64'); }
   bool(): Tensor { return this.to('bool'); }
@@ -805,8 +807,7 @@ export class Tensor implements StridedView {
     return this.split(Math.ceil(size / chunks), dim);
   }
   unbind(dim = 0): Tensor[] {
-    const d = normDim(dim, this.ndim);
-    return [...Array(this.shape[d]).keys()].map((i) => this.select(d, i));
+    return dispatch('unbind', [this], { dim }) as Tensor[];
   }
   indexSelect(dim: number, index: Tensor): Tensor { return dispatch1('indexSelect', [this, index], { dim }); }
   gather(dim: number, index: Tensor): Tensor { return dispatch1('gather', [this, index], { dim }); }
@@ -942,7 +943,7 @@ export function canCast(from: DType, to: DType): boolean {
 
 /** PyTorch spells dtypes in these messages as `Float`, `Long`, `Bool`. */
 export function dtypeTitle(d: DType): string {
-  return { float32: 'Float', float64: 'Double', int32: 'Int', int64: 'Long', bool: 'Bool', uint8: 'Byte' }[d];
+  return { float16: 'Half', float32: 'Float', float64: 'Double', int32: 'Int', int64: 'Long', bool: 'Bool', uint8: 'Byte' }[d];
 }
 
 let resultTypeFn: (a: Tensor, b: TensorOrScalar) => DType = () => 'float32';

@@ -1,4 +1,4 @@
-import { type Tensor, normDim, pad } from '@flambeau/tensor';
+import { type Tensor, cat, normDim, pad, stack } from '@flambeau/tensor';
 import { registerFormulas } from '../registry.js';
 
 registerFormulas({
@@ -16,6 +16,24 @@ registerFormulas({
         return c.needs[i] ? part : null;
       });
     },
+  },
+  /** Input `i` gets slice `i` of the gradient along the new dim. */
+  stack: {
+    name: 'StackBackward0',
+    backward: ([g], c) => {
+      const d = normDim(c.attrs.dim as number, g.ndim);
+      return c.inputs.map((_, i) => (c.needs[i] ? g.select(d, i) : null));
+    },
+  },
+  /** The pieces' gradients joined back (engine zeros for unused pieces). */
+  split: {
+    name: (_inputs, attrs) => (Array.isArray(attrs.splitSize) ? 'SplitWithSizesBackward0' : 'SplitBackward0'),
+    backward: (grads, c) => [cat([...grads], normDim(c.attrs.dim as number, c.inputs[0].shape.length))],
+  },
+  /** The slices' gradients stacked back along the removed dim. */
+  unbind: {
+    name: 'UnbindBackward0',
+    backward: (grads, c) => [stack([...grads], normDim(c.attrs.dim as number, c.inputs[0].shape.length))],
   },
   /** Constant padding: the gradient is the unpadded window (negative pads crop, so negate). */
   pad: {

@@ -1,5 +1,5 @@
 import type { BinaryOp, DType, StridedView, UnaryOp } from '@flambeau/tensor';
-import { castExpr, wgslType } from '../dtypes.js';
+import { castExpr, mathDtype, wgslType } from '../dtypes.js';
 import { type KernelHost, type WebGPUStorage, bufferOf, hostScalarOf } from '../storage.js';
 import { ENTRY, PRELUDE, contiguous, f32Bits, groupsFor, i32Bits, numel, viewWords } from './wgsl.js';
 
@@ -53,8 +53,9 @@ export function mapKernel(k: KernelHost, spec: MapSpec): WebGPUStorage | null {
     return rowMajor(v, spec.shape) ? `i + mt[${base} + rank]` : `stridedOffset(i, rank, 2u, ${base})`;
   };
   spec.inputs.forEach(({ v: v0, dtype: d0 }, j) => {
-    // float64 only reaches a kernel as a host scalar, which is computed with in float32.
-    const dtype = d0 === 'float64' ? 'float32' : d0;
+    // float64 only reaches a kernel as a host scalar, which is computed with in float32; float16
+    // operands are computed with in float32 too.
+    const dtype = d0 === 'float64' ? 'float32' : mathDtype(d0);
     const v = typeof v0 === 'number' ? v0 : hostScalarOf(v0) ?? v0;
     if (typeof v === 'number') {
       loads.push(`let a${j} = bitcast<${wgslType(dtype)}>(mt[sb + ${scalars.length}u]);`);
@@ -74,7 +75,7 @@ export function mapKernel(k: KernelHost, spec: MapSpec): WebGPUStorage | null {
     args.push(`a${j}`);
   });
   const r0 = spec.expr(args);
-  const r = r0.dtype === 'float64' ? { ...r0, dtype: 'float32' as DType } : r0;
+  const r = r0.dtype === 'float64' || r0.dtype === 'float16' ? { ...r0, dtype: 'float32' as DType } : r0;
   const dst = spec.out.into ? elementOf(spec.out.into, 0) : 'i';
   const code = `${PRELUDE}
 ${decl.join('\n')}
@@ -202,13 +203,13 @@ const PREDICATES: Partial<Record<UnaryOp, (x: string, t: string) => string>> = {
 export function unary(k: KernelHost, op: UnaryOp, x: StridedView, outDtype: DType): WebGPUStorage {
   const pred = PREDICATES[op];
   if (pred) {
-    const t = wgslType(x.dtype);
+    const t = wgslType(mathDtype(x.dtype));
     return mapKernel(k, {
       shape: x.shape, inputs: [{ v: x, dtype: x.dtype }], fns: MATH_FNS,
       expr: ([a]) => ({ code: `select(0u, 1u, ${pred(a, t)})`, dtype: 'bool' }), out: { dtype: outDtype },
     })!;
   }
-  const compute = outDtype;
+  const compute = mathDtype(outDtype);
   const t = wgslType(compute);
   let expr: (a: string) => string;
   if (t === 'f32') expr = F32_UNARY[op as keyof typeof F32_UNARY];
@@ -264,7 +265,7 @@ const LOGICAL: Partial<Record<BinaryOp, string>> = { logicalAnd: '&&', logicalOr
 /** `a op b` in `computeDtype`; either side may be a host scalar. */
 export function binary(k: KernelHost, op: BinaryOp, a: Operand, b: Operand, computeDtype: DType, outDtype: DType): WebGPUStorage {
   const shape = (typeof a === 'number' ? (b as StridedView) : a).shape;
-  if (computeDtype === 'float64') computeDtype = 'float32';
+  if (computeDtype === 'float64' || computeDtype === 'float16') computeDtype = 'float32';
   const t = wgslType(computeDtype);
   const z = `${t}(0)`;
   let expr: (x: string, y: string) => Expr;
@@ -298,7 +299,7 @@ export function where(k: KernelHost, cond: StridedView, a: Operand, b: Operand, 
 }
 
 export function clamp(k: KernelHost, x: StridedView, lo: number | null, hi: number | null, outDtype: DType): WebGPUStorage {
-  const t = wgslType(outDtype);
+  const t = wgslType(mathDtype(outDtype));
   const inputs: { v: Operand; dtype: DType }[] = [{ v: x, dtype: outDtype }];
   if (lo !== null) inputs.push({ v: lo, dtype: outDtype });
   if (hi !== null) inputs.push({ v: hi, dtype: outDtype });
@@ -337,7 +338,7 @@ export function fill(k: KernelHost, dst: StridedView, value: number): void {
 
 /** `start + i * step` for i < n (the spine's `arange` kernel). */
 export function arange(k: KernelHost, dtype: DType, start: number, step: number, n: number): WebGPUStorage {
-  const t = wgslType(dtype);
+  const t = wgslType(mathDtype(dtype));
   return mapKernel(k, {
     shape: [n], inputs: [{ v: start, dtype }, { v: step, dtype }],
     expr: ([s, d]) => ({ code: `${s} + ${t}(i) * ${d}`, dtype }), out: { dtype },

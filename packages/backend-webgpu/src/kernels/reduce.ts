@@ -1,5 +1,5 @@
 import type { DType, ReduceOp, StridedView } from '@flambeau/tensor';
-import { castExpr, wgslType } from '../dtypes.js';
+import { castExpr, mathDtype, wgslType } from '../dtypes.js';
 import { type KernelHost, type WebGPUStorage, bufferOf } from '../storage.js';
 import { ENTRY, ENTRY_WG, PRELUDE, contiguous, groupsFor, numel } from './wgsl.js';
 
@@ -38,7 +38,8 @@ export function reduce(k: KernelHost, op: ReduceOp, x: StridedView, dims: readon
   const outShape = keep.map((d) => x.shape[d]);
   const redShape = dims.map((d) => x.shape[d]);
   const nOut = numel(outShape), nRed = numel(redShape);
-  const compute: DType = op === 'all' || op === 'any' ? 'bool' : outDtype;
+  // float16 accumulates in float32, as PyTorch's reductions do.
+  const compute: DType = op === 'all' || op === 'any' ? 'bool' : mathDtype(outDtype);
   const t = wgslType(compute);
   const out = k.out(outDtype, nOut);
   const load = castExpr(`xb[u32(base + walk(j, rr, 4u + 2u * ro, 4u + 2u * ro + rr))]`, x.dtype, compute);
@@ -108,21 +109,22 @@ export function argReduce(k: KernelHost, op: 'argmax' | 'argmin', x: StridedView
   const meta = linesMeta(x, dim, x.shape.filter((_, d) => d !== dim));
   const n = meta[0];
   const out = k.out('int64', n);
-  const t = wgslType(x.dtype);
+  const t = wgslType(mathDtype(x.dtype));
+  const load = (i: string) => castExpr(`xb[${i}]`, x.dtype, mathDtype(x.dtype));
   const better = op === 'argmax' ? '>' : '<';
   const nanWins = t === 'f32' ? '(isNanF(v) && !isNanF(best)) ||' : '';
   const bestKeeps = t === 'f32' ? '!isNanF(best) &&' : '';
   const code = `${PRELUDE}
 @group(0) @binding(1) var<storage, read_write> outb: array<i32>;
-@group(0) @binding(2) var<storage, read> xb: array<${t}>;
+@group(0) @binding(2) var<storage, read> xb: array<${wgslType(x.dtype)}>;
 ${ENTRY} {
   let o = linearId(gid, nwg);
   if (o >= mt[0]) { return; }
   ${LINES}
-  var best = xb[u32(xBase)];
+  var best = ${load('u32(xBase)')};
   var bi = 0i;
   for (var j = 1i; j < i32(len); j++) {
-    let v = xb[u32(xBase + j * xs)];
+    let v = ${load('u32(xBase + j * xs)')};
     if (${nanWins} (${bestKeeps} v ${better} best)) { best = v; bi = j; }
   }
   outb[o] = bi;
@@ -135,9 +137,10 @@ export function cumulative(k: KernelHost, op: 'cumsum' | 'cumprod', x: StridedVi
   const meta = linesMeta(x, dim);
   const n = meta[0];
   const out = k.out(outDtype, numel(x.shape));
-  const t = wgslType(outDtype);
+  const acc = mathDtype(outDtype);
+  const t = wgslType(acc);
   const code = `${PRELUDE}
-@group(0) @binding(1) var<storage, read_write> outb: array<${t}>;
+@group(0) @binding(1) var<storage, read_write> outb: array<${wgslType(outDtype)}>;
 @group(0) @binding(2) var<storage, read> xb: array<${wgslType(x.dtype)}>;
 ${ENTRY} {
   let o = linearId(gid, nwg);
@@ -145,8 +148,8 @@ ${ENTRY} {
   ${LINES}
   var acc: ${t} = ${t}(${op === 'cumsum' ? 0 : 1});
   for (var j = 0i; j < i32(len); j++) {
-    acc = acc ${op === 'cumsum' ? '+' : '*'} ${castExpr('xb[u32(xBase + j * xs)]', x.dtype, outDtype)};
-    outb[u32(oBase + j * os)] = acc;
+    acc = acc ${op === 'cumsum' ? '+' : '*'} ${castExpr('xb[u32(xBase + j * xs)]', x.dtype, acc)};
+    outb[u32(oBase + j * os)] = ${castExpr('acc', acc, outDtype)};
   }
 }`;
   k.ctx.dispatch({ code, meta, buffers: [bufferOf(out), bufferOf(x)], workgroups: numel(x.shape) === 0 ? 0 : groupsFor(n) });

@@ -1,9 +1,11 @@
-import { ValueError, randperm } from '@flambeau/tensor';
+import { type Args, ValueError, declare, parseArgs, randperm } from '@flambeau/tensor';
 import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation } from './color.js';
 import { type ImageOrTensor, uniformItem } from './raster.js';
 import { Transform } from './transform.js';
 
 type Range = number | readonly [number, number];
+
+const COLOR_JITTER = declare('transforms.ColorJitter', 'ColorJitter(float[] brightness=0, float[] contrast=0, float[] saturation=0, float[] hue=0)');
 
 function checkInput(value: Range | undefined, name: string, center = 1, bound: [number, number] = [0, Infinity], clipFirstOnZero = true): [number, number] | null {
   if (value === undefined) return null;
@@ -30,8 +32,9 @@ export class ColorJitter extends Transform<ImageOrTensor, ImageOrTensor> {
   readonly contrast: [number, number] | null;
   readonly saturation: [number, number] | null;
   readonly hue: [number, number] | null;
-  constructor(opts: { brightness?: Range; contrast?: Range; saturation?: Range; hue?: Range } = {}) {
-    super(opts);
+  constructor(...args: Args<[brightness: Range, contrast: Range, saturation: Range, hue: Range], { brightness?: Range; contrast?: Range; saturation?: Range; hue?: Range }>) {
+    super(...args);
+    const opts = parseArgs(COLOR_JITTER, args);
     this.brightness = checkInput(opts.brightness, 'brightness');
     this.contrast = checkInput(opts.contrast, 'contrast');
     this.saturation = checkInput(opts.saturation, 'saturation');

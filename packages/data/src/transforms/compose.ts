@@ -1,12 +1,17 @@
+import { declare, parseArgs } from '@flambeau/tensor';
 import { type Image, isImage } from '../image_buffer.js';
 import { Normalize, ToTensor } from './conversion.js';
 import { Transform } from './transform.js';
 
+const COMPOSE = declare('transforms.Compose', 'Compose(Any[] transforms)');
+
 /** `Compose([t1, t2, …])`: applies the transforms in order. Plain functions are allowed (numWorkers: 0 only). */
 export class Compose extends Transform {
   static override readonly __name__: string = 'Compose';
-  constructor(readonly transforms: ((x: any) => any)[]) { // eslint-disable-line @typescript-eslint/no-explicit-any
-    super(transforms);
+  readonly transforms: ((x: any) => any)[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  constructor(...args: [transforms: ((x: any) => any)[]] | [{ transforms: ((x: any) => any)[] }]) { // eslint-disable-line @typescript-eslint/no-explicit-any
+    super(...args);
+    ({ transforms: this.transforms } = parseArgs(COMPOSE, args));
   }
   forward(x: unknown): unknown {
     const ts = this.transforms;

@@ -1,4 +1,4 @@
-import { DTypeError, Tensor, ValueError, fromArray } from '@flambeau/tensor';
+import { type Args, DTypeError, Tensor, ValueError, declare, fromArray, parseArgs } from '@flambeau/tensor';
 import { type Image, imageToTensor, isImage } from '../image_buffer.js';
 import { Transform } from './transform.js';
 
@@ -10,9 +10,13 @@ const BYTE_TO_UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
  *
  * @example new ToTensor()(img).shape // [3, H, W]
  */
+const TO_TENSOR = declare('transforms.ToTensor', 'ToTensor()');
+const PIL_TO_TENSOR = declare('transforms.PILToTensor', 'PILToTensor()');
+const NORMALIZE = declare('transforms.Normalize', 'Normalize(float[] mean, float[] std, bool inplace=False)');
+
 export class ToTensor extends Transform<Image, Tensor> {
   static override readonly __name__: string = 'ToTensor';
-  constructor() { super(); }
+  constructor(...args: []) { super(); parseArgs(TO_TENSOR, args); }
   forward(pic: Image): Tensor {
     if (!isImage(pic)) throw new DTypeError(`pic should be PIL Image or ndarray. Got ${(pic as unknown) instanceof Tensor ? "Tensor" : typeof pic}`);
     const { width: w, height: h, channels: c, data } = pic;
@@ -29,7 +33,7 @@ export class ToTensor extends Transform<Image, Tensor> {
 /** `PILToTensor()`: an `Image` → uint8 CHW tensor, values unchanged. */
 export class PILToTensor extends Transform<Image, Tensor> {
   static override readonly __name__: string = 'PILToTensor';
-  constructor() { super(); }
+  constructor(...args: []) { super(); parseArgs(PIL_TO_TENSOR, args); }
   forward(pic: Image): Tensor {
     if (!isImage(pic)) throw new DTypeError(`pic should be PIL Image. Got ${typeof pic}`);
     return imageToTensor(pic);
@@ -44,8 +48,15 @@ export class PILToTensor extends Transform<Image, Tensor> {
  */
 export class Normalize extends Transform<Tensor, Tensor> {
   static override readonly __name__: string = 'Normalize';
-  constructor(readonly mean: readonly number[], readonly std: readonly number[], readonly opts: { inplace?: boolean } = {}) {
-    super(mean, std, opts);
+  readonly mean: readonly number[];
+  readonly std: readonly number[];
+  readonly opts: { inplace: boolean };
+  constructor(...args: [mean: readonly number[], ...Args<[std: readonly number[], inplace: boolean], { std?: readonly number[]; inplace?: boolean }>]) {
+    super(...args);
+    const { mean, std, inplace } = parseArgs(NORMALIZE, args);
+    this.mean = mean;
+    this.std = std;
+    this.opts = { inplace };
   }
   forward(t: Tensor): Tensor {
     if (!(t instanceof Tensor)) throw new DTypeError(`img should be Tensor Image. Got ${typeof t}`);

@@ -1,22 +1,26 @@
-import { ValueError } from '@flambeau/tensor';
+import { type Args, ValueError, declare, parseArgs } from '@flambeau/tensor';
 import { type Fill, type InterpolationMode, type PaddingMode, centerCrop, parsePadding, parseSize, resizeKernel, window } from './geometric.js';
 import { type ImageOrTensor, dims, fromRaster, randintItem, roundHalfEven, toRaster, uniformItem } from './raster.js';
 import { Transform } from './transform.js';
+
+const CENTER_CROP = declare('transforms.CenterCrop', 'CenterCrop(int[] size)');
+const RANDOM_CROP = declare('transforms.RandomCrop', 'RandomCrop(int[] size, int[]? padding=None, bool padIfNeeded=False, Fill fill=0, str paddingMode="constant")');
+const RANDOM_RESIZED_CROP = declare('transforms.RandomResizedCrop', 'RandomResizedCrop(int[] size, float[] scale=(0.08, 1.0), float[] ratio=(0.75, 1.3333333333333333), str interpolation="bilinear")');
 
 /** `CenterCrop(size)`: the central `size` window, zero-padded when the image is smaller. */
 export class CenterCrop extends Transform<ImageOrTensor, ImageOrTensor> {
   static override readonly __name__: string = 'CenterCrop';
   readonly size: [number, number];
-  constructor(size: number | readonly number[]) {
-    super(size);
-    this.size = parseSize(size);
+  constructor(...args: [size: number | readonly number[]] | [{ size: number | readonly number[] }]) {
+    super(...args);
+    this.size = parseSize(parseArgs(CENTER_CROP, args).size);
   }
   forward(img: ImageOrTensor): ImageOrTensor { return centerCrop(img, this.size); }
   override toString(): string { return `CenterCrop(size=(${this.size.join(', ')}))`; }
 }
 
 export interface RandomCropOptions {
-  padding?: number | readonly number[];
+  padding?: number | readonly number[] | null;
   padIfNeeded?: boolean;
   fill?: Fill;
   paddingMode?: PaddingMode;
@@ -36,13 +40,14 @@ export class RandomCrop extends Transform<ImageOrTensor, ImageOrTensor> {
   readonly padIfNeeded: boolean;
   readonly fill: Fill;
   readonly paddingMode: PaddingMode;
-  constructor(size: number | readonly number[], opts: RandomCropOptions = {}) {
-    super(size, opts);
+  constructor(size: number | readonly number[], ...rest: Args<[padding: number | readonly number[] | null, padIfNeeded: boolean, fill: Fill, paddingMode: PaddingMode], RandomCropOptions>) {
+    super(size, ...rest);
+    const opts = parseArgs(RANDOM_CROP, [size, ...rest]);
     this.size = parseSize(size);
-    this.padding = opts.padding === undefined ? null : parsePadding(opts.padding);
-    this.padIfNeeded = opts.padIfNeeded ?? false;
-    this.fill = opts.fill ?? 0;
-    this.paddingMode = opts.paddingMode ?? 'constant';
+    this.padding = opts.padding === null ? null : parsePadding(opts.padding);
+    this.padIfNeeded = opts.padIfNeeded;
+    this.fill = opts.fill;
+    this.paddingMode = opts.paddingMode;
   }
 
   /** `RandomCrop.get_params(img, output_size)`: [top, left, h, w]. */
@@ -87,12 +92,13 @@ export class RandomResizedCrop extends Transform<ImageOrTensor, ImageOrTensor> {
   readonly scale: readonly [number, number];
   readonly ratio: readonly [number, number];
   readonly interpolation: InterpolationMode;
-  constructor(size: number | readonly number[], opts: RandomResizedCropOptions = {}) {
-    super(size, opts);
+  constructor(size: number | readonly number[], ...rest: Args<[scale: readonly [number, number], ratio: readonly [number, number], interpolation: InterpolationMode], RandomResizedCropOptions>) {
+    super(size, ...rest);
+    const opts = parseArgs(RANDOM_RESIZED_CROP, [size, ...rest]);
     this.size = parseSize(size);
-    this.scale = opts.scale ?? [0.08, 1.0];
-    this.ratio = opts.ratio ?? [3 / 4, 4 / 3];
-    this.interpolation = opts.interpolation ?? 'bilinear';
+    this.scale = opts.scale;
+    this.ratio = opts.ratio;
+    this.interpolation = opts.interpolation;
     if (this.scale[0] > this.scale[1] || this.ratio[0] > this.ratio[1]) throw new ValueError('Scale and ratio should be of kind (min, max)');
   }
 

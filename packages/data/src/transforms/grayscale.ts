@@ -1,4 +1,7 @@
+import { type Args, declare, parseArgs } from '@flambeau/tensor';
 import { rgbToGrayscale } from './color.js';
+
+const GRAYSCALE = declare('transforms.Grayscale', 'Grayscale(int numOutputChannels=1)');
 import type { ImageOrTensor } from './raster.js';
 import { Transform } from './transform.js';
 
@@ -8,8 +11,10 @@ import { Transform } from './transform.js';
  */
 export class Grayscale extends Transform<ImageOrTensor, ImageOrTensor> {
   static override readonly __name__: string = 'Grayscale';
-  constructor(readonly numOutputChannels = 1) {
-    super(numOutputChannels);
+  readonly numOutputChannels: number;
+  constructor(...args: Args<[numOutputChannels: number], { numOutputChannels?: number }>) {
+    super(...args);
+    ({ numOutputChannels: this.numOutputChannels } = parseArgs(GRAYSCALE, args));
   }
   forward(img: ImageOrTensor): ImageOrTensor { return rgbToGrayscale(img, this.numOutputChannels); }
   override toString(): string { return `Grayscale(num_output_channels=${this.numOutputChannels})`; }

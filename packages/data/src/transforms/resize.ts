@@ -1,4 +1,7 @@
+import { type Args, declare, parseArgs } from '@flambeau/tensor';
 import { type InterpolationMode, resize } from './geometric.js';
+
+const RESIZE = declare('transforms.Resize', 'Resize(int[] size, str interpolation="bilinear", int? maxSize=None)');
 import type { ImageOrTensor } from './raster.js';
 import { Transform } from './transform.js';
 
@@ -10,10 +13,13 @@ export class Resize extends Transform<ImageOrTensor, ImageOrTensor> {
   static override readonly __name__: string = 'Resize';
   readonly interpolation: InterpolationMode;
   readonly maxSize: number | undefined;
-  constructor(readonly size: number | readonly number[], opts: { interpolation?: InterpolationMode; maxSize?: number } = {}) {
-    super(size, opts);
-    this.interpolation = opts.interpolation ?? 'bilinear';
-    this.maxSize = opts.maxSize;
+  readonly size: number | readonly number[];
+  constructor(size: number | readonly number[], ...rest: Args<[interpolation: InterpolationMode, maxSize: number | null], { interpolation?: InterpolationMode; maxSize?: number | null }>) {
+    super(size, ...rest);
+    const opts = parseArgs(RESIZE, [size, ...rest]);
+    this.size = size;
+    this.interpolation = opts.interpolation;
+    this.maxSize = opts.maxSize ?? undefined;
   }
   forward(img: ImageOrTensor): ImageOrTensor { return resize(img, this.size, this.interpolation, this.maxSize); }
   override toString(): string { return `Resize(size=${JSON.stringify(this.size)}, interpolation=${this.interpolation}, max_size=${this.maxSize ?? 'None'})`; }

@@ -1,12 +1,14 @@
-import { ValueError } from '@flambeau/tensor';
+import { type Args, ValueError, declare, parseArgs } from '@flambeau/tensor';
 import { type Fill, type InterpolationMode, rotate } from './geometric.js';
 import { type ImageOrTensor, uniformItem } from './raster.js';
 import { Transform } from './transform.js';
 
+const ROTATION = declare('transforms.RandomRotation', 'RandomRotation(float[] degrees, str interpolation="nearest", bool expand=False, float[]? center=None, Fill fill=0)');
+
 export interface RandomRotationOptions {
   interpolation?: InterpolationMode;
   expand?: boolean;
-  center?: readonly number[];
+  center?: readonly number[] | null;
   fill?: Fill;
 }
 
@@ -18,8 +20,13 @@ export interface RandomRotationOptions {
 export class RandomRotation extends Transform<ImageOrTensor, ImageOrTensor> {
   static override readonly __name__: string = 'RandomRotation';
   readonly degrees: [number, number];
-  constructor(degrees: number | readonly [number, number], readonly opts: RandomRotationOptions = {}) {
-    super(degrees, opts);
+  readonly opts: Required<RandomRotationOptions>;
+  constructor(
+    degrees: number | readonly [number, number],
+    ...rest: Args<[interpolation: InterpolationMode, expand: boolean, center: readonly number[] | null, fill: Fill], RandomRotationOptions>
+  ) {
+    super(degrees, ...rest);
+    this.opts = parseArgs(ROTATION, [degrees, ...rest]) as Required<RandomRotationOptions>;
     if (typeof degrees === 'number') {
       if (degrees < 0) throw new ValueError('If degrees is a single number, it must be positive.');
       this.degrees = [-degrees, degrees];
@@ -31,7 +38,7 @@ export class RandomRotation extends Transform<ImageOrTensor, ImageOrTensor> {
   static getParams(degrees: readonly number[]): number { return uniformItem(degrees[0], degrees[1]); }
   forward(img: ImageOrTensor): ImageOrTensor {
     const angle = RandomRotation.getParams(this.degrees);
-    return rotate(img, angle, this.opts.interpolation ?? 'nearest', this.opts.expand ?? false, this.opts.center, this.opts.fill ?? 0);
+    return rotate(img, angle, this.opts.interpolation ?? 'nearest', this.opts.expand, this.opts.center ?? undefined, this.opts.fill);
   }
   override toString(): string { return `RandomRotation(degrees=[${this.degrees.join(', ')}], interpolation=${this.opts.interpolation ?? 'nearest'}, expand=${this.opts.expand ? 'True' : 'False'}, fill=${this.opts.fill ?? 0})`; }
 }

@@ -1,26 +1,45 @@
 import { type Args, type DType, type Tensor, RuntimeError, declare, parseArgs } from '@flambeau/tensor';
 
-const HARDTANH = declare('F.hardtanh', 'hardtanh(Tensor input, float minVal=-1.0, float maxVal=1.0, bool inplace=False)');
 import { activation } from './activation_ops.js';
 
+const HARDTANH = declare('F.hardtanh', 'hardtanh(Tensor input, float minVal=-1.0, float maxVal=1.0, bool inplace=False)');
+const RELU = declare('F.relu', 'relu(Tensor input, bool inplace=False)');
+const RELU6 = declare('F.relu6', 'relu6(Tensor input, bool inplace=False)');
+const LEAKY_RELU = declare('F.leakyRelu', 'leaky_relu(Tensor input, float negativeSlope=0.01, bool inplace=False)');
+const ELU = declare('F.elu', 'elu(Tensor input, float alpha=1.0, bool inplace=False)');
+const GELU = declare('F.gelu', 'gelu(Tensor input, str approximate="none")');
+const SILU = declare('F.silu', 'silu(Tensor input, bool inplace=False)');
+const MISH = declare('F.mish', 'mish(Tensor input, bool inplace=False)');
+const SOFTPLUS = declare('F.softplus', 'softplus(Tensor input, float beta=1, float threshold=20)');
+const LOGSIGMOID = declare('F.logsigmoid', 'logsigmoid(Tensor input)');
+const SIGMOID = declare('F.sigmoid', 'sigmoid(Tensor input)');
+const TANH = declare('F.tanh', 'tanh(Tensor input)');
+
+/** `out`, written into `input` when `inplace` (PyTorch's `inplace=True`). */
+function inPlace(input: Tensor, out: Tensor, inplace: boolean): Tensor {
+  return inplace ? input.copy_(out) : out;
+}
+
 /** `F.relu(input, inplace=False)`. */
-export function relu(input: Tensor, inplace = false): Tensor {
-  return inplace ? input.relu_() : input.relu();
+export function relu(input: Tensor, ...rest: Args<[inplace: boolean], { inplace?: boolean }>): Tensor {
+  return parseArgs(RELU, [input, ...rest]).inplace ? input.relu_() : input.relu();
 }
 
-/** `F.relu6(input)`: min(max(0, x), 6). */
-export function relu6(input: Tensor): Tensor {
-  return hardtanh(input, 0, 6);
+/** `F.relu6(input, inplace=False)`: min(max(0, x), 6). */
+export function relu6(input: Tensor, ...rest: Args<[inplace: boolean], { inplace?: boolean }>): Tensor {
+  return hardtanh(input, 0, 6, parseArgs(RELU6, [input, ...rest]).inplace);
 }
 
-/** `F.leaky_relu(input, negative_slope=0.01)`: x if x > 0 else slope·x. */
-export function leakyRelu(input: Tensor, negativeSlope = 0.01): Tensor {
-  return activation('leakyRelu', input, { negativeSlope });
+/** `F.leaky_relu(input, negative_slope=0.01, inplace=False)`: x if x > 0 else slope·x. */
+export function leakyRelu(input: Tensor, ...rest: Args<[negativeSlope: number, inplace: boolean], { negativeSlope?: number; inplace?: boolean }>): Tensor {
+  const { negativeSlope, inplace } = parseArgs(LEAKY_RELU, [input, ...rest]);
+  return inPlace(input, activation('leakyRelu', input, { negativeSlope }), inplace);
 }
 
-/** `F.elu(input, alpha=1.0)`: x if x > 0 else α(eˣ − 1). */
-export function elu(input: Tensor, alpha = 1.0): Tensor {
-  return activation('elu', input, { alpha });
+/** `F.elu(input, alpha=1.0, inplace=False)`: x if x > 0 else α(eˣ − 1). */
+export function elu(input: Tensor, ...rest: Args<[alpha: number, inplace: boolean], { alpha?: number; inplace?: boolean }>): Tensor {
+  const { alpha, inplace } = parseArgs(ELU, [input, ...rest]);
+  return inPlace(input, activation('elu', input, { alpha }), inplace);
 }
 
 /**
@@ -29,29 +48,31 @@ export function elu(input: Tensor, alpha = 1.0): Tensor {
  * @example
  * F.gelu(torch.tensor([1.0])); // tensor([0.8413])
  */
-export function gelu(input: Tensor, opts: { approximate?: 'none' | 'tanh' } = {}): Tensor {
-  const approximate = opts.approximate ?? 'none';
+export function gelu(input: Tensor, ...rest: Args<[approximate: 'none' | 'tanh'], { approximate?: 'none' | 'tanh' }>): Tensor {
+  const { approximate } = parseArgs(GELU, [input, ...rest]);
   if (approximate !== 'none' && approximate !== 'tanh') throw new RuntimeError(`approximate argument must be either none or tanh.`);
   return activation('gelu', input, { approximate });
 }
 
-/** `F.silu(input)`: x·σ(x). */
-export function silu(input: Tensor): Tensor {
-  return activation('silu', input);
+/** `F.silu(input, inplace=False)`: x·σ(x). */
+export function silu(input: Tensor, ...rest: Args<[inplace: boolean], { inplace?: boolean }>): Tensor {
+  return inPlace(input, activation('silu', input), parseArgs(SILU, [input, ...rest]).inplace);
 }
 
-/** `F.mish(input)`: x·tanh(softplus(x)). */
-export function mish(input: Tensor): Tensor {
-  return activation('mish', input);
+/** `F.mish(input, inplace=False)`: x·tanh(softplus(x)). */
+export function mish(input: Tensor, ...rest: Args<[inplace: boolean], { inplace?: boolean }>): Tensor {
+  return inPlace(input, activation('mish', input), parseArgs(MISH, [input, ...rest]).inplace);
 }
 
 /** `F.softplus(input, beta=1, threshold=20)`: log(1 + e^(βx))/β, linear where βx > threshold. */
-export function softplus(input: Tensor, beta = 1, threshold = 20): Tensor {
+export function softplus(input: Tensor, ...rest: Args<[beta: number, threshold: number], { beta?: number; threshold?: number }>): Tensor {
+  const { beta, threshold } = parseArgs(SOFTPLUS, [input, ...rest]);
   return activation('softplus', input, { beta, threshold });
 }
 
 /** `F.logsigmoid(input)`: log σ(x) = −softplus(−x). */
-export function logsigmoid(input: Tensor): Tensor {
+export function logsigmoid(...args: [input: Tensor]): Tensor {
+  const { input } = parseArgs(LOGSIGMOID, args);
   return activation('logsigmoid', input);
 }
 
@@ -59,18 +80,17 @@ export function logsigmoid(input: Tensor): Tensor {
 export function hardtanh(input: Tensor, ...rest: Args<[minVal: number, maxVal: number, inplace: boolean], { minVal?: number; maxVal?: number; inplace?: boolean }>): Tensor {
   const { minVal, maxVal, inplace } = parseArgs(HARDTANH, [input, ...rest]) as { minVal: number; maxVal: number; inplace: boolean };
   if (minVal > maxVal) throw new RuntimeError('min_val cannot be greater than max_val');
-  const out = activation('hardtanh', input, { minVal, maxVal });
-  return inplace ? input.copy_(out) : out;
+  return inPlace(input, activation('hardtanh', input, { minVal, maxVal }), inplace);
 }
 
 /** `torch.sigmoid` / `F.sigmoid`. */
-export function sigmoid(input: Tensor): Tensor {
-  return input.sigmoid();
+export function sigmoid(...args: [input: Tensor]): Tensor {
+  return parseArgs(SIGMOID, args).input.sigmoid();
 }
 
 /** `torch.tanh` / `F.tanh`. */
-export function tanh(input: Tensor): Tensor {
-  return input.tanh();
+export function tanh(...args: [input: Tensor]): Tensor {
+  return parseArgs(TANH, args).input.tanh();
 }
 
 const softmaxLike = (name: string) => `${name}(Tensor input, int? dim=None, *, ScalarType? dtype=None)`;

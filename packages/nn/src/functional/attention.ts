@@ -1,6 +1,8 @@
-import { RuntimeError, type Tensor, cat, pad, zeros, zerosLike } from '@flambeau/tensor';
+import { type Args, RuntimeError, type Tensor, cat, declare, pad, parseArgs, zeros, zerosLike } from '@flambeau/tensor';
 import { dropout } from './dropout.js';
 import { linear } from './linear.js';
+
+const MHA_FORWARD = declare('F.multiHeadAttentionForward', 'multi_head_attention_forward(Tensor query, Tensor key, Tensor value, int embedDimToCheck, int numHeads, Tensor? inProjWeight, Tensor? inProjBias, Tensor? biasK, Tensor? biasV, bool addZeroAttn, float dropoutP, Tensor outProjWeight, Tensor? outProjBias, bool training=True, Tensor? keyPaddingMask=None, bool needWeights=True, Tensor? attnMask=None, bool useSeparateProjWeight=False, Tensor? qProjWeight=None, Tensor? kProjWeight=None, Tensor? vProjWeight=None, Tensor? staticK=None, Tensor? staticV=None, bool averageAttnWeights=True)');
 
 export interface MultiHeadAttentionOptions {
   /** Training mode: attention dropout is applied only then (default true, as PyTorch). */
@@ -94,14 +96,14 @@ export function multiHeadAttentionForward(
   dropoutP: number,
   outProjWeight: Tensor,
   outProjBias: Tensor | null,
-  opts: MultiHeadAttentionOptions = {},
+  ...rest: Args<
+    [training: boolean, keyPaddingMask: Tensor | null, needWeights: boolean, attnMask: Tensor | null, useSeparateProjWeight: boolean, qProjWeight: Tensor | null, kProjWeight: Tensor | null, vProjWeight: Tensor | null, staticK: Tensor | null, staticV: Tensor | null, averageAttnWeights: boolean],
+    MultiHeadAttentionOptions
+  >
 ): [Tensor, Tensor | null] {
-  const training = opts.training ?? true;
-  let keyPaddingMask = opts.keyPaddingMask ?? null;
-  let attnMask = opts.attnMask ?? null;
-  const needWeights = opts.needWeights ?? true;
-  const staticK = opts.staticK ?? null;
-  const staticV = opts.staticV ?? null;
+  const opts = parseArgs(MHA_FORWARD, [query, key, value, embedDimToCheck, numHeads, inProjWeight, inProjBias, biasK, biasV, addZeroAttn, dropoutP, outProjWeight, outProjBias, ...rest]) as Required<MultiHeadAttentionOptions>;
+  const { training, needWeights, staticK, staticV } = opts;
+  let { keyPaddingMask, attnMask } = opts;
 
   const batched = mhaShapeCheck(query, key, value, keyPaddingMask, attnMask, numHeads);
   if (!batched) {
@@ -219,7 +221,7 @@ export function multiHeadAttentionForward(
   if (!batched) out = out.squeeze(1);
   if (!needWeights) return [out, null];
   weights = weights.view(bsz, numHeads, tgtLen, srcLen);
-  if (opts.averageAttnWeights ?? true) weights = weights.sum(1).div(numHeads);
+  if (opts.averageAttnWeights) weights = weights.sum(1).div(numHeads);
   return [out, batched ? weights : weights.squeeze(0)];
 }
 

@@ -1,4 +1,6 @@
-import { type Tensor, DTypeError, IndexError, defineOp, dispatch1, zeros } from '@flambeau/tensor';
+import { type Args, type Tensor, DTypeError, IndexError, NotImplementedError, declare, defineOp, dispatch1, parseArgs, zeros } from '@flambeau/tensor';
+
+const EMBEDDING = declare('F.embedding', 'embedding(Tensor input, Tensor weight, int? paddingIdx=None, float? maxNorm=None, float normType=2.0, bool scaleGradByFreq=False, bool sparse=False)');
 import { noGrad, registerFormula } from '@flambeau/autograd';
 
 export interface EmbeddingOptions {
@@ -7,6 +9,10 @@ export interface EmbeddingOptions {
   /** Rows looked up with a larger norm are renormalised to this norm, in place. */
   maxNorm?: number | null;
   normType?: number;
+  /** Not supported. */
+  scaleGradByFreq?: boolean;
+  /** Not supported: gradients are dense. */
+  sparse?: boolean;
 }
 
 /**
@@ -16,7 +22,14 @@ export interface EmbeddingOptions {
  * @example
  * F.embedding(torch.tensor([[0, 2]]), torch.randn(3, 4)).shape; // [1, 2, 4]
  */
-export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions = {}): Tensor {
+export function embedding(
+  input: Tensor,
+  weight: Tensor,
+  ...rest: Args<[paddingIdx: number | null, maxNorm: number | null, normType: number, scaleGradByFreq: boolean, sparse: boolean], EmbeddingOptions>
+): Tensor {
+  const opts = parseArgs(EMBEDDING, [input, weight, ...rest]) as Required<EmbeddingOptions>;
+  if (opts.scaleGradByFreq) throw new NotImplementedError('embedding: scale_grad_by_freq=True is not supported');
+  if (opts.sparse) throw new NotImplementedError('embedding: sparse gradients are not supported');
   if (input.dtype !== 'int64' && input.dtype !== 'int32') {
     throw new DTypeError(`Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${input.dtype} instead (while checking arguments for embedding)`);
   }
@@ -28,7 +41,7 @@ export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions 
     for (let i = 0; i < flat.length; i++) if (flat[i] < 0 || flat[i] >= n) throw new IndexError('index out of range in self');
   }
   const paddingIdx = opts.paddingIdx == null ? null : opts.paddingIdx < 0 ? opts.paddingIdx + n : opts.paddingIdx;
-  if (opts.maxNorm != null) renorm(weight, idx, opts.maxNorm, opts.normType ?? 2);
+  if (opts.maxNorm != null) renorm(weight, idx, opts.maxNorm, opts.normType);
   return dispatch1('embedding', [weight, input.to('int64')], { paddingIdx });
 }
 

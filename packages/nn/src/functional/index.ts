@@ -1,5 +1,5 @@
 /** `torch.nn.functional`: the function forms of the layers and losses. */
-export { pad, oneHot } from '@flambeau/tensor';
+export * from './padding.js';
 export * from './linear.js';
 export * from './activation.js';
 export * from './dropout.js';

@@ -1,4 +1,6 @@
-import { NotImplementedError, type Tensor, ValueError, fromArray, indexTensor } from '@flambeau/tensor';
+import { type Args, NotImplementedError, type Tensor, ValueError, declare, fromArray, indexTensor, parseArgs } from '@flambeau/tensor';
+
+const INTERPOLATE = declare('F.interpolate', 'interpolate(Tensor input, int[]? size=None, float[]? scaleFactor=None, str mode="nearest", bool? alignCorners=None, bool? recomputeScaleFactor=None, bool antialias=False)');
 
 export type InterpolateMode = 'nearest' | 'bilinear' | 'linear';
 
@@ -10,7 +12,13 @@ export interface InterpolateOptions {
   mode?: InterpolateMode;
   /** For linear modes: map corner pixel centres onto each other (default false). */
   alignCorners?: boolean | null;
+  /** Compute the output size from `scaleFactor`, then interpolate as if that size had been given. */
+  recomputeScaleFactor?: boolean | null;
+  /** Not supported (PyTorch's anti-aliased bilinear/bicubic downsampling). */
+  antialias?: boolean;
 }
+/** `interpolate`'s positional tail, in PyTorch's order. */
+export type InterpolateTail = [size: number | readonly number[] | null, scaleFactor: number | readonly number[] | null, mode: InterpolateMode, alignCorners: boolean | null, recomputeScaleFactor: boolean | null, antialias: boolean];
 
 /** Float32 arithmetic: ATen computes nearest indices, and linear coordinates of float inputs, in float. */
 const f32 = Math.fround;
@@ -63,8 +71,9 @@ function linearAlong(x: Tensor, dim: number, outSize: number, scale: number | nu
  * @example
  * F.interpolate(x, { scaleFactor: 2, mode: 'bilinear', alignCorners: false });
  */
-export function interpolate(input: Tensor, opts: InterpolateOptions = {}): Tensor {
-  const mode = opts.mode ?? 'nearest';
+export function interpolate(input: Tensor, ...rest: Args<InterpolateTail, InterpolateOptions>): Tensor {
+  const opts = parseArgs(INTERPOLATE, [input, ...rest]) as Required<InterpolateOptions>;
+  const mode = opts.mode;
   const spatial = input.ndim - 2;
   if (spatial < 1) throw new ValueError(`Input Error: Only 3D, 4D and 5D input Tensors supported (got ${input.ndim}D) for the modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got ${mode})`);
   const { size, scaleFactor } = opts;
@@ -72,8 +81,16 @@ export function interpolate(input: Tensor, opts: InterpolateOptions = {}): Tenso
     throw new ValueError(size == null ? 'either size or scale_factor should be defined' : 'only one of size or scale_factor should be defined');
   }
   const list = <T>(v: T | readonly T[]): T[] => (Array.isArray(v) ? [...(v as T[])] : new Array<T>(spatial).fill(v as T));
-  const scales: (number | null)[] = scaleFactor != null ? list(scaleFactor) : new Array<null>(spatial).fill(null);
+  if (opts.antialias) {
+    if (mode !== 'bilinear') throw new ValueError('Anti-alias option is only supported for bilinear and bicubic modes');
+    throw new NotImplementedError('interpolate: antialias=True is not supported');
+  }
+  let scales: (number | null)[] = scaleFactor != null ? list(scaleFactor) : new Array<null>(spatial).fill(null);
   const outSize = size != null ? list(size) : scales.map((s, i) => Math.floor(input.shape[2 + i] * (s as number)));
+  if (opts.recomputeScaleFactor) {
+    if (size != null) throw new ValueError('recompute_scale_factor is not meaningful with an explicit size.');
+    scales = scales.map(() => null);
+  }
   if (outSize.length !== spatial || scales.length !== spatial) {
     throw new ValueError(`Input and output must have the same number of spatial dimensions, but got input with spatial dimensions of [${input.shape.slice(2).join(', ')}] and output size of [${outSize.join(', ')}]. Please provide input tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format.`);
   }

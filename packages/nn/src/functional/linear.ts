@@ -1,5 +1,8 @@
-import { type Tensor, RuntimeError } from '@flambeau/tensor';
+import { type Args, type Tensor, RuntimeError, declare, parseArgs } from '@flambeau/tensor';
 import { addmm } from './linear_ops.js';
+
+const LINEAR = declare('F.linear', 'linear(Tensor input, Tensor weight, Tensor? bias=None)');
+const BILINEAR = declare('F.bilinear', 'bilinear(Tensor input1, Tensor input2, Tensor weight, Tensor? bias=None)');
 
 /**
  * `F.linear(input, weight, bias=None)`: `input @ weight.T + bias` over any leading dims.
@@ -7,7 +10,8 @@ import { addmm } from './linear_ops.js';
  * @example
  * F.linear(torch.randn(64, 576), torch.randn(128, 576)).shape; // [64, 128]
  */
-export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+export function linear(input: Tensor, weight: Tensor, ...rest: Args<[bias: Tensor | null], { bias?: Tensor | null }>): Tensor {
+  const { bias } = parseArgs(LINEAR, [input, weight, ...rest]) as { bias: Tensor | null };
   const k = input.shape[input.ndim - 1];
   const inF = weight.ndim === 2 ? weight.shape[1] : weight.shape[0];
   if (input.ndim >= 1 && weight.ndim >= 1 && k !== inF) {
@@ -32,7 +36,8 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
 /**
  * `F.bilinear(input1, input2, weight, bias=None)`: `y[..., o] = Σ x1[..., i] W[o, i, j] x2[..., j] + b[o]`.
  */
-export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, ...rest: Args<[bias: Tensor | null], { bias?: Tensor | null }>): Tensor {
+  const { bias } = parseArgs(BILINEAR, [input1, input2, weight, ...rest]) as { bias: Tensor | null };
   if (input1.ndim !== input2.ndim) {
     throw new RuntimeError(`bilinear(): input dimensions do not match: got ${input1.ndim} and ${input2.ndim}`);
   }

@@ -27,6 +27,10 @@ const MAX_POOL2D = declare('F.maxPool2d', MAX_POOL(2));
 const MAX_POOL1D = declare('F.maxPool1d', MAX_POOL(1));
 const AVG_POOL2D = declare('F.avgPool2d', AVG_POOL(2));
 const AVG_POOL1D = declare('F.avgPool1d', AVG_POOL(1));
+const ADAPTIVE_AVG2D = declare('F.adaptiveAvgPool2d', 'adaptive_avg_pool2d(Tensor input, Any outputSize)');
+const ADAPTIVE_AVG1D = declare('F.adaptiveAvgPool1d', 'adaptive_avg_pool1d(Tensor input, int outputSize)');
+const ADAPTIVE_MAX2D = declare('F.adaptiveMaxPool2d', 'adaptive_max_pool2d(Tensor input, Any outputSize)');
+const MAX_UNPOOL2D = declare('F.maxUnpool2d', 'max_unpool2d(Tensor input, Tensor indices, int[2] kernelSize, int[2]? stride=None, int[2] padding=0, int[]? outputSize=None)');
 
 /** The arguments after `kernel_size`, positional in PyTorch's order or by name. */
 export type MaxPoolArgs = Args<[stride: IntOrTuple | null, padding: IntOrTuple, dilation: IntOrTuple, ceilMode: boolean], MaxPoolOptions>;
@@ -118,7 +122,8 @@ function windows(I: number, O: number): [number, number][] {
  * `F.adaptive_avg_pool2d(input, output_size)`. A 1×1 output is the mean over the plane, as in
  * PyTorch (`MeanBackward1`); other sizes run as one op (`AdaptiveAvgPool2DBackward0`).
  */
-export function adaptiveAvgPool2d(input: Tensor, outputSize: number | readonly (number | null)[]): Tensor {
+export function adaptiveAvgPool2d(...args: [input: Tensor, outputSize: number | readonly (number | null)[]]): Tensor {
+  const { input, outputSize } = parseArgs(ADAPTIVE_AVG2D, args);
   const [OH, OW] = adaptiveSize(input, outputSize, 'adaptive_avg_pool2d');
   if (OH === 1 && OW === 1) return input.mean([-2, -1], { keepdim: true });
   return dispatch1('adaptiveAvgPool2d', [input], { outputSize: [OH, OW] });
@@ -156,13 +161,15 @@ registerFormula('adaptiveAvgPool2d', {
 });
 
 /** `F.adaptive_avg_pool1d(input, output_size)` over `[N, C, L]` or `[C, L]`. */
-export function adaptiveAvgPool1d(input: Tensor, outputSize: number): Tensor {
+export function adaptiveAvgPool1d(...args: [input: Tensor, outputSize: number]): Tensor {
+  const { input, outputSize } = parseArgs(ADAPTIVE_AVG1D, args);
   check1d(input, 'adaptive_avg_pool1d');
   return adaptiveAvgPool2d(input.unsqueeze(-2), [1, outputSize]).squeeze(-2);
 }
 
 /** `F.adaptive_max_pool2d(input, output_size)`. */
-export function adaptiveMaxPool2d(input: Tensor, outputSize: number | readonly (number | null)[]): Tensor {
+export function adaptiveMaxPool2d(...args: [input: Tensor, outputSize: number | readonly (number | null)[]]): Tensor {
+  const { input, outputSize } = parseArgs(ADAPTIVE_MAX2D, args);
   return adaptiveMaxPool2dWithIndices(input, outputSize)[0];
 }
 
@@ -219,10 +226,11 @@ export interface MaxUnpoolOptions {
  * `F.max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None)`: puts
  * each value back at its index, zeros elsewhere.
  */
-export function maxUnpool2d(input: Tensor, indices: Tensor, kernelSize: IntOrTuple, opts: MaxUnpoolOptions = {}): Tensor {
-  const k = pair(kernelSize, 'kernel_size');
+export function maxUnpool2d(input: Tensor, indices: Tensor, kernelSize: IntOrTuple, ...rest: Args<[stride: IntOrTuple | null, padding: IntOrTuple, outputSize: readonly number[] | null], MaxUnpoolOptions>): Tensor {
+  const opts = parseArgs(MAX_UNPOOL2D, [input, indices, kernelSize, ...rest]) as Required<MaxUnpoolOptions> & { kernelSize: number[] };
+  const k = opts.kernelSize;
   const s = strideOf(opts.stride, k);
-  const p = pair(opts.padding ?? 0, 'padding');
+  const p = pair(opts.padding, 'padding');
   const batched = input.ndim === 4;
   if (input.ndim !== 3 && input.ndim !== 4) throw new RuntimeError(`Input to max_unpooling2d should be a 3d or 4d Tensor, but got a tensor with ${input.ndim} dimensions.`);
   const H = input.shape[input.ndim - 2], W = input.shape[input.ndim - 1];

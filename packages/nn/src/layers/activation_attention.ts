@@ -1,4 +1,4 @@
-import { RuntimeError, ValueError, type Tensor, zeros } from '@flambeau/tensor';
+import { type Args, RuntimeError, ValueError, type Tensor, declare, parseArgs, zeros } from '@flambeau/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { constant_, xavierNormal_, xavierUniform_ } from '../init.js';
@@ -11,6 +11,8 @@ import { multiHeadAttentionForward } from '../functional/attention.js';
  */
 export class NonDynamicallyQuantizableLinear extends Linear {
   static override readonly __name__: string = 'NonDynamicallyQuantizableLinear';}
+
+const MHA = declare('nn.MultiheadAttention', 'MultiheadAttention(int embedDim, int numHeads, float dropout=0.0, bool bias=True, bool addBiasKv=False, bool addZeroAttn=False, int? kdim=None, int? vdim=None, bool batchFirst=False)');
 
 export interface MultiheadAttentionOptions {
   /** Dropout on the attention weights, in training mode (default 0). */
@@ -71,8 +73,13 @@ export class MultiheadAttention extends Module {
   declare bias_k: Parameter | null;
   declare bias_v: Parameter | null;
 
-  constructor(embedDim: number, numHeads: number, opts: MultiheadAttentionOptions = {}) {
+  constructor(
+    embedDim: number,
+    numHeads: number,
+    ...rest: Args<[dropout: number, bias: boolean, addBiasKv: boolean, addZeroAttn: boolean, kdim: number | null, vdim: number | null, batchFirst: boolean], MultiheadAttentionOptions>
+  ) {
     super();
+    const opts = parseArgs(MHA, [embedDim, numHeads, ...rest]) as Required<MultiheadAttentionOptions>;
     this.embedDim = embedDim;
     this.kdim = opts.kdim ?? embedDim;
     this.vdim = opts.vdim ?? embedDim;

@@ -1,4 +1,9 @@
-import { type Tensor, IndexError, DTypeError } from '@flambeau/tensor';
+import { type Tensor, IndexError, DTypeError, declare, parseArgs } from '@flambeau/tensor';
+
+// `Module[]?`: any iterable of modules (unchecked here, checked as they are added), or by name.
+const MODULE_LIST = declare('nn.ModuleList', 'ModuleList(Module[]? modules=None)');
+// `dict?`: a lone `{ … }` is the modules by name, as Python's dict, not an options object.
+const MODULE_DICT = declare('nn.ModuleDict', 'ModuleDict(dict? modules=None)');
 import { Module } from '../module.js';
 
 function normIndex(idx: number, n: number): number {
@@ -113,9 +118,9 @@ export class ModuleList<T extends Module = Module> extends Module {
   static override readonly __name__: string = 'ModuleList';
   [index: number]: T;
 
-  constructor(modules: Iterable<T> = []) {
+  constructor(...args: [modules?: Iterable<T> | null] | [{ modules?: Iterable<T> | null }]) {
     super();
-    this.extend(modules);
+    this.extend(parseArgs(MODULE_LIST, args).modules ?? []);
   }
   get(idx: number): T {
     return [...this._modules.values()][normIndex(idx, this._modules.size)] as T;
@@ -170,9 +175,9 @@ export class ModuleList<T extends Module = Module> extends Module {
  */
 export class ModuleDict<T extends Module = Module> extends Module {
   static override readonly __name__: string = 'ModuleDict';
-  constructor(modules: Record<string, T> | Map<string, T> | Iterable<[string, T]> = {}) {
+  constructor(...args: [modules?: Record<string, T> | Map<string, T> | Iterable<[string, T]> | null]) {
     super();
-    this.update(modules);
+    this.update(parseArgs(MODULE_DICT, args).modules ?? {});
   }
   get(key: string): T {
     if (!this._modules.has(key)) throw new IndexError(`'${key}'`);

@@ -26,7 +26,6 @@ export class Dropout2d extends Module {
     return `p=${pyFloat(this.p)}, inplace=${pyRepr(this.inplace)}`;
   }
   override forward(input: Tensor): Tensor {
-    const out = dropout2d(input, this.p, this.training);
-    return this.inplace && out !== input ? input.copy_(out) : out;
+    return dropout2d(input, this.p, this.training, this.inplace);
   }
 }

@@ -1,5 +1,8 @@
-import type { Tensor } from '@flambeau/tensor';
+import { type Args, type Tensor, declare, parseArgs } from '@flambeau/tensor';
 import { Module } from '../module.js';
+
+const FLATTEN = declare('nn.Flatten', 'Flatten(int startDim=1, int endDim=-1)');
+const UNFLATTEN = declare('nn.Unflatten', 'Unflatten(int dim, int[] unflattenedSize)');
 
 /**
  * `nn.Flatten(start_dim=1, end_dim=-1)`: keeps the batch dim by default.
@@ -9,8 +12,11 @@ import { Module } from '../module.js';
  */
 export class Flatten extends Module {
   static override readonly __name__: string = 'Flatten';
-  constructor(readonly startDim = 1, readonly endDim = -1) {
+  readonly startDim: number;
+  readonly endDim: number;
+  constructor(...args: Args<[startDim: number, endDim: number], { startDim?: number; endDim?: number }>) {
     super();
+    ({ startDim: this.startDim, endDim: this.endDim } = parseArgs(FLATTEN, args));
   }
   override forward(input: Tensor): Tensor {
     return input.flatten(this.startDim, this.endDim);
@@ -29,9 +35,12 @@ export class Flatten extends Module {
 export class Unflatten extends Module {
   static override readonly __name__: string = 'Unflatten';
   readonly unflattenedSize: readonly number[];
-  constructor(readonly dim: number, unflattenedSize: readonly number[]) {
+  readonly dim: number;
+  constructor(dim: number, ...rest: [unflattenedSize: readonly number[]] | [{ unflattenedSize: readonly number[] }]) {
     super();
-    this.unflattenedSize = [...unflattenedSize];
+    const a = parseArgs(UNFLATTEN, [dim, ...rest]);
+    this.dim = dim;
+    this.unflattenedSize = typeof a.unflattenedSize === 'number' ? [a.unflattenedSize] : [...a.unflattenedSize];
   }
   override forward(input: Tensor): Tensor {
     return input.unflatten(this.dim, this.unflattenedSize);

@@ -1,6 +1,10 @@
-import { IndexError, Tensor, dtypeTitle, keep } from '@flambeau/tensor';
+import { IndexError, Tensor, declare, dtypeTitle, keep, parseArgs } from '@flambeau/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
+
+// `Parameter[]?`: any iterable of tensors (generators included); `dict?`: a lone `{ … }` is the parameters by name.
+const PARAMETER_LIST = declare('nn.ParameterList', 'ParameterList(Parameter[]? values=None)');
+const PARAMETER_DICT = declare('nn.ParameterDict', 'ParameterDict(dict? parameters=None)');
 
 function normIndex(idx: number, n: number): number {
   if (!Number.isInteger(idx) || idx < -n || idx >= n) throw new IndexError(`index ${idx} is out of range`);
@@ -28,9 +32,9 @@ export class ParameterList extends Module {
   static override readonly __name__: string = 'ParameterList';
   [index: number]: Parameter;
 
-  constructor(values: Iterable<Tensor> = []) {
+  constructor(...args: [values?: Iterable<Tensor> | null] | [{ values?: Iterable<Tensor> | null }]) {
     super();
-    this.extend(values);
+    this.extend(parseArgs(PARAMETER_LIST, args).values ?? []);
   }
   /** `plist[idx]`, negative indices from the end. */
   get(idx: number): Parameter {
@@ -71,9 +75,9 @@ type ParameterEntries = Record<string, Tensor> | Map<string, Tensor> | Iterable<
 
 export class ParameterDict extends Module {
   static override readonly __name__: string = 'ParameterDict';
-  constructor(parameters: ParameterEntries = {}) {
+  constructor(...args: [parameters?: ParameterEntries | null]) {
     super();
-    this.update(parameters);
+    this.update(parseArgs(PARAMETER_DICT, args).parameters ?? {});
   }
   /** `pdict[key]`. */
   get(key: string): Parameter {

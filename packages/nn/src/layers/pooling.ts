@@ -26,6 +26,8 @@ const MAX_POOL1D = declare('nn.MaxPool1d', MAX_POOL(1));
 const AVG_POOL2D = declare('nn.AvgPool2d', 'AvgPool2d(int[] kernelSize, int[]? stride=None, int[] padding=0, bool ceilMode=False, bool countIncludePad=True, int? divisorOverride=None)');
 const AVG_POOL1D = declare('nn.AvgPool1d', 'AvgPool1d(int[] kernelSize, int[]? stride=None, int[] padding=0, bool ceilMode=False, bool countIncludePad=True)');
 const ADAPTIVE_MAX2D = declare('nn.AdaptiveMaxPool2d', 'AdaptiveMaxPool2d(Any outputSize, bool returnIndices=False)');
+const ADAPTIVE_AVG2D = declare('nn.AdaptiveAvgPool2d', 'AdaptiveAvgPool2d(Any outputSize)');
+const ADAPTIVE_AVG1D = declare('nn.AdaptiveAvgPool1d', 'AdaptiveAvgPool1d(int outputSize)');
 const MAX_UNPOOL2D = declare('nn.MaxUnpool2d', 'MaxUnpool2d(int[] kernelSize, int[]? stride=None, int[] padding=0)');
 
 /** A max-pool layer's arguments after `kernel_size`, positional in PyTorch's order or by name. */
@@ -171,8 +173,10 @@ type OutputSize = number | readonly (number | null)[];
 /** `nn.AdaptiveAvgPool2d(output_size)`; a `null` entry keeps that input size. */
 export class AdaptiveAvgPool2d extends Module {
   static override readonly __name__: string = 'AdaptiveAvgPool2d';
-  constructor(readonly outputSize: OutputSize) {
+  readonly outputSize: OutputSize;
+  constructor(...args: [outputSize: OutputSize]) {
     super();
+    ({ outputSize: this.outputSize } = parseArgs(ADAPTIVE_AVG2D, args));
   }
   override extraRepr(): string {
     return `output_size=${pyRepr(this.outputSize)}`;
@@ -185,8 +189,10 @@ export class AdaptiveAvgPool2d extends Module {
 /** `nn.AdaptiveAvgPool1d(output_size)`. */
 export class AdaptiveAvgPool1d extends Module {
   static override readonly __name__: string = 'AdaptiveAvgPool1d';
-  constructor(readonly outputSize: number) {
+  readonly outputSize: number;
+  constructor(...args: [outputSize: number] | [{ outputSize: number }]) {
     super();
+    ({ outputSize: this.outputSize } = parseArgs(ADAPTIVE_AVG1D, args));
   }
   override extraRepr(): string {
     return `output_size=${pyRepr(this.outputSize)}`;

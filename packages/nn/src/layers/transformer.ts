@@ -1,4 +1,4 @@
-import { RuntimeError, Tensor, full } from '@flambeau/tensor';
+import { type Args, RuntimeError, Tensor, declare, full, parseArgs } from '@flambeau/tensor';
 import { isGradEnabled } from '@flambeau/autograd';
 import { Module } from '../module.js';
 import { ModuleList } from './container.js';
@@ -9,6 +9,13 @@ import { MultiheadAttention } from './activation_attention.js';
 import { GELU, ReLU } from './activation.js';
 import { gelu, relu } from '../functional/activation.js';
 import { xavierUniform_ } from '../init.js';
+
+// Modules are callable, so `Callable` takes an activation module and a `norm` module too.
+const ENCODER_LAYER = declare('nn.TransformerEncoderLayer', 'TransformerEncoderLayer(int dModel, int nhead, int dimFeedforward=2048, float dropout=0.1, Callable|str activation="relu", float layerNormEps=1e-05, bool batchFirst=False, bool normFirst=False)');
+const DECODER_LAYER = declare('nn.TransformerDecoderLayer', 'TransformerDecoderLayer(int dModel, int nhead, int dimFeedforward=2048, float dropout=0.1, Callable|str activation="relu", float layerNormEps=1e-05, bool batchFirst=False, bool normFirst=False)');
+const ENCODER = declare('nn.TransformerEncoder', 'TransformerEncoder(Callable encoderLayer, int numLayers, Callable? norm=None, bool enableNestedTensor=True, bool maskCheck=True)');
+const DECODER = declare('nn.TransformerDecoder', 'TransformerDecoder(Callable decoderLayer, int numLayers, Callable? norm=None)');
+const TRANSFORMER = declare('nn.Transformer', 'Transformer(int dModel=512, int nhead=8, int numEncoderLayers=6, int numDecoderLayers=6, int dimFeedforward=2048, float dropout=0.1, Callable|str activation="relu", Callable? customEncoder=None, Callable? customDecoder=None, float layerNormEps=1e-05, bool batchFirst=False, bool normFirst=False)');
 
 /** `'relu'`, `'gelu'`, a function of a tensor, or a module (which is then registered and printed, as in PyTorch). */
 export type TransformerActivation = 'relu' | 'gelu' | ((x: Tensor) => Tensor) | Module;
@@ -27,6 +34,8 @@ export interface TransformerLayerOptions {
   /** LayerNorm before attention and feed-forward instead of after (default false). */
   normFirst?: boolean;
 }
+/** The layers' positional parameters after `dModel, nhead`, in PyTorch's order. */
+type LayerTail = [dimFeedforward: number, dropout: number, activation: TransformerActivation, layerNormEps: number, batchFirst: boolean, normFirst: boolean];
 
 function activationFn(a: TransformerActivation | undefined): (x: Tensor) => Tensor {
   if (a === undefined || a === 'relu') return relu;
@@ -98,15 +107,16 @@ export class TransformerEncoderLayer extends TransformerLayer {
   readonly activationReluOrGelu: number;
   activation: (x: Tensor) => Tensor;
 
-  constructor(dModel: number, nhead: number, opts: TransformerLayerOptions = {}) {
+  constructor(dModel: number, nhead: number, ...rest: Args<LayerTail, TransformerLayerOptions>) {
     super();
-    const p = opts.dropout ?? 0.1;
-    const eps = opts.layerNormEps ?? 1e-5;
-    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: p, batchFirst: opts.batchFirst ?? false });
-    this.linear1 = new Linear(dModel, opts.dimFeedforward ?? 2048);
+    const opts = parseArgs(ENCODER_LAYER, [dModel, nhead, ...rest]) as Required<TransformerLayerOptions>;
+    const p = opts.dropout;
+    const eps = opts.layerNormEps;
+    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: p, batchFirst: opts.batchFirst });
+    this.linear1 = new Linear(dModel, opts.dimFeedforward);
     this.dropout = new Dropout(p);
-    this.linear2 = new Linear(opts.dimFeedforward ?? 2048, dModel);
-    this.normFirst = opts.normFirst ?? false;
+    this.linear2 = new Linear(opts.dimFeedforward, dModel);
+    this.normFirst = opts.normFirst;
     this.norm1 = new LayerNorm(dModel, { eps });
     this.norm2 = new LayerNorm(dModel, { eps });
     this.dropout1 = new Dropout(p);
@@ -157,17 +167,18 @@ export class TransformerDecoderLayer extends TransformerLayer {
   readonly normFirst: boolean;
   activation: (x: Tensor) => Tensor;
 
-  constructor(dModel: number, nhead: number, opts: TransformerLayerOptions = {}) {
+  constructor(dModel: number, nhead: number, ...rest: Args<LayerTail, TransformerLayerOptions>) {
     super();
-    const p = opts.dropout ?? 0.1;
-    const eps = opts.layerNormEps ?? 1e-5;
-    const batchFirst = opts.batchFirst ?? false;
+    const opts = parseArgs(DECODER_LAYER, [dModel, nhead, ...rest]) as Required<TransformerLayerOptions>;
+    const p = opts.dropout;
+    const eps = opts.layerNormEps;
+    const batchFirst = opts.batchFirst;
     this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: p, batchFirst });
     this.multihead_attn = new MultiheadAttention(dModel, nhead, { dropout: p, batchFirst });
-    this.linear1 = new Linear(dModel, opts.dimFeedforward ?? 2048);
+    this.linear1 = new Linear(dModel, opts.dimFeedforward);
     this.dropout = new Dropout(p);
-    this.linear2 = new Linear(opts.dimFeedforward ?? 2048, dModel);
-    this.normFirst = opts.normFirst ?? false;
+    this.linear2 = new Linear(opts.dimFeedforward, dModel);
+    this.normFirst = opts.normFirst;
     this.norm1 = new LayerNorm(dModel, { eps });
     this.norm2 = new LayerNorm(dModel, { eps });
     this.norm3 = new LayerNorm(dModel, { eps });
@@ -221,13 +232,18 @@ export class TransformerEncoder extends Module {
   readonly enableNestedTensor: boolean;
   readonly maskCheck: boolean;
 
-  constructor(encoderLayer: TransformerEncoderLayer, numLayers: number, norm: Module | null = null, opts: { enableNestedTensor?: boolean; maskCheck?: boolean } = {}) {
+  constructor(
+    encoderLayer: TransformerEncoderLayer,
+    numLayers: number,
+    ...rest: Args<[norm: Module | null, enableNestedTensor: boolean, maskCheck: boolean], { norm?: Module | null; enableNestedTensor?: boolean; maskCheck?: boolean }>
+  ) {
     super();
+    const opts = parseArgs(ENCODER, [encoderLayer, numLayers, ...rest]);
     this.layers = clones(encoderLayer, numLayers);
     this.numLayers = numLayers;
-    this.norm = norm;
-    this.enableNestedTensor = opts.enableNestedTensor ?? true;
-    this.maskCheck = opts.maskCheck ?? true;
+    this.norm = opts.norm;
+    this.enableNestedTensor = opts.enableNestedTensor;
+    this.maskCheck = opts.maskCheck;
   }
 
   override forward(src: Tensor, opts: EncoderForwardOptions | Tensor = {}): Tensor {
@@ -279,8 +295,9 @@ export class TransformerDecoder extends Module {
   declare norm: Module | null;
   readonly numLayers: number;
 
-  constructor(decoderLayer: TransformerDecoderLayer, numLayers: number, norm: Module | null = null) {
+  constructor(decoderLayer: TransformerDecoderLayer, numLayers: number, ...rest: Args<[norm: Module | null], { norm?: Module | null }>) {
     super();
+    const { norm } = parseArgs(DECODER, [decoderLayer, numLayers, ...rest]);
     this.layers = clones(decoderLayer, numLayers);
     this.numLayers = numLayers;
     this.norm = norm;
@@ -329,10 +346,16 @@ export class Transformer extends Module {
   readonly nhead: number;
   readonly batchFirst: boolean;
 
-  constructor(dModel = 512, nhead = 8, opts: TransformerOptions = {}) {
+  constructor(
+    ...args: Args<
+      [dModel: number, nhead: number, numEncoderLayers: number, numDecoderLayers: number, dimFeedforward: number, dropout: number, activation: TransformerActivation, customEncoder: Module | null, customDecoder: Module | null, layerNormEps: number, batchFirst: boolean, normFirst: boolean],
+      TransformerOptions & { dModel?: number; nhead?: number }
+    >
+  ) {
     super();
-    const eps = opts.layerNormEps ?? 1e-5;
-    const { numEncoderLayers = 6, numDecoderLayers = 6, customEncoder, customDecoder, ...layerOpts } = opts;
+    const opts = parseArgs(TRANSFORMER, args);
+    const { dModel, nhead, numEncoderLayers, numDecoderLayers, customEncoder, customDecoder, ...layerOpts } = opts as Required<TransformerOptions> & { dModel: number; nhead: number };
+    const eps = opts.layerNormEps;
     this.encoder =
       customEncoder ??
       new TransformerEncoder(new TransformerEncoderLayer(dModel, nhead, layerOpts), numEncoderLayers, new LayerNorm(dModel, { eps }));
@@ -342,7 +365,7 @@ export class Transformer extends Module {
     for (const p of this.parameters()) if (p.ndim > 1) xavierUniform_(p);
     this.dModel = dModel;
     this.nhead = nhead;
-    this.batchFirst = opts.batchFirst ?? false;
+    this.batchFirst = opts.batchFirst;
   }
 
   override forward(src: Tensor, tgt: Tensor, opts: TransformerForwardOptions | Tensor = {}): Tensor {

@@ -1,8 +1,10 @@
-import type { Tensor } from '@flambeau/tensor';
+import { type Args, type Tensor, declare, parseArgs } from '@flambeau/tensor';
 import { Module } from '../module.js';
-import { type InterpolateMode, interpolate } from '../functional/interpolate.js';
+import { type InterpolateMode, type InterpolateTail, interpolate } from '../functional/interpolate.js';
 import { pyFloat } from '../repr.js';
 import { pyRepr } from './conv.js';
+
+const UPSAMPLE = declare('nn.Upsample', 'Upsample(int[]? size=None, float[]? scaleFactor=None, str mode="nearest", bool? alignCorners=None, bool? recomputeScaleFactor=None)');
 
 export interface UpsampleOptions {
   size?: number | readonly number[] | null;
@@ -10,6 +12,7 @@ export interface UpsampleOptions {
   /** Default `'nearest'`. */
   mode?: InterpolateMode;
   alignCorners?: boolean | null;
+  recomputeScaleFactor?: boolean | null;
 }
 
 /**
@@ -24,12 +27,10 @@ export class Upsample extends Module {
   readonly scaleFactor: number | readonly number[] | null;
   readonly mode: InterpolateMode;
   readonly alignCorners: boolean | null;
-  constructor(opts: UpsampleOptions = {}) {
+  readonly recomputeScaleFactor: boolean | null;
+  constructor(...args: Args<InterpolateTail extends [...infer P, unknown] ? P : never, UpsampleOptions>) {
     super();
-    this.size = opts.size ?? null;
-    this.scaleFactor = opts.scaleFactor ?? null;
-    this.mode = opts.mode ?? 'nearest';
-    this.alignCorners = opts.alignCorners ?? null;
+    ({ size: this.size, scaleFactor: this.scaleFactor, mode: this.mode, alignCorners: this.alignCorners, recomputeScaleFactor: this.recomputeScaleFactor } = parseArgs(UPSAMPLE, args));
   }
   override extraRepr(): string {
     const sf = this.scaleFactor;
@@ -37,6 +38,6 @@ export class Upsample extends Module {
     return `${info}, mode=${this.mode}`;
   }
   override forward(input: Tensor): Tensor {
-    return interpolate(input, { size: this.size, scaleFactor: this.scaleFactor, mode: this.mode, alignCorners: this.alignCorners });
+    return interpolate(input, { size: this.size, scaleFactor: this.scaleFactor, mode: this.mode, alignCorners: this.alignCorners, recomputeScaleFactor: this.recomputeScaleFactor });
   }
 }

@@ -1,6 +1,10 @@
-import { Tensor, RuntimeError, deviceCheck, stack, tensor } from '@flambeau/tensor';
+import { type Args, Tensor, RuntimeError, declare, deviceCheck, parseArgs, stack, tensor } from '@flambeau/tensor';
 import { noGrad } from '@flambeau/autograd';
 import { pyFloat } from '../repr.js';
+
+// `parameters`: a tensor or any iterable of them (`Any`, not `Tensor[]`, so generators pass).
+const CLIP_GRAD_NORM = declare('utils.clipGradNorm_', 'clip_grad_norm_(Any parameters, float maxNorm, float normType=2.0, bool errorIfNonfinite=False)');
+const CLIP_GRAD_VALUE = declare('utils.clipGradValue_', 'clip_grad_value_(Any parameters, float clipValue)');
 
 function gradsOf(parameters: Tensor | Iterable<Tensor>): Tensor[] {
   const ps = parameters instanceof Tensor ? [parameters] : [...parameters];
@@ -16,7 +20,11 @@ function gradsOf(parameters: Tensor | Iterable<Tensor>): Tensor[] {
  * nn.utils.clipGradNorm_(net.parameters(), 1.0);
  * opt.step();
  */
-export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: number, normType = 2.0, errorIfNonfinite = false): Tensor {
+export function clipGradNorm_(
+  parameters: Tensor | Iterable<Tensor>,
+  ...rest: Args<[maxNorm: number, normType: number, errorIfNonfinite: boolean], { maxNorm?: number; normType?: number; errorIfNonfinite?: boolean }>
+): Tensor {
+  const { maxNorm, normType, errorIfNonfinite } = parseArgs(CLIP_GRAD_NORM, [parameters, ...rest]);
   const grads = gradsOf(parameters);
   if (grads.length === 0) return tensor(0.0);
   return noGrad(() => {
@@ -33,7 +41,8 @@ export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: nu
 }
 
 /** `clip_grad_value_(parameters, clip_value)`: clamps every gradient element to [−v, v]. */
-export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, clipValue: number): void {
+export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, ...rest: [clipValue: number] | [{ clipValue: number }]): void {
+  const { clipValue } = parseArgs(CLIP_GRAD_VALUE, [parameters, ...rest]);
   noGrad(() => {
     for (const g of gradsOf(parameters)) g.clamp_(-clipValue, clipValue);
   });

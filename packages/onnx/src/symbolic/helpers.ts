@@ -12,7 +12,7 @@ export function dimList(dim: unknown, rank: number): number[] {
   return (Array.isArray(dim) ? (dim as number[]) : [dim as number]).map((d) => normDim(d, rank));
 }
 
-const RANK: Record<DType, number> = { bool: 0, uint8: 1, int32: 2, int64: 3, float32: 4, float64: 5 };
+const RANK: Record<DType, number> = { bool: 0, uint8: 1, int32: 2, int64: 3, float16: 4, float32: 5, float64: 6 };
 
 /**
  * The operands of a binary op as graph values of one dtype. A JS scalar arrives as `attrs.scalar`

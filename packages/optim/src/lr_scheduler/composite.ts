@@ -1,7 +1,10 @@
-import { DTypeError, ValueError } from '@flambeau/tensor';
+import { type Args, DTypeError, ValueError, declare, parseArgs } from '@flambeau/tensor';
 import type { Optimizer } from '../optimizer.js';
-import { checkArg, checkOptions, describeValue } from '../check_args.js';
+import { checkArg, describeValue } from '../check_args.js';
 import { LRScheduler, SchedulerBase, type SchedulerStateDict, checkOptimizer, groupsOf, plainState } from './scheduler.js';
+
+const SEQUENTIAL = declare('lr_scheduler.SequentialLR', 'SequentialLR(Any optimizer, Any[] schedulers, int[] milestones, int lastEpoch=-1)');
+const CHAINED = declare('lr_scheduler.ChainedScheduler', 'ChainedScheduler(Any[] schedulers)');
 
 function bisectRight(xs: readonly number[], x: number): number {
   let i = 0;
@@ -49,13 +52,12 @@ export class SequentialLR extends CompositeScheduler {
   lastEpoch: number;
   protected lastLr: number[];
 
-  constructor(optimizer: Optimizer<object>, schedulers: LRScheduler[], milestones: number[], opts: { lastEpoch?: number } = {}) {
+  constructor(optimizer: Optimizer<object>, schedulers: LRScheduler[], milestones: number[], ...rest: Args<[lastEpoch: number], { lastEpoch?: number }>) {
     super();
+    const { lastEpoch } = parseArgs(SEQUENTIAL, [optimizer, schedulers, milestones, ...rest]);
     checkOptimizer('SequentialLR', optimizer);
     checkSchedulers('SequentialLR', schedulers);
     checkArg('SequentialLR', 'milestones', milestones, 'number[]');
-    checkOptions('SequentialLR', opts, { lastEpoch: 'number' });
-    const { lastEpoch = -1 } = opts;
     schedulers.forEach((s, i) => {
       if (s.optimizer !== optimizer) throw new ValueError(`Sequential Schedulers expects all schedulers to belong to the same optimizer, but got schedulers at index ${i} to be different than the optimizer passed in.`);
     });
@@ -95,8 +97,9 @@ export class ChainedScheduler extends CompositeScheduler {
   readonly schedulers: LRScheduler[];
   protected lastLr: number[];
 
-  constructor(schedulers: LRScheduler[]) {
+  constructor(...args: [schedulers: LRScheduler[]] | [{ schedulers: LRScheduler[] }]) {
     super();
+    const { schedulers } = parseArgs(CHAINED, args) as { schedulers: LRScheduler[] };
     checkSchedulers('ChainedScheduler', schedulers);
     schedulers.forEach((s, i) => {
       if (s.optimizer !== schedulers[0].optimizer) {

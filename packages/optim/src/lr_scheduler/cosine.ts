@@ -1,7 +1,10 @@
-import { ValueError } from '@flambeau/tensor';
+import { type Args, ValueError, declare, parseArgs } from '@flambeau/tensor';
 import type { Optimizer } from '../optimizer.js';
-import { checkArg, checkOptions } from '../check_args.js';
 import { LRScheduler } from './scheduler.js';
+
+const COSINE = declare('lr_scheduler.CosineAnnealingLR', 'CosineAnnealingLR(Any optimizer, int TMax, float etaMin=0, int lastEpoch=-1)');
+// T_0 and T_mult typed `float`: PyTorch checks them for integers itself, with a ValueError.
+const WARM_RESTARTS = declare('lr_scheduler.CosineAnnealingWarmRestarts', 'CosineAnnealingWarmRestarts(Any optimizer, float T0, float TMult=1, float etaMin=0, int lastEpoch=-1)');
 
 /**
  * Cosine annealing from the initial lr to `etaMin` over `TMax` epochs, PyTorch's
@@ -15,10 +18,8 @@ export class CosineAnnealingLR extends LRScheduler {
   static override readonly __name__: string = 'CosineAnnealingLR';
   TMax: number;
   etaMin: number;
-  constructor(optimizer: Optimizer<object>, TMax: number, opts: { etaMin?: number; lastEpoch?: number } = {}) {
-    checkArg('CosineAnnealingLR', 'TMax', TMax, 'number');
-    checkOptions('CosineAnnealingLR', opts, { etaMin: 'number', lastEpoch: 'number' });
-    const { etaMin = 0, lastEpoch = -1 } = opts;
+  constructor(optimizer: Optimizer<object>, ...rest: Args<[TMax: number, etaMin: number, lastEpoch: number], { TMax?: number; etaMin?: number; lastEpoch?: number }>) {
+    const { TMax, etaMin, lastEpoch } = parseArgs(COSINE, [optimizer, ...rest]);
     super(optimizer, lastEpoch);
     this.TMax = TMax;
     this.etaMin = etaMin;
@@ -56,10 +57,8 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   TMult: number;
   etaMin: number;
   TCur: number;
-  constructor(optimizer: Optimizer<object>, T0: number, opts: { TMult?: number; etaMin?: number; lastEpoch?: number } = {}) {
-    checkArg('CosineAnnealingWarmRestarts', 'T0', T0, 'number');
-    checkOptions('CosineAnnealingWarmRestarts', opts, { TMult: 'number', etaMin: 'number', lastEpoch: 'number' });
-    const { TMult = 1, etaMin = 0, lastEpoch = -1 } = opts;
+  constructor(optimizer: Optimizer<object>, ...rest: Args<[T0: number, TMult: number, etaMin: number, lastEpoch: number], { T0?: number; TMult?: number; etaMin?: number; lastEpoch?: number }>) {
+    const { T0, TMult, etaMin, lastEpoch } = parseArgs(WARM_RESTARTS, [optimizer, ...rest]);
     if (T0 <= 0 || !Number.isInteger(T0)) throw new ValueError(`Expected positive integer T_0, but got ${T0}`);
     if (TMult < 1 || !Number.isInteger(TMult)) throw new ValueError(`Expected integer T_mult >= 1, but got ${TMult}`);
     super(optimizer, lastEpoch);

@@ -1,7 +1,10 @@
-import { ValueError } from '@flambeau/tensor';
+import { type Args, ValueError, declare, parseArgs } from '@flambeau/tensor';
 import type { Optimizer } from '../optimizer.js';
-import { checkArg, checkOptions } from '../check_args.js';
 import { LRScheduler, checkOptimizer, groupsOf, perGroup } from './scheduler.js';
+
+const CYCLIC = declare('lr_scheduler.CyclicLR', 'CyclicLR(Any optimizer, float[] baseLr, float[] maxLr, float stepSizeUp=2000, float? stepSizeDown=None, str mode="triangular", float gamma=1.0, Callable? scaleFn=None, str scaleMode="cycle", bool cycleMomentum=True, float[] baseMomentum=0.8, float[] maxMomentum=0.9, int lastEpoch=-1)');
+// The step counts typed `float`: PyTorch checks them for positive integers itself, with a ValueError.
+const ONE_CYCLE = declare('lr_scheduler.OneCycleLR', 'OneCycleLR(Any optimizer, float[] maxLr, float? totalSteps=None, float? epochs=None, float? stepsPerEpoch=None, float pctStart=0.3, str annealStrategy="cos", bool cycleMomentum=True, float[] baseMomentum=0.85, float[] maxMomentum=0.95, float divFactor=25.0, float finalDivFactor=10000.0, bool threePhase=False, int lastEpoch=-1)');
 
 export interface CyclicLROptions {
   stepSizeUp?: number;
@@ -36,16 +39,14 @@ export class CyclicLR extends LRScheduler {
   baseMomentums: number[] = [];
   maxMomentums: number[] = [];
 
-  constructor(optimizer: Optimizer<object>, baseLr: number | number[], maxLr: number | number[], opts: CyclicLROptions = {}) {
+  constructor(
+    optimizer: Optimizer<object>,
+    baseLr: number | number[],
+    maxLr: number | number[],
+    ...rest: Args<[stepSizeUp: number, stepSizeDown: number | null, mode: CyclicLROptions['mode'], gamma: number, scaleFn: CyclicLROptions['scaleFn'], scaleMode: CyclicLROptions['scaleMode'], cycleMomentum: boolean, baseMomentum: number | number[], maxMomentum: number | number[], lastEpoch: number], CyclicLROptions>
+  ) {
     checkOptimizer('CyclicLR', optimizer);
-    checkArg('CyclicLR', 'baseLr', baseLr, 'number|number[]');
-    checkArg('CyclicLR', 'maxLr', maxLr, 'number|number[]');
-    checkOptions('CyclicLR', opts, {
-      stepSizeUp: 'number', stepSizeDown: 'number|null', mode: 'string', gamma: 'number', scaleFn: 'function|null', scaleMode: 'string',
-      cycleMomentum: 'boolean', baseMomentum: 'number|number[]', maxMomentum: 'number|number[]', lastEpoch: 'number',
-    });
-    const { stepSizeUp = 2000, stepSizeDown = null, mode = 'triangular', gamma = 1, scaleFn = null, scaleMode = 'cycle', cycleMomentum = true,
-      baseMomentum = 0.8, maxMomentum = 0.9, lastEpoch = -1 } = opts;
+    const { stepSizeUp, stepSizeDown, mode, gamma, scaleFn, scaleMode, cycleMomentum, baseMomentum, maxMomentum, lastEpoch } = parseArgs(CYCLIC, [optimizer, baseLr, maxLr, ...rest]);
     const baseLrs = perGroup('base_lr', optimizer, baseLr);
     const groups = groupsOf(optimizer);
     if (lastEpoch === -1) baseLrs.forEach((lr, i) => { groups[i].lr = lr; });
@@ -129,16 +130,13 @@ export class OneCycleLR extends LRScheduler {
   cycleMomentum: boolean;
   useBeta1 = false;
 
-  constructor(optimizer: Optimizer<object>, maxLr: number | number[], opts: OneCycleLROptions = {}) {
+  constructor(
+    optimizer: Optimizer<object>,
+    maxLr: number | number[],
+    ...rest: Args<[totalSteps: number | null, epochs: number | null, stepsPerEpoch: number | null, pctStart: number, annealStrategy: 'cos' | 'linear', cycleMomentum: boolean, baseMomentum: number | number[], maxMomentum: number | number[], divFactor: number, finalDivFactor: number, threePhase: boolean, lastEpoch: number], OneCycleLROptions>
+  ) {
     checkOptimizer('OneCycleLR', optimizer);
-    checkArg('OneCycleLR', 'maxLr', maxLr, 'number|number[]');
-    checkOptions('OneCycleLR', opts, {
-      totalSteps: 'number|null', epochs: 'number|null', stepsPerEpoch: 'number|null', pctStart: 'number', annealStrategy: 'string',
-      cycleMomentum: 'boolean', baseMomentum: 'number|number[]', maxMomentum: 'number|number[]', divFactor: 'number', finalDivFactor: 'number',
-      threePhase: 'boolean', lastEpoch: 'number',
-    });
-    const { totalSteps = null, epochs = null, stepsPerEpoch = null, pctStart = 0.3, annealStrategy = 'cos', cycleMomentum = true,
-      baseMomentum = 0.85, maxMomentum = 0.95, divFactor = 25, finalDivFactor = 1e4, threePhase = false, lastEpoch = -1 } = opts;
+    const { totalSteps, epochs, stepsPerEpoch, pctStart, annealStrategy, cycleMomentum, baseMomentum, maxMomentum, divFactor, finalDivFactor, threePhase, lastEpoch } = parseArgs(ONE_CYCLE, [optimizer, maxLr, ...rest]);
     let total: number;
     if (totalSteps === null && epochs === null && stepsPerEpoch === null) {
       throw new ValueError('You must define either total_steps OR (epochs AND steps_per_epoch)');

@@ -1,6 +1,6 @@
-import { ValueError, className } from '@flambeau/tensor';
+import { type Args, type Declaration, ValueError, className, declare, parseArgs } from '@flambeau/tensor';
 import type { Optimizer } from '../optimizer.js';
-import { checkArg, checkOptions } from '../check_args.js';
+import { checkArg } from '../check_args.js';
 import { LRScheduler } from './scheduler.js';
 
 type LrLambda = (epoch: number) => number;
@@ -16,10 +16,11 @@ function lambdas(optimizer: Optimizer<object>, fn: LrLambda | LrLambda[]): LrLam
 abstract class LambdaScheduler extends LRScheduler {
   static override readonly __name__: string = 'LambdaScheduler';
   readonly lrLambdas: LrLambda[];
-  constructor(optimizer: Optimizer<object>, lrLambda: LrLambda | LrLambda[], opts: { lastEpoch?: number } = {}) {
+  /** The subclass's PyTorch declaration (`LambdaLR(optimizer, lr_lambda, last_epoch=-1, verbose=False)`). */
+  protected static declaration: Declaration;
+  constructor(optimizer: Optimizer<object>, lrLambda: LrLambda | LrLambda[], ...rest: Args<[lastEpoch: number], { lastEpoch?: number }>) {
+    const { lastEpoch } = parseArgs((new.target as unknown as { declaration: Declaration }).declaration, [optimizer, lrLambda, ...rest]);
     checkArg(className(new.target), 'lrLambda', lrLambda, 'function|function[]');
-    checkOptions(className(new.target), opts, { lastEpoch: 'number' });
-    const { lastEpoch = -1 } = opts;
     super(optimizer, lastEpoch);
     this.lrLambdas = lambdas(optimizer, lrLambda);
     this.initialStep();
@@ -35,6 +36,7 @@ abstract class LambdaScheduler extends LRScheduler {
  */
 export class LambdaLR extends LambdaScheduler {
   static override readonly __name__: string = 'LambdaLR';
+  protected static override declaration = declare('lr_scheduler.LambdaLR', 'LambdaLR(Any optimizer, Any lrLambda, int lastEpoch=-1)');
   protected getLr(): number[] {
     return this.baseLrs.map((b, i) => b * this.lrLambdas[i](this.lastEpoch));
   }
@@ -48,6 +50,7 @@ export class LambdaLR extends LambdaScheduler {
  */
 export class MultiplicativeLR extends LambdaScheduler {
   static override readonly __name__: string = 'MultiplicativeLR';
+  protected static override declaration = declare('lr_scheduler.MultiplicativeLR', 'MultiplicativeLR(Any optimizer, Any lrLambda, int lastEpoch=-1)');
   protected getLr(): number[] {
     if (this.lastEpoch > 0) return this.groups.map((g, i) => g.lr * this.lrLambdas[i](this.lastEpoch));
     return this.groups.map((g) => g.lr);

@@ -1,7 +1,8 @@
-import { type Tensor, ValueError } from '@flambeau/tensor';
+import { type Args, type Tensor, ValueError, declare, parseArgs } from '@flambeau/tensor';
 import type { Optimizer } from '../optimizer.js';
-import { checkOptions } from '../check_args.js';
 import { SchedulerBase, checkOptimizer, groupsOf, perGroup } from './scheduler.js';
+
+const PLATEAU = declare('lr_scheduler.ReduceLROnPlateau', 'ReduceLROnPlateau(Any optimizer, str mode="min", float factor=0.1, int patience=10, float threshold=0.0001, str thresholdMode="rel", int cooldown=0, float[] minLr=0, float eps=1e-08)');
 
 export interface ReduceLROnPlateauOptions {
   mode?: 'min' | 'max';
@@ -39,14 +40,13 @@ export class ReduceLROnPlateau extends SchedulerBase {
   lastEpoch = 0;
   protected lastLr: number[];
 
-  constructor(optimizer: Optimizer<object>, opts: ReduceLROnPlateauOptions = {}) {
+  constructor(
+    optimizer: Optimizer<object>,
+    ...rest: Args<[mode: 'min' | 'max', factor: number, patience: number, threshold: number, thresholdMode: 'rel' | 'abs', cooldown: number, minLr: number | number[], eps: number], ReduceLROnPlateauOptions>
+  ) {
     super();
     checkOptimizer('ReduceLROnPlateau', optimizer);
-    checkOptions('ReduceLROnPlateau', opts, {
-      mode: 'string', factor: 'number', patience: 'number', threshold: 'number', thresholdMode: 'string', cooldown: 'number',
-      minLr: 'number|number[]', eps: 'number',
-    });
-    const { mode = 'min', factor = 0.1, patience = 10, threshold = 1e-4, thresholdMode = 'rel', cooldown = 0, minLr = 0, eps = 1e-8 } = opts;
+    const { mode, factor, patience, threshold, thresholdMode, cooldown, minLr, eps } = parseArgs(PLATEAU, [optimizer, ...rest]);
     if (factor >= 1) throw new ValueError('Factor should be < 1.0.');
     if (mode !== 'min' && mode !== 'max') throw new ValueError(`mode ${String(mode)} is unknown!`);
     if (thresholdMode !== 'rel' && thresholdMode !== 'abs') throw new ValueError(`threshold mode ${String(thresholdMode)} is unknown!`);

@@ -1,6 +1,11 @@
 import type { Optimizer } from '../optimizer.js';
-import { checkArg, checkOptions } from '../check_args.js';
+import { type Args, declare, parseArgs } from '@flambeau/tensor';
+import { checkArg } from '../check_args.js';
 import { LRScheduler } from './scheduler.js';
+
+const STEP = declare('lr_scheduler.StepLR', 'StepLR(Any optimizer, int stepSize, float gamma=0.1, int lastEpoch=-1)');
+const MULTI_STEP = declare('lr_scheduler.MultiStepLR', 'MultiStepLR(Any optimizer, int[] milestones, float gamma=0.1, int lastEpoch=-1)');
+const EXPONENTIAL = declare('lr_scheduler.ExponentialLR', 'ExponentialLR(Any optimizer, float gamma, int lastEpoch=-1)');
 
 /**
  * Multiplies the lr by `gamma` every `stepSize` epochs, PyTorch's `StepLR`.
@@ -12,10 +17,8 @@ export class StepLR extends LRScheduler {
   static override readonly __name__: string = 'StepLR';
   stepSize: number;
   gamma: number;
-  constructor(optimizer: Optimizer<object>, stepSize: number, opts: { gamma?: number; lastEpoch?: number } = {}) {
-    checkArg('StepLR', 'stepSize', stepSize, 'number');
-    checkOptions('StepLR', opts, { gamma: 'number', lastEpoch: 'number' });
-    const { gamma = 0.1, lastEpoch = -1 } = opts;
+  constructor(optimizer: Optimizer<object>, ...rest: Args<[stepSize: number, gamma: number, lastEpoch: number], { stepSize?: number; gamma?: number; lastEpoch?: number }>) {
+    const { stepSize, gamma, lastEpoch } = parseArgs(STEP, [optimizer, ...rest]);
     super(optimizer, lastEpoch);
     this.stepSize = stepSize;
     this.gamma = gamma;
@@ -40,10 +43,10 @@ export class MultiStepLR extends LRScheduler {
   static override readonly __name__: string = 'MultiStepLR';
   milestones: number[];
   gamma: number;
-  constructor(optimizer: Optimizer<object>, milestones: readonly number[], opts: { gamma?: number; lastEpoch?: number } = {}) {
+  constructor(optimizer: Optimizer<object>, ...rest: Args<[milestones: readonly number[], gamma: number, lastEpoch: number], { milestones?: readonly number[]; gamma?: number; lastEpoch?: number }>) {
+    const { milestones, gamma, lastEpoch } = parseArgs(MULTI_STEP, [optimizer, ...rest]) as { milestones: number[]; gamma: number; lastEpoch: number };
+    // `int[]` takes one int for dims; milestones must be a list.
     checkArg('MultiStepLR', 'milestones', milestones, 'number[]');
-    checkOptions('MultiStepLR', opts, { gamma: 'number', lastEpoch: 'number' });
-    const { gamma = 0.1, lastEpoch = -1 } = opts;
     super(optimizer, lastEpoch);
     this.milestones = [...milestones].sort((a, b) => a - b);
     this.gamma = gamma;
@@ -69,10 +72,8 @@ export class MultiStepLR extends LRScheduler {
 export class ExponentialLR extends LRScheduler {
   static override readonly __name__: string = 'ExponentialLR';
   gamma: number;
-  constructor(optimizer: Optimizer<object>, gamma: number, opts: { lastEpoch?: number } = {}) {
-    checkArg('ExponentialLR', 'gamma', gamma, 'number');
-    checkOptions('ExponentialLR', opts, { lastEpoch: 'number' });
-    const { lastEpoch = -1 } = opts;
+  constructor(optimizer: Optimizer<object>, ...rest: Args<[gamma: number, lastEpoch: number], { gamma?: number; lastEpoch?: number }>) {
+    const { gamma, lastEpoch } = parseArgs(EXPONENTIAL, [optimizer, ...rest]);
     super(optimizer, lastEpoch);
     this.gamma = gamma;
     this.initialStep();

@@ -1,7 +1,9 @@
-import { ValueError } from '@flambeau/tensor';
+import { type Args, ValueError, declare, parseArgs } from '@flambeau/tensor';
 import type { Optimizer } from '../optimizer.js';
-import { checkOptions } from '../check_args.js';
 import { LRScheduler } from './scheduler.js';
+
+const CONSTANT = declare('lr_scheduler.ConstantLR', 'ConstantLR(Any optimizer, float factor=0.3333333333333333, int totalIters=5, int lastEpoch=-1)');
+const LINEAR = declare('lr_scheduler.LinearLR', 'LinearLR(Any optimizer, float startFactor=0.3333333333333333, float endFactor=1.0, int totalIters=5, int lastEpoch=-1)');
 
 /**
  * Scales the lr by `factor` until epoch `totalIters`, PyTorch's `ConstantLR`.
@@ -13,9 +15,8 @@ export class ConstantLR extends LRScheduler {
   static override readonly __name__: string = 'ConstantLR';
   factor: number;
   totalIters: number;
-  constructor(optimizer: Optimizer<object>, opts: { factor?: number; totalIters?: number; lastEpoch?: number } = {}) {
-    checkOptions('ConstantLR', opts, { factor: 'number', totalIters: 'number', lastEpoch: 'number' });
-    const { factor = 1 / 3, totalIters = 5, lastEpoch = -1 } = opts;
+  constructor(optimizer: Optimizer<object>, ...rest: Args<[factor: number, totalIters: number, lastEpoch: number], { factor?: number; totalIters?: number; lastEpoch?: number }>) {
+    const { factor, totalIters, lastEpoch } = parseArgs(CONSTANT, [optimizer, ...rest]);
     if (factor > 1 || factor < 0) throw new ValueError('Constant multiplicative factor expected to be between 0 and 1.');
     super(optimizer, lastEpoch);
     this.factor = factor;
@@ -45,10 +46,9 @@ export class LinearLR extends LRScheduler {
   totalIters: number;
   constructor(
     optimizer: Optimizer<object>,
-    opts: { startFactor?: number; endFactor?: number; totalIters?: number; lastEpoch?: number } = {},
+    ...rest: Args<[startFactor: number, endFactor: number, totalIters: number, lastEpoch: number], { startFactor?: number; endFactor?: number; totalIters?: number; lastEpoch?: number }>
   ) {
-    checkOptions('LinearLR', opts, { startFactor: 'number', endFactor: 'number', totalIters: 'number', lastEpoch: 'number' });
-    const { startFactor = 1 / 3, endFactor = 1, totalIters = 5, lastEpoch = -1 } = opts;
+    const { startFactor, endFactor, totalIters, lastEpoch } = parseArgs(LINEAR, [optimizer, ...rest]);
     if (startFactor > 1 || startFactor < 0) throw new ValueError('Starting multiplicative factor expected to be between 0 and 1.');
     if (endFactor > 1 || endFactor < 0) throw new ValueError('Ending multiplicative factor expected to be between 0 and 1.');
     super(optimizer, lastEpoch);

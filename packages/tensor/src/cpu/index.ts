@@ -1,6 +1,6 @@
 import type { Backend, Storage, StridedView } from '../backend.js';
 import { registerBackend } from '../backend.js';
-import { type DType, type TypedArray, allocArray, arrayType } from '../dtype.js';
+import { type DType, type TypedArray, allocArray, arrayType, roundHalfArray } from '../dtype.js';
 import { conv2dBackwardInputKernel, conv2dBackwardWeightKernel, conv2dKernel } from './conv.js';
 import { binaryIntoKernel, binaryKernel, clampKernel, unaryIntoKernel, unaryKernel, whereKernel } from './elementwise.js';
 import { copyIntoKernel, denseCopy, fillKernel, gatherKernel, indexAddKernel, indexSelectKernel, nonzeroKernel, scatterKernel, sortKernel } from './indexing.js';
@@ -12,8 +12,19 @@ import { adamStep, rmspropStep, sgdStep } from './optim.js';
 import { randomFillKernel } from './random_fill.js';
 import { CpuStorage } from './storage.js';
 
+/** Every CPU storage is made here: float16 results (computed in float) are rounded to half once. */
 function make(dtype: DType, data: TypedArray): Storage {
+  if (dtype === 'float16') roundHalfArray(data as Float32Array);
   return new CpuStorage(cpu, dtype, data);
+}
+
+/** Kernels writing into a float16 view round their destination's storage (already-half values are kept). */
+function roundingInto<A extends unknown[]>(dstAt: number, kernel: (...args: A) => void): (...args: A) => void {
+  return (...args) => {
+    kernel(...args);
+    const dst = args[dstAt] as StridedView;
+    if (dst.dtype === 'float16') roundHalfArray((dst.storage as CpuStorage).data as Float32Array);
+  };
 }
 
 /** A scalar operand as a one-element view broadcast to `like`'s shape (the kernels' scalar fast path). */
@@ -30,7 +41,8 @@ function operand(x: StridedView | number, like: StridedView | number, dtype: DTy
 export const cpu: Backend = {
   name: 'cpu',
   alloc: (dtype, size) => make(dtype, allocArray(dtype, size)),
-  fromArray: (data, dtype) => make(dtype, data instanceof arrayType(dtype) ? data : new (arrayType(dtype))(data)),
+  // float16 data is copied, since make rounds it in place.
+  fromArray: (data, dtype) => make(dtype, data instanceof arrayType(dtype) && dtype !== 'float16' ? data : new (arrayType(dtype))(data)),
   read: async (s) => (s as CpuStorage).data,
   readSync: (s) => (s as CpuStorage).data,
   dispose: () => {},
@@ -39,19 +51,19 @@ export const cpu: Backend = {
   kernels: { sgdStep_: sgdStep, adamStep_: adamStep, rmspropStep_: rmspropStep },
 
   copy: (x, dtype) => make(dtype, denseCopy(x, dtype)),
-  copyInto: copyIntoKernel,
-  fill: fillKernel,
+  copyInto: roundingInto(0, copyIntoKernel),
+  fill: roundingInto(0, fillKernel),
   unary: (op, x, outDtype) => unaryKernel(op, x, outDtype, make),
   binary: (op, a, b, computeDtype, outDtype) => binaryKernel(op, operand(a, b, computeDtype), operand(b, a, computeDtype), computeDtype, outDtype, make),
-  unaryInto: unaryIntoKernel,
-  binaryInto: (op, a, b, computeDtype, dst) => binaryIntoKernel(op, a, operand(b, a, computeDtype), computeDtype, dst),
+  unaryInto: roundingInto(2, unaryIntoKernel),
+  binaryInto: roundingInto(4, (op, a, b, computeDtype, dst) => binaryIntoKernel(op, a, operand(b, a, computeDtype), computeDtype, dst)),
   where: (c, a, b, outDtype) => whereKernel(c, operand(a, c, outDtype), operand(b, c, outDtype), outDtype, make),
   arange: (dtype, start, step, n) => {
     const out = allocArray(dtype, n);
     for (let i = 0; i < n; i++) out[i] = start + i * step;
     return make(dtype, out);
   },
-  randomFill: randomFillKernel,
+  randomFill: roundingInto(0, randomFillKernel),
   multinomial: (p, n, replacement, gen) => multinomialKernel(p, n, replacement, gen, make),
   clamp: (x, min, max, outDtype) => clampKernel(x, min, max, outDtype, make),
   reduce: (op, x, dims, outDtype) => reduceKernel(op, x, dims, outDtype, make),

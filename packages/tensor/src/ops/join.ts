@@ -60,6 +60,12 @@ defineOp('composite', 'stack(Tensor[] tensors, int dim=0) -> Tensor', (inputs, {
   return dispatch1('cat', inputs.map((t) => t.unsqueeze(d)), { dim: d });
 });
 
+/** `t.unbind(dim)`: the slices along `dim`, as views (one op, so autograd records `UnbindBackward0`). */
+defineOp('view', 'unbind(Tensor self, int dim=0) -> Tensor[]', ([x], { dim }: Attrs) => {
+  const d = normDim(dim as number, x.ndim);
+  return [...Array(x.shape[d]).keys()].map((i) => x.select(d, i));
+});
+
 /** `t.split(size | sizes, dim)`: views. */
 defineOp('view', 'split(Tensor self, int[] splitSize, int dim=0) -> Tensor[]', ([x], { splitSize, dim }: Attrs) => {
   if (x.ndim === 0) throw new RuntimeError('split expects at least a 1-dimensional tensor');

@@ -151,6 +151,8 @@ function checkSoftmaxDtype(x: Tensor, dim: number, name: string): void {
 defineOp('composite', 'softmax(Tensor self, int dim) -> Tensor', ([x], { dim }: Attrs) => {
   const d = x.ndim === 0 ? 0 : normDim(dim as number, x.ndim);
   checkSoftmaxDtype(x, d, 'softmax');
+  // Half softmax computes in float32 and rounds once, as PyTorch's kernels do (opmath).
+  if (x.dtype === 'float16') return x.float().softmax(d).half();
   if (x.ndim === 0) return x.exp().div(x.exp());
   const e = x.sub(x.amax(d, { keepdim: true }).detach()).exp();
   return e.div(e.sum(d, { keepdim: true }));
@@ -160,6 +162,7 @@ defineOp('composite', 'softmax(Tensor self, int dim) -> Tensor', ([x], { dim }: 
 defineOp('composite', 'logSoftmax(Tensor self, int dim) -> Tensor', ([x], { dim }: Attrs) => {
   const d = x.ndim === 0 ? 0 : normDim(dim as number, x.ndim);
   checkSoftmaxDtype(x, d, 'log_softmax');
+  if (x.dtype === 'float16') return x.float().logSoftmax(d).half();
   if (x.ndim === 0) return x.sub(x);
   const m = x.amax(d, { keepdim: true }).detach();
   const shifted = x.sub(m.maskedFill(m.isinf(), 0));
