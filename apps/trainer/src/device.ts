@@ -23,7 +23,7 @@ export async function selectDevice(name: string): Promise<string> {
   }
   try {
     await spec.open?.(mod);
-    await torch.zeros(1).toAsync(name).then((t) => t.data());
+    await torch.zeros(1).toAsync(name).then((t) => t.dataAsync());
   } catch (e) {
     throw new UsageError(`--device ${name}: ${spec.pkg} is installed but cannot run here (${(e as Error).message.split('\n')[0]}); it needs ${spec.install.replace(/^pnpm add [^,]*,? ?/, '') || 'its device'}`);
   }

@@ -9,7 +9,7 @@
  * import { testing } from '@flambeau/backend-testing';
  * const x = torch.rand(3, { device: 'testing' });
  * testing.counters.reads;      // 0
- * await x.data();              // resolves on a later tick; counters.reads === 1
+ * await x.dataAsync();              // resolves on a later tick; counters.reads === 1
  */
 import { type Backend, type Storage, type StridedView, type TypedArray, RuntimeError, arrayType, cpu, registerBackend } from '@flambeau/tensor';
 

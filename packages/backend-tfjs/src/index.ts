@@ -8,7 +8,7 @@
  * import { useTfjs } from '@flambeau/backend-tfjs';
  * await useTfjs('cpu');
  * const x = torch.randn(2, 3, { device: 'tfjs' });
- * await x.relu().data();
+ * await x.relu().dataAsync();
  */
 export { tfjs } from './backend.js';
 export { describeTfjsBackend, type TfjsDescription, type TfjsFallback } from './describe.js';

@@ -19,7 +19,7 @@ async function outAndGrads(device: string, inputs: Tensor[], op: (...xs: Tensor[
   torch.manualSeed(seed);
   const g = torch.randn(...y.shape).to(device);
   y.backward(g);
-  return Promise.all([y, ...xs.map((x) => x.grad!)].map(async (t) => Array.from(await t.data())));
+  return Promise.all([y, ...xs.map((x) => x.grad!)].map(async (t) => Array.from(await t.dataAsync())));
 }
 
 async function expectSame(inputs: Tensor[], op: (...xs: Tensor[]) => Tensor): Promise<void> {
@@ -59,15 +59,15 @@ describe('pooling on tfjs matches the CPU backend, forward and backward', () => 
     const [, want] = F.maxPool2dWithIndices(t, 3, { stride: 2, padding: 1 });
     const [, got] = F.maxPool2dWithIndices(t.to('tfjs'), 3, { stride: 2, padding: 1 });
     expect(got.dtype).toBe('int64');
-    expect(Array.from(await got.data())).toEqual(Array.from(await want.data()));
+    expect(Array.from(await got.dataAsync())).toEqual(Array.from(await want.dataAsync()));
   });
   it('maxPool2d returns NaN for a window holding one, with the index of its last NaN (PyTorch 1.13: [4, 6])', async () => {
     const t = torch.tensor([[[[1, NaN, 3, 2], [NaN, 0, 5, 4]]]]);
     const [wv, wi] = F.maxPool2dWithIndices(t, 2);
     const [gv, gi] = F.maxPool2dWithIndices(t.to('tfjs'), 2);
-    expect(Array.from(await gv.data())).toEqual(Array.from(await wv.data()));
-    expect(Array.from(await gi.data())).toEqual(Array.from(await wi.data()));
-    expect(Array.from(await gi.data())).toEqual([4, 6]);
+    expect(Array.from(await gv.dataAsync())).toEqual(Array.from(await wv.dataAsync()));
+    expect(Array.from(await gi.dataAsync())).toEqual(Array.from(await wi.dataAsync()));
+    expect(Array.from(await gi.dataAsync())).toEqual([4, 6]);
   });
   it('avgPool2d 2x2', () => expectSame([x()], (t) => F.avgPool2d(t, 2)));
   it('avgPool2d padding 1, ceil mode, counting the padding', () => expectSame([x()], (t) => F.avgPool2d(t, 3, { stride: 2, padding: 1, ceilMode: true })));

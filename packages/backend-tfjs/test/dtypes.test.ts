@@ -17,7 +17,7 @@ describe('dtypes on the tfjs device', () => {
   it('int64 round-trips through int32 storage and reads back as int64', async () => {
     const x = torch.tensor([-5, 7, 2147483647]).to('tfjs');
     expect(x.dtype).toBe('int64');
-    expect(Array.from(await x.data())).toEqual([-5, 7, 2147483647]);
+    expect(Array.from(await x.dataAsync())).toEqual([-5, 7, 2147483647]);
     const s = x.sum(); // int64 sum of int64
     expect(s.dtype).toBe('int64');
   });
@@ -35,10 +35,10 @@ describe('dtypes on the tfjs device', () => {
 
   it('uint8 arithmetic wraps modulo 256 as on the CPU', async () => {
     const a = torch.tensor([250, 3], { dtype: 'uint8' });
-    const want = Array.from(await a.add(10).data());
+    const want = Array.from(await a.add(10).dataAsync());
     const got = a.to('tfjs').add(10);
     expect(got.dtype).toBe('uint8');
-    expect(Array.from(await got.data())).toEqual(want);
+    expect(Array.from(await got.dataAsync())).toEqual(want);
     expect(want).toEqual([4, 13]);
   });
 
@@ -46,7 +46,7 @@ describe('dtypes on the tfjs device', () => {
     const x = torch.tensor([-1, 2, -3, 4], { dtype: 'float32' }).to('tfjs');
     const m = x.gt(0);
     expect(m.dtype).toBe('bool');
-    expect(Array.from(await torch.where(m, x, 0).data())).toEqual([0, 2, 0, 4]);
+    expect(Array.from(await torch.where(m, x, 0).dataAsync())).toEqual([0, 2, 0, 4]);
   });
 
   it('reads synchronously on tfjs-backend-cpu (dataSync)', () => {

@@ -40,8 +40,8 @@ describe('tfjs backend selection and fallbacks', () => {
     F.conv2d(x, w, null, { padding: 1 }).square().sum().backward();
     const wt = w.detach().to('tfjs').requiresGrad_();
     F.conv2d(x.to('tfjs'), wt, null, { padding: 1 }).square().sum().backward();
-    const want = Array.from(await w.grad!.data());
-    const got = Array.from(await wt.grad!.data());
+    const want = Array.from(await w.grad!.dataAsync());
+    const got = Array.from(await wt.grad!.dataAsync());
     expect(wt.grad!.device.type).toBe('tfjs');
     got.forEach((g, i) => expect(Math.abs(g - want[i])).toBeLessThan(1e-3 * (1 + Math.abs(want[i]))));
     await tf.setBackend('cpu');

@@ -27,7 +27,7 @@ import { type KernelHost, WebGPUStorage, bufferOf } from './storage.js';
  * @example
  * const gpu = await initWebGPU();
  * const y = torch.randn(8, 8).to('webgpu').relu();
- * await y.data();
+ * await y.dataAsync();
  * gpu.stats.bytesInUse;   // like torch.cuda.memory_allocated()
  */
 /** Backends opened by initWebGPU, by adapter index (for `getBackend('webgpu:1')`). */

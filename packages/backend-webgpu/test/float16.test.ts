@@ -28,7 +28,7 @@ suite(`float16 on webgpu${skipReason ? ` (skipped: ${skipReason})` : gpu && !gpu
   const close = async (got: torch.Tensor, want: torch.Tensor, ulps: number) => {
     expect(got.dtype).toBe('float16');
     expect(got.shape).toEqual(want.shape);
-    expect(halfMismatches(await got.contiguous().data(), Array.from(want.contiguous().dataSync()), ulps)).toEqual([]);
+    expect(halfMismatches(await got.contiguous().dataAsync(), Array.from(want.contiguous().dataSync()), ulps)).toEqual([]);
   };
 
   it('indexing, views, cat, where, clamp, cumsum, sort and conv/pool follow the CPU float16', async () => {
@@ -49,7 +49,7 @@ suite(`float16 on webgpu${skipReason ? ` (skipped: ${skipReason})` : gpu && !gpu
     await close(nn.F.avgPool2d(img.to('webgpu'), 2), nn.F.avgPool2d(img, 2), 1);
     const r = torch.randn([1000], { dtype: 'float16', device: 'webgpu' });
     expect(r.dtype).toBe('float16');
-    const m = (await r.mean().data())[0];
+    const m = (await r.mean().dataAsync())[0];
     expect(Math.abs(m)).toBeLessThan(0.15);
   });
 
@@ -76,7 +76,7 @@ suite(`float16 on webgpu${skipReason ? ` (skipped: ${skipReason})` : gpu && !gpu
         expect(loss.dtype).toBe('float16');
         loss.backward();
         opt.step();
-        losses.push((await loss.data())[0]);
+        losses.push((await loss.dataAsync())[0]);
       }
       return losses;
     };

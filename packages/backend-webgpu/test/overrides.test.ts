@@ -81,7 +81,7 @@ suite(`webgpu fused overrides${skipReason ? ` (skipped: ${skipReason})` : ''}`, 
       inner += c.inner;
     }
     const state = [...opt.state.values()].flatMap((s) => Object.values(s).filter((v): v is Tensor => v instanceof torch.Tensor && v.numel() > 1));
-    const values = await Promise.all([...params, ...state].map(async (t) => Array.from(await t.contiguous().data())));
+    const values = await Promise.all([...params, ...state].map(async (t) => Array.from(await t.contiguous().dataAsync())));
     return { values, steps, inner, dispatched };
   }
 
@@ -127,7 +127,7 @@ suite(`webgpu fused overrides${skipReason ? ` (skipped: ${skipReason})` : ''}`, 
           v.grad = gr.narrow(0, 6, 4).contiguous();
         });
         steps += countSteps(() => opt.step()).steps;
-        const got = [...(await w.data()), ...(await v.data())];
+        const got = [...(await w.dataAsync()), ...(await v.dataAsync())];
         expect(worstExcess(got, c.trajectory[step], 1e-4, 1e-5)).toBeLessThanOrEqual(0);
       }
       expect(steps).toBe(2 * optimFixtures.steps);
@@ -145,7 +145,7 @@ suite(`webgpu fused overrides${skipReason ? ` (skipped: ${skipReason})` : ''}`, 
       const got = torch.dispatch1('addmm', [bg, m1g, wg.t()]);
       expect(g.stats.dispatches - before).toBe(1);
       expect(got.shape).toEqual([37, 19]);
-      expect(worstExcess(await got.data(), torch.dispatch1('addmm', [bias, m1, w.t()]).dataSync(), 1e-5, 1e-5)).toBeLessThanOrEqual(0);
+      expect(worstExcess(await got.dataAsync(), torch.dispatch1('addmm', [bias, m1, w.t()]).dataSync(), 1e-5, 1e-5)).toBeLessThanOrEqual(0);
     }
     // Through nn.Linear, with gradients (AddmmBackward0's formula runs on webgpu).
     torch.manualSeed(2);
@@ -159,9 +159,9 @@ suite(`webgpu fused overrides${skipReason ? ` (skipped: ${skipReason})` : ''}`, 
     const xg = m1.to('webgpu').requiresGrad_();
     const out = lg(xg) as Tensor;
     out.square().sum().backward();
-    expect(worstExcess(await out.data(), ref.dataSync(), 1e-5, 1e-5)).toBeLessThanOrEqual(0);
-    expect(worstExcess(await xg.grad!.data(), x.grad!.dataSync(), 1e-4, 1e-4)).toBeLessThanOrEqual(0);
-    expect(worstExcess(await lg.bias!.grad!.data(), lin.bias!.grad!.dataSync(), 1e-4, 1e-4)).toBeLessThanOrEqual(0);
+    expect(worstExcess(await out.dataAsync(), ref.dataSync(), 1e-5, 1e-5)).toBeLessThanOrEqual(0);
+    expect(worstExcess(await xg.grad!.dataAsync(), x.grad!.dataSync(), 1e-4, 1e-4)).toBeLessThanOrEqual(0);
+    expect(worstExcess(await lg.bias!.grad!.dataAsync(), lin.bias!.grad!.dataSync(), 1e-4, 1e-4)).toBeLessThanOrEqual(0);
   });
 
   it('nativeLayerNorm: one dispatch, the CPU composite\'s values, on contiguous and transposed input', async () => {
@@ -171,12 +171,12 @@ suite(`webgpu fused overrides${skipReason ? ` (skipped: ${skipReason})` : ''}`, 
     const before = g.stats.dispatches;
     const out = nn.F.layerNorm(xg, [70], wg, bg, 1e-5);
     expect(g.stats.dispatches - before).toBe(1);
-    expect(worstExcess(await out.data(), nn.F.layerNorm(x, [70], w, b).dataSync(), 1e-5, 1e-5)).toBeLessThanOrEqual(0);
+    expect(worstExcess(await out.dataAsync(), nn.F.layerNorm(x, [70], w, b).dataSync(), 1e-5, 1e-5)).toBeLessThanOrEqual(0);
     // Transposed input (copied to rows first), no affine, two normalised dims.
     const xt = torch.tensor(Array.from(randn(4 * 5 * 6, 7, 3))).reshape(6, 5, 4);
     const got = nn.F.layerNorm(xt.to('webgpu').transpose(0, 2), [5, 6], null, null, 1e-3);
     expect(got.shape).toEqual([4, 5, 6]);
-    expect(worstExcess(await got.contiguous().data(), nn.F.layerNorm(xt.transpose(0, 2), [5, 6], null, null, 1e-3).contiguous().dataSync(), 1e-5, 1e-5)).toBeLessThanOrEqual(0);
+    expect(worstExcess(await got.contiguous().dataAsync(), nn.F.layerNorm(xt.transpose(0, 2), [5, 6], null, null, 1e-3).contiguous().dataSync(), 1e-5, 1e-5)).toBeLessThanOrEqual(0);
   });
 
   for (const c of fx.cases.filter((k) => k.name.startsWith('layernorm'))) {
@@ -187,10 +187,10 @@ suite(`webgpu fused overrides${skipReason ? ` (skipped: ${skipReason})` : ''}`, 
       noGrad(() => { for (const [k, p] of m.namedParameters()) p.copy_(T(c.params[k])); });
       const x = T(c.inputs[0]).requiresGrad_();
       const out = m(x) as Tensor;
-      expect(worstExcess(await out.data(), c.outputs[0].data, 1e-4, 1e-5)).toBeLessThanOrEqual(0);
+      expect(worstExcess(await out.dataAsync(), c.outputs[0].data, 1e-4, 1e-5)).toBeLessThanOrEqual(0);
       out.backward(T(c.gradOut));
-      expect(worstExcess(await x.grad!.data(), c.grads.input.data, 1e-4, 1e-5)).toBeLessThanOrEqual(0);
-      for (const [k, p] of m.namedParameters()) expect(worstExcess(await p.grad!.data(), c.grads[k].data, 1e-4, 1e-5)).toBeLessThanOrEqual(0);
+      expect(worstExcess(await x.grad!.dataAsync(), c.grads.input.data, 1e-4, 1e-5)).toBeLessThanOrEqual(0);
+      for (const [k, p] of m.namedParameters()) expect(worstExcess(await p.grad!.dataAsync(), c.grads[k].data, 1e-4, 1e-5)).toBeLessThanOrEqual(0);
     });
   }
 });

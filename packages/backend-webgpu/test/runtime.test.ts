@@ -98,10 +98,10 @@ suite(`webgpu runtime${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
 
   it('manualSeed makes webgpu draws reproducible; successive draws differ', async () => {
     torch.manualSeed(3);
-    const a = await torch.rand([64], { device: 'webgpu' }).data();
-    const b = await torch.rand([64], { device: 'webgpu' }).data();
+    const a = await torch.rand([64], { device: 'webgpu' }).dataAsync();
+    const b = await torch.rand([64], { device: 'webgpu' }).dataAsync();
     torch.manualSeed(3);
-    const c = await torch.rand([64], { device: 'webgpu' }).data();
+    const c = await torch.rand([64], { device: 'webgpu' }).dataAsync();
     expect(Array.from(c)).toEqual(Array.from(a));
     expect(Array.from(b)).not.toEqual(Array.from(a));
   });
@@ -131,7 +131,7 @@ suite(`webgpu runtime${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
     const x = torch.tensor(Array.from(randn(6 * 70, 3, 4))).reshape(6, 70);
     const xg = x.to('webgpu');
     const check = async (gt: torch.Tensor, want: torch.Tensor) => {
-      const a = await gt.data(), b = want.contiguous().dataSync();
+      const a = await gt.dataAsync(), b = want.contiguous().dataSync();
       expect(gt.shape).toEqual(want.shape);
       const bad = Array.from(b).flatMap((w, i) => (Math.abs(a[i] - w) <= 1e-5 + 1e-5 * Math.abs(w) ? [] : [`[${i}] ${a[i]} vs ${w}`]));
       expect(bad.slice(0, 5)).toEqual([]);
@@ -143,9 +143,9 @@ suite(`webgpu runtime${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   it('an out-of-range gather index raises PyTorch\'s error at the next read (device-side check)', async () => {
     const x = torch.tensor([[1, 2], [3, 4]]).float().to('webgpu');
     const y = x.gather(1, torch.tensor([[0, 5], [1, 0]]).to('webgpu'));
-    await expect(y.data()).rejects.toThrow(/index 5 is out of bounds for dimension 1 with size 2/);
+    await expect(y.dataAsync()).rejects.toThrow(/index 5 is out of bounds for dimension 1 with size 2/);
     // Reported once; good indices then read normally.
-    expect(Array.from(await x.gather(1, torch.tensor([[1, 0], [0, 0]]).to('webgpu')).data())).toEqual([2, 1, 3, 3]);
+    expect(Array.from(await x.gather(1, torch.tensor([[1, 0], [0, 0]]).to('webgpu')).dataAsync())).toEqual([2, 1, 3, 3]);
   });
 
   it('tensors move to webgpu and compute through the op layer', async () => {
@@ -153,7 +153,7 @@ suite(`webgpu runtime${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
     const b = a.to('webgpu');
     expect(String(b.device)).toBe('webgpu:0');
     const c = b.matmul(b).add(1).relu();
-    expect(Array.from(await c.data())).toEqual(Array.from(a.matmul(a).add(1).relu().dataSync()));
+    expect(Array.from(await c.dataAsync())).toEqual(Array.from(a.matmul(a).add(1).relu().dataSync()));
     expect(cpu.name).toBe('cpu');
   });
 });

@@ -10,6 +10,8 @@
  * torch.noGrad(() => x.mul(2));
  */
 export * from '@flambeau/tensor';
+/** `torch.dtype`, the class of `torch.float32` and its kin. */
+export { Dtype as dtype } from '@flambeau/tensor';
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled, inferenceMode } from '@flambeau/autograd';
 export { save, load } from '@flambeau/nn';
 export * as autograd from '@flambeau/autograd';

@@ -129,7 +129,7 @@ describe('the browser bundle', () => {
     const optim = await bundle("import { SGD } from '@flambeau/optim'; import { zeros } from '@flambeau/tensor'; console.log(new SGD([zeros(1, { requiresGrad: true })], { lr: 1 }).paramGroups.length);");
     expect(optim).not.toMatch(/RAdam|LBFGS|CosineAnnealingLR|Adagrad/);
     // What stays still runs: the CPU backend and the autograd interceptor register themselves.
-    expect(execFileSync(process.execPath, ['--input-type=module'], { input: nn, encoding: 'utf8' }).trim()).toBe('1,1');
+    expect(execFileSync(process.execPath, ['--input-type=module'], { input: nn, encoding: 'utf8' }).trim()).toBe('torch.Size([1, 1])');
     expect(execFileSync(process.execPath, ['--input-type=module'], { input: optim, encoding: 'utf8' }).trim()).toBe('1');
   }, 60_000);
 });

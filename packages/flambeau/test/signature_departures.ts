@@ -43,6 +43,13 @@ export const DEPARTURES: Record<string, { reason: string; missing?: string[]; lo
   'Tensor.prod': { reason: "PyTorch's prod(dim, keepdim, dtype) and prod(*, dtype) in one list", loose: ['dim'] },
   'Tensor.sort': { reason: "PyTorch's sort(dim, descending) and sort(*, stable, dim, descending) in one list; the sort is always stable", extra: ['stable'] },
   'torch.arange': { reason: "Python's arange(end) form: a lone positional is the end, so end is optional", loose: ['end'] },
+  'torch.rand': { reason: "PyTorch's rand(*size, requires_grad) and rand(size, *, generator) overloads in one list", extra: ['generator'] },
+  'torch.randn': { reason: "PyTorch's randn(*size, requires_grad) and randn(size, *, generator) overloads in one list", extra: ['generator'] },
+  'torch.randLike': { reason: 'a generator for the draw, as rand(); PyTorch 1.13 has none here', extra: ['generator'] },
+  'torch.randnLike': { reason: 'a generator for the draw, as randn(); PyTorch 1.13 has none here', extra: ['generator'] },
+  'torch.fullLike': { reason: "the docstring's list (full_like(input, fill_value, *, …, requires_grad)) is misread by the generator; the ATen one lacks requires_grad", extra: ['requiresGrad'] },
+  'torch.normal': { reason: "PyTorch's normal(mean, std, size, *, generator, dtype, device) with requires_grad as the other factories", extra: ['requiresGrad'] },
+  'torch.randint': { reason: "Python's randint(low=0, high, size): a lone bound is the high one (resolved before binding); the generator is optional and the dtype defaults to int64 when None", loose: ['generator', 'dtype'], extra: ['requiresGrad'] },
 };
 
 /**

@@ -34,7 +34,8 @@ function mismatch(decl: Decl, overload: readonly PyParam[]): string | null {
   const allowed = new Set(dep?.missing ?? []);
   const loose = new Set(dep?.loose ?? []);
   const extra = new Set(dep?.extra ?? []);
-  const py = overload.filter((p) => !(p.name in NEVER_DECLARED && !ours.has(camel(p.name))));
+  // `*size` (zeros, rand, …) is one sequence or its elements as varargs: Flambeau's `int[] size`.
+  const py = overload.map((p) => (/^\*\w/.test(p.name) ? { ...p, name: p.name.slice(1) } : p)).filter((p) => !(p.name in NEVER_DECLARED && !ours.has(camel(p.name))));
   let j = 0;
   let pyPos = 0;
   let ourPos = 0;

@@ -150,7 +150,7 @@ export function save(moduleOrStateDict: Module | Tensors, path: string, metadata
 
 /**
  * `save` for tensors on devices without synchronous reads (WebGPU): each tensor is read with
- * `await t.data()` and streamed, one at a time, with the same atomic and durable write.
+ * `await t.dataAsync()` and streamed, one at a time, with the same atomic and durable write.
  *
  * @example
  * await nn.saveAsync(net, 'net.safetensors');
@@ -161,7 +161,7 @@ export async function saveAsync(moduleOrStateDict: Module | Tensors, path: strin
   const { header } = buildHeader(entries, metadata);
   await atomicWriteAsync(path, async (sink) => {
     sink.write(header);
-    for (const [, t] of entries) writeTensor(await t.data(), t.dtype, sink);
+    for (const [, t] of entries) writeTensor(await t.dataAsync(), t.dtype, sink);
   });
 }
 

@@ -44,7 +44,8 @@ export function isIntegral(d: DType, includeBool = false): boolean {
 
 let defaultDtype: DType = 'float32';
 /** `torch.set_default_dtype`. Only floating dtypes are allowed, as in PyTorch. */
-export function setDefaultDtype(d: DType): void {
+export function setDefaultDtype(dtype: DTypeLike): void {
+  const d = toDType(dtype);
   if (!isFloating(d)) throw new DTypeError(`only floating-point types are supported as the default type, got ${d}`);
   defaultDtype = d;
 }
@@ -118,3 +119,70 @@ export function castScalar(x: number, dtype: DType): number {
 
 /** The printed name PyTorch uses (`torch.int32`), for error messages and tensor printing. */
 export function torchName(d: DType): string { return `torch.${d}`; }
+
+/**
+ * A dtype object, PyTorch's `torch.dtype`: `torch.float32`, `torch.long`, … One object per dtype
+ * (aliases included: `torch.float === torch.float32`), printing as PyTorch does (`torch.float32`).
+ * Accepted wherever a dtype is, as the dtype's name (`'float32'`) is; a tensor's `t.dtype` is the
+ * name, which the kernels and backends read (`t.dtype === torch.float32.name`).
+ *
+ * @example
+ * torch.zeros(2, { dtype: torch.long }).dtype; // 'int64'
+ * String(torch.double); // 'torch.float64'
+ */
+export class Dtype {
+  private static readonly interned = new Map<DType, Dtype>();
+  private constructor(readonly name: DType) {}
+
+  /** The interned object for a dtype name (or the object itself). */
+  static of(d: DTypeLike): Dtype {
+    if (d instanceof Dtype) return d;
+    let o = Dtype.interned.get(d);
+    if (!o) {
+      arrayType(d);
+      Dtype.interned.set(d, (o = new Dtype(d)));
+    }
+    return o;
+  }
+  /** `dtype.is_floating_point`. */
+  get isFloatingPoint(): boolean { return isFloating(this.name); }
+  /** `dtype.is_signed`: false for bool and uint8. */
+  get isSigned(): boolean { return this.name !== 'bool' && this.name !== 'uint8'; }
+  /** `dtype.is_complex`: no complex dtypes here. */
+  get isComplex(): boolean { return false; }
+  toString(): string { return torchName(this.name); }
+  [Symbol.for('nodejs.util.inspect.custom')](): string { return torchName(this.name); }
+}
+
+/** What a `dtype=` argument accepts: a dtype name (`'float32'`) or a dtype object (`torch.float32`). */
+export type DTypeLike = DType | Dtype;
+
+/** The dtype name of a `dtype=` argument. */
+export function toDType(d: DTypeLike): DType {
+  return d instanceof Dtype ? d.name : d;
+}
+
+/** Whether `v` names a dtype: one of {@link DTYPES} or a dtype object. */
+export function isDTypeLike(v: unknown): v is DTypeLike {
+  return v instanceof Dtype || (typeof v === 'string' && (DTYPES as readonly string[]).includes(v));
+}
+
+/** `torch.float32`, alias `torch.float`. */
+export const float32 = Dtype.of('float32');
+export const float = float32;
+/** `torch.float16`, alias `torch.half`. */
+export const float16 = Dtype.of('float16');
+export const half = float16;
+/** `torch.float64`, alias `torch.double`. */
+export const float64 = Dtype.of('float64');
+export const double = float64;
+/** `torch.int64`, alias `torch.long`. */
+export const int64 = Dtype.of('int64');
+export const long = int64;
+/** `torch.int32`, alias `torch.int`. */
+export const int32 = Dtype.of('int32');
+export const int = int32;
+/** `torch.bool`. */
+export const bool = Dtype.of('bool');
+/** `torch.uint8`. */
+export const uint8 = Dtype.of('uint8');

@@ -32,7 +32,7 @@ export const isnan = functionForm('isnan'), isinf = functionForm('isinf'), isfin
 export const eq = functionForm('eq'), ne = functionForm('ne'), lt = functionForm('lt'), le = functionForm('le'), gt = functionForm('gt'), ge = functionForm('ge');
 export const logicalAnd = functionForm('logicalAnd'), logicalOr = functionForm('logicalOr'), logicalXor = functionForm('logicalXor'), logicalNot = functionForm('logicalNot');
 export const bitwiseAnd = functionForm('bitwiseAnd'), bitwiseOr = functionForm('bitwiseOr'), bitwiseXor = functionForm('bitwiseXor'), bitwiseNot = functionForm('bitwiseNot');
-export const remainder = functionForm('remainder'), fmod = functionForm('fmod'), floorDivide = functionForm('floorDivide'), trueDivide = functionForm('true_divide'), rsub = functionForm('rsub');
+export const remainder = functionForm('remainder'), fmod = functionForm('fmod'), floorDivide = functionForm('floorDivide'), trueDivide = functionForm('trueDivide'), rsub = functionForm('rsub');
 export const addcmul = functionForm('addcmul'), addcdiv = functionForm('addcdiv'), lerp = functionForm('lerp'), maskedFill = functionForm('maskedFill');
 export const clip = functionForm('clip'), prod = functionForm('prod'), all = functionForm('all'), any = functionForm('any'), amax = functionForm('amax'), amin = functionForm('amin');
 export const logsumexp = functionForm('logsumexp'), norm = functionForm('norm'), cumsum = functionForm('cumsum'), cumprod = functionForm('cumprod');
@@ -44,6 +44,13 @@ export const diag = functionForm('diag'), diagonal = functionForm('diagonal'), n
 export const flip = functionForm('flip'), roll = functionForm('roll'), movedim = functionForm('movedim'), swapaxes = functionForm('swapaxes'), t = functionForm('t');
 export const unflatten = functionForm('unflatten'), broadcastTo = functionForm('broadcastTo'), asStrided = functionForm('asStrided'), mv = functionForm('mv');
 export const clone = functionForm('clone'), detach = functionForm('detach');
+/** `torch.bernoulli(input, *, generator=None)`: one draw per element of the probability tensor. */
+export const bernoulli = functionForm('bernoulli');
+// PyTorch's in-place function forms (`torch.relu_(x)`), each the method `x.relu_()`.
+export const abs_ = functionForm('abs_'), neg_ = functionForm('neg_'), exp_ = functionForm('exp_'), log_ = functionForm('log_'), sqrt_ = functionForm('sqrt_');
+export const sigmoid_ = functionForm('sigmoid_'), tanh_ = functionForm('tanh_'), relu_ = functionForm('relu_'), floor_ = functionForm('floor_'), round_ = functionForm('round_');
+export const reciprocal_ = functionForm('reciprocal_'), clamp_ = functionForm('clamp_'), clip_ = functionForm('clip_'), fill_ = functionForm('fill_'), zero_ = functionForm('zero_');
+export const detach_ = functionForm('detach_'), indexPut_ = functionForm('indexPut_');
 
 /** `torch.cat(tensors, dim=0)`. */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {

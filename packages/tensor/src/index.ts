@@ -29,6 +29,7 @@ export * from './errors.js';
 export { className } from './class_name.js';
 export * from './dtype.js';
 export * from './shape.js';
+export { Size } from './size.js';
 export * from './backend.js';
 export * from './dispatcher.js';
 export * from './random.js';
@@ -37,7 +38,7 @@ export * from './validation.js';
 export { declare, listDeclarations, parseArgs, isOptions, pyTypeName, type Args, type Declaration, type Param } from './signature.js';
 export { Tensor, slice, checkScalar, installAutogradHooks, canCast, dtypeTitle } from './tensor.js';
 export type {
-  AutogradHooks, BackwardOptions, GradFn, IndexItem, NestedArray, ReduceArgs, ReduceOptions, VarArgs, Scalar, Slice, TensorOrScalar, ValuesIndices, VersionCounter,
+  AutogradHooks, BackwardOptions, NewOptions, GradFn, IndexItem, NestedArray, ReduceArgs, ReduceOptions, VarArgs, Scalar, Slice, TensorOrScalar, ValuesIndices, VersionCounter,
 } from './tensor.js';
 export * from './ops/creation.js';
 export { broadcastView, binaryForward, binaryOperands, whereOperands, opResultType, type BinaryOperand } from './ops/elementwise.js';

@@ -1,5 +1,6 @@
 import { type OpParam, getOpSchema, parseSignature } from './dispatcher.js';
 import { DTypeError } from './errors.js';
+import { Dtype, isDTypeLike } from './dtype.js';
 import { Tensor } from './tensor.js';
 
 /**
@@ -181,13 +182,13 @@ export function pyTypeName(v: unknown): string {
   if (typeof v === 'function') return 'function';
   if (Array.isArray(v)) return 'list';
   if (v instanceof Tensor) return 'Tensor';
+  if (v instanceof Dtype) return 'torch.dtype';
   if (isOptions(v)) return 'dict';
   return (v as object).constructor?.name ?? 'object';
 }
 
 const isInt = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v);
 const isNumber = (v: unknown): boolean => typeof v === 'number';
-const isDType = (v: unknown): boolean => typeof v === 'string' || (typeof v === 'object' && v !== null && 'dtype' in v);
 
 /** What PyTorch's parser calls each schema type, and the JS values it accepts. */
 const TYPES: Record<string, [string, (v: unknown) => boolean]> = {
@@ -200,7 +201,7 @@ const TYPES: Record<string, [string, (v: unknown) => boolean]> = {
   Scalar: ['Number', (v) => isNumber(v) || typeof v === 'boolean'],
   bool: ['bool', (v) => typeof v === 'boolean'],
   str: ['str', (v) => typeof v === 'string'],
-  ScalarType: ['torch.dtype', isDType],
+  ScalarType: ['torch.dtype', isDTypeLike],
   Device: ['torch.device', (v) => typeof v === 'string' || (typeof v === 'object' && v !== null && 'type' in v)],
   Callable: ['callable', (v) => typeof v === 'function'],
 };
@@ -218,8 +219,9 @@ function typeError(type: string, v: unknown): string | undefined {
   return known.map(([n]) => n).join(' or ');
 }
 
-/** `int[2] stride=1` given one int is the pair `[1, 1]`, as PyTorch's `_pair`. */
+/** `int[2] stride=1` given one int is the pair `[1, 1]`, as PyTorch's `_pair`; a dtype object is its name. */
 function normalize(p: OpParam, v: unknown): unknown {
+  if (v instanceof Dtype) return v.name;
   const size = /^\w+\[(\d+)\]/.exec(p.type)?.[1];
   if (size !== undefined && Number(size) > 1 && typeof v === 'number') return new Array<number>(Number(size)).fill(v);
   return v;

@@ -1,15 +1,16 @@
 import { type Backend, type Storage, type StridedView, getBackend } from './backend.js';
 import { Device, type DeviceLike } from './device.js';
 import { dispatch, dispatch1 } from './dispatcher.js';
-import { type DType, type TypedArray, isFloating } from './dtype.js';
+import { DTYPES, type DType, type DTypeLike, type TypedArray, isDTypeLike, isFloating, toDType } from './dtype.js';
 import { DTypeError, IndexError, RuntimeError, ValueError } from './errors.js';
 import { broadcastShapes, contiguousStrides, isContiguous, normDim, numel } from './shape.js';
 import { sizeDim } from './size_check.js';
+import { Size, internSize } from './size.js';
 import { formatTensor } from './format.js';
 import { moveTensor, releaseTensor, trackTensor } from './memory.js';
 import { deviceCheck } from './validation.js';
 import { writeInto } from './ops/write_into.js';
-import { type Args, type Declaration, declare, parseArgs } from './signature.js';
+import { type Args, type Declaration, declare, parseArgs, pyTypeName } from './signature.js';
 import type { Generator } from './random.js';
 
 /** A node of the autograd graph as the tensor sees it; `@flambeau/autograd` supplies the real ones. */
@@ -66,7 +67,7 @@ export function slice(start?: number | null, stop?: number | null, step?: number
 
 export interface ReduceOptions {
   keepdim?: boolean;
-  dtype?: DType;
+  dtype?: DTypeLike | null;
 }
 export type Dims = number | readonly number[];
 
@@ -76,6 +77,14 @@ export type ReduceArgs = Args<[dim: Dims | null, keepdim: boolean], ReduceOption
 export type VarArgs = Args<[dim: Dims | null, unbiased: boolean, keepdim: boolean], { dim?: Dims | null; unbiased?: boolean; keepdim?: boolean; correction?: number | null }>;
 export type TopkArgs = Args<[dim: number, largest: boolean, sorted: boolean], { dim?: number; largest?: boolean; sorted?: boolean }>;
 type DimKeepdim = Args<[dim: number | null, keepdim: boolean], { dim?: number | null; keepdim?: boolean }>;
+
+/** `dtype=`, `device=` and `requires_grad=` of `t.new_zeros(...)` and its kin; unset means this tensor's. */
+export interface NewOptions {
+  dtype?: DTypeLike | null;
+  device?: DeviceLike | null;
+  requiresGrad?: boolean;
+}
+const NEW_OPTIONS = '*, ScalarType? dtype=None, Device? device=None, bool requiresGrad=False';
 
 // Methods whose op schema is PyTorch's method signature share it; the others state PyTorch's form.
 const DECL = {
@@ -102,6 +111,12 @@ const DECL = {
   sort: declare('Tensor.sort', 'sort(int dim=-1, bool descending=False, *, bool? stable=None)'),
   argsort: declare('Tensor.argsort', 'argsort(int dim=-1, bool descending=False)'),
   topk: declare('Tensor.topk', 'topk(int k, int dim=-1, bool largest=True, bool sorted=True)'),
+  diag: declare('Tensor.diag', 'diag(int diagonal=0)'),
+  bernoulli: declare('Tensor.bernoulli', 'bernoulli(*, Generator? generator=None)'),
+  newFull: declare('Tensor.newFull', `new_full(int[] size, Scalar fillValue, ${NEW_OPTIONS})`),
+  newZeros: declare('Tensor.newZeros', `new_zeros(int[] size, ${NEW_OPTIONS})`),
+  newOnes: declare('Tensor.newOnes', `new_ones(int[] size, ${NEW_OPTIONS})`),
+  newEmpty: declare('Tensor.newEmpty', `new_empty(int[] size, ${NEW_OPTIONS})`),
 };
 
 /**
@@ -117,6 +132,7 @@ const DECL = {
 export class Tensor implements StridedView {
   // Writable only through `_setData` (PyTorch's `t.data = src`), which keeps storage ownership right.
   readonly storage: Storage;
+  /** The shape, a {@link Size} shared by the tensors of this shape: `String(t.shape)` is `'torch.Size([2, 3])'`. */
   readonly shape: readonly number[];
   readonly strides: readonly number[];
   readonly offset: number;
@@ -136,7 +152,7 @@ export class Tensor implements StridedView {
   constructor(storage: Storage, shape: readonly number[], strides?: readonly number[], offset = 0, base: Tensor | null = null) {
     this.storage = storage;
     this.dtype = storage.dtype;
-    this.shape = shape;
+    this.shape = internSize(shape);
     this.strides = strides ?? contiguousStrides(shape);
     this.offset = offset;
     this._base = base ? (base._base ?? base) : null;
@@ -180,11 +196,19 @@ export class Tensor implements StridedView {
   get device(): Device { const b = this.storage.backend; return Device.of(b.name, b.index ?? null); }
   get ndim(): number { return this.shape.length; }
   dim(): number { return this.shape.length; }
-  /** `t.size()` is the shape; `t.size(d)` one dim (negative allowed). */
-  size(): number[];
+  /**
+   * `t.size()` is the shape, a {@link Size} (`torch.Size([2, 3])`); `t.size(d)` one dim, negative
+   * counting from the end. `len(x)` in Python is `x.size(0)` here.
+   *
+   * @example
+   * const x = torch.zeros(4, 3);
+   * x.size(0);  // 4, Python's len(x)
+   * x.size(-1); // 3
+   */
+  size(): Size;
   size(dim: number): number;
-  size(dim?: number): number[] | number {
-    return dim === undefined ? [...this.shape] : this.shape[sizeDim(dim, this.ndim)];
+  size(dim?: number): Size | number {
+    return dim === undefined ? Size(this.shape) : this.shape[sizeDim(dim, this.ndim)];
   }
   stride(): number[];
   stride(dim: number): number;
@@ -236,30 +260,54 @@ export class Tensor implements StridedView {
     return this;
   }
 
+  /**
+   * `t.data`, PyTorch's: a tensor sharing this one's storage, outside autograd (no history, no
+   * `requiresGrad`, its own version counter), so writes through it are not recorded:
+   * `p.data.add_(g, { alpha: -lr })` updates `p`. The elements themselves: `await t.dataAsync()`.
+   *
+   * @example
+   * const w = torch.ones(2, { requiresGrad: true });
+   * w.data.mul_(3); // w is [3, 3], still a leaf requiring grad
+   */
+  get data(): Tensor {
+    return new Tensor(this.storage, this.shape, this.strides, this.offset);
+  }
+  /**
+   * `t.data = src`: points this tensor at `src`'s storage, shape and dtype, keeping its identity
+   * (held by optimizers, modules, hooks) and its `requiresGrad`.
+   *
+   * @example param.data = torch.zeros(3);
+   */
+  set data(src: Tensor) {
+    if (!(src instanceof Tensor)) throw new DTypeError(`Variable data has to be a tensor, but got ${pyTypeName(src)}`);
+    if (this.requiresGrad && !isFloating(src.dtype)) throw new RuntimeError('data set to a tensor that requires gradients must be floating point or complex dtype');
+    this._setData(src);
+  }
+
   // ---------------------------------------------------------------- readback
 
   /** All elements in row-major order (int64 as Float64Array, bool as Uint8Array). */
-  async data(): Promise<TypedArray> {
+  async dataAsync(): Promise<TypedArray> {
     const c = this.contiguousStorage();
     return this.backend.read(c);
   }
-  /** Synchronous `data()`; only on backends that can read synchronously (the CPU). */
+  /** Synchronous `dataAsync()`; only on backends that can read synchronously (the CPU). */
   dataSync(): TypedArray {
     const b = this.backend;
-    if (!b.readSync) throw new RuntimeError(`dataSync() is not available on device '${b.name}': use 'await t.data()'`);
+    if (!b.readSync) throw new RuntimeError(`dataSync() is not available on device '${b.name}': use 'await t.dataAsync()'`);
     return b.readSync(this.contiguousStorage());
   }
   /** The value of a one-element tensor (`t.item()`). */
   async item(): Promise<number> {
     this.checkItem();
-    return scalarOf((await this.data())[0], this.dtype) as number;
+    return scalarOf((await this.dataAsync())[0], this.dtype) as number;
   }
   itemSync(): number {
     this.checkItem();
     return scalarOf(this.dataSync()[0], this.dtype) as number;
   }
   /** Nested arrays (`t.tolist()`); bools come back as `true`/`false`. */
-  async tolist(): Promise<NestedArray> { return toNested(await this.data(), this.shape, this.dtype); }
+  async tolist(): Promise<NestedArray> { return toNested(await this.dataAsync(), this.shape, this.dtype); }
   tolistSync(): NestedArray { return toNested(this.dataSync(), this.shape, this.dtype); }
   /** `JSON.stringify(t)` writes `t.tolist()` (CPU tensors; elsewhere `await t.tolist()` first). */
   toJSON(): NestedArray { return this.tolistSync(); }
@@ -287,7 +335,7 @@ export class Tensor implements StridedView {
   /** PyTorch's printout, e.g. `tensor([[1., 2.],\n        [3., 4.]])`. CPU tensors print synchronously. */
   toString(): string {
     const b = this.backend;
-    if (!b.readSync) return `tensor(<on ${b.name}: use await t.data()>, shape=[${this.shape.join(', ')}])`;
+    if (!b.readSync) return `tensor(<on ${b.name}: use await t.dataAsync()>, shape=[${this.shape.join(', ')}])`;
     return formatTensor(this.shape, this.dtype, b.readSync(this.contiguousStorage()), {
       device: String(this.device),
       requiresGrad: this.requiresGrad,
@@ -298,11 +346,15 @@ export class Tensor implements StridedView {
 
   // ---------------------------------------------------------------- device and dtype
 
-  /** `t.to(dtype)` or `t.to(device)` or `t.to({ device, dtype })`. Returns `this` when nothing changes. */
-  to(target: DType | DeviceLike | { device?: DeviceLike; dtype?: DType; copy?: boolean }): Tensor {
-    const o = typeof target === 'string' ? (isDType(target) ? { dtype: target } : { device: target }) : target instanceof Device ? { device: target } : target;
+  /**
+   * `t.to(dtype)` or `t.to(device)` or `t.to({ device, dtype })`; a dtype as an object
+   * (`torch.float64`) or a name (`'float64'`). Returns `this` when nothing changes.
+   */
+  to(target: DTypeLike | DeviceLike | { device?: DeviceLike; dtype?: DTypeLike; copy?: boolean }): Tensor {
+    const o = isDTypeLike(target) ? { dtype: target } : typeof target === 'string' || target instanceof Device ? { device: target } : target;
+    const dtype = o.dtype === undefined ? undefined : toDType(o.dtype);
     let t: Tensor = this;
-    if (o.dtype !== undefined && o.dtype !== t.dtype) t = dispatch1('cast', [t], { dtype: o.dtype });
+    if (dtype !== undefined && dtype !== t.dtype) t = dispatch1('cast', [t], { dtype });
     if (o.device !== undefined && Device.of(o.device) !== t.device) t = dispatch1('toDevice', [t], { device: String(o.device) });
     if (o.copy && t === this) t = this.clone();
     return t;
@@ -322,14 +374,26 @@ export class Tensor implements StridedView {
    *
    * @example const host = await gpuTensor.toAsync('cpu');
    */
-  async toAsync(target: DeviceLike | { device?: DeviceLike; dtype?: DType }): Promise<Tensor> {
+  async toAsync(target: DeviceLike | { device?: DeviceLike; dtype?: DTypeLike }): Promise<Tensor> {
     const o = typeof target === 'string' || target instanceof Device ? { device: target } : target;
     const src = o.dtype !== undefined ? this.to(o.dtype) : this;
     if (o.device === undefined || Device.of(o.device) === src.device || src.backend.readSync) return src.to({ device: o.device ?? src.device });
-    const data = await src.data();
+    const data = await src.dataAsync();
     return new Tensor(getBackend(o.device).fromArray(data, src.dtype), [...src.shape]);
   }
-  type(dtype: DType): Tensor { return this.to(dtype); }
+  /**
+   * `t.type()`: PyTorch's tensor type name (`'torch.FloatTensor'`); `t.type(dtype)` casts, the
+   * dtype given as an object, a name or a tensor type name (`t.type('torch.LongTensor')`).
+   */
+  type(): string;
+  type(dtype: DTypeLike | string): Tensor;
+  type(dtype?: DTypeLike | string): Tensor | string {
+    if (dtype === undefined) return `torch.${dtypeTitle(this.dtype)}Tensor`;
+    if (isDTypeLike(dtype)) return this.to(dtype);
+    const named = DTYPES.find((d) => dtype === `torch.${dtypeTitle(d)}Tensor`);
+    if (!named) throw new ValueError(`invalid type: '${dtype}'`);
+    return this.to(named);
+  }
 
   // ---------------------------------------------------------------- views
 
@@ -381,7 +445,8 @@ export class Tensor implements StridedView {
    *
    * @example torch.tensor([1, 2]).diag() // [[1, 0], [0, 2]]
    */
-  diag(diagonal = 0): Tensor {
+  diag(...args: Args<[diagonal: number], { diagonal?: number }>): Tensor {
+    const { diagonal } = parseArgs(DECL.diag, args) as { diagonal: number };
     if (this.ndim === 2) return this.diagonal(diagonal).clone();
     if (this.ndim !== 1) throw new RuntimeError(`diag(): Supports 1D or 2D tensors. Got ${this.ndim}D`);
     const n = this.shape[0] + Math.abs(diagonal);
@@ -392,18 +457,25 @@ export class Tensor implements StridedView {
 
   // ---------------------------------------------------------------- new tensors like this one
 
-  /** `t.new_full(size, fill_value, dtype=None, device=None, requires_grad=False)`: this tensor's dtype and device unless given. */
-  newFull(size: readonly number[], fillValue: number | boolean, opts: { dtype?: DType; device?: DeviceLike; requiresGrad?: boolean } = {}): Tensor {
-    const out = dispatch1('full', [], { shape: [...size], value: fillValue, dtype: opts.dtype ?? this.dtype, device: String(opts.device ?? this.device) });
-    if (opts.requiresGrad) out.requiresGrad = true;
+  /**
+   * `t.new_full(size, fill_value, *, dtype=None, device=None, requires_grad=False)`: this tensor's
+   * dtype and device unless given.
+   *
+   * @example x.newFull([2, 2], 7, { dtype: torch.long })
+   */
+  newFull(size: readonly number[], fillValue: number | boolean, opts: NewOptions = {}): Tensor { return this.newFilled(DECL.newFull, [size, fillValue, opts]); }
+  /** `t.new_zeros(size, *, dtype=None, device=None, requires_grad=False)`. @example x.newZeros([2, 3]) */
+  newZeros(size: readonly number[], opts: NewOptions = {}): Tensor { return this.newFilled(DECL.newZeros, [size, opts], 0); }
+  /** `t.new_ones(size, *, dtype=None, device=None, requires_grad=False)`. @example x.newOnes([2, 3]) */
+  newOnes(size: readonly number[], opts: NewOptions = {}): Tensor { return this.newFilled(DECL.newOnes, [size, opts], 1); }
+  /** `t.new_empty(size, *, dtype=None, device=None, requires_grad=False)`: zero-filled here (JavaScript memory is never uninitialised). */
+  newEmpty(size: readonly number[], opts: NewOptions = {}): Tensor { return this.newFilled(DECL.newEmpty, [size, opts], 0); }
+  private newFilled(decl: Declaration, args: unknown[], value?: number): Tensor {
+    const o = parseArgs(decl, args);
+    const out = dispatch1('full', [], { shape: [...(o.size as number[])], value: value ?? o.fillValue, dtype: o.dtype ?? this.dtype, device: String(o.device ?? this.device) });
+    if (o.requiresGrad) out.requiresGrad = true;
     return out;
   }
-  /** `t.new_zeros(size, dtype=None, device=None, requires_grad=False)`. */
-  newZeros(size: readonly number[], opts: { dtype?: DType; device?: DeviceLike; requiresGrad?: boolean } = {}): Tensor { return this.newFull(size, 0, opts); }
-  /** `t.new_ones(size, ...)`. */
-  newOnes(size: readonly number[], opts: { dtype?: DType; device?: DeviceLike; requiresGrad?: boolean } = {}): Tensor { return this.newFull(size, 1, opts); }
-  /** `t.new_empty(size, ...)`: zero-filled here (JavaScript memory is never uninitialised). */
-  newEmpty(size: readonly number[], opts: { dtype?: DType; device?: DeviceLike; requiresGrad?: boolean } = {}): Tensor { return this.newFull(size, 0, opts); }
   /**
    * Python indexing `x[...]`: `x.index(0, slice(1, 3), null, '...', mask)`. Basic items give a view;
    * one tensor item (bool mask or int64 indices) gives a copy, as in PyTorch.
@@ -442,7 +514,8 @@ export class Tensor implements StridedView {
     const q = this.binary('div', other);
     return opts.roundingMode === 'trunc' ? q.trunc().to(this.resultDtype(other)) : q;
   }
-  true_divide(other: TensorOrScalar): Tensor { return this.div(other); }
+  /** `t.true_divide(other)`: `div` without rounding. */
+  trueDivide(other: TensorOrScalar): Tensor { return this.div(other); }
   floorDivide(other: TensorOrScalar): Tensor { return this.binary('floorDivide', other); }
   remainder(other: TensorOrScalar): Tensor { return this.binary('remainder', other); }
   fmod(other: TensorOrScalar): Tensor { return this.binary('fmod', other); }
@@ -609,6 +682,20 @@ export class Tensor implements StridedView {
   uniform_(from = 0, to = 1): this { dispatch('randomFill_', [this], { kind: 'uniform', a: from, b: to }); return this; }
   /** Fills with N(mean, std²) (`t.normal_(mean, std)`). */
   normal_(mean = 0, std = 1): this { dispatch('randomFill_', [this], { kind: 'normal', a: mean, b: std }); return this; }
+  /**
+   * `t.bernoulli(*, generator=None)`: one 0/1 draw per element, this tensor holding the
+   * probabilities. PyTorch draws one uniform of this precision per element, so `rand_like(p) < p`
+   * is the same stream; the range check runs on the device.
+   *
+   * @example torch.tensor([0, 0.5, 1]).bernoulli() // [0, 0 or 1, 1]
+   */
+  bernoulli(opts: { generator?: Generator | null } = {}): Tensor {
+    const { generator } = parseArgs(DECL.bernoulli, [opts]);
+    deviceCheck(this.ge(0).logicalAnd(this.le(1)).all(), () => new RuntimeError('Expected p_in >= 0 && p_in <= 1 to be true'));
+    const u = this.newEmpty(this.shape);
+    dispatch('randomFill_', [u], { kind: 'uniform', a: 0, b: 1, generator: generator ?? undefined });
+    return u.lt(this).to(this.dtype);
+  }
   /** Fills with Bernoulli(p) draws (`t.bernoulli_(p)`). */
   bernoulli_(p = 0.5): this { dispatch('randomFill_', [this], { kind: 'bernoulli', a: p, b: 0 }); return this; }
   /** Fills with integers in [from, to) (`t.random_(from, to)`). */
@@ -666,13 +753,13 @@ export class Tensor implements StridedView {
   norm(p: number | 'fro' = 2, dim?: Dims | null, opts: { keepdim?: boolean } = {}): Tensor {
     return dispatch1('norm', [this], { p: p === 'fro' ? 2 : p, dim: dim ?? null, keepdim: opts.keepdim ?? false });
   }
-  cumsum(...args: Args<[dim: number], { dim?: number; dtype?: DType | null }>): Tensor { return dispatch1('cumsum', [this], parseArgs(DECL.cumsum, args)); }
-  cumprod(...args: Args<[dim: number], { dim?: number; dtype?: DType | null }>): Tensor { return dispatch1('cumprod', [this], parseArgs(DECL.cumprod, args)); }
-  softmax(...args: Args<[dim: number, dtype: DType | null], { dim?: number; dtype?: DType | null }>): Tensor {
+  cumsum(...args: Args<[dim: number], { dim?: number; dtype?: DTypeLike | null }>): Tensor { return dispatch1('cumsum', [this], parseArgs(DECL.cumsum, args)); }
+  cumprod(...args: Args<[dim: number], { dim?: number; dtype?: DTypeLike | null }>): Tensor { return dispatch1('cumprod', [this], parseArgs(DECL.cumprod, args)); }
+  softmax(...args: Args<[dim: number, dtype: DTypeLike | null], { dim?: number; dtype?: DTypeLike | null }>): Tensor {
     const { dim, dtype } = parseArgs(DECL.softmax, args);
     return dispatch1('softmax', [dtype ? this.to(dtype) : this], { dim });
   }
-  logSoftmax(...args: Args<[dim: number, dtype: DType | null], { dim?: number; dtype?: DType | null }>): Tensor {
+  logSoftmax(...args: Args<[dim: number, dtype: DTypeLike | null], { dim?: number; dtype?: DTypeLike | null }>): Tensor {
     const { dim, dtype } = parseArgs(DECL.logSoftmax, args);
     return dispatch1('logSoftmax', [dtype ? this.to(dtype) : this], { dim });
   }
@@ -832,10 +919,6 @@ function toNested(data: TypedArray, shape: readonly number[], dtype: DType): Nes
     return out;
   };
   return rec(0, 0);
-}
-
-function isDType(s: string): s is DType {
-  return s === 'float32' || s === 'float64' || s === 'float16' || s === 'int32' || s === 'int64' || s === 'bool' || s === 'uint8';
 }
 
 /** A JS scalar operand, checked: PyTorch's TypeError for anything else. */

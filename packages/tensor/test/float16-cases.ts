@@ -44,7 +44,7 @@ export function float16Suite(device: string, tol: HalfTolerance): void {
     expect(t.dtype).toBe(dtype);
     expect(t.shape).toEqual(want.shape);
     expect(String(t.device).split(':')[0]).toBe(device);
-    expect(halfMismatches(await t.contiguous().data(), values(want), ulps)).toEqual([]);
+    expect(halfMismatches(await t.contiguous().dataAsync(), values(want), ulps)).toEqual([]);
   };
 
   it('float32 → float16 rounds to nearest even, overflows to inf, keeps subnormals and NaN', async () => {

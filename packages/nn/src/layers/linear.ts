@@ -1,4 +1,4 @@
-import { type Args, type Declaration, type DeviceLike, type Tensor, declare, empty, parseArgs } from '@flambeau/tensor';
+import { type Args, type Declaration, type DeviceLike, type Dtype, type Tensor, declare, empty, parseArgs } from '@flambeau/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import * as init from '../init.js';
@@ -7,7 +7,7 @@ import { bilinear, linear } from '../functional/linear.js';
 /** Creation options shared by layers that own weights (`device=`, `dtype=`). */
 export interface FactoryOptions {
   device?: DeviceLike;
-  dtype?: 'float32' | 'float64';
+  dtype?: 'float32' | 'float64' | Dtype;
 }
 
 const LINEAR = declare('nn.Linear', 'Linear(int inFeatures, int outFeatures, bool bias=True, Device? device=None, ScalarType? dtype=None)');
@@ -39,8 +39,8 @@ export class Linear extends Module {
     const opts = factoryArgs(LINEAR, [inFeatures, outFeatures, ...rest]);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
-    this.weight = new Parameter(empty([outFeatures, inFeatures], opts));
-    if (opts.bias ?? true) this.bias = new Parameter(empty([outFeatures], opts));
+    this.weight = new Parameter(empty([outFeatures, inFeatures], { dtype: opts.dtype, device: opts.device }));
+    if (opts.bias ?? true) this.bias = new Parameter(empty([outFeatures], { dtype: opts.dtype, device: opts.device }));
     else this.registerParameter('bias', null);
     this.resetParameters();
   }
@@ -84,8 +84,8 @@ export class Bilinear extends Module {
     this.in1Features = in1Features;
     this.in2Features = in2Features;
     this.outFeatures = outFeatures;
-    this.weight = new Parameter(empty([outFeatures, in1Features, in2Features], opts));
-    if (opts.bias ?? true) this.bias = new Parameter(empty([outFeatures], opts));
+    this.weight = new Parameter(empty([outFeatures, in1Features, in2Features], { dtype: opts.dtype, device: opts.device }));
+    if (opts.bias ?? true) this.bias = new Parameter(empty([outFeatures], { dtype: opts.dtype, device: opts.device }));
     else this.registerParameter('bias', null);
     this.resetParameters();
   }

@@ -2,28 +2,58 @@ import { type Backend, type RandomKind, defaultBackend, getBackend } from '../ba
 import { type Attrs, defineOp, dispatch, dispatch1 } from '../dispatcher.js';
 import type { DeviceLike } from '../device.js';
 import { deviceCheck } from '../validation.js';
-import { type DType, type TypedArray, allocArray, arrayType, getDefaultDtype, isFloating } from '../dtype.js';
+import { type DType, type DTypeLike, type TypedArray, allocArray, arrayType, getDefaultDtype, isFloating } from '../dtype.js';
 import { DTypeError, RuntimeError, ValueError } from '../errors.js';
 import { type Generator, defaultGenerator } from '../random.js';
 import { checkSizes, contiguousStrides, numel } from '../shape.js';
 import { checkSizeInts } from '../size_check.js';
-import { type Args, declare, parseArgs } from '../signature.js';
+import { type Args, type Declaration, declare, isOptions, parseArgs } from '../signature.js';
 import { type NestedArray, type ShapeArg, Tensor, dtypeTitle, flatShape } from '../tensor.js';
 
-/** Options shared by creation functions (`dtype=`, `device=`, `requires_grad=`). */
+/** Options shared by creation functions (`dtype=`, `device=`, `requires_grad=`); `null` is not given. */
 export interface CreateOptions {
-  dtype?: DType;
-  device?: DeviceLike;
+  dtype?: DTypeLike | null;
+  device?: DeviceLike | null;
   requiresGrad?: boolean;
 }
 
 export type TensorData = NestedArray | TypedArray | readonly (number | boolean)[];
 
-function finish(data: TypedArray, shape: readonly number[], dtype: DType, opts: CreateOptions): Tensor {
+// PyTorch's parameter lists: the trailing options object is checked against them, so a misspelt
+// name raises PyTorch's TypeError instead of being ignored.
+const FACTORY = '*, ScalarType? dtype=None, Device? device=None, bool requiresGrad=False';
+const TENSOR = declare('torch.tensor', `tensor(Any data, ${FACTORY})`);
+const FROM_ARRAY = declare('torch.fromArray', `fromArray(Any data, int[] shape, ${FACTORY})`, { listed: false });
+const FULL = declare('torch.full', `full(int[] size, Scalar fillValue, ${FACTORY})`);
+const ZEROS = declare('torch.zeros', `zeros(int[] size, ${FACTORY})`);
+const ONES = declare('torch.ones', `ones(int[] size, ${FACTORY})`);
+const EMPTY = declare('torch.empty', `empty(int[] size, ${FACTORY})`);
+const ZEROS_LIKE = declare('torch.zerosLike', `zeros_like(Tensor input, ${FACTORY})`);
+const ONES_LIKE = declare('torch.onesLike', `ones_like(Tensor input, ${FACTORY})`);
+const EMPTY_LIKE = declare('torch.emptyLike', `empty_like(Tensor input, ${FACTORY})`);
+const FULL_LIKE = declare('torch.fullLike', `full_like(Tensor input, Scalar fillValue, ${FACTORY})`);
+const RANDOM = '*, Generator? generator=None, ScalarType? dtype=None, Device? device=None, bool requiresGrad=False';
+const RAND = declare('torch.rand', `rand(int[] size, ${RANDOM})`);
+const RANDN = declare('torch.randn', `randn(int[] size, ${RANDOM})`);
+const RAND_LIKE = declare('torch.randLike', `rand_like(Tensor input, ${RANDOM})`);
+const RANDN_LIKE = declare('torch.randnLike', `randn_like(Tensor input, ${RANDOM})`);
+const RANDINT = declare('torch.randint', `randint(int low, int high, int[] size, ${RANDOM})`);
+const RANDPERM = declare('torch.randperm', `randperm(int n, ${RANDOM})`);
+const NORMAL = declare('torch.normal', `normal(float mean, float std, int[] size, ${RANDOM})`);
+const LINSPACE = declare('torch.linspace', `linspace(float start, float end, int steps, ${FACTORY})`);
+const EYE = declare('torch.eye', `eye(int n, int? m=None, ${FACTORY})`);
+
+/** What the parser gives for a factory's options. */
+interface Factory {
+  dtype: DType | null;
+  device: DeviceLike | null;
+  requiresGrad: boolean;
+  generator?: Generator | null;
+}
+
+function finish(data: TypedArray, shape: readonly number[], dtype: DType, opts: Factory): Tensor {
   const backend = opts.device ? getBackend(opts.device) : defaultBackend();
-  const t = new Tensor(backend.fromArray(data, dtype), [...shape]);
-  if (opts.requiresGrad) t.requiresGrad = true;
-  return t;
+  return withGrad(new Tensor(backend.fromArray(data, dtype), [...shape]), opts);
 }
 
 function inferDtype(flat: readonly (number | boolean)[], typed: TypedArray | null): DType {
@@ -42,21 +72,22 @@ function inferDtype(flat: readonly (number | boolean)[], typed: TypedArray | nul
 }
 
 /**
- * `torch.tensor(data, dtype=, device=, requires_grad=)`: from a number, nested arrays or a typed
- * array. Integers infer int64, other numbers the default float dtype, booleans bool, as PyTorch.
+ * `torch.tensor(data, *, dtype=None, device=None, requires_grad=False)`: from a number, nested
+ * arrays or a typed array. Integers infer int64, other numbers the default float dtype, booleans
+ * bool, as PyTorch.
  *
- * @example tensor([[1, 2], [3, 4]], { dtype: 'float32' })
+ * @example tensor([[1, 2], [3, 4]], { dtype: torch.float32 })
  */
 export function tensor(data: TensorData | Tensor, opts: CreateOptions = {}): Tensor {
+  const o = parseArgs(TENSOR, [data, opts]) as Factory;
   if (data instanceof Tensor) {
-    const t = data.detach().to({ dtype: opts.dtype ?? data.dtype, device: opts.device ?? data.device, copy: true });
-    if (opts.requiresGrad) t.requiresGrad = true;
-    return t;
+    const t = data.detach().to({ dtype: o.dtype ?? data.dtype, device: o.device ?? data.device, copy: true });
+    return withGrad(t, o);
   }
   if (ArrayBuffer.isView(data)) {
     const typed = data as TypedArray;
-    const dtype = opts.dtype ?? inferDtype([], typed);
-    return finish(new (arrayType(dtype))(typed), [typed.length], dtype, opts);
+    const dtype = o.dtype ?? inferDtype([], typed);
+    return finish(new (arrayType(dtype))(typed), [typed.length], dtype, o);
   }
   const shape: number[] = [];
   const flat: (number | boolean)[] = [];
@@ -77,41 +108,50 @@ export function tensor(data: TensorData | Tensor, opts: CreateOptions = {}): Ten
     }
   };
   walk(data, 0);
-  const dtype = opts.dtype ?? inferDtype(flat, null);
+  const dtype = o.dtype ?? inferDtype(flat, null);
   const out = allocArray(dtype, flat.length);
   for (let i = 0; i < flat.length; i++) {
     const v = Number(flat[i]);
     out[i] = dtype === 'bool' ? (v !== 0 ? 1 : 0) : dtype === 'int64' ? Math.trunc(v) : v;
   }
-  return finish(out, shape, dtype, opts);
+  return finish(out, shape, dtype, o);
 }
 
 /** Builds a tensor directly from a typed array and a shape (no copy when the type matches). */
 export function fromArray(data: TypedArray, shape: readonly number[], opts: CreateOptions = {}): Tensor {
-  const dtype = opts.dtype ?? inferDtype([], data);
+  const o = parseArgs(FROM_ARRAY, [data, shape, opts]) as Factory;
+  const dtype = o.dtype ?? inferDtype([], data);
   if (numel(shape) !== data.length) {
     throw new RuntimeError(`shape '[${shape.join(', ')}]' is invalid for input of size ${data.length}`);
   }
-  return finish(data instanceof arrayType(dtype) ? data : new (arrayType(dtype))(data), checkSizes(shape), dtype, opts);
+  return finish(data instanceof arrayType(dtype) ? data : new (arrayType(dtype))(data), checkSizes(shape), dtype, o);
 }
 
-function sizes(args: unknown[], fn: string): { shape: number[]; opts: CreateOptions } {
-  let opts: CreateOptions = {};
+/** `zeros(2, 3)`, `zeros([2, 3])`, `zeros(2, 3, { dtype })` or `zeros({ size: [2, 3] })`, bound to `decl`. */
+function sized(decl: Declaration, args: readonly unknown[]): Factory & { size: number[] } {
   const a = [...args];
-  if (a.length > 0 && typeof a[a.length - 1] === 'object' && !Array.isArray(a[a.length - 1])) opts = a.pop() as CreateOptions;
-  return { shape: checkSizes(checkSizeInts(fn, flatShape(a as ShapeArg))), opts };
+  const opts = a.length > 0 && isOptions(a[a.length - 1]) ? [a.pop()] : [];
+  // Sizes given positionally get PyTorch's element-wise message before the parser sees them.
+  const o = parseArgs(decl, a.length === 0 ? opts : [checkSizeInts(decl.name, flatShape(a as ShapeArg)), ...opts]);
+  o.size = checkSizes(typeof o.size === 'number' ? [o.size] : o.size as number[]);
+  return o as Factory & { size: number[] };
 }
 
 export type SizeArgs = (number | readonly number[] | CreateOptions)[];
 
-/** `torch.full(size, value)`: allocated and filled by the device's kernels (nothing uploaded). */
-export function full(size: readonly number[], value: number | boolean, opts: CreateOptions = {}): Tensor {
-  const shape = checkSizes(size);
-  const dtype = opts.dtype ?? (typeof value === 'boolean' ? 'bool' : Number.isInteger(value) ? 'int64' : getDefaultDtype());
-  return withGrad(dispatch1('full', [], { shape, value, dtype, device: opts.device === undefined ? null : String(opts.device) }), opts);
+/** A tensor of `shape` filled with `value` on the device's kernels; the default dtype follows the value, as PyTorch. */
+function filled(shape: readonly number[], value: number | boolean, dtype: DType | null, device: DeviceLike | null | undefined): Tensor {
+  const d = dtype ?? (typeof value === 'boolean' ? 'bool' : Number.isInteger(value) ? 'int64' : getDefaultDtype());
+  return dispatch1('full', [], { shape: [...shape], value, dtype: d, device: device == null ? null : String(device) });
 }
 
-function withGrad(t: Tensor, opts: CreateOptions): Tensor {
+/** `torch.full(size, fill_value, *, dtype=None, device=None, requires_grad=False)`: allocated and filled by the device's kernels (nothing uploaded). */
+export function full(size: readonly number[], fillValue: number | boolean, opts: CreateOptions = {}): Tensor {
+  const o = parseArgs(FULL, [size, fillValue, opts]) as Factory;
+  return withGrad(filled(checkSizes(size), fillValue, o.dtype, o.device), o);
+}
+
+function withGrad(t: Tensor, opts: { requiresGrad?: boolean }): Tensor {
   if (opts.requiresGrad) t.requiresGrad = true;
   return t;
 }
@@ -131,32 +171,36 @@ defineOp('creation', 'full(int[] shape, Scalar value, ScalarType dtype, Device? 
 defineOp('creation', 'arange(float start, float step, int n, ScalarType dtype, Device? device=None) -> Tensor', (_, { start, step, n, dtype, device }: Attrs) =>
   new Tensor(deviceBackend(device).arange(dtype as DType, start as number, step as number, n as number), [n as number]));
 
-/** `torch.zeros(*size)`: `zeros(2, 3)`, `zeros([2, 3])`, `zeros(2, 3, { dtype: 'int64' })`. */
+/** `torch.zeros(*size, *, dtype=None, device=None, requires_grad=False)`: `zeros(2, 3)`, `zeros([2, 3])`, `zeros(2, 3, { dtype: torch.long })`. */
 export function zeros(...args: SizeArgs): Tensor {
-  const { shape, opts } = sizes(args, 'zeros');
-  return full(shape, 0, { ...opts, dtype: opts.dtype ?? getDefaultDtype() });
+  const o = sized(ZEROS, args);
+  return withGrad(filled(o.size, 0, o.dtype ?? getDefaultDtype(), o.device), o);
 }
-/** `torch.ones(*size)`: `ones(2, 3)`, `ones([2, 3])`, `ones(2, 3, { dtype: 'int64' })`. */
+/** `torch.ones(*size, *, dtype=None, device=None, requires_grad=False)`: `ones(2, 3)`, `ones([2, 3])`, `ones(2, 3, { dtype: torch.long })`. */
 export function ones(...args: SizeArgs): Tensor {
-  const { shape, opts } = sizes(args, 'ones');
-  return full(shape, 1, { ...opts, dtype: opts.dtype ?? getDefaultDtype() });
+  const o = sized(ONES, args);
+  return withGrad(filled(o.size, 1, o.dtype ?? getDefaultDtype(), o.device), o);
 }
-/** `torch.empty`: zero-filled here (uninitialised memory is not observable in JS). */
+/** `torch.empty(*size, ...)`: zero-filled here (uninitialised memory is not observable in JS). */
 export function empty(...args: SizeArgs): Tensor {
-  return zeros(...args);
+  const o = sized(EMPTY, args);
+  return withGrad(filled(o.size, 0, o.dtype ?? getDefaultDtype(), o.device), o);
 }
 
-function like(t: Tensor, opts: CreateOptions): CreateOptions {
-  return { dtype: opts.dtype ?? t.dtype, device: opts.device ?? t.device, requiresGrad: opts.requiresGrad };
+/** `input`'s shape, and its dtype and device unless given: the `*_like` functions. */
+function like(decl: Declaration, args: readonly unknown[], value?: number | boolean): Tensor {
+  const o = parseArgs(decl, args);
+  const t = o.input as Tensor;
+  return withGrad(filled(t.shape, value ?? (o.fillValue as number | boolean), o.dtype ?? t.dtype, o.device ?? t.device), o);
 }
-/** `torch.zeros_like(input)`: same shape, dtype and device unless given. */
-export function zerosLike(t: Tensor, opts: CreateOptions = {}): Tensor { return full(t.shape, 0, like(t, opts)); }
-/** `torch.ones_like(input)`. */
-export function onesLike(t: Tensor, opts: CreateOptions = {}): Tensor { return full(t.shape, 1, like(t, opts)); }
-/** `torch.empty_like(input)` (zero-filled here). */
-export function emptyLike(t: Tensor, opts: CreateOptions = {}): Tensor { return full(t.shape, 0, like(t, opts)); }
-/** `torch.full_like(input, fill_value)`. */
-export function fullLike(t: Tensor, value: number, opts: CreateOptions = {}): Tensor { return full(t.shape, value, like(t, opts)); }
+/** `torch.zeros_like(input, *, dtype=None, device=None, requires_grad=False)`: same shape, dtype and device unless given. */
+export function zerosLike(t: Tensor, opts: CreateOptions = {}): Tensor { return like(ZEROS_LIKE, [t, opts], 0); }
+/** `torch.ones_like(input, ...)`. */
+export function onesLike(t: Tensor, opts: CreateOptions = {}): Tensor { return like(ONES_LIKE, [t, opts], 1); }
+/** `torch.empty_like(input, ...)` (zero-filled here). */
+export function emptyLike(t: Tensor, opts: CreateOptions = {}): Tensor { return like(EMPTY_LIKE, [t, opts], 0); }
+/** `torch.full_like(input, fill_value, ...)`. */
+export function fullLike(t: Tensor, fillValue: number | boolean, opts: CreateOptions = {}): Tensor { return like(FULL_LIKE, [t, fillValue, opts]); }
 
 const ARANGE = declare('torch.arange', 'arange(Scalar start=0, Scalar? end=None, Scalar step=1, *, ScalarType? dtype=None, Device? device=None, bool requiresGrad=False)');
 
@@ -167,7 +211,6 @@ const ARANGE = declare('torch.arange', 'arange(Scalar start=0, Scalar? end=None,
 export function arange(...args: Args<[start: number, end: number, step: number], CreateOptions & { start?: number; end?: number; step?: number }>): Tensor {
   const a = parseArgs(ARANGE, args);
   let { start, end } = a as { start: number; end: number | null };
-  const opts: CreateOptions = { dtype: a.dtype ?? undefined, device: a.device ?? undefined, requiresGrad: a.requiresGrad };
   // Python's arange(end): a lone start is the end.
   if (end === null) { end = start; start = 0; }
   const st = a.step as number;
@@ -175,109 +218,100 @@ export function arange(...args: Args<[start: number, end: number, step: number],
   if (st === 0) throw new RuntimeError('step must be nonzero');
   if ((st > 0 && end < start) || (st < 0 && end > start)) throw new RuntimeError('upper bound and larger bound inconsistent with step sign');
   const n = Math.max(0, Math.ceil((end - start) / st));
-  const dtype = opts.dtype ?? ([start, end, st].every(Number.isInteger) ? 'int64' : getDefaultDtype());
-  return withGrad(dispatch1('arange', [], { start, step: st, n, dtype, device: opts.device === undefined ? null : String(opts.device) }), opts);
+  const dtype = a.dtype ?? ([start, end, st].every(Number.isInteger) ? 'int64' : getDefaultDtype());
+  return withGrad(dispatch1('arange', [], { start, step: st, n, dtype, device: a.device == null ? null : String(a.device) }), a);
 }
 
-/** `torch.linspace(start, end, steps)`: PyTorch fills the two halves from each end. */
+/** `torch.linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)`: PyTorch fills the two halves from each end. */
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
+  const o = parseArgs(LINSPACE, [start, end, steps, opts]) as Factory;
   if (!Number.isInteger(steps) || steps < 0) throw new RuntimeError('number of steps must be non-negative');
-  const dtype = opts.dtype ?? getDefaultDtype();
+  const dtype = o.dtype ?? getDefaultDtype();
   const out = allocArray(dtype, steps);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   const half = Math.floor(steps / 2);
   for (let i = 0; i < steps; i++) out[i] = i < half || steps === 1 ? start + step * i : end - step * (steps - 1 - i);
-  return finish(out, [steps], dtype, opts);
+  return finish(out, [steps], dtype, o);
 }
 
-/** `torch.eye(n, m)`. */
-export function eye(n: number, m?: number | CreateOptions, opts: CreateOptions = {}): Tensor {
-  if (typeof m === 'object') { opts = m; m = undefined; }
-  const cols = m ?? n;
+/** `torch.eye(n, m=None, *, dtype=None, device=None, requires_grad=False)`. */
+export function eye(n: number, ...args: Args<[m: number | null], CreateOptions & { m?: number | null }>): Tensor {
+  const o = parseArgs(EYE, [n, ...args]) as Factory & { m: number | null };
+  const cols = o.m ?? n;
   checkSizes([n, cols]);
-  const dtype = opts.dtype ?? getDefaultDtype();
-  const out = full([n, cols], 0, { dtype, device: opts.device });
+  const out = filled([n, cols], 0, o.dtype ?? getDefaultDtype(), o.device);
   out.diagonal().fill_(1);
-  return withGrad(out, opts);
+  return withGrad(out, o);
 }
 
 export interface RandomOptions extends CreateOptions {
-  generator?: Generator;
+  generator?: Generator | null;
 }
 
-function randOpts(args: unknown[], fn: string): { shape: number[]; opts: RandomOptions } {
-  return sizes(args, fn) as { shape: number[]; opts: RandomOptions };
-}
-
-/** `torch.rand(*size)`. */
+/** `torch.rand(*size, *, generator=None, dtype=None, device=None, requires_grad=False)`. */
 export function rand(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
-  const { shape, opts } = randOpts(args, 'rand');
-  const dtype = opts.dtype ?? getDefaultDtype();
+  const o = sized(RAND, args);
+  const dtype = o.dtype ?? getDefaultDtype();
   if (!isFloating(dtype)) throw new RuntimeError(`"check_uniform_bounds" not implemented for '${dtypeTitle(dtype)}'`);
-  return drawn(shape, dtype, 'uniform', 0, 1, opts);
+  return drawn(o.size, dtype, 'uniform', 0, 1, o);
 }
 
-/** `torch.randn(*size)`. */
+/** `torch.randn(*size, *, generator=None, dtype=None, device=None, requires_grad=False)`. */
 export function randn(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
-  const { shape, opts } = randOpts(args, 'randn');
-  const dtype = opts.dtype ?? getDefaultDtype();
+  const o = sized(RANDN, args);
+  const dtype = o.dtype ?? getDefaultDtype();
   if (!isFloating(dtype)) throw new RuntimeError(`"normal_kernel_cpu" not implemented for '${dtypeTitle(dtype)}'`);
-  return drawn(shape, dtype, 'normal', 0, 1, opts);
+  return drawn(o.size, dtype, 'normal', 0, 1, o);
 }
 
-/** `torch.randint(low=0, high, size)`: `randint(10, [3])` or `randint(2, 10, [3])`. */
+/** `torch.randint(low=0, high, size, *, generator=None, dtype=torch.int64, ...)`: `randint(10, [3])` or `randint(2, 10, [3])`. */
 export function randint(lowOrHigh: number, highOrSize: number | readonly number[], sizeOrOpts?: readonly number[] | RandomOptions, maybeOpts: RandomOptions = {}): Tensor {
-  let low = 0, high: number, size: readonly number[], opts: RandomOptions;
-  if (typeof highOrSize === 'number') {
-    low = lowOrHigh; high = highOrSize; size = sizeOrOpts as readonly number[]; opts = maybeOpts;
-  } else {
-    high = lowOrHigh; size = highOrSize; opts = (sizeOrOpts as RandomOptions) ?? {};
-  }
-  if (!(high > low)) throw new RuntimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
-  return drawn(checkSizes(size), opts.dtype ?? 'int64', 'randint', low, high, opts);
+  // Python's randint(high, size): a lone bound is the upper one.
+  const args = typeof highOrSize === 'number' ? [lowOrHigh, highOrSize, sizeOrOpts, maybeOpts] : [0, lowOrHigh, highOrSize, sizeOrOpts ?? {}];
+  const o = parseArgs(RANDINT, args) as Factory & { low: number; high: number; size: number[] };
+  if (!(o.high > o.low)) throw new RuntimeError(`random_ expects 'from' to be less than 'to', but got from=${o.low} >= to=${o.high}`);
+  return drawn(checkSizes(o.size), o.dtype ?? 'int64', 'randint', o.low, o.high, o);
 }
 
-/** `torch.randperm(n)` (PyTorch's CPU Fisher–Yates: swap i with i + random() % (n - i)). */
+/** `torch.randperm(n, *, generator=None, dtype=torch.int64, ...)` (PyTorch's CPU Fisher–Yates: swap i with i + random() % (n - i)). */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+  const o = parseArgs(RANDPERM, [n, opts]) as Factory;
   if (!Number.isInteger(n) || n < 0) throw new RuntimeError(`n must be non-negative, got${n}`);
-  const dtype = opts.dtype ?? 'int64';
+  const dtype = o.dtype ?? 'int64';
   const out = allocArray(dtype, n);
   for (let i = 0; i < n; i++) out[i] = i;
-  const gen = opts.generator ?? defaultGenerator;
+  const gen = o.generator ?? defaultGenerator;
   for (let i = 0; i < n - 1; i++) {
     const z = gen.random() % (n - i);
     const t = out[i];
     out[i] = out[z + i];
     out[z + i] = t;
   }
-  return finish(out, [n], dtype, opts);
-}
-
-/**
- * `torch.bernoulli(p)`: one draw per element of the probability tensor. PyTorch draws one uniform
- * of p's precision per element, so `rand_like(p) < p` is the same stream; the range check runs on
- * the device.
- */
-export function bernoulli(p: Tensor, opts: { generator?: Generator } = {}): Tensor {
-  deviceCheck(p.ge(0).logicalAnd(p.le(1)).all(), () => new RuntimeError('Expected p_in >= 0 && p_in <= 1 to be true'));
-  const u = drawn(p.shape, p.dtype, 'uniform', 0, 1, { device: p.device, generator: opts.generator });
-  return u.lt(p).to(p.dtype);
+  return finish(out, [n], dtype, o);
 }
 
 /** A tensor of `shape` filled by the device's random kernel. */
-function drawn(shape: readonly number[], dtype: DType, kind: RandomKind, a: number, b: number, opts: RandomOptions): Tensor {
-  const t = full(shape, 0, { dtype, device: opts.device });
-  dispatch('randomFill_', [t], { kind, a, b, generator: opts.generator });
+function drawn(shape: readonly number[], dtype: DType, kind: RandomKind, a: number, b: number, opts: Factory): Tensor {
+  const t = filled(shape, 0, dtype, opts.device);
+  dispatch('randomFill_', [t], { kind, a, b, generator: opts.generator ?? undefined });
   return withGrad(t, opts);
 }
 
-/** `torch.normal(mean, std, size)` with scalar mean and std. */
+/** `torch.normal(mean, std, size, *, generator=None, dtype=None, device=None, requires_grad=False)` with scalar mean and std. */
 export function normal(mean: number, std: number, size: readonly number[], opts: RandomOptions = {}): Tensor {
+  const o = parseArgs(NORMAL, [mean, std, size, opts]) as Factory;
   if (!(std >= 0)) throw new RuntimeError(`normal expects std >= 0.0, but found std ${std}`);
-  return drawn(checkSizes(size), opts.dtype ?? getDefaultDtype(), 'normal', mean, std, opts);
+  return drawn(checkSizes(size), o.dtype ?? getDefaultDtype(), 'normal', mean, std, o);
 }
 
+/** `input`'s shape, dtype and device unless given, drawn by `kind`: the random `*_like` functions. */
+function randomLike(decl: Declaration, t: Tensor, opts: RandomOptions, kind: RandomKind): Tensor {
+  const o = parseArgs(decl, [t, opts]) as Factory;
+  const dtype = o.dtype ?? t.dtype;
+  if (!isFloating(dtype)) throw new RuntimeError(`"${kind === 'uniform' ? 'check_uniform_bounds' : 'normal_kernel_cpu'}" not implemented for '${dtypeTitle(dtype)}'`);
+  return drawn(t.shape, dtype, kind, 0, 1, { ...o, device: o.device ?? t.device });
+}
 /** `torch.rand_like(input)`: uniform on [0, 1). */
-export function randLike(t: Tensor, opts: RandomOptions = {}): Tensor { return rand(t.shape as number[], { ...like(t, opts), generator: opts.generator }); }
+export function randLike(t: Tensor, opts: RandomOptions = {}): Tensor { return randomLike(RAND_LIKE, t, opts, 'uniform'); }
 /** `torch.randn_like(input)`: standard normal. */
-export function randnLike(t: Tensor, opts: RandomOptions = {}): Tensor { return randn(t.shape as number[], { ...like(t, opts), generator: opts.generator }); }
+export function randnLike(t: Tensor, opts: RandomOptions = {}): Tensor { return randomLike(RANDN_LIKE, t, opts, 'normal'); }

@@ -236,7 +236,7 @@ defineOp('primitive', 'clone(Tensor self) -> Tensor', ([x]) => fromStorage(x.bac
 /** Moves data to another device (`t.to('webgpu')`), reading back on the source backend. */
 defineOp('primitive', 'toDevice(Tensor self, Device device) -> Tensor', ([x], { device }: Attrs) => {
   const from = x.backend;
-  if (!from.readSync) throw new RuntimeError(`moving a tensor off ${from.name} needs an asynchronous read: use 'await t.data()' first`);
+  if (!from.readSync) throw new RuntimeError(`moving a tensor off ${from.name} needs an asynchronous read: use 'await t.dataAsync()' first`);
   const data = from.readSync(from.copy(x, x.dtype));
   return fromStorage(getBackend(device as string).fromArray(data, x.dtype), x.shape);
 });
