@@ -25,15 +25,15 @@ suite(`webgpu value checks${skipReason ? ` (skipped: ${skipReason})` : ''}`, () 
     ];
     for (const [w, replacement, message] of cases) {
       const draw = torch.multinomial(on(w, 'float32'), 1, { replacement });
-      await expect(draw.data()).rejects.toThrow(message);
+      await expect(draw.dataAsync()).rejects.toThrow(message);
     }
     // Good weights raise nothing, and a failed check does not linger.
-    expect((await torch.multinomial(on([0, 1], 'float32'), 1).data())[0]).toBe(1);
+    expect((await torch.multinomial(on([0, 1], 'float32'), 1).dataAsync())[0]).toBe(1);
   });
 
   it('maxPool2d keeps the last NaN of a window, as PyTorch does', async () => {
     const [v, i] = torch.dispatch('maxPool2d', [on([[[[NaN, 1], [NaN, 2]]]], 'float32')], { kernelSize: 2 }) as torch.Tensor[];
-    expect(Number.isNaN((await v.data())[0])).toBe(true);
-    expect(Array.from(await i.data())).toEqual([2]);
+    expect(Number.isNaN((await v.dataAsync())[0])).toBe(true);
+    expect(Array.from(await i.dataAsync())).toEqual([2]);
   });
 });
