@@ -625,6 +625,19 @@ class Suite {
       want[0] += 1 + 2; want[3] += 4; want[4] += 8; want[6] += 16 + 32;
       await this.check(b.scatter(xv(), 1, idx, src, 'add'), want, 'float32');
     });
+    // Out-of-place kernels must not write into their operands' storages (tfjs-cpu's scatter did).
+    this.case('scatter/indexAdd leave their inputs unchanged', async () => {
+      const x = this.view(this.store(X, 'float32'), [3, 4]);
+      const src = this.view(this.store(seq(12, 1, 100), 'float32'), [3, 4]);
+      const outs = [
+        b.scatter(x, 0, this.view(this.store([1, 2, 0, 0], 'int64'), [1, 4]), src, 'none'),
+        b.scatter(x, 1, this.view(this.store([3, 3, 0, 1], 'int64'), [1, 4]), src, 'add'),
+        b.indexAdd(x, 0, this.view(this.store([2, 0, 1], 'int64'), [3]), src),
+      ];
+      await this.check(x.storage, X, 'float32', 'input after scatter and indexAdd');
+      await this.check(src.storage, seq(12, 1, 100), 'float32', 'source after scatter and indexAdd');
+      for (const o of outs) b.dispose(o);
+    });
     this.case('indexSelect', async () => {
       const idx = this.view(this.store([2, 0, 2], 'int64'), [3]);
       await this.check(b.indexSelect(xv(), 0, idx), [...X.slice(8, 12), ...X.slice(0, 4), ...X.slice(8, 12)], 'float32');
