@@ -249,3 +249,20 @@ describe('each class of mistake on layer, loss, optimizer, scheduler and data co
     expect(new nn.TransformerEncoderLayer(8, 2, 16, 0.0, 'gelu', { batchFirst: true }).self_attn.batchFirst).toBe(true);
   });
 });
+
+describe('options of to(), add/sub and cat/stack', () => {
+  const x = torch.randn(2, 3);
+  it('bind by name and refuse unknown names with PyTorch\'s TypeError', () => {
+    expect(() => x.to({ device: 'cpu', bogus: 1 } as never)).toThrow("to() got an unexpected keyword argument 'bogus'");
+    expect(x.to({ dtype: torch.float64 }).dtype).toBe('float64');
+    expect(x.to({ device: torch.device('cpu'), dtype: 'int32', copy: true }).dtype).toBe('int32');
+    expect(() => x.add(x, { bogus: 1 } as never)).toThrow("add() got an unexpected keyword argument 'bogus'");
+    expect(() => x.sub(1, { alpah: 2 } as never)).toThrow("unexpected keyword argument 'alpah'");
+    expect(() => x.clone().add_(x, { bogus: 1 } as never)).toThrow("add() got an unexpected keyword argument 'bogus'");
+    expect(Array.from(x.add(x, { alpha: 2 }).sub(x.mul(3)).abs().dataSync()).every((v) => v < 1e-6)).toBe(true);
+    expect(torch.cat([x, x], { dim: 1 }).shape).toEqual([2, 6]);
+    expect(torch.stack([x, x], 1).shape).toEqual([2, 2, 3]);
+    expect(() => torch.cat([x, x], { bogus: 1 } as never)).toThrow("cat() got an unexpected keyword argument 'bogus'");
+    expect(() => torch.stack([x, x], { dims: 1 } as never)).toThrow("stack() got an unexpected keyword argument 'dims'");
+  });
+});

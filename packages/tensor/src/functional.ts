@@ -53,15 +53,18 @@ export const reciprocal_ = functionForm('reciprocal_'), clamp_ = functionForm('c
 export const detach_ = functionForm('detach_'), indexPut_ = functionForm('indexPut_');
 
 /** `torch.cat(tensors, dim=0)`. */
-export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+export function cat(tensors: readonly Tensor[], dim: number | { dim?: number } = 0): Tensor {
   if (!Array.isArray(tensors)) throw new RuntimeError('cat(): argument \'tensors\' must be a list of Tensors');
-  return dispatch1('cat', tensors, { dim });
+  return dispatch1('cat', tensors, parseArgs(CAT_DIM, [dim]));
 }
+/** The parameters after the tensor list of `cat`/`stack`, positional or as `{ dim }`. */
+const CAT_DIM = declare('torch.cat', 'cat(int dim=0)', { listed: false });
+const STACK_DIM = declare('torch.stack', 'stack(int dim=0)', { listed: false });
 /** `torch.concat`, an alias of `cat`. */
 export const concat = cat;
 /** `torch.stack(tensors, dim=0)`. */
-export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
-  return dispatch1('stack', tensors, { dim });
+export function stack(tensors: readonly Tensor[], dim: number | { dim?: number } = 0): Tensor {
+  return dispatch1('stack', tensors, parseArgs(STACK_DIM, [dim]));
 }
 /** `torch.where(condition, input, other)`; scalars allowed for either branch. */
 export function where(condition: Tensor, input: TensorOrScalar, other: TensorOrScalar): Tensor {

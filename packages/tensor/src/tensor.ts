@@ -351,12 +351,12 @@ export class Tensor implements StridedView {
    * (`torch.float64`) or a name (`'float64'`). Returns `this` when nothing changes.
    */
   to(target: DTypeLike | DeviceLike | { device?: DeviceLike; dtype?: DTypeLike; copy?: boolean }): Tensor {
-    const o = isDTypeLike(target) ? { dtype: target } : typeof target === 'string' || target instanceof Device ? { device: target } : target;
-    const dtype = o.dtype === undefined ? undefined : toDType(o.dtype);
+    const o = isDTypeLike(target) ? { dtype: target } : typeof target === 'string' || target instanceof Device ? { device: target } : parseArgs(TO_OPTIONS, [target]) as { device: DeviceLike | null; dtype: DTypeLike | null; copy: boolean };
+    const dtype = o.dtype == null ? undefined : toDType(o.dtype);
     let t: Tensor = this;
     if (dtype !== undefined && dtype !== t.dtype) t = dispatch1('cast', [t], { dtype });
-    if (o.device !== undefined && Device.of(o.device) !== t.device) t = dispatch1('toDevice', [t], { device: String(o.device) });
-    if (o.copy && t === this) t = this.clone();
+    if (o.device != null && Device.of(o.device) !== t.device) t = dispatch1('toDevice', [t], { device: String(o.device) });
+    if ('copy' in o && o.copy && t === this) t = this.clone();
     return t;
   }
   float(): Tensor { return this.to('float32'); }
@@ -495,13 +495,13 @@ export class Tensor implements StridedView {
 
   /** `a + alpha * b` (`torch.add(a, b, alpha=…)`). */
   add(other: TensorOrScalar, opts: { alpha?: number } = {}): Tensor {
-    return this.binary('add', withAlpha(other, opts.alpha));
+    return this.binary('add', withAlpha(other, opts));
   }
   sub(other: TensorOrScalar, opts: { alpha?: number } = {}): Tensor {
     if (this.dtype === 'bool' && (other instanceof Tensor ? other.dtype === 'bool' : typeof other === 'boolean')) {
       throw new RuntimeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
     }
-    return this.binary('sub', withAlpha(other, opts.alpha));
+    return this.binary('sub', withAlpha(other, opts));
   }
   /** `rsub`: `other - this`. */
   rsub(other: TensorOrScalar): Tensor {
@@ -648,11 +648,11 @@ export class Tensor implements StridedView {
     return this.copy_(result);
   }
   add_(other: TensorOrScalar, opts: { alpha?: number } = {}): this {
-    const o = withAlpha(other, opts.alpha);
+    const o = withAlpha(other, opts);
     return this.inplace(writeInto(this, () => this.add(o)));
   }
   sub_(other: TensorOrScalar, opts: { alpha?: number } = {}): this {
-    const o = withAlpha(other, opts.alpha);
+    const o = withAlpha(other, opts);
     return this.inplace(writeInto(this, () => this.sub(o)));
   }
   mul_(other: TensorOrScalar): this { return this.inplace(writeInto(this, () => this.mul(other))); }
@@ -930,8 +930,15 @@ export function checkScalar(x: unknown): Scalar {
 }
 
 /** `other * alpha` for `add`/`sub`'s alpha, a host multiplication when `other` is a number. */
-function withAlpha(other: TensorOrScalar, alpha: number | undefined): TensorOrScalar {
-  if (alpha === undefined || alpha === 1) return other;
+/** The keyword-only parameters of `t.to({ … })` and of `add`/`sub` (their positional forms are overloads). */
+const TO_OPTIONS = declare('Tensor.to', 'to(*, Device? device=None, ScalarType? dtype=None, bool nonBlocking=False, bool copy=False)', { listed: false });
+const ALPHA = declare('Tensor.add', 'add(*, Scalar alpha=1)', { listed: false });
+
+function withAlpha(other: TensorOrScalar, opts: { alpha?: number }): TensorOrScalar {
+  // add/sub are hot: the options are bound only when some are given.
+  let alpha = 1;
+  for (const _ in opts) { ({ alpha } = parseArgs(ALPHA, [opts]) as { alpha: number }); break; }
+  if (alpha === 1) return other;
   return other instanceof Tensor ? other.mul(alpha) : Number(checkScalar(other)) * alpha;
 }
 
