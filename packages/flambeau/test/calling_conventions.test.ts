@@ -252,6 +252,10 @@ describe('each class of mistake on layer, loss, optimizer, scheduler and data co
 
 describe('options of to(), add/sub and cat/stack', () => {
   const x = torch.randn(2, 3);
+  it('toAsync binds its options the same way', async () => {
+    expect((await x.toAsync({ device: 'cpu', dtype: torch.float64 })).dtype).toBe('float64');
+    await expect(x.toAsync({ devise: 'cpu' } as never)).rejects.toThrow("to() got an unexpected keyword argument 'devise'");
+  });
   it('bind by name and refuse unknown names with PyTorch\'s TypeError', () => {
     expect(() => x.to({ device: 'cpu', bogus: 1 } as never)).toThrow("to() got an unexpected keyword argument 'bogus'");
     expect(x.to({ dtype: torch.float64 }).dtype).toBe('float64');
@@ -264,5 +268,8 @@ describe('options of to(), add/sub and cat/stack', () => {
     expect(torch.stack([x, x], 1).shape).toEqual([2, 2, 3]);
     expect(() => torch.cat([x, x], { bogus: 1 } as never)).toThrow("cat() got an unexpected keyword argument 'bogus'");
     expect(() => torch.stack([x, x], { dims: 1 } as never)).toThrow("stack() got an unexpected keyword argument 'dims'");
+    expect(new nn.Linear(2, 2).to(torch.float64).weight.dtype).toBe('float64');
+    expect(new nn.Linear(2, 2).to({ dtype: torch.float64, device: 'cpu' }).bias!.dtype).toBe('float64');
+    expect(() => new nn.Linear(2, 2).to({ dtyp: 'float64' } as never)).toThrow("to() got an unexpected keyword argument 'dtyp'");
   });
 });

@@ -1,4 +1,4 @@
-import { type DType, DTYPES, Device, type DeviceLike, DTypeError, IndexError, NotImplementedError, RuntimeError, Tensor, ValueError, className, isFloating, keep } from '@flambeau/tensor';
+import { type DTypeLike, Device, type DeviceLike, DTypeError, declare, isDTypeLike, parseArgs, toDType, IndexError, NotImplementedError, RuntimeError, Tensor, ValueError, className, isFloating, keep } from '@flambeau/tensor';
 import { noGrad } from '@flambeau/autograd';
 import { Parameter, setData } from './parameter.js';
 import { BackwardHook, type FullBackwardHook, type FullBackwardPreHook } from './backward_hook.js';
@@ -39,7 +39,10 @@ export class IncompatibleKeys {
 }
 
 /** Where a module, device or dtype conversion sends tensors (`module.to(...)`). */
-export type ToTarget = DType | DeviceLike | { device?: DeviceLike; dtype?: DType };
+export type ToTarget = DTypeLike | DeviceLike | { device?: DeviceLike; dtype?: DTypeLike; nonBlocking?: boolean };
+
+/** The keyword form of `module.to({ device, dtype })`. */
+const TO_OPTIONS = declare('nn.Module.to', 'to(*, Device? device=None, ScalarType? dtype=None, bool nonBlocking=False)', { listed: false });
 
 const SELF = Symbol('flambeau.module.self');
 let nextHookId = 0;
@@ -532,7 +535,9 @@ export class Module {
    * in place; a dtype applies only to floating-point ones, as in PyTorch.
    */
   to(target: ToTarget): this {
-    const o: { device?: DeviceLike; dtype?: DType } = typeof target === 'string' ? (isDTypeName(target) ? { dtype: target } : { device: target }) : target instanceof Device ? { device: target } : target;
+    const given: { device?: DeviceLike | null; dtype?: DTypeLike | null } = isDTypeLike(target) ? { dtype: target }
+      : typeof target === 'string' || target instanceof Device ? { device: target } : parseArgs(TO_OPTIONS, [target]);
+    const o = { device: given.device ?? undefined, dtype: given.dtype == null ? undefined : toDType(given.dtype) };
     if (o.dtype !== undefined && !isFloating(o.dtype)) {
       throw new DTypeError(`nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.${o.dtype}`);
     }
@@ -663,6 +668,3 @@ export class Module {
   }
 }
 
-function isDTypeName(s: string): s is DType {
-  return (DTYPES as readonly string[]).includes(s);
-}

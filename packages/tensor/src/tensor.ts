@@ -375,9 +375,9 @@ export class Tensor implements StridedView {
    * @example const host = await gpuTensor.toAsync('cpu');
    */
   async toAsync(target: DeviceLike | { device?: DeviceLike; dtype?: DTypeLike }): Promise<Tensor> {
-    const o = typeof target === 'string' || target instanceof Device ? { device: target } : target;
-    const src = o.dtype !== undefined ? this.to(o.dtype) : this;
-    if (o.device === undefined || Device.of(o.device) === src.device || src.backend.readSync) return src.to({ device: o.device ?? src.device });
+    const o: { device?: DeviceLike | null; dtype?: DTypeLike | null } = typeof target === 'string' || target instanceof Device ? { device: target } : parseArgs(TO_OPTIONS, [target]);
+    const src = o.dtype != null ? this.to(o.dtype) : this;
+    if (o.device == null || Device.of(o.device) === src.device || src.backend.readSync) return src.to({ device: o.device ?? src.device });
     const data = await src.dataAsync();
     return new Tensor(getBackend(o.device).fromArray(data, src.dtype), [...src.shape]);
   }
@@ -930,7 +930,7 @@ export function checkScalar(x: unknown): Scalar {
 }
 
 /** `other * alpha` for `add`/`sub`'s alpha, a host multiplication when `other` is a number. */
-/** The keyword-only parameters of `t.to({ … })` and of `add`/`sub` (their positional forms are overloads). */
+/** The keyword-only parameters of `t.to({ … })` / `t.toAsync({ … })` and of `add`/`sub` (their positional forms are overloads). */
 const TO_OPTIONS = declare('Tensor.to', 'to(*, Device? device=None, ScalarType? dtype=None, bool nonBlocking=False, bool copy=False)', { listed: false });
 const ALPHA = declare('Tensor.add', 'add(*, Scalar alpha=1)', { listed: false });
 
