@@ -20,6 +20,9 @@ const PACKAGES = readdirSync(join(repoRoot, 'packages'))
   .filter((p) => !p.private)
   .map((p) => p.name);
 
+/** The optional native accelerator: a CommonJS addon without types, an optional dependency of @flambeau/tensor. */
+const NATIVE = '@flambeau/cpu-native-linux-x64';
+
 let registry: Registry;
 let work: string;
 /** `npm i flambeau`, and `npm i @flambeau/tensor @flambeau/autograd`, each in a fresh project. */
@@ -187,7 +190,7 @@ afterAll(async () => {
 
 describe('npm i flambeau from a registry', () => {
   it('installs the packages and their two image codecs, under 5 MB, without MNIST data', () => {
-    expect(installed(app)).toEqual(['@flambeau/autograd', '@flambeau/data', '@flambeau/nn', '@flambeau/optim', '@flambeau/tensor', 'flambeau', 'jpeg-js', 'pngjs']);
+    expect(installed(app)).toEqual(['@flambeau/autograd', '@flambeau/cpu-native-linux-x64', '@flambeau/data', '@flambeau/nn', '@flambeau/optim', '@flambeau/tensor', 'flambeau', 'jpeg-js', 'pngjs']);
     const bytes = sizeOf(join(app, 'node_modules'));
     console.log(`npm i flambeau: node_modules is ${(bytes / 1e6).toFixed(2)} MB`);
     expect(bytes).toBeLessThan(5e6);
@@ -219,8 +222,11 @@ describe('npm i flambeau from a registry', () => {
 });
 
 describe('npm i @flambeau/tensor @flambeau/autograd from a registry', () => {
-  it('installs only those two and trains with autograd', async () => {
-    expect(installed(tensorOnly)).toEqual(['@flambeau/autograd', '@flambeau/tensor']);
+  it('installs only those two (and the native kernels) and trains with autograd', async () => {
+    // The native accelerator comes as @flambeau/tensor's optional dependency on linux-x64, and runs.
+    expect(installed(tensorOnly)).toEqual(['@flambeau/autograd', '@flambeau/cpu-native-linux-x64', '@flambeau/tensor']);
+    const kernels = await sh(process.execPath, ['--input-type=module', '-e', "import { getCpuKernels } from '@flambeau/tensor'; console.log(getCpuKernels())"], tensorOnly);
+    expect(kernels.trim()).toBe('native');
     console.log(`npm i @flambeau/tensor @flambeau/autograd: node_modules is ${(sizeOf(join(tensorOnly, 'node_modules')) / 1e6).toFixed(2)} MB`);
     const w = JSON.parse(await sh(process.execPath, ['fit.mjs'], tensorOnly));
     expect(w[0][0]).toBeCloseTo(2, 3);
@@ -257,11 +263,19 @@ describe('the published tarballs', () => {
     expect(JSON.stringify(manifest)).not.toContain('workspace:');
     const files = pkg.listFiles().map((f) => f.slice(`/node_modules/${name}/`.length));
     expect(files).toContain('LICENSE');
+    if (name === NATIVE) {
+      // The prebuilt addon and its sources (build.mjs rebuilds it), installed only on linux-x64.
+      expect(manifest.os).toEqual(['linux']);
+      expect(manifest.cpu).toEqual(['x64']);
+      expect(files).toContain('prebuilt/flambeau_cpu.node');
+      expect(files.filter((f) => !/^src\/|^(LICENSE|README\.md|package\.json|index\.cjs|build\.mjs|prebuilt\/flambeau_cpu\.node)$/.test(f))).toEqual([]);
+      return;
+    }
     expect(files).toContain('dist/index.js');
     expect(files.filter((f) => !/^(dist|src)\/|^(LICENSE|README\.md|package\.json)$/.test(f))).toEqual([]);
   });
 
-  it.each(PACKAGES)('%s passes arethetypeswrong (its ESM-only profile)', async (name) => {
+  it.each(PACKAGES.filter((n) => n !== NATIVE))('%s passes arethetypeswrong (its ESM-only profile)', async (name) => {
     const result = await checkPackage(createPackageFromTarballData(new Uint8Array(readFileSync(tarball(name)))));
     expect(result.types).not.toBe(false);
     // ESM only, as attw's `--profile esm-only`: CommonJS and node10 resolution are not promised.

@@ -1,5 +1,6 @@
 import { check } from './errors.js';
 import { getNumThreads, useThreads } from './cpu/thread_pool.js';
+import { nativeKernels } from './cpu/native.js';
 import { pyTypeName } from './signature.js';
 
 export { getNumThreads };
@@ -17,4 +18,5 @@ export function setNumThreads(n: number): void {
   check(typeof n === 'number' && Number.isInteger(n), () => `set_num_threads expects an int, but got ${pyTypeName(n)}`);
   check(n > 0, 'set_num_threads expects a positive integer');
   useThreads(n);
+  nativeKernels()?.setNumThreads(n);
 }

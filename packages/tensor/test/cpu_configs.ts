@@ -4,8 +4,12 @@ import { type CpuKernels, getNumThreads, setCpuKernels, setCpuParallelThreshold,
 /** One way the CPU backend can run: a kernel variant on a number of threads. */
 export interface CpuConfig { kernels: CpuKernels; threads: number }
 
-/** Each kernel variant; the WebAssembly ones on 1 and on 2 threads (the plain-TS ones have one). */
+/**
+ * Each kernel variant; the native and WebAssembly ones on 1 and on 2 threads (the plain-TS ones
+ * have one). The native accelerator is part of the workspace, so its absence here is a failure.
+ */
 export const CPU_CONFIGS: readonly CpuConfig[] = [
+  { kernels: 'native', threads: 1 }, { kernels: 'native', threads: 2 },
   { kernels: 'relaxed', threads: 1 }, { kernels: 'relaxed', threads: 2 },
   { kernels: 'simd', threads: 1 }, { kernels: 'simd', threads: 2 },
   { kernels: 'reference', threads: 1 },

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { gemm, wasmGemm } from '../src/cpu/matmul.js';
-import { type CpuKernels, getCpuKernels, setCpuKernels } from '../src/cpu/wasm_gemm.js';
+import { type CpuKernels, getCpuKernels, setCpuKernels, wasmModule } from '../src/cpu/wasm_gemm.js';
 import { RuntimeError, ValueError } from '../src/errors.js';
 import { describeEachCpuConfig } from './cpu_configs.js';
 import { values } from './kernel_data.js';
@@ -50,7 +50,7 @@ async function loadWith(accept: (bytes: Uint8Array) => boolean): Promise<typeof 
   const real = WebAssembly.validate.bind(WebAssembly);
   const spy = vi.spyOn(WebAssembly, 'validate').mockImplementation((b) => accept(b as Uint8Array) && real(b));
   const m = await import('../src/cpu/wasm_gemm.js');
-  m.getCpuKernels();
+  m.wasmModule();
   spy.mockRestore();
   return m;
 }
@@ -60,7 +60,7 @@ it('the committed binary is a fresh build of wasm/gemm.ts', async () => {
 });
 
 it('this engine runs the relaxed SIMD build (Node 20 after setting the V8 flag)', () => {
-  expect(getCpuKernels()).toBe('relaxed');
+  expect(wasmModule()?.variant).toBe('relaxed');
 });
 
 it('setCpuKernels refuses kernels the engine cannot run, and names it cannot know', () => {
@@ -70,7 +70,7 @@ it('setCpuKernels refuses kernels the engine cannot run, and names it cannot kno
   } finally {
     spy.mockRestore();
   }
-  expect(getCpuKernels()).toBe('relaxed');
+  expect(wasmModule()?.variant).toBe('relaxed');
   expect(() => setCpuKernels('avx2' as CpuKernels)).toThrow(ValueError);
 });
 
@@ -153,7 +153,7 @@ describe('engines without SIMD128', () => {
   it('float32 gemm falls back to the plain-TS kernel', async () => {
     const fresh = await loadWith(() => false);
     const { gemm: freshGemm } = await import('../src/cpu/matmul.js');
-    expect(fresh.getCpuKernels()).toBe('reference');
+    expect(fresh.wasmModule()).toBe(null);
     const M = 5, N = 6, K = 7;
     const a = operand(M, K, false, 3), b = operand(K, N, true, 4);
     const C = new Float32Array(M * N);

@@ -3,13 +3,16 @@ import {
   WASM_GEMM_RELAXED_BASE64, WASM_GEMM_RELAXED_SHARED_BASE64, WASM_GEMM_SIMD_BASE64, WASM_GEMM_SIMD_SHARED_BASE64,
 } from './wasm_gemm_binary.js';
 import { envVar, nodeBuiltin } from './host.js';
+import { nativeAvailable, nativeKernels } from './native.js';
 
 /**
- * The float32 kernels the CPU runs: 'relaxed' (WebAssembly relaxed SIMD, fused multiply-adds),
- * 'simd' (plain SIMD128) or 'reference' (the plain-TypeScript kernels).
+ * The float32 kernels the CPU runs: 'native' (the optional AVX-512/AVX2 addon,
+ * `@flambeau/cpu-native-linux-x64`, with the relaxed WebAssembly kernels for what it lacks),
+ * 'relaxed' (WebAssembly relaxed SIMD, fused multiply-adds), 'simd' (plain SIMD128) or
+ * 'reference' (the plain-TypeScript kernels).
  */
-export type CpuKernels = 'relaxed' | 'simd' | 'reference';
-const KERNELS: readonly CpuKernels[] = ['relaxed', 'simd', 'reference'];
+export type CpuKernels = 'native' | 'relaxed' | 'simd' | 'reference';
+const KERNELS: readonly CpuKernels[] = ['native', 'relaxed', 'simd', 'reference'];
 
 /** The instantiated module; every pointer is a byte address in `memory`. */
 export interface GemmModule {
@@ -65,7 +68,9 @@ function newMemory(): { memory: WebAssembly.Memory; shared: boolean } {
   return { memory: new WebAssembly.Memory({ initial: 16 }), shared: false };
 }
 
-function instantiate(want: CpuKernels | null): GemmModule | null {
+function instantiate(kernels: CpuKernels | null): GemmModule | null {
+  // Under the native kernels, WebAssembly runs what the addon does not cover, at its best.
+  const want = kernels === 'native' ? null : kernels;
   if (want === 'reference' || typeof WebAssembly === 'undefined') return null;
   const { memory, shared } = newMemory();
   const pick = (relaxed: boolean) => decode(relaxed
@@ -98,11 +103,14 @@ function envKernels(): CpuKernels | null {
 
 /** The module, or null where the plain-TS kernels run (forced, or no SIMD128 in this engine). */
 export function wasmModule(): GemmModule | null {
-  if (mod === undefined) {
-    if (forced === undefined) forced = envKernels();
-    mod = instantiate(forced);
-  }
+  if (mod === undefined) mod = instantiate(forcedCpuKernels());
   return mod;
+}
+
+/** The variant `setCpuKernels` or FLAMBEAU_CPU_KERNELS forced; null: the best available. */
+export function forcedCpuKernels(): CpuKernels | null {
+  if (forced === undefined) forced = envKernels();
+  return forced;
 }
 
 /**
@@ -111,9 +119,10 @@ export function wasmModule(): GemmModule | null {
  * analogue is `torch.backends.cpu.get_cpu_capability()` (forced with `ATEN_CPU_CAPABILITY`).
  *
  * @example
- * getCpuKernels(); // 'relaxed' in Node 20 and Chrome 114+
+ * getCpuKernels(); // 'native' on linux-x64 with the addon installed; 'relaxed' in Chrome 114+
  */
 export function getCpuKernels(): CpuKernels {
+  if (nativeKernels() !== null) return 'native';
   const m = wasmModule();
   return m === null ? 'reference' : m.variant;
 }
@@ -132,6 +141,9 @@ export function setCpuKernels(kernels: CpuKernels | null): void {
     throw new ValueError(`setCpuKernels: expected one of ${KERNELS.join(', ')} or null, got ${String(kernels)}`);
   }
   if (kernels === forced && mod !== undefined) return;
+  if (kernels === 'native' && !nativeAvailable()) {
+    throw new RuntimeError("setCpuKernels: the 'native' kernels need the @flambeau/cpu-native-linux-x64 package (linux-x64)");
+  }
   const next = instantiate(kernels);
   forced = kernels;
   mod = next;

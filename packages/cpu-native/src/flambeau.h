@@ -1,0 +1,53 @@
+/*
+ * Shared by every source file of the native CPU accelerator: the thread pool, argument reading
+ * and the per-file registration hooks. Kernels read and write the JavaScript typed arrays in
+ * place (no copies); every pointer stays valid for the length of one call.
+ */
+#ifndef FLAMBEAU_H
+#define FLAMBEAU_H
+
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- thread pool (pool.c) ---------------------------------------------------------------- */
+
+/* Work on items [begin, end) of a job. */
+typedef void (*fl_task)(void *ctx, int64_t begin, int64_t end);
+
+/*
+ * Runs fn over [0, n), cut into at most fl_threads() contiguous runs of whole items, the calling
+ * thread taking the first. Kernels make each output depend only on its item, never on the cut,
+ * so results are the same bits whatever the thread count. Runs inline (one run) when n < 2, the
+ * pool has one thread, or another JavaScript thread holds the pool.
+ */
+void fl_parallel(int64_t n, fl_task fn, void *ctx);
+
+/* Threads fl_parallel uses, the caller included (torch.get_num_threads). */
+int fl_threads(void);
+void fl_set_threads(int n);
+
+/* ---- N-API argument helpers (addon.c) ---------------------------------------------------- */
+
+/* Typed-array data (its byteOffset applied) and element count; NULL after throwing a TypeError. */
+void *fl_array(napi_env env, napi_value v, size_t *length);
+int64_t fl_int(napi_env env, napi_value v);
+double fl_num(napi_env env, napi_value v);
+/* Reads exactly `want` arguments into argv; false after throwing when fewer came. */
+int fl_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv);
+napi_value fl_undefined(napi_env env);
+void fl_export(napi_env env, napi_value exports, const char *name, napi_callback fn);
+
+/* ---- CPU features (addon.c) -------------------------------------------------------------- */
+
+/* Whether this CPU and OS run AVX-512F/AVX2+FMA code (checked once with cpuid). */
+int fl_has_avx512(void);
+int fl_has_avx2(void);
+
+/* ---- registration: one hook per kernel file ---------------------------------------------- */
+
+void fl_register_gemm(napi_env env, napi_value exports);
+void fl_register_elementwise(napi_env env, napi_value exports);
+
+#endif
