@@ -159,7 +159,7 @@ beforeAll(async () => {
   registry = await startRegistry();
   // Each package's `prepack` (a clean build), run by pnpm in parallel where the dependency graph
   // allows, then the release itself; pnpm turns workspace:^ into the published versions.
-  await sh(...pnpm(['-r', 'run', 'prepack']), repoRoot, 180_000);
+  await sh(...pnpm(['-r', 'run', 'prepack']), repoRoot, 300_000);
   await sh(...pnpm(['publish', '-r', '--no-git-checks', '--ignore-scripts', '--registry', registry.url]), repoRoot, 120_000);
   app = project('app', {
     'train.mjs': TRAIN,
@@ -181,7 +181,7 @@ beforeAll(async () => {
     sh('npm', ['install', '@flambeau/tensor', '@flambeau/autograd'], tensorOnly),
     sh('npm', ['install', '@flambeau/tensor', '@flambeau/nn', '@flambeau/onnx'], onnxApp),
   ]);
-}, 300_000);
+}, 480_000);
 
 afterAll(async () => {
   await registry?.stop();
