@@ -1,0 +1,263 @@
+/*
+ * 2-D convolution, NCHW, as im2col + GEMM (conv.ts's algorithm, the reference): forward and
+ * input gradient one (image, group) per task, each unfolding into its thread's scratch; the
+ * weight gradient cut by output entries (rows of the unfolded kernel), every entry summed over
+ * the images in order. Same bits on any thread count.
+ */
+#include "gemm.h"
+#include <string.h>
+
+typedef struct {
+  int64_t N, Cin, H, W, Cout, kh, kw, OH, OW, sh, sw, ph, pw, dh, dw, G;
+  int64_t C, Cog, K, P, HW; /* per group: input channels, output channels, unfolded rows; pixels */
+} geom_t;
+
+/* Columns [lo, hi) of output whose input column ox·sw + shift lies inside [0, W). */
+static void valid_range(int64_t shift, int64_t sw, int64_t W, int64_t OW, int64_t *lo, int64_t *hi) {
+  int64_t l = shift >= 0 ? 0 : (-shift + sw - 1) / sw;
+  int64_t h = W - 1 - shift < 0 ? 0 : (W - 1 - shift) / sw + 1;
+  if (l > OW) l = OW;
+  if (h > OW) h = OW;
+  if (h < l) h = l;
+  *lo = l;
+  *hi = h;
+}
+
+/* Rows [k0, k1) of one image-group's unfolded [K, P] matrix into cols (row stride P). */
+static void im2col(const float *x, const geom_t *g, int64_t k0, int64_t k1, float *cols) {
+  const int64_t OW = g->OW, P = g->P;
+  for (int64_t k = k0; k < k1; k++) {
+    const int64_t c = k / (g->kh * g->kw), i = (k / g->kw) % g->kh, j = k % g->kw;
+    const int64_t shift = j * g->dw - g->pw;
+    int64_t lo, hi;
+    valid_range(shift, g->sw, g->W, OW, &lo, &hi);
+    float *row = cols + (k - k0) * P;
+    for (int64_t oy = 0; oy < g->OH; oy++) {
+      float *p = row + oy * OW;
+      const int64_t iy = oy * g->sh - g->ph + i * g->dh;
+      if (iy < 0 || iy >= g->H) {
+        memset(p, 0, (size_t)OW * sizeof(float));
+        continue;
+      }
+      const float *xr = x + (c * g->H + iy) * g->W + shift;
+      memset(p, 0, (size_t)lo * sizeof(float));
+      if (g->sw == 1) {
+        memcpy(p + lo, xr + lo, (size_t)(hi - lo) * sizeof(float));
+      } else {
+        for (int64_t ox = lo; ox < hi; ox++) p[ox] = xr[ox * g->sw];
+      }
+      memset(p + hi, 0, (size_t)(OW - hi) * sizeof(float));
+    }
+  }
+}
+
+/* The adjoint of im2col over all K rows: adds each column entry onto its input pixel. */
+static void col2im(const float *cols, const geom_t *g, float *dx) {
+  const int64_t OW = g->OW, P = g->P;
+  for (int64_t k = 0; k < g->K; k++) {
+    const int64_t c = k / (g->kh * g->kw), i = (k / g->kw) % g->kh, j = k % g->kw;
+    const int64_t shift = j * g->dw - g->pw;
+    int64_t lo, hi;
+    valid_range(shift, g->sw, g->W, OW, &lo, &hi);
+    const float *row = cols + k * P;
+    for (int64_t oy = 0; oy < g->OH; oy++) {
+      const int64_t iy = oy * g->sh - g->ph + i * g->dh;
+      if (iy < 0 || iy >= g->H) continue;
+      float *xr = dx + (c * g->H + iy) * g->W + shift;
+      const float *p = row + oy * OW;
+      for (int64_t ox = lo; ox < hi; ox++) xr[ox * g->sw] += p[ox];
+    }
+  }
+}
+
+/* 1×1, stride 1, no padding: the image is its own column matrix. */
+static int pointwise(const geom_t *g) {
+  return g->kh == 1 && g->kw == 1 && g->sh == 1 && g->sw == 1 && g->ph == 0 && g->pw == 0;
+}
+
+typedef struct {
+  geom_t g;
+  const float *a, *b; /* the two inputs, as each kernel names them */
+  float *out;
+} conv_t;
+
+static __thread float *cols_buf;
+static __thread size_t cols_cap;
+
+/* Runs items [0, n) on the pool when there are enough to share, else in turn (each GEMM then split). */
+static void run_items(int64_t n, int64_t madds, fl_task fn, void *ctx) {
+  if (n >= 2 * fl_threads() && madds >= (1 << 18)) {
+    fl_parallel(n, fn, ctx);
+  } else {
+    fn(ctx, 0, n);
+  }
+}
+
+static void forward_task(void *ctx, int64_t begin, int64_t end) {
+  const conv_t *t = ctx;
+  const geom_t *g = &t->g;
+  for (int64_t it = begin; it < end; it++) {
+    const int64_t n = it / g->G, gi = it % g->G;
+    const float *x = t->a + (n * g->Cin + gi * g->C) * g->HW, *w = t->b + gi * g->Cog * g->K;
+    float *y = t->out + (n * g->Cout + gi * g->Cog) * g->P;
+    if (pointwise(g)) {
+      fl_sgemm(g->Cog, g->P, g->K, w, g->K, 1, x, g->P, 1, y, g->P, 0);
+    } else {
+      float *cols = fl_scratch(&cols_buf, &cols_cap, (size_t)(g->K * g->P));
+      im2col(x, g, 0, g->K, cols);
+      fl_sgemm(g->Cog, g->P, g->K, w, g->K, 1, cols, g->P, 1, y, g->P, 0);
+    }
+  }
+}
+
+static void input_grad_task(void *ctx, int64_t begin, int64_t end) {
+  const conv_t *t = ctx;
+  const geom_t *g = &t->g;
+  for (int64_t it = begin; it < end; it++) {
+    const int64_t n = it / g->G, gi = it % g->G;
+    const float *dy = t->a + (n * g->Cout + gi * g->Cog) * g->P, *w = t->b + gi * g->Cog * g->K;
+    float *dx = t->out + (n * g->Cin + gi * g->C) * g->HW;
+    if (pointwise(g)) {
+      fl_sgemm(g->K, g->P, g->Cog, w, 1, g->K, dy, g->P, 1, dx, g->P, 0);
+    } else {
+      float *cols = fl_scratch(&cols_buf, &cols_cap, (size_t)(g->K * g->P));
+      fl_sgemm(g->K, g->P, g->Cog, w, 1, g->K, dy, g->P, 1, cols, g->P, 0);
+      memset(dx, 0, (size_t)(g->C * g->HW) * sizeof(float));
+      col2im(cols, g, dx);
+    }
+  }
+}
+
+typedef struct {
+  conv_t c;
+  int64_t rows;  /* unfolded rows per item */
+  int64_t units; /* items per group */
+} wgrad_t;
+
+static __thread float *acc_buf;
+static __thread size_t acc_cap;
+
+/*
+ * One item: rows [k0, k1) of one group's dWᵀ = Σ_n cols_n · dY_nᵀ. Each entry is its GEMM sum
+ * over the pixels of image 0, then each next image's sum added in order: which rows an item
+ * holds (a choice that may follow the thread count) changes no entry.
+ */
+static void weight_grad_task(void *ctx, int64_t begin, int64_t end) {
+  const wgrad_t *t = ctx;
+  const geom_t *g = &t->c.g;
+  for (int64_t it = begin; it < end; it++) {
+    const int64_t gi = it / t->units, k0 = (it % t->units) * t->rows;
+    const int64_t k1 = k0 + t->rows < g->K ? k0 + t->rows : g->K, kr = k1 - k0;
+    float *cols = fl_scratch(&cols_buf, &cols_cap, (size_t)(kr * g->P));
+    float *acc = fl_scratch(&acc_buf, &acc_cap, (size_t)(kr * g->Cog));
+    for (int64_t n = 0; n < g->N; n++) {
+      const float *x = t->c.b + (n * g->Cin + gi * g->C) * g->HW;
+      const float *dy = t->c.a + (n * g->Cout + gi * g->Cog) * g->P;
+      const float *A = x + k0 * g->P;
+      if (!pointwise(g)) {
+        im2col(x, g, k0, k1, cols);
+        A = cols;
+      }
+      fl_sgemm(kr, g->Cog, g->P, A, g->P, 1, dy, 1, g->P, acc, g->Cog, n > 0);
+    }
+    float *dw = t->c.out + gi * g->Cog * g->K;
+    for (int64_t k = 0; k < kr; k++) {
+      for (int64_t o = 0; o < g->Cog; o++) dw[o * g->K + k0 + k] = acc[k * g->Cog + o];
+    }
+  }
+}
+
+/*
+ * Reads (a, aOff, b, bOff, out) and the geometry (N, Cin, H, W, Cout, kh, kw, OH, OW, sh, sw,
+ * ph, pw, dh, dw, groups); checks each array holds what the geometry reads or writes. `which`
+ * names a and b: 0 forward (x, w), 1 input gradient (dy, w), 2 weight gradient (dy, x).
+ */
+static int conv_args(napi_env env, napi_callback_info info, int which, conv_t *t) {
+  napi_value argv[21];
+  if (!fl_args(env, info, 21, argv)) return 0;
+  int64_t v[16];
+  for (int i = 0; i < 16; i++) v[i] = fl_int(env, argv[5 + i]);
+  geom_t *g = &t->g;
+  *g = (geom_t){v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15], 0, 0, 0, 0, 0};
+  for (int i = 0; i < 16; i++) {
+    if (v[i] < 0 || (i >= 9 && i < 11 && v[i] < 1) || (i >= 13 && v[i] < 1)) {
+      napi_throw_range_error(env, NULL, "flambeau native: bad convolution geometry");
+      return 0;
+    }
+  }
+  if (g->Cin % g->G != 0 || g->Cout % g->G != 0) {
+    napi_throw_range_error(env, NULL, "flambeau native: channels not divisible by groups");
+    return 0;
+  }
+  g->C = g->Cin / g->G;
+  g->Cog = g->Cout / g->G;
+  g->K = g->C * g->kh * g->kw;
+  g->P = g->OH * g->OW;
+  g->HW = g->H * g->W;
+  const int64_t xs = g->N * g->Cin * g->HW, ws = g->Cout * g->K, ys = g->N * g->Cout * g->P;
+  const int64_t need[3][3] = {{xs, ws, ys}, {ys, ws, xs}, {ys, xs, ws}};
+  size_t la, lb, lo;
+  float *a = fl_f32(env, argv[0], &la), *b = a ? fl_f32(env, argv[2], &lb) : NULL, *out = b ? fl_f32(env, argv[4], &lo) : NULL;
+  if (out == NULL) return 0;
+  const int64_t aOff = fl_int(env, argv[1]), bOff = fl_int(env, argv[3]);
+  if (aOff < 0 || bOff < 0 || (size_t)(aOff + need[which][0]) > la || (size_t)(bOff + need[which][1]) > lb || (size_t)need[which][2] > lo) {
+    napi_throw_range_error(env, NULL, "flambeau native: convolution operands shorter than their shapes");
+    return 0;
+  }
+  t->a = a + aOff;
+  t->b = b + bOff;
+  t->out = out;
+  return 1;
+}
+
+/* conv2d(x, xOff, w, wOff, out, ...geometry): out [N, Cout, OH, OW], bias left to the op. */
+static napi_value conv2d(napi_env env, napi_callback_info info) {
+  conv_t t;
+  if (!conv_args(env, info, 0, &t)) return NULL;
+  const geom_t *g = &t.g;
+  run_items(g->N * g->G, g->N * g->Cout * g->P * g->K, forward_task, &t);
+  return fl_undefined(env);
+}
+
+/* conv2dBackwardInput(dy, dyOff, w, wOff, dx, ...geometry): dx [N, Cin, H, W]. */
+static napi_value conv2d_backward_input(napi_env env, napi_callback_info info) {
+  conv_t t;
+  if (!conv_args(env, info, 1, &t)) return NULL;
+  const geom_t *g = &t.g;
+  run_items(g->N * g->G, g->N * g->Cout * g->P * g->K, input_grad_task, &t);
+  return fl_undefined(env);
+}
+
+/* Floats of unfolded rows one weight-gradient item keeps (its L2 share). */
+#define WGRAD_COLS (256 * 1024)
+
+/* conv2dBackwardWeight(dy, dyOff, x, xOff, dw, ...geometry): dw [Cout, Cin/groups, kh, kw]. */
+static napi_value conv2d_backward_weight(napi_env env, napi_callback_info info) {
+  wgrad_t t;
+  if (!conv_args(env, info, 2, &t.c)) return NULL;
+  const geom_t *g = &t.c.g;
+  if (g->N == 0 || g->K == 0 || g->P == 0) {
+    memset(t.c.out, 0, (size_t)(g->Cout * g->K) * sizeof(float));
+    return fl_undefined(env);
+  }
+  /* About two items per thread and group, in whole rows of 8, each unfolding at most WGRAD_COLS floats. */
+  int64_t rows = (g->K + 2 * fl_threads() - 1) / (2 * fl_threads());
+  const int64_t cap = WGRAD_COLS / g->P;
+  if (rows > cap) rows = cap;
+  rows = (rows + 7) / 8 * 8;
+  t.rows = rows;
+  t.units = (g->K + rows - 1) / rows;
+  const int64_t items = g->G * t.units;
+  if (items >= 2 && (double)g->N * (double)g->Cout * (double)g->P * (double)g->K >= (1 << 18)) {
+    fl_parallel(items, weight_grad_task, &t);
+  } else {
+    weight_grad_task(&t, 0, items);
+  }
+  return fl_undefined(env);
+}
+
+void fl_register_conv(napi_env env, napi_value exports) {
+  fl_export(env, exports, "conv2d", conv2d);
+  fl_export(env, exports, "conv2dBackwardInput", conv2d_backward_input);
+  fl_export(env, exports, "conv2dBackwardWeight", conv2d_backward_weight);
+}

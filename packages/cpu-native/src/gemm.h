@@ -1,0 +1,48 @@
+/*
+ * The float32 GEMM shared by matmul and the convolutions: packed panels, a register-blocked
+ * micro-kernel per instruction set, cache blocking, output tiles over the thread pool.
+ */
+#ifndef FLAMBEAU_GEMM_H
+#define FLAMBEAU_GEMM_H
+
+#include "flambeau.h"
+
+/* Rows of K one pass of the micro-kernels sums before adding into C. It fixes every entry's
+ * summation order, so it is one constant for every shape, instruction set and thread count. */
+#define FL_KC 256
+
+/*
+ * C[m, n] (row stride ldc; m ≤ mr, n ≤ nr) = (add ? C + : ) A-panel · B-panel over kc steps.
+ * The A panel holds mr values per step, the B panel nr (both zero-padded past m and n); each
+ * entry is one fused multiply-add chain in k order, then one addition into C.
+ */
+typedef void (*fl_kernel)(int64_t kc, const float *a, const float *b, float *c, int64_t ldc, int m, int n, int add);
+
+typedef struct {
+  int mr, nr;
+  fl_kernel kernel;
+} fl_gemm_isa;
+
+extern const fl_gemm_isa fl_gemm_avx512;
+extern const fl_gemm_isa fl_gemm_avx2;
+
+/*
+ * C[M, N] (row stride ldc, unit column stride) = A[M, K] · B[K, N], or += with `accumulate`.
+ * A and B are read through any element strides (transposes, broadcast zeros). Splits its output
+ * tiles over the thread pool when the product is large (inline when called from a pool task).
+ */
+void fl_sgemm(int64_t M, int64_t N, int64_t K, const float *A, int64_t ars, int64_t acs,
+              const float *B, int64_t brs, int64_t bcs, float *C, int64_t ldc, int accumulate);
+
+/* Whether offset..the last element a [rows, cols] view with these strides reads lies in [0, len). */
+int fl_view_fits(size_t len, int64_t off, int64_t rows, int64_t rs, int64_t cols, int64_t cs);
+
+/* A Float32Array's data and length; NULL after throwing a TypeError for anything else. */
+float *fl_f32(napi_env env, napi_value v, size_t *length);
+
+/* *buf grown to hold n floats (64-byte aligned, old contents dropped); aborts when memory is out. */
+float *fl_scratch(float **buf, size_t *cap, size_t n);
+
+void fl_register_conv(napi_env env, napi_value exports);
+
+#endif
