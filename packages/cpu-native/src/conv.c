@@ -26,6 +26,7 @@ static void valid_range(int64_t shift, int64_t sw, int64_t W, int64_t OW, int64_
 /* Rows [k0, k1) of one image-group's unfolded [K, P] matrix into cols (row stride P). */
 static void im2col(const float *x, const geom_t *g, int64_t k0, int64_t k1, float *cols) {
   const int64_t OW = g->OW, P = g->P;
+  const int avx2 = fl_has_avx2();
   for (int64_t k = k0; k < k1; k++) {
     const int64_t c = k / (g->kh * g->kw), i = (k / g->kw) % g->kh, j = k % g->kw;
     const int64_t shift = j * g->dw - g->pw;
@@ -40,13 +41,13 @@ static void im2col(const float *x, const geom_t *g, int64_t k0, int64_t k1, floa
         continue;
       }
       const float *xr = x + (c * g->H + iy) * g->W + shift;
-      memset(p, 0, (size_t)lo * sizeof(float));
-      if (g->sw == 1) {
-        memcpy(p + lo, xr + lo, (size_t)(hi - lo) * sizeof(float));
-      } else {
-        for (int64_t ox = lo; ox < hi; ox++) p[ox] = xr[ox * g->sw];
+      if (g->sw == 1 && avx2) {
+        fl_im2col_row_avx2(p, xr, OW, lo, hi);
+        continue;
       }
-      memset(p + hi, 0, (size_t)(OW - hi) * sizeof(float));
+      for (int64_t ox = 0; ox < lo; ox++) p[ox] = 0;
+      for (int64_t ox = lo; ox < hi; ox++) p[ox] = xr[ox * g->sw];
+      for (int64_t ox = hi; ox < OW; ox++) p[ox] = 0;
     }
   }
 }
@@ -54,6 +55,7 @@ static void im2col(const float *x, const geom_t *g, int64_t k0, int64_t k1, floa
 /* The adjoint of im2col over all K rows: adds each column entry onto its input pixel. */
 static void col2im(const float *cols, const geom_t *g, float *dx) {
   const int64_t OW = g->OW, P = g->P;
+  const int avx2 = fl_has_avx2();
   for (int64_t k = 0; k < g->K; k++) {
     const int64_t c = k / (g->kh * g->kw), i = (k / g->kw) % g->kh, j = k % g->kw;
     const int64_t shift = j * g->dw - g->pw;
@@ -65,6 +67,10 @@ static void col2im(const float *cols, const geom_t *g, float *dx) {
       if (iy < 0 || iy >= g->H) continue;
       float *xr = dx + (c * g->H + iy) * g->W + shift;
       const float *p = row + oy * OW;
+      if (g->sw == 1 && avx2) {
+        fl_col2im_row_avx2(xr, p, lo, hi);
+        continue;
+      }
       for (int64_t ox = lo; ox < hi; ox++) xr[ox * g->sw] += p[ox];
     }
   }

@@ -71,7 +71,11 @@ static void pack_panel(const float *X, int64_t rs, int64_t cs, int64_t i0, int w
     for (int64_t k = 0; k < kc; k++) memcpy(out + k * W, base + k * cs, (size_t)W * sizeof(float));
     return;
   }
-  for (int r = 0; r < w; r++) {
+  int r0 = 0;
+  if (cs == 1 && W % 8 == 0 && fl_has_avx2()) {
+    for (; r0 + 8 <= w; r0 += 8) fl_pack_rows8_avx2(base + r0 * rs, rs, kc, out + r0, W);
+  }
+  for (int r = r0; r < w; r++) {
     const float *row = base + r * rs;
     if (cs == 1) {
       for (int64_t k = 0; k < kc; k++) out[k * W + r] = row[k];

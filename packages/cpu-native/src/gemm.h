@@ -43,6 +43,11 @@ float *fl_f32(napi_env env, napi_value v, size_t *length);
 /* *buf grown to hold n floats (64-byte aligned, old contents dropped); aborts when memory is out. */
 float *fl_scratch(float **buf, size_t *cap, size_t n);
 
+/* AVX2 data movement (also used on AVX-512 CPUs): see gemm_avx2.c and conv_avx2.c. */
+void fl_pack_rows8_avx2(const float *X, int64_t rs, int64_t kc, float *out, int64_t W);
+void fl_im2col_row_avx2(float *p, const float *xr, int64_t OW, int64_t lo, int64_t hi);
+void fl_col2im_row_avx2(float *dx, const float *p, int64_t lo, int64_t hi);
+
 void fl_register_conv(napi_env env, napi_value exports);
 
 #endif

@@ -35,3 +35,33 @@ static void kernel(int64_t kc, const float *a, const float *b, float *c, int64_t
 }
 
 const fl_gemm_isa fl_gemm_avx2 = {6, 16, kernel};
+
+/*
+ * out[k·W + r] = X[r·rs + k] for r < 8, k < kc: eight rows of a row-major operand into eight
+ * lanes of a panel, by 8×8 transposes in registers (pack_panel's common case: row-major A, and B
+ * read transposed). Moves values only, so the bits are the plain copy's.
+ */
+void fl_pack_rows8_avx2(const float *X, int64_t rs, int64_t kc, float *out, int64_t W) {
+  int64_t k = 0;
+  for (; k + 8 <= kc; k += 8) {
+    __m256 r[8], t[8], s[8];
+    for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(X + i * rs + k);
+    for (int i = 0; i < 8; i += 2) {
+      t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+      t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 8; i += 4) {
+      s[i] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+      s[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+      s[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+      s[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+    }
+    for (int i = 0; i < 4; i++) {
+      _mm256_storeu_ps(out + (k + i) * W, _mm256_permute2f128_ps(s[i], s[i + 4], 0x20));
+      _mm256_storeu_ps(out + (k + i + 4) * W, _mm256_permute2f128_ps(s[i], s[i + 4], 0x31));
+    }
+  }
+  for (; k < kc; k++) {
+    for (int i = 0; i < 8; i++) out[k * W + i] = X[i * rs + k];
+  }
+}
