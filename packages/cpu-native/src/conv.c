@@ -99,6 +99,65 @@ static void run_items(int64_t n, int64_t madds, fl_task fn, void *ctx) {
   }
 }
 
+/* Widest kernel the unfolding packer keeps a table for; wider ones unfold into scratch first. */
+#define PACK_KW 64
+
+typedef struct {
+  const float *x; /* the image-group */
+  const geom_t *g;
+  int64_t lo[PACK_KW], hi[PACK_KW]; /* valid output columns per kernel column j */
+} unfold_t;
+
+/*
+ * The forward's B, rows k of the unfolded image and columns p, packed straight from the image:
+ * a panel's columns are runs of output rows (the same for every k), each copied by masked loads.
+ */
+static void pack_unfolded(const void *ctx, int64_t k0, int64_t kc, int64_t j0, int w, int W, float *out) {
+  const unfold_t *u = ctx;
+  const geom_t *g = u->g;
+  int64_t soy[33], sox[33], sd[33], sl[33];
+  int ns = 0;
+  for (int64_t p = j0, d = 0; d < w; ns++) {
+    soy[ns] = p / g->OW;
+    sox[ns] = p % g->OW;
+    sl[ns] = g->OW - sox[ns] < w - d ? g->OW - sox[ns] : w - d;
+    sd[ns] = d;
+    p += sl[ns];
+    d += sl[ns];
+  }
+  const int avx2 = fl_has_avx2() && g->sw == 1;
+  int64_t c = k0 / (g->kh * g->kw), i = (k0 / g->kw) % g->kh, j = k0 % g->kw;
+  for (int64_t k = 0; k < kc; k++) {
+    float *o = out + k * W;
+    const int64_t shift = j * g->dw - g->pw, lo = u->lo[j], hi = u->hi[j];
+    for (int s = 0; s < ns; s++) {
+      float *dst = o + sd[s];
+      const int64_t iy = soy[s] * g->sh - g->ph + i * g->dh;
+      if (iy < 0 || iy >= g->H) {
+        for (int64_t q = 0; q < sl[s]; q++) dst[q] = 0;
+        continue;
+      }
+      const float *xr = u->x + (c * g->H + iy) * g->W + shift;
+      if (avx2) {
+        fl_im2col_row_avx2(dst, xr + sox[s], sl[s], lo - sox[s], hi - sox[s]);
+      } else {
+        for (int64_t q = 0; q < sl[s]; q++) {
+          const int64_t ox = sox[s] + q;
+          dst[q] = ox >= lo && ox < hi ? xr[ox * g->sw] : 0;
+        }
+      }
+    }
+    for (int q = w; q < W; q++) o[q] = 0;
+    if (++j == g->kw) {
+      j = 0;
+      if (++i == g->kh) {
+        i = 0;
+        c++;
+      }
+    }
+  }
+}
+
 static void forward_task(void *ctx, int64_t begin, int64_t end) {
   const conv_t *t = ctx;
   const geom_t *g = &t->g;
@@ -108,6 +167,10 @@ static void forward_task(void *ctx, int64_t begin, int64_t end) {
     float *y = t->out + (n * g->Cout + gi * g->Cog) * g->P;
     if (pointwise(g)) {
       fl_sgemm(g->Cog, g->P, g->K, w, g->K, 1, x, g->P, 1, y, g->P, 0);
+    } else if (g->kw <= PACK_KW) {
+      unfold_t u = {.x = x, .g = g};
+      for (int64_t j = 0; j < g->kw; j++) valid_range(j * g->dw - g->pw, g->sw, g->W, g->OW, &u.lo[j], &u.hi[j]);
+      fl_sgemm_packed_b(g->Cog, g->P, g->K, w, g->K, 1, pack_unfolded, &u, y, g->P, 0);
     } else {
       float *cols = fl_scratch(&cols_buf, &cols_cap, (size_t)(g->K * g->P));
       im2col(x, g, 0, g->K, cols);

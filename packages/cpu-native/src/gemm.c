@@ -98,6 +98,8 @@ typedef struct {
   int add;            /* add into C: accumulate, or a later step of K */
   int64_t j0, nc, k0, kc;
   float *bp;          /* the packed B block */
+  fl_b_packer pack;   /* B's packer, or NULL: B through its strides */
+  const void *pack_ctx;
   uint64_t phase;
   int64_t col_tasks;  /* tasks per row block */
   int64_t task_panels;
@@ -112,7 +114,12 @@ static void pack_b_task(void *ctx, int64_t begin, int64_t end) {
   for (int64_t p = begin; p < end; p++) {
     const int64_t j = p * nr;
     const int w = (int)(g->nc - j < nr ? g->nc - j : nr);
-    pack_panel(g->B, g->bcs, g->brs, g->j0 + j, w, nr, g->k0, g->kc, g->bp + p * nr * g->kc);
+    float *out = g->bp + p * nr * g->kc;
+    if (g->pack) {
+      g->pack(g->pack_ctx, g->k0, g->kc, g->j0 + j, w, nr, out);
+    } else {
+      pack_panel(g->B, g->bcs, g->brs, g->j0 + j, w, nr, g->k0, g->kc, out);
+    }
   }
 }
 
@@ -153,8 +160,8 @@ static void tile_task(void *ctx, int64_t begin, int64_t end) {
 static __thread float *b_buf;
 static __thread size_t b_cap;
 
-void fl_sgemm(int64_t M, int64_t N, int64_t K, const float *A, int64_t ars, int64_t acs,
-              const float *B, int64_t brs, int64_t bcs, float *C, int64_t ldc, int accumulate) {
+static void sgemm(int64_t M, int64_t N, int64_t K, const float *A, int64_t ars, int64_t acs, const float *B, int64_t brs,
+                  int64_t bcs, fl_b_packer pack, const void *pack_ctx, float *C, int64_t ldc, int accumulate) {
   if (M <= 0 || N <= 0) return;
   if (K <= 0) {
     if (!accumulate) {
@@ -162,7 +169,8 @@ void fl_sgemm(int64_t M, int64_t N, int64_t K, const float *A, int64_t ars, int6
     }
     return;
   }
-  job_t g = {.isa = pick(), .M = M, .N = N, .A = A, .B = B, .ars = ars, .acs = acs, .brs = brs, .bcs = bcs, .C = C, .ldc = ldc};
+  job_t g = {.isa = pick(), .M = M, .N = N, .A = A, .B = B, .ars = ars, .acs = acs, .brs = brs, .bcs = bcs, .C = C, .ldc = ldc,
+             .pack = pack, .pack_ctx = pack_ctx};
   const int nr = g.isa->nr;
   const int parallel = (double)M * (double)N * (double)K >= PARALLEL_MIN;
   const int64_t ncmax = N < NC ? N : NC;
@@ -191,6 +199,16 @@ void fl_sgemm(int64_t M, int64_t N, int64_t K, const float *A, int64_t ars, int6
       }
     }
   }
+}
+
+void fl_sgemm(int64_t M, int64_t N, int64_t K, const float *A, int64_t ars, int64_t acs,
+              const float *B, int64_t brs, int64_t bcs, float *C, int64_t ldc, int accumulate) {
+  sgemm(M, N, K, A, ars, acs, B, brs, bcs, NULL, NULL, C, ldc, accumulate);
+}
+
+void fl_sgemm_packed_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t ars, int64_t acs,
+                       fl_b_packer pack, const void *pack_ctx, float *C, int64_t ldc, int accumulate) {
+  sgemm(M, N, K, A, ars, acs, NULL, 0, 0, pack, pack_ctx, C, ldc, accumulate);
 }
 
 int fl_view_fits(size_t len, int64_t off, int64_t rows, int64_t rs, int64_t cols, int64_t cs) {

@@ -34,6 +34,17 @@ extern const fl_gemm_isa fl_gemm_avx2;
 void fl_sgemm(int64_t M, int64_t N, int64_t K, const float *A, int64_t ars, int64_t acs,
               const float *B, int64_t brs, int64_t bcs, float *C, int64_t ldc, int accumulate);
 
+/*
+ * Fills a W-wide panel of B (the product's right operand, never stored): out[k·W + c] =
+ * B[k0 + k, j0 + c] for k < kc, c < w, zero for w ≤ c < W. Convolutions unfold images straight
+ * into panels with one.
+ */
+typedef void (*fl_b_packer)(const void *ctx, int64_t k0, int64_t kc, int64_t j0, int w, int W, float *out);
+
+/* fl_sgemm with B given by a packer instead of strides. */
+void fl_sgemm_packed_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t ars, int64_t acs,
+                       fl_b_packer pack, const void *pack_ctx, float *C, int64_t ldc, int accumulate);
+
 /* Whether offset..the last element a [rows, cols] view with these strides reads lies in [0, len). */
 int fl_view_fits(size_t len, int64_t off, int64_t rows, int64_t rs, int64_t cols, int64_t cs);
 
