@@ -4,13 +4,9 @@
  * weight gradient cut by output entries (rows of the unfolded kernel), every entry summed over
  * the images in order. Same bits on any thread count.
  */
-#include "gemm.h"
+#include "conv.h"
+#include <stdlib.h>
 #include <string.h>
-
-typedef struct {
-  int64_t N, Cin, H, W, Cout, kh, kw, OH, OW, sh, sw, ph, pw, dh, dw, G;
-  int64_t C, Cog, K, P, HW; /* per group: input channels, output channels, unfolded rows; pixels */
-} geom_t;
 
 /* Columns [lo, hi) of output whose input column ox·sw + shift lies inside [0, W). */
 static void valid_range(int64_t shift, int64_t sw, int64_t W, int64_t OW, int64_t *lo, int64_t *hi) {
@@ -85,6 +81,10 @@ typedef struct {
   geom_t g;
   const float *a, *b; /* the two inputs, as each kernel names them */
   float *out;
+  /* the direct forward's: its plan, the weights in 8-channel blocks, blocks per group */
+  fl_direct_plan *plan;
+  float *wp;
+  int64_t blocks;
 } conv_t;
 
 static __thread float *cols_buf;
@@ -279,12 +279,51 @@ static int conv_args(napi_env env, napi_callback_info info, int which, conv_t *t
   return 1;
 }
 
+static void direct_task(void *ctx, int64_t begin, int64_t end) {
+  const conv_t *t = ctx;
+  const geom_t *g = &t->g;
+  const int64_t per_block = g->C * g->kh * g->kw * 8;
+  for (int64_t it = begin; it < end; it++) {
+    const int64_t cb = it % t->blocks, gi = (it / t->blocks) % g->G, n = it / (t->blocks * g->G);
+    const int64_t o0 = cb * 8, rows = g->Cog - o0 < 8 ? g->Cog - o0 : 8;
+    fl_direct_forward_avx512(t->plan, t->a + (n * g->Cin + gi * g->C) * g->HW, t->wp + (gi * t->blocks + cb) * per_block,
+                             (int)rows, t->out + (n * g->Cout + gi * g->Cog + o0) * g->P);
+  }
+}
+
+/*
+ * The direct AVX-512 forward when it applies (unit column stride): weights regrouped once as
+ * [group][8-channel block][c][kh·kw][8], one task per (image, group, block). False, having done
+ * nothing, otherwise.
+ */
+static int forward_direct(conv_t *t) {
+  const geom_t *g = &t->g;
+  if (!fl_has_avx512() || g->sw != 1 || pointwise(g)) return 0;
+  t->blocks = (g->Cog + 7) / 8;
+  const int64_t kk = g->kh * g->kw, per_block = g->C * kk * 8;
+  t->wp = calloc((size_t)(g->G * t->blocks * per_block), sizeof(float));
+  t->plan = t->wp ? fl_direct_plan_avx512(g) : NULL;
+  if (t->plan == NULL) {
+    free(t->wp);
+    return 0;
+  }
+  for (int64_t o = 0; o < g->Cout; o++) {
+    const int64_t gi = o / g->Cog, cb = (o % g->Cog) / 8, r = (o % g->Cog) % 8;
+    float *dst = t->wp + (gi * t->blocks + cb) * per_block + r;
+    for (int64_t k = 0; k < g->K; k++) dst[k * 8] = t->b[o * g->K + k];
+  }
+  run_items(g->N * g->G * t->blocks, g->N * g->Cout * g->P * g->K, direct_task, t);
+  fl_direct_plan_free(t->plan);
+  free(t->wp);
+  return 1;
+}
+
 /* conv2d(x, xOff, w, wOff, out, ...geometry): out [N, Cout, OH, OW], bias left to the op. */
 static napi_value conv2d(napi_env env, napi_callback_info info) {
   conv_t t;
   if (!conv_args(env, info, 0, &t)) return NULL;
   const geom_t *g = &t.g;
-  run_items(g->N * g->G, g->N * g->Cout * g->P * g->K, forward_task, &t);
+  if (!forward_direct(&t)) run_items(g->N * g->G, g->N * g->Cout * g->P * g->K, forward_task, &t);
   return fl_undefined(env);
 }
 
