@@ -327,12 +327,44 @@ static napi_value conv2d(napi_env env, napi_callback_info info) {
   return fl_undefined(env);
 }
 
+/*
+ * The input gradient of a unit-stride convolution is a forward one: dy correlated with the
+ * flipped kernel, channels swapped within each group, padded by dilation·(k − 1) − padding.
+ * False, having done nothing, when that padding is negative or the direct forward cannot run.
+ */
+static int input_grad_direct(const conv_t *t) {
+  const geom_t *g = &t->g;
+  const int64_t ph = g->dh * (g->kh - 1) - g->ph, pw = g->dw * (g->kw - 1) - g->pw;
+  /* Fewer than 8 input channels per group would leave most of each 8-channel tile idle. */
+  if (!fl_has_avx512() || g->sh != 1 || g->sw != 1 || ph < 0 || pw < 0 || pointwise(g) || g->C < 8) return 0;
+  conv_t f = {.a = t->a, .out = t->out};
+  f.g = (geom_t){g->N, g->Cout, g->OH, g->OW, g->Cin, g->kh, g->kw, g->H, g->W, 1, 1, ph, pw, g->dh, g->dw, g->G,
+                 g->Cog, g->C, g->Cog * g->kh * g->kw, g->HW, g->P};
+  const int64_t kk = g->kh * g->kw;
+  float *w = malloc((size_t)(g->Cout * g->K) * sizeof(float));
+  if (w == NULL) return 0;
+  /* w'[gi·C + c][o][i][j] = w[gi·Cog + o][c][kh−1−i][kw−1−j] */
+  for (int64_t gi = 0; gi < g->G; gi++) {
+    for (int64_t c = 0; c < g->C; c++) {
+      for (int64_t o = 0; o < g->Cog; o++) {
+        const float *src = t->b + ((gi * g->Cog + o) * g->C + c) * kk;
+        float *dst = w + ((gi * g->C + c) * g->Cog + o) * kk;
+        for (int64_t q = 0; q < kk; q++) dst[q] = src[kk - 1 - q];
+      }
+    }
+  }
+  f.b = w;
+  const int done = forward_direct(&f);
+  free(w);
+  return done;
+}
+
 /* conv2dBackwardInput(dy, dyOff, w, wOff, dx, ...geometry): dx [N, Cin, H, W]. */
 static napi_value conv2d_backward_input(napi_env env, napi_callback_info info) {
   conv_t t;
   if (!conv_args(env, info, 1, &t)) return NULL;
   const geom_t *g = &t.g;
-  run_items(g->N * g->G, g->N * g->Cout * g->P * g->K, input_grad_task, &t);
+  if (!input_grad_direct(&t)) run_items(g->N * g->G, g->N * g->Cout * g->P * g->K, input_grad_task, &t);
   return fl_undefined(env);
 }
 
