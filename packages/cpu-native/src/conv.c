@@ -371,6 +371,37 @@ static napi_value conv2d_backward_input(napi_env env, napi_callback_info info) {
 /* Floats of unfolded rows one weight-gradient item keeps (its L2 share). */
 #define WGRAD_COLS (256 * 1024)
 
+typedef struct {
+  const conv_t *c;
+  int64_t oblocks, kblocks;
+} wdirect_t;
+
+static void weight_direct_task(void *ctx, int64_t begin, int64_t end) {
+  const wdirect_t *t = ctx;
+  fl_direct_weight_grad_avx512(t->c->plan, t->c->a, t->c->b, begin, end, t->oblocks, t->kblocks, t->c->out);
+}
+
+/*
+ * The direct AVX-512 weight gradient (unit column stride, at least 128 output pixels: below that
+ * each item's few pixel vectors do not pay for its accumulators' round trip, and im2col + GEMM
+ * was measured faster); false, having done nothing, otherwise.
+ */
+static int weight_grad_direct(conv_t *t) {
+  const geom_t *g = &t->g;
+  if (!fl_has_avx512() || g->sw != 1 || pointwise(g) || g->P < 128) return 0;
+  t->plan = fl_direct_plan_avx512(g);
+  if (t->plan == NULL) return 0;
+  wdirect_t w = {t, (g->Cog + 3) / 4, (g->K + 3) / 4};
+  const int64_t items = g->G * w.oblocks * w.kblocks;
+  if (items >= 2 && (double)g->N * (double)g->Cout * (double)g->P * (double)g->K >= (1 << 18)) {
+    fl_parallel(items, weight_direct_task, &w);
+  } else {
+    weight_direct_task(&w, 0, items);
+  }
+  fl_direct_plan_free(t->plan);
+  return 1;
+}
+
 /* conv2dBackwardWeight(dy, dyOff, x, xOff, dw, ...geometry): dw [Cout, Cin/groups, kh, kw]. */
 static napi_value conv2d_backward_weight(napi_env env, napi_callback_info info) {
   wgrad_t t;
@@ -380,6 +411,7 @@ static napi_value conv2d_backward_weight(napi_env env, napi_callback_info info) 
     memset(t.c.out, 0, (size_t)(g->Cout * g->K) * sizeof(float));
     return fl_undefined(env);
   }
+  if (weight_grad_direct(&t.c)) return fl_undefined(env);
   /* About two items per thread and group, in whole rows of 8, each unfolding at most WGRAD_COLS floats. */
   int64_t rows = (g->K + 2 * fl_threads() - 1) / (2 * fl_threads());
   const int64_t cap = WGRAD_COLS / g->P;

@@ -109,3 +109,75 @@ void fl_direct_forward_avx512(const fl_direct_plan *plan, const float *x, const 
     }
   }
 }
+
+/*
+ * dw for items [begin, end) of one thread, an item being 4 output channels × 4 unfolded rows
+ * (k = (c, i, j)) of one group: for each image in order, each pixel vector in order, sixteen
+ * accumulators add dy·x lane-wise; each entry is then its accumulator's lanes summed. Which
+ * thread holds an item changes nothing in its sum.
+ */
+void fl_direct_weight_grad_avx512(const fl_direct_plan *plan, const float *dy, const float *x, int64_t begin, int64_t end,
+                                  int64_t oblocks, int64_t kblocks, float *dw) {
+  const geom_t *g = plan->g;
+  const int64_t kk = plan->kk, segs = plan->segs, P = g->P, vectors = (P + 15) / 16;
+  __m512 *acc = aligned_alloc(64, (size_t)(end - begin) * 16 * sizeof(__m512));
+  if (acc == NULL) abort();
+  for (int64_t q = 0; q < (end - begin) * 16; q++) acc[q] = _mm512_setzero_ps();
+  for (int64_t n = 0; n < g->N; n++) {
+    for (int64_t it = begin; it < end; it++) {
+      const int64_t kb = it % kblocks, ob = (it / kblocks) % oblocks, gi = it / (kblocks * oblocks);
+      const float *dyr[4], *xc[4];
+      const seg_t *tk[4];
+      __mmask16 ovalid[4], kvalid[4];
+      for (int r = 0; r < 4; r++) {
+        const int64_t o = ob * 4 + r, k = kb * 4 + r;
+        ovalid[r] = o < g->Cog ? 0xffff : 0;
+        kvalid[r] = k < g->K ? 0xffff : 0;
+        dyr[r] = dy + (n * g->Cout + gi * g->Cog + (o < g->Cog ? o : 0)) * P;
+        const int64_t kc = k < g->K ? k : 0;
+        xc[r] = x + (n * g->Cin + gi * g->C + kc / kk) * g->HW;
+        tk[r] = plan->tab + (kc % kk) * segs;
+      }
+      __m512 a[4][4];
+      __m512 *mine = acc + (it - begin) * 16;
+#pragma GCC unroll 4
+      for (int r = 0; r < 4; r++) {
+#pragma GCC unroll 4
+        for (int q = 0; q < 4; q++) a[r][q] = mine[r * 4 + q];
+      }
+      for (int64_t v = 0; v < vectors; v++) {
+        const int64_t left = P - 16 * v;
+        const __mmask16 mp = left >= 16 ? 0xffff : (__mmask16)((1u << left) - 1);
+        __m512 d[4], xv[4];
+#pragma GCC unroll 4
+        for (int r = 0; r < 4; r++) d[r] = _mm512_maskz_loadu_ps(mp & ovalid[r], dyr[r] + 16 * v);
+#pragma GCC unroll 4
+        for (int q = 0; q < 4; q++) {
+          const seg_t *s = tk[q] + v * kk * segs;
+          xv[q] = _mm512_maskz_loadu_ps(s[0].mask & kvalid[q], xc[q] + s[0].off);
+          for (int64_t e = 1; e < segs; e++) xv[q] = _mm512_mask_loadu_ps(xv[q], s[e].mask & kvalid[q], xc[q] + s[e].off);
+        }
+#pragma GCC unroll 4
+        for (int r = 0; r < 4; r++) {
+#pragma GCC unroll 4
+          for (int q = 0; q < 4; q++) a[r][q] = _mm512_fmadd_ps(d[r], xv[q], a[r][q]);
+        }
+      }
+#pragma GCC unroll 4
+      for (int r = 0; r < 4; r++) {
+#pragma GCC unroll 4
+        for (int q = 0; q < 4; q++) mine[r * 4 + q] = a[r][q];
+      }
+    }
+  }
+  for (int64_t it = begin; it < end; it++) {
+    const int64_t kb = it % kblocks, ob = (it / kblocks) % oblocks, gi = it / (kblocks * oblocks);
+    for (int r = 0; r < 4; r++) {
+      for (int q = 0; q < 4; q++) {
+        const int64_t o = ob * 4 + r, k = kb * 4 + q;
+        if (o < g->Cog && k < g->K) dw[(gi * g->Cog + o) * g->K + k] = _mm512_reduce_add_ps(acc[(it - begin) * 16 + r * 4 + q]);
+      }
+    }
+  }
+  free(acc);
+}
