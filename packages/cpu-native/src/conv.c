@@ -92,8 +92,8 @@ static __thread size_t cols_cap;
 
 /* Runs items [0, n) on the pool when there are enough to share, else in turn (each GEMM then split). */
 static void run_items(int64_t n, int64_t madds, fl_task fn, void *ctx) {
-  if (n >= 2 * fl_threads() && madds >= (1 << 18)) {
-    fl_parallel(n, fn, ctx);
+  if (n >= 2 * fl_threads()) {
+    fl_parallel_for((double)madds, n, fn, ctx);
   } else {
     fn(ctx, 0, n);
   }
@@ -393,11 +393,7 @@ static int weight_grad_direct(conv_t *t) {
   if (t->plan == NULL) return 0;
   wdirect_t w = {t, (g->Cog + 3) / 4, (g->K + 3) / 4};
   const int64_t items = g->G * w.oblocks * w.kblocks;
-  if (items >= 2 && (double)g->N * (double)g->Cout * (double)g->P * (double)g->K >= (1 << 18)) {
-    fl_parallel(items, weight_direct_task, &w);
-  } else {
-    weight_direct_task(&w, 0, items);
-  }
+  fl_parallel_for((double)g->N * (double)g->Cout * (double)g->P * (double)g->K, items, weight_direct_task, &w);
   fl_direct_plan_free(t->plan);
   return 1;
 }
@@ -420,11 +416,7 @@ static napi_value conv2d_backward_weight(napi_env env, napi_callback_info info) 
   t.rows = rows;
   t.units = (g->K + rows - 1) / rows;
   const int64_t items = g->G * t.units;
-  if (items >= 2 && (double)g->N * (double)g->Cout * (double)g->P * (double)g->K >= (1 << 18)) {
-    fl_parallel(items, weight_grad_task, &t);
-  } else {
-    weight_grad_task(&t, 0, items);
-  }
+  fl_parallel_for((double)g->N * (double)g->Cout * (double)g->P * (double)g->K, items, weight_grad_task, &t);
   return fl_undefined(env);
 }
 

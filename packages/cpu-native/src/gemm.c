@@ -17,8 +17,6 @@
 #define NC 1024
 /* Columns per task: the A block's packing is paid once per this many columns. */
 #define TASK_COLS 256
-/* Multiply-adds below which a product runs on the calling thread alone. */
-#define PARALLEL_MIN (1 << 18)
 
 /* The portable kernel (baseline x86-64, no fused multiply-add): a 4×8 tile. */
 static void kernel_scalar(int64_t kc, const float *a, const float *b, float *c, int64_t ldc, int m, int n, int add) {
@@ -172,7 +170,7 @@ static void sgemm(int64_t M, int64_t N, int64_t K, const float *A, int64_t ars, 
   job_t g = {.isa = pick(), .M = M, .N = N, .A = A, .B = B, .ars = ars, .acs = acs, .brs = brs, .bcs = bcs, .C = C, .ldc = ldc,
              .pack = pack, .pack_ctx = pack_ctx};
   const int nr = g.isa->nr;
-  const int parallel = (double)M * (double)N * (double)K >= PARALLEL_MIN;
+  const double madds = (double)M * (double)N * (double)K;
   const int64_t ncmax = N < NC ? N : NC;
   float *bp = fl_scratch(&b_buf, &b_cap, (size_t)((ncmax + nr - 1) / nr * nr) * FL_KC);
   g.bp = bp;
@@ -190,13 +188,8 @@ static void sgemm(int64_t M, int64_t N, int64_t K, const float *A, int64_t ars, 
       g.kc = K - k0 < FL_KC ? K - k0 : FL_KC;
       g.add = accumulate || k0 > 0;
       g.phase = atomic_fetch_add(&phases, 1);
-      if (parallel) {
-        fl_parallel(panels, pack_b_task, &g);
-        fl_parallel(tasks, tile_task, &g);
-      } else {
-        pack_b_task(&g, 0, panels);
-        tile_task(&g, 0, tasks);
-      }
+      fl_parallel_for(madds, panels, pack_b_task, &g);
+      fl_parallel_for(madds, tasks, tile_task, &g);
     }
   }
 }
@@ -300,8 +293,8 @@ static napi_value gemm_batched(napi_env env, napi_callback_info info) {
   if (!operands(env, argv, Bn, M, N, K, &A, aOff, aBs, ars, acs, &B, bOff, bBs, brs, bcs, &C, cOff, N, M * N, 4, 9, 14)) return NULL;
   batch_t b = {M, N, K, A + aOff, B + bOff, aBs, ars, acs, bBs, brs, bcs, C + cOff, flag(env, argv[16])};
   /* A product per task when there are enough (each then runs inline); else each product is split. */
-  if (Bn >= fl_threads() && (double)Bn * (double)M * (double)N * (double)K >= PARALLEL_MIN) {
-    fl_parallel(Bn, product_task, &b);
+  if (Bn >= fl_threads()) {
+    fl_parallel_for((double)Bn * (double)M * (double)N * (double)K, Bn, product_task, &b);
   } else {
     product_task(&b, 0, Bn);
   }

@@ -1,7 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dispatch1, fromArray } from '@flambeau/tensor';
+import { values as values64 } from '../../tensor/test/kernel_data.js';
 
 // The addon itself: each instruction set this CPU runs, each thread count, against independent
 // truth (float64 products, PyTorch's convolution fixtures, the float64 TypeScript kernels).
@@ -22,16 +25,7 @@ const LEVELS = ['sse2', 'avx2', 'avx512'];
 const isas = LEVELS.slice(0, LEVELS.indexOf(native.cpuIsa()) + 1);
 const THREADS = [1, 2, 3];
 
-/** Deterministic values in [-1, 1) (a fixed LCG, so failures reproduce). */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
+const values = (n: number, seed: number) => values64(n, seed, Float32Array);
 
 /** Runs `f` on every thread count; every result must be the same bits as the first's. */
 function acrossThreads(f: () => Float32Array): Float32Array {
@@ -219,5 +213,13 @@ describe('bad arguments', () => {
     if (native.cpuIsa() !== 'avx512') expect(() => native.setIsa('avx512')).toThrow(/this CPU cannot run 'avx512'/);
     native.setIsa(null);
     expect(native.isa()).toBe(native.cpuIsa());
+  });
+
+  it('FLAMBEAU_NATIVE_ISA narrows the instruction set at load, and a bad value fails the load', () => {
+    const load = (value: string) => execFileSync(process.execPath, ['-e', `console.log(require(${JSON.stringify(fileURLToPath(new URL('../index.cjs', import.meta.url)))}).isa())`],
+      { env: { ...process.env, FLAMBEAU_NATIVE_ISA: value }, encoding: 'utf8', stdio: 'pipe' }).trim();
+    expect(load('sse2')).toBe('sse2');
+    expect(load('')).toBe(native.cpuIsa());
+    expect(() => load('avx9')).toThrow("FLAMBEAU_NATIVE_ISA: expected 'avx512', 'avx2' or 'sse2', got 'avx9'");
   });
 });
