@@ -182,8 +182,8 @@ export function wasmGemm(
 /**
  * C[M, N] = A[M, K] · B[K, N] (or `+=` with `accumulate`), any strides on A and B, C dense
  * row-major. Float32 operands go to the native accelerator when it is loaded (native.ts), else to
- * the WebAssembly SIMD kernel (wasm_gemm.ts); both sum in
- * float32 like PyTorch's BLAS; the rest of this comment is the plain-TS path, taken for every
+ * the WebAssembly SIMD kernel (wasm_gemm.ts, which also takes a float64 C); both sum in float32
+ * like PyTorch's BLAS. The rest of this comment is the plain-TS path, taken for every
  * other dtype and where the engine lacks SIMD128. B is packed a column block at a time into
  * 4-column float64 panels that stay in cache;
  * A is read in place when it is already float64, else converted (see below). Each 4×4 tile of C sums the whole of K in float64 registers and rounds once on

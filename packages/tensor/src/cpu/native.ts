@@ -21,7 +21,10 @@ export interface NativeKernels {
   /** Bn products as `gemm`, A and B stepping aBs/bBs between them (0 broadcasts), C dense [Bn, M, N]. */
   gemmBatched(Bn: number, M: number, N: number, K: number, A: Float32Array, aOff: number, aBs: number, aRs: number, aCs: number,
     B: Float32Array, bOff: number, bBs: number, bRs: number, bCs: number, C: Float32Array, cOff: number, accumulate: boolean): void;
-  /** NCHW forward into `out` [N, Cout, OH, OW] (no bias); the geometry is `convGeometry`'s. */
+  /**
+   * NCHW forward into `out` [N, Cout, OH, OW] (no bias). `geometry`: N, Cin, H, W, Cout, kh, kw,
+   * OH, OW, strideH, strideW, padH, padW, dilationH, dilationW, groups (conv.ts's `nativeGeometry`).
+   */
   conv2d(x: Float32Array, xOff: number, w: Float32Array, wOff: number, out: Float32Array, ...geometry: number[]): void;
   /** Input gradient into `dx` [N, Cin, H, W]. */
   conv2dBackwardInput(dy: Float32Array, dyOff: number, w: Float32Array, wOff: number, dx: Float32Array, ...geometry: number[]): void;
