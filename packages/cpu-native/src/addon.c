@@ -20,7 +20,9 @@ void *fl_array(napi_env env, napi_value v, size_t *length) {
     return NULL;
   }
   if (length) *length = len;
-  return data;
+  /* An empty array may have no data pointer; NULL must keep meaning "threw". */
+  static double none[1];
+  return data ? data : (void *)none;
 }
 
 int64_t fl_int(napi_env env, napi_value v) {

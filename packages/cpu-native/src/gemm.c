@@ -221,7 +221,9 @@ float *fl_f32(napi_env env, napi_value v, size_t *length) {
     napi_throw_type_error(env, NULL, "flambeau native: expected a Float32Array");
     return NULL;
   }
-  return data;
+  /* An empty array may have no data pointer; NULL must keep meaning "threw". */
+  static float none[1];
+  return data ? data : none;
 }
 
 /* Reads A, B and C of a batch of products and checks every element they touch lies inside. */

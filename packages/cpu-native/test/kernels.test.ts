@@ -208,6 +208,16 @@ describe('bad arguments', () => {
     expect(() => native.conv2d(new Float32Array(32), 0, new Float32Array(54), 0, new Float32Array(12), ...g.slice(0, 15) as Geometry, 2)).toThrow('not divisible by groups');
   });
 
+  it('empty operands: a weight gradient over no images is zeros, an empty product writes nothing', () => {
+    const g: Geometry = [0, 2, 4, 4, 3, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1, 1];
+    const dw = new Float32Array(54).fill(9);
+    native.conv2dBackwardWeight(new Float32Array(0), 0, new Float32Array(0), 0, dw, ...g);
+    expect(dw.every((v) => v === 0)).toBe(true);
+    const C = new Float32Array(15).fill(7);
+    native.gemm(3, 5, 0, new Float32Array(0), 0, 0, 1, new Float32Array(0), 0, 5, 1, C, 0, 5, false);
+    expect(Array.from(C)).toEqual(new Array(15).fill(0));
+  });
+
   it('setIsa refuses names it does not know and sets this CPU cannot run', () => {
     expect(() => native.setIsa('avx1024')).toThrow("setIsa: expected 'avx512', 'avx2' or 'sse2', got 'avx1024'");
     if (native.cpuIsa() !== 'avx512') expect(() => native.setIsa('avx512')).toThrow(/this CPU cannot run 'avx512'/);
