@@ -378,23 +378,20 @@ typedef struct {
 
 static void weight_direct_task(void *ctx, int64_t begin, int64_t end) {
   const wdirect_t *t = ctx;
-  fl_direct_weight_grad_avx512(t->c->plan, t->c->a, t->c->b, begin, end, t->oblocks, t->kblocks, t->c->out);
+  fl_direct_weight_grad_avx512(&t->c->g, t->c->a, t->c->b, begin, end, t->oblocks, t->kblocks, t->c->out);
 }
 
 /*
- * The direct AVX-512 weight gradient (unit column stride, at least 128 output pixels: below that
- * each item's few pixel vectors do not pay for its accumulators' round trip, and im2col + GEMM
- * was measured faster); false, having done nothing, otherwise.
+ * The direct AVX-512 weight gradient: unit column stride, output rows of 16+ pixels (narrower
+ * rows would leave most of each vector idle; im2col + GEMM was measured faster there). False,
+ * having done nothing, otherwise.
  */
 static int weight_grad_direct(conv_t *t) {
   const geom_t *g = &t->g;
-  if (!fl_has_avx512() || g->sw != 1 || pointwise(g) || g->P < 128) return 0;
-  t->plan = fl_direct_plan_avx512(g);
-  if (t->plan == NULL) return 0;
-  wdirect_t w = {t, (g->Cog + 3) / 4, (g->K + 3) / 4};
+  if (!fl_has_avx512() || g->sw != 1 || pointwise(g) || g->OW < 16) return 0;
+  wdirect_t w = {t, (g->Cog + FL_WGRAD_CHANNELS - 1) / FL_WGRAD_CHANNELS, (g->K + FL_WGRAD_ROWS - 1) / FL_WGRAD_ROWS};
   const int64_t items = g->G * w.oblocks * w.kblocks;
   fl_parallel_for((double)g->N * (double)g->Cout * (double)g->P * (double)g->K, items, weight_direct_task, &w);
-  fl_direct_plan_free(t->plan);
   return 1;
 }
 

@@ -18,8 +18,13 @@ void fl_direct_plan_free(fl_direct_plan *plan);
 /* Output rows [0, rows) (≤ 8) of one image-group; wp holds 8 channels' weights as [C][kh·kw][8]. */
 void fl_direct_forward_avx512(const fl_direct_plan *plan, const float *x, const float *wp, int rows, float *y);
 
-/* dw [Cout, C, kh, kw] entries of items [begin, end), items (group, 4-channel block, 4-row block of K). */
-void fl_direct_weight_grad_avx512(const fl_direct_plan *plan, const float *dy, const float *x, int64_t begin, int64_t end,
+/*
+ * dw [Cout, C, kh, kw] entries of items [begin, end), items (group, block of FL_WGRAD_CHANNELS
+ * output channels, block of FL_WGRAD_ROWS unfolded rows). Unit column stride only.
+ */
+#define FL_WGRAD_CHANNELS 8
+#define FL_WGRAD_ROWS 3
+void fl_direct_weight_grad_avx512(const geom_t *g, const float *dy, const float *x, int64_t begin, int64_t end,
                                   int64_t oblocks, int64_t kblocks, float *dw);
 
 #endif

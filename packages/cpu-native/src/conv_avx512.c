@@ -7,6 +7,7 @@
 #include "conv.h"
 #include <immintrin.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Lanes of one input vector that come from one output row: a mask and where lane 0 would load. */
 typedef struct {
@@ -110,74 +111,98 @@ void fl_direct_forward_avx512(const fl_direct_plan *plan, const float *x, const 
   }
 }
 
+/* The weight gradient's register tile: WO output channels × WK unfolded rows. */
+#define WO FL_WGRAD_CHANNELS
+#define WK FL_WGRAD_ROWS
+
 /*
- * dw for items [begin, end) of one thread, an item being 4 output channels × 4 unfolded rows
- * (k = (c, i, j)) of one group: for each image in order, each pixel vector in order, sixteen
- * accumulators add dy·x lane-wise; each entry is then its accumulator's lanes summed. Which
- * thread holds an item changes nothing in its sum.
+ * dw for items [begin, end) of one thread, an item being WO output channels × WK unfolded rows
+ * (k = (c, i, j)) of one group. Each image is first copied into a zero-padded buffer, so every
+ * input vector of an output row is one load (masked only past the row's end). For each image in
+ * order, each output row and 16-pixel vector in order, the accumulators add dy·x lane-wise; each
+ * entry is then its accumulator's lanes summed. Which thread holds an item changes no sum.
  */
-void fl_direct_weight_grad_avx512(const fl_direct_plan *plan, const float *dy, const float *x, int64_t begin, int64_t end,
+void fl_direct_weight_grad_avx512(const geom_t *g, const float *dy, const float *x, int64_t begin, int64_t end,
                                   int64_t oblocks, int64_t kblocks, float *dw) {
-  const geom_t *g = plan->g;
-  const int64_t kk = plan->kk, segs = plan->segs, P = g->P, vectors = (P + 15) / 16;
-  __m512 *acc = aligned_alloc(64, (size_t)(end - begin) * 16 * sizeof(__m512));
-  if (acc == NULL) abort();
-  for (int64_t q = 0; q < (end - begin) * 16; q++) acc[q] = _mm512_setzero_ps();
+  const int64_t Hp = g->H + 2 * g->ph, Wp = g->W + 2 * g->pw, plane = Hp * Wp, kk = g->kh * g->kw, P = g->P, OW = g->OW;
+  typedef struct {
+    const float *dy[WO]; /* relative to the image's dy, or the zero row */
+    int dyzero[WO];
+    int64_t x[WK];       /* into the padded image; rows past K read the zero plane after it */
+  } item_t;
+  const int64_t items = end - begin;
+  __m512 *acc = aligned_alloc(64, (size_t)items * WO * WK * sizeof(__m512));
+  item_t *desc = malloc((size_t)items * sizeof(item_t));
+  /* The padded image, then one zero plane (for rows past K), then slack for the last masked vector. */
+  float *xpad = calloc((size_t)((g->Cin + 1) * plane + 16), sizeof(float));
+  float *zero = calloc((size_t)(P + 16), sizeof(float));
+  if (acc == NULL || desc == NULL || xpad == NULL || zero == NULL) abort();
+  for (int64_t q = 0; q < items * WO * WK; q++) acc[q] = _mm512_setzero_ps();
+  for (int64_t it = begin; it < end; it++) {
+    const int64_t kb = it % kblocks, ob = (it / kblocks) % oblocks, gi = it / (kblocks * oblocks);
+    item_t *d = desc + (it - begin);
+    for (int r = 0; r < WO; r++) {
+      const int64_t o = ob * WO + r;
+      d->dyzero[r] = o >= g->Cog;
+      d->dy[r] = o < g->Cog ? dy + (gi * g->Cog + o) * P : zero;
+    }
+    for (int q = 0; q < WK; q++) {
+      const int64_t k = kb * WK + q, c = k / kk, i = (k / g->kw) % g->kh, j = k % g->kw;
+      d->x[q] = k < g->K ? (gi * g->C + c) * plane + i * g->dh * Wp + j * g->dw : g->Cin * plane;
+    }
+  }
+  const __mmask16 tail = OW % 16 == 0 ? 0xffff : (__mmask16)((1u << (OW % 16)) - 1);
   for (int64_t n = 0; n < g->N; n++) {
+    const float *xn = x + n * g->Cin * g->HW;
+    for (int64_t c = 0; c < g->Cin; c++) {
+      for (int64_t y = 0; y < g->H; y++) memcpy(xpad + c * plane + (y + g->ph) * Wp + g->pw, xn + (c * g->H + y) * g->W, (size_t)g->W * sizeof(float));
+    }
     for (int64_t it = begin; it < end; it++) {
-      const int64_t kb = it % kblocks, ob = (it / kblocks) % oblocks, gi = it / (kblocks * oblocks);
-      const float *dyr[4], *xc[4];
-      const seg_t *tk[4];
-      __mmask16 ovalid[4], kvalid[4];
-      for (int r = 0; r < 4; r++) {
-        const int64_t o = ob * 4 + r, k = kb * 4 + r;
-        ovalid[r] = o < g->Cog ? 0xffff : 0;
-        kvalid[r] = k < g->K ? 0xffff : 0;
-        dyr[r] = dy + (n * g->Cout + gi * g->Cog + (o < g->Cog ? o : 0)) * P;
-        const int64_t kc = k < g->K ? k : 0;
-        xc[r] = x + (n * g->Cin + gi * g->C + kc / kk) * g->HW;
-        tk[r] = plan->tab + (kc % kk) * segs;
+      const item_t *d = desc + (it - begin);
+      const float *dyr[WO], *xq[WK];
+      for (int r = 0; r < WO; r++) dyr[r] = d->dyzero[r] ? d->dy[r] : d->dy[r] + n * g->Cout * P;
+      for (int q = 0; q < WK; q++) xq[q] = xpad + d->x[q];
+      __m512 a[WO][WK];
+      __m512 *mine = acc + (it - begin) * WO * WK;
+#pragma GCC unroll 8
+      for (int r = 0; r < WO; r++) {
+#pragma GCC unroll 8
+        for (int q = 0; q < WK; q++) a[r][q] = mine[r * WK + q];
       }
-      __m512 a[4][4];
-      __m512 *mine = acc + (it - begin) * 16;
-#pragma GCC unroll 4
-      for (int r = 0; r < 4; r++) {
-#pragma GCC unroll 4
-        for (int q = 0; q < 4; q++) a[r][q] = mine[r * 4 + q];
-      }
-      for (int64_t v = 0; v < vectors; v++) {
-        const int64_t left = P - 16 * v;
-        const __mmask16 mp = left >= 16 ? 0xffff : (__mmask16)((1u << left) - 1);
-        __m512 d[4], xv[4];
-#pragma GCC unroll 4
-        for (int r = 0; r < 4; r++) d[r] = _mm512_maskz_loadu_ps(mp & ovalid[r], dyr[r] + 16 * v);
-#pragma GCC unroll 4
-        for (int q = 0; q < 4; q++) {
-          const seg_t *s = tk[q] + v * kk * segs;
-          xv[q] = _mm512_maskz_loadu_ps(s[0].mask & kvalid[q], xc[q] + s[0].off);
-          for (int64_t e = 1; e < segs; e++) xv[q] = _mm512_mask_loadu_ps(xv[q], s[e].mask & kvalid[q], xc[q] + s[e].off);
-        }
-#pragma GCC unroll 4
-        for (int r = 0; r < 4; r++) {
-#pragma GCC unroll 4
-          for (int q = 0; q < 4; q++) a[r][q] = _mm512_fmadd_ps(d[r], xv[q], a[r][q]);
+      for (int64_t oy = 0; oy < g->OH; oy++) {
+        const int64_t yrow = oy * OW, xrow = oy * g->sh * Wp;
+        for (int64_t ox = 0; ox < OW; ox += 16) {
+          const __mmask16 m = ox + 16 <= OW ? 0xffff : tail;
+          __m512 dv[WO], xv[WK];
+#pragma GCC unroll 8
+          for (int r = 0; r < WO; r++) dv[r] = _mm512_maskz_loadu_ps(m, dyr[r] + yrow + ox);
+#pragma GCC unroll 8
+          for (int q = 0; q < WK; q++) xv[q] = _mm512_maskz_loadu_ps(m, xq[q] + xrow + ox);
+#pragma GCC unroll 8
+          for (int r = 0; r < WO; r++) {
+#pragma GCC unroll 8
+            for (int q = 0; q < WK; q++) a[r][q] = _mm512_fmadd_ps(dv[r], xv[q], a[r][q]);
+          }
         }
       }
-#pragma GCC unroll 4
-      for (int r = 0; r < 4; r++) {
-#pragma GCC unroll 4
-        for (int q = 0; q < 4; q++) mine[r * 4 + q] = a[r][q];
+#pragma GCC unroll 8
+      for (int r = 0; r < WO; r++) {
+#pragma GCC unroll 8
+        for (int q = 0; q < WK; q++) mine[r * WK + q] = a[r][q];
       }
     }
   }
   for (int64_t it = begin; it < end; it++) {
     const int64_t kb = it % kblocks, ob = (it / kblocks) % oblocks, gi = it / (kblocks * oblocks);
-    for (int r = 0; r < 4; r++) {
-      for (int q = 0; q < 4; q++) {
-        const int64_t o = ob * 4 + r, k = kb * 4 + q;
-        if (o < g->Cog && k < g->K) dw[(gi * g->Cog + o) * g->K + k] = _mm512_reduce_add_ps(acc[(it - begin) * 16 + r * 4 + q]);
+    for (int r = 0; r < WO; r++) {
+      for (int q = 0; q < WK; q++) {
+        const int64_t o = ob * WO + r, k = kb * WK + q;
+        if (o < g->Cog && k < g->K) dw[(gi * g->Cog + o) * g->K + k] = _mm512_reduce_add_ps(acc[(it - begin) * WO * WK + r * WK + q]);
       }
     }
   }
   free(acc);
+  free(desc);
+  free(xpad);
+  free(zero);
 }
