@@ -6,6 +6,7 @@
  */
 #include "conv.h"
 #include <immintrin.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,15 +16,62 @@ typedef struct {
   __mmask16 mask;
 } seg_t;
 
+/*
+ * Two ways to find the input vectors. Rows of 16+ output pixels ("padded"): each image-group is
+ * copied into a zero-padded buffer, a vector is 16 pixels of one output row, and its input for
+ * step k is one load at its base + koff[k]. Narrower rows: vectors run across output rows, and a
+ * table gives each vector's segments (one per row it spans) per kernel offset.
+ */
 struct fl_direct_plan {
   const geom_t *g;
-  int64_t tiles, kk, segs; /* pixel tiles, kh·kw, segments per vector */
-  seg_t *tab;              /* [tiles][2][kk][segs] */
+  int64_t tiles, kk, segs; /* pixel tiles (two vectors each), kh·kw, segments per vector */
+  seg_t *tab;              /* [tiles][2][kk][segs], narrow rows */
+  int padded;
+  uint64_t id;             /* tells this plan's padded copies from any earlier plan's */
+  int64_t Wp, plane;       /* padded row and channel */
+  int64_t *koff;           /* [K], padded */
+  int64_t *vin, *vout;     /* [2·tiles]: a vector's input base, output offset */
+  __mmask16 *vmask;        /* [2·tiles] */
 };
+
+static atomic_uint_fast64_t plan_ids = 1;
+
+static fl_direct_plan *plan_padded(const geom_t *g) {
+  const int64_t per_row = (g->OW + 15) / 16, nv = g->OH * per_row, tiles = (nv + 1) / 2;
+  fl_direct_plan *plan = calloc(1, sizeof *plan);
+  if (plan == NULL) return NULL;
+  plan->g = g;
+  plan->tiles = tiles;
+  plan->kk = g->kh * g->kw;
+  plan->padded = 1;
+  plan->id = atomic_fetch_add(&plan_ids, 1);
+  plan->Wp = g->W + 2 * g->pw;
+  plan->plane = (g->H + 2 * g->ph) * plan->Wp;
+  plan->koff = malloc((size_t)g->K * sizeof(int64_t));
+  plan->vin = calloc((size_t)(2 * tiles), sizeof(int64_t));
+  plan->vout = calloc((size_t)(2 * tiles), sizeof(int64_t));
+  plan->vmask = calloc((size_t)(2 * tiles), sizeof(__mmask16));
+  if (plan->koff == NULL || plan->vin == NULL || plan->vout == NULL || plan->vmask == NULL) {
+    fl_direct_plan_free(plan);
+    return NULL;
+  }
+  for (int64_t k = 0; k < g->K; k++) {
+    const int64_t c = k / plan->kk, i = (k / g->kw) % g->kh, j = k % g->kw;
+    plan->koff[k] = c * plan->plane + i * g->dh * plan->Wp + j * g->dw;
+  }
+  for (int64_t v = 0; v < nv; v++) {
+    const int64_t oy = v / per_row, ox = (v % per_row) * 16, n = g->OW - ox < 16 ? g->OW - ox : 16;
+    plan->vin[v] = oy * g->sh * plan->Wp + ox;
+    plan->vout[v] = oy * g->OW + ox;
+    plan->vmask[v] = n >= 16 ? 0xffff : (__mmask16)((1u << n) - 1);
+  }
+  return plan;
+}
 
 static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 
 fl_direct_plan *fl_direct_plan_avx512(const geom_t *g) {
+  if (g->OW >= 16) return plan_padded(g);
   const int64_t tiles = (g->P + 31) / 32, kk = g->kh * g->kw;
   int64_t segs = 1;
   for (int64_t v = 0; v < 2 * tiles; v++) {
@@ -31,14 +79,14 @@ fl_direct_plan *fl_direct_plan_avx512(const geom_t *g) {
     for (int64_t p = 16 * v; p < min64(16 * v + 16, g->P); p += g->OW - p % g->OW) n++;
     if (n > segs) segs = n;
   }
-  fl_direct_plan *plan = malloc(sizeof *plan);
+  fl_direct_plan *plan = calloc(1, sizeof *plan);
   seg_t *tab = calloc((size_t)(tiles * 2 * kk * segs), sizeof(seg_t));
   if (plan == NULL || tab == NULL) {
     free(plan);
     free(tab);
     return NULL;
   }
-  *plan = (fl_direct_plan){g, tiles, kk, segs, tab};
+  *plan = (fl_direct_plan){.g = g, .tiles = tiles, .kk = kk, .segs = segs, .tab = tab};
   for (int64_t v = 0; v < 2 * tiles; v++) {
     for (int64_t i = 0; i < g->kh; i++) {
       for (int64_t j = 0; j < g->kw; j++) {
@@ -63,8 +111,70 @@ fl_direct_plan *fl_direct_plan_avx512(const geom_t *g) {
 }
 
 void fl_direct_plan_free(fl_direct_plan *plan) {
-  if (plan) free(plan->tab);
+  if (plan) {
+    free(plan->tab);
+    free(plan->koff);
+    free(plan->vin);
+    free(plan->vout);
+    free(plan->vmask);
+  }
   free(plan);
+}
+
+/* This thread's padded copy of an image-group, and which (plan, image) it holds. */
+static __thread float *pad_buf;
+static __thread size_t pad_cap;
+static __thread uint64_t pad_plan;
+static __thread const float *pad_src;
+
+static const float *padded_copy(const fl_direct_plan *plan, const float *x) {
+  const geom_t *g = plan->g;
+  if (pad_plan == plan->id && pad_src == x) return pad_buf;
+  /* One more padded row of slack: the last masked vector's base lies inside the buffer. */
+  const size_t n = (size_t)(g->C * plan->plane + plan->Wp + 16);
+  float *buf = fl_scratch(&pad_buf, &pad_cap, n);
+  memset(buf, 0, n * sizeof(float));
+  for (int64_t c = 0; c < g->C; c++) {
+    for (int64_t y = 0; y < g->H; y++) {
+      memcpy(buf + c * plan->plane + (y + g->ph) * plan->Wp + g->pw, x + (c * g->H + y) * g->W, (size_t)g->W * sizeof(float));
+    }
+  }
+  pad_plan = plan->id;
+  pad_src = x;
+  return buf;
+}
+
+/* The forward over padded rows: as fl_direct_forward_avx512 below, each input vector one load. */
+static void forward_padded(const fl_direct_plan *plan, const float *x, const float *wp, int rows, float *y) {
+  const geom_t *g = plan->g;
+  const float *xp = padded_copy(plan, x);
+  const int64_t P = g->P;
+  for (int64_t t = 0; t < plan->tiles; t++) {
+    __m512 c0[8], c1[8];
+#pragma GCC unroll 8
+    for (int r = 0; r < 8; r++) c0[r] = c1[r] = _mm512_setzero_ps();
+    const __mmask16 m0 = plan->vmask[2 * t], m1 = plan->vmask[2 * t + 1];
+    const float *x0 = xp + plan->vin[2 * t], *x1 = xp + plan->vin[2 * t + 1];
+    const float *w = wp;
+    for (int64_t k = 0; k < g->K; k++, w += 8) {
+      const int64_t o = plan->koff[k];
+      const __m512 b0 = _mm512_maskz_loadu_ps(m0, x0 + o), b1 = _mm512_maskz_loadu_ps(m1, x1 + o);
+#pragma GCC unroll 8
+      for (int r = 0; r < 8; r++) {
+        const __m512 a = _mm512_set1_ps(w[r]);
+        c0[r] = _mm512_fmadd_ps(a, b0, c0[r]);
+        c1[r] = _mm512_fmadd_ps(a, b1, c1[r]);
+      }
+    }
+    float *y0 = y + plan->vout[2 * t], *y1 = y + plan->vout[2 * t + 1];
+#pragma GCC unroll 8
+    for (int r = 0; r < 8; r++) {
+      if (r < rows) {
+        _mm512_mask_storeu_ps(y0 + r * P, m0, c0[r]);
+        _mm512_mask_storeu_ps(y1 + r * P, m1, c1[r]);
+      }
+    }
+  }
 }
 
 /*
@@ -72,6 +182,10 @@ void fl_direct_plan_free(fl_direct_plan *plan) {
  * image-group x; y's rows P apart.
  */
 void fl_direct_forward_avx512(const fl_direct_plan *plan, const float *x, const float *wp, int rows, float *y) {
+  if (plan->padded) {
+    forward_padded(plan, x, wp, rows, y);
+    return;
+  }
   const geom_t *g = plan->g;
   const int64_t kk = plan->kk, segs = plan->segs, P = g->P;
   for (int64_t t = 0; t < plan->tiles; t++) {
