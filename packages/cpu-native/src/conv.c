@@ -1,8 +1,9 @@
 /*
- * 2-D convolution, NCHW, as im2col + GEMM (conv.ts's algorithm, the reference): forward and
- * input gradient one (image, group) per task, each unfolding into its thread's scratch; the
- * weight gradient cut by output entries (rows of the unfolded kernel), every entry summed over
- * the images in order. Same bits on any thread count.
+ * 2-D convolution, NCHW. On AVX-512 with unit column stride, direct kernels (conv_avx512.c) for
+ * the forward, the unit-stride input gradient and the weight gradient of rows of 16+ pixels;
+ * everything else as im2col + GEMM (conv.ts's algorithm, the reference): forward and input
+ * gradient one (image, group) per task, the weight gradient cut by output entries (rows of the
+ * unfolded kernel), every entry summed over the images in order. Same bits on any thread count.
  */
 #include "conv.h"
 #include <stdlib.h>
