@@ -236,8 +236,8 @@ void fl_direct_forward_avx512(const fl_direct_plan *plan, const float *x, const 
  * order, each output row and 16-pixel vector in order, the accumulators add dy·x lane-wise; each
  * entry is then its accumulator's lanes summed. Which thread holds an item changes no sum.
  */
-void fl_direct_weight_grad_avx512(const geom_t *g, const float *dy, const float *x, int64_t begin, int64_t end,
-                                  int64_t oblocks, int64_t kblocks, float *dw) {
+static void weight_grad_items(const geom_t *g, const float *dy, const float *x, int64_t begin, int64_t end,
+                              int64_t oblocks, int64_t kblocks, float *dw) {
   const int64_t Hp = g->H + 2 * g->ph, Wp = g->W + 2 * g->pw, plane = Hp * Wp, kk = g->kh * g->kw, P = g->P, OW = g->OW;
   typedef struct {
     const float *dy[WO]; /* relative to the image's dy, or the zero row */
@@ -319,4 +319,12 @@ void fl_direct_weight_grad_avx512(const geom_t *g, const float *dy, const float 
   free(desc);
   free(xpad);
   free(zero);
+}
+
+/* Items whose accumulators one pass over the images keeps (3 MiB); more take several passes. */
+#define WGRAD_ITEMS 2048
+
+void fl_direct_weight_grad_avx512(const geom_t *g, const float *dy, const float *x, int64_t begin, int64_t end,
+                                  int64_t oblocks, int64_t kblocks, float *dw) {
+  for (int64_t b = begin; b < end; b += WGRAD_ITEMS) weight_grad_items(g, dy, x, b, b + WGRAD_ITEMS < end ? b + WGRAD_ITEMS : end, oblocks, kblocks, dw);
 }

@@ -162,6 +162,7 @@ describe('convolutions at the seed CNN\'s scale against the float64 TypeScript k
     { name: '5×5 pad 2 (rows of 16, ragged channel and row blocks)', x: [6, 11, 16, 16], w: [20, 11, 5, 5], stride: [1, 1], padding: [2, 2], dilation: [1, 1], groups: 1 },
     { name: 'strided, dilated, grouped', x: [5, 8, 17, 15], w: [12, 4, 3, 3], stride: [2, 1], padding: [1, 3], dilation: [2, 1], groups: 2 },
     { name: 'dilated, grouped, unit stride (the direct input gradient)', x: [3, 16, 11, 19], w: [18, 8, 3, 3], stride: [1, 1], padding: [2, 1], dilation: [2, 1], groups: 2 },
+    { name: 'over 2048 weight-gradient items (passes over the images)', x: [2, 32, 16, 16], w: [64, 32, 5, 5], stride: [1, 1], padding: [2, 2], dilation: [1, 1], groups: 1 },
     { name: 'pointwise', x: [4, 40, 16, 16], w: [24, 40, 1, 1], stride: [1, 1], padding: [0, 0], dilation: [1, 1], groups: 1 },
   ];
   const data64 = (t: { dataSync(): ArrayLike<number> }) => Array.from(t.dataSync());
