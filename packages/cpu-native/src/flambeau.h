@@ -41,7 +41,10 @@ void fl_export(napi_env env, napi_value exports, const char *name, napi_callback
 
 /* ---- CPU features (addon.c) -------------------------------------------------------------- */
 
-/* Whether this CPU and OS run AVX-512F/AVX2+FMA code (checked once with cpuid). */
+/*
+ * Whether the kernels may run AVX-512F / AVX2+FMA code: this CPU and OS run it (checked once
+ * with cpuid) and no narrower set was chosen (setIsa, or FLAMBEAU_NATIVE_ISA=avx2|sse2 at load).
+ */
 int fl_has_avx512(void);
 int fl_has_avx2(void);
 

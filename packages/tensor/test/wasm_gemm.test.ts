@@ -148,9 +148,13 @@ describe('plain-TS gemm', () => {
 });
 
 describe('engines without SIMD128', () => {
-  afterAll(() => { vi.resetModules(); });
+  afterAll(() => {
+    vi.doUnmock('../src/cpu/native.js');
+    vi.resetModules();
+  });
 
-  it('float32 gemm falls back to the plain-TS kernel', async () => {
+  it('float32 gemm falls back to the plain-TS kernel (where the native accelerator is absent too)', async () => {
+    vi.doMock('../src/cpu/native.js', () => ({ nativeKernels: () => null, nativeAvailable: () => false }));
     const fresh = await loadWith(() => false);
     const { gemm: freshGemm } = await import('../src/cpu/matmul.js');
     expect(fresh.wasmModule()).toBe(null);

@@ -3,6 +3,7 @@ import { type DType, type TypedArray, allocArray } from '../dtype.js';
 import { isContiguous } from '../shape.js';
 import { denseCopy } from './indexing.js';
 import { gemm } from './matmul.js';
+import { nativeKernels } from './native.js';
 import { arr } from './storage.js';
 import { ACCUMULATE64, ADD64, COL2IM, IM2COL, Plan, planThreads } from './thread_pool.js';
 import { align, gemmWorkBytes, wasmModule } from './wasm_gemm.js';
@@ -94,6 +95,10 @@ function col2im(cols: TypedArray, g: Geom, dx: TypedArray, xOff: number): void {
     }
   }
 }
+
+/** The geometry as the native kernels take it, after their three arrays and two offsets. */
+const nativeGeometry = (N: number, Cin: number, Cout: number, G: number, g: Geom) =>
+  [N, Cin, g.H, g.W, Cout, g.kh, g.kw, g.OH, g.OW, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, G];
 
 /** 1×1, stride 1, no padding: the image itself is already the column matrix. */
 function isPointwise(g: Geom): boolean {
@@ -265,6 +270,11 @@ export function conv2dKernel(x: StridedView, w: StridedView, a: Conv2dAttrs, mak
   const X = denseView(x);
   const Wt = denseView(w);
   const out = allocArray(x.dtype, N * Cout * P);
+  const native = nativeKernels();
+  if (native !== null && X.data instanceof Float32Array && Wt.data instanceof Float32Array) {
+    native.conv2d(X.data, X.off, Wt.data, Wt.off, out as Float32Array, ...nativeGeometry(N, Cin, Cout, G, g));
+    return make(x.dtype, out);
+  }
   if (X.data instanceof Float32Array && Wt.data instanceof Float32Array && conv2dWasm(X.data, X.off, Wt.data, Wt.off, N, Cin, Cout, G, g, out as Float32Array)) {
     return make(x.dtype, out);
   }
@@ -292,6 +302,11 @@ export function conv2dBackwardInputKernel(gy: StridedView, w: StridedView, input
   const dY = denseView(gy);
   const Wt = denseView(w);
   const dx = allocArray(gy.dtype, N * Cin * H * W);
+  const native = nativeKernels();
+  if (native !== null && dY.data instanceof Float32Array && Wt.data instanceof Float32Array) {
+    native.conv2dBackwardInput(dY.data, dY.off, Wt.data, Wt.off, dx as Float32Array, ...nativeGeometry(N, Cin, Cout, G, g));
+    return make(gy.dtype, dx);
+  }
   if (dY.data instanceof Float32Array && Wt.data instanceof Float32Array
     && conv2dBackwardInputWasm(dY.data, dY.off, Wt.data, Wt.off, N, Cin, Cout, G, g, dx as Float32Array)) {
     return make(gy.dtype, dx);
@@ -321,6 +336,11 @@ export function conv2dBackwardWeightKernel(gy: StridedView, x: StridedView, weig
   const X = denseView(x);
   if (dY.data instanceof Float32Array && X.data instanceof Float32Array) {
     const dw = new Float32Array(Cout * K);
+    const native = nativeKernels();
+    if (native !== null) {
+      native.conv2dBackwardWeight(dY.data, dY.off, X.data, X.off, dw, ...nativeGeometry(N, Cin, Cout, G, g));
+      return make(gy.dtype, dw);
+    }
     if (conv2dBackwardWeightWasm(dY.data, dY.off, X.data, X.off, N, Cin, Cout, G, g, dw)) return make(gy.dtype, dw);
   }
   // The sum over images stays in float64 and rounds once, like the sum over pixels inside gemm.

@@ -1,5 +1,6 @@
 import type { Storage, StridedView } from '../backend.js';
 import { type DType, type TypedArray, allocArray } from '../dtype.js';
+import { nativeKernels } from './native.js';
 import { arr } from './storage.js';
 import { Plan, planThreads } from './thread_pool.js';
 import { align, blockCols, gemmWorkBytes, wasmModule } from './wasm_gemm.js';
@@ -180,8 +181,9 @@ export function wasmGemm(
 
 /**
  * C[M, N] = A[M, K] · B[K, N] (or `+=` with `accumulate`), any strides on A and B, C dense
- * row-major. Float32 operands go to the WebAssembly SIMD kernel (wasm_gemm.ts), which sums in
- * float32 like PyTorch's BLAS; the rest of this comment is the plain-TS path, taken for every
+ * row-major. Float32 operands go to the native accelerator when it is loaded (native.ts), else to
+ * the WebAssembly SIMD kernel (wasm_gemm.ts, which also takes a float64 C); both sum in float32
+ * like PyTorch's BLAS. The rest of this comment is the plain-TS path, taken for every
  * other dtype and where the engine lacks SIMD128. B is packed a column block at a time into
  * 4-column float64 panels that stay in cache;
  * A is read in place when it is already float64, else converted (see below). Each 4×4 tile of C sums the whole of K in float64 registers and rounds once on
@@ -195,6 +197,11 @@ export function gemm(
   C: TypedArray, cOff: number, accumulate = false,
 ): void {
   if (M === 0 || N === 0) return;
+  const native = nativeKernels();
+  if (native !== null && A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array) {
+    native.gemm(M, N, K, A, aOff, aRs, aCs, B, bOff, bRs, bCs, C, cOff, N, accumulate);
+    return;
+  }
   if (A instanceof Float32Array && B instanceof Float32Array
     && wasmGemm(1, M, N, K, A, aOff, 0, aRs, aCs, B, bOff, 0, bRs, bCs, C, cOff, accumulate)) return;
   const NC = Math.max(4, Math.floor(BLOCK_BYTES / (32 * Math.max(K, 1))) * 4);
@@ -270,8 +277,8 @@ function storeTile(C: TypedArray, co: number, ldc: number, rows: number, w: numb
 }
 
 /**
- * Batched matmul: float32 batches go to the wasm kernel at once (the products shared between
- * the threads); otherwise each [M, K] · [K, N] pair goes to `gemm` through its strides, uncopied.
+ * Batched matmul: float32 batches go to the native or wasm kernel at once (the products shared
+ * between the threads); otherwise each [M, K] · [K, N] pair goes to `gemm` through its strides, uncopied.
  */
 export function matmulKernel(a: StridedView, b: StridedView, outDtype: DType, make: Make): Storage {
   const [Bn, M, K] = a.shape;
@@ -280,6 +287,11 @@ export function matmulKernel(a: StridedView, b: StridedView, outDtype: DType, ma
   const A = arr(a), Bm = arr(b);
   const [sab, sar, sac] = a.strides;
   const [sbb, sbr, sbc] = b.strides;
+  const native = nativeKernels();
+  if (native !== null && Bn > 1 && A instanceof Float32Array && Bm instanceof Float32Array && C instanceof Float32Array) {
+    native.gemmBatched(Bn, M, N, K, A, a.offset, sab, sar, sac, Bm, b.offset, sbb, sbr, sbc, C, 0, false);
+    return make(outDtype, C);
+  }
   if (Bn > 1 && M > 0 && N > 0 && A instanceof Float32Array && Bm instanceof Float32Array
     && wasmGemm(Bn, M, N, K, A, a.offset, sab, sar, sac, Bm, b.offset, sbb, sbr, sbc, C, 0, false)) return make(outDtype, C);
   for (let bi = 0; bi < Bn; bi++) {

@@ -10,6 +10,31 @@ import { getNumThreads } from './thread_pool.js';
  * this interface names the ones the CPU backend calls.
  */
 export interface NativeKernels {
+  // ---- gemm.c / conv.c: float32 only; offsets and strides in elements; every element an
+  // operand touches is checked to lie inside its array (RangeError otherwise).
+  /**
+   * C[M, N] (row stride ldc) = A[M, K] · B[K, N], or `+=` with `accumulate`. A and B through any
+   * strides (transposes, zero strides); each entry is summed in K order in fused multiply-adds.
+   */
+  gemm(M: number, N: number, K: number, A: Float32Array, aOff: number, aRs: number, aCs: number,
+    B: Float32Array, bOff: number, bRs: number, bCs: number, C: Float32Array, cOff: number, ldc: number, accumulate: boolean): void;
+  /** Bn products as `gemm`, A and B stepping aBs/bBs between them (0 broadcasts), C dense [Bn, M, N]. */
+  gemmBatched(Bn: number, M: number, N: number, K: number, A: Float32Array, aOff: number, aBs: number, aRs: number, aCs: number,
+    B: Float32Array, bOff: number, bBs: number, bRs: number, bCs: number, C: Float32Array, cOff: number, accumulate: boolean): void;
+  /**
+   * NCHW forward into `out` [N, Cout, OH, OW] (no bias). `geometry`: N, Cin, H, W, Cout, kh, kw,
+   * OH, OW, strideH, strideW, padH, padW, dilationH, dilationW, groups (conv.ts's `nativeGeometry`).
+   */
+  conv2d(x: Float32Array, xOff: number, w: Float32Array, wOff: number, out: Float32Array, ...geometry: number[]): void;
+  /** Input gradient into `dx` [N, Cin, H, W]. */
+  conv2dBackwardInput(dy: Float32Array, dyOff: number, w: Float32Array, wOff: number, dx: Float32Array, ...geometry: number[]): void;
+  /** Weight gradient into `dw` [Cout, Cin/groups, kh, kw]: the same bits on any thread count. */
+  conv2dBackwardWeight(dy: Float32Array, dyOff: number, x: Float32Array, xOff: number, dw: Float32Array, ...geometry: number[]): void;
+  /** Caps the instruction set the kernels use ('avx512' | 'avx2' | 'sse2'; null: the CPU's widest), for tests. */
+  setIsa(isa: string | null): void;
+  /** The widest instruction set this CPU runs, whatever `setIsa` chose. */
+  cpuIsa(): string;
+  // ---- end of gemm.c / conv.c
   /** The widest instruction set its kernels use here: 'avx512', 'avx2' or 'sse2'. */
   isa(): string;
   setNumThreads(n: number): void;
