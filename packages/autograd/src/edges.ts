@@ -4,12 +4,13 @@ import { AccumulateGrad, type Edge, type Node, outputNr, stateOf } from './node.
 
 /**
  * Adds `g` into `t.grad`. The first gradient is copied so that `.grad` owns its memory (a backward
- * formula may return a broadcast view or the same tensor to several inputs); later ones are added
- * in place, or out of place under `createGraph` so the sum stays differentiable.
+ * formula may return a broadcast view or the same tensor to several inputs) unless the engine
+ * hands it over (`handOver`: dense, held by nothing else); later ones are added in place, or out
+ * of place under `createGraph` so the sum stays differentiable.
  */
-function accumulate(t: Tensor, g: Tensor): void {
+function accumulate(t: Tensor, g: Tensor, handOver: boolean): void {
   // A leaf's gradient outlives any `tidy` scope the backward pass runs in.
-  if (t.grad === null) t.grad = keep(g.clone());
+  if (t.grad === null) t.grad = keep(handOver ? g : g.clone());
   else if (isGradEnabled()) t.grad = keep(t.grad.add(g));
   else t.grad.add_(g);
 }
