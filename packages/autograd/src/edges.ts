@@ -1,4 +1,4 @@
-import { type Tensor, keep } from '@flambeau/tensor';
+import { type Tensor, fromStorage, keep } from '@flambeau/tensor';
 import { isGradEnabled } from './grad_mode.js';
 import { AccumulateGrad, type Edge, type Node, outputNr, stateOf } from './node.js';
 
@@ -10,9 +10,14 @@ import { AccumulateGrad, type Edge, type Node, outputNr, stateOf } from './node.
  */
 function accumulate(t: Tensor, g: Tensor, handOver: boolean): void {
   // A leaf's gradient outlives any `tidy` scope the backward pass runs in.
-  if (t.grad === null) t.grad = keep(handOver ? g : g.clone());
+  if (t.grad === null) t.grad = keep(handOver ? ownTensor(g) : g.clone());
   else if (isGradEnabled()) t.grad = keep(t.grad.add(g));
   else t.grad.add_(g);
+}
+
+/** `g` as a tensor of its own: a view (of temporaries since freed) becomes a plain tensor on its storage. */
+function ownTensor(g: Tensor): Tensor {
+  return g._base === null ? g : fromStorage(g.storage, g.shape);
 }
 
 /** The AccumulateGrad node of a leaf that requires grad (created once, then cached). */

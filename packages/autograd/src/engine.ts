@@ -226,12 +226,13 @@ class GradOwnership {
     return t;
   }
   /**
-   * Whether `t` is the engine's alone: made by it, held by one buffer slot, a dense tensor of its
-   * own (no view, no other tensor object on its storage), so a leaf may keep it as its `.grad`.
+   * Whether `t` is the engine's alone: made by it, held by one buffer slot, dense over the whole
+   * of a storage no other tensor object holds (a view qualifies once the formula's temporaries it
+   * viewed are gone), so a leaf may keep its storage as its `.grad`.
    */
   exclusive(t: Tensor): boolean {
-    return this.mine.has(t) && this.uses.get(t) === 1 && t._base === null && t.offset === 0
-      && t.isContiguous() && t.storage.size === t.numel() && storageRefs(t.storage) === 1;
+    return this.mine.has(t) && this.uses.get(t) === 1 && t.offset === 0 && t.isContiguous()
+      && t.storage.size === t.numel() && storageRefs(t.storage) === 1;
   }
   hold(t: Tensor): void { this.uses.set(t, (this.uses.get(t) ?? 0) + 1); }
   drop(t: Tensor): void {

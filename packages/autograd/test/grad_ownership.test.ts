@@ -48,6 +48,8 @@ describe('the gradient of a transposed matmul operand', () => {
     const w = torch.tensor([[1, 0, -1], [2, 1, 0]], { dtype: 'float32', requiresGrad: true });
     x.matmul(w.t()).sum().backward();
     expect(w.grad!.isContiguous()).toBe(true);
+    // It reaches w through the transpose as a view, but `.grad` is never a view (PyTorch's grad._base is None).
+    expect(w.grad!._base).toBeNull();
     expect(values(w.grad)).toEqual([12.5, 15.25, 21, 12.5, 15.25, 21]);
   });
 
@@ -79,6 +81,8 @@ describe('the gradient of a transposed matmul operand', () => {
     const w = torch.tensor([[1, 0, -1], [2, 1, 0]], { dtype: 'float32', requiresGrad: true });
     x.matmul(w.t()).sum().backward();
     expect(w.grad!.isContiguous()).toBe(true);
+    // It reaches w through the transpose as a view, but `.grad` is never a view (PyTorch's grad._base is None).
+    expect(w.grad!._base).toBeNull();
     expect(values(w.grad)).toEqual([12.5, 15.25, 21, 12.5, 15.25, 21]);
   });
 });
