@@ -89,7 +89,7 @@ const SLOW_S = 1;
  * times, so every engine, PyTorch included, is timed warm. Later rounds warm up once.
  */
 const WARM_STEPS = 50;
-const WARM_S = quick ? 0.5 : 1;
+const WARM_S = 1;
 
 /** Fastest of `reps` runs after up to `warm` warm-up runs (fewer after WARM_S), in seconds. */
 async function timeSteps(step: Step, reps: number, warm: number): Promise<number> {
