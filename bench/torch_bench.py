@@ -4,7 +4,7 @@ Run by bench/run.ts with Debian's python3-torch as a persistent process, so its 
 with the other engines' (`torch_bench.py serve THREADS`): each stdin line is a JSON request,
 answered by one JSON line on stdout —
   {"op": "setup", "case": {...}}                        -> {"ok": true} or {"error": "..."}
-  {"op": "time", "name": "...", "warmup": 1, "reps": 5} -> {"seconds": best}
+  {"op": "time", "name": "...", "warmup": 1, "reps": 5, "warmupSeconds": 0} -> {"seconds": best}
   {"op": "loader", "n": 10000, "workers": 0}            -> {"rate": images per second}
 `torch_bench.py rss MODEL STEPS THREADS` trains MODEL (cnn, lenet, mlp) for STEPS steps in a fresh
 process and prints {"maxrss_mb": ...}: the peak resident set, as bench/rss_child.ts does for Flambeau.
@@ -18,9 +18,13 @@ import torch
 import torch.nn as nn
 
 
-def timeit(fn, warmup, reps):
-    for _ in range(warmup):
+def timeit(fn, warmup, reps, warmup_s=0.0):
+    """Fastest of `reps` calls after up to `warmup` warm-up calls (fewer once `warmup_s` seconds have passed)."""
+    t0 = time.perf_counter()
+    for i in range(warmup):
         fn()
+        if i > 0 and time.perf_counter() - t0 > warmup_s:
+            break
     best = float("inf")
     for _ in range(reps):
         t0 = time.perf_counter()
@@ -148,7 +152,7 @@ def serve():
                 fns[req["case"]["name"]] = case_fn(req["case"])
                 out = {"ok": True}
             elif req["op"] == "time":
-                out = {"seconds": timeit(fns[req["name"]], req["warmup"], req["reps"])}
+                out = {"seconds": timeit(fns[req["name"]], req["warmup"], req["reps"], req.get("warmupSeconds", 0.0))}
             elif req["op"] == "loader":
                 out = {"rate": loader_throughput(req["n"], req["workers"])}
             else:

@@ -1,4 +1,4 @@
-import { RuntimeError, type Tensor, isFloating, onesLike, shapeEq, tidy, zeros } from '@flambeau/tensor';
+import { RuntimeError, type Tensor, isFloating, onesLike, shapeEq, storageRefs, tidy, zeros } from '@flambeau/tensor';
 import { applyChecked, isAnomalyEnabled } from './anomaly.js';
 import { accumulateNode, gradEdge } from './edges.js';
 import { withGradEnabled } from './grad_mode.js';
@@ -175,11 +175,14 @@ function execute(roots: Edge[], rootGrads: Tensor[], keepGraph: boolean, createG
       let outs: (Tensor | null | undefined)[] = [];
       if (runs && grads.some((g) => g)) {
         const full = grads.map((g, i) => g ?? (node.materializeGrads && isFloating(node.outputMeta[i].dtype) ? owned.adopt(zerosOf(node.outputMeta[i])) : null)) as Tensor[];
+        if (isLeaf) (node as AccumulateGrad).handOver = owned.exclusive(full[0]);
         const run = () => (isAnomalyEnabled() ? applyChecked(node, full) : node.apply(full));
         // A built-in formula's temporaries die with it; what it returns is the engine's to free.
         outs = owned.enabled && node.freesGrads ? tidy(run) : run();
         if (owned.enabled && node.freesGrads) for (const o of outs) if (o && !full.includes(o)) owned.adopt(o);
         full.forEach((g, i) => g && g !== grads[i] && consumed.push(g));
+        // A gradient the leaf took as its `.grad` is the leaf's now, not the engine's to free.
+        if (isLeaf && (node as AccumulateGrad).variable.grad === full[0]) owned.protect(full[0]);
       }
       if (!keepGraph) node.release();
       node.next.forEach((e, i) => {
@@ -221,6 +224,15 @@ class GradOwnership {
     this.kept.add(t);
     this.mine.delete(t);
     return t;
+  }
+  /**
+   * Whether `t` is the engine's alone: made by it, held by one buffer slot, dense over the whole
+   * of a storage no other tensor object holds (a view qualifies once the formula's temporaries it
+   * viewed are gone), so a leaf may keep its storage as its `.grad`.
+   */
+  exclusive(t: Tensor): boolean {
+    return this.mine.has(t) && this.uses.get(t) === 1 && t.offset === 0 && t.isContiguous()
+      && t.storage.size === t.numel() && storageRefs(t.storage) === 1;
   }
   hold(t: Tensor): void { this.uses.set(t, (this.uses.get(t) ?? 0) + 1); }
   drop(t: Tensor): void {

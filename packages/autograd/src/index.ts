@@ -59,4 +59,5 @@ export { detectAnomaly, setDetectAnomaly, isAnomalyEnabled } from './anomaly.js'
 export { registerFormula, getFormula } from './registry.js';
 export type { Formula, SavedContext, SaveSpec } from './registry.js';
 export { Node, AccumulateGrad } from './node.js';
+export { mmGradOfSecond } from './formulas/util.js';
 export type { Edge, TensorMeta } from './node.js';

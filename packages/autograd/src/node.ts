@@ -192,9 +192,14 @@ export class Node implements GradFn {
 
 /** The sink node of a leaf tensor: adds incoming gradients into `variable.grad`. */
 export class AccumulateGrad extends Node {
-  constructor(readonly variable: Tensor, accumulate: (t: Tensor, g: Tensor) => void) {
-    super('AccumulateGrad', [], [], [metaOf(variable)], (grads) => {
-      accumulate(variable, grads[0]);
+  /**
+   * Set by the engine for the run at hand: the incoming gradient is a dense tensor that nothing
+   * else holds, so a first `.grad` may take it as it is instead of a copy (PyTorch steals it too).
+   */
+  handOver = false;
+  constructor(readonly variable: Tensor, accumulate: (t: Tensor, g: Tensor, handOver: boolean) => void) {
+    super('AccumulateGrad', [], [], [metaOf(variable)], (grads, node) => {
+      accumulate(variable, grads[0], (node as AccumulateGrad).handOver);
       return [];
     });
   }

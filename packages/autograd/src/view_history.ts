@@ -1,4 +1,4 @@
-import { type GradFn, Tensor } from '@flambeau/tensor';
+import { type GradFn, Tensor, isFloating } from '@flambeau/tensor';
 import { noGrad } from './grad_mode.js';
 import { type TensorMeta, metaOf, viewBase } from './node.js';
 import { recordNode } from './record.js';
@@ -40,12 +40,14 @@ function refresh(t: Tensor, h: ViewHistory): void {
 
 /**
  * Makes `t` (a view made by a view op in grad mode) follow later in-place changes of its base's
- * history. Views of leaves that require grad are skipped: those cannot be modified in place
- * while recording.
+ * history. Skipped: views of leaves that require grad (those cannot be modified in place while
+ * recording) and of integer or bool tensors, which never carry history (a loss's reshaped class
+ * targets were tracked every step). Each tracked view gets accessors of its own: a hidden class
+ * of its own for V8, which slows every later property read on it.
  */
 export function trackView(t: Tensor): void {
   const base = viewBase(t);
-  if (base === null || (base.requiresGrad && base.gradFn === null) || histories.has(t)) return;
+  if (base === null || !isFloating(base.dtype) || (base.requiresGrad && base.gradFn === null) || histories.has(t)) return;
   const h: ViewHistory = { fn: t.gradFn, baseFn: base.gradFn };
   histories.set(t, h);
   Object.defineProperty(t, 'gradFn', {

@@ -318,7 +318,8 @@ export function effectiveGrad(grad: Tensor, param: Tensor, weightDecay: number, 
  * zero tensor like `p` under each key. Returns whether it ran, for optimizers that add more.
  */
 export function initState(s: ParamState, p: Tensor, ...zeroKeys: string[]): boolean {
-  if (Object.keys(s).length !== 0) return false;
+  // `step` answers the common case without listing the keys of the state's proxy every step.
+  if (s.step !== undefined || Object.keys(s).length !== 0) return false;
   s.step = 0;
   for (const k of zeroKeys) s[k] = zerosLike(p);
   return true;

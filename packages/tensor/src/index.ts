@@ -33,7 +33,7 @@ export { Size } from './size.js';
 export * from './backend.js';
 export * from './dispatcher.js';
 export * from './random.js';
-export { tidy, keep, memory, retainStorage, releaseStorage, type MemoryInfo } from './memory.js';
+export { tidy, keep, memory, retainStorage, releaseStorage, storageRefs, type MemoryInfo } from './memory.js';
 export * from './validation.js';
 export { declare, listDeclarations, parseArgs, isOptions, pyTypeName, type Args, type Declaration, type Param } from './signature.js';
 export { Tensor, slice, checkScalar, installAutogradHooks, canCast, dtypeTitle } from './tensor.js';

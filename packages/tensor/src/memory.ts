@@ -65,6 +65,11 @@ export function releaseStorage(s: Storage): void {
   s.backend.dispose(s);
 }
 
+/** How many holders `s` has (tensor objects and explicit holders); 0 once given back. */
+export function storageRefs(s: Storage): number {
+  return (s as Counted)[REFS] ?? 0;
+}
+
 /** Drops the reference of a tensor object that was collected without `dispose()`. */
 const finalizer = typeof FinalizationRegistry === 'undefined'
   ? null

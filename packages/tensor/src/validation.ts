@@ -35,17 +35,20 @@ export function getValidation(): ValidationMode | null {
 /**
  * Checks on the device that the 0-dim bool tensor `ok` holds true, raising `error(detail)` now or
  * at the next readback as the validation mode says; `detail` (a small tensor, e.g. the offending
- * index range) is read only when the check fails, to word the message. Devices without
+ * index range) is read only when the check fails, to word the message. Given as a function, it
+ * is computed only where it may be needed: at once for a deferred check, on failure for an
+ * immediate one (so a passing CPU check dispatches no op for its message). Devices without
  * synchronous reads and without `deferCheck` skip the check.
  */
-export function deviceCheck(ok: Tensor, error: (detail: number[]) => Error, detail?: Tensor): void {
+export function deviceCheck(ok: Tensor, error: (detail: number[]) => Error, detail?: Tensor | (() => Tensor)): void {
   if (mode === 'off') return;
   const b = ok.backend;
   const flag = ok.contiguous();
-  const info = detail?.contiguous() ?? null;
+  const details = () => (typeof detail === 'function' ? detail() : detail)?.contiguous() ?? null;
   if (b.readSync && (mode !== 'async' || !b.deferCheck)) {
-    if (!b.readSync(flag.storage)[flag.offset]) throw error(info ? Array.from(b.readSync(info.storage).subarray(info.offset, info.offset + info.numel())) : []);
-    return;
+    if (b.readSync(flag.storage)[flag.offset]) return;
+    const info = details();
+    throw error(info ? Array.from(b.readSync(info.storage).subarray(info.offset, info.offset + info.numel())) : []);
   }
-  b.deferCheck?.(flag, info, error);
+  b.deferCheck?.(flag, details(), error);
 }

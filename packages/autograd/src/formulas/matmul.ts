@@ -1,6 +1,6 @@
 import { broadcastShapes } from '@flambeau/tensor';
 import { registerFormulas } from '../registry.js';
-import { sumTo } from './util.js';
+import { mmGradOfSecond, sumTo } from './util.js';
 
 registerFormulas({
   /**
@@ -28,7 +28,8 @@ registerFormulas({
       const batch = broadcastShapes(aShape.slice(0, -2), bShape.slice(0, -2));
       const G = g.reshape([...batch, aShape[aShape.length - 2], bShape[bShape.length - 1]]);
       const ga = c.needs[0] ? sumTo(G.matmul(c.input(1).reshape([...bShape]).mT), aShape).reshape([...am.shape]) : null;
-      const gb = c.needs[1] ? sumTo(c.input(0).reshape([...aShape]).mT.matmul(G), bShape).reshape([...bm.shape]) : null;
+      const gb = !c.needs[1] ? null : am.shape.length === 2 && bm.shape.length === 2 ? mmGradOfSecond(c.input(0), g, bm)
+        : sumTo(c.input(0).reshape([...aShape]).mT.matmul(G), bShape).reshape([...bm.shape]);
       return [ga, gb];
     },
   },

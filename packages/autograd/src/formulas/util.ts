@@ -23,6 +23,17 @@ export function unreduce(g: Tensor, inShape: readonly number[], dim: unknown, ke
   return r.expand([...inShape]);
 }
 
+/**
+ * The gradient of B in A·B (2-D): Aᵀ·G, or (Gᵀ·A)ᵀ when B is stored column-major (a transposed
+ * weight, as `F.linear` multiplies by), so the gradient comes out in B's own layout and reaching
+ * the weight through the transpose costs no copy (PyTorch's `mm_mat2_backward`). Each entry is the
+ * same sum over the same index either way.
+ */
+export function mmGradOfSecond(a: Tensor, g: Tensor, b: TensorMeta): Tensor {
+  const [rows] = b.shape;
+  return b.shape.length === 2 && b.strides[0] === 1 && b.strides[1] === rows && rows > 1 ? g.mT.matmul(a).mT : a.mT.matmul(g);
+}
+
 export function zerosLikeMeta(m: TensorMeta): Tensor {
   return zeros([...m.shape], { dtype: m.dtype, device: m.device });
 }

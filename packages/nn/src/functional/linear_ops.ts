@@ -1,5 +1,5 @@
 import { defineOp, dispatch1, type Tensor } from '@flambeau/tensor';
-import { registerFormula } from '@flambeau/autograd';
+import { mmGradOfSecond, registerFormula } from '@flambeau/autograd';
 import { sumTo } from './loss_ops.js';
 
 /**
@@ -15,7 +15,7 @@ registerFormula('addmm', {
   backward: ([g], c) => [
     c.needs[0] ? sumTo(g, c.inputs[0].shape) : null,
     c.needs[1] ? g.matmul(c.input(2).mT) : null,
-    c.needs[2] ? c.input(1).mT.matmul(g) : null,
+    c.needs[2] ? mmGradOfSecond(c.input(1), g, c.inputs[2]) : null,
   ],
 });
 

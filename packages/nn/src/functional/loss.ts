@@ -94,7 +94,7 @@ function checkTargetBounds(target: Tensor, C: number, ignoreIndex: number): void
   if (target.numel() === 0) return;
   const t = target.reshape([-1]);
   const bad = t.ne(ignoreIndex).logicalAnd(t.lt(0).logicalOr(t.ge(C)));
-  deviceCheck(bad.any().logicalNot(), ([v]) => new IndexError(`Target ${v} is out of bounds.`), t.gather(0, bad.to('int64').argmax().reshape([1])));
+  deviceCheck(bad.any().logicalNot(), ([v]) => new IndexError(`Target ${v} is out of bounds.`), () => t.gather(0, bad.to('int64').argmax().reshape([1])));
 }
 
 /**

@@ -104,20 +104,26 @@ function stage(heap: Float32Array, rows: number, cols: number, X: Float32Array, 
 
 /**
  * Cuts C[M, N] into chunks for `threads` threads: whole column blocks of the kernel when there
- * are enough (each chunk packs only its own columns of B), else 4-row strips. Every entry is the
- * same sum however C is cut, so the cut may follow the thread count.
+ * are enough (each chunk packs only its own columns of B); with too few blocks to share evenly
+ * and A no taller than twice B's width (a Linear layer's products), 8-column slices, since a
+ * 4-row strip packs all of B again per chunk (16 times for 16 chunks) while a column slice only
+ * re-reads A; else 4-row strips (tall im2col operands). Every entry is the same sum however C is
+ * cut, so the cut may follow the thread count.
  */
 function splitGemm(plan: Plan, threads: number, M: number, N: number, K: number,
   a: number, aRs: number, aCs: number, b: number, bRs: number, bCs: number, c: number): void {
   const NC = blockCols(K), blocks = Math.ceil(N / NC), strips = Math.ceil(M / 4);
-  const byCols = blocks >= threads || blocks >= strips;
-  const units = byCols ? blocks : strips;
-  // Many chunks per thread: a thread the host deschedules mid-chunk holds up only a small one.
-  const chunks = threads === 1 ? 1 : Math.min(units, 8 * threads);
+  const slices = threads > 1 && blocks < 2 * threads && M <= 2 * N;
+  const width = slices ? 8 : NC;
+  const byCols = slices || blocks >= threads || blocks >= strips;
+  const units = byCols ? Math.ceil(N / width) : strips;
+  // Many chunks per thread: a thread the host deschedules mid-chunk holds up only a small one
+  // (fewer for slices, each of which re-reads A).
+  const chunks = threads === 1 ? 1 : Math.min(units, (slices ? 4 : 8) * threads);
   for (let q = 0; q < chunks; q++) {
     const u0 = Math.floor((q * units) / chunks), u1 = Math.floor(((q + 1) * units) / chunks);
     if (byCols) {
-      const n0 = u0 * NC, n1 = Math.min(N, u1 * NC);
+      const n0 = u0 * width, n1 = Math.min(N, u1 * width);
       plan.gemm(M, n1 - n0, K, a, aRs, aCs, b + 4 * n0 * bCs, bRs, bCs, c + 4 * n0, N, 0);
     } else {
       const m0 = 4 * u0, m1 = Math.min(M, 4 * u1);

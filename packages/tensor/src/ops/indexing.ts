@@ -28,7 +28,7 @@ function checkBounds(index: Tensor, size: number, dim: number, wrap = true): Ten
   deviceCheck(lo.ge(min).logicalAnd(hi.lt(size)), ([l, h]) => {
     const bad = h >= size ? h : l;
     return new (wrap ? IndexError : RuntimeError)(`index ${bad} is out of bounds for dimension ${dim} with size ${size}`);
-  }, cat([lo.reshape([1]), hi.reshape([1])]));
+  }, () => cat([lo.reshape([1]), hi.reshape([1])]));
   return wrap ? index.where(index.ge(0), index.add(size)) : index;
 }
 
