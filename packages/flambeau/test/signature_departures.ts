@@ -17,19 +17,16 @@ export const NEVER_DECLARED: Record<string, string> = {
  * Per function, with the reason:
  * - `missing`: PyTorch parameters it does not take yet (trailing ones, so positions still agree);
  * - `loose`: parameters whose kind (positional / keyword-only / required) differs, PyTorch's overloads merged into one list;
- * - `extra`: parameters from another PyTorch overload merged into this list.
+ * - `extra`: parameters from another PyTorch overload (or a later PyTorch) merged into this list;
+ * - `defaults`: parameters whose default is another PyTorch version's.
  */
-export const DEPARTURES: Record<string, { reason: string; missing?: string[]; loose?: string[]; extra?: string[] }> = {
-  'nn.LSTM': { reason: 'recurrent layers are created on the default device in float32, then moved with .to()', missing: ['device', 'dtype'] },
-  'nn.GRU': { reason: 'no projections (PyTorch raises for GRU too); created on the default device in float32', missing: ['proj_size', 'device', 'dtype'] },
-  'nn.RNN': { reason: 'no projections (PyTorch raises for RNN too); created on the default device in float32', missing: ['proj_size', 'device', 'dtype'] },
-  'nn.RNNCell': { reason: 'cells are created on the default device in float32', missing: ['device', 'dtype'] },
-  'nn.LSTMCell': { reason: 'cells are created on the default device in float32', missing: ['device', 'dtype'] },
-  'nn.GRUCell': { reason: 'cells are created on the default device in float32', missing: ['device', 'dtype'] },
-  'nn.MultiheadAttention': { reason: 'attention layers are created on the default device in float32, then moved with .to()', missing: ['device', 'dtype'] },
-  'nn.TransformerEncoderLayer': { reason: 'transformer layers are created on the default device in float32, then moved with .to()', missing: ['device', 'dtype'] },
-  'nn.TransformerDecoderLayer': { reason: 'transformer layers are created on the default device in float32, then moved with .to()', missing: ['device', 'dtype'] },
-  'nn.Transformer': { reason: 'transformers are created on the default device in float32, then moved with .to()', missing: ['device', 'dtype'] },
+export const DEPARTURES: Record<string, { reason: string; missing?: string[]; loose?: string[]; extra?: string[]; defaults?: string[] }> = {
+  'nn.GRU': { reason: 'no projections (PyTorch raises for GRU too)', missing: ['proj_size'] },
+  'nn.RNN': { reason: 'no projections (PyTorch raises for RNN too)', missing: ['proj_size'] },
+  'nn.Module.stateDict': { reason: "PyTorch 1.13's *args is the deprecated positional form of destination, prefix, keep_vars (it warns): by name only here", missing: ['args'] },
+  'nn.Module.namedParameters': { reason: "remove_duplicate is PyTorch 2.0's", extra: ['removeDuplicate'] },
+  'nn.Module.namedBuffers': { reason: "remove_duplicate is PyTorch 2.0's", extra: ['removeDuplicate'] },
+  'nn.Module.zeroGrad': { reason: "set_to_none=True is PyTorch 2.0's default, as the optimizers' zeroGrad", defaults: ['setToNone'] },
   'transforms.Resize': { reason: 'antialias: Images resize as PIL does (antialiased), tensors without, which is torchvision 0.14\'s antialias=None', missing: ['antialias'] },
   'transforms.RandomResizedCrop': { reason: 'antialias: Images resize as PIL does (antialiased), tensors without, which is torchvision 0.14\'s antialias=None', missing: ['antialias'] },
   'F.maxPool2d': { reason: 'return_indices changes the return type: maxPool2dWithIndices is that form, typed', missing: ['return_indices'] },
