@@ -66,9 +66,10 @@ function runDirection(mode: Mode, input: Tensor, state: State, w: CellWeights, r
 const FACTORY = 'Device? device=None, ScalarType? dtype=None';
 const RNN_FLAGS = 'bool bias=True, bool batchFirst=False, float dropout=0.0, bool bidirectional=False';
 const RNN_TAIL = `int numLayers=1, ${RNN_FLAGS}`;
-const RNN_DECL = declare('nn.RNN', `RNN(int inputSize, int hiddenSize, int numLayers=1, str nonlinearity="tanh", ${RNN_FLAGS}, ${FACTORY})`);
+// proj_size is RNNBase's, so RNN and GRU take it too (and raise for a nonzero one, as PyTorch).
+const RNN_DECL = declare('nn.RNN', `RNN(int inputSize, int hiddenSize, int numLayers=1, str nonlinearity="tanh", ${RNN_FLAGS}, int projSize=0, ${FACTORY})`);
 const LSTM_DECL = declare('nn.LSTM', `LSTM(int inputSize, int hiddenSize, ${RNN_TAIL}, int projSize=0, ${FACTORY})`);
-const GRU_DECL = declare('nn.GRU', `GRU(int inputSize, int hiddenSize, ${RNN_TAIL}, ${FACTORY})`);
+const GRU_DECL = declare('nn.GRU', `GRU(int inputSize, int hiddenSize, ${RNN_TAIL}, int projSize=0, ${FACTORY})`);
 const CELL_DECL = { RNNCell: declare('nn.RNNCell', `RNNCell(int inputSize, int hiddenSize, bool bias=True, str nonlinearity="tanh", ${FACTORY})`),
   LSTMCell: declare('nn.LSTMCell', `LSTMCell(int inputSize, int hiddenSize, bool bias=True, ${FACTORY})`), GRUCell: declare('nn.GRUCell', `GRUCell(int inputSize, int hiddenSize, bool bias=True, ${FACTORY})`) };
 
@@ -141,6 +142,7 @@ export abstract class RNNBase extends Module {
         `dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater than 1, but got dropout=${this.dropout} and num_layers=${this.numLayers}`,
       );
     }
+    if (this.projSize !== 0 && mode !== 'LSTM') throw new ValueError('proj_size argument is only supported for LSTM, not RNN or GRU');
     if (this.projSize < 0) throw new ValueError('proj_size should be a positive integer or zero to disable projections');
     if (this.projSize >= hiddenSize) throw new ValueError('proj_size has to be smaller than hidden_size');
     const factory = factoryOf(opts);
