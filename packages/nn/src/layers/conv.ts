@@ -84,7 +84,7 @@ export abstract class ConvNd extends Module {
     if (inChannels % groups !== 0) throw new ValueError('in_channels must be divisible by groups');
     if (outChannels % groups !== 0) throw new ValueError('out_channels must be divisible by groups');
     if (!['zeros', 'reflect', 'replicate', 'circular'].includes(paddingMode)) {
-      throw new ValueError(`padding_mode must be one of ['zeros', 'reflect', 'replicate', 'circular'], but got padding_mode='${paddingMode}'`);
+      throw new ValueError(`padding_mode must be one of {'zeros', 'reflect', 'replicate', 'circular'}, but got padding_mode='${paddingMode}'`);
     }
     const pad = opts.padding as ConvPadding;
     this.inChannels = inChannels;
@@ -93,7 +93,7 @@ export abstract class ConvNd extends Module {
     this.stride = ntuple(opts.stride, n, 'stride');
     this.dilation = ntuple(opts.dilation, n, 'dilation');
     if (typeof pad === 'string') {
-      if (pad !== 'same' && pad !== 'valid') throw new ValueError(`Invalid padding string '${pad as string}', should be one of ['valid', 'same']`);
+      if (pad !== 'same' && pad !== 'valid') throw new ValueError(`Invalid padding string '${pad as string}', should be one of {'valid', 'same'}`);
       if (pad === 'same' && this.stride.some((s) => s !== 1)) throw new ValueError("padding='same' is not supported for strided convolutions");
       this.padding = pad;
     } else {
