@@ -44,7 +44,8 @@ export type ToTarget = DTypeLike | DeviceLike | { device?: DeviceLike; dtype?: D
 /** The keyword form of `module.to({ device, dtype })`. */
 const TO_OPTIONS = declare('nn.Module.to', 'to(*, Device? device=None, ScalarType? dtype=None, bool nonBlocking=False)', { listed: false });
 
-// PyTorch 1.13's parameter lists of nn.Module's methods. `Any` where PyTorch's own check (and message) applies instead.
+// PyTorch 1.13's parameter lists of nn.Module's methods. `bool|Any`, `str|Any`: not type-checked by the parser, as
+// PyTorch's own check (and message) applies instead; `Any` alone would also take an options object as the value.
 const method = (sig: string) => declare(`nn.Module.${sig.slice(0, sig.indexOf('('))}`, sig);
 const MEMBERS = 'str prefix="", bool recurse=True, bool removeDuplicate=True';
 const M = {
@@ -58,15 +59,15 @@ const M = {
   namedChildren: method('namedChildren()'),
   modules: method('modules()'),
   namedModules: method('namedModules(Set? memo=None, str prefix="", bool removeDuplicate=True)'),
-  train: method('train(Any mode=True)'),
+  train: method('train(bool|Any mode=True)'),
   eval: method('eval()'),
   requiresGrad_: method('requiresGrad_(bool requiresGrad=True)'),
   zeroGrad: method('zeroGrad(bool setToNone=True)'),
   apply: method('apply(Callable fn)'),
-  registerBuffer: method('registerBuffer(Any name, Any? tensor, bool persistent=True)'),
-  registerParameter: method('registerParameter(Any name, Any? param)'),
-  addModule: method('addModule(Any name, Any? module)'),
-  registerModule: method('registerModule(Any name, Any? module)'),
+  registerBuffer: method('registerBuffer(str|Any name, Tensor|Any? tensor, bool persistent=True)'),
+  registerParameter: method('registerParameter(str|Any name, Tensor|Any? param)'),
+  addModule: method('addModule(str|Any name, Callable|Any? module)'),
+  registerModule: method('registerModule(str|Any name, Callable|Any? module)'),
   getSubmodule: method('getSubmodule(str target)'),
   registerForwardPreHook: method('registerForwardPreHook(Callable hook)'),
   registerForwardHook: method('registerForwardHook(Callable hook)'),

