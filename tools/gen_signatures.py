@@ -270,6 +270,11 @@ def main():
             sig = from_inspect(cls.__init__, True)
             if sig is not None:
                 table["transforms." + n] = [sig]
+    # The optimizers' shared methods (zero_grad, add_param_group, …).
+    for n in public(optim.Optimizer):
+        fn = getattr(optim.Optimizer, n)
+        if inspect.isfunction(fn):
+            table["optim.Optimizer." + n] = [from_inspect(fn, True)]
     # nn.Module's methods; `to` is (*args, **kwargs) in Python: its docstring lists the overloads.
     for n in public(nn.Module):
         fn = getattr(nn.Module, n)

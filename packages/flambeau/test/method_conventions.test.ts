@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { data, nn, torch } from '../src/index.js';
+import { data, nn, optim, torch } from '../src/index.js';
 import { SummaryWriter, readScalars } from '../../tensorboard/src/index.js';
 
 // nn.Module's methods, the layers' forward, datasets, torchvision.utils and SummaryWriter take
@@ -92,6 +92,19 @@ describe("nn.Module's methods", () => {
     expect(m.getSubmodule({ target: 'fc' })).toBe(m.fc);
     expect(error(() => m.registerBuffer('c', torch.zeros(1), { persistant: false } as never)).message).toBe("registerBuffer() got an unexpected keyword argument 'persistant'. Did you mean 'persistent'?");
     expect(error(() => m.registerForwardHook(42 as never)).message).toBe("registerForwardHook(): argument 'hook' must be callable, not int");
+  });
+});
+
+describe("optimizer.zeroGrad(setToNone)", () => {
+  it('zeroGrad(false) zeroes in place, as zero_grad(False)', () => {
+    const w = new nn.Parameter(torch.ones(2));
+    const opt = new optim.SGD([w], 0.1);
+    w.sum().backward();
+    opt.zeroGrad(false);
+    expect(w.grad!.tolistSync()).toEqual([0, 0]);
+    opt.zeroGrad({ setToNone: true });
+    expect(w.grad).toBeNull();
+    expect(error(() => opt.zeroGrad({ set_to_none: false } as never)).message).toBe("zeroGrad() got an unexpected keyword argument 'set_to_none'. Did you mean 'setToNone'? (Flambeau spells keyword arguments in camelCase)");
   });
 });
 

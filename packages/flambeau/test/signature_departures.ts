@@ -31,6 +31,7 @@ export const DEPARTURES: Record<string, { reason: string; missing?: string[]; lo
   'nn.Module.namedParameters': { reason: "remove_duplicate is PyTorch 2.0's", extra: ['removeDuplicate'] },
   'nn.Module.namedBuffers': { reason: "remove_duplicate is PyTorch 2.0's", extra: ['removeDuplicate'] },
   'nn.Module.zeroGrad': { reason: "set_to_none=True is PyTorch 2.0's default, as the optimizers' zeroGrad", defaults: ['setToNone'] },
+  'optim.Optimizer.zeroGrad': { reason: "set_to_none=True is PyTorch 2.0's default", defaults: ['setToNone'] },
   'transforms.Resize': { reason: 'antialias: Images resize as PIL does (antialiased), tensors without, which is torchvision 0.14\'s antialias=None', missing: ['antialias'] },
   'transforms.RandomResizedCrop': { reason: 'antialias: Images resize as PIL does (antialiased), tensors without, which is torchvision 0.14\'s antialias=None', missing: ['antialias'] },
   'F.maxPool2d': { reason: 'return_indices changes the return type: maxPool2dWithIndices is that form, typed', missing: ['return_indices'] },

@@ -72,6 +72,8 @@ const M = {
   registerForwardPreHook: method('registerForwardPreHook(Callable hook)'),
   registerForwardHook: method('registerForwardHook(Callable hook)'),
   registerFullBackwardHook: method('registerFullBackwardHook(Callable hook)'),
+  // PyTorch 2.0's: no 1.13 list to check it against.
+  registerFullBackwardPreHook: declare('nn.Module.registerFullBackwardPreHook', 'registerFullBackwardPreHook(Callable hook)', { listed: false }),
   float: method('float()'),
   double: method('double()'),
   half: method('half()'),
@@ -384,6 +386,7 @@ export class Module {
    * (null for unused and non-tensor outputs).
    */
   registerFullBackwardPreHook(hook: FullBackwardPreHook<this>): RemovableHandle {
+    parseArgs(M.registerFullBackwardPreHook, [hook]);
     return this.addHook(this._backwardPreHooks, hook as FullBackwardPreHook);
   }
   private addHook<H>(hooks: Map<number, H>, hook: H): RemovableHandle {

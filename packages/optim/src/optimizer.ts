@@ -1,7 +1,9 @@
-import { className, type Declaration, keep, NotImplementedError, parseArgs, RuntimeError, type Tensor, Tensor as TensorClass, tidy, ValueError, zerosLike } from '@flambeau/tensor';
+import { type Args, className, type Declaration, declare, keep, NotImplementedError, parseArgs, RuntimeError, type Tensor, Tensor as TensorClass, tidy, ValueError, zerosLike } from '@flambeau/tensor';
 import { enableGrad, noGrad } from '@flambeau/autograd';
 import { pyFloat } from '@flambeau/nn';
 import { type ArgKind, checkArg, checkOptions } from './check_args.js';
+
+const ZERO_GRAD = declare('optim.Optimizer.zeroGrad', 'zeroGrad(bool setToNone=True)');
 
 /** What a closure given to `step` returns: the loss, as a tensor or a number. */
 export type Loss = Tensor | number;
@@ -94,8 +96,9 @@ export class Optimizer<O extends object = Record<string, any>> {
     this.paramGroups.push(full);
   }
 
-  /** `optimizer.zero_grad(set_to_none=True)`: drops gradients, or zeroes them in place. */
-  zeroGrad({ setToNone = true }: { setToNone?: boolean } = {}): void {
+  /** `optimizer.zero_grad(set_to_none=True)`: drops gradients, or zeroes them in place (`zeroGrad(false)` or `{ setToNone: false }`). */
+  zeroGrad(...args: Args<[setToNone: boolean], { setToNone?: boolean }>): void {
+    const { setToNone } = parseArgs(ZERO_GRAD, args);
     for (const g of this.paramGroups) {
       for (const p of g.params) {
         if (p.grad === null) continue;
