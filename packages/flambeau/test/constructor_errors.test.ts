@@ -41,8 +41,8 @@ const CASES: Record<string, () => unknown> = {
   'Adam(lr=-1)': () => new optim.Adam(p(), -1),
   'Adam(eps=-1)': () => new optim.Adam(p(), { eps: -1 }),
   'SGD(lr=0.1, nesterov=True)': () => new optim.SGD(p(), { lr: 0.1, nesterov: true }),
-  'DataLoader(ds, sampler=s, shuffle=True)': () => new data.DataLoader([0, 1], { sampler: [0, 1], shuffle: true }),
-  'DataLoader(ds, num_workers=-1)': () => new data.DataLoader([0, 1], { numWorkers: -1 }),
+  'DataLoader(ds, sampler=s, shuffle=True)': () => new data.DataLoader([0, 1] as never, { sampler: [0, 1], shuffle: true }),
+  'DataLoader(ds, num_workers=-1)': () => new data.DataLoader([0, 1] as never, { numWorkers: -1 }),
   'RandomSampler(ds, num_samples=0)': () => new data.RandomSampler([0, 1], { numSamples: 0 }),
 };
 

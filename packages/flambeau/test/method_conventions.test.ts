@@ -19,7 +19,7 @@ class Net extends nn.Module {
   a = new nn.Linear(2, 3);
   b = new nn.ReLU();
   c = new nn.Linear(3, 1);
-  forward(x: torch.Tensor) { return this.c(this.b(this.a(x))); }
+  override forward(x: torch.Tensor) { return this.c(this.b(this.a(x))); }
 }
 
 const dirs: string[] = [];
@@ -89,7 +89,7 @@ describe("nn.Module's methods", () => {
     m.addModule('fc', new nn.Linear(1, 1));
     m.registerBuffer({ name: 'b', tensor: torch.zeros(1), persistent: false });
     expect(Object.keys(m.stateDict())).toEqual(['w', 'fc.weight', 'fc.bias']);
-    expect(m.getSubmodule({ target: 'fc' })).toBe(m.fc);
+    expect(m.getSubmodule({ target: 'fc' })).toBe((m as unknown as { fc: nn.Module }).fc);
     expect(error(() => m.registerBuffer('c', torch.zeros(1), { persistant: false } as never)).message).toBe("registerBuffer() got an unexpected keyword argument 'persistant'. Did you mean 'persistent'?");
     expect(error(() => m.registerForwardHook(42 as never)).message).toBe("registerForwardHook(): argument 'hook' must be callable, not int");
   });

@@ -78,7 +78,7 @@ export class MultiheadAttention extends Module {
   constructor(
     embedDim: number,
     numHeads: number,
-    ...rest: Args<[dropout: number, bias: boolean, addBiasKv: boolean, addZeroAttn: boolean, kdim: number | null, vdim: number | null, batchFirst: boolean], MultiheadAttentionOptions>
+    ...rest: Args<[dropout: number, bias: boolean, addBiasKv: boolean, addZeroAttn: boolean, kdim: number | null, vdim: number | null, batchFirst: boolean, device: MultiheadAttentionOptions['device'] | null, dtype: MultiheadAttentionOptions['dtype'] | null], MultiheadAttentionOptions>
   ) {
     super();
     const opts = parseArgs(MHA, [embedDim, numHeads, ...rest]) as Required<MultiheadAttentionOptions>;

@@ -85,10 +85,14 @@ const FORWARD = {
 type HxArgs<H> = Args<[hx: H | null], { hx?: H | null }>;
 
 /** The arguments after `hidden_size`, positional in PyTorch's order or by name. */
-type RNNTail = [numLayers: number, bias: boolean, batchFirst: boolean, dropout: number, bidirectional: boolean];
-export type LSTMArgs = Args<[...RNNTail, projSize: number], LSTMOptions>;
-export type GRUArgs = Args<RNNTail, RNNBaseOptions>;
-export type RNNArgs = Args<[numLayers: number, nonlinearity: 'tanh' | 'relu', bias: boolean, batchFirst: boolean, dropout: number, bidirectional: boolean], RNNOptions>;
+type RNNFlags = [bias: boolean, batchFirst: boolean, dropout: number, bidirectional: boolean];
+/** `proj_size` (0 but for LSTM), `device`, `dtype`. */
+type RNNFactory = [projSize: number, device: FactoryOptions['device'] | null, dtype: FactoryOptions['dtype'] | null];
+export type LSTMArgs = Args<[numLayers: number, ...RNNFlags, ...RNNFactory], LSTMOptions>;
+export type GRUArgs = Args<[numLayers: number, ...RNNFlags, ...RNNFactory], RNNBaseOptions & { projSize?: 0 }>;
+export type RNNArgs = Args<[numLayers: number, nonlinearity: 'tanh' | 'relu', ...RNNFlags, ...RNNFactory], RNNOptions & { projSize?: 0 }>;
+/** A cell's `device`, `dtype` after its other parameters. */
+type CellFactory = [device: FactoryOptions['device'] | null, dtype: FactoryOptions['dtype'] | null];
 
 export interface RNNBaseOptions extends FactoryOptions {
   /** Stacked recurrent layers (default 1). */
@@ -448,7 +452,7 @@ export abstract class RNNCellBase extends Module {
 export class RNNCell extends RNNCellBase {
   static override readonly __name__: string = 'RNNCell';
   readonly nonlinearity: 'tanh' | 'relu';
-  constructor(inputSize: number, hiddenSize: number, ...rest: Args<[bias: boolean, nonlinearity: 'tanh' | 'relu'], { bias?: boolean; nonlinearity?: 'tanh' | 'relu' } & FactoryOptions>) {
+  constructor(inputSize: number, hiddenSize: number, ...rest: Args<[bias: boolean, nonlinearity: 'tanh' | 'relu', ...CellFactory], { bias?: boolean; nonlinearity?: 'tanh' | 'relu' } & FactoryOptions>) {
     const opts = parseArgs(CELL_DECL.RNNCell, [inputSize, hiddenSize, ...rest]);
     super(opts, 1);
     this.nonlinearity = opts.nonlinearity;
@@ -476,7 +480,7 @@ export class RNNCell extends RNNCellBase {
  */
 export class LSTMCell extends RNNCellBase {
   static override readonly __name__: string = 'LSTMCell';
-  constructor(inputSize: number, hiddenSize: number, ...rest: Args<[bias: boolean], { bias?: boolean } & FactoryOptions>) {
+  constructor(inputSize: number, hiddenSize: number, ...rest: Args<[bias: boolean, ...CellFactory], { bias?: boolean } & FactoryOptions>) {
     super(parseArgs(CELL_DECL.LSTMCell, [inputSize, hiddenSize, ...rest]), 4);
   }
   override forward(input: Tensor, ...rest: HxArgs<[Tensor, Tensor]>): [Tensor, Tensor] {
@@ -502,7 +506,7 @@ export class LSTMCell extends RNNCellBase {
  */
 export class GRUCell extends RNNCellBase {
   static override readonly __name__: string = 'GRUCell';
-  constructor(inputSize: number, hiddenSize: number, ...rest: Args<[bias: boolean], { bias?: boolean } & FactoryOptions>) {
+  constructor(inputSize: number, hiddenSize: number, ...rest: Args<[bias: boolean, ...CellFactory], { bias?: boolean } & FactoryOptions>) {
     super(parseArgs(CELL_DECL.GRUCell, [inputSize, hiddenSize, ...rest]), 3);
   }
   override forward(input: Tensor, ...rest: HxArgs<Tensor>): Tensor {

@@ -41,7 +41,7 @@ export interface TransformerLayerOptions extends FactoryOptions {
   normFirst?: boolean;
 }
 /** The layers' positional parameters after `dModel, nhead`, in PyTorch's order. */
-type LayerTail = [dimFeedforward: number, dropout: number, activation: TransformerActivation, layerNormEps: number, batchFirst: boolean, normFirst: boolean];
+type LayerTail = [dimFeedforward: number, dropout: number, activation: TransformerActivation, layerNormEps: number, batchFirst: boolean, normFirst: boolean, device: FactoryOptions['device'] | null, dtype: FactoryOptions['dtype'] | null];
 
 function activationFn(a: TransformerActivation | undefined): (x: Tensor) => Tensor {
   if (a === undefined || a === 'relu') return relu;
@@ -358,7 +358,7 @@ export class Transformer extends Module {
 
   constructor(
     ...args: Args<
-      [dModel: number, nhead: number, numEncoderLayers: number, numDecoderLayers: number, dimFeedforward: number, dropout: number, activation: TransformerActivation, customEncoder: Module | null, customDecoder: Module | null, layerNormEps: number, batchFirst: boolean, normFirst: boolean],
+      [dModel: number, nhead: number, numEncoderLayers: number, numDecoderLayers: number, dimFeedforward: number, dropout: number, activation: TransformerActivation, customEncoder: Module | null, customDecoder: Module | null, layerNormEps: number, batchFirst: boolean, normFirst: boolean, device: FactoryOptions['device'] | null, dtype: FactoryOptions['dtype'] | null],
       TransformerOptions & { dModel?: number; nhead?: number }
     >
   ) {
