@@ -275,6 +275,11 @@ def main():
         fn = getattr(optim.Optimizer, n)
         if inspect.isfunction(fn):
             table["optim.Optimizer." + n] = [from_inspect(fn, True)]
+    # The schedulers' step (PyTorch 1.13's base is `_LRScheduler`, Flambeau's `LRScheduler`).
+    for n in public(lr_scheduler) + ["_LRScheduler"]:
+        cls = getattr(lr_scheduler, n)
+        if inspect.isclass(cls) and cls.__module__ == lr_scheduler.__name__ and "step" in cls.__dict__:
+            table["lr_scheduler." + n.lstrip("_") + ".step"] = [from_inspect(cls.step, True)]
     # nn.Module's methods; `to` is (*args, **kwargs) in Python: its docstring lists the overloads.
     for n in public(nn.Module):
         fn = getattr(nn.Module, n)

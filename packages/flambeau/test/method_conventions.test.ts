@@ -108,6 +108,26 @@ describe("optimizer.zeroGrad(setToNone)", () => {
   });
 });
 
+describe('scheduler.step(epoch) and ReduceLROnPlateau.step(metrics, epoch)', () => {
+  const opt = () => new optim.SGD([new nn.Parameter(torch.ones(1))], 1);
+  it('the explicit epoch, positional or by name', () => {
+    const a = new optim.lrScheduler.StepLR(opt(), 2, 0.5);
+    const b = new optim.lrScheduler.StepLR(opt(), 2, 0.5);
+    a.step(4);
+    b.step({ epoch: 4 });
+    // PyTorch's closed form for StepLR at epoch 4: 1 * 0.5 ** (4 // 2).
+    expect(a.getLastLr()).toEqual([0.25]);
+    expect(b.getLastLr()).toEqual([0.25]);
+    const p = new optim.lrScheduler.ReduceLROnPlateau(opt());
+    p.step(1.0, 7);
+    expect(p.lastEpoch).toBe(7);
+    p.step(1.0, { epoch: 9 });
+    expect(p.lastEpoch).toBe(9);
+    expect(error(() => new optim.lrScheduler.StepLR(opt(), 2).step({ last_epoch: 1 } as never)).message).toBe("step() got an unexpected keyword argument 'last_epoch'");
+    expect(error(() => new optim.lrScheduler.ChainedScheduler([a]).step(1 as never)).message).toBe('step() takes 0 positional arguments but 1 was given');
+  });
+});
+
 describe('module attribute order, as PyTorch __setattr__', () => {
   it('assigning a new module to an existing name keeps its slot in the printout and stateDict', () => {
     const net = new Net();

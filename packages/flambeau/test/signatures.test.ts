@@ -95,7 +95,8 @@ function methods(prefix: string, cls: { prototype: object }): string[] {
 /**
  * Every exported class and function of nn, nn.functional, nn.utils, nn.init, optim, lr_scheduler,
  * data, data.transforms, torchvision's datasets and utils, nn.Module's and SummaryWriter's methods,
- * and the forward of each layer whose PyTorch forward has optional parameters, by qualname.
+ * the schedulers' own step, and the forward of each layer whose PyTorch forward has optional
+ * parameters, by qualname.
  */
 function exported(): string[] {
   const out: string[] = [];
@@ -119,6 +120,9 @@ function exported(): string[] {
     const forward = FIXTURE.signatures[`nn.${k}.forward`]?.[0];
     if (subclassOf(nn.Module)(v) && forward?.some((p) => p.default !== undefined)) out.push(`nn.${k}.forward`);
     if (typeof v === 'function' && 'fromPretrained' in v) out.push(`nn.${k}.fromPretrained`);
+  }
+  for (const [k, v] of Object.entries(optim.lrScheduler)) {
+    if (typeof v === 'function' && Object.prototype.hasOwnProperty.call(v.prototype, 'step')) out.push(`lr_scheduler.${k}.step`);
   }
   return out;
 }
