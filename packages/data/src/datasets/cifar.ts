@@ -107,7 +107,9 @@ abstract class CIFARBinary extends SplitDataset<CIFAROptions> {
  * reading the binary version: `root/cifar-10-batches-bin/data_batch_{1..5}.bin` and `test_batch.bin`
  * (or those files directly in `root`). Items are `[Image (32×32 RGB), label]`.
  *
- * @example new CIFAR10('./data', { train: false, transform: new ToTensor(), download: true })
+ * @example
+ * new CIFAR10('./data', { train: false, transform: new ToTensor(), download: true });
+ * new CIFAR10('./data', false, new ToTensor(), null, true); // the same, positionally
  */
 export class CIFAR10 extends CIFARBinary {
   static override readonly declaration = declare('datasets.CIFAR10', `CIFAR10(str root, ${SPLIT_PARAMS})`);

