@@ -83,6 +83,16 @@ describe("nn.Module's methods", () => {
     expect(error(() => net.apply({ fun: () => {} } as never)).message).toBe("apply() got an unexpected keyword argument 'fun'. Did you mean 'fn'?");
   });
 
+  it("to(device, dtype, nonBlocking), to(dtype, nonBlocking), to(tensor, nonBlocking)", () => {
+    const net = new Net();
+    expect(net.to('cpu', torch.float64).a.weight.dtype).toBe('float64');
+    expect(net.to({ dtype: 'float32' }).a.weight.dtype).toBe('float32');
+    expect(net.to(torch.double, { nonBlocking: true }).c.bias!.dtype).toBe('float64');
+    expect(net.to(torch.ones(1, { dtype: 'float32' })).c.bias!.dtype).toBe('float32');
+    expect(error(() => net.to({ dtyp: 'float64' } as never)).message).toBe("to() got an unexpected keyword argument 'dtyp'. Did you mean 'dtype'?");
+    expect(error(() => net.to(torch.int64)).message).toBe('nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.int64');
+  });
+
   it('registration methods bind by name too', () => {
     const m = new nn.Module();
     m.registerParameter({ name: 'w', param: new nn.Parameter(torch.ones(1)) });

@@ -107,7 +107,6 @@ export const UNDECLARED: Record<string, string> = {
   'nn.Module.deepcopy': "Python's copy.deepcopy(module), no Module method in PyTorch",
   'nn.Module.forward': "each layer's own forward is declared; the base takes anything (*input) and raises",
   'nn.Module.registerFullBackwardPreHook': "PyTorch 2.0's (no 1.13 signature to record): takes one hook, as registerFullBackwardHook",
-  'nn.Module.to': "PyTorch's is (*args, **kwargs) over three overloads (device/dtype, dtype, tensor): dispatched by type, its keyword form bound by an unlisted declaration",
   'nn.Module.toString': "Python's repr(module) / print(module)",
   'nn.Module.addHook': 'private (TypeScript private, visible to JavaScript)',
   'nn.Module.checkFree': 'private (TypeScript private, visible to JavaScript)',

@@ -1,4 +1,4 @@
-import { type Args, type DTypeLike, Device, type DeviceLike, DTypeError, declare, isDTypeLike, parseArgs, toDType, IndexError, NotImplementedError, RuntimeError, Tensor, ValueError, className, isFloating, keep } from '@flambeau/tensor';
+import { type Args, type DTypeLike, type DeviceLike, DTypeError, declare, isDTypeLike, parseArgs, toDType, IndexError, NotImplementedError, RuntimeError, Tensor, ValueError, className, isFloating, keep } from '@flambeau/tensor';
 import { noGrad } from '@flambeau/autograd';
 import { Parameter, setData } from './parameter.js';
 import { BackwardHook, type FullBackwardHook, type FullBackwardPreHook } from './backward_hook.js';
@@ -38,11 +38,15 @@ export class IncompatibleKeys {
   }
 }
 
-/** Where a module, device or dtype conversion sends tensors (`module.to(...)`). */
-export type ToTarget = DTypeLike | DeviceLike | { device?: DeviceLike; dtype?: DTypeLike; nonBlocking?: boolean };
-
-/** The keyword form of `module.to({ device, dtype })`. */
-const TO_OPTIONS = declare('nn.Module.to', 'to(*, Device? device=None, ScalarType? dtype=None, bool nonBlocking=False)', { listed: false });
+/**
+ * `module.to`'s overloads, as PyTorch's docstring lists them: `to(device=None, dtype=None,
+ * non_blocking=False)`, `to(dtype, non_blocking=False)`, `to(tensor, non_blocking=False)`.
+ * `non_blocking` is a hint PyTorch may ignore; copies here are always complete on return.
+ */
+const TO = declare('nn.Module.to', 'to(Device? device=None, ScalarType? dtype=None, bool nonBlocking=False)');
+const TO_DTYPE = declare('nn.Module.to', 'to(ScalarType dtype, bool nonBlocking=False)', { listed: false });
+const TO_TENSOR = declare('nn.Module.to', 'to(Tensor tensor, bool nonBlocking=False)', { listed: false });
+type NonBlocking = Args<[nonBlocking: boolean], { nonBlocking?: boolean }>;
 
 // PyTorch 1.13's parameter lists of nn.Module's methods. `bool|Any`, `str|Any`: not type-checked by the parser, as
 // PyTorch's own check (and message) applies instead; `Any` alone would also take an options object as the value.
@@ -610,9 +614,17 @@ export class Module {
    * `to(device)`, `to(dtype)` or `to({ device, dtype })`: moves and/or casts parameters and buffers
    * in place; a dtype applies only to floating-point ones, as in PyTorch.
    */
-  to(target: ToTarget): this {
-    const given: { device?: DeviceLike | null; dtype?: DTypeLike | null } = isDTypeLike(target) ? { dtype: target }
-      : typeof target === 'string' || target instanceof Device ? { device: target } : parseArgs(TO_OPTIONS, [target]);
+  to(dtype: DTypeLike, ...rest: NonBlocking): this;
+  to(tensor: Tensor, ...rest: NonBlocking): this;
+  to(...args: Args<[device: DeviceLike | null, dtype: DTypeLike | null, nonBlocking: boolean], { device?: DeviceLike | null; dtype?: DTypeLike | null; nonBlocking?: boolean }>): this;
+  to(...args: unknown[]): this {
+    const first = args[0];
+    let given: { device?: DeviceLike | null; dtype?: DTypeLike | null };
+    if (isDTypeLike(first)) given = parseArgs(TO_DTYPE, args);
+    else if (first instanceof Tensor) {
+      const { tensor } = parseArgs(TO_TENSOR, args) as { tensor: Tensor };
+      given = { device: tensor.device, dtype: tensor.dtype };
+    } else given = parseArgs(TO, args);
     const o = { device: given.device ?? undefined, dtype: given.dtype == null ? undefined : toDType(given.dtype) };
     if (o.dtype !== undefined && !isFloating(o.dtype)) {
       throw new DTypeError(`nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.${o.dtype}`);
