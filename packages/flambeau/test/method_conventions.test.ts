@@ -116,6 +116,15 @@ describe("optimizer.zeroGrad(setToNone)", () => {
     expect(w.grad).toBeNull();
     expect(error(() => opt.zeroGrad({ set_to_none: false } as never)).message).toBe("zeroGrad() got an unexpected keyword argument 'set_to_none'. Did you mean 'setToNone'? (Flambeau spells keyword arguments in camelCase)");
   });
+  it('addParamGroup(paramGroup), stateDict(), loadStateDict(stateDict)', () => {
+    const opt = new optim.SGD([new nn.Parameter(torch.ones(1))], 0.1);
+    opt.addParamGroup({ params: [new nn.Parameter(torch.ones(2))], lr: 0.5 });
+    const sd = opt.stateDict();
+    expect(sd.param_groups.map((g) => [g.lr, g.params])).toEqual([[0.1, [0]], [0.5, [1]]]);
+    opt.loadStateDict(sd);
+    expect(error(() => (opt.stateDict as (...a: unknown[]) => unknown)(true)).message).toBe('stateDict() takes 0 positional arguments but 1 was given');
+    expect(error(() => (opt.addParamGroup as (...a: unknown[]) => unknown)()).message).toBe("addParamGroup() missing 1 required positional argument: 'paramGroup'");
+  });
 });
 
 describe('scheduler.step(epoch) and ReduceLROnPlateau.step(metrics, epoch)', () => {

@@ -115,7 +115,7 @@ function exported(): string[] {
   scan('transforms', data.transforms, isFn);
   scan('datasets', data.datasets, isFn);
   scan('torchvision.utils', data.utils, isFn);
-  out.push('tensorboard.SummaryWriter', ...methods('tensorboard.SummaryWriter', SummaryWriter), ...methods('nn.Module', nn.Module));
+  out.push('tensorboard.SummaryWriter', ...methods('tensorboard.SummaryWriter', SummaryWriter), ...methods('nn.Module', nn.Module), ...methods('optim.Optimizer', optim.Optimizer));
   for (const [k, v] of Object.entries(nn)) {
     const forward = FIXTURE.signatures[`nn.${k}.forward`]?.[0];
     if (subclassOf(nn.Module)(v) && forward?.some((p) => p.default !== undefined)) out.push(`nn.${k}.forward`);
