@@ -26,7 +26,7 @@ const criterion = new nn.MSELoss();
 let loss = criterion(output, target);
 console.log(String(loss.detach()));
 
-net.zeroGrad();
+net.zeroGrad({ setToNone: true }); // net.zero_grad(set_to_none=True); net.zeroGrad(true) is the positional form
 console.log('conv1.bias.grad before backward');
 console.log(net.conv1.bias!.grad === null ? 'None' : String(net.conv1.bias!.grad));
 loss.backward();

@@ -6,7 +6,13 @@ Each entry: the error class PyTorch raises and its message. (PyTorch asserts som
 `AssertionError` there is a `ValueError` in Flambeau, which has no assertion class; the test says so.)
 """
 import json
+import os
 import sys
+
+# Some messages print a Python set, whose order follows the string hash: fix the seed so the fixture is reproducible.
+if os.environ.get("PYTHONHASHSEED") != "0":
+    os.environ["PYTHONHASHSEED"] = "0"
+    os.execv(sys.executable, [sys.executable] + sys.argv)
 
 import torch
 import torch.nn as nn
@@ -37,6 +43,18 @@ CASES = {
     "CosineAnnealingWarmRestarts(T_0=0)": lambda: torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(torch.optim.SGD([nn.Parameter(torch.ones(1))], lr=0.1), 0),
     "ReduceLROnPlateau(factor=2)": lambda: torch.optim.lr_scheduler.ReduceLROnPlateau(torch.optim.SGD([nn.Parameter(torch.ones(1))], lr=0.1), factor=2),
     "BatchSampler(batch_size=0)": lambda: torch.utils.data.BatchSampler([0, 1], 0, False),
+    "Conv2d(1, 2, 3, padding_mode='foo')": lambda: nn.Conv2d(1, 2, 3, padding_mode="foo"),
+    "Conv2d(1, 2, 3, padding='foo')": lambda: nn.Conv2d(1, 2, 3, padding="foo"),
+    "RNN(4, 4, proj_size=2)": lambda: nn.RNN(4, 4, proj_size=2),
+    "GRU(4, 4, dropout=-1)": lambda: nn.GRU(4, 4, dropout=-1),
+    "TransformerEncoderLayer(8, 3)": lambda: nn.TransformerEncoderLayer(8, 3),
+    "Embedding.from_pretrained(ones(3))": lambda: nn.Embedding.from_pretrained(torch.ones(3)),
+    "Adam(lr=-1)": lambda: torch.optim.Adam([nn.Parameter(torch.ones(1))], lr=-1),
+    "Adam(eps=-1)": lambda: torch.optim.Adam([nn.Parameter(torch.ones(1))], eps=-1),
+    "SGD(lr=0.1, nesterov=True)": lambda: torch.optim.SGD([nn.Parameter(torch.ones(1))], lr=0.1, nesterov=True),
+    "DataLoader(ds, sampler=s, shuffle=True)": lambda: torch.utils.data.DataLoader([0, 1], sampler=[0, 1], shuffle=True),
+    "DataLoader(ds, num_workers=-1)": lambda: torch.utils.data.DataLoader([0, 1], num_workers=-1),
+    "RandomSampler(ds, num_samples=0)": lambda: torch.utils.data.RandomSampler([0, 1], num_samples=0),
 }
 
 

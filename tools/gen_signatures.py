@@ -4,11 +4,15 @@ Run: /usr/bin/python3 tools/gen_signatures.py > packages/flambeau/test/fixtures/
 
 Keys are PyTorch's own spellings: `torch.clamp`, `Tensor.sum`, `F.conv2d`, `nn.Conv2d`,
 `optim.SGD`, `lr_scheduler.StepLR`, `data.DataLoader`, `utils.clip_grad_norm_`, `init.kaiming_uniform_`,
-`transforms.Resize` (torchvision 0.14: Debian's python3-torchvision). Each value is a list of overloads; an
+`transforms.Resize`, `datasets.MNIST`, `torchvision.utils.make_grid` (torchvision 0.14: Debian's
+python3-torchvision), methods under their class (`nn.Module.state_dict`, `nn.LSTM.forward`,
+`nn.Embedding.from_pretrained`, `tensorboard.SummaryWriter.add_scalar`). Each value is a list of overloads; an
 overload is a list of parameters `{name, default?, kwOnly?, posOnly?}` (`default` is a JSON value
 when Python's is a literal, else its repr under `repr`). Sources, in order: `inspect.signature`
 (Python-level functions and constructors), the signature lines of a builtin's docstring, and the
 ATen schemas `torch._C._jit_get_schemas_for_operator` lists (named `self` there, `input` in Python).
+`torch.utils.tensorboard` needs the tensorboard package to import, which Debian lacks: SummaryWriter's
+lists are read from the source of torch/utils/tensorboard/writer.py (`ast`), not imported.
 """
 import ast
 import inspect
@@ -26,6 +30,11 @@ import torch.utils.data as data
 EMPTY = inspect.Parameter.empty
 
 
+def stable_repr(value):
+    """repr without the object's address, so the fixture does not change from run to run."""
+    return re.sub(r" at 0x[0-9a-f]+", "", repr(value))
+
+
 def literal(value):
     if value is None or isinstance(value, (bool, int, str)):
         return {"default": value}
@@ -35,7 +44,7 @@ def literal(value):
         return {"default": value}
     if isinstance(value, (tuple, list)) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
         return {"default": list(value)}
-    return {"default": None, "repr": repr(value)}
+    return {"default": None, "repr": stable_repr(value)}
 
 
 def from_inspect(fn, drop_self):
@@ -59,6 +68,49 @@ def from_inspect(fn, drop_self):
             entry["posOnly"] = True
         out.append(entry)
     return out
+
+
+def from_ast(fn, drop_self):
+    """A `def`'s parameter list read from its source, in `from_inspect`'s format."""
+    a = fn.args
+    out = []
+    positional = a.posonlyargs + a.args
+    defaults = [None] * (len(positional) - len(a.defaults)) + list(a.defaults)
+    for i, (arg, d) in enumerate(zip(positional, defaults)):
+        if drop_self and i == 0:
+            continue
+        entry = {"name": arg.arg}
+        if d is not None:
+            entry.update(literal(ast.literal_eval(d)))
+        if arg in a.posonlyargs:
+            entry["posOnly"] = True
+        out.append(entry)
+    if a.vararg:
+        out.append({"name": "*" + a.vararg.arg})
+    for arg, d in zip(a.kwonlyargs, a.kw_defaults):
+        entry = {"name": arg.arg, "kwOnly": True}
+        if d is not None:
+            entry.update(literal(ast.literal_eval(d)))
+        out.append(entry)
+    if a.kwarg:
+        out.append({"name": "**" + a.kwarg.arg})
+    return out
+
+
+def summary_writer():
+    """SummaryWriter's constructor and methods, from writer.py's source."""
+    import torch.utils
+    import os
+    path = os.path.join(os.path.dirname(torch.utils.__file__), "tensorboard", "writer.py")
+    tree = ast.parse(open(path).read())
+    cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "SummaryWriter")
+    table = {}
+    for fn in cls.body:
+        if not isinstance(fn, ast.FunctionDef) or (fn.name.startswith("_") and fn.name != "__init__"):
+            continue
+        key = "tensorboard.SummaryWriter" + ("" if fn.name == "__init__" else "." + fn.name)
+        table[key] = [from_ast(fn, True)]
+    return table
 
 
 def split_top(s):
@@ -218,6 +270,39 @@ def main():
             sig = from_inspect(cls.__init__, True)
             if sig is not None:
                 table["transforms." + n] = [sig]
+    # The optimizers' shared methods (zero_grad, add_param_group, …).
+    for n in public(optim.Optimizer):
+        fn = getattr(optim.Optimizer, n)
+        if inspect.isfunction(fn):
+            table["optim.Optimizer." + n] = [from_inspect(fn, True)]
+    # The schedulers' step (PyTorch 1.13's base is `_LRScheduler`, Flambeau's `LRScheduler`).
+    for n in public(lr_scheduler) + ["_LRScheduler"]:
+        cls = getattr(lr_scheduler, n)
+        if inspect.isclass(cls) and cls.__module__ == lr_scheduler.__name__ and "step" in cls.__dict__:
+            table["lr_scheduler." + n.lstrip("_") + ".step"] = [from_inspect(cls.step, True)]
+    # nn.Module's methods; `to` is (*args, **kwargs) in Python: its docstring lists the overloads.
+    for n in public(nn.Module):
+        fn = getattr(nn.Module, n)
+        if callable(fn):
+            table["nn.Module." + n] = from_docstring(fn, n) if n == "to" else [from_inspect(fn, True)]
+    # Each layer's own forward (what `layer(...)` takes), and the alternative constructors.
+    for n in public(nn):
+        cls = getattr(nn, n)
+        if inspect.isclass(cls) and issubclass(cls, nn.Module) and cls.forward is not nn.Module.forward:
+            table["nn." + n + ".forward"] = [from_inspect(cls.forward, True)]
+        if inspect.isclass(cls) and "from_pretrained" in cls.__dict__:
+            table["nn." + n + ".from_pretrained"] = [from_inspect(cls.from_pretrained, False)]
+    import torchvision.datasets as datasets
+    import torchvision.utils as vutils
+    for n in public(datasets):
+        cls = getattr(datasets, n)
+        if inspect.isclass(cls):
+            sig = from_inspect(cls.__init__, True)
+            if sig is not None:
+                table["datasets." + n] = [sig]
+    for n in ("make_grid", "save_image"):
+        table["torchvision.utils." + n] = [from_inspect(getattr(vutils, n), False)]
+    table.update(summary_writer())
     json.dump({"torch": torch.__version__, "torchvision": torchvision.__version__, "signatures": table}, sys.stdout, indent=None, separators=(",", ":"), sort_keys=True)
 
 

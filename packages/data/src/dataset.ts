@@ -38,10 +38,14 @@ export function checkIndex(index: number, length: number, what = 'index'): numbe
  *
  * @example const ds = new TensorDataset(x, y); const [xi, yi] = ds.getItem(0);
  */
+const TENSOR_DATASET = declare('data.TensorDataset', 'TensorDataset(Tensor[] tensors)');
+
 export class TensorDataset extends Dataset<Tensor[]> {
   readonly tensors: Tensor[];
   constructor(...tensors: Tensor[]) {
     super();
+    // `*tensors`: the varargs as one list, so a non-tensor gets PyTorch's TypeError wording.
+    parseArgs(TENSOR_DATASET, [tensors]);
     if (tensors.length === 0) throw new ValueError('TensorDataset needs at least one tensor');
     const n = tensors[0].shape[0];
     if (!tensors.every((t) => t.ndim > 0 && t.shape[0] === n)) throw new ValueError('Size mismatch between tensors');

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { data, nn, optim, torch } from '../src/index.js';
+// Not re-exported by the umbrella package; imported for its declarations.
+import { SummaryWriter } from '../../tensorboard/src/index.js';
 import { DEPARTURES, NEVER_DECLARED, UNDECLARED } from './signature_departures.js';
 
 // PyTorch 1.13's parameter lists (tools/gen_signatures.py): every Flambeau declaration must match one overload, camelCased.
@@ -12,9 +14,9 @@ type Decl = ReturnType<typeof torch.listDeclarations>[number];
 
 // Leading underscores stay (`_weight`): they mark PyTorch's private parameters.
 const camel = (s: string): string => s.replace(/(?<=[A-Za-z0-9])_+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-/** `F.maxPool2d` → `F.max_pool2d`; classes keep their name. */
+/** `F.maxPool2d` → `F.max_pool2d`, `nn.Module.stateDict` → `nn.Module.state_dict`; classes keep their name. */
 function fixtureKey(qualname: string): string {
-  const dot = qualname.indexOf('.');
+  const dot = qualname.lastIndexOf('.');
   const [ns, name] = [qualname.slice(0, dot), qualname.slice(dot + 1)];
   return /^[A-Z]/.test(name) ? qualname : `${ns}.${name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase()}`;
 }
@@ -34,6 +36,7 @@ function mismatch(decl: Decl, overload: readonly PyParam[]): string | null {
   const allowed = new Set(dep?.missing ?? []);
   const loose = new Set(dep?.loose ?? []);
   const extra = new Set(dep?.extra ?? []);
+  const defaults = new Set(dep?.defaults ?? []);
   // `*size` (zeros, rand, …) is one sequence or its elements as varargs: Flambeau's `int[] size`.
   const py = overload.map((p) => (/^\*\w/.test(p.name) ? { ...p, name: p.name.slice(1) } : p)).filter((p) => !(p.name in NEVER_DECLARED && !ours.has(camel(p.name))));
   let j = 0;
@@ -52,7 +55,7 @@ function mismatch(decl: Decl, overload: readonly PyParam[]): string | null {
     if (!!theirs.kwOnly !== !!ours.kwOnly) return `'${ours.name}' is ${ours.kwOnly ? '' : 'not '}keyword-only`;
     if (!ours.kwOnly && pyPos++ !== ourPos++) return `'${ours.name}' is at another position`;
     if ((theirs.default === undefined) !== (ours.default === undefined)) return `'${ours.name}' is ${ours.default === undefined ? 'required' : 'optional'}`;
-    if (theirs.default !== undefined && theirs.repr === undefined && !sameDefault(ours.value, theirs.default)) {
+    if (theirs.default !== undefined && theirs.repr === undefined && !defaults.has(ours.name) && !sameDefault(ours.value, theirs.default)) {
       return `'${ours.name}' defaults to ${JSON.stringify(ours.value)}, PyTorch's to ${JSON.stringify(theirs.default)}`;
     }
   }
@@ -82,7 +85,19 @@ describe("every declaration is PyTorch 1.13's parameter list, camelCased", () =>
   });
 });
 
-/** Every exported class and function of nn, nn.functional, nn.utils, nn.init, optim, lr_scheduler, data and data.transforms, by qualname. */
+/** The public methods on `cls.prototype` (own, not inherited), as `prefix.name`. */
+function methods(prefix: string, cls: { prototype: object }): string[] {
+  return Object.getOwnPropertyNames(cls.prototype)
+    .filter((k) => k !== 'constructor' && !k.startsWith('_') && typeof Object.getOwnPropertyDescriptor(cls.prototype, k)?.value === 'function')
+    .map((k) => `${prefix}.${k}`);
+}
+
+/**
+ * Every exported class and function of nn, nn.functional, nn.utils, nn.init, optim, lr_scheduler,
+ * data, data.transforms, torchvision's datasets and utils, nn.Module's and SummaryWriter's methods,
+ * the schedulers' own step, and the forward of each layer whose PyTorch forward has optional
+ * parameters, by qualname.
+ */
 function exported(): string[] {
   const out: string[] = [];
   const scan = (prefix: string, ns: object, pick: (v: unknown) => boolean): void => {
@@ -98,6 +113,17 @@ function exported(): string[] {
   scan('lr_scheduler', optim.lrScheduler, isFn);
   scan('data', data, isFn);
   scan('transforms', data.transforms, isFn);
+  scan('datasets', data.datasets, isFn);
+  scan('torchvision.utils', data.utils, isFn);
+  out.push('tensorboard.SummaryWriter', ...methods('tensorboard.SummaryWriter', SummaryWriter), ...methods('nn.Module', nn.Module), ...methods('optim.Optimizer', optim.Optimizer));
+  for (const [k, v] of Object.entries(nn)) {
+    const forward = FIXTURE.signatures[`nn.${k}.forward`]?.[0];
+    if (subclassOf(nn.Module)(v) && forward?.some((p) => p.default !== undefined)) out.push(`nn.${k}.forward`);
+    if (typeof v === 'function' && 'fromPretrained' in v) out.push(`nn.${k}.fromPretrained`);
+  }
+  for (const [k, v] of Object.entries(optim.lrScheduler)) {
+    if (typeof v === 'function' && Object.prototype.hasOwnProperty.call(v.prototype, 'step')) out.push(`lr_scheduler.${k}.step`);
+  }
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { type DTypeLike, Device, type DeviceLike, DTypeError, declare, isDTypeLike, parseArgs, toDType, IndexError, NotImplementedError, RuntimeError, Tensor, ValueError, className, isFloating, keep } from '@flambeau/tensor';
+import { type Args, type DTypeLike, type DeviceLike, DTypeError, declare, isDTypeLike, parseArgs, toDType, IndexError, NotImplementedError, RuntimeError, Tensor, ValueError, className, isFloating, keep } from '@flambeau/tensor';
 import { noGrad } from '@flambeau/autograd';
 import { Parameter, setData } from './parameter.js';
 import { BackwardHook, type FullBackwardHook, type FullBackwardPreHook } from './backward_hook.js';
@@ -38,11 +38,56 @@ export class IncompatibleKeys {
   }
 }
 
-/** Where a module, device or dtype conversion sends tensors (`module.to(...)`). */
-export type ToTarget = DTypeLike | DeviceLike | { device?: DeviceLike; dtype?: DTypeLike; nonBlocking?: boolean };
+/**
+ * `module.to`'s overloads, as PyTorch's docstring lists them: `to(device=None, dtype=None,
+ * non_blocking=False)`, `to(dtype, non_blocking=False)`, `to(tensor, non_blocking=False)`.
+ * `non_blocking` is a hint PyTorch may ignore; copies here are always complete on return.
+ */
+const TO = declare('nn.Module.to', 'to(Device? device=None, ScalarType? dtype=None, bool nonBlocking=False)');
+const TO_DTYPE = declare('nn.Module.to', 'to(ScalarType dtype, bool nonBlocking=False)', { listed: false });
+const TO_TENSOR = declare('nn.Module.to', 'to(Tensor tensor, bool nonBlocking=False)', { listed: false });
+type NonBlocking = Args<[nonBlocking: boolean], { nonBlocking?: boolean }>;
 
-/** The keyword form of `module.to({ device, dtype })`. */
-const TO_OPTIONS = declare('nn.Module.to', 'to(*, Device? device=None, ScalarType? dtype=None, bool nonBlocking=False)', { listed: false });
+// PyTorch 1.13's parameter lists of nn.Module's methods. `bool|Any`, `str|Any`: not type-checked by the parser, as
+// PyTorch's own check (and message) applies instead; `Any` alone would also take an options object as the value.
+const method = (sig: string) => declare(`nn.Module.${sig.slice(0, sig.indexOf('('))}`, sig);
+const MEMBERS = 'str prefix="", bool recurse=True, bool removeDuplicate=True';
+const M = {
+  stateDict: method('stateDict(*, dict? destination=None, str prefix="", bool keepVars=False)'),
+  loadStateDict: method('loadStateDict(Any stateDict, bool strict=True)'),
+  parameters: method('parameters(bool recurse=True)'),
+  namedParameters: method(`namedParameters(${MEMBERS})`),
+  buffers: method('buffers(bool recurse=True)'),
+  namedBuffers: method(`namedBuffers(${MEMBERS})`),
+  children: method('children()'),
+  namedChildren: method('namedChildren()'),
+  modules: method('modules()'),
+  namedModules: method('namedModules(Set? memo=None, str prefix="", bool removeDuplicate=True)'),
+  train: method('train(bool|Any mode=True)'),
+  eval: method('eval()'),
+  requiresGrad_: method('requiresGrad_(bool requiresGrad=True)'),
+  zeroGrad: method('zeroGrad(bool setToNone=True)'),
+  apply: method('apply(Callable fn)'),
+  registerBuffer: method('registerBuffer(str|Any name, Tensor|Any? tensor, bool persistent=True)'),
+  registerParameter: method('registerParameter(str|Any name, Tensor|Any? param)'),
+  addModule: method('addModule(str|Any name, Callable|Any? module)'),
+  registerModule: method('registerModule(str|Any name, Callable|Any? module)'),
+  getSubmodule: method('getSubmodule(str target)'),
+  registerForwardPreHook: method('registerForwardPreHook(Callable hook)'),
+  registerForwardHook: method('registerForwardHook(Callable hook)'),
+  registerFullBackwardHook: method('registerFullBackwardHook(Callable hook)'),
+  // PyTorch 2.0's: no 1.13 list to check it against.
+  registerFullBackwardPreHook: declare('nn.Module.registerFullBackwardPreHook', 'registerFullBackwardPreHook(Callable hook)', { listed: false }),
+  float: method('float()'),
+  double: method('double()'),
+  half: method('half()'),
+  cpu: method('cpu()'),
+  extraRepr: method('extraRepr()'),
+};
+/** `prefix`, `recurse`, `removeDuplicate` of `namedParameters` / `namedBuffers`, positional or by name. */
+export type MembersArgs = Args<[prefix: string, recurse: boolean, removeDuplicate: boolean], { prefix?: string; recurse?: boolean; removeDuplicate?: boolean }>;
+/** `recurse` of `parameters` / `buffers`. */
+export type RecurseArgs = Args<[recurse: boolean], { recurse?: boolean }>;
 
 const SELF = Symbol('flambeau.module.self');
 let nextHookId = 0;
@@ -317,10 +362,12 @@ export class Module {
 
   /** `register_forward_pre_hook(hook)`: `hook(module, args)` runs before `forward`. */
   registerForwardPreHook(hook: ForwardPreHook<this>): RemovableHandle {
+    parseArgs(M.registerForwardPreHook, [hook]);
     return this.addHook(this._forwardPreHooks, hook as ForwardPreHook);
   }
   /** `register_forward_hook(hook)`: `hook(module, args, output)` runs after `forward`. */
   registerForwardHook(hook: ForwardHook<this>): RemovableHandle {
+    parseArgs(M.registerForwardHook, [hook]);
     return this.addHook(this._forwardHooks, hook as ForwardHook);
   }
   /**
@@ -334,6 +381,7 @@ export class Module {
    * lin.registerFullBackwardHook((m, gradInput, gradOutput) => [gradInput[0]!.clamp(-1, 1)]);
    */
   registerFullBackwardHook(hook: FullBackwardHook<this>): RemovableHandle {
+    parseArgs(M.registerFullBackwardHook, [hook]);
     return this.addHook(this._backwardHooks, hook as FullBackwardHook);
   }
   /**
@@ -342,6 +390,7 @@ export class Module {
    * (null for unused and non-tensor outputs).
    */
   registerFullBackwardPreHook(hook: FullBackwardPreHook<this>): RemovableHandle {
+    parseArgs(M.registerFullBackwardPreHook, [hook]);
     return this.addHook(this._backwardPreHooks, hook as FullBackwardPreHook);
   }
   private addHook<H>(hooks: Map<number, H>, hook: H): RemovableHandle {
@@ -361,7 +410,8 @@ export class Module {
   }
 
   /** `register_parameter(name, param)`; `null` registers an absent parameter (e.g. no bias). */
-  registerParameter(name: string, param: Parameter | null): void {
+  registerParameter(...args: Args<[name: string, param: Parameter | null], { name?: string; param?: Parameter | null }>): void {
+    const { name, param } = parseArgs(M.registerParameter, args) as { name: string; param: Parameter | null };
     this.checkFree('parameter', name, this._parameters);
     if (param !== null && !(param instanceof Parameter)) {
       throw new DTypeError(`cannot assign '${pyTypeName(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
@@ -374,29 +424,35 @@ export class Module {
    * `register_buffer(name, tensor, persistent=True)`: state that is not a parameter (running
    * statistics). Non-persistent buffers are left out of `stateDict()`.
    */
-  registerBuffer(name: string, tensor: Tensor | null, opts: { persistent?: boolean } = {}): void {
+  registerBuffer(...args: Args<[name: string, tensor: Tensor | null, persistent: boolean], { name?: string; tensor?: Tensor | null; persistent?: boolean }>): void {
+    const { name, tensor, persistent } = parseArgs(M.registerBuffer, args) as { name: string; tensor: Tensor | null; persistent: boolean };
     this.checkFree('buffer', name, this._buffers);
     if (tensor !== null && !(tensor instanceof Tensor)) {
       throw new DTypeError(`cannot assign '${pyTypeName(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
     }
     forget(this as unknown as ModuleTarget, name, this._buffers);
     this._buffers.set(name, owned(tensor));
-    if (opts.persistent ?? true) this._nonPersistentBuffers.delete(name);
+    if (persistent) this._nonPersistentBuffers.delete(name);
     else this._nonPersistentBuffers.add(name);
   }
 
   /** `add_module(name, module)`. */
-  addModule(name: string, module: Module | null): void {
+  addModule(...args: Args<[name: string, module: Module | null], { name?: string; module?: Module | null }>): void {
+    const { name, module } = parseArgs(M.addModule, args) as { name: string; module: Module | null };
     if (module !== null && !(module instanceof Module)) throw new DTypeError(`${pyTypeName(module)} is not a Module subclass`);
     this.checkFree('module', name, this._modules);
     forget(this as unknown as ModuleTarget, name, this._modules);
     this._modules.set(name, module);
   }
   /** `register_module(name, module)`, an alias of `addModule`. */
-  registerModule(name: string, module: Module | null): void { this.addModule(name, module); }
+  registerModule(...args: Args<[name: string, module: Module | null], { name?: string; module?: Module | null }>): void {
+    const { name, module } = parseArgs(M.registerModule, args) as { name: string; module: Module | null };
+    this.addModule(name, module);
+  }
 
   /** `get_submodule('net.0.conv')`. */
-  getSubmodule(target: string): Module {
+  getSubmodule(...args: Args<[target: string], { target?: string }>): Module {
+    const { target } = parseArgs(M.getSubmodule, args) as { target: string };
     if (target === '') return this;
     let mod: Module = this;
     for (const item of target.split('.')) {
@@ -409,27 +465,34 @@ export class Module {
 
   // ---------------------------------------------------------------- traversal
 
-  /** `named_modules()`: this module first, then every submodule depth-first, each once by default. */
-  namedModules(opts: { prefix?: string; removeDuplicate?: boolean } = {}): [string, Module][] {
+  /**
+   * `named_modules(memo=None, prefix='', remove_duplicate=True)`: this module first, then every
+   * submodule depth-first, each once by default; modules already in `memo` (a Set) are skipped.
+   */
+  namedModules(...args: Args<[memo: Set<Module> | null, prefix: string, removeDuplicate: boolean], { memo?: Set<Module> | null; prefix?: string; removeDuplicate?: boolean }>): [string, Module][] {
+    const opts = parseArgs(M.namedModules, args) as { memo: Set<Module> | null; prefix: string; removeDuplicate: boolean };
+    if (opts.memo !== null && !(opts.memo instanceof Set)) throw new DTypeError(`namedModules(): argument 'memo' must be Set, not ${pyTypeName(opts.memo)}`);
     const out: [string, Module][] = [];
-    const memo = new Set<Module>();
-    const removeDuplicate = opts.removeDuplicate ?? true;
+    const memo = opts.memo ?? new Set<Module>();
+    const removeDuplicate = opts.removeDuplicate;
     const visit = (m: Module, prefix: string): void => {
-      if (removeDuplicate) {
-        if (memo.has(m)) return;
-        memo.add(m);
-      }
+      if (memo.has(m)) return;
+      if (removeDuplicate) memo.add(m);
       out.push([prefix, m]);
       for (const [name, child] of m._modules) {
         if (child !== null) visit(child, prefix === '' ? name : `${prefix}.${name}`);
       }
     };
-    visit(this, opts.prefix ?? '');
+    visit(this, opts.prefix);
     return out;
   }
-  modules(): Module[] { return this.namedModules().map(([, m]) => m); }
+  modules(...args: []): Module[] {
+    parseArgs(M.modules, args);
+    return this.namedModules().map(([, m]) => m);
+  }
   /** `named_children()`: direct submodules, each once. */
-  namedChildren(): [string, Module][] {
+  namedChildren(...args: []): [string, Module][] {
+    parseArgs(M.namedChildren, args);
     const seen = new Set<Module>();
     const out: [string, Module][] = [];
     for (const [name, m] of this._modules) {
@@ -440,12 +503,14 @@ export class Module {
     }
     return out;
   }
-  children(): Module[] { return this.namedChildren().map(([, m]) => m); }
+  children(...args: []): Module[] {
+    parseArgs(M.children, args);
+    return this.namedChildren().map(([, m]) => m);
+  }
 
-  private namedMembers<T>(get: (m: Module) => Map<string, T | null>, opts: { prefix?: string; recurse?: boolean; removeDuplicate?: boolean }): [string, T][] {
-    const removeDuplicate = opts.removeDuplicate ?? true;
-    const prefix = opts.prefix ?? '';
-    const mods: [string, Module][] = opts.recurse ?? true ? this.namedModules({ prefix, removeDuplicate }) : [[prefix, this]];
+  private namedMembers<T>(get: (m: Module) => Map<string, T | null>, opts: { prefix: string; recurse: boolean; removeDuplicate: boolean }): [string, T][] {
+    const { prefix, removeDuplicate } = opts;
+    const mods: [string, Module][] = opts.recurse ? this.namedModules({ prefix, removeDuplicate }) : [[prefix, this]];
     const seen = new Set<T>();
     const out: [string, T][] = [];
     for (const [modPrefix, m] of mods) {
@@ -458,18 +523,27 @@ export class Module {
     return out;
   }
   /** `named_parameters(prefix='', recurse=True, remove_duplicate=True)`; shared parameters appear once. */
-  namedParameters(opts: { prefix?: string; recurse?: boolean; removeDuplicate?: boolean } = {}): [string, Parameter][] {
-    return this.namedMembers((m) => m._parameters, opts);
+  namedParameters(...args: MembersArgs): [string, Parameter][] {
+    return this.namedMembers((m) => m._parameters, parseArgs(M.namedParameters, args) as { prefix: string; recurse: boolean; removeDuplicate: boolean });
   }
   /** `parameters(recurse=True)`: what an optimizer takes. */
-  parameters(recurse = true): Parameter[] { return this.namedParameters({ recurse }).map(([, p]) => p); }
-  namedBuffers(opts: { prefix?: string; recurse?: boolean; removeDuplicate?: boolean } = {}): [string, Tensor][] {
-    return this.namedMembers((m) => m._buffers, opts);
+  parameters(...args: RecurseArgs): Parameter[] {
+    const { recurse } = parseArgs(M.parameters, args);
+    return this.namedParameters({ recurse }).map(([, p]) => p);
   }
-  buffers(recurse = true): Tensor[] { return this.namedBuffers({ recurse }).map(([, b]) => b); }
+  /** `named_buffers(prefix='', recurse=True, remove_duplicate=True)`. */
+  namedBuffers(...args: MembersArgs): [string, Tensor][] {
+    return this.namedMembers((m) => m._buffers, parseArgs(M.namedBuffers, args) as { prefix: string; recurse: boolean; removeDuplicate: boolean });
+  }
+  /** `buffers(recurse=True)`. */
+  buffers(...args: RecurseArgs): Tensor[] {
+    const { recurse } = parseArgs(M.buffers, args);
+    return this.namedBuffers({ recurse }).map(([, b]) => b);
+  }
 
   /** `apply(fn)`: calls fn on every submodule (children first) and on this module; returns this. */
-  apply(fn: (m: Module) => void): this {
+  apply(...args: Args<[fn: (m: Module) => void], { fn?: (m: Module) => void }>): this {
+    const { fn } = parseArgs(M.apply, args) as { fn: (m: Module) => void };
     for (const child of this.children()) child.apply(fn);
     fn(this);
     return this;
@@ -478,26 +552,32 @@ export class Module {
   // ---------------------------------------------------------------- modes and gradients
 
   /** `train(mode=True)`: sets training mode here and in every submodule. */
-  train(mode = true): this {
+  train(...args: Args<[mode: boolean], { mode?: boolean }>): this {
+    const { mode } = parseArgs(M.train, args);
     if (typeof mode !== 'boolean') throw new ValueError('training mode is expected to be boolean');
     this.training = mode;
     for (const child of this.children()) child.train(mode);
     return this;
   }
   /** `eval()`: `train(false)`. */
-  eval(): this { return this.train(false); }
+  eval(...args: []): this {
+    parseArgs(M.eval, args);
+    return this.train(false);
+  }
 
   /** `requires_grad_(requires_grad=True)` on every parameter. */
-  requiresGrad_(requiresGrad = true): this {
+  requiresGrad_(...args: Args<[requiresGrad: boolean], { requiresGrad?: boolean }>): this {
+    const { requiresGrad } = parseArgs(M.requiresGrad_, args);
     for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
     return this;
   }
 
-  /** `zero_grad(set_to_none=True)`: drops (or zeroes) every parameter's `.grad`. */
-  zeroGrad(opts: { setToNone?: boolean } = {}): void {
+  /** `zero_grad(set_to_none=True)` (PyTorch 2.0's default): drops (or zeroes) every parameter's `.grad`. */
+  zeroGrad(...args: Args<[setToNone: boolean], { setToNone?: boolean }>): void {
+    const { setToNone } = parseArgs(M.zeroGrad, args);
     for (const p of this.parameters()) {
       if (p.grad === null) continue;
-      if (opts.setToNone ?? true) {
+      if (setToNone) {
         // The gradient belongs to the parameter: its device memory goes back now, not at GC.
         p.grad.dispose();
         p.grad = null;
@@ -534,9 +614,17 @@ export class Module {
    * `to(device)`, `to(dtype)` or `to({ device, dtype })`: moves and/or casts parameters and buffers
    * in place; a dtype applies only to floating-point ones, as in PyTorch.
    */
-  to(target: ToTarget): this {
-    const given: { device?: DeviceLike | null; dtype?: DTypeLike | null } = isDTypeLike(target) ? { dtype: target }
-      : typeof target === 'string' || target instanceof Device ? { device: target } : parseArgs(TO_OPTIONS, [target]);
+  to(dtype: DTypeLike, ...rest: NonBlocking): this;
+  to(tensor: Tensor, ...rest: NonBlocking): this;
+  to(...args: Args<[device: DeviceLike | null, dtype: DTypeLike | null, nonBlocking: boolean], { device?: DeviceLike | null; dtype?: DTypeLike | null; nonBlocking?: boolean }>): this;
+  to(...args: unknown[]): this {
+    const first = args[0];
+    let given: { device?: DeviceLike | null; dtype?: DTypeLike | null };
+    if (isDTypeLike(first)) given = parseArgs(TO_DTYPE, args);
+    else if (first instanceof Tensor) {
+      const { tensor } = parseArgs(TO_TENSOR, args) as { tensor: Tensor };
+      given = { device: tensor.device, dtype: tensor.dtype };
+    } else given = parseArgs(TO, args);
     const o = { device: given.device ?? undefined, dtype: given.dtype == null ? undefined : toDType(given.dtype) };
     if (o.dtype !== undefined && !isFloating(o.dtype)) {
       throw new DTypeError(`nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.${o.dtype}`);
@@ -544,12 +632,25 @@ export class Module {
     return this._apply((t) => t.to(t.isFloatingPoint() ? o : { device: o.device }));
   }
   /** Casts floating-point parameters and buffers to float32. */
-  float(): this { return this.to('float32'); }
+  float(...args: []): this {
+    parseArgs(M.float, args);
+    return this.to('float32');
+  }
   /** Casts floating-point parameters and buffers to float64. */
-  double(): this { return this.to('float64'); }
+  double(...args: []): this {
+    parseArgs(M.double, args);
+    return this.to('float64');
+  }
   /** Casts floating-point parameters and buffers to float16 (`module.half()`). */
-  half(): this { return this.to('float16'); }
-  cpu(): this { return this.to({ device: 'cpu' }); }
+  half(...args: []): this {
+    parseArgs(M.half, args);
+    return this.to('float16');
+  }
+  /** Moves parameters and buffers to the CPU (`module.cpu()`). */
+  cpu(...args: []): this {
+    parseArgs(M.cpu, args);
+    return this.to({ device: 'cpu' });
+  }
 
   // ---------------------------------------------------------------- state dict
 
@@ -567,12 +668,13 @@ export class Module {
    * `state_dict()`: every parameter and persistent buffer under its dotted PyTorch key, in
    * registration order. Values share storage with the module (detached unless `keepVars`).
    */
-  stateDict(opts: { prefix?: string; keepVars?: boolean; destination?: StateDict } = {}): StateDict {
+  stateDict(...args: [] | [{ destination?: StateDict | null; prefix?: string; keepVars?: boolean }]): StateDict {
+    const opts = parseArgs(M.stateDict, args) as { destination: StateDict | null; prefix: string; keepVars: boolean };
     const destination = opts.destination ?? {};
-    const prefix = opts.prefix ?? '';
-    this._saveToStateDict(destination, prefix, opts.keepVars ?? false);
+    const { prefix, keepVars } = opts;
+    this._saveToStateDict(destination, prefix, keepVars);
     for (const [name, m] of this._modules) {
-      if (m !== null) m.stateDict({ destination, prefix: `${prefix}${name}.`, keepVars: opts.keepVars });
+      if (m !== null) m.stateDict({ destination, prefix: `${prefix}${name}.`, keepVars });
     }
     return destination;
   }
@@ -617,8 +719,8 @@ export class Module {
    * buffers. Size mismatches always throw; with `strict`, missing and unexpected keys throw too,
    * with PyTorch's message.
    */
-  loadStateDict(stateDict: StateDict | Map<string, Tensor>, opts: { strict?: boolean } = {}): IncompatibleKeys {
-    const strict = opts.strict ?? true;
+  loadStateDict(...args: Args<[stateDict: StateDict | Map<string, Tensor>, strict: boolean], { stateDict?: StateDict | Map<string, Tensor>; strict?: boolean }>): IncompatibleKeys {
+    const { stateDict, strict } = parseArgs(M.loadStateDict, args) as { stateDict: StateDict | Map<string, Tensor>; strict: boolean };
     const sd = stateDict instanceof Map ? new Map<string, unknown>(stateDict) : new Map<string, unknown>(Object.entries(stateDict));
     const missingKeys: string[] = [];
     const unexpectedKeys: string[] = [];
@@ -646,7 +748,8 @@ export class Module {
     return className(this.constructor);
   }
   /** The text inside the parentheses of this module's printout (`extra_repr()`). */
-  extraRepr(): string {
+  extraRepr(...args: []): string {
+    parseArgs(M.extraRepr, args);
     return '';
   }
   /** The module tree exactly as PyTorch's `print(net)`. */

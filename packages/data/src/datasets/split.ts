@@ -1,5 +1,6 @@
 import { checkIndex } from '../dataset.js';
 import { type Image, makeImage } from '../image_buffer.js';
+import type { Args } from '@flambeau/tensor';
 import { VisionDataset, type VisionDatasetOptions } from './vision.js';
 
 /** Options of the datasets that come as a train and a test split and can download them. */
@@ -7,8 +8,13 @@ export interface SplitDatasetOptions extends VisionDatasetOptions {
   train?: boolean;
   download?: boolean;
   /** Base URLs tried in order when downloading (default: the class's `mirrors`). */
-  mirrors?: readonly string[];
+  mirrors?: readonly string[] | null;
 }
+
+/** torchvision's parameters after `root` of MNIST, FashionMNIST, CIFAR10 and CIFAR100, then Flambeau's `mirrors`. */
+export const SPLIT_PARAMS = 'bool train=True, Callable? transform=None, Callable? targetTransform=None, bool download=False, *, str[]? mirrors=None';
+/** Their constructor's tail, positional in torchvision's order or as one options object. */
+export type SplitArgs<O> = Args<[train: boolean, transform: VisionDatasetOptions['transform'], targetTransform: VisionDatasetOptions['targetTransform'], download: boolean], O>;
 
 /**
  * Base of MNIST and CIFAR: one split held in memory as a byte buffer of same-size HWC images and

@@ -1,12 +1,22 @@
-import { RuntimeError } from '@flambeau/tensor';
+import { type Declaration, RuntimeError, parseArgs } from '@flambeau/tensor';
 import { Dataset } from '../dataset.js';
 import type { Image } from '../image_buffer.js';
 import type { WorkerSpec } from '../worker_spec.js';
 
 /** torchvision's common dataset options. */
 export interface VisionDatasetOptions {
-  transform?: (img: Image) => unknown;
-  targetTransform?: (target: number) => unknown;
+  transform?: ((img: Image) => unknown) | null;
+  targetTransform?: ((target: number) => unknown) | null;
+}
+
+/**
+ * Binds `new Dataset(root, ...rest)` to the dataset's declaration (torchvision's parameter list,
+ * positional or as one options object); returns `[root, options]`, the options being what the
+ * dataset keeps and replays in worker threads.
+ */
+export function bindDatasetArgs<O>(decl: Declaration, root: string, rest: readonly unknown[]): [string, O] {
+  const { root: r, ...options } = parseArgs(decl, [root, ...rest]);
+  return [r as string, options as O];
 }
 
 /**
@@ -23,8 +33,8 @@ export abstract class VisionDataset<O extends VisionDatasetOptions = VisionDatas
 
   constructor(readonly root: string, readonly options: O) {
     super();
-    this.transform = options.transform;
-    this.targetTransform = options.targetTransform;
+    this.transform = options.transform ?? undefined;
+    this.targetTransform = options.targetTransform ?? undefined;
     const r = this.init();
     if (r instanceof Promise) {
       this.ready = r.then(() => { this.loaded = true; });

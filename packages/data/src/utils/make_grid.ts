@@ -1,13 +1,19 @@
-import { Tensor, ValueError, allocArray, fromArray, stack } from '@flambeau/tensor';
+import { type Args, Tensor, ValueError, allocArray, declare, fromArray, parseArgs, stack } from '@flambeau/tensor';
 
 export interface MakeGridOptions {
   nrow?: number;
   padding?: number;
   normalize?: boolean;
-  valueRange?: readonly [number, number];
+  valueRange?: readonly [number, number] | null;
   scaleEach?: boolean;
   padValue?: number;
 }
+
+/** make_grid's parameters after `tensor`; save_image takes them by name. */
+export const GRID_PARAMS = 'int nrow=8, int padding=2, bool normalize=False, float[]? valueRange=None, bool scaleEach=False, float padValue=0.0';
+const MAKE_GRID = declare('torchvision.utils.makeGrid', `make_grid(Tensor|Tensor[] tensor, ${GRID_PARAMS})`);
+/** make_grid's tail, positional in torchvision's order or as one options object. */
+export type MakeGridArgs = Args<[nrow: number, padding: number, normalize: boolean, valueRange: readonly [number, number] | null, scaleEach: boolean, padValue: number], MakeGridOptions>;
 
 /**
  * `torchvision.utils.make_grid(tensor, nrow=8, padding=2, normalize=False, value_range=None,
@@ -16,8 +22,8 @@ export interface MakeGridOptions {
  *
  * @example saveImage(makeGrid(batch, { nrow: 4, normalize: true }), 'grid.png')
  */
-export function makeGrid(input: Tensor | readonly Tensor[], opts: MakeGridOptions = {}): Tensor {
-  const { nrow = 8, padding = 2, normalize = false, valueRange, scaleEach = false, padValue = 0 } = opts;
+export function makeGrid(input: Tensor | readonly Tensor[], ...rest: MakeGridArgs): Tensor {
+  const { nrow, padding, normalize, valueRange, scaleEach, padValue } = parseArgs(MAKE_GRID, [input, ...rest]) as Required<MakeGridOptions>;
   let t = input instanceof Tensor ? input : stack([...input], 0);
   if (t.ndim === 2) t = t.unsqueeze(0);
   if (t.ndim === 3) t = (t.shape[0] === 1 ? t.expand(3, -1, -1) : t).unsqueeze(0);

@@ -2,7 +2,7 @@ import { type Args, RuntimeError, ValueError, type Tensor, declare, parseArgs, z
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { constant_, xavierNormal_, xavierUniform_ } from '../init.js';
-import { Linear } from './linear.js';
+import { type FactoryOptions, Linear, factoryOf } from './linear.js';
 import { multiHeadAttentionForward } from '../functional/attention.js';
 
 /**
@@ -12,9 +12,9 @@ import { multiHeadAttentionForward } from '../functional/attention.js';
 export class NonDynamicallyQuantizableLinear extends Linear {
   static override readonly __name__: string = 'NonDynamicallyQuantizableLinear';}
 
-const MHA = declare('nn.MultiheadAttention', 'MultiheadAttention(int embedDim, int numHeads, float dropout=0.0, bool bias=True, bool addBiasKv=False, bool addZeroAttn=False, int? kdim=None, int? vdim=None, bool batchFirst=False)');
+const MHA = declare('nn.MultiheadAttention', 'MultiheadAttention(int embedDim, int numHeads, float dropout=0.0, bool bias=True, bool addBiasKv=False, bool addZeroAttn=False, int? kdim=None, int? vdim=None, bool batchFirst=False, Device? device=None, ScalarType? dtype=None)');
 
-export interface MultiheadAttentionOptions {
+export interface MultiheadAttentionOptions extends FactoryOptions {
   /** Dropout on the attention weights, in training mode (default 0). */
   dropout?: number;
   /** Biases on the input and output projections (default true). */
@@ -30,6 +30,8 @@ export interface MultiheadAttentionOptions {
   /** Inputs and output as `(N, L, E)` (default false: `(L, N, E)`). */
   batchFirst?: boolean;
 }
+
+const MHA_FORWARD = declare('nn.MultiheadAttention.forward', 'forward(Tensor query, Tensor key, Tensor value, Tensor? keyPaddingMask=None, bool needWeights=True, Tensor? attnMask=None, bool averageAttnWeights=True)');
 
 export interface MultiheadAttentionForwardOptions {
   /** `(N, S)` or `(S)`: true (or -inf) marks keys to ignore. */
@@ -76,7 +78,7 @@ export class MultiheadAttention extends Module {
   constructor(
     embedDim: number,
     numHeads: number,
-    ...rest: Args<[dropout: number, bias: boolean, addBiasKv: boolean, addZeroAttn: boolean, kdim: number | null, vdim: number | null, batchFirst: boolean], MultiheadAttentionOptions>
+    ...rest: Args<[dropout: number, bias: boolean, addBiasKv: boolean, addZeroAttn: boolean, kdim: number | null, vdim: number | null, batchFirst: boolean, device: MultiheadAttentionOptions['device'] | null, dtype: MultiheadAttentionOptions['dtype'] | null], MultiheadAttentionOptions>
   ) {
     super();
     const opts = parseArgs(MHA, [embedDim, numHeads, ...rest]) as Required<MultiheadAttentionOptions>;
@@ -90,23 +92,24 @@ export class MultiheadAttention extends Module {
     this.headDim = Math.trunc(embedDim / numHeads);
     if (this.headDim * numHeads !== embedDim) throw new ValueError('embed_dim must be divisible by num_heads');
     const bias = opts.bias ?? true;
+    const factory = factoryOf(opts);
     if (!this._qkvSameEmbedDim) {
-      this.q_proj_weight = new Parameter(zeros([embedDim, embedDim]));
-      this.k_proj_weight = new Parameter(zeros([embedDim, this.kdim]));
-      this.v_proj_weight = new Parameter(zeros([embedDim, this.vdim]));
+      this.q_proj_weight = new Parameter(zeros([embedDim, embedDim], factory));
+      this.k_proj_weight = new Parameter(zeros([embedDim, this.kdim], factory));
+      this.v_proj_weight = new Parameter(zeros([embedDim, this.vdim], factory));
       this.registerParameter('in_proj_weight', null);
     } else {
-      this.in_proj_weight = new Parameter(zeros([3 * embedDim, embedDim]));
+      this.in_proj_weight = new Parameter(zeros([3 * embedDim, embedDim], factory));
       this.registerParameter('q_proj_weight', null);
       this.registerParameter('k_proj_weight', null);
       this.registerParameter('v_proj_weight', null);
     }
-    if (bias) this.in_proj_bias = new Parameter(zeros([3 * embedDim]));
+    if (bias) this.in_proj_bias = new Parameter(zeros([3 * embedDim], factory));
     else this.registerParameter('in_proj_bias', null);
-    this.out_proj = new NonDynamicallyQuantizableLinear(embedDim, embedDim, { bias });
+    this.out_proj = new NonDynamicallyQuantizableLinear(embedDim, embedDim, { bias, ...factory });
     if (opts.addBiasKv) {
-      this.bias_k = new Parameter(zeros([1, 1, embedDim]));
-      this.bias_v = new Parameter(zeros([1, 1, embedDim]));
+      this.bias_k = new Parameter(zeros([1, 1, embedDim], factory));
+      this.bias_v = new Parameter(zeros([1, 1, embedDim], factory));
     } else {
       this.registerParameter('bias_k', null);
       this.registerParameter('bias_v', null);
@@ -131,8 +134,14 @@ export class MultiheadAttention extends Module {
     if (this.bias_v) xavierNormal_(this.bias_v);
   }
 
-  override forward(query: Tensor, key: Tensor, value: Tensor, opts: MultiheadAttentionForwardOptions = {}): [Tensor, Tensor | null] {
-    const kpm = opts.keyPaddingMask ?? null;
+  override forward(
+    query: Tensor,
+    key: Tensor,
+    value: Tensor,
+    ...rest: Args<[keyPaddingMask: Tensor | null, needWeights: boolean, attnMask: Tensor | null, averageAttnWeights: boolean], MultiheadAttentionForwardOptions>
+  ): [Tensor, Tensor | null] {
+    const opts = parseArgs(MHA_FORWARD, [query, key, value, ...rest]) as Required<MultiheadAttentionForwardOptions>;
+    const kpm = opts.keyPaddingMask;
     if (kpm && kpm.dtype !== 'bool' && !kpm.isFloatingPoint()) {
       throw new RuntimeError('only bool and floating types of key_padding_mask are supported');
     }
@@ -156,9 +165,9 @@ export class MultiheadAttention extends Module {
       {
         training: this.training,
         keyPaddingMask: kpm,
-        needWeights: opts.needWeights ?? true,
-        attnMask: opts.attnMask ?? null,
-        averageAttnWeights: opts.averageAttnWeights ?? true,
+        needWeights: opts.needWeights,
+        attnMask: opts.attnMask,
+        averageAttnWeights: opts.averageAttnWeights,
         ...(this._qkvSameEmbedDim
           ? {}
           : { useSeparateProjWeight: true, qProjWeight: this.q_proj_weight, kProjWeight: this.k_proj_weight, vProjWeight: this.v_proj_weight }),

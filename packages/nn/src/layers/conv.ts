@@ -43,6 +43,7 @@ const CONV_TAIL = 'int[2] stride=1, int[2]|str padding=0, int[2] dilation=1, int
 const CONV2D = declare('nn.Conv2d', `Conv2d(int inChannels, int outChannels, int[2] kernelSize, ${CONV_TAIL})`);
 const CONV1D = declare('nn.Conv1d', `Conv1d(int inChannels, int outChannels, int[1] kernelSize, ${CONV_TAIL.replace(/int\[2\]/g, 'int[1]')})`);
 const CONV_T2D = declare('nn.ConvTranspose2d', 'ConvTranspose2d(int inChannels, int outChannels, int[2] kernelSize, int[2] stride=1, int[2] padding=0, int[2] outputPadding=0, int groups=1, bool bias=True, int[2] dilation=1, str paddingMode="zeros", Device? device=None, ScalarType? dtype=None)');
+const CONV_T2D_FORWARD = declare('nn.ConvTranspose2d.forward', 'forward(Tensor input, int[]? outputSize=None)');
 
 /** The arguments after `kernel_size`, positional in PyTorch's order or by name. */
 export type ConvNdArgs = Args<[stride: IntOrTuple, padding: ConvPadding, dilation: IntOrTuple, groups: number, bias: boolean, paddingMode: PaddingMode], ConvNdOptions>;
@@ -83,7 +84,7 @@ export abstract class ConvNd extends Module {
     if (inChannels % groups !== 0) throw new ValueError('in_channels must be divisible by groups');
     if (outChannels % groups !== 0) throw new ValueError('out_channels must be divisible by groups');
     if (!['zeros', 'reflect', 'replicate', 'circular'].includes(paddingMode)) {
-      throw new ValueError(`padding_mode must be one of ['zeros', 'reflect', 'replicate', 'circular'], but got padding_mode='${paddingMode}'`);
+      throw new ValueError(`padding_mode must be one of {'zeros', 'reflect', 'replicate', 'circular'}, but got padding_mode='${paddingMode}'`);
     }
     const pad = opts.padding as ConvPadding;
     this.inChannels = inChannels;
@@ -92,7 +93,7 @@ export abstract class ConvNd extends Module {
     this.stride = ntuple(opts.stride, n, 'stride');
     this.dilation = ntuple(opts.dilation, n, 'dilation');
     if (typeof pad === 'string') {
-      if (pad !== 'same' && pad !== 'valid') throw new ValueError(`Invalid padding string '${pad as string}', should be one of ['valid', 'same']`);
+      if (pad !== 'same' && pad !== 'valid') throw new ValueError(`Invalid padding string '${pad as string}', should be one of {'valid', 'same'}`);
       if (pad === 'same' && this.stride.some((s) => s !== 1)) throw new ValueError("padding='same' is not supported for strided convolutions");
       this.padding = pad;
     } else {
@@ -200,7 +201,8 @@ export class ConvTranspose2d extends ConvNd {
     super(2, true, zerosOnly(parseArgs(CONV_T2D, [inChannels, outChannels, kernelSize, ...rest])));
   }
 
-  override forward(input: Tensor, outputSize?: readonly number[]): Tensor {
+  override forward(input: Tensor, ...rest: Args<[outputSize: readonly number[] | null], { outputSize?: readonly number[] | null }>): Tensor {
+    const { outputSize } = parseArgs(CONV_T2D_FORWARD, [input, ...rest]) as { outputSize: readonly number[] | null };
     const padding = this.padding as number[];
     let outputPadding = this.outputPadding;
     if (outputSize) {

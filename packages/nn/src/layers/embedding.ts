@@ -29,6 +29,8 @@ export interface EmbeddingLayerOptions extends FactoryOptions {
  */
 const EMBEDDING = declare('nn.Embedding', 'Embedding(int numEmbeddings, int embeddingDim, int? paddingIdx=None, float? maxNorm=None, float normType=2.0, bool scaleGradByFreq=False, bool sparse=False, Tensor? _weight=None, Device? device=None, ScalarType? dtype=None)');
 
+const FROM_PRETRAINED = declare('nn.Embedding.fromPretrained', 'fromPretrained(Tensor embeddings, bool freeze=True, int? paddingIdx=None, float? maxNorm=None, float normType=2.0, bool scaleGradByFreq=False, bool sparse=False)');
+
 export class Embedding extends Module {
   static override readonly __name__: string = 'Embedding';
   readonly numEmbeddings: number;
@@ -79,12 +81,22 @@ export class Embedding extends Module {
     return s;
   }
 
-  /** `Embedding.from_pretrained(embeddings, freeze=True, ...)`. */
-  static fromPretrained(embeddings: Tensor, opts: { freeze?: boolean; paddingIdx?: number | null; maxNorm?: number | null; normType?: number } = {}): Embedding {
-    const [rows, cols] = embeddings.shape;
-    const { freeze, ...rest } = opts;
-    const emb = new Embedding(rows, cols, { ...rest, _weight: embeddings });
-    emb.weight.requiresGrad = !(freeze ?? true);
+  /**
+   * `Embedding.from_pretrained(embeddings, freeze=True, padding_idx=None, max_norm=None,
+   * norm_type=2.0, scale_grad_by_freq=False, sparse=False)`: `embeddings` (2-D) becomes the weight.
+   *
+   * @example
+   * const emb = nn.Embedding.fromPretrained(torch.tensor([[1, 2.3, 3], [4, 5.1, 6.3]]), { freeze: false });
+   */
+  static fromPretrained(
+    embeddings: Tensor,
+    ...rest: Args<[freeze: boolean, paddingIdx: number | null, maxNorm: number | null, normType: number, scaleGradByFreq: boolean, sparse: boolean], { freeze?: boolean; paddingIdx?: number | null; maxNorm?: number | null; normType?: number; scaleGradByFreq?: boolean; sparse?: boolean }>
+  ): Embedding {
+    const { embeddings: weight, freeze, ...opts } = parseArgs(FROM_PRETRAINED, [embeddings, ...rest]);
+    if (weight.ndim !== 2) throw new ValueError('Embeddings parameter is expected to be 2-dimensional');
+    const [rows, cols] = weight.shape;
+    const emb = new Embedding(rows, cols, { ...opts, _weight: weight });
+    emb.weight.requiresGrad = !freeze;
     return emb;
   }
 }

@@ -13,10 +13,15 @@ export interface FactoryOptions {
 const LINEAR = declare('nn.Linear', 'Linear(int inFeatures, int outFeatures, bool bias=True, Device? device=None, ScalarType? dtype=None)');
 const BILINEAR = declare('nn.Bilinear', 'Bilinear(int in1Features, int in2Features, int outFeatures, bool bias=True, Device? device=None, ScalarType? dtype=None)');
 
+/** PyTorch's `factory_kwargs` from bound arguments: `device` and `dtype`, left out when `None` (the defaults). */
+export function factoryOf(a: { device?: DeviceLike | null; dtype?: FactoryOptions['dtype'] | null }): FactoryOptions {
+  return { device: a.device ?? undefined, dtype: a.dtype ?? undefined };
+}
+
 /** A layer's arguments bound to its declaration, `device` and `dtype` left out when `None` (the defaults). */
 export function factoryArgs(decl: Declaration, args: readonly unknown[]): { bias: boolean } & FactoryOptions {
   const a = parseArgs(decl, args);
-  return { bias: a.bias, device: a.device ?? undefined, dtype: a.dtype ?? undefined };
+  return { bias: a.bias, ...factoryOf(a) };
 }
 
 /**

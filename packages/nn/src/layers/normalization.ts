@@ -4,6 +4,7 @@ import { Parameter } from '../parameter.js';
 import { batchNorm, groupNorm, layerNorm } from '../functional/normalization.js';
 import { pyFloat } from '../repr.js';
 import { pyRepr } from './conv.js';
+import type { FactoryOptions } from './linear.js';
 
 const FACTORY = 'Device? device=None, ScalarType? dtype=None';
 const BATCH_NORM_PARAMS = `int numFeatures, float eps=1e-05, float? momentum=0.1, bool affine=True, bool trackRunningStats=True, ${FACTORY}`;
@@ -156,7 +157,7 @@ export class LayerNorm extends Module {
   weight!: Parameter | null;
   bias!: Parameter | null;
 
-  constructor(normalizedShape: number | readonly number[], ...rest: Args<[eps: number, elementwiseAffine: boolean], { eps?: number; elementwiseAffine?: boolean; dtype?: 'float32' | 'float64'; device?: DeviceLike }>) {
+  constructor(normalizedShape: number | readonly number[], ...rest: Args<[eps: number, elementwiseAffine: boolean], { eps?: number; elementwiseAffine?: boolean } & FactoryOptions>) {
     super();
     const opts = parseArgs(LAYER_NORM, [normalizedShape, ...rest]);
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
@@ -189,7 +190,7 @@ export class GroupNorm extends Module {
   weight!: Parameter | null;
   bias!: Parameter | null;
 
-  constructor(numGroups: number, numChannels: number, ...rest: Args<[eps: number, affine: boolean], { eps?: number; affine?: boolean; dtype?: 'float32' | 'float64'; device?: DeviceLike }>) {
+  constructor(numGroups: number, numChannels: number, ...rest: Args<[eps: number, affine: boolean], { eps?: number; affine?: boolean } & FactoryOptions>) {
     super();
     const opts = parseArgs(GROUP_NORM, [numGroups, numChannels, ...rest]);
     if (numChannels % numGroups !== 0) throw new ValueError('num_channels must be divisible by num_groups');

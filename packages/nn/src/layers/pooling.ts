@@ -29,6 +29,7 @@ const ADAPTIVE_MAX2D = declare('nn.AdaptiveMaxPool2d', 'AdaptiveMaxPool2d(Any ou
 const ADAPTIVE_AVG2D = declare('nn.AdaptiveAvgPool2d', 'AdaptiveAvgPool2d(Any outputSize)');
 const ADAPTIVE_AVG1D = declare('nn.AdaptiveAvgPool1d', 'AdaptiveAvgPool1d(int outputSize)');
 const MAX_UNPOOL2D = declare('nn.MaxUnpool2d', 'MaxUnpool2d(int[] kernelSize, int[]? stride=None, int[] padding=0)');
+const MAX_UNPOOL2D_FORWARD = declare('nn.MaxUnpool2d.forward', 'forward(Tensor input, Tensor indices, int[]? outputSize=None)');
 
 /** A max-pool layer's arguments after `kernel_size`, positional in PyTorch's order or by name. */
 export type MaxPoolLayerArgs<R extends boolean> = Args<[stride: IntOrTuple | null, padding: IntOrTuple, dilation: IntOrTuple, returnIndices: R, ceilMode: boolean], MaxPoolLayerOptions<R>>;
@@ -253,7 +254,8 @@ export class MaxUnpool2d extends Module {
   override extraRepr(): string {
     return `kernel_size=${pyRepr(this.kernelSize)}, stride=${pyRepr(this.stride)}, padding=${pyRepr(this.padding)}`;
   }
-  override forward(input: Tensor, indices: Tensor, outputSize?: readonly number[] | null): Tensor {
+  override forward(input: Tensor, indices: Tensor, ...rest: Args<[outputSize: readonly number[] | null], { outputSize?: readonly number[] | null }>): Tensor {
+    const { outputSize } = parseArgs(MAX_UNPOOL2D_FORWARD, [input, indices, ...rest]);
     return maxUnpool2d(input, indices, this.kernelSize, { stride: this.stride, padding: this.padding, outputSize });
   }
 }

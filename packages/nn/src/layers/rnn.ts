@@ -4,6 +4,7 @@ import { Parameter } from '../parameter.js';
 import { uniform_ } from '../init.js';
 import { dropout as fDropout } from '../functional/dropout.js';
 import { linear } from '../functional/linear.js';
+import { type FactoryOptions, factoryOf } from './linear.js';
 import { pyFloat } from '../repr.js';
 
 type Mode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
@@ -62,21 +63,38 @@ function runDirection(mode: Mode, input: Tensor, state: State, w: CellWeights, r
   return [steps === 0 ? zeros([0, input.shape[1], hiddenOf(state).shape[1]], { dtype: input.dtype, device: input.device }) : stack(outs), state];
 }
 
+const FACTORY = 'Device? device=None, ScalarType? dtype=None';
 const RNN_FLAGS = 'bool bias=True, bool batchFirst=False, float dropout=0.0, bool bidirectional=False';
 const RNN_TAIL = `int numLayers=1, ${RNN_FLAGS}`;
-const RNN_DECL = declare('nn.RNN', `RNN(int inputSize, int hiddenSize, int numLayers=1, str nonlinearity="tanh", ${RNN_FLAGS})`);
-const LSTM_DECL = declare('nn.LSTM', `LSTM(int inputSize, int hiddenSize, ${RNN_TAIL}, int projSize=0)`);
-const GRU_DECL = declare('nn.GRU', `GRU(int inputSize, int hiddenSize, ${RNN_TAIL})`);
-const CELL_DECL = { RNNCell: declare('nn.RNNCell', 'RNNCell(int inputSize, int hiddenSize, bool bias=True, str nonlinearity="tanh")'),
-  LSTMCell: declare('nn.LSTMCell', 'LSTMCell(int inputSize, int hiddenSize, bool bias=True)'), GRUCell: declare('nn.GRUCell', 'GRUCell(int inputSize, int hiddenSize, bool bias=True)') };
+// proj_size is RNNBase's, so RNN and GRU take it too (and raise for a nonzero one, as PyTorch).
+const RNN_DECL = declare('nn.RNN', `RNN(int inputSize, int hiddenSize, int numLayers=1, str nonlinearity="tanh", ${RNN_FLAGS}, int projSize=0, ${FACTORY})`);
+const LSTM_DECL = declare('nn.LSTM', `LSTM(int inputSize, int hiddenSize, ${RNN_TAIL}, int projSize=0, ${FACTORY})`);
+const GRU_DECL = declare('nn.GRU', `GRU(int inputSize, int hiddenSize, ${RNN_TAIL}, int projSize=0, ${FACTORY})`);
+const CELL_DECL = { RNNCell: declare('nn.RNNCell', `RNNCell(int inputSize, int hiddenSize, bool bias=True, str nonlinearity="tanh", ${FACTORY})`),
+  LSTMCell: declare('nn.LSTMCell', `LSTMCell(int inputSize, int hiddenSize, bool bias=True, ${FACTORY})`), GRUCell: declare('nn.GRUCell', `GRUCell(int inputSize, int hiddenSize, bool bias=True, ${FACTORY})`) };
+
+const FORWARD = {
+  RNN: declare('nn.RNN.forward', 'forward(Tensor input, Tensor? hx=None)'),
+  LSTM: declare('nn.LSTM.forward', 'forward(Tensor input, Tensor[]? hx=None)'),
+  GRU: declare('nn.GRU.forward', 'forward(Tensor input, Tensor? hx=None)'),
+  RNNCell: declare('nn.RNNCell.forward', 'forward(Tensor input, Tensor? hx=None)'),
+  LSTMCell: declare('nn.LSTMCell.forward', 'forward(Tensor input, Tensor[]? hx=None)'),
+  GRUCell: declare('nn.GRUCell.forward', 'forward(Tensor input, Tensor? hx=None)'),
+};
+/** `forward(input, hx=None)`'s tail: the initial state, positional or `{ hx }`. */
+type HxArgs<H> = Args<[hx: H | null], { hx?: H | null }>;
 
 /** The arguments after `hidden_size`, positional in PyTorch's order or by name. */
-type RNNTail = [numLayers: number, bias: boolean, batchFirst: boolean, dropout: number, bidirectional: boolean];
-export type LSTMArgs = Args<[...RNNTail, projSize: number], LSTMOptions>;
-export type GRUArgs = Args<RNNTail, RNNBaseOptions>;
-export type RNNArgs = Args<[numLayers: number, nonlinearity: 'tanh' | 'relu', bias: boolean, batchFirst: boolean, dropout: number, bidirectional: boolean], RNNOptions>;
+type RNNFlags = [bias: boolean, batchFirst: boolean, dropout: number, bidirectional: boolean];
+/** `proj_size` (0 but for LSTM), `device`, `dtype`. */
+type RNNFactory = [projSize: number, device: FactoryOptions['device'] | null, dtype: FactoryOptions['dtype'] | null];
+export type LSTMArgs = Args<[numLayers: number, ...RNNFlags, ...RNNFactory], LSTMOptions>;
+export type GRUArgs = Args<[numLayers: number, ...RNNFlags, ...RNNFactory], RNNBaseOptions & { projSize?: 0 }>;
+export type RNNArgs = Args<[numLayers: number, nonlinearity: 'tanh' | 'relu', ...RNNFlags, ...RNNFactory], RNNOptions & { projSize?: 0 }>;
+/** A cell's `device`, `dtype` after its other parameters. */
+type CellFactory = [device: FactoryOptions['device'] | null, dtype: FactoryOptions['dtype'] | null];
 
-export interface RNNBaseOptions {
+export interface RNNBaseOptions extends FactoryOptions {
   /** Stacked recurrent layers (default 1). */
   numLayers?: number;
   /** Whether to use `b_ih` and `b_hh` (default true). */
@@ -128,8 +146,10 @@ export abstract class RNNBase extends Module {
         `dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater than 1, but got dropout=${this.dropout} and num_layers=${this.numLayers}`,
       );
     }
+    if (this.projSize !== 0 && mode !== 'LSTM') throw new ValueError('proj_size argument is only supported for LSTM, not RNN or GRU');
     if (this.projSize < 0) throw new ValueError('proj_size should be a positive integer or zero to disable projections');
     if (this.projSize >= hiddenSize) throw new ValueError('proj_size has to be smaller than hidden_size');
+    const factory = factoryOf(opts);
 
     const gateSize = GATES[mode] * hiddenSize;
     const dirs = this.bidirectional ? 2 : 1;
@@ -144,7 +164,7 @@ export abstract class RNNBase extends Module {
         ];
         if (this.bias) params.push([`bias_ih${suffix}`, [gateSize]], [`bias_hh${suffix}`, [gateSize]]);
         if (this.projSize > 0) params.push([`weight_hr${suffix}`, [this.projSize, hiddenSize]]);
-        for (const [name, shape] of params) this.registerParameter(name, new Parameter(zeros(shape)));
+        for (const [name, shape] of params) this.registerParameter(name, new Parameter(zeros(shape, factory)));
         this._allWeights.push(params.map(([name]) => name));
       }
     }
@@ -283,8 +303,8 @@ export class RNN extends RNNBase {
     super(nl === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', opts);
     this.nonlinearity = nl;
   }
-  override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor] {
-    return this.forwardSingle(input, hx);
+  override forward(input: Tensor, ...rest: HxArgs<Tensor>): [Tensor, Tensor] {
+    return this.forwardSingle(input, parseArgs(FORWARD.RNN, [input, ...rest]).hx);
   }
 }
 
@@ -306,7 +326,8 @@ export class LSTM extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, ...rest: LSTMArgs) {
     super('LSTM', parseArgs(LSTM_DECL, [inputSize, hiddenSize, ...rest]));
   }
-  override forward(input: Tensor, hx?: [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]] {
+  override forward(input: Tensor, ...rest: HxArgs<[Tensor, Tensor]>): [Tensor, [Tensor, Tensor]] {
+    let { hx } = parseArgs(FORWARD.LSTM, [input, ...rest]) as { hx: [Tensor, Tensor] | null };
     const batched = input.ndim === 3;
     const batchDim = this.batchFirst ? 0 : 1;
     input = this.toBatched(input, batchDim);
@@ -348,8 +369,8 @@ export class GRU extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, ...rest: GRUArgs) {
     super('GRU', parseArgs(GRU_DECL, [inputSize, hiddenSize, ...rest]));
   }
-  override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor] {
-    return this.forwardSingle(input, hx);
+  override forward(input: Tensor, ...rest: HxArgs<Tensor>): [Tensor, Tensor] {
+    return this.forwardSingle(input, parseArgs(FORWARD.GRU, [input, ...rest]).hx);
   }
 }
 
@@ -364,16 +385,19 @@ export abstract class RNNCellBase extends Module {
   bias_ih!: Parameter | null;
   bias_hh!: Parameter | null;
 
-  constructor(inputSize: number, hiddenSize: number, bias: boolean, numChunks: number) {
+  /** `opts`: the cell's arguments as `parseArgs` bound them. */
+  constructor(opts: Record<string, any>, numChunks: number) {
     super();
+    const { inputSize, hiddenSize, bias } = opts as { inputSize: number; hiddenSize: number; bias: boolean };
+    const factory = factoryOf(opts);
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
     this.bias = bias;
-    this.weight_ih = new Parameter(zeros([numChunks * hiddenSize, inputSize]));
-    this.weight_hh = new Parameter(zeros([numChunks * hiddenSize, hiddenSize]));
+    this.weight_ih = new Parameter(zeros([numChunks * hiddenSize, inputSize], factory));
+    this.weight_hh = new Parameter(zeros([numChunks * hiddenSize, hiddenSize], factory));
     if (bias) {
-      this.bias_ih = new Parameter(zeros([numChunks * hiddenSize]));
-      this.bias_hh = new Parameter(zeros([numChunks * hiddenSize]));
+      this.bias_ih = new Parameter(zeros([numChunks * hiddenSize], factory));
+      this.bias_hh = new Parameter(zeros([numChunks * hiddenSize], factory));
     } else {
       this.registerParameter('bias_ih', null);
       this.registerParameter('bias_hh', null);
@@ -428,12 +452,13 @@ export abstract class RNNCellBase extends Module {
 export class RNNCell extends RNNCellBase {
   static override readonly __name__: string = 'RNNCell';
   readonly nonlinearity: 'tanh' | 'relu';
-  constructor(inputSize: number, hiddenSize: number, ...rest: Args<[bias: boolean, nonlinearity: 'tanh' | 'relu'], { bias?: boolean; nonlinearity?: 'tanh' | 'relu' }>) {
+  constructor(inputSize: number, hiddenSize: number, ...rest: Args<[bias: boolean, nonlinearity: 'tanh' | 'relu', ...CellFactory], { bias?: boolean; nonlinearity?: 'tanh' | 'relu' } & FactoryOptions>) {
     const opts = parseArgs(CELL_DECL.RNNCell, [inputSize, hiddenSize, ...rest]);
-    super(inputSize, hiddenSize, opts.bias, 1);
+    super(opts, 1);
     this.nonlinearity = opts.nonlinearity;
   }
-  override forward(input: Tensor, hx?: Tensor | null): Tensor {
+  override forward(input: Tensor, ...rest: HxArgs<Tensor>): Tensor {
+    const { hx } = parseArgs(FORWARD.RNNCell, [input, ...rest]) as { hx: Tensor | null };
     if (this.nonlinearity !== 'tanh' && this.nonlinearity !== 'relu') throw new RuntimeError(`Unknown nonlinearity: ${this.nonlinearity}`);
     const [x, unbatched] = this.batchInput(input, 'RNNCell');
     const h = hx ? (unbatched ? hx.unsqueeze(0) : hx) : this.zeroState(x);
@@ -455,10 +480,11 @@ export class RNNCell extends RNNCellBase {
  */
 export class LSTMCell extends RNNCellBase {
   static override readonly __name__: string = 'LSTMCell';
-  constructor(inputSize: number, hiddenSize: number, ...rest: Args<[bias: boolean], { bias?: boolean }>) {
-    super(inputSize, hiddenSize, parseArgs(CELL_DECL.LSTMCell, [inputSize, hiddenSize, ...rest]).bias, 4);
+  constructor(inputSize: number, hiddenSize: number, ...rest: Args<[bias: boolean, ...CellFactory], { bias?: boolean } & FactoryOptions>) {
+    super(parseArgs(CELL_DECL.LSTMCell, [inputSize, hiddenSize, ...rest]), 4);
   }
-  override forward(input: Tensor, hx?: [Tensor, Tensor] | null): [Tensor, Tensor] {
+  override forward(input: Tensor, ...rest: HxArgs<[Tensor, Tensor]>): [Tensor, Tensor] {
+    const { hx } = parseArgs(FORWARD.LSTMCell, [input, ...rest]) as { hx: [Tensor, Tensor] | null };
     const [x, unbatched] = this.batchInput(input, 'LSTMCell');
     let state: [Tensor, Tensor];
     if (hx) state = unbatched ? [hx[0].unsqueeze(0), hx[1].unsqueeze(0)] : hx;
@@ -480,10 +506,11 @@ export class LSTMCell extends RNNCellBase {
  */
 export class GRUCell extends RNNCellBase {
   static override readonly __name__: string = 'GRUCell';
-  constructor(inputSize: number, hiddenSize: number, ...rest: Args<[bias: boolean], { bias?: boolean }>) {
-    super(inputSize, hiddenSize, parseArgs(CELL_DECL.GRUCell, [inputSize, hiddenSize, ...rest]).bias, 3);
+  constructor(inputSize: number, hiddenSize: number, ...rest: Args<[bias: boolean, ...CellFactory], { bias?: boolean } & FactoryOptions>) {
+    super(parseArgs(CELL_DECL.GRUCell, [inputSize, hiddenSize, ...rest]), 3);
   }
-  override forward(input: Tensor, hx?: Tensor | null): Tensor {
+  override forward(input: Tensor, ...rest: HxArgs<Tensor>): Tensor {
+    const { hx } = parseArgs(FORWARD.GRUCell, [input, ...rest]) as { hx: Tensor | null };
     const [x, unbatched] = this.batchInput(input, 'GRUCell');
     const h = hx ? (unbatched ? hx.unsqueeze(0) : hx) : this.zeroState(x);
     const out = this.cellStep('GRU', x, h) as Tensor;

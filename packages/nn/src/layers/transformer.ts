@@ -3,7 +3,7 @@ import { isGradEnabled } from '@flambeau/autograd';
 import { Module } from '../module.js';
 import { ModuleList } from './container.js';
 import { Dropout } from './dropout.js';
-import { Linear } from './linear.js';
+import { type FactoryOptions, Linear, factoryOf } from './linear.js';
 import { LayerNorm } from './normalization.js';
 import { MultiheadAttention } from './activation_attention.js';
 import { GELU, ReLU } from './activation.js';
@@ -11,16 +11,22 @@ import { gelu, relu } from '../functional/activation.js';
 import { xavierUniform_ } from '../init.js';
 
 // Modules are callable, so `Callable` takes an activation module and a `norm` module too.
-const ENCODER_LAYER = declare('nn.TransformerEncoderLayer', 'TransformerEncoderLayer(int dModel, int nhead, int dimFeedforward=2048, float dropout=0.1, Callable|str activation="relu", float layerNormEps=1e-05, bool batchFirst=False, bool normFirst=False)');
-const DECODER_LAYER = declare('nn.TransformerDecoderLayer', 'TransformerDecoderLayer(int dModel, int nhead, int dimFeedforward=2048, float dropout=0.1, Callable|str activation="relu", float layerNormEps=1e-05, bool batchFirst=False, bool normFirst=False)');
+const LAYER_TAIL = 'int dimFeedforward=2048, float dropout=0.1, Callable|str activation="relu", float layerNormEps=1e-05, bool batchFirst=False, bool normFirst=False, Device? device=None, ScalarType? dtype=None';
+const ENCODER_LAYER = declare('nn.TransformerEncoderLayer', `TransformerEncoderLayer(int dModel, int nhead, ${LAYER_TAIL})`);
+const DECODER_LAYER = declare('nn.TransformerDecoderLayer', `TransformerDecoderLayer(int dModel, int nhead, ${LAYER_TAIL})`);
 const ENCODER = declare('nn.TransformerEncoder', 'TransformerEncoder(Callable encoderLayer, int numLayers, Callable? norm=None, bool enableNestedTensor=True, bool maskCheck=True)');
 const DECODER = declare('nn.TransformerDecoder', 'TransformerDecoder(Callable decoderLayer, int numLayers, Callable? norm=None)');
-const TRANSFORMER = declare('nn.Transformer', 'Transformer(int dModel=512, int nhead=8, int numEncoderLayers=6, int numDecoderLayers=6, int dimFeedforward=2048, float dropout=0.1, Callable|str activation="relu", Callable? customEncoder=None, Callable? customDecoder=None, float layerNormEps=1e-05, bool batchFirst=False, bool normFirst=False)');
+const ENCODER_LAYER_FORWARD = declare('nn.TransformerEncoderLayer.forward', 'forward(Tensor src, Tensor? srcMask=None, Tensor? srcKeyPaddingMask=None)');
+const DECODER_LAYER_FORWARD = declare('nn.TransformerDecoderLayer.forward', 'forward(Tensor tgt, Tensor memory, Tensor? tgtMask=None, Tensor? memoryMask=None, Tensor? tgtKeyPaddingMask=None, Tensor? memoryKeyPaddingMask=None)');
+const ENCODER_FORWARD = declare('nn.TransformerEncoder.forward', 'forward(Tensor src, Tensor? mask=None, Tensor? srcKeyPaddingMask=None)');
+const DECODER_FORWARD = declare('nn.TransformerDecoder.forward', 'forward(Tensor tgt, Tensor memory, Tensor? tgtMask=None, Tensor? memoryMask=None, Tensor? tgtKeyPaddingMask=None, Tensor? memoryKeyPaddingMask=None)');
+const TRANSFORMER_FORWARD = declare('nn.Transformer.forward', 'forward(Tensor src, Tensor tgt, Tensor? srcMask=None, Tensor? tgtMask=None, Tensor? memoryMask=None, Tensor? srcKeyPaddingMask=None, Tensor? tgtKeyPaddingMask=None, Tensor? memoryKeyPaddingMask=None)');
+const TRANSFORMER = declare('nn.Transformer', 'Transformer(int dModel=512, int nhead=8, int numEncoderLayers=6, int numDecoderLayers=6, int dimFeedforward=2048, float dropout=0.1, Callable|str activation="relu", Callable? customEncoder=None, Callable? customDecoder=None, float layerNormEps=1e-05, bool batchFirst=False, bool normFirst=False, Device? device=None, ScalarType? dtype=None)');
 
 /** `'relu'`, `'gelu'`, a function of a tensor, or a module (which is then registered and printed, as in PyTorch). */
 export type TransformerActivation = 'relu' | 'gelu' | ((x: Tensor) => Tensor) | Module;
 
-export interface TransformerLayerOptions {
+export interface TransformerLayerOptions extends FactoryOptions {
   /** Width of the feed-forward block (default 2048). */
   dimFeedforward?: number;
   /** Default 0.1. */
@@ -35,7 +41,7 @@ export interface TransformerLayerOptions {
   normFirst?: boolean;
 }
 /** The layers' positional parameters after `dModel, nhead`, in PyTorch's order. */
-type LayerTail = [dimFeedforward: number, dropout: number, activation: TransformerActivation, layerNormEps: number, batchFirst: boolean, normFirst: boolean];
+type LayerTail = [dimFeedforward: number, dropout: number, activation: TransformerActivation, layerNormEps: number, batchFirst: boolean, normFirst: boolean, device: FactoryOptions['device'] | null, dtype: FactoryOptions['dtype'] | null];
 
 function activationFn(a: TransformerActivation | undefined): (x: Tensor) => Tensor {
   if (a === undefined || a === 'relu') return relu;
@@ -112,21 +118,22 @@ export class TransformerEncoderLayer extends TransformerLayer {
     const opts = parseArgs(ENCODER_LAYER, [dModel, nhead, ...rest]) as Required<TransformerLayerOptions>;
     const p = opts.dropout;
     const eps = opts.layerNormEps;
-    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: p, batchFirst: opts.batchFirst });
-    this.linear1 = new Linear(dModel, opts.dimFeedforward);
+    const factory = factoryOf(opts);
+    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: p, batchFirst: opts.batchFirst, ...factory });
+    this.linear1 = new Linear(dModel, opts.dimFeedforward, factory);
     this.dropout = new Dropout(p);
-    this.linear2 = new Linear(opts.dimFeedforward, dModel);
+    this.linear2 = new Linear(opts.dimFeedforward, dModel, factory);
     this.normFirst = opts.normFirst;
-    this.norm1 = new LayerNorm(dModel, { eps });
-    this.norm2 = new LayerNorm(dModel, { eps });
+    this.norm1 = new LayerNorm(dModel, { eps, ...factory });
+    this.norm2 = new LayerNorm(dModel, { eps, ...factory });
     this.dropout1 = new Dropout(p);
     this.dropout2 = new Dropout(p);
     this.activation = activationFn(opts.activation);
     this.activationReluOrGelu = reluOrGelu(this.activation);
   }
 
-  override forward(src: Tensor, opts: EncoderLayerForwardOptions | Tensor = {}): Tensor {
-    const { srcMask = null, srcKeyPaddingMask = null } = opts instanceof Tensor ? { srcMask: opts } : opts;
+  override forward(src: Tensor, ...rest: Args<[srcMask: Tensor | null, srcKeyPaddingMask: Tensor | null], EncoderLayerForwardOptions>): Tensor {
+    const { srcMask, srcKeyPaddingMask } = parseArgs(ENCODER_LAYER_FORWARD, [src, ...rest]) as Required<EncoderLayerForwardOptions>;
     checkPaddingMask(srcKeyPaddingMask);
     let x = src;
     if (this.normFirst) {
@@ -150,6 +157,8 @@ export interface DecoderLayerForwardOptions {
   tgtKeyPaddingMask?: Tensor | null;
   memoryKeyPaddingMask?: Tensor | null;
 }
+/** The decoders' forward tail after `tgt, memory`, positional in PyTorch's order or by name. */
+type DecoderForwardArgs = Args<[tgtMask: Tensor | null, memoryMask: Tensor | null, tgtKeyPaddingMask: Tensor | null, memoryKeyPaddingMask: Tensor | null], DecoderLayerForwardOptions>;
 
 /**
  * Self-attention, attention over the encoder's memory, then feed-forward (PyTorch's
@@ -173,23 +182,24 @@ export class TransformerDecoderLayer extends TransformerLayer {
     const p = opts.dropout;
     const eps = opts.layerNormEps;
     const batchFirst = opts.batchFirst;
-    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: p, batchFirst });
-    this.multihead_attn = new MultiheadAttention(dModel, nhead, { dropout: p, batchFirst });
-    this.linear1 = new Linear(dModel, opts.dimFeedforward);
+    const factory = factoryOf(opts);
+    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: p, batchFirst, ...factory });
+    this.multihead_attn = new MultiheadAttention(dModel, nhead, { dropout: p, batchFirst, ...factory });
+    this.linear1 = new Linear(dModel, opts.dimFeedforward, factory);
     this.dropout = new Dropout(p);
-    this.linear2 = new Linear(opts.dimFeedforward, dModel);
+    this.linear2 = new Linear(opts.dimFeedforward, dModel, factory);
     this.normFirst = opts.normFirst;
-    this.norm1 = new LayerNorm(dModel, { eps });
-    this.norm2 = new LayerNorm(dModel, { eps });
-    this.norm3 = new LayerNorm(dModel, { eps });
+    this.norm1 = new LayerNorm(dModel, { eps, ...factory });
+    this.norm2 = new LayerNorm(dModel, { eps, ...factory });
+    this.norm3 = new LayerNorm(dModel, { eps, ...factory });
     this.dropout1 = new Dropout(p);
     this.dropout2 = new Dropout(p);
     this.dropout3 = new Dropout(p);
     this.activation = activationFn(opts.activation);
   }
 
-  override forward(tgt: Tensor, memory: Tensor, opts: DecoderLayerForwardOptions | Tensor = {}): Tensor {
-    const o = opts instanceof Tensor ? { tgtMask: opts } : opts;
+  override forward(tgt: Tensor, memory: Tensor, ...rest: DecoderForwardArgs): Tensor {
+    const o = parseArgs(DECODER_LAYER_FORWARD, [tgt, memory, ...rest]) as Required<DecoderLayerForwardOptions>;
     let x = tgt;
     if (this.normFirst) {
       x = x.add(this.saBlock(this.norm1(x), o.tgtMask ?? null, o.tgtKeyPaddingMask ?? null));
@@ -246,8 +256,8 @@ export class TransformerEncoder extends Module {
     this.maskCheck = opts.maskCheck;
   }
 
-  override forward(src: Tensor, opts: EncoderForwardOptions | Tensor = {}): Tensor {
-    const { mask = null, srcKeyPaddingMask = null } = opts instanceof Tensor ? { mask: opts } : opts;
+  override forward(src: Tensor, ...rest: Args<[mask: Tensor | null, srcKeyPaddingMask: Tensor | null], EncoderForwardOptions>): Tensor {
+    const { mask, srcKeyPaddingMask } = parseArgs(ENCODER_FORWARD, [src, ...rest]) as Required<EncoderForwardOptions>;
     checkPaddingMask(srcKeyPaddingMask);
     let out = src;
     for (const layer of this.layers) out = (layer as TransformerEncoderLayer)(out, { srcMask: mask, srcKeyPaddingMask });
@@ -303,10 +313,10 @@ export class TransformerDecoder extends Module {
     this.norm = norm;
   }
 
-  override forward(tgt: Tensor, memory: Tensor, opts: DecoderLayerForwardOptions | Tensor = {}): Tensor {
-    const o = opts instanceof Tensor ? { tgtMask: opts } : opts;
+  override forward(tgt: Tensor, memory: Tensor, ...rest: DecoderForwardArgs): Tensor {
+    const { tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask } = parseArgs(DECODER_FORWARD, [tgt, memory, ...rest]) as Required<DecoderLayerForwardOptions>;
     let out = tgt;
-    for (const layer of this.layers) out = (layer as TransformerDecoderLayer)(out, memory, o);
+    for (const layer of this.layers) out = (layer as TransformerDecoderLayer)(out, memory, { tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask });
     return this.norm ? this.norm(out) : out;
   }
 }
@@ -348,7 +358,7 @@ export class Transformer extends Module {
 
   constructor(
     ...args: Args<
-      [dModel: number, nhead: number, numEncoderLayers: number, numDecoderLayers: number, dimFeedforward: number, dropout: number, activation: TransformerActivation, customEncoder: Module | null, customDecoder: Module | null, layerNormEps: number, batchFirst: boolean, normFirst: boolean],
+      [dModel: number, nhead: number, numEncoderLayers: number, numDecoderLayers: number, dimFeedforward: number, dropout: number, activation: TransformerActivation, customEncoder: Module | null, customDecoder: Module | null, layerNormEps: number, batchFirst: boolean, normFirst: boolean, device: FactoryOptions['device'] | null, dtype: FactoryOptions['dtype'] | null],
       TransformerOptions & { dModel?: number; nhead?: number }
     >
   ) {
@@ -356,33 +366,34 @@ export class Transformer extends Module {
     const opts = parseArgs(TRANSFORMER, args);
     const { dModel, nhead, numEncoderLayers, numDecoderLayers, customEncoder, customDecoder, ...layerOpts } = opts as Required<TransformerOptions> & { dModel: number; nhead: number };
     const eps = opts.layerNormEps;
+    const factory = factoryOf(opts);
+    const layerArgs = { ...layerOpts, ...factory };
     this.encoder =
       customEncoder ??
-      new TransformerEncoder(new TransformerEncoderLayer(dModel, nhead, layerOpts), numEncoderLayers, new LayerNorm(dModel, { eps }));
+      new TransformerEncoder(new TransformerEncoderLayer(dModel, nhead, layerArgs), numEncoderLayers, new LayerNorm(dModel, { eps, ...factory }));
     this.decoder =
       customDecoder ??
-      new TransformerDecoder(new TransformerDecoderLayer(dModel, nhead, layerOpts), numDecoderLayers, new LayerNorm(dModel, { eps }));
+      new TransformerDecoder(new TransformerDecoderLayer(dModel, nhead, layerArgs), numDecoderLayers, new LayerNorm(dModel, { eps, ...factory }));
     for (const p of this.parameters()) if (p.ndim > 1) xavierUniform_(p);
     this.dModel = dModel;
     this.nhead = nhead;
     this.batchFirst = opts.batchFirst;
   }
 
-  override forward(src: Tensor, tgt: Tensor, opts: TransformerForwardOptions | Tensor = {}): Tensor {
-    const o = opts instanceof Tensor ? { srcMask: opts } : opts;
+  override forward(
+    src: Tensor,
+    tgt: Tensor,
+    ...rest: Args<[srcMask: Tensor | null, tgtMask: Tensor | null, memoryMask: Tensor | null, srcKeyPaddingMask: Tensor | null, tgtKeyPaddingMask: Tensor | null, memoryKeyPaddingMask: Tensor | null], TransformerForwardOptions>
+  ): Tensor {
+    const o = parseArgs(TRANSFORMER_FORWARD, [src, tgt, ...rest]) as Required<TransformerForwardOptions>;
     const batched = src.ndim === 3;
     const b = this.batchFirst ? 0 : 1;
     if (batched && src.shape[b] !== tgt.shape[b]) throw new RuntimeError('the batch number of src and tgt must be equal');
     if (src.shape[src.ndim - 1] !== this.dModel || tgt.shape[tgt.ndim - 1] !== this.dModel) {
       throw new RuntimeError('the feature number of src and tgt must be equal to d_model');
     }
-    const memory = this.encoder(src, { mask: o.srcMask ?? null, srcKeyPaddingMask: o.srcKeyPaddingMask ?? null });
-    return this.decoder(tgt, memory, {
-      tgtMask: o.tgtMask ?? null,
-      memoryMask: o.memoryMask ?? null,
-      tgtKeyPaddingMask: o.tgtKeyPaddingMask ?? null,
-      memoryKeyPaddingMask: o.memoryKeyPaddingMask ?? null,
-    });
+    const memory = this.encoder(src, { mask: o.srcMask, srcKeyPaddingMask: o.srcKeyPaddingMask });
+    return this.decoder(tgt, memory, { tgtMask: o.tgtMask, memoryMask: o.memoryMask, tgtKeyPaddingMask: o.tgtKeyPaddingMask, memoryKeyPaddingMask: o.memoryKeyPaddingMask });
   }
 
   /** A float `(sz, sz)` mask with -inf above the diagonal: position i attends to positions ≤ i. */

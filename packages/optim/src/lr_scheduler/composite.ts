@@ -3,6 +3,9 @@ import type { Optimizer } from '../optimizer.js';
 import { checkArg, describeValue } from '../check_args.js';
 import { LRScheduler, SchedulerBase, type SchedulerStateDict, checkOptimizer, groupsOf, plainState } from './scheduler.js';
 
+const SEQUENTIAL_STEP = declare('lr_scheduler.SequentialLR.step', 'step()');
+const CHAINED_STEP = declare('lr_scheduler.ChainedScheduler.step', 'step()');
+
 const SEQUENTIAL = declare('lr_scheduler.SequentialLR', 'SequentialLR(Any optimizer, Any[] schedulers, int[] milestones, int lastEpoch=-1)');
 const CHAINED = declare('lr_scheduler.ChainedScheduler', 'ChainedScheduler(Any[] schedulers)');
 
@@ -76,7 +79,8 @@ export class SequentialLR extends CompositeScheduler {
     this.lastLr = schedulers[0].getLastLr();
   }
 
-  step(): void {
+  step(...args: []): void {
+    parseArgs(SEQUENTIAL_STEP, args);
     this.lastEpoch++;
     const idx = bisectRight(this.milestones, this.lastEpoch);
     const s = this.schedulers[idx];
@@ -111,7 +115,8 @@ export class ChainedScheduler extends CompositeScheduler {
     this.lastLr = groupsOf(this.optimizer).map((g) => g.lr);
   }
 
-  step(): void {
+  step(...args: []): void {
+    parseArgs(CHAINED_STEP, args);
     for (const s of this.schedulers) s.step();
     this.lastLr = groupsOf(this.optimizer).map((g) => g.lr);
   }}

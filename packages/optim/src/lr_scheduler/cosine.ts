@@ -1,6 +1,8 @@
 import { type Args, ValueError, declare, parseArgs } from '@flambeau/tensor';
 import type { Optimizer } from '../optimizer.js';
-import { LRScheduler } from './scheduler.js';
+import { type EpochArgs, LRScheduler } from './scheduler.js';
+
+const WARM_RESTARTS_STEP = declare('lr_scheduler.CosineAnnealingWarmRestarts.step', 'step(float? epoch=None)');
 
 const COSINE = declare('lr_scheduler.CosineAnnealingLR', 'CosineAnnealingLR(Any optimizer, int TMax, float etaMin=0, int lastEpoch=-1)');
 // T_0 and T_mult typed `float`: PyTorch checks them for integers itself, with a ValueError.
@@ -72,9 +74,9 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   protected getLr(): number[] {
     return this.baseLrs.map((b) => this.etaMin + ((b - this.etaMin) * (1 + Math.cos((Math.PI * this.TCur) / this.Ti))) / 2);
   }
-  override step(epoch?: number): void {
+  override step(...args: EpochArgs): void {
     this.stepCount++;
-    let e = epoch;
+    let e = (parseArgs(WARM_RESTARTS_STEP, args).epoch as number | null) ?? undefined;
     if (e === undefined && this.lastEpoch < 0) e = 0;
     if (e === undefined) {
       e = this.lastEpoch + 1;

@@ -2,6 +2,8 @@ import { type Args, type Tensor, ValueError, declare, parseArgs } from '@flambea
 import type { Optimizer } from '../optimizer.js';
 import { SchedulerBase, checkOptimizer, groupsOf, perGroup } from './scheduler.js';
 
+const PLATEAU_STEP = declare('lr_scheduler.ReduceLROnPlateau.step', 'step(Tensor|Scalar metrics, int? epoch=None)');
+
 const PLATEAU = declare('lr_scheduler.ReduceLROnPlateau', 'ReduceLROnPlateau(Any optimizer, str mode="min", float factor=0.1, int patience=10, float threshold=0.0001, str thresholdMode="rel", int cooldown=0, float[] minLr=0, float eps=1e-08)');
 
 export interface ReduceLROnPlateauOptions {
@@ -79,10 +81,14 @@ export class ReduceLROnPlateau extends SchedulerBase {
     return this.thresholdMode === 'rel' ? a > best * (this.threshold + 1) : a > best + this.threshold;
   }
 
-  /** Records this epoch's metric (reads a tensor metric back) and lowers the lr when it has plateaued. */
-  step(metric: number | Tensor): void {
-    const current = typeof metric === 'number' ? metric : metric.itemSync();
-    this.lastEpoch++;
+  /**
+   * `step(metrics, epoch=None)`: records this epoch's metric (reads a tensor metric back) and
+   * lowers the lr when it has plateaued; `epoch` is PyTorch's deprecated explicit-epoch form.
+   */
+  step(metrics: number | Tensor, ...rest: Args<[epoch: number | null], { epoch?: number | null }>): void {
+    const { epoch } = parseArgs(PLATEAU_STEP, [metrics, ...rest]) as { epoch: number | null };
+    const current = typeof metrics === 'number' ? metrics : metrics.itemSync();
+    this.lastEpoch = epoch ?? this.lastEpoch + 1;
     if (this.isBetter(current, this.best)) {
       this.best = current;
       this.numBadEpochs = 0;

@@ -1,6 +1,10 @@
-import { DTypeError, ValueError, className } from '@flambeau/tensor';
+import { type Args, DTypeError, ValueError, className, declare, parseArgs } from '@flambeau/tensor';
 import { checkArg, describeValue } from '../check_args.js';
 import { Optimizer } from '../optimizer.js';
+
+const STEP = declare('lr_scheduler.LRScheduler.step', 'step(float? epoch=None)');
+/** `step(epoch=None)`'s argument, positional or `{ epoch }`. */
+export type EpochArgs = Args<[epoch: number | null], { epoch?: number | null }>;
 
 /** A parameter group as schedulers see it: `lr` plus whatever keys they add (`initialLr`, …). */
 export type SchedGroup = Record<string, unknown> & { lr: number };
@@ -110,7 +114,8 @@ export abstract class LRScheduler extends SchedulerBase {
   protected closedFormLr?(): number[];
 
   /** `scheduler.step()`: advance one epoch; `step(epoch)` is PyTorch's deprecated explicit-epoch form. */
-  step(epoch?: number): void {
+  step(...args: EpochArgs): void {
+    const epoch = (parseArgs(STEP, args).epoch as number | null) ?? undefined;
     this.stepCount++;
     let values: number[];
     if (epoch === undefined) {
