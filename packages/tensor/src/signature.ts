@@ -103,6 +103,11 @@ export type Args<P extends readonly unknown[], O> = P extends readonly [...infer
   ? Args<Init, O> | [...P] | [...P, O]
   : [] | [O];
 
+/** The declaration listed under `qualname` (`Tensor.sum`), if any. */
+export function getDeclaration(qualname: string): Declaration | undefined {
+  return declarations.get(qualname);
+}
+
 /** Every declaration made so far, for the signature test against PyTorch's own lists. */
 export function listDeclarations(): Declaration[] {
   return [...declarations.values()];
