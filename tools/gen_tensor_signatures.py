@@ -53,7 +53,7 @@ CHOSEN = {
     "Tensor.bernoulli_": "pyi:1", "Tensor.random_": "pyi:1", "Tensor.nonzero": "pyi:0", "torch.nonzero": "pyi:0",
     # scatter(dim, index, src); the reduce= and value forms are merged in Flambeau
     "Tensor.scatter": "pyi:0", "Tensor.scatter_": "pyi:0", "torch.scatter": "pyi:0",
-    "torch.flatten": "pyi:0", "torch.round_": "pyi:0", "torch.bernoulli": "pyi:0",
+    "torch.flatten": "pyi:0", "Tensor.flatten": "pyi:0", "torch.round_": "pyi:0", "torch.bernoulli": "pyi:0", "Tensor.bernoulli": "pyi:0",
     # the factories' forms with an optional generator, or none (Flambeau's generator= is then extra)
     "torch.randint": "pyi:0", "torch.rand": "pyi:4", "torch.randn": "pyi:4", "torch.randperm": "pyi:1",
 }

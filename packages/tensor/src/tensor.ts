@@ -129,7 +129,7 @@ const DECL = {
   backward: method('backward', 'backward(Tensor? gradient=None, bool? retainGraph=None, bool createGraph=False, Tensor[]? inputs=None)'),
   registerHook: method('registerHook', 'register_hook(Callable hook)'),
   to: method('to', 'to(Device? device=None, ScalarType? dtype=None, bool nonBlocking=False, bool copy=False)'),
-  type: method('type', 'type(Any dtype=None, bool nonBlocking=False)'),
+  type: method('type', 'type(ScalarType|str? dtype=None, bool nonBlocking=False)'),
   view: method('view', 'view(int[] size)'),
   viewAs: method('viewAs', 'view_as(Tensor other)'),
   reshape: method('reshape', 'reshape(int[] shape)'),
@@ -150,7 +150,7 @@ const DECL = {
   unfold: method('unfold', 'unfold(int dimension, int size, int step)'),
   asStrided: method('asStrided', 'as_strided(int[] size, int[] stride, int? storageOffset=None)'),
   diagonal: fromOp('diagonal'),
-  indexPut_: method('indexPut_', 'index_put_(Any indices, Tensor|Scalar values)'),
+  indexPut_: method('indexPut_', 'index_put_(Any[] indices, Tensor|Scalar values)'),
   add: method('add', `add(${OPERAND}, *, Scalar alpha=1)`),
   sub: method('sub', `sub(${OPERAND}, *, Scalar alpha=1)`),
   add_: method('add_', `add_(${OPERAND}, *, Scalar alpha=1)`),
@@ -621,16 +621,16 @@ export class Tensor implements StridedView {
    *
    * @example x.newFull([2, 2], 7, { dtype: torch.long })
    */
-  newFull(size: readonly number[], fillValue: number | boolean, opts: NewOptions = {}): Tensor { return this.newFilled(DECL.newFull, [size, fillValue, opts]); }
+  newFull(size: readonly number[], fillValue: number | boolean, opts?: NewOptions): Tensor { return this.newFilled(DECL.newFull, arguments); }
   /** `t.new_zeros(size, *, dtype=None, device=None, requires_grad=False)`. @example x.newZeros([2, 3]) */
-  newZeros(size: readonly number[], opts: NewOptions = {}): Tensor { return this.newFilled(DECL.newZeros, [size, opts], 0); }
+  newZeros(size: readonly number[], opts?: NewOptions): Tensor { return this.newFilled(DECL.newZeros, arguments, 0); }
   /** `t.new_ones(size, *, dtype=None, device=None, requires_grad=False)`. @example x.newOnes([2, 3]) */
-  newOnes(size: readonly number[], opts: NewOptions = {}): Tensor { return this.newFilled(DECL.newOnes, [size, opts], 1); }
+  newOnes(size: readonly number[], opts?: NewOptions): Tensor { return this.newFilled(DECL.newOnes, arguments, 1); }
   /** `t.new_empty(size, *, dtype=None, device=None, requires_grad=False)`: zero-filled here (JavaScript memory is never uninitialised). */
-  newEmpty(size: readonly number[], opts: NewOptions = {}): Tensor { return this.newFilled(DECL.newEmpty, [size, opts], 0); }
-  private newFilled(decl: Declaration, args: unknown[], value?: number): Tensor {
+  newEmpty(size: readonly number[], opts?: NewOptions): Tensor { return this.newFilled(DECL.newEmpty, arguments, 0); }
+  private newFilled(decl: Declaration, args: ArrayLike<unknown>, value?: number): Tensor {
     const o = parseArgs(decl, args);
-    const out = dispatch1('full', [], { shape: [...(o.size as number[])], value: value ?? o.fillValue, dtype: o.dtype ?? this.dtype, device: String(o.device ?? this.device) });
+    const out = dispatch1('full', [], { shape: typeof o.size === 'number' ? [o.size] : [...(o.size as number[])], value: value ?? o.fillValue, dtype: o.dtype ?? this.dtype, device: String(o.device ?? this.device) });
     if (o.requiresGrad) out.requiresGrad = true;
     return out;
   }
