@@ -12,9 +12,12 @@ import { indexTensor } from './ops/util.js';
  * `x.exp()`), declared from the method's declaration with `input` first.
  */
 
-type MethodName = Extract<{ [K in keyof Tensor]: Tensor[K] extends (...a: never[]) => unknown ? K : never }[keyof Tensor], string>;
+// `any[]`, not `never[]`: methods whose parameters are a union of tuples (`Args<…>`) must match too.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyFunction = (...a: any[]) => unknown;
+type MethodName = Extract<{ [K in keyof Tensor]: Tensor[K] extends AnyFunction ? K : never }[keyof Tensor], string>;
 type MethodArgs<K extends MethodName> = Tensor[K] extends (...a: infer A) => unknown ? A : never;
-type MethodResult<K extends MethodName> = Tensor[K] extends (...a: never[]) => infer R ? R : never;
+type MethodResult<K extends MethodName> = Tensor[K] extends (...a: infer _A) => infer R ? R : never;
 
 /**
  * `torch.X(input, ...)` for the method `input.X(...)`, declared as `torch.X` from `Tensor.X`'s
