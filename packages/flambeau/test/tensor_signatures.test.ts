@@ -71,6 +71,10 @@ describe('every Tensor method and torch function under a PyTorch name is declare
       else expect(decls.has(`torch.${n}`), `torch.${n} has no declaration (declare it, or list it in TORCH_UNDECLARED with the reason)`).toBe(true);
     });
   }
+  it('offers torch.X for every method X that PyTorch also has as torch.X', () => {
+    const missing = methodNames.filter((n) => !(n in FLAMBEAU_METHODS) && pytorch(`torch.${n}`) && !functionNames.includes(n));
+    expect(missing).toEqual([]);
+  });
   it('lists in FLAMBEAU_METHODS and TORCH_UNDECLARED only what exists', () => {
     for (const n of Object.keys(FLAMBEAU_METHODS)) expect(methodNames).toContain(n);
     for (const q of Object.keys(TORCH_UNDECLARED)) expect(functionNames).toContain(q.slice('torch.'.length));
