@@ -94,9 +94,10 @@ export const UNDECLARED: Record<string, string> = {
 };
 
 // ================================================================ Tensor methods and torch functions
-// (tensor_signatures.test.ts, against tools/gen_tensor_signatures.py's chosen overloads; merged into
-// DEPARTURES below so that signatures.test.ts, which checks every declaration against all of
-// PyTorch's overloads, reads the same exceptions.)
+// (tensor_signatures.test.ts, against tools/gen_tensor_signatures.py's chosen overloads, reads
+// TENSOR_DEPARTURES, then DEPARTURES above; TENSOR_DEPARTURES is merged into DEPARTURES below, so
+// that signatures.test.ts, which checks every declaration against all of PyTorch's overloads, reads
+// the same exceptions.)
 
 /**
  * Per Tensor method or torch function, with the reason (same fields as DEPARTURES):
@@ -108,7 +109,6 @@ export const TENSOR_DEPARTURES: Record<string, { reason: string; missing?: strin
   'torch.sum': { reason: "PyTorch's dim-less overload and its dim overload in one list: dim=None reduces over every dim", loose: ['dim'] },
   'Tensor.mean': { reason: "PyTorch's dim-less overload and its dim overload in one list: dim=None reduces over every dim", loose: ['dim'] },
   'torch.mean': { reason: "PyTorch's dim-less overload and its dim overload in one list: dim=None reduces over every dim", loose: ['dim'] },
-  'Tensor.prod': { reason: "PyTorch's dim-less overload and its dim overload in one list: dim=None reduces over every dim", loose: ['dim'] },
   'torch.prod': { reason: "PyTorch's dim-less overload and its dim overload in one list: dim=None reduces over every dim", loose: ['dim'] },
   'Tensor.all': { reason: "PyTorch's dim-less overload and its dim overload in one list: dim=None reduces over every dim", loose: ['dim'] },
   'torch.all': { reason: "PyTorch's dim-less overload and its dim overload in one list: dim=None reduces over every dim", loose: ['dim'] },
@@ -125,16 +125,13 @@ export const TENSOR_DEPARTURES: Record<string, { reason: string; missing?: strin
   'torch.amax': { reason: "dim=None for PyTorch's dim=[] (every dim)", loose: ['dim'] },
   'Tensor.amin': { reason: "dim=None for PyTorch's dim=[] (every dim)", loose: ['dim'] },
   'torch.amin': { reason: "dim=None for PyTorch's dim=[] (every dim)", loose: ['dim'] },
-  'Tensor.var': { reason: "PyTorch's var(dim, unbiased, keepdim), var(unbiased) and var(dim, *, correction, keepdim) in one list", loose: ['dim', 'correction'], extra: ['correction'] },
   'torch.var': { reason: "PyTorch's var(dim, unbiased, keepdim), var(unbiased) and var(dim, *, correction, keepdim) in one list", loose: ['dim', 'correction'], extra: ['correction'] },
-  'Tensor.std': { reason: "PyTorch's std(dim, unbiased, keepdim), std(unbiased) and std(dim, *, correction, keepdim) in one list", loose: ['dim', 'correction'], extra: ['correction'] },
   'torch.std': { reason: "PyTorch's std(dim, unbiased, keepdim), std(unbiased) and std(dim, *, correction, keepdim) in one list", loose: ['dim', 'correction'], extra: ['correction'] },
   'Tensor.div': { reason: "rounding_mode=None as the binding's stub and docstring say (ATen's Tensor_mode overload requires it)", loose: ['roundingMode'] },
   'Tensor.div_': { reason: "rounding_mode=None as the binding's stub and docstring say (ATen's Tensor_mode overload requires it)", loose: ['roundingMode'] },
   'Tensor.to': { reason: "to(dtype) is its own overload (a lone dtype); the rest binds to(device=None, dtype=None, non_blocking=False, copy=False)", loose: ['device'] },
   'Tensor.type': { reason: "**kwargs only carries PyTorch's deprecated async=", missing: ['**kwargs'] },
   'Tensor.where': { reason: "the docstring calls it y and ATen's schema puts self second; the binding's stub is where(condition, other)", missing: ['y', 'input'], loose: ['other'] },
-  'Tensor.sort': { reason: "PyTorch's sort(dim, descending) and sort(*, stable, dim, descending) in one list; the sort is always stable", extra: ['stable'] },
   'torch.sort': { reason: "PyTorch's sort(dim, descending) and sort(*, stable, dim, descending) in one list; the sort is always stable", extra: ['stable'] },
   'Tensor.scatter': { reason: "PyTorch's scatter(dim, index, src) and scatter(dim, index, src, *, reduce) in one list", extra: ['reduce'] },
   'Tensor.scatter_': { reason: "PyTorch's scatter(dim, index, src) and scatter(dim, index, src, *, reduce) in one list", extra: ['reduce'] },
@@ -151,11 +148,7 @@ export const TENSOR_DEPARTURES: Record<string, { reason: string; missing?: strin
   'Tensor.stride': { reason: "the stub calls it _int; PyTorch's parser calls it dim, optional as in size()", missing: ['_int'], extra: ['dim'] },
   'torch.arange': { reason: "Python's arange(end) form: a lone positional is the end", loose: ['start', 'end'] },
   'torch.eye': { reason: "PyTorch's eye(n) and eye(n, m) in one list", loose: ['m'] },
-  'torch.rand': { reason: "PyTorch's forms with and without generator= in one list", extra: ['generator'] },
-  'torch.randn': { reason: "PyTorch's forms with and without generator= in one list", extra: ['generator'] },
   'torch.randperm': { reason: "PyTorch's forms with and without generator= in one list", extra: ['generator'] },
-  'torch.randLike': { reason: "PyTorch's forms with and without generator= in one list", extra: ['generator'] },
-  'torch.randnLike': { reason: "PyTorch's forms with and without generator= in one list", extra: ['generator'] },
   'torch.tensor': { reason: "keyword-only as in PyTorch's parser (the stub lists them positional)", loose: ['dtype', 'device', 'requiresGrad'] },
 };
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { torch } from '../src/index.js';
-import { FLAMBEAU_METHODS, NEVER_DECLARED, TENSOR_DEPARTURES, TORCH_UNDECLARED } from './signature_departures.js';
+import { DEPARTURES, FLAMBEAU_METHODS, NEVER_DECLARED, TENSOR_DEPARTURES, TORCH_UNDECLARED } from './signature_departures.js';
 
 // PyTorch 1.13's Tensor methods and torch functions (tools/gen_tensor_signatures.py), one overload
 // chosen per name: every Flambeau method and function under a PyTorch name must be declared with
@@ -23,7 +23,7 @@ const key = (qualname: string): string => {
 
 /** Why `decl` differs from PyTorch's `overload`, or `null` when it does not (departures allowed). */
 function mismatch(decl: Decl, overload: readonly PyParam[]): string | null {
-  const dep = TENSOR_DEPARTURES[decl.qualname] ?? {};
+  const dep = TENSOR_DEPARTURES[decl.qualname] ?? DEPARTURES[decl.qualname] ?? {};
   const missing = new Set(dep.missing ?? []);
   const loose = new Set(dep.loose ?? []);
   const extra = new Set(dep.extra ?? []);
@@ -31,7 +31,8 @@ function mismatch(decl: Decl, overload: readonly PyParam[]): string | null {
   const py = overload
     .map((p) => (/^\*\w/.test(p.name) ? { ...p, name: p.name.slice(1) } : p))
     .filter((p) => !(p.name in NEVER_DECLARED) && !missing.has(p.name));
-  const ours = decl.params.filter((p) => !extra.has(p.name));
+  // `extra`: from another overload, so only where this one lacks it.
+  const ours = decl.params.filter((p) => !extra.has(p.name) || py.some((q) => camel(q.name) === p.name));
   const names = (ps: readonly { name: string }[]) => ps.map((p) => p.name).join(', ');
   if (names(ours) !== names(py.map((p) => ({ name: camel(p.name) })))) return `(${names(ours)}) is not PyTorch's (${names(py)})`;
   for (let i = 0; i < ours.length; i++) {
