@@ -1237,10 +1237,17 @@ function sizeArgs(decl: Declaration, args: readonly unknown[]): number[] {
   return flatShape(args as ShapeArg);
 }
 
-/** Same-kind casting, PyTorch's `canCast` for in-place results (float → int is refused). */
-export function canCast(from: DType, to: DType): boolean {
+const CAN_CAST = declare('torch.canCast', 'can_cast(ScalarType from, ScalarType to)');
+/**
+ * `torch.can_cast(from_, to)`: same-kind casting, PyTorch's rule for in-place results (float → int
+ * is refused).
+ *
+ * @example torch.canCast(torch.float32, torch.int32) // false
+ */
+export function canCast(from: DTypeLike, to: DTypeLike): boolean {
+  if (arguments.length !== 2 || typeof from !== 'string' || typeof to !== 'string') ({ from, to } = parseArgs(CAN_CAST, arguments));
   const kind = (d: DType) => (d === 'bool' ? 0 : isFloating(d) ? 2 : 1);
-  return kind(from) <= kind(to);
+  return kind(from as DType) <= kind(to as DType);
 }
 
 /** PyTorch spells dtypes in these messages as `Float`, `Long`, `Bool`. */
