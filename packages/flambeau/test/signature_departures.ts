@@ -162,7 +162,7 @@ export const FLAMBEAU_METHODS: Record<string, string> = {
   dispose: "releases the storage now (tf.js's dispose), not at garbage collection",
   index: "Python's x[...] (PyTorch's __getitem__)",
   rsub: "torch.rsub's method form (PyTorch has only __rsub__)",
-  maximum_: "an in-place maximum the optimizers use (PyTorch has none)",
+  maximum_: "an in-place maximum (PyTorch has only the out-of-place one)",
   toJSON: "JSON.stringify support",
   toString: "PyTorch's __repr__",
   _setData: "private: t.data = src",

@@ -105,13 +105,13 @@ const NEW_OPTIONS = '*, ScalarType? dtype=None, Device? device=None, bool requir
 // its arguments through `parseArgs` — at once, or (the hot ones) only when a call is not plain
 // positional values of the expected kinds, so that `x.add(y)` builds nothing.
 const method = (name: string, sig: string): Declaration => declare(`Tensor.${name}`, sig);
-const fromOp = (name: string, op = name): Declaration => declare(`Tensor.${name}`, { op, method: true });
+const fromOp = (name: string): Declaration => declare(`Tensor.${name}`, { op: name, method: true });
 const OPERAND = 'Tensor|Scalar other';
 /** The unary ops, each with a method of its name (`x.neg()`). */
-export const UNARY_METHODS = ['neg', 'abs', 'sign', 'exp', 'exp2', 'expm1', 'log', 'log2', 'log10', 'log1p', 'sqrt', 'rsqrt', 'square', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'asinh', 'acosh', 'atanh', 'sigmoid', 'relu', 'floor', 'ceil', 'round', 'trunc', 'frac', 'reciprocal', 'erf', 'erfc', 'logicalNot', 'bitwiseNot', 'isnan', 'isinf', 'isfinite'] as const;
+const UNARY_METHODS = ['neg', 'abs', 'sign', 'exp', 'exp2', 'expm1', 'log', 'log2', 'log10', 'log1p', 'sqrt', 'rsqrt', 'square', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'asinh', 'acosh', 'atanh', 'sigmoid', 'relu', 'floor', 'ceil', 'round', 'trunc', 'frac', 'reciprocal', 'erf', 'erfc', 'logicalNot', 'bitwiseNot', 'isnan', 'isinf', 'isfinite'] as const;
 type UnaryMethod = (typeof UNARY_METHODS)[number];
 /** The binary ops taking a tensor or a number, each with a method of its name (`x.mul(2)`). */
-export const BINARY_METHODS = ['mul', 'trueDivide', 'floorDivide', 'remainder', 'fmod', 'atan2', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'logicalXor', 'bitwiseAnd', 'bitwiseOr', 'bitwiseXor'] as const;
+const BINARY_METHODS = ['mul', 'trueDivide', 'floorDivide', 'remainder', 'fmod', 'atan2', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'logicalXor', 'bitwiseAnd', 'bitwiseOr', 'bitwiseXor'] as const;
 type BinaryMethod = (typeof BINARY_METHODS)[number];
 /** The unary in-place methods without other parameters (`x.relu_()`). */
 const INPLACE_METHODS = ['neg_', 'abs_', 'exp_', 'log_', 'sqrt_', 'sigmoid_', 'tanh_', 'relu_', 'floor_', 'round_', 'reciprocal_', 'zero_', 'detach_'] as const;
@@ -889,7 +889,7 @@ export class Tensor implements StridedView {
     if (arguments.length !== 2 || !(end instanceof Tensor) || !isOperand(weight)) ({ end, weight } = parseArgs(DECL.lerp_, arguments));
     return this.inplace(this.lerp(end, weight));
   }
-  /** Flambeau's in-place `maximum` (PyTorch has none): `this = maximum(this, other)`. */
+  /** In-place `maximum` (Flambeau's; PyTorch has only the out-of-place one): `this = maximum(this, other)`. */
   maximum_(other: Tensor): this { return this.inplace(this.maximum(other)); }
   floor_(): this { if (arguments.length) parseArgs(DECL.floor_, arguments); return this.inplace(writeInto(this, () => this.floor())); }
   round_(): this { if (arguments.length) parseArgs(DECL.round_, arguments); return this.inplace(writeInto(this, () => this.round())); }
