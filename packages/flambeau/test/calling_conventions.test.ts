@@ -262,7 +262,7 @@ describe('options of to(), add/sub and cat/stack', () => {
     expect(x.to({ device: torch.device('cpu'), dtype: 'int32', copy: true }).dtype).toBe('int32');
     expect(() => x.add(x, { bogus: 1 } as never)).toThrow("add() got an unexpected keyword argument 'bogus'");
     expect(() => x.sub(1, { alpah: 2 } as never)).toThrow("unexpected keyword argument 'alpah'");
-    expect(() => x.clone().add_(x, { bogus: 1 } as never)).toThrow("add() got an unexpected keyword argument 'bogus'");
+    expect(() => x.clone().add_(x, { bogus: 1 } as never)).toThrow("add_() got an unexpected keyword argument 'bogus'");
     expect(Array.from(x.add(x, { alpha: 2 }).sub(x.mul(3)).abs().dataSync()).every((v) => v < 1e-6)).toBe(true);
     expect(torch.cat([x, x], { dim: 1 }).shape).toEqual([2, 6]);
     expect(torch.stack([x, x], 1).shape).toEqual([2, 2, 3]);

@@ -116,3 +116,114 @@ export const UNDECLARED: Record<string, string> = {
   'nn.Module.checkFree': 'private (TypeScript private, visible to JavaScript)',
   'nn.Module.namedMembers': 'private (TypeScript private, visible to JavaScript)',
 };
+
+// ================================================================ Tensor methods and torch functions
+// (tensor_signatures.test.ts, against tools/gen_tensor_signatures.py's chosen overloads, reads
+// TENSOR_DEPARTURES, then DEPARTURES above; TENSOR_DEPARTURES is merged into DEPARTURES below, so
+// that signatures.test.ts, which checks every declaration against all of PyTorch's overloads, reads
+// the same exceptions.)
+
+/**
+ * Per Tensor method or torch function, with the reason (same fields as DEPARTURES):
+ * `missing` PyTorch parameters not taken, `loose` parameters whose kind differs (overloads merged),
+ * `extra` parameters from another overload.
+ */
+export const TENSOR_DEPARTURES: Record<string, { reason: string; missing?: string[]; loose?: string[]; extra?: string[] }> = {
+  'Tensor.sum': { reason: "PyTorch's dim-less overload and its dim overload in one list: dim=None reduces over every dim", loose: ['dim'] },
+  'torch.sum': { reason: "PyTorch's dim-less overload and its dim overload in one list: dim=None reduces over every dim", loose: ['dim'] },
+  'Tensor.mean': { reason: "PyTorch's dim-less overload and its dim overload in one list: dim=None reduces over every dim", loose: ['dim'] },
+  'torch.mean': { reason: "PyTorch's dim-less overload and its dim overload in one list: dim=None reduces over every dim", loose: ['dim'] },
+  'torch.prod': { reason: "PyTorch's dim-less overload and its dim overload in one list: dim=None reduces over every dim", loose: ['dim'] },
+  'Tensor.all': { reason: "PyTorch's dim-less overload and its dim overload in one list: dim=None reduces over every dim", loose: ['dim'] },
+  'torch.all': { reason: "PyTorch's dim-less overload and its dim overload in one list: dim=None reduces over every dim", loose: ['dim'] },
+  'Tensor.any': { reason: "PyTorch's dim-less overload and its dim overload in one list: dim=None reduces over every dim", loose: ['dim'] },
+  'torch.any': { reason: "PyTorch's dim-less overload and its dim overload in one list: dim=None reduces over every dim", loose: ['dim'] },
+  'Tensor.max': { reason: "PyTorch's dim-less overload and its dim overload in one list: dim=None reduces over every dim", loose: ['dim'] },
+  'torch.max': { reason: "PyTorch's dim-less overload and its dim overload in one list: dim=None reduces over every dim", loose: ['dim'] },
+  'Tensor.min': { reason: "PyTorch's dim-less overload and its dim overload in one list: dim=None reduces over every dim", loose: ['dim'] },
+  'torch.min': { reason: "PyTorch's dim-less overload and its dim overload in one list: dim=None reduces over every dim", loose: ['dim'] },
+  'Tensor.squeeze': { reason: "PyTorch's dim-less overload and its dim overload in one list: dim=None reduces over every dim", loose: ['dim'] },
+  'torch.squeeze': { reason: "PyTorch's dim-less overload and its dim overload in one list: dim=None reduces over every dim", loose: ['dim'] },
+  'Tensor.size': { reason: "PyTorch's dim-less overload and its dim overload in one list: dim=None reduces over every dim", loose: ['dim'] },
+  'Tensor.amax': { reason: "dim=None for PyTorch's dim=[] (every dim)", loose: ['dim'] },
+  'torch.amax': { reason: "dim=None for PyTorch's dim=[] (every dim)", loose: ['dim'] },
+  'Tensor.amin': { reason: "dim=None for PyTorch's dim=[] (every dim)", loose: ['dim'] },
+  'torch.amin': { reason: "dim=None for PyTorch's dim=[] (every dim)", loose: ['dim'] },
+  'torch.var': { reason: "PyTorch's var(dim, unbiased, keepdim), var(unbiased) and var(dim, *, correction, keepdim) in one list", loose: ['dim', 'correction'], extra: ['correction'] },
+  'torch.std': { reason: "PyTorch's std(dim, unbiased, keepdim), std(unbiased) and std(dim, *, correction, keepdim) in one list", loose: ['dim', 'correction'], extra: ['correction'] },
+  'Tensor.div': { reason: "rounding_mode=None as the binding's stub and docstring say (ATen's Tensor_mode overload requires it)", loose: ['roundingMode'] },
+  'Tensor.div_': { reason: "rounding_mode=None as the binding's stub and docstring say (ATen's Tensor_mode overload requires it)", loose: ['roundingMode'] },
+  'Tensor.to': { reason: "to(dtype) is its own overload (a lone dtype); the rest binds to(device=None, dtype=None, non_blocking=False, copy=False)", loose: ['device'] },
+  'Tensor.type': { reason: "**kwargs only carries PyTorch's deprecated async=", missing: ['**kwargs'] },
+  'Tensor.where': { reason: "the docstring calls it y and ATen's schema puts self second; the binding's stub is where(condition, other)", missing: ['y', 'input'], loose: ['other'] },
+  'torch.sort': { reason: "PyTorch's sort(dim, descending) and sort(*, stable, dim, descending) in one list; the sort is always stable", extra: ['stable'] },
+  'Tensor.scatter': { reason: "PyTorch's scatter(dim, index, src) and scatter(dim, index, src, *, reduce) in one list", extra: ['reduce'] },
+  'Tensor.scatter_': { reason: "PyTorch's scatter(dim, index, src) and scatter(dim, index, src, *, reduce) in one list", extra: ['reduce'] },
+  'torch.scatter': { reason: "PyTorch's scatter(dim, index, src) and scatter(dim, index, src, *, reduce) in one list", extra: ['reduce'] },
+  'Tensor.gather': { reason: 'no sparse gradients', missing: ['sparse_grad'] },
+  'torch.gather': { reason: 'no sparse gradients', missing: ['sparse_grad'] },
+  'Tensor.indexPut_': { reason: 'accumulate=True is not implemented (use indexAdd)', missing: ['accumulate'] },
+  'torch.indexPut_': { reason: 'accumulate=True is not implemented (use indexAdd)', missing: ['accumulate'] },
+  'Tensor.nonzero': { reason: 'the as_tuple=True form is not implemented (use nonzero().unbind(1))', missing: ['as_tuple'] },
+  'torch.nonzero': { reason: 'the as_tuple=True form is not implemented (use nonzero().unbind(1))', missing: ['as_tuple'] },
+  'Tensor.copy_': { reason: 'copies are synchronous: nothing to overlap', missing: ['non_blocking'] },
+  'Tensor.expand': { reason: 'implicit= is private to JIT tracing', missing: ['implicit'] },
+  'Tensor.requiresGrad_': { reason: "the stub calls it mode; PyTorch's parser (python_variable_methods.cpp) calls it requires_grad", missing: ['mode'], extra: ['requiresGrad'] },
+  'Tensor.stride': { reason: "the stub calls it _int; PyTorch's parser calls it dim, optional as in size()", missing: ['_int'], extra: ['dim'] },
+  'torch.arange': { reason: "Python's arange(end) form: a lone positional is the end", loose: ['start', 'end'] },
+  'torch.eye': { reason: "PyTorch's eye(n) and eye(n, m) in one list", loose: ['m'] },
+  'torch.randperm': { reason: "PyTorch's forms with and without generator= in one list", extra: ['generator'] },
+  'torch.tensor': { reason: "keyword-only as in PyTorch's parser (the stub lists them positional)", loose: ['dtype', 'device', 'requiresGrad'] },
+};
+
+/** Tensor methods without a PyTorch name (Flambeau's own, and the class's private helpers). */
+export const FLAMBEAU_METHODS: Record<string, string> = {
+  dataAsync: "Flambeau's asynchronous readback (the elements as a typed array)",
+  dataSync: "Flambeau's synchronous readback, on devices that read synchronously",
+  itemSync: "synchronous item(), on devices that read synchronously",
+  tolistSync: "synchronous tolist(), on devices that read synchronously",
+  toAsync: "to() for any source device, reading asynchronously",
+  dispose: "releases the storage now (tf.js's dispose), not at garbage collection",
+  index: "Python's x[...] (PyTorch's __getitem__)",
+  rsub: "torch.rsub's method form (PyTorch has only __rsub__)",
+  maximum_: "an in-place maximum (PyTorch has only the out-of-place one)",
+  toJSON: "JSON.stringify support",
+  toString: "PyTorch's __repr__",
+  _setData: "private: t.data = src",
+  _setRequiresGrad: "private: autograd sets requiresGrad on op outputs",
+  asTensorLike: "helper for ops: a JS scalar as a 0-dim tensor like this one",
+  binary: 'private helper of the class',
+  binaryParsed: 'private helper of the class',
+  checkItem: 'private helper of the class',
+  checkWholeReduce: 'private helper of the class',
+  contiguousStorage: 'private helper of the class',
+  extremum: 'private helper of the class',
+  inplace: 'private helper of the class',
+  newFilled: 'private helper of the class',
+  randomFill: 'private helper of the class',
+  resultDtype: 'private helper of the class',
+  scattered: 'private helper of the class',
+  unary: 'private helper of the class',
+  unaryParsed: 'private helper of the class',
+  variance: 'private helper of the class',
+};
+
+/** torch.* exports under a PyTorch name with no declaration, and why. */
+export const TORCH_UNDECLARED: Record<string, string> = {
+  'torch.concat': "alias of torch.cat, bound by cat's declaration",
+  'torch.numel': "the shape helper numel(shape) of @flambeau/tensor, not PyTorch's numel(input) (use t.numel())",
+  'torch.broadcastShapes': 'variadic (*shapes): every argument is a shape, nothing to misread',
+  'torch.getDefaultDtype': "a utility of one or two plain values outside the tensor ops (dtype, random, threads, grad mode): not bound through the parser yet",
+  'torch.getNumThreads': 'lives in the CPU backend (cpu/thread_pool.ts), outside this declaration pass; takes no arguments',
+  'torch.initialSeed': "a utility of one or two plain values outside the tensor ops (dtype, random, threads, grad mode): not bound through the parser yet",
+  'torch.isGradEnabled': "a utility of one or two plain values outside the tensor ops (dtype, random, threads, grad mode): not bound through the parser yet",
+  'torch.manualSeed': "a utility of one or two plain values outside the tensor ops (dtype, random, threads, grad mode): not bound through the parser yet",
+  'torch.promoteTypes': "a utility of one or two plain values outside the tensor ops (dtype, random, threads, grad mode): not bound through the parser yet",
+  'torch.resultType': "variadic in Flambeau (PyTorch's takes two operands): the dtype of any number of tensors and numbers",
+  'torch.setDefaultDtype': "a utility of one or two plain values outside the tensor ops (dtype, random, threads, grad mode): not bound through the parser yet",
+  'torch.setNumThreads': "a utility of one or two plain values outside the tensor ops (dtype, random, threads, grad mode): not bound through the parser yet",
+  'torch.save': "@flambeau/nn's serialization: not bound through the parser yet",
+  'torch.load': "@flambeau/nn's serialization: not bound through the parser yet",
+};
+
+for (const [q, d] of Object.entries(TENSOR_DEPARTURES)) if (!(q in DEPARTURES)) DEPARTURES[q] = d;

@@ -35,7 +35,7 @@ export * from './dispatcher.js';
 export * from './random.js';
 export { tidy, keep, memory, retainStorage, releaseStorage, storageRefs, type MemoryInfo } from './memory.js';
 export * from './validation.js';
-export { declare, listDeclarations, parseArgs, isOptions, pyTypeName, type Args, type Declaration, type Param } from './signature.js';
+export { declare, getDeclaration, listDeclarations, parseArgs, isOptions, pyTypeName, type Args, type Declaration, type Param } from './signature.js';
 export { Tensor, slice, checkScalar, installAutogradHooks, canCast, dtypeTitle } from './tensor.js';
 export type {
   AutogradHooks, BackwardOptions, NewOptions, GradFn, IndexItem, NestedArray, ReduceArgs, ReduceOptions, VarArgs, Scalar, Slice, TensorOrScalar, ValuesIndices, VersionCounter,

@@ -15,6 +15,12 @@ import { Tensor } from './tensor.js';
 export interface Param extends OpParam {
   /** The default as a JS value (`None` → `null`); absent when the parameter is required. */
   readonly value?: unknown;
+  /** `Tensor?`-style: `null` is accepted. */
+  readonly optional?: boolean;
+  /** `int[2]`: one int given stands for the pair. */
+  readonly tuple?: number;
+  /** What the type accepts; `null` for types not checked. */
+  readonly check?: Checker | null;
 }
 
 /** A function's parameter list. `name` is what error messages call it (`conv2d`, `Conv2d`). */
@@ -23,7 +29,12 @@ export interface Declaration {
   /** Where it lives, as PyTorch spells it: `torch.clamp`, `Tensor.sum`, `F.conv2d`, `nn.Conv2d`. */
   readonly qualname: string;
   readonly params: readonly Param[];
+  /** The parameters that may come positionally (not keyword-only), in order. */
+  readonly positional: readonly Param[];
 }
+
+/** Where a declaration's list comes from: a schema string, an op's schema, or a method's (its function form, `input` first). */
+export type DeclarationSource = string | { op: string; method?: boolean } | { functionOf: Declaration };
 
 const declarations = new Map<string, Declaration>();
 
@@ -36,26 +47,33 @@ const declarations = new Map<string, Declaration>();
  * const CLAMP = declare('torch.clamp', 'clamp(Tensor input, Scalar? min=None, Scalar? max=None)');
  * parseArgs(CLAMP, [x, { min: 0 }]); // { input: x, min: 0, max: null }
  */
-export function declare(qualname: string, signature: string | { op: string; method?: boolean }, opts: { listed?: boolean } = {}): Declaration {
+export function declare(qualname: string, signature: DeclarationSource, opts: { listed?: boolean } = {}): Declaration {
   const decl = new LazyDeclaration(qualname, signature);
   // `listed: false`: a partial list (an options bag) that the PyTorch signature test cannot compare.
   if (opts.listed !== false) declarations.set(qualname, decl);
   return decl;
 }
 
+interface Resolved { name: string; params: readonly Param[]; positional: readonly Param[] }
+
 /** Resolved on first use: methods are declared in `tensor.ts`, before the op modules register their schemas. */
 class LazyDeclaration implements Declaration {
-  private resolved?: { name: string; params: readonly Param[] };
-  constructor(readonly qualname: string, private readonly signature: string | { op: string; method?: boolean }) {}
+  private resolved?: Resolved;
+  constructor(readonly qualname: string, private readonly signature: DeclarationSource) {}
   get name(): string { return this.resolve().name; }
   get params(): readonly Param[] { return this.resolve().params; }
-  private resolve(): { name: string; params: readonly Param[] } {
+  get positional(): readonly Param[] { return this.resolve().positional; }
+  private resolve(): Resolved {
     if (this.resolved) return this.resolved;
     const sig = this.signature;
     let name: string;
     let params: readonly OpParam[];
     if (typeof sig === 'string') {
       ({ name, params } = parseSignature(sig));
+    } else if ('functionOf' in sig) {
+      // `torch.neg(input)` for `Tensor.neg()`: the method's list after the tensor it is called on.
+      name = sig.functionOf.name;
+      params = [{ type: 'Tensor', name: 'input' }, ...sig.functionOf.params];
     } else {
       const schema = getOpSchema(sig.op);
       if (!schema) throw new DTypeError(`declare(): no op named '${sig.op}'`);
@@ -63,8 +81,13 @@ class LazyDeclaration implements Declaration {
       // Python names an op's `self` `input` in its function form.
       params = sig.method ? schema.params.slice(1) : schema.params.map((p) => (p.name === 'self' ? { ...p, name: 'input' } : p));
     }
-    const bound = params.map((p): Param => (p.default === undefined ? p : { ...p, value: normalize(p, parseDefault(p.default)) }));
-    this.resolved = { name, params: bound };
+    const bound = params.map((q): Param => {
+      // Worked out once here, so that binding a call runs no regex.
+      const optional = q.type.endsWith('?');
+      const p: Param = { ...q, optional, tuple: Number(/^\w+\[(\d+)\]/.exec(q.type)?.[1] ?? 0), check: checkerOf(q.type, optional) };
+      return p.default === undefined || 'value' in q ? p : { ...p, value: normalize(p, parseDefault(p.default)) };
+    });
+    this.resolved = { name, params: bound, positional: bound.filter((p) => !p.kwOnly) };
     return this.resolved;
   }
 }
@@ -79,6 +102,11 @@ class LazyDeclaration implements Declaration {
 export type Args<P extends readonly unknown[], O> = P extends readonly [...infer Init, unknown]
   ? Args<Init, O> | [...P] | [...P, O]
   : [] | [O];
+
+/** The declaration listed under `qualname` (`Tensor.sum`), if any. */
+export function getDeclaration(qualname: string): Declaration | undefined {
+  return declarations.get(qualname);
+}
 
 /** Every declaration made so far, for the signature test against PyTorch's own lists. */
 export function listDeclarations(): Declaration[] {
@@ -99,16 +127,15 @@ export function isOptions(v: unknown): v is Record<string, unknown> {
  * (`DTypeError`) for an unknown or snake_case name, a wrong type, a parameter given twice, too
  * many positional values or a missing required one.
  */
-export function parseArgs(decl: Declaration, args: readonly unknown[]): Record<string, any> {
-  const { name, params } = decl;
+export function parseArgs(decl: Declaration, args: ArrayLike<unknown>): Record<string, any> {
+  const { name, params, positional } = decl;
   let n = args.length;
   while (n > 0 && args[n - 1] === undefined) n--;
   let options: Record<string, unknown> | undefined;
   if (n > 0 && isOptions(args[n - 1])) {
-    const at = params.filter((p) => !p.kwOnly)[n - 1];
+    const at = positional[n - 1];
     if (!at || !acceptsObject(at.type)) options = args[--n] as Record<string, unknown>;
   }
-  const positional = params.filter((p) => !p.kwOnly);
   if (n > positional.length) {
     const required = positional.filter((p) => p.default === undefined).length;
     const takes = required === positional.length ? `${positional.length}` : `from ${required} to ${positional.length}`;
@@ -126,21 +153,28 @@ export function parseArgs(decl: Declaration, args: readonly unknown[]): Record<s
       out[key] = v;
     }
   }
-  const missing = params.filter((p) => p.default === undefined && !(p.name in out));
-  if (missing.length > 0) {
-    const kw = missing.every((p) => p.kwOnly) ? 'keyword-only' : 'positional';
-    const names = missing.map((p) => `'${p.name}'`);
-    const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-    throw new DTypeError(`${name}() missing ${missing.length} required ${kw} argument${missing.length === 1 ? '' : 's'}: ${list}`);
-  }
-  for (const p of params) {
-    if (!(p.name in out)) { out[p.name] = p.value; continue; }
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i];
+    if (!(p.name in out)) {
+      if (p.default === undefined) throw missingError(name, params, out);
+      out[p.name] = p.value;
+      continue;
+    }
     const v = out[p.name];
-    const expected = typeError(p.type, v);
-    if (expected) throw new DTypeError(`${name}(): argument '${p.name}' must be ${expected}, not ${pyTypeName(v)}`);
+    if (v === null && p.optional) continue;
+    const check = p.check;
+    if (check && !check.ok(v)) throw new DTypeError(`${name}(): argument '${p.name}' must be ${check.expected}, not ${pyTypeName(v)}`);
     out[p.name] = normalize(p, v);
   }
   return out;
+}
+
+function missingError(name: string, params: readonly Param[], out: Record<string, unknown>): DTypeError {
+  const missing = params.filter((p) => p.default === undefined && !(p.name in out));
+  const kw = missing.every((p) => p.kwOnly) ? 'keyword-only' : 'positional';
+  const names = missing.map((p) => `'${p.name}'`);
+  const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  return new DTypeError(`${name}() missing ${missing.length} required ${kw} argument${missing.length === 1 ? '' : 's'}: ${list}`);
 }
 
 function acceptsObject(type: string): boolean {
@@ -206,24 +240,21 @@ const TYPES: Record<string, [string, (v: unknown) => boolean]> = {
   Callable: ['callable', (v) => typeof v === 'function'],
 };
 
-/** The expected type's name when `v` does not fit `type`, else `undefined`. Unlisted types are not checked. */
-function typeError(type: string, v: unknown): string | undefined {
-  const optional = type.endsWith('?');
+export interface Checker { readonly expected: string; readonly ok: (v: unknown) => boolean }
+
+/** What a parameter's type accepts, `null` for types not checked. */
+function checkerOf(type: string, optional: boolean): Checker | null {
   const base = (optional ? type.slice(0, -1) : type).replace(/\[\d+\]$/, '[]');
-  if (v === null && optional) return undefined;
   // A union (`Tensor|Scalar`, `int[]|str`): any member will do.
-  const members = base.split('|');
-  const known = members.map((m) => TYPES[m]);
-  if (known.some((k) => !k)) return undefined;
-  if (known.some(([, ok]) => ok(v))) return undefined;
-  return known.map(([n]) => n).join(' or ');
+  const known = base.split('|').map((m) => TYPES[m]);
+  if (known.some((k) => !k)) return null;
+  return { expected: known.map(([n]) => n).join(' or '), ok: known.length === 1 ? known[0][1] : (v) => known.some(([, ok]) => ok(v)) };
 }
 
 /** `int[2] stride=1` given one int is the pair `[1, 1]`, as PyTorch's `_pair`; a dtype object is its name. */
-function normalize(p: OpParam, v: unknown): unknown {
+function normalize(p: Param, v: unknown): unknown {
   if (v instanceof Dtype) return v.name;
-  const size = /^\w+\[(\d+)\]/.exec(p.type)?.[1];
-  if (size !== undefined && Number(size) > 1 && typeof v === 'number') return new Array<number>(Number(size)).fill(v);
+  if (p.tuple !== undefined && p.tuple > 1 && typeof v === 'number') return new Array<number>(p.tuple).fill(v);
   return v;
 }
 

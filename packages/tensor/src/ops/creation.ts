@@ -147,8 +147,8 @@ function filled(shape: readonly number[], value: number | boolean, dtype: DType 
 
 /** `torch.full(size, fill_value, *, dtype=None, device=None, requires_grad=False)`: allocated and filled by the device's kernels (nothing uploaded). */
 export function full(size: readonly number[], fillValue: number | boolean, opts: CreateOptions = {}): Tensor {
-  const o = parseArgs(FULL, [size, fillValue, opts]) as Factory;
-  return withGrad(filled(checkSizes(size), fillValue, o.dtype, o.device), o);
+  const o = parseArgs(FULL, arguments) as Factory & { size: number | number[]; fillValue: number | boolean };
+  return withGrad(filled(checkSizes(typeof o.size === 'number' ? [o.size] : o.size), o.fillValue, o.dtype, o.device), o);
 }
 
 function withGrad(t: Tensor, opts: { requiresGrad?: boolean }): Tensor {
@@ -188,19 +188,19 @@ export function empty(...args: SizeArgs): Tensor {
 }
 
 /** `input`'s shape, and its dtype and device unless given: the `*_like` functions. */
-function like(decl: Declaration, args: readonly unknown[], value?: number | boolean): Tensor {
+function like(decl: Declaration, args: ArrayLike<unknown>, value?: number | boolean): Tensor {
   const o = parseArgs(decl, args);
   const t = o.input as Tensor;
   return withGrad(filled(t.shape, value ?? (o.fillValue as number | boolean), o.dtype ?? t.dtype, o.device ?? t.device), o);
 }
 /** `torch.zeros_like(input, *, dtype=None, device=None, requires_grad=False)`: same shape, dtype and device unless given. */
-export function zerosLike(t: Tensor, opts: CreateOptions = {}): Tensor { return like(ZEROS_LIKE, [t, opts], 0); }
+export function zerosLike(input: Tensor, opts?: CreateOptions): Tensor { return like(ZEROS_LIKE, arguments, 0); }
 /** `torch.ones_like(input, ...)`. */
-export function onesLike(t: Tensor, opts: CreateOptions = {}): Tensor { return like(ONES_LIKE, [t, opts], 1); }
+export function onesLike(input: Tensor, opts?: CreateOptions): Tensor { return like(ONES_LIKE, arguments, 1); }
 /** `torch.empty_like(input, ...)` (zero-filled here). */
-export function emptyLike(t: Tensor, opts: CreateOptions = {}): Tensor { return like(EMPTY_LIKE, [t, opts], 0); }
+export function emptyLike(input: Tensor, opts?: CreateOptions): Tensor { return like(EMPTY_LIKE, arguments, 0); }
 /** `torch.full_like(input, fill_value, ...)`. */
-export function fullLike(t: Tensor, fillValue: number | boolean, opts: CreateOptions = {}): Tensor { return like(FULL_LIKE, [t, fillValue, opts]); }
+export function fullLike(input: Tensor, fillValue: number | boolean, opts?: CreateOptions): Tensor { return like(FULL_LIKE, arguments); }
 
 const ARANGE = declare('torch.arange', 'arange(Scalar start=0, Scalar? end=None, Scalar step=1, *, ScalarType? dtype=None, Device? device=None, bool requiresGrad=False)');
 
@@ -223,8 +223,9 @@ export function arange(...args: Args<[start: number, end: number, step: number],
 }
 
 /** `torch.linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)`: PyTorch fills the two halves from each end. */
-export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
-  const o = parseArgs(LINSPACE, [start, end, steps, opts]) as Factory;
+export function linspace(start: number, end: number, steps: number, opts?: CreateOptions): Tensor {
+  const o = parseArgs(LINSPACE, arguments) as Factory & { start: number; end: number; steps: number };
+  ({ start, end, steps } = o);
   if (!Number.isInteger(steps) || steps < 0) throw new RuntimeError('number of steps must be non-negative');
   const dtype = o.dtype ?? getDefaultDtype();
   const out = allocArray(dtype, steps);
@@ -267,15 +268,16 @@ export function randn(...args: (number | readonly number[] | RandomOptions)[]): 
 /** `torch.randint(low=0, high, size, *, generator=None, dtype=torch.int64, ...)`: `randint(10, [3])` or `randint(2, 10, [3])`. */
 export function randint(lowOrHigh: number, highOrSize: number | readonly number[], sizeOrOpts?: readonly number[] | RandomOptions, maybeOpts: RandomOptions = {}): Tensor {
   // Python's randint(high, size): a lone bound is the upper one.
-  const args = typeof highOrSize === 'number' ? [lowOrHigh, highOrSize, sizeOrOpts, maybeOpts] : [0, lowOrHigh, highOrSize, sizeOrOpts ?? {}];
+  const args = typeof highOrSize === 'number' || isOptions(lowOrHigh) ? arguments : [0, lowOrHigh, highOrSize, sizeOrOpts ?? {}];
   const o = parseArgs(RANDINT, args) as Factory & { low: number; high: number; size: number[] };
   if (!(o.high > o.low)) throw new RuntimeError(`random_ expects 'from' to be less than 'to', but got from=${o.low} >= to=${o.high}`);
   return drawn(checkSizes(o.size), o.dtype ?? 'int64', 'randint', o.low, o.high, o);
 }
 
 /** `torch.randperm(n, *, generator=None, dtype=torch.int64, ...)` (PyTorch's CPU Fisher–Yates: swap i with i + random() % (n - i)). */
-export function randperm(n: number, opts: RandomOptions = {}): Tensor {
-  const o = parseArgs(RANDPERM, [n, opts]) as Factory;
+export function randperm(n: number, opts?: RandomOptions): Tensor {
+  const o = parseArgs(RANDPERM, arguments) as Factory & { n: number };
+  n = o.n;
   if (!Number.isInteger(n) || n < 0) throw new RuntimeError(`n must be non-negative, got${n}`);
   const dtype = o.dtype ?? 'int64';
   const out = allocArray(dtype, n);
@@ -298,20 +300,22 @@ function drawn(shape: readonly number[], dtype: DType, kind: RandomKind, a: numb
 }
 
 /** `torch.normal(mean, std, size, *, generator=None, dtype=None, device=None, requires_grad=False)` with scalar mean and std. */
-export function normal(mean: number, std: number, size: readonly number[], opts: RandomOptions = {}): Tensor {
-  const o = parseArgs(NORMAL, [mean, std, size, opts]) as Factory;
+export function normal(mean: number, std: number, size: readonly number[], opts?: RandomOptions): Tensor {
+  const o = parseArgs(NORMAL, arguments) as Factory & { mean: number; std: number; size: number[] };
+  ({ mean, std, size } = o);
   if (!(std >= 0)) throw new RuntimeError(`normal expects std >= 0.0, but found std ${std}`);
   return drawn(checkSizes(size), o.dtype ?? getDefaultDtype(), 'normal', mean, std, o);
 }
 
 /** `input`'s shape, dtype and device unless given, drawn by `kind`: the random `*_like` functions. */
-function randomLike(decl: Declaration, t: Tensor, opts: RandomOptions, kind: RandomKind): Tensor {
-  const o = parseArgs(decl, [t, opts]) as Factory;
+function randomLike(decl: Declaration, args: ArrayLike<unknown>, kind: RandomKind): Tensor {
+  const o = parseArgs(decl, args) as Factory & { input: Tensor };
+  const t = o.input;
   const dtype = o.dtype ?? t.dtype;
   if (!isFloating(dtype)) throw new RuntimeError(`"${kind === 'uniform' ? 'check_uniform_bounds' : 'normal_kernel_cpu'}" not implemented for '${dtypeTitle(dtype)}'`);
   return drawn(t.shape, dtype, kind, 0, 1, { ...o, device: o.device ?? t.device });
 }
 /** `torch.rand_like(input)`: uniform on [0, 1). */
-export function randLike(t: Tensor, opts: RandomOptions = {}): Tensor { return randomLike(RAND_LIKE, t, opts, 'uniform'); }
+export function randLike(input: Tensor, opts?: RandomOptions): Tensor { return randomLike(RAND_LIKE, arguments, 'uniform'); }
 /** `torch.randn_like(input)`: standard normal. */
-export function randnLike(t: Tensor, opts: RandomOptions = {}): Tensor { return randomLike(RANDN_LIKE, t, opts, 'normal'); }
+export function randnLike(input: Tensor, opts?: RandomOptions): Tensor { return randomLike(RANDN_LIKE, arguments, 'normal'); }

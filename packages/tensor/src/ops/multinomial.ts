@@ -6,7 +6,7 @@ import { dtypeTitle } from '../tensor.js';
 import { fromStorage } from './util.js';
 
 /** `torch.multinomial`: shape checks here, the draws in the backend's kernel (see cpu/multinomial.ts). */
-defineOp('primitive', 'multinomial(Tensor self, int numSamples, bool replacement=False, Generator? generator=None) -> Tensor', ([p], { numSamples, replacement, generator }: Attrs) => {
+defineOp('primitive', 'multinomial(Tensor self, int numSamples, bool replacement=False, *, Generator? generator=None) -> Tensor', ([p], { numSamples, replacement, generator }: Attrs) => {
   const n = numSamples as number;
   const gen = (generator as Generator | undefined) ?? defaultGenerator;
   if (p.ndim < 1 || p.ndim > 2) throw new RuntimeError('prob_dist must be 1 or 2 dim');

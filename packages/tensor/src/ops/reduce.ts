@@ -23,17 +23,17 @@ function accDtype(x: Tensor, dtype: unknown): DType {
   return isFloating(x.dtype) ? x.dtype : 'int64';
 }
 
-defineOp('primitive', 'sum(Tensor self, int[]? dim=None, bool keepdim=False, ScalarType? dtype=None) -> Tensor', ([x], { dim, keepdim, dtype }: Attrs) => {
+defineOp('primitive', 'sum(Tensor self, int[]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor', ([x], { dim, keepdim, dtype }: Attrs) => {
   const d = accDtype(x, dtype);
   return reduceWith('sum', d === x.dtype ? x : x.to(d), dim, keepdim as boolean, d);
 });
 
-defineOp('primitive', 'prod(Tensor self, int? dim=None, bool keepdim=False, ScalarType? dtype=None) -> Tensor', ([x], { dim, keepdim, dtype }: Attrs) => {
+defineOp('primitive', 'prod(Tensor self, int? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor', ([x], { dim, keepdim, dtype }: Attrs) => {
   const d = accDtype(x, dtype);
   return reduceWith('prod', d === x.dtype ? x : x.to(d), dim, keepdim as boolean, d);
 });
 
-defineOp('composite', 'mean(Tensor self, int[]? dim=None, bool keepdim=False, ScalarType? dtype=None) -> Tensor', ([x], { dim, keepdim, dtype }: Attrs) => {
+defineOp('composite', 'mean(Tensor self, int[]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor', ([x], { dim, keepdim, dtype }: Attrs) => {
   const d = (dtype as DType | null) ?? x.dtype;
   if (!isFloating(d)) {
     throw new RuntimeError(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${d === 'int64' ? 'Long' : d === 'int32' ? 'Int' : d === 'bool' ? 'Bool' : 'Byte'}`);
@@ -97,7 +97,7 @@ for (const [name, op] of [['maxDim', 'argmax'], ['minDim', 'argmin']] as const) 
 }
 
 for (const op of ['cumsum', 'cumprod'] as const) {
-  defineOp('primitive', `${op}(Tensor self, int dim, ScalarType? dtype=None) -> Tensor`, ([x], { dim, dtype }: Attrs) => {
+  defineOp('primitive', `${op}(Tensor self, int dim, *, ScalarType? dtype=None) -> Tensor`, ([x], { dim, dtype }: Attrs) => {
     const out = (dtype as DType | null) ?? (isFloating(x.dtype) ? x.dtype : 'int64');
     if (x.ndim === 0) return x.to(out).clone();
     const d = normDim(dim as number, x.ndim);
