@@ -44,7 +44,6 @@ export const DEPARTURES: Record<string, { reason: string; missing?: string[]; lo
   'Tensor.std': { reason: "PyTorch's std(dim, unbiased, keepdim), std(unbiased) and std(dim, *, correction, keepdim) in one list", loose: ['dim', 'correction'], extra: ['correction'] },
   'Tensor.prod': { reason: "PyTorch's prod(dim, keepdim, dtype) and prod(*, dtype) in one list", loose: ['dim'] },
   'Tensor.sort': { reason: "PyTorch's sort(dim, descending) and sort(*, stable, dim, descending) in one list; the sort is always stable", extra: ['stable'] },
-  'torch.arange': { reason: "Python's arange(end) form: a lone positional is the end, so end is optional", loose: ['end'] },
   'torch.rand': { reason: "PyTorch's rand(*size, requires_grad) and rand(size, *, generator) overloads in one list", extra: ['generator'] },
   'torch.randn': { reason: "PyTorch's randn(*size, requires_grad) and randn(size, *, generator) overloads in one list", extra: ['generator'] },
   'torch.randLike': { reason: 'a generator for the draw, as rand(); PyTorch 1.13 has none here', extra: ['generator'] },
