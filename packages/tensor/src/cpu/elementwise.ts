@@ -5,9 +5,15 @@ import { divFloor, erf, erfc, pyRemainder, roundHalfEven } from './math.js';
 import { Rows } from './iter.js';
 import { arr } from './storage.js';
 import type { TypedArray } from '../dtype.js';
+import { nativeKernels } from './native.js';
+import { NATIVE_MIN, nativeViews, sameFloat } from './native_views.js';
 import { WASM_MIN, wasmBinary, wasmBinaryCode, wasmBinaryScalar, wasmKernels, wasmUnary, wasmUnaryCode } from './wasm_kernels.js';
 
 type F1 = (x: number) => number;
+
+/** The native addon's codes (elementwise.c) of the ops it computes. */
+const NATIVE_BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 };
+const NATIVE_UNARY: Partial<Record<UnaryOp, number>> = { neg: 0, abs: 1, relu: 2, sqrt: 3, square: 4 };
 type F2 = (a: number, b: number) => number;
 
 export const UNARY: Record<UnaryOp, F1> = {
@@ -109,6 +115,12 @@ function unaryWrite(op: UnaryOp, x: StridedView, out: TypedArray): void {
   const f = UNARY[op];
   const n = out.length;
   const src = arr(x);
+  const nat = n >= NATIVE_MIN ? nativeKernels() : null;
+  const code = NATIVE_UNARY[op];
+  if (nat && code !== undefined && sameFloat(src, out)) {
+    const desc = nativeViews(x.shape, null, x);
+    if (desc) return nat.unary(code, out, src, desc);
+  }
   if (isContiguous(x.shape, x.strides)) {
     const o = x.offset;
     const code = n >= WASM_MIN && src instanceof Float32Array && out instanceof Float32Array ? wasmUnaryCode(op) : -1;
@@ -152,6 +164,12 @@ function binaryWrite(op: BinaryOp, a: StridedView, b: StridedView, computeDtype:
   const n = out.length;
   const A = arr(a);
   const B = arr(b);
+  const nat = n >= NATIVE_MIN ? nativeKernels() : null;
+  const code = NATIVE_BINARY[op];
+  if (nat && code !== undefined && sameFloat(A, B, out) && (computeDtype === 'float64') === A instanceof Float64Array) {
+    const desc = nativeViews(a.shape, null, a, b);
+    if (desc) return nat.binary(code, out, A, B, desc);
+  }
   // Results are computed in float64 and rounded once on store: for + - * / that equals float32 arithmetic.
   if (f === FLOAT_BINARY[op] && arithmeticFastPath(op, out, a, b, n)) return;
   if (out instanceof Uint8Array && A instanceof Float32Array && B instanceof Float32Array && compareFastPath(op, out, A, a, B, b, n)) return;
