@@ -8,6 +8,10 @@
  */
 #include "elementwise.h"
 #include <math.h>
+#include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 int el_get(napi_env env, napi_value v, el_array *out) {
   napi_typedarray_type type;
@@ -336,7 +340,24 @@ static napi_value get_parallel_grain(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/*
+ * Keeps freed memory for reuse: tensors of a few MB would otherwise each get fresh pages from
+ * mmap (glibc's default above 128 KiB, adapted at most to what one free saw) and fault on every
+ * first write, which costs more than the kernel writing them (measured: an out-of-place add of
+ * 1M float32 values 4.5–6 ms against 0.9–3.5 ms with this, a relu of 2M 9–12 ms against 1.3–6.7,
+ * the machine loaded). Allocations up to 32 MiB come from the heap and up to 256 MiB of free heap
+ * is kept; an explicit MALLOC_*_ environment setting wins.
+ */
+static void keep_freed_memory(void) {
+#ifdef __GLIBC__
+  if (getenv("MALLOC_MMAP_THRESHOLD_") || getenv("MALLOC_TRIM_THRESHOLD_") || getenv("MALLOC_TOP_PAD_")) return;
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
+}
+
 void fl_register_elementwise(napi_env env, napi_value exports) {
+  keep_freed_memory();
   fl_export(env, exports, "binary", binary);
   fl_export(env, exports, "unary", unary);
   fl_export(env, exports, "setParallelGrain", set_parallel_grain);

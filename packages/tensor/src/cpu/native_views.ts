@@ -6,8 +6,11 @@ import type { Layout } from './iter.js';
  * one reused Float64Array, so a call passes any layout in one argument without allocating.
  */
 
-/** Below this many elements a TypeScript loop is as fast as a call into the native addon. */
-export const NATIVE_MIN = 16;
+/**
+ * Below this many elements a TypeScript loop is as fast as a call into the native addon (a call
+ * costs 0.2–0.5 µs, a plain loop 2–3 ns per element: measured with the built packages).
+ */
+export const NATIVE_MIN = 64;
 /** The native `unary` code of a plain copy. */
 export const NATIVE_COPY = 5;
 
