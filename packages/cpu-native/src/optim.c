@@ -60,38 +60,58 @@ static int read_step(napi_env env, napi_value *argv, int count, step_job *j) {
 
 /* ---- Adam / AdamW ------------------------------------------------------------------------- */
 
+/*
+ * The loops take their flags as constants (each call site passes literals, so the compiler
+ * emits one branch-free, vectorized loop per combination); maximize and decoupled decay are
+ * multiplications by ±1 and 1, which are exact.
+ */
+#define INLINE static inline __attribute__((always_inline))
+
 /* Constants after the 5 offsets: shrink, wd, b1, k1, b2, k2, bc2, eps, step, maximize, decoupled, decay. */
-#define ADAM(T, SQRT)                                                                           \
-  do {                                                                                          \
+#define ADAM_LOOP(NAME, T, SQRT)                                                                \
+  INLINE void NAME(const step_job *j, int64_t begin, int64_t end, const int decay, const int ams) { \
     T *P = (T *)j->a[0], *G = (T *)j->a[1], *M = (T *)j->a[2], *V = (T *)j->a[3], *X = (T *)j->a[4]; \
     const double *c = j->c + 6;                                                                 \
-    const T shrink = (T)c[0], wd = (T)c[1], b1 = (T)c[2], k1 = (T)c[3], b2 = (T)c[4], k2 = (T)c[5]; \
-    const T bc2 = (T)c[6], eps = (T)c[7], step = (T)c[8];                                       \
-    const int maximize = c[9] != 0, decoupled = c[10] != 0, decay = c[11] != 0;                 \
+    const T shrink = c[10] != 0 ? (T)c[0] : 1, wd = (T)c[1], b1 = (T)c[2], k1 = (T)c[3];       \
+    const T b2 = (T)c[4], k2 = (T)c[5], bc2 = (T)c[6], eps = (T)c[7], step = (T)c[8];           \
+    const T sign = c[9] != 0 ? -1 : 1;                                                          \
     for (int64_t i = begin; i < end; i++) {                                                     \
-      T p = P[i];                                                                               \
-      if (decoupled) p = p * shrink;                                                            \
-      T g = maximize ? -G[i] : G[i];                                                            \
+      const T p = P[i] * shrink;                                                                \
+      T g = G[i] * sign;                                                                        \
       if (decay) g = g + p * wd;                                                                \
       const T m = M[i] * b1 + g * k1;                                                           \
       const T v = V[i] * b2 + (g * g) * k2;                                                     \
       M[i] = m;                                                                                 \
       V[i] = v;                                                                                 \
       T second = v;                                                                             \
-      if (X) {                                                                                  \
+      if (ams) {                                                                                \
         const T x = X[i];                                                                       \
-        second = x != x || v != v ? x + v : x > v ? x : v;                                      \
+        const T larger = x > v ? x : v, either = x + v; /* either: NaN when one is */          \
+        second = (x != x) | (v != v) ? either : larger;                                         \
         X[i] = second;                                                                          \
       }                                                                                         \
       const T denom = SQRT(second) / bc2 + eps;                                                 \
       P[i] = p + (m / denom) * step;                                                            \
     }                                                                                           \
+  }
+
+ADAM_LOOP(adam_f32, float, sqrtf)
+ADAM_LOOP(adam_f64, double, sqrt)
+
+#define BY_FLAGS(F, j, b, e, x, y)                                                              \
+  do {                                                                                          \
+    if (x) {                                                                                    \
+      if (y) F(j, b, e, 1, 1);                                                                  \
+      else F(j, b, e, 1, 0);                                                                    \
+    } else if (y) F(j, b, e, 0, 1);                                                             \
+    else F(j, b, e, 0, 0);                                                                      \
   } while (0)
 
 static void adam_job(void *ctx, int64_t begin, int64_t end) {
   step_job *j = ctx;
-  if (j->type == EL_F32) ADAM(float, sqrtf);
-  else ADAM(double, sqrt);
+  const int decay = j->c[6 + 11] != 0, ams = j->a[4] != NULL;
+  if (j->type == EL_F32) BY_FLAGS(adam_f32, j, begin, end, decay, ams);
+  else BY_FLAGS(adam_f64, j, begin, end, decay, ams);
 }
 
 /* adam(p, g, m, v, vmax | null, consts) */
@@ -111,29 +131,34 @@ static napi_value adam(napi_env env, napi_callback_info info) {
 /* ---- SGD ---------------------------------------------------------------------------------- */
 
 /* Constants after the 3 offsets: wd, mom, keep, step, maximize, decay, first, nesterov. */
-#define SGD(T)                                                                                  \
-  do {                                                                                          \
+#define SGD_LOOP(NAME, T)                                                                       \
+  INLINE void NAME(const step_job *j, int64_t begin, int64_t end, const int decay, const int buf) { \
     T *P = (T *)j->a[0], *G = (T *)j->a[1], *B = (T *)j->a[2];                                  \
     const double *c = j->c + 4;                                                                 \
     const T wd = (T)c[0], mom = (T)c[1], keep = (T)c[2], step = (T)c[3];                        \
-    const int maximize = c[4] != 0, decay = c[5] != 0, first = c[6] != 0, nesterov = c[7] != 0; \
+    const T sign = c[4] != 0 ? -1 : 1;                                                          \
+    const int first = c[6] != 0, nesterov = c[7] != 0;                                          \
     for (int64_t i = begin; i < end; i++) {                                                     \
       const T p = P[i];                                                                         \
-      T d = maximize ? -G[i] : G[i];                                                            \
+      T d = G[i] * sign;                                                                        \
       if (decay) d = d + p * wd;                                                                \
-      if (B) {                                                                                  \
+      if (buf) {                                                                                \
         const T b = first ? d : B[i] * mom + d * keep;                                          \
         B[i] = b;                                                                               \
         d = nesterov ? d + b * mom : b;                                                         \
       }                                                                                         \
       P[i] = p + d * step;                                                                      \
     }                                                                                           \
-  } while (0)
+  }
+
+SGD_LOOP(sgd_f32, float)
+SGD_LOOP(sgd_f64, double)
 
 static void sgd_job(void *ctx, int64_t begin, int64_t end) {
   step_job *j = ctx;
-  if (j->type == EL_F32) SGD(float);
-  else SGD(double);
+  const int decay = j->c[4 + 5] != 0, buf = j->a[2] != NULL;
+  if (j->type == EL_F32) BY_FLAGS(sgd_f32, j, begin, end, decay, buf);
+  else BY_FLAGS(sgd_f64, j, begin, end, decay, buf);
 }
 
 /* sgd(p, g, buf | null, consts) */
