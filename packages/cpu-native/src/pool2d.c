@@ -5,6 +5,7 @@
  * the results are those kernels' bits on any number of threads.
  */
 #include "elementwise.h"
+#include <emmintrin.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -101,6 +102,14 @@ static int alloc_windows(napi_env env, pool_job *j) {
 
 /* ---- max pool ----------------------------------------------------------------------------- */
 
+/* A larger value or a NaN takes over (selects, not branches: random data mispredicts). */
+#define TAKE(v, pos)                                                                            \
+  do {                                                                                          \
+    const int take = (v > best) | (v != v);                                                     \
+    best = take ? v : best;                                                                     \
+    at = take ? pos : at;                                                                       \
+  } while (0)
+
 /* A larger value or a NaN takes over, taps in row order; an all −∞ window keeps its first tap. */
 #define MAX_PLANE(T)                                                                            \
   do {                                                                                          \
@@ -113,13 +122,10 @@ static int alloc_windows(napi_env env, pool_job *j) {
         const int64_t w0 = j->ws[ow], w1 = j->we[ow];                                           \
         T best = -INFINITY;                                                                     \
         int64_t at = h0 * W + w0;                                                               \
-        for (int64_t r = h0 * W; r < h1 * W; r += g->dh * W)                                    \
-          for (int64_t i = r + w0; i < r + w1; i += g->dw) {                                    \
+        for (int64_t r = h0 * W; r < h1 * W; r += rstep)                                        \
+          for (int64_t i = r + w0; i < r + w1; i += dw) {                                       \
             const T v = x[i];                                                                   \
-            if (v > best || v != v) {                                                           \
-              best = v;                                                                         \
-              at = i;                                                                           \
-            }                                                                                   \
+            TAKE(v, i);                                                                         \
           }                                                                                     \
         vals[oh * OW + ow] = best;                                                              \
         idx[oh * OW + ow] = (double)at;                                                         \
@@ -127,12 +133,103 @@ static int alloc_windows(napi_env env, pool_job *j) {
     }                                                                                           \
   } while (0)
 
+/*
+ * The CNNs' 2×2 windows at stride 2 lying inside the plane: the four taps read directly, from
+ * tap 0, with the general loop's rule (which gives the same value and position).
+ */
+#define MAX_PLANE_2X2(T)                                                                        \
+  do {                                                                                          \
+    const T *x = (const T *)j->x + plane * H * W;                                               \
+    T *vals = (T *)j->out + plane * OH * OW;                                                    \
+    double *idx = j->idx + plane * OH * OW;                                                     \
+    for (int64_t oh = 0; oh < OH; oh++) {                                                       \
+      const T *r0 = x + 2 * oh * W, *r1 = r0 + W;                                               \
+      const int64_t base = 2 * oh * W;                                                          \
+      for (int64_t ow = 0; ow < OW; ow++) {                                                     \
+        const int64_t i0 = 2 * ow;                                                              \
+        T best = r0[i0];                                                                        \
+        int64_t at = i0;                                                                        \
+        T v = r0[i0 + 1];                                                                       \
+        TAKE(v, i0 + 1);                                                                        \
+        v = r1[i0];                                                                             \
+        TAKE(v, i0 + W);                                                                        \
+        v = r1[i0 + 1];                                                                         \
+        TAKE(v, i0 + W + 1);                                                                    \
+        vals[oh * OW + ow] = best;                                                              \
+        idx[oh * OW + ow] = (double)(base + at);                                                \
+      }                                                                                         \
+    }                                                                                           \
+  } while (0)
+
+/* Where the larger-or-NaN mask m is set, b; else a (SSE2 has no blend). */
+static inline __m128 pick(__m128 m, __m128 b, __m128 a) { return _mm_or_ps(_mm_and_ps(m, b), _mm_andnot_ps(m, a)); }
+
+static inline __m128i pick_i(__m128 m, __m128i b, __m128i a) {
+  const __m128i k = _mm_castps_si128(m);
+  return _mm_or_si128(_mm_and_si128(k, b), _mm_andnot_si128(k, a));
+}
+
+/* MAX_PLANE_2X2 for float32, four windows at a time with no branches (random data mispredicts). */
+static void max_plane_2x2_f32(const float *x, float *vals, double *idx, int64_t W, int64_t OH, int64_t OW) {
+  const __m128i lanes = _mm_set_epi32(6, 4, 2, 0);
+  for (int64_t oh = 0; oh < OH; oh++) {
+    const float *r0 = x + 2 * oh * W, *r1 = r0 + W;
+    const int64_t base = 2 * oh * W;
+    int64_t ow = 0;
+    for (; ow + 4 <= OW; ow += 4) {
+      const int64_t i0 = 2 * ow;
+      const __m128 a0 = _mm_loadu_ps(r0 + i0), a1 = _mm_loadu_ps(r0 + i0 + 4);
+      const __m128 b0 = _mm_loadu_ps(r1 + i0), b1 = _mm_loadu_ps(r1 + i0 + 4);
+      const __m128i at0 = _mm_add_epi32(_mm_set1_epi32((int)(base + i0)), lanes);
+      __m128 best = _mm_shuffle_ps(a0, a1, _MM_SHUFFLE(2, 0, 2, 0));
+      __m128i at = at0;
+      __m128 v = _mm_shuffle_ps(a0, a1, _MM_SHUFFLE(3, 1, 3, 1));
+      __m128 m = _mm_or_ps(_mm_cmpgt_ps(v, best), _mm_cmpunord_ps(v, v));
+      best = pick(m, v, best);
+      at = pick_i(m, _mm_add_epi32(at0, _mm_set1_epi32(1)), at);
+      v = _mm_shuffle_ps(b0, b1, _MM_SHUFFLE(2, 0, 2, 0));
+      m = _mm_or_ps(_mm_cmpgt_ps(v, best), _mm_cmpunord_ps(v, v));
+      best = pick(m, v, best);
+      at = pick_i(m, _mm_add_epi32(at0, _mm_set1_epi32((int)W)), at);
+      v = _mm_shuffle_ps(b0, b1, _MM_SHUFFLE(3, 1, 3, 1));
+      m = _mm_or_ps(_mm_cmpgt_ps(v, best), _mm_cmpunord_ps(v, v));
+      best = pick(m, v, best);
+      at = pick_i(m, _mm_add_epi32(at0, _mm_set1_epi32((int)W + 1)), at);
+      _mm_storeu_ps(vals + oh * OW + ow, best);
+      _mm_storeu_pd(idx + oh * OW + ow, _mm_cvtepi32_pd(at));
+      _mm_storeu_pd(idx + oh * OW + ow + 2, _mm_cvtepi32_pd(_mm_shuffle_epi32(at, _MM_SHUFFLE(1, 0, 3, 2))));
+    }
+    for (; ow < OW; ow++) {
+      const int64_t i0 = 2 * ow;
+      float best = r0[i0];
+      int64_t at = i0;
+      float v = r0[i0 + 1];
+      TAKE(v, i0 + 1);
+      v = r1[i0];
+      TAKE(v, i0 + W);
+      v = r1[i0 + 1];
+      TAKE(v, i0 + W + 1);
+      vals[oh * OW + ow] = best;
+      idx[oh * OW + ow] = (double)(base + at);
+    }
+  }
+}
+
+static int is_2x2(const geom *g) {
+  return g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2 && g->ph == 0 && g->pw == 0 && g->dh == 1 && g->dw == 1 &&
+    2 * g->OH <= g->H && 2 * g->OW <= g->W && g->H * g->W < INT32_MAX;
+}
+
 static void max_job(void *ctx, int64_t begin, int64_t end) {
   pool_job *j = ctx;
   const geom *g = &j->g;
   const int64_t H = g->H, W = g->W, OH = g->OH, OW = g->OW;
+  const int fast = is_2x2(g);
+  const int64_t rstep = g->dh * W, dw = g->dw;
   for (int64_t plane = begin; plane < end; plane++) {
-    if (j->type == EL_F32) MAX_PLANE(float);
+    if (fast && j->type == EL_F32) max_plane_2x2_f32((const float *)j->x + plane * H * W, (float *)j->out + plane * OH * OW, j->idx + plane * OH * OW, W, OH, OW);
+    else if (fast) MAX_PLANE_2X2(double);
+    else if (j->type == EL_F32) MAX_PLANE(float);
     else MAX_PLANE(double);
   }
 }
