@@ -190,6 +190,23 @@ describe('native reductions', () => {
     expect(under(2, () => Array.from(data(zeros.amax(1)))).map((v) => Object.is(v, -0))).toEqual([true, false]);
   });
 
+  it('sums over a layout with kept dims between reduced ones follow the documented order (running sum j mod 4, tail into sum 0)', () => {
+    for (const shape of [[4, 3, 8, 8], [4, 3, 5, 6], [3, 2, 1, 7]]) {
+      const [N, C, H, W] = shape;
+      const x = make(N * C * H * W, 23, 'float64', false).reshape(shape);
+      const xs = Array.from(data(x));
+      const want = Array.from({ length: C }, (_, c) => {
+        const run: number[] = [];
+        for (let n = 0; n < N; n++) for (let k = 0; k < H * W; k++) run.push(xs[(n * C + c) * H * W + k]);
+        const a = [0, 0, 0, 0];
+        const q = run.length - (run.length % 4);
+        run.forEach((v, e) => (a[e < q ? e % 4 : 0] += v));
+        return (a[0] + a[1]) + (a[2] + a[3]);
+      });
+      for (const run of [1, 2, 3] as const) sameBits(under(run, () => Array.from(data(x.sum([0, 2, 3])))), want, `sum ${shape} over 0, 2, 3 (${run} threads)`);
+    }
+  });
+
   it.each(DTYPES)('sums of other layouts and of long rows: deterministic, float64-accurate, %s', (dtype) => {
     const cases: [number[], number[], (x: Tensor) => Tensor][] = [
       [[4, 3, 5, 6], [0, 2, 3], (x) => x], // a conv bias gradient
