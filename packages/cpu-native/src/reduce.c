@@ -19,8 +19,8 @@ enum { R_SUM, R_MAX, R_MIN, R_COUNT };
 
 /* Run length from which a sum is cut into blocks; a multiple of 4, so the block order holds. */
 #define LONG 32768
-/* Columns one item of a column sum holds in its float64 accumulators. */
-#define COLS 256
+/* Most columns one item of a column sum holds in its float64 accumulators (8 KiB). */
+#define COLS 1024
 
 typedef struct {
   int op;
@@ -272,9 +272,11 @@ static napi_value reduce_rows(napi_env env, napi_callback_info info) {
 static void cols_job(void *ctx, int64_t begin, int64_t end) {
   red_job *j = ctx;
   double acc[COLS];
+  const int64_t per = (j->len + j->blocks - 1) / j->blocks;
   for (int64_t it = begin; it < end; it++) {
-    int64_t b = it / j->blocks, c0 = (it % j->blocks) * COLS;
-    int64_t k = j->len - c0 < COLS ? j->len - c0 : COLS;
+    int64_t b = it / j->blocks, c0 = (it % j->blocks) * per;
+    int64_t k = j->len - c0 < per ? j->len - c0 : per;
+    if (k <= 0) continue;
     if (j->xt == EL_F32) COLUMNS(float);
     else COLUMNS(double);
     for (int64_t c = 0; c < k; c++) store(j->ot, j->out, b * j->len + c0 + c, acc[c]);
@@ -301,7 +303,12 @@ static napi_value reduce_cols(napi_env env, napi_callback_info info) {
   j.ot = o.type;
   j.x = a.data;
   j.out = o.data;
+  /* Column blocks (columns are independent, so the cut changes no result): long rows of memory
+     per block, and at least a block per thread when the rows are long enough. */
+  int64_t min_blocks = fl_threads() < j.len / 64 ? fl_threads() : j.len / 64;
   j.blocks = (j.len + COLS - 1) / COLS;
+  if (j.blocks < min_blocks) j.blocks = min_blocks;
+  if (j.blocks < 1) j.blocks = 1;
   el_run(cols_job, &j, j.outer * j.blocks, n);
   return fl_undefined(env);
 }
