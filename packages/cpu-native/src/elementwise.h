@@ -59,6 +59,10 @@ void el_run(fl_task fn, void *ctx, int64_t items, int64_t elements);
 /* napi helpers shared by the kernel files. */
 napi_value el_bool(napi_env env, int value);
 
+/* reduce_avx2.c (call only where fl_has_avx2()): reduce.c's float32 dense sums, same order. */
+void el_sum_runs_f32_avx2(const float *x, int64_t stride, int64_t rows, int64_t len, double *res);
+void el_sum_cols_f32_avx2(const float *x, int64_t len, int64_t red, int64_t k, double *acc);
+
 void fl_register_reduce(napi_env env, napi_value exports);
 void fl_register_optim(napi_env env, napi_value exports);
 void fl_register_pool2d(napi_env env, napi_value exports);

@@ -131,8 +131,12 @@ static void sum_runs_f64(const double *x, int64_t stride, int64_t rows, int64_t 
   }
 }
 
+/* Whether this CPU runs reduce_avx2.c (set at registration). */
+static int avx2 = 0;
+
 static void sum_runs(enum el_type t, const char *x, int64_t at, int64_t stride, int64_t rows, int64_t len, double *res) {
-  if (t == EL_F32) sum_runs_f32((const float *)x + at, stride, rows, len, res);
+  if (t == EL_F32 && avx2) el_sum_runs_f32_avx2((const float *)x + at, stride, rows, len, res);
+  else if (t == EL_F32) sum_runs_f32((const float *)x + at, stride, rows, len, res);
   else sum_runs_f64((const double *)x + at, stride, rows, len, res);
 }
 
@@ -277,7 +281,10 @@ static void cols_job(void *ctx, int64_t begin, int64_t end) {
     int64_t b = it / j->blocks, c0 = (it % j->blocks) * per;
     int64_t k = j->len - c0 < per ? j->len - c0 : per;
     if (k <= 0) continue;
-    if (j->xt == EL_F32) COLUMNS(float);
+    if (j->xt == EL_F32 && j->op == R_SUM && avx2) {
+      for (int64_t c = 0; c < k; c++) acc[c] = 0;
+      el_sum_cols_f32_avx2((const float *)j->x + j->x0 + b * j->red * j->len + c0, j->len, j->red, k, acc);
+    } else if (j->xt == EL_F32) COLUMNS(float);
     else COLUMNS(double);
     for (int64_t c = 0; c < k; c++) store(j->ot, j->out, b * j->len + c0 + c, acc[c]);
   }
@@ -442,6 +449,7 @@ static napi_value reduce_strided(napi_env env, napi_callback_info info) {
 }
 
 void fl_register_reduce(napi_env env, napi_value exports) {
+  avx2 = fl_has_avx2();
   fl_export(env, exports, "reduceRows", reduce_rows);
   fl_export(env, exports, "reduceCols", reduce_cols);
   fl_export(env, exports, "reduceStrided", reduce_strided);
