@@ -229,21 +229,27 @@ enum { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_COUNT };
 BINARY_FN(binary_f32, float)
 BINARY_FN(binary_f64, double)
 
-/* Reads arrays argv[first…] and a descriptor of their views; checks one float type throughout. */
-static int read_walk(napi_env env, napi_value *arrays, int ops, napi_value desc, el_walk *w, enum el_type *type) {
+/*
+ * Reads `ops` arrays and a descriptor of their views. `bytes` names the operands that are
+ * Uint8Array (bit k: operand k, masks and comparison results); the others must share one float
+ * type, returned in *type.
+ */
+static int read_walk(napi_env env, napi_value *arrays, int ops, unsigned bytes, napi_value desc, el_walk *w, enum el_type *type) {
   el_array a[EL_MAX_OPS];
   int64_t lengths[EL_MAX_OPS];
+  *type = EL_OTHER;
   for (int k = 0; k < ops; k++) {
     if (!el_get(env, arrays[k], &a[k])) return 0;
-    if (a[k].type != a[0].type || (a[k].type != EL_F32 && a[k].type != EL_F64)) {
-      napi_throw_type_error(env, NULL, "flambeau native: expected float32 or float64 arrays of one type");
+    const int byte = (bytes >> k) & 1;
+    if (!byte && *type == EL_OTHER) *type = a[k].type;
+    if (byte ? a[k].type != EL_U8 : a[k].type != *type || (a[k].type != EL_F32 && a[k].type != EL_F64)) {
+      napi_throw_type_error(env, NULL, "flambeau native: expected float32 or float64 arrays of one type (and Uint8Array masks)");
       return 0;
     }
     lengths[k] = a[k].length;
     w->base[k] = a[k].data;
-    w->esize[k] = a[k].type == EL_F32 ? 4 : 8;
+    w->esize[k] = byte ? 1 : a[k].type == EL_F32 ? 4 : 8;
   }
-  *type = a[0].type;
   if (!el_views_read(env, desc, ops, lengths, &w->v)) return 0;
   el_views_merge(&w->v);
   return 1;
@@ -264,7 +270,7 @@ static napi_value binary(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "flambeau native: unknown binary op");
     return NULL;
   }
-  if (!read_walk(env, argv + 1, 3, argv[4], &w, &type)) return NULL;
+  if (!read_walk(env, argv + 1, 3, 0, argv[4], &w, &type)) return NULL;
   w.row = type == EL_F32 ? binary_f32 : binary_f64;
   walk(&w);
   return fl_undefined(env);
@@ -318,8 +324,100 @@ static napi_value unary(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "flambeau native: unknown unary op");
     return NULL;
   }
-  if (!read_walk(env, argv + 1, 2, argv[3], &w, &type)) return NULL;
+  if (!read_walk(env, argv + 1, 2, 0, argv[3], &w, &type)) return NULL;
   w.row = type == EL_F32 ? unary_f32 : unary_f64;
+  walk(&w);
+  return fl_undefined(env);
+}
+
+/* ---- comparisons and where -------------------------------------------------------------- */
+
+enum { C_EQ, C_NE, C_LT, C_LE, C_GT, C_GE, C_COUNT };
+
+#define EQ(x, y) ((x) == (y))
+#define NE(x, y) ((x) != (y))
+#define LT(x, y) ((x) < (y))
+#define LE(x, y) ((x) <= (y))
+#define GT(x, y) ((x) > (y))
+#define GE(x, y) ((x) >= (y))
+
+#define COMPARE_ROW(T, F)                                                                       \
+  do {                                                                                          \
+    uint8_t *o = (uint8_t *)p[0];                                                               \
+    const T *a = (const T *)p[1], *b = (const T *)p[2];                                         \
+    int64_t so = s[0], sa = s[1], sb = s[2];                                                    \
+    if (so == 1 && sa == 1 && sb == 1) for (int64_t i = 0; i < n; i++) o[i] = F(a[i], b[i]);   \
+    else if (so == 1 && sa == 1 && sb == 0) {                                                   \
+      const T y = b[0];                                                                         \
+      for (int64_t i = 0; i < n; i++) o[i] = F(a[i], y);                                        \
+    } else for (int64_t i = 0; i < n; i++) o[i * so] = F(a[i * sa], b[i * sb]);                \
+  } while (0)
+
+#define COMPARE_FN(NAME, T)                                                                     \
+  static void NAME(int op, char *const *p, const int64_t *s, int64_t n) {                       \
+    switch (op) {                                                                               \
+      case C_EQ: COMPARE_ROW(T, EQ); break;                                                     \
+      case C_NE: COMPARE_ROW(T, NE); break;                                                     \
+      case C_LT: COMPARE_ROW(T, LT); break;                                                     \
+      case C_LE: COMPARE_ROW(T, LE); break;                                                     \
+      case C_GT: COMPARE_ROW(T, GT); break;                                                     \
+      default: COMPARE_ROW(T, GE); break;                                                       \
+    }                                                                                           \
+  }
+
+COMPARE_FN(compare_f32, float)
+COMPARE_FN(compare_f64, double)
+
+/* compare(op, out, a, b, desc): out (Uint8Array) = a op b, op 0 eq, 1 ne, 2 lt, 3 le, 4 gt, 5 ge (IEEE: NaN only ne). */
+static napi_value compare(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  if (!fl_args(env, info, 5, argv)) return NULL;
+  el_walk w;
+  enum el_type type;
+  w.op = (int)fl_int(env, argv[0]);
+  if (w.op < 0 || w.op >= C_COUNT) {
+    napi_throw_range_error(env, NULL, "flambeau native: unknown comparison");
+    return NULL;
+  }
+  if (!read_walk(env, argv + 1, 3, 1, argv[4], &w, &type)) return NULL;
+  w.row = type == EL_F32 ? compare_f32 : compare_f64;
+  walk(&w);
+  return fl_undefined(env);
+}
+
+#define WHERE_ROW(T)                                                                            \
+  do {                                                                                          \
+    T *o = (T *)p[0];                                                                           \
+    const uint8_t *c = (const uint8_t *)p[1];                                                   \
+    const T *a = (const T *)p[2], *b = (const T *)p[3];                                         \
+    int64_t so = s[0], sc = s[1], sa = s[2], sb = s[3];                                         \
+    if (so == 1 && sc == 1 && sa == 1 && sb == 1)                                               \
+      for (int64_t i = 0; i < n; i++) o[i] = c[i] ? a[i] : b[i];                                \
+    else if (so == 1 && sc == 1 && sa == 1 && sb == 0) {                                        \
+      const T y = b[0];                                                                         \
+      for (int64_t i = 0; i < n; i++) o[i] = c[i] ? a[i] : y;                                   \
+    } else for (int64_t i = 0; i < n; i++) o[i * so] = c[i * sc] ? a[i * sa] : b[i * sb];      \
+  } while (0)
+
+static void where_f32(int op, char *const *p, const int64_t *s, int64_t n) {
+  (void)op;
+  WHERE_ROW(float);
+}
+
+static void where_f64(int op, char *const *p, const int64_t *s, int64_t n) {
+  (void)op;
+  WHERE_ROW(double);
+}
+
+/* where(out, cond, a, b, desc): out = cond ? a : b, cond a Uint8Array (operands out, cond, a, b). */
+static napi_value where(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  if (!fl_args(env, info, 5, argv)) return NULL;
+  el_walk w;
+  enum el_type type;
+  w.op = 0;
+  if (!read_walk(env, argv, 4, 2, argv[4], &w, &type)) return NULL;
+  w.row = type == EL_F32 ? where_f32 : where_f64;
   walk(&w);
   return fl_undefined(env);
 }
@@ -360,6 +458,8 @@ void fl_register_elementwise(napi_env env, napi_value exports) {
   keep_freed_memory();
   fl_export(env, exports, "binary", binary);
   fl_export(env, exports, "unary", unary);
+  fl_export(env, exports, "compare", compare);
+  fl_export(env, exports, "where", where);
   fl_export(env, exports, "setParallelGrain", set_parallel_grain);
   fl_export(env, exports, "getParallelGrain", get_parallel_grain);
   fl_register_reduce(env, exports);

@@ -23,7 +23,7 @@ int el_get(napi_env env, napi_value v, el_array *out);
 /* Most dims a view may have here; the TypeScript side falls back beyond it. */
 #define EL_MAX_DIMS 16
 /* Most operands one walk reads or writes. */
-#define EL_MAX_OPS 3
+#define EL_MAX_OPS 4
 
 /*
  * Views of one shape over `ops` operands; after el_views_merge, size-1 dims are dropped and

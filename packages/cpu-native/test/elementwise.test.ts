@@ -155,6 +155,26 @@ describe('native elementwise kernels', () => {
     });
   });
 
+  it.each(DTYPES)('comparisons and where, %s: dense, scalar, broadcast, strided, NaN and signed zeros', (dtype) => {
+    const n = 1003;
+    const a = make(n, 16, dtype), b = make(n, 17, dtype);
+    // Equal values and zeros of both signs in both.
+    const bs = Array.from(data(b));
+    for (let i = 0; i < n; i += 5) bs[i] = data(a)[i];
+    const b2 = tensor(bs, { dtype });
+    for (const op of ['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const) {
+      expectAllSame(`${op}`, () => a[op](b2).dataSync() as Uint8Array);
+      expectAllSame(`${op} scalar`, () => a[op](0).dataSync() as Uint8Array);
+      expectAllSame(`${op} NaN scalar`, () => a[op](NaN).dataSync() as Uint8Array);
+      expectAllSame(`${op} transposed`, () => a.narrow(0, 0, 1000).reshape([40, 25]).t()[op](b2.narrow(0, 0, 1000).reshape([25, 40])).dataSync() as Uint8Array);
+    }
+    const mask = a.gt(0);
+    expectAllSame('where dense', () => data(a.where(mask, b2)));
+    expectAllSame('where scalar branch', () => data(a.where(mask, 0)));
+    const m2 = make(40, 18, dtype).gt(0).reshape([1, 40]);
+    expectAllSame('where broadcast mask', () => data(a.narrow(0, 0, 1000).reshape([25, 40]).where(m2, b2.narrow(0, 0, 1000).reshape([25, 40]))));
+  });
+
   it('relu keeps NaN and turns -0 into +0', () => {
     const x = tensor([-0, NaN, -1, 2, 0, -3, 4, -5, ...values(80, 3)], { dtype: 'float32' });
     const got = under(2, () => Array.from(data(x.relu())));

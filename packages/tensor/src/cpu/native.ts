@@ -20,6 +20,10 @@ export interface NativeKernels {
   // call (reductions may store into the other), views described by `nativeViews` (native_views.ts).
   /** out = a op b over the views in `desc` (operands out, a, b); op: NATIVE_BINARY. */
   binary(op: number, out: TypedArray, a: TypedArray, b: TypedArray, desc: Float64Array): void;
+  /** out (Uint8Array) = a op b over the views in `desc` (operands out, a, b); op: NATIVE_COMPARE. */
+  compare(op: number, out: Uint8Array, a: TypedArray, b: TypedArray, desc: Float64Array): void;
+  /** out = cond ? a : b over the views in `desc` (operands out, cond, a, b); cond a Uint8Array. */
+  where(out: TypedArray, cond: Uint8Array, a: TypedArray, b: TypedArray, desc: Float64Array): void;
   /** out = f(x) over the views in `desc` (operands out, x); f: NATIVE_UNARY. */
   unary(op: number, out: TypedArray, x: TypedArray, desc: Float64Array): void;
   /** Elements below which a kernel stays on the calling thread (tests set 1). */

@@ -16,7 +16,7 @@ export const NATIVE_COPY = 5;
 
 /** Most dims and operands the addon's walks take (elementwise.h); larger calls stay in TypeScript. */
 const MAX_DIMS = 16;
-const MAX_OPS = 3;
+const MAX_OPS = 4;
 const desc = new Float64Array(1 + MAX_DIMS + MAX_OPS * (1 + MAX_DIMS));
 
 /**
