@@ -198,10 +198,13 @@ enum { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_COUNT };
 #define MAXNAN(x, y) ((x) != (x) || (y) != (y) ? (x) + (y) : (x) > (y) ? (x) : (y))
 #define MINNAN(x, y) ((x) != (x) || (y) != (y) ? (x) + (y) : (x) < (y) ? (x) : (y))
 
-/* One loop per layout of a row: both dense, one a repeated value (scalar, bias), any strides. */
-#define BINARY_ROW(T, F)                                                                        \
+/*
+ * One loop per layout of a row: both dense, one a repeated value (scalar, bias), any strides;
+ * inputs of type T, results of type O (T, or uint8_t for comparisons).
+ */
+#define BINARY_ROW(T, O, F)                                                                     \
   do {                                                                                          \
-    T *o = (T *)p[0];                                                                           \
+    O *o = (O *)p[0];                                                                           \
     const T *a = (const T *)p[1], *b = (const T *)p[2];                                         \
     int64_t so = s[0], sa = s[1], sb = s[2];                                                    \
     if (so == 1 && sa == 1 && sb == 1) for (int64_t i = 0; i < n; i++) o[i] = F(a[i], b[i]);   \
@@ -214,20 +217,21 @@ enum { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_COUNT };
     } else for (int64_t i = 0; i < n; i++) o[i * so] = F(a[i * sa], b[i * sb]);                \
   } while (0)
 
-#define BINARY_FN(NAME, T)                                                                      \
+/* The row function of six binary operators, op 0…5. */
+#define BINARY_FN(NAME, T, O, F0, F1, F2, F3, F4, F5)                                           \
   static void NAME(int op, char *const *p, const int64_t *s, int64_t n) {                       \
     switch (op) {                                                                               \
-      case B_ADD: BINARY_ROW(T, ADD); break;                                                    \
-      case B_SUB: BINARY_ROW(T, SUB); break;                                                    \
-      case B_MUL: BINARY_ROW(T, MUL); break;                                                    \
-      case B_DIV: BINARY_ROW(T, DIV); break;                                                    \
-      case B_MAX: BINARY_ROW(T, MAXNAN); break;                                                 \
-      default: BINARY_ROW(T, MINNAN); break;                                                    \
+      case 0: BINARY_ROW(T, O, F0); break;                                                      \
+      case 1: BINARY_ROW(T, O, F1); break;                                                      \
+      case 2: BINARY_ROW(T, O, F2); break;                                                      \
+      case 3: BINARY_ROW(T, O, F3); break;                                                      \
+      case 4: BINARY_ROW(T, O, F4); break;                                                      \
+      default: BINARY_ROW(T, O, F5); break;                                                     \
     }                                                                                           \
   }
 
-BINARY_FN(binary_f32, float)
-BINARY_FN(binary_f64, double)
+BINARY_FN(binary_f32, float, float, ADD, SUB, MUL, DIV, MAXNAN, MINNAN)
+BINARY_FN(binary_f64, double, double, ADD, SUB, MUL, DIV, MAXNAN, MINNAN)
 
 /*
  * Reads `ops` arrays and a descriptor of their views. `bytes` names the operands that are
@@ -256,24 +260,33 @@ static int read_walk(napi_env env, napi_value *arrays, int ops, unsigned bytes, 
 }
 
 /*
+ * Every walk's entry point: arguments [op (when `ops_known` > 0)], `ops` arrays, a descriptor;
+ * runs the float32 or float64 row function over the views.
+ */
+static napi_value walk_call(napi_env env, napi_callback_info info, int ops_known, int ops, unsigned bytes, el_row f32, el_row f64) {
+  napi_value argv[1 + EL_MAX_OPS + 1];
+  const int has_op = ops_known > 0;
+  if (!fl_args(env, info, (size_t)(has_op + ops + 1), argv)) return NULL;
+  el_walk w;
+  enum el_type type;
+  w.op = has_op ? (int)fl_int(env, argv[0]) : 0;
+  if (w.op < 0 || (has_op && w.op >= ops_known)) {
+    napi_throw_range_error(env, NULL, "flambeau native: unknown op");
+    return NULL;
+  }
+  if (!read_walk(env, argv + has_op, ops, bytes, argv[has_op + ops], &w, &type)) return NULL;
+  w.row = type == EL_F32 ? f32 : f64;
+  walk(&w);
+  return fl_undefined(env);
+}
+
+/*
  * binary(op, out, a, b, desc): out = a op b elementwise over views described by desc (operands
  * out, a, b), op 0 add, 1 sub, 2 mul, 3 div, 4 maximum, 5 minimum. `out` may be `a` itself
  * (element i is read before it is written).
  */
 static napi_value binary(napi_env env, napi_callback_info info) {
-  napi_value argv[5];
-  if (!fl_args(env, info, 5, argv)) return NULL;
-  el_walk w;
-  enum el_type type;
-  w.op = (int)fl_int(env, argv[0]);
-  if (w.op < 0 || w.op >= B_COUNT) {
-    napi_throw_range_error(env, NULL, "flambeau native: unknown binary op");
-    return NULL;
-  }
-  if (!read_walk(env, argv + 1, 3, 0, argv[4], &w, &type)) return NULL;
-  w.row = type == EL_F32 ? binary_f32 : binary_f64;
-  walk(&w);
-  return fl_undefined(env);
+  return walk_call(env, info, B_COUNT, 3, 0, binary_f32, binary_f64);
 }
 
 /* ---- unary and copies --------------------------------------------------------------------- */
@@ -315,19 +328,7 @@ UNARY_FN(unary_f64, double, fabs, sqrt)
  * caller's to avoid (a strided out over its own source).
  */
 static napi_value unary(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
-  if (!fl_args(env, info, 4, argv)) return NULL;
-  el_walk w;
-  enum el_type type;
-  w.op = (int)fl_int(env, argv[0]);
-  if (w.op < 0 || w.op >= U_COUNT) {
-    napi_throw_range_error(env, NULL, "flambeau native: unknown unary op");
-    return NULL;
-  }
-  if (!read_walk(env, argv + 1, 2, 0, argv[3], &w, &type)) return NULL;
-  w.row = type == EL_F32 ? unary_f32 : unary_f64;
-  walk(&w);
-  return fl_undefined(env);
+  return walk_call(env, info, U_COUNT, 2, 0, unary_f32, unary_f64);
 }
 
 /* ---- comparisons and where -------------------------------------------------------------- */
@@ -341,48 +342,12 @@ enum { C_EQ, C_NE, C_LT, C_LE, C_GT, C_GE, C_COUNT };
 #define GT(x, y) ((x) > (y))
 #define GE(x, y) ((x) >= (y))
 
-#define COMPARE_ROW(T, F)                                                                       \
-  do {                                                                                          \
-    uint8_t *o = (uint8_t *)p[0];                                                               \
-    const T *a = (const T *)p[1], *b = (const T *)p[2];                                         \
-    int64_t so = s[0], sa = s[1], sb = s[2];                                                    \
-    if (so == 1 && sa == 1 && sb == 1) for (int64_t i = 0; i < n; i++) o[i] = F(a[i], b[i]);   \
-    else if (so == 1 && sa == 1 && sb == 0) {                                                   \
-      const T y = b[0];                                                                         \
-      for (int64_t i = 0; i < n; i++) o[i] = F(a[i], y);                                        \
-    } else for (int64_t i = 0; i < n; i++) o[i * so] = F(a[i * sa], b[i * sb]);                \
-  } while (0)
-
-#define COMPARE_FN(NAME, T)                                                                     \
-  static void NAME(int op, char *const *p, const int64_t *s, int64_t n) {                       \
-    switch (op) {                                                                               \
-      case C_EQ: COMPARE_ROW(T, EQ); break;                                                     \
-      case C_NE: COMPARE_ROW(T, NE); break;                                                     \
-      case C_LT: COMPARE_ROW(T, LT); break;                                                     \
-      case C_LE: COMPARE_ROW(T, LE); break;                                                     \
-      case C_GT: COMPARE_ROW(T, GT); break;                                                     \
-      default: COMPARE_ROW(T, GE); break;                                                       \
-    }                                                                                           \
-  }
-
-COMPARE_FN(compare_f32, float)
-COMPARE_FN(compare_f64, double)
+BINARY_FN(compare_f32, float, uint8_t, EQ, NE, LT, LE, GT, GE)
+BINARY_FN(compare_f64, double, uint8_t, EQ, NE, LT, LE, GT, GE)
 
 /* compare(op, out, a, b, desc): out (Uint8Array) = a op b, op 0 eq, 1 ne, 2 lt, 3 le, 4 gt, 5 ge (IEEE: NaN only ne). */
 static napi_value compare(napi_env env, napi_callback_info info) {
-  napi_value argv[5];
-  if (!fl_args(env, info, 5, argv)) return NULL;
-  el_walk w;
-  enum el_type type;
-  w.op = (int)fl_int(env, argv[0]);
-  if (w.op < 0 || w.op >= C_COUNT) {
-    napi_throw_range_error(env, NULL, "flambeau native: unknown comparison");
-    return NULL;
-  }
-  if (!read_walk(env, argv + 1, 3, 1, argv[4], &w, &type)) return NULL;
-  w.row = type == EL_F32 ? compare_f32 : compare_f64;
-  walk(&w);
-  return fl_undefined(env);
+  return walk_call(env, info, C_COUNT, 3, 1, compare_f32, compare_f64);
 }
 
 #define WHERE_ROW(T)                                                                            \
@@ -411,15 +376,7 @@ static void where_f64(int op, char *const *p, const int64_t *s, int64_t n) {
 
 /* where(out, cond, a, b, desc): out = cond ? a : b, cond a Uint8Array (operands out, cond, a, b). */
 static napi_value where(napi_env env, napi_callback_info info) {
-  napi_value argv[5];
-  if (!fl_args(env, info, 5, argv)) return NULL;
-  el_walk w;
-  enum el_type type;
-  w.op = 0;
-  if (!read_walk(env, argv, 4, 2, argv[4], &w, &type)) return NULL;
-  w.row = type == EL_F32 ? where_f32 : where_f64;
-  walk(&w);
-  return fl_undefined(env);
+  return walk_call(env, info, 0, 4, 2, where_f32, where_f64);
 }
 
 /* setParallelGrain(n): elements below which a kernel runs on the calling thread alone (tests use 1). */

@@ -209,6 +209,16 @@ static int read_op(napi_env env, napi_value v, int *op) {
   return 1;
 }
 
+/* The arguments every reduction starts with: op, out, x (argv holds `argc`). */
+static int read_reduce(napi_env env, napi_callback_info info, size_t argc, napi_value *argv, red_job *j, el_array *o, el_array *a) {
+  if (!fl_args(env, info, argc, argv) || !read_op(env, argv[0], &j->op) || !read_arrays(env, argv[1], argv[2], o, a)) return 0;
+  j->xt = a->type;
+  j->ot = o->type;
+  j->x = a->data;
+  j->out = o->data;
+  return 1;
+}
+
 static int bad_range(napi_env env) {
   napi_throw_range_error(env, NULL, "flambeau native: reduction out of its array's bounds");
   return 0;
@@ -217,10 +227,9 @@ static int bad_range(napi_env env) {
 /* reduceRows(op, out, x, x0, rows, len): op 0 sum, 1 max, 2 min of each of `rows` dense runs. */
 static napi_value reduce_rows(napi_env env, napi_callback_info info) {
   napi_value argv[6];
-  if (!fl_args(env, info, 6, argv)) return NULL;
   red_job j = {0};
   el_array o, a;
-  if (!read_op(env, argv[0], &j.op) || !read_arrays(env, argv[1], argv[2], &o, &a)) return NULL;
+  if (!read_reduce(env, info, 6, argv, &j, &o, &a)) return NULL;
   j.x0 = fl_int(env, argv[3]);
   j.rows = fl_int(env, argv[4]);
   j.len = fl_int(env, argv[5]);
@@ -228,10 +237,6 @@ static napi_value reduce_rows(napi_env env, napi_callback_info info) {
     bad_range(env);
     return NULL;
   }
-  j.xt = a.type;
-  j.ot = o.type;
-  j.x = a.data;
-  j.out = o.data;
   if (j.op == R_SUM && j.len > LONG) {
     j.blocks = (j.len + LONG - 1) / LONG;
     j.partial = malloc(sizeof(double) * (size_t)(j.rows * j.blocks));
@@ -293,10 +298,9 @@ static void cols_job(void *ctx, int64_t begin, int64_t end) {
 /* reduceCols(op, out, x, x0, outer, red, len): `outer` blocks of `red` rows of `len` values. */
 static napi_value reduce_cols(napi_env env, napi_callback_info info) {
   napi_value argv[7];
-  if (!fl_args(env, info, 7, argv)) return NULL;
   red_job j = {0};
   el_array o, a;
-  if (!read_op(env, argv[0], &j.op) || !read_arrays(env, argv[1], argv[2], &o, &a)) return NULL;
+  if (!read_reduce(env, info, 7, argv, &j, &o, &a)) return NULL;
   j.x0 = fl_int(env, argv[3]);
   j.outer = fl_int(env, argv[4]);
   j.red = fl_int(env, argv[5]);
@@ -306,10 +310,6 @@ static napi_value reduce_cols(napi_env env, napi_callback_info info) {
     bad_range(env);
     return NULL;
   }
-  j.xt = a.type;
-  j.ot = o.type;
-  j.x = a.data;
-  j.out = o.data;
   /* Column blocks (columns are independent, so the cut changes no result): long rows of memory
      per block, and at least a block per thread when the rows are long enough. */
   int64_t min_blocks = fl_threads() < j.len / 64 ? fl_threads() : j.len / 64;
@@ -395,10 +395,9 @@ static void general_job(void *ctx, int64_t begin, int64_t end) {
  */
 static napi_value reduce_strided(napi_env env, napi_callback_info info) {
   napi_value argv[5];
-  if (!fl_args(env, info, 5, argv)) return NULL;
   red_job j = {0};
   el_array o, a;
-  if (!read_op(env, argv[0], &j.op) || !read_arrays(env, argv[1], argv[2], &o, &a)) return NULL;
+  if (!read_reduce(env, info, 5, argv, &j, &o, &a)) return NULL;
   int64_t lengths[1] = {a.length};
   if (!el_views_read(env, argv[3], 1, lengths, &j.v)) return NULL;
   int kept = (int)fl_int(env, argv[4]);
@@ -434,10 +433,6 @@ static napi_value reduce_strided(napi_env env, napi_callback_info info) {
     j.v.stride[0][k.nd + d] = r.stride[0][d];
   }
   j.kept = k.nd;
-  j.xt = a.type;
-  j.ot = o.type;
-  j.x = a.data;
-  j.out = o.data;
   if (r.nd == 0) {
     /* Nothing reduced, or an empty run: every output is its one value or the identity. */
     j.v.nd = k.nd + 1;
