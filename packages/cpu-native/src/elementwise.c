@@ -8,6 +8,7 @@
  */
 #include "elementwise.h"
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -40,20 +41,33 @@ static int64_t grain = 32768;
 typedef struct {
   fl_task fn;
   void *ctx;
-  int64_t items, jobs;
+  int64_t items, chunks;
+  atomic_llong next;
 } el_spread;
 
-static void spread_job(void *ctx, int64_t begin, int64_t end) {
+/*
+ * Each thread claims chunks until none is left, so a thread the OS runs late (a loaded machine)
+ * finds its share already done by the others instead of holding them up.
+ */
+static void claim_chunks(void *ctx, int64_t begin, int64_t end) {
+  (void)begin;
+  (void)end;
   el_spread *s = ctx;
-  s->fn(s->ctx, begin * s->items / s->jobs, end * s->items / s->jobs);
+  for (int64_t c; (c = atomic_fetch_add_explicit(&s->next, 1, memory_order_relaxed)) < s->chunks;) {
+    s->fn(s->ctx, c * s->items / s->chunks, (c + 1) * s->items / s->chunks);
+  }
 }
 
 void el_run(fl_task fn, void *ctx, int64_t items, int64_t elements) {
   if (items <= 0) return;
-  int64_t jobs = elements / grain;
-  el_spread s = {fn, ctx, items, jobs < 1 ? 1 : jobs > items ? items : jobs};
-  if (s.jobs == 1) fn(ctx, 0, items);
-  else fl_parallel(s.jobs, spread_job, &s);
+  int64_t chunks = elements / grain;
+  chunks = chunks < 1 ? 1 : chunks > items ? items : chunks;
+  if (chunks == 1 || fl_threads() < 2) {
+    fn(ctx, 0, items);
+    return;
+  }
+  el_spread s = {fn, ctx, items, chunks, 0};
+  fl_parallel(fl_threads(), claim_chunks, &s);
 }
 
 void el_views_merge(el_views *v) {

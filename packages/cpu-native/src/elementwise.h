@@ -51,8 +51,8 @@ void el_views_merge(el_views *v);
 
 /*
  * Runs fn over items [0, items) holding `elements` values in all: on the calling thread below
- * the grain (setParallelGrain), else over the pool in runs of about a grain each or more.
- * Kernels make each item's result independent of the cut.
+ * the grain (setParallelGrain), else over the pool, each thread claiming chunks of about a grain
+ * or more until none is left. Kernels make each item's result independent of the cut.
  */
 void el_run(fl_task fn, void *ctx, int64_t items, int64_t elements);
 
