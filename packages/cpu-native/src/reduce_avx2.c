@@ -34,15 +34,27 @@ void el_sum_runs_f32_avx2(const float *x, int64_t stride, int64_t rows, int64_t 
   }
 }
 
-/* acc[c] += x[i·len + c] for i < red, c < k: a column block of a sum over leading dims, in row order. */
+/*
+ * acc[c] += x[i·len + c] for i < red, c < k: a column block of a sum over leading dims, in row
+ * order; four rows per pass keep each column's running sum in a register between them.
+ */
 void el_sum_cols_f32_avx2(const float *x, int64_t len, int64_t red, int64_t k, double *acc) {
-  for (int64_t i = 0; i < red; i++, x += len) {
+  int64_t i = 0;
+  for (; i + 4 <= red; i += 4, x += 4 * len) {
     int64_t c = 0;
-    for (; c + 8 <= k; c += 8) {
-      const __m256 v = _mm256_loadu_ps(x + c);
-      _mm256_storeu_pd(acc + c, _mm256_add_pd(_mm256_loadu_pd(acc + c), _mm256_cvtps_pd(_mm256_castps256_ps128(v))));
-      _mm256_storeu_pd(acc + c + 4, _mm256_add_pd(_mm256_loadu_pd(acc + c + 4), _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1))));
+    for (; c + 4 <= k; c += 4) {
+      __m256d a = _mm256_loadu_pd(acc + c);
+      a = _mm256_add_pd(a, _mm256_cvtps_pd(_mm_loadu_ps(x + c)));
+      a = _mm256_add_pd(a, _mm256_cvtps_pd(_mm_loadu_ps(x + len + c)));
+      a = _mm256_add_pd(a, _mm256_cvtps_pd(_mm_loadu_ps(x + 2 * len + c)));
+      a = _mm256_add_pd(a, _mm256_cvtps_pd(_mm_loadu_ps(x + 3 * len + c)));
+      _mm256_storeu_pd(acc + c, a);
     }
+    for (; c < k; c++) acc[c] = (((acc[c] + x[c]) + x[len + c]) + x[2 * len + c]) + x[3 * len + c];
+  }
+  for (; i < red; i++, x += len) {
+    int64_t c = 0;
+    for (; c + 4 <= k; c += 4) _mm256_storeu_pd(acc + c, _mm256_add_pd(_mm256_loadu_pd(acc + c), _mm256_cvtps_pd(_mm_loadu_ps(x + c))));
     for (; c < k; c++) acc[c] += x[c];
   }
 }
