@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Tensor, dispatch, tensor } from '../src/index.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Tensor, dispatch, setCpuKernels, tensor } from '../src/index.js';
 import { adamStep, sgdStep } from '../src/cpu/optim.js';
 import { setWasmKernels, wasmKernels } from '../src/cpu/wasm_kernels.js';
 // @ts-expect-error: plain ESM build script without type declarations
@@ -61,6 +61,9 @@ function expectSameState(run: () => Tensor[]): void {
 afterEach(() => setWasmKernels(true));
 
 describe('WebAssembly SIMD kernels', () => {
+  // The native accelerator, when present, comes first: these tests are about the WebAssembly ones.
+  beforeAll(() => setCpuKernels('simd'));
+  afterAll(() => setCpuKernels(null));
   it('the committed binary matches a fresh build of wasm/kernels.ts', async () => {
     expect(readFileSync(KERNELS_OUTPUT, 'utf8')).toBe(await buildKernelsModule());
   });

@@ -5,9 +5,16 @@ import { divFloor, erf, erfc, pyRemainder, roundHalfEven } from './math.js';
 import { Rows } from './iter.js';
 import { arr } from './storage.js';
 import type { TypedArray } from '../dtype.js';
+import { nativeKernels } from './native.js';
+import { NATIVE_MIN, nativeViews, sameFloat } from './native_views.js';
 import { WASM_MIN, wasmBinary, wasmBinaryCode, wasmBinaryScalar, wasmKernels, wasmUnary, wasmUnaryCode } from './wasm_kernels.js';
 
 type F1 = (x: number) => number;
+
+/** The native addon's codes (elementwise.c) of the ops it computes. */
+const NATIVE_BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 };
+const NATIVE_UNARY: Partial<Record<UnaryOp, number>> = { neg: 0, abs: 1, relu: 2, sqrt: 3, square: 4 };
+const NATIVE_COMPARE: Partial<Record<BinaryOp, number>> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };
 type F2 = (a: number, b: number) => number;
 
 export const UNARY: Record<UnaryOp, F1> = {
@@ -109,6 +116,12 @@ function unaryWrite(op: UnaryOp, x: StridedView, out: TypedArray): void {
   const f = UNARY[op];
   const n = out.length;
   const src = arr(x);
+  const nat = n >= NATIVE_MIN ? nativeKernels() : null;
+  const code = NATIVE_UNARY[op];
+  if (nat && code !== undefined && sameFloat(src, out)) {
+    const desc = nativeViews(x.shape, null, x);
+    if (desc) return nat.unary(code, out, src, desc);
+  }
   if (isContiguous(x.shape, x.strides)) {
     const o = x.offset;
     const code = n >= WASM_MIN && src instanceof Float32Array && out instanceof Float32Array ? wasmUnaryCode(op) : -1;
@@ -152,6 +165,18 @@ function binaryWrite(op: BinaryOp, a: StridedView, b: StridedView, computeDtype:
   const n = out.length;
   const A = arr(a);
   const B = arr(b);
+  const nat = n >= NATIVE_MIN ? nativeKernels() : null;
+  const code = NATIVE_BINARY[op];
+  const exact = (computeDtype === 'float64') === A instanceof Float64Array;
+  if (nat && code !== undefined && sameFloat(A, B, out) && exact) {
+    const desc = nativeViews(a.shape, null, a, b);
+    if (desc) return nat.binary(code, out, A, B, desc);
+  }
+  const cmp = NATIVE_COMPARE[op];
+  if (nat && cmp !== undefined && out instanceof Uint8Array && sameFloat(A, B) && exact) {
+    const desc = nativeViews(a.shape, null, a, b);
+    if (desc) return nat.compare(cmp, out, A, B, desc);
+  }
   // Results are computed in float64 and rounded once on store: for + - * / that equals float32 arithmetic.
   if (f === FLOAT_BINARY[op] && arithmeticFastPath(op, out, a, b, n)) return;
   if (out instanceof Uint8Array && A instanceof Float32Array && B instanceof Float32Array && compareFastPath(op, out, A, a, B, b, n)) return;
@@ -286,6 +311,12 @@ function arithmeticRows(op: BinaryOp, out: TypedArray, A: TypedArray, B: TypedAr
 export function whereKernel(cond: StridedView, a: StridedView, b: StridedView, outDtype: DType, make: (d: DType, a: TypedArray) => Storage): Storage {
   const out = allocArray(outDtype, numel(cond.shape));
   const C = arr(cond), A = arr(a), B = arr(b);
+  const nat = out.length >= NATIVE_MIN && sameFloat(out, A, B) ? nativeKernels() : null;
+  const desc = nat && C instanceof Uint8Array ? nativeViews(cond.shape, null, cond, a, b) : null;
+  if (nat && desc) {
+    nat.where(out, C as Uint8Array, A, B, desc);
+    return make(outDtype, out);
+  }
   if (out instanceof Float32Array && C instanceof Uint8Array && A instanceof Float32Array && B instanceof Float32Array && isContiguous(cond.shape, cond.strides)) {
     if (whereFloat32(out, C, cond.offset, A, a, B, b)) return make(outDtype, out);
   }

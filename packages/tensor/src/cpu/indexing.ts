@@ -3,6 +3,8 @@ import { type DType, type TypedArray, allocArray } from '../dtype.js';
 import { contiguousStrides, isContiguous, numel } from '../shape.js';
 import { Rows, allOffsets, copyTransposed, transposedLayout } from './iter.js';
 import { arr } from './storage.js';
+import { nativeKernels } from './native.js';
+import { NATIVE_COPY, NATIVE_MIN, nativeViews, sameFloat, writesTwice } from './native_views.js';
 
 type Make = (d: DType, a: TypedArray) => Storage;
 
@@ -12,6 +14,12 @@ export function denseCopy(x: StridedView, dtype: DType): TypedArray {
   // A dense view of the same dtype (a gradient's first accumulation, `clone()`): one block copy.
   if (dtype === x.dtype && isContiguous(x.shape, x.strides)) return X.slice(x.offset, x.offset + numel(x.shape));
   const out = allocArray(dtype, numel(x.shape));
+  const nat = out.length >= NATIVE_MIN && dtype === x.dtype ? nativeKernels() : null;
+  const desc = nat && sameFloat(X, out) ? nativeViews(x.shape, null, x) : null;
+  if (nat && desc) {
+    nat.unary(NATIVE_COPY, out, X, desc);
+    return out;
+  }
   const t = dtype === x.dtype ? transposedLayout(x.shape, x.strides) : null;
   if (t) {
     copyTransposed(X, x.offset, t.rs, t.cs, t.rows, t.cols, out);
@@ -39,9 +47,13 @@ export function copyIntoKernel(dst: StridedView, src: StridedView): void {
     else if (src.offset !== dst.offset) D.copyWithin(dst.offset, src.offset, src.offset + n);
     return;
   }
+  const D = arr(dst);
+  // Distinct storages of one float type: one strided walk, no intermediate copy.
+  const nat = src.storage !== dst.storage && src.dtype === dst.dtype && numel(dst.shape) >= NATIVE_MIN && !writesTwice(dst) ? nativeKernels() : null;
+  const desc = nat && sameFloat(D, arr(src)) ? nativeViews(dst.shape, dst, src) : null;
+  if (nat && desc) return nat.unary(NATIVE_COPY, D, arr(src), desc);
   // A copy first, so overlapping src/dst (x.copy_(x.flip(0))) reads old values.
   const vals = denseCopy(src, dst.dtype);
-  const D = arr(dst);
   const it = new Rows(dst.shape, [dst]);
   const { inner } = it;
   const sd = it.step[0];

@@ -1,6 +1,7 @@
 import { forcedCpuKernels } from './wasm_gemm.js';
 import { nodeBuiltin } from './host.js';
 import { getNumThreads } from './thread_pool.js';
+import type { TypedArray } from '../dtype.js';
 
 /**
  * The optional native accelerator (`@flambeau/cpu-native-linux-x64`, an N-API addon with
@@ -39,6 +40,36 @@ export interface NativeKernels {
   isa(): string;
   setNumThreads(n: number): void;
   getNumThreads(): number;
+
+  // elementwise.c, reduce.c, optim.c, pool2d.c: float32/float64 typed arrays of one type each
+  // call (reductions may store into the other), views described by `nativeViews` (native_views.ts).
+  /** out = a op b over the views in `desc` (operands out, a, b); op: NATIVE_BINARY. */
+  binary(op: number, out: TypedArray, a: TypedArray, b: TypedArray, desc: Float64Array): void;
+  /** out (Uint8Array) = a op b over the views in `desc` (operands out, a, b); op: NATIVE_COMPARE. */
+  compare(op: number, out: Uint8Array, a: TypedArray, b: TypedArray, desc: Float64Array): void;
+  /** out = cond ? a : b over the views in `desc` (operands out, cond, a, b); cond a Uint8Array. */
+  where(out: TypedArray, cond: Uint8Array, a: TypedArray, b: TypedArray, desc: Float64Array): void;
+  /** out = f(x) over the views in `desc` (operands out, x); f: NATIVE_UNARY. */
+  unary(op: number, out: TypedArray, x: TypedArray, desc: Float64Array): void;
+  /** Elements below which a kernel stays on the calling thread (tests set 1). */
+  setParallelGrain(n: number): void;
+  getParallelGrain(): number;
+  /** out[r] = reduce(x[x0 + r·len …][len]), op 0 sum, 1 max, 2 min. */
+  reduceRows(op: number, out: TypedArray, x: TypedArray, x0: number, rows: number, len: number): void;
+  /** out[b·len + c] = reduce over i < red of x[x0 + (b·red + i)·len + c]. */
+  reduceCols(op: number, out: TypedArray, x: TypedArray, x0: number, outer: number, red: number, len: number): void;
+  /** One view in `desc`, its first `kept` dims kept (out's order), the others reduced. */
+  reduceStrided(op: number, out: TypedArray, x: TypedArray, desc: Float64Array, kept: number): void;
+  /** In-place steps; `consts` starts with n and each array's offset (see optim.c). */
+  adam(p: TypedArray, g: TypedArray, m: TypedArray, v: TypedArray, vmax: TypedArray | null, consts: Float64Array): void;
+  sgd(p: TypedArray, g: TypedArray, buf: TypedArray | null, consts: Float64Array): void;
+  rmsprop(p: TypedArray, g: TypedArray, sq: TypedArray, buf: TypedArray | null, gavg: TypedArray | null, consts: Float64Array): void;
+  /** geom: planes, H, W, OH, OW, kh, kw, sh, sw, ph, pw, dh, dw. */
+  maxPool2d(x: TypedArray, x0: number, vals: TypedArray, idx: Float64Array, geom: Float64Array): void;
+  /** False when a position lies outside its plane. dx holds zeros. */
+  maxPool2dBackward(gy: TypedArray, g0: number, idx: Float64Array, i0: number, dx: TypedArray, geom: Float64Array): boolean;
+  avgPool2d(x: TypedArray, x0: number, out: TypedArray, geom: Float64Array, countIncludePad: boolean, divisorOverride: number): void;
+  avgPool2dBackward(gy: TypedArray, g0: number, dx: TypedArray, geom: Float64Array, countIncludePad: boolean, divisorOverride: number): void;
 }
 
 const PACKAGE = '@flambeau/cpu-native-linux-x64';

@@ -4,6 +4,8 @@ import { isContiguous } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { arr } from './storage.js';
 import { wasmAdam, wasmKernels, wasmSgd } from './wasm_kernels.js';
+import { nativeKernels } from './native.js';
+import { nativeArgs } from './native_views.js';
 
 /**
  * Fused optimizer steps (`sgdStep_`, `adamStep_`, `rmspropStep_`, defined in @flambeau/optim): one
@@ -56,6 +58,12 @@ export const sgdStep: OpImpl = (inputs, attrs, fallback): OpResult => {
   const first = attrs.first === true;
   const nesterov = attrs.nesterov === true;
   const n = inputs[0].numel();
+  const nat = nativeKernels();
+  if (nat) {
+    nat.sgd(P, G, hasBuf ? B : null, nativeArgs(n, op, og, hasBuf ? ob : 0, wd, mom, keep, step, sign < 0 ? 1 : 0, +decay, +first, +nesterov));
+    bumpVersions(inputs);
+    return inputs[0];
+  }
   const m = r === Math.fround ? wasmKernels() : null;
   if (m) {
     wasmSgd(m, dense.data, dense.offsets, n, { wd, mom, keep, step, maximize: sign < 0, decay, first, nesterov });
@@ -95,6 +103,13 @@ export const adamStep: OpImpl = (inputs, attrs, fallback): OpResult => {
   const step = r(-(a.lr / (1 - a.beta1 ** a.step)));
   const sign = attrs.maximize ? -1 : 1;
   const n = inputs[0].numel();
+  const nat = nativeKernels();
+  if (nat) {
+    nat.adam(P, G, M, V, amsgrad ? X : null, nativeArgs(n, op, og, om, ov, amsgrad ? ox : 0, shrink, wd, b1, k1, b2, k2, bc2, eps, step,
+      sign < 0 ? 1 : 0, +decoupled, +decay));
+    bumpVersions(inputs);
+    return inputs[0];
+  }
   const m = r === Math.fround ? wasmKernels() : null;
   if (m) {
     wasmAdam(m, dense.data, dense.offsets, n, { shrink, wd, b1, k1, b2, k2, bc2, eps, step, maximize: sign < 0, decoupled, decay });
@@ -143,6 +158,13 @@ export const rmspropStep: OpImpl = (inputs, attrs, fallback): OpResult => {
   const step = r(-a.lr);
   const sign = attrs.maximize ? -1 : 1;
   const n = inputs[0].numel();
+  const nat = nativeKernels();
+  if (nat) {
+    nat.rmsprop(P, G, S, hasBuf ? B : null, centered ? A : null, nativeArgs(n, op, og, os, hasBuf ? ob : 0, centered ? oa : 0, wd, al, k, eps,
+      mom, step, sign < 0 ? 1 : 0, +decay));
+    bumpVersions(inputs);
+    return inputs[0];
+  }
   for (let i = 0; i < n; i++) {
     const p = P[op + i];
     let g = sign * G[og + i];

@@ -2,6 +2,8 @@ import type { Pool2dAttrs, Storage, StridedView } from '../backend.js';
 import { type DType, type TypedArray, allocArray } from '../dtype.js';
 import { denseView } from './conv.js';
 import { wasmKernels, wasmMaxPool2x2 } from './wasm_kernels.js';
+import { nativeKernels } from './native.js';
+import { nativeArgs } from './native_views.js';
 
 type Make = (d: DType, a: TypedArray) => Storage;
 
@@ -54,6 +56,11 @@ export function maxPool2dKernel(x: StridedView, a: Pool2dAttrs, make: Make): [St
   const vals = allocArray(x.dtype, N * C * OH * OW);
   const idx = new Float64Array(N * C * OH * OW);
   const [kh, kw] = a.kernelSize;
+  const nat = isFloatArray(data) ? nativeKernels() : null;
+  if (nat) {
+    nat.maxPool2d(data, X.off, vals, idx, geometry(N * C, H, W, OH, OW, a));
+    return [make(x.dtype, vals), make('int64', idx)];
+  }
   if (kh === 2 && kw === 2 && a.stride[0] === 2 && a.stride[1] === 2 && a.padding[0] === 0 && a.padding[1] === 0 && dh === 1 && dw === 1 && !a.ceilMode) {
     const m = data instanceof Float32Array ? wasmKernels() : null;
     if (!m || !wasmMaxPool2x2(m, data, X.off, N * C, H, W, OH, OW, vals, idx)) maxPool2x2(data, X.off, N * C, H, W, OH, OW, vals, idx);
@@ -86,6 +93,13 @@ export function maxPool2dKernel(x: StridedView, a: Pool2dAttrs, make: Make): [St
     }
   }
   return [make(x.dtype, vals), make('int64', idx)];
+}
+
+const isFloatArray = (a: TypedArray) => a instanceof Float32Array || a instanceof Float64Array;
+
+/** The native pooling kernels' geometry argument (pool2d.c). */
+function geometry(planes: number, H: number, W: number, OH: number, OW: number, a: Pool2dAttrs): Float64Array {
+  return nativeArgs(planes, H, W, OH, OW, a.kernelSize[0], a.kernelSize[1], a.stride[0], a.stride[1], a.padding[0], a.padding[1], a.dilation[0], a.dilation[1]);
 }
 
 /**
@@ -126,6 +140,12 @@ export function maxPool2dBackwardKernel(gy: StridedView, indices: StridedView, i
   const g = G.data;
   const ix = I.data;
   const dx = allocArray(gy.dtype, N * C * H * W);
+  const nat = isFloatArray(g) ? nativeKernels() : null;
+  if (nat && ix instanceof Float64Array && nat.maxPool2dBackward(g, G.off, ix, I.off, dx, nativeArgs(N * C, H, W, gy.shape[2], gy.shape[3], 1, 1, 1, 1, 0, 0, 1, 1))) {
+    return make(gy.dtype, dx);
+  }
+  // A position outside its plane (indices not from the forward pass): the loop below, as before.
+  dx.fill(0);
   for (let plane = 0, o = 0; plane < N * C; plane++) {
     const base = plane * H * W;
     for (let end = o + P; o < end; o++) dx[base + ix[I.off + o]] += g[G.off + o];
@@ -156,6 +176,11 @@ export function avgPool2dKernel(x: StridedView, a: Pool2dAttrs, make: Make): Sto
   const [ph, pw] = a.padding;
   const X = denseView(x);
   const out = allocArray(x.dtype, N * C * OH * OW);
+  const nat = isFloatArray(X.data) && x.dtype !== 'int64' ? nativeKernels() : null;
+  if (nat) {
+    nat.avgPool2d(X.data, X.off, out, geometry(N * C, H, W, OH, OW, a), a.countIncludePad ?? true, a.divisorOverride ?? 0);
+    return make(x.dtype, out);
+  }
   const integral = x.dtype === 'int64';
   let o = 0;
   for (let plane = 0; plane < N * C; plane++) {
@@ -185,6 +210,11 @@ export function avgPool2dBackwardKernel(gy: StridedView, inputShape: readonly nu
   const [ph, pw] = a.padding;
   const G = denseView(gy);
   const dx = allocArray(gy.dtype, N * C * H * W);
+  const nat = isFloatArray(G.data) ? nativeKernels() : null;
+  if (nat) {
+    nat.avgPool2dBackward(G.data, G.off, dx, geometry(N * C, H, W, OH, OW, a), a.countIncludePad ?? true, a.divisorOverride ?? 0);
+    return make(gy.dtype, dx);
+  }
   let o = G.off;
   for (let plane = 0; plane < N * C; plane++) {
     const base = plane * H * W;

@@ -4,6 +4,8 @@ import { isContiguous, numel } from '../shape.js';
 import { Rows, stridedOffsets } from './iter.js';
 import { arr } from './storage.js';
 import { WASM_MIN, wasmKernels, wasmSumCols, wasmSumRows } from './wasm_kernels.js';
+import { nativeKernels } from './native.js';
+import { NATIVE_MIN, nativeViews } from './native_views.js';
 
 type Make = (d: DType, a: TypedArray) => Storage;
 
@@ -83,6 +85,7 @@ export function reduceKernel(op: ReduceOp, x: StridedView, dims: readonly number
   const outer = numel(x.shape) / (inner || 1);
   const out = allocArray(outDtype, inner === 0 ? numel(x.shape.filter((_, i) => !dims.includes(i))) : outer);
   const dense = isContiguous(x.shape, x.strides);
+  if (nativeReduce(op, X, x, dims, dense, out)) return make(outDtype, out);
   // Trailing dims of a dense tensor (sums for softmax, losses, means): read the storage in place.
   if (dense && dims.every((d, k) => d === nd - dims.length + k)) {
     const m = op === 'sum' && inner >= 4 && out.length * inner >= WASM_MIN && X instanceof Float32Array ? wasmKernels() : null;
@@ -104,6 +107,39 @@ export function reduceKernel(op: ReduceOp, x: StridedView, dims: readonly number
   }
   out.set(reduceRows(op, X, x, dims, out.length));
   return make(outDtype, out);
+}
+
+/** The native addon's codes (reduce.c) of the reductions it computes. */
+const NATIVE_REDUCE: Partial<Record<ReduceOp, number>> = { sum: 0, max: 1, min: 2 };
+
+/**
+ * Sums, maxima and minima of float32/float64 views in the native addon: trailing dims of a dense
+ * view and a block of leading dims keep the orders of the kernels below; any other layout sums
+ * each output's values in the trailing-dims order. False where it does not apply.
+ */
+function nativeReduce(op: ReduceOp, X: TypedArray, x: StridedView, dims: readonly number[], dense: boolean, out: TypedArray): boolean {
+  const code = NATIVE_REDUCE[op];
+  const nat = numel(x.shape) >= NATIVE_MIN ? nativeKernels() : null;
+  if (!nat || code === undefined || !(X instanceof Float32Array || X instanceof Float64Array) || !(out instanceof Float32Array || out instanceof Float64Array)) return false;
+  const nd = x.shape.length;
+  const sorted = [...dims].sort((p, q) => p - q);
+  const inner = numel(sorted.map((i) => x.shape[i]));
+  if (dense && sorted.every((d, k) => d === nd - sorted.length + k)) {
+    nat.reduceRows(code, out, X, x.offset, out.length, inner);
+    return true;
+  }
+  if (dense && sorted.every((d, k) => d === sorted[0] + k)) {
+    let before = 1, after = 1;
+    for (let d = 0; d < sorted[0]; d++) before *= x.shape[d];
+    for (let d = sorted[sorted.length - 1] + 1; d < nd; d++) after *= x.shape[d];
+    nat.reduceCols(code, out, X, x.offset, before, inner, after);
+    return true;
+  }
+  const order = [...x.shape.keys()].filter((i) => !sorted.includes(i)).concat(sorted);
+  const desc = nativeViews(order.map((i) => x.shape[i]), { offset: x.offset, strides: order.map((i) => x.strides[i]) });
+  if (!desc) return false;
+  nat.reduceStrided(code, out, X, desc, nd - sorted.length);
+  return true;
 }
 
 /**
