@@ -17,8 +17,9 @@
 typedef void (*fl_task)(void *ctx, int64_t begin, int64_t end);
 
 /*
- * Runs fn over [0, n), cut into at most fl_threads() contiguous runs of whole items, the calling
- * thread taking the first. Kernels make each output depend only on its item, never on the cut,
+ * Runs fn over [0, n), cut into contiguous runs of whole items (up to 4 per thread) that the
+ * threads, the caller among them, claim as they come free, so a thread the OS runs late leaves
+ * its share to the others. Kernels make each output depend only on its item, never on the cut,
  * so results are the same bits whatever the thread count. Runs inline (one run) when n < 2, the
  * pool has one thread, or another JavaScript thread holds the pool.
  */
