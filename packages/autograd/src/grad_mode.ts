@@ -2,6 +2,7 @@
  * Grad mode: whether ops record autograd nodes, per asynchronous context (`await`s inside
  * `noGrad(async () => ...)` keep the mode while concurrent work outside does not).
  */
+import { declare, parseArgs } from '@flambeau/tensor';
 import { ScopedState } from './scoped_state.js';
 
 interface GradState {
@@ -19,8 +20,15 @@ function runWith<R>(s: GradState, fn: () => R): R {
   return state.run(s, fn);
 }
 
-/** `torch.is_grad_enabled()`. */
-export function isGradEnabled(): boolean {
+const IS_GRAD_ENABLED = declare('torch.isGradEnabled', 'is_grad_enabled()');
+/**
+ * Whether ops record autograd nodes here (off inside `noGrad`). PyTorch: `torch.is_grad_enabled()`.
+ *
+ * @example
+ * torch.noGrad(() => torch.isGradEnabled()); // false
+ */
+export function isGradEnabled(...args: [] | [Record<string, never>]): boolean {
+  if (args.length > 0) parseArgs(IS_GRAD_ENABLED, args);
   return current().enabled;
 }
 

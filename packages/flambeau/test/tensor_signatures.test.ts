@@ -138,6 +138,22 @@ describe('positional and by-name calls agree', () => {
     same(torch.split(x, 1, 1)[0], torch.split(x, { splitSizeOrSections: 1, dim: 1 })[0]);
     same(torch.max(x, 1).values, torch.max(x, { dim: 1 }).values);
   });
+  it('utility functions of plain values', () => {
+    expect(torch.promoteTypes(torch.int64, { type2: 'float16' })).toBe('float16');
+    expect(torch.promoteTypes({ type1: 'uint8', type2: 'int32' })).toBe('int32');
+    expect(torch.manualSeed({ seed: 7 }).initialSeed()).toBe(7);
+    expect(torch.initialSeed()).toBe(7);
+    torch.setDefaultDtype({ d: torch.float64 });
+    expect(torch.getDefaultDtype()).toBe('float64');
+    torch.setDefaultDtype('float32');
+    const n = torch.getNumThreads();
+    torch.setNumThreads({ num: 1 });
+    expect(torch.getNumThreads()).toBe(1);
+    torch.setNumThreads(n);
+    expect(() => torch.setNumThreads({ num: 'a' } as never)).toThrow("set_num_threads(): argument 'num' must be int, not str");
+    expect(() => torch.promoteTypes('float32' as never)).toThrow("promote_types() missing 1 required positional argument: 'type2'");
+    expect(torch.noGrad(() => torch.isGradEnabled())).toBe(false);
+  });
   it("rejects PyTorch's way: snake_case, duplicates, wrong types, too many", () => {
     expect(() => x.sum({ keep_dim: true } as never)).toThrow("sum() got an unexpected keyword argument 'keep_dim'. Did you mean 'keepdim'?");
     expect(() => x.softmax({ dim: 1, dtype_: 'float64' } as never)).toThrow("got an unexpected keyword argument 'dtype_'");

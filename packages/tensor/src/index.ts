@@ -33,6 +33,7 @@ export { Size } from './size.js';
 export * from './backend.js';
 export * from './dispatcher.js';
 export * from './random.js';
+export { manualSeed, initialSeed, setDefaultDtype, getDefaultDtype, promoteTypes } from './settings.js';
 export { tidy, keep, memory, retainStorage, releaseStorage, storageRefs, type MemoryInfo } from './memory.js';
 export * from './validation.js';
 export { declare, getDeclaration, listDeclarations, parseArgs, isOptions, pyTypeName, type Args, type Declaration, type Param } from './signature.js';

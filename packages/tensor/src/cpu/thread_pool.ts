@@ -37,15 +37,7 @@ function machineThreads(): number {
   return (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
 }
 
-/**
- * The number of threads the CPU backend uses for large GEMMs and convolutions: what
- * `setNumThreads` set, else `OMP_NUM_THREADS` as PyTorch reads it, else the machine's
- * (`os.availableParallelism()`). PyTorch: `torch.get_num_threads()`. Engines without shared
- * memory (browsers without cross-origin isolation) run on one thread whatever this says.
- *
- * @example
- * torch.getNumThreads(); // 2 on a 2-core machine
- */
+/** The CPU backend's thread count (`torch.getNumThreads` in num_threads.ts documents it): set, else `OMP_NUM_THREADS`, else the machine's. */
 export function getNumThreads(): number {
   if (numThreads === undefined) {
     const env = Number(envVar('OMP_NUM_THREADS'));
