@@ -275,6 +275,20 @@ def main():
         fn = getattr(optim.Optimizer, n)
         if inspect.isfunction(fn):
             table["optim.Optimizer." + n] = [from_inspect(fn, True)]
+    # Each optimizer's own step(closure=None).
+    for n in public(optim):
+        cls = getattr(optim, n)
+        if inspect.isclass(cls) and issubclass(cls, optim.Optimizer) and "step" in cls.__dict__:
+            step = cls.step
+            # 1.13's _use_grad_for_differentiable wraps step without functools.wraps: the original is in its closure.
+            inner = [c.cell_contents for c in step.__closure__ or () if inspect.isfunction(c.cell_contents)]
+            table["optim." + n + ".step"] = [from_inspect(inner[0] if inner else step, True)]
+    # The containers' own methods (append, extend, insert, pop, update, keys, …).
+    for n in ("Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"):
+        cls = getattr(nn, n)
+        for m, fn in cls.__dict__.items():
+            if inspect.isfunction(fn) and not m.startswith("_") and m != "forward":
+                table["nn." + n + "." + m] = [from_inspect(fn, True)]
     # The schedulers' step (PyTorch 1.13's base is `_LRScheduler`, Flambeau's `LRScheduler`).
     for n in public(lr_scheduler) + ["_LRScheduler"]:
         cls = getattr(lr_scheduler, n)

@@ -95,7 +95,7 @@ function methods(prefix: string, cls: { prototype: object }): string[] {
 /**
  * Every exported class and function of nn, nn.functional, nn.utils, nn.init, optim, lr_scheduler,
  * data, data.transforms, torchvision's datasets and utils, nn.Module's and SummaryWriter's methods,
- * the schedulers' own step, and the forward of each layer whose PyTorch forward has optional
+ * the optimizers' and schedulers' own step, and the forward of each layer whose PyTorch forward has optional
  * parameters, by qualname.
  */
 function exported(): string[] {
@@ -121,6 +121,7 @@ function exported(): string[] {
     if (subclassOf(nn.Module)(v) && forward?.some((p) => p.default !== undefined)) out.push(`nn.${k}.forward`);
     if (typeof v === 'function' && 'fromPretrained' in v) out.push(`nn.${k}.fromPretrained`);
   }
+  for (const [k, v] of Object.entries(optim)) if (subclassOf(optim.Optimizer)(v)) out.push(`optim.${k}.step`);
   for (const [k, v] of Object.entries(optim.lrScheduler)) {
     if (typeof v === 'function' && Object.prototype.hasOwnProperty.call(v.prototype, 'step')) out.push(`lr_scheduler.${k}.step`);
   }
@@ -142,4 +143,19 @@ describe('every exported layer, function, optimizer, scheduler and data class ha
   it('lists in UNDECLARED only exports', () => {
     for (const q of Object.keys(UNDECLARED)) expect(names, q).toContain(q);
   });
+});
+
+describe("each optimizer's step binds its arguments through its declaration", () => {
+  for (const [k, v] of Object.entries(optim)) {
+    if (typeof v !== 'function' || !(v.prototype instanceof optim.Optimizer)) continue;
+    it(`optim.${k}.step`, () => {
+      const p = torch.tensor([1.5, -2]).requiresGrad_();
+      const Cls = v as unknown as new (params: unknown, opts: { lr: number }) => { step(...a: unknown[]): unknown };
+      const opt = new Cls([p], { lr: 0.1 });
+      expect(() => opt.step({ zzBogus: 1 })).toThrow("step() got an unexpected keyword argument 'zzBogus'");
+      expect(() => opt.step(3)).toThrow("step(): argument 'closure' must be callable, not int");
+      const closure = () => { const l = p.mul(p).sum(); l.backward(); return l; };
+      expect(Number(opt.step({ closure }))).toBe(6.25);
+    });
+  }
 });

@@ -1,5 +1,5 @@
 import { type Args, declare, ValueError } from '@flambeau/tensor';
-import { type ParamGroup, type Params, Optimizer, optimizerArgs, optionsFor, checkLr, checkNonNegative, effectiveGrad, initState, stateTensor, withGrad } from './optimizer.js';
+import { type ParamGroup, type Params, Optimizer, optimizerArgs, optionsFor, checkLr, checkNonNegative, effectiveGrad, initState, stateTensor, withGrad, declareStep } from './optimizer.js';
 
 export interface AdadeltaOptions {
   lr: number;
@@ -10,6 +10,7 @@ export interface AdadeltaOptions {
 }
 
 const ADADELTA_DECL = declare('optim.Adadelta', 'Adadelta(Any params, float lr=1.0, float rho=0.9, float eps=1e-06, float weightDecay=0, bool? foreach=None, *, bool maximize=False)');
+const ADADELTA_STEP = declareStep('Adadelta');
 
 /**
  * Adadelta, PyTorch's `torch.optim.Adadelta`: steps by `√(accΔ + ε) / √(E[g²] + ε) · g`.
@@ -18,6 +19,7 @@ const ADADELTA_DECL = declare('optim.Adadelta', 'Adadelta(Any params, float lr=1
  * const opt = new Adadelta(model.parameters(), { lr: 1.0, rho: 0.9 });
  */
 export class Adadelta extends Optimizer<AdadeltaOptions> {
+  protected override readonly stepDeclaration = ADADELTA_STEP;
   static override readonly __name__: string = 'Adadelta';
   protected static override declaration = ADADELTA_DECL;
   constructor(params: Params<AdadeltaOptions>, ...rest: Args<[lr: number, rho: number, eps: number, weightDecay: number, foreach: boolean | null], Partial<AdadeltaOptions> & { foreach?: boolean | null; capturable?: boolean; differentiable?: boolean; fused?: boolean }>) {

@@ -1,5 +1,5 @@
 import { type Args, declare, fullLike } from '@flambeau/tensor';
-import { type ParamGroup, type Params, Optimizer, optimizerArgs, optionsFor, checkLr, checkNonNegative, effectiveGrad, stateTensor, withGrad } from './optimizer.js';
+import { type ParamGroup, type Params, Optimizer, optimizerArgs, optionsFor, checkLr, checkNonNegative, effectiveGrad, stateTensor, withGrad, declareStep } from './optimizer.js';
 
 export interface AdagradOptions {
   lr: number;
@@ -11,6 +11,7 @@ export interface AdagradOptions {
 }
 
 const ADAGRAD_DECL = declare('optim.Adagrad', 'Adagrad(Any params, float lr=0.01, float lrDecay=0, float weightDecay=0, float initialAccumulatorValue=0, float eps=1e-10, bool? foreach=None, *, bool maximize=False)');
+const ADAGRAD_STEP = declareStep('Adagrad');
 
 /**
  * Adagrad, PyTorch's `torch.optim.Adagrad`: divides by the root of the summed squared gradients,
@@ -20,6 +21,7 @@ const ADAGRAD_DECL = declare('optim.Adagrad', 'Adagrad(Any params, float lr=0.01
  * const opt = new Adagrad(model.parameters(), { lr: 0.01 });
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
+  protected override readonly stepDeclaration = ADAGRAD_STEP;
   static override readonly __name__: string = 'Adagrad';
   protected static override declaration = ADAGRAD_DECL;
   constructor(params: Params<AdagradOptions>, ...rest: Args<[lr: number, lrDecay: number, weightDecay: number, initialAccumulatorValue: number, eps: number, foreach: boolean | null], Partial<AdagradOptions> & { foreach?: boolean | null; capturable?: boolean; differentiable?: boolean; fused?: boolean }>) {

@@ -1,5 +1,5 @@
 import { type Args, declare, dispatch, type Tensor, zerosLike } from '@flambeau/tensor';
-import { checkBetas, checkLr, checkNonNegative, effectiveGrad, initState, Optimizer, optimizerArgs, optionsFor, type ParamGroup, type Params, type ParamState, stateTensor, withGrad } from './optimizer.js';
+import { checkBetas, checkLr, checkNonNegative, effectiveGrad, initState, Optimizer, optimizerArgs, optionsFor, type ParamGroup, type Params, type ParamState, stateTensor, withGrad, declareStep } from './optimizer.js';
 import './step_ops.js';
 
 export interface AdamOptions {
@@ -39,6 +39,7 @@ export function initAdamState(p: Tensor, s: ParamState, amsgrad: boolean): void 
 }
 
 const ADAM_DECL = declare('optim.Adam', 'Adam(Any params, float lr=0.001, float[] betas=(0.9, 0.999), float eps=1e-08, float weightDecay=0, bool amsgrad=False, *, bool? foreach=None, bool maximize=False, bool capturable=False, bool differentiable=False, bool fused=False)');
+const ADAM_STEP = declareStep('Adam');
 
 /**
  * Adam, PyTorch's `torch.optim.Adam` (L2 weight decay added to the gradient; `amsgrad` keeps the
@@ -48,6 +49,7 @@ const ADAM_DECL = declare('optim.Adam', 'Adam(Any params, float lr=0.001, float[
  * const opt = new Adam(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999] });
  */
 export class Adam extends Optimizer<AdamOptions> {
+  protected override readonly stepDeclaration = ADAM_STEP;
   static override readonly __name__: string = 'Adam';
   protected static override declaration = ADAM_DECL;
   constructor(params: Params<AdamOptions>, ...rest: Args<[lr: number, betas: [number, number], eps: number, weightDecay: number, amsgrad: boolean], Partial<AdamOptions> & { foreach?: boolean | null; capturable?: boolean; differentiable?: boolean; fused?: boolean }>) {

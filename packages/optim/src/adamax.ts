@@ -1,6 +1,6 @@
 import { type Args, declare } from '@flambeau/tensor';
 import { checkAdamOptions } from './adam.js';
-import { type ParamGroup, type Params, Optimizer, optimizerArgs, optionsFor, effectiveGrad, initState, stateTensor, withGrad } from './optimizer.js';
+import { type ParamGroup, type Params, Optimizer, optimizerArgs, optionsFor, effectiveGrad, initState, stateTensor, withGrad, declareStep } from './optimizer.js';
 
 export interface AdamaxOptions {
   lr: number;
@@ -11,6 +11,7 @@ export interface AdamaxOptions {
 }
 
 const ADAMAX_DECL = declare('optim.Adamax', 'Adamax(Any params, float lr=0.002, float[] betas=(0.9, 0.999), float eps=1e-08, float weightDecay=0, bool? foreach=None, *, bool maximize=False)');
+const ADAMAX_STEP = declareStep('Adamax');
 
 /**
  * Adamax (Adam with the infinity norm), PyTorch's `torch.optim.Adamax`.
@@ -19,6 +20,7 @@ const ADAMAX_DECL = declare('optim.Adamax', 'Adamax(Any params, float lr=0.002, 
  * const opt = new Adamax(model.parameters(), { lr: 2e-3 });
  */
 export class Adamax extends Optimizer<AdamaxOptions> {
+  protected override readonly stepDeclaration = ADAMAX_STEP;
   static override readonly __name__: string = 'Adamax';
   protected static override declaration = ADAMAX_DECL;
   constructor(params: Params<AdamaxOptions>, ...rest: Args<[lr: number, betas: [number, number], eps: number, weightDecay: number, foreach: boolean | null], Partial<AdamaxOptions> & { foreach?: boolean | null; capturable?: boolean; differentiable?: boolean; fused?: boolean }>) {

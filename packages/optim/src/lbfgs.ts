@@ -1,7 +1,7 @@
 import type { Tensor } from '@flambeau/tensor';
-import { type Args, RuntimeError, ValueError, cat, declare, zeros } from '@flambeau/tensor';
+import { type Args, RuntimeError, ValueError, cat, declare, parseArgs, zeros } from '@flambeau/tensor';
 import { enableGrad, noGrad } from '@flambeau/autograd';
-import { type Loss, type Params, type ParamState, Optimizer, optimizerArgs, optionsFor } from './optimizer.js';
+import { declareStep, type Loss, type Params, type ParamState, Optimizer, optimizerArgs, optionsFor } from './optimizer.js';
 import { strongWolfe } from './line_search.js';
 
 export interface LBFGSOptions {
@@ -16,6 +16,8 @@ export interface LBFGSOptions {
 }
 
 const LBFGS_DECL = declare('optim.LBFGS', 'LBFGS(Any params, float lr=1, int maxIter=20, int? maxEval=None, float toleranceGrad=1e-07, float toleranceChange=1e-09, int historySize=100, str? lineSearchFn=None)');
+// PyTorch's LBFGS.step(closure): the closure is required (the line search re-evaluates the model).
+const LBFGS_STEP = declareStep('LBFGS', 'step(Callable closure)');
 
 function lossValue(loss: Loss): number {
   return typeof loss === 'number' ? loss : loss.itemSync();
@@ -76,9 +78,8 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     return [loss, flatGrad];
   }
 
-  override step(closure?: () => Loss): Loss {
-    if (!closure) throw new RuntimeError('LBFGS requires a closure that reevaluates the model and returns the loss');
-    const fn = closure;
+  override step(...args: [closure: () => Loss] | [{ closure: () => Loss }]): Loss {
+    const fn = parseArgs(LBFGS_STEP, args).closure as () => Loss;
     const evaluate = (): Loss => enableGrad(fn);
     const { lr, maxIter, maxEval, toleranceGrad, toleranceChange, lineSearchFn, historySize } = this.paramGroups[0];
     const state = this.stateOf(this.params[0]);

@@ -1,6 +1,6 @@
 import { type Args, declare, zerosLike } from '@flambeau/tensor';
 import { checkAdamOptions } from './adam.js';
-import { type ParamGroup, type Params, Optimizer, optimizerArgs, optionsFor, checkNonNegative, effectiveGrad, stateTensor, withGrad } from './optimizer.js';
+import { type ParamGroup, type Params, Optimizer, optimizerArgs, optionsFor, checkNonNegative, effectiveGrad, stateTensor, withGrad, declareStep } from './optimizer.js';
 
 export interface NAdamOptions {
   lr: number;
@@ -11,6 +11,7 @@ export interface NAdamOptions {
 }
 
 const NADAM_DECL = declare('optim.NAdam', 'NAdam(Any params, float lr=0.002, float[] betas=(0.9, 0.999), float eps=1e-08, float weightDecay=0, float momentumDecay=0.004, bool? foreach=None)');
+const NADAM_STEP = declareStep('NAdam');
 
 /**
  * NAdam (Adam with Nesterov momentum), PyTorch's `torch.optim.NAdam`.
@@ -22,6 +23,7 @@ const NADAM_DECL = declare('optim.NAdam', 'NAdam(Any params, float lr=0.002, flo
  * const opt = new NAdam(model.parameters(), { lr: 2e-3 });
  */
 export class NAdam extends Optimizer<NAdamOptions> {
+  protected override readonly stepDeclaration = NADAM_STEP;
   static override readonly __name__: string = 'NAdam';
   protected static override declaration = NADAM_DECL;
   constructor(params: Params<NAdamOptions>, ...rest: Args<[lr: number, betas: [number, number], eps: number, weightDecay: number, momentumDecay: number, foreach: boolean | null], Partial<NAdamOptions> & { foreach?: boolean | null; capturable?: boolean; differentiable?: boolean; fused?: boolean }>) {

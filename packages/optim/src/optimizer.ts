@@ -8,6 +8,13 @@ const ZERO_GRAD = declare('optim.Optimizer.zeroGrad', 'zeroGrad(bool setToNone=T
 const ADD_PARAM_GROUP = declare('optim.Optimizer.addParamGroup', 'addParamGroup(dict paramGroup)');
 const STATE_DICT = declare('optim.Optimizer.stateDict', 'stateDict()');
 const LOAD_STATE_DICT = declare('optim.Optimizer.loadStateDict', 'loadStateDict(dict stateDict)');
+// For subclasses that declare no step of their own (PyTorch's base step requires the closure; every optimizer's own takes it optionally).
+const STEP = declare('optim.Optimizer.step', 'step(Callable? closure=None)', { listed: false });
+
+/** Declares optimizer `name`'s own `step`: PyTorch 1.13's `step(closure=None)` unless `schema` says otherwise. */
+export function declareStep(name: string, schema = 'step(Callable? closure=None)'): Declaration {
+  return declare(`optim.${name}.step`, schema);
+}
 
 /** What a closure given to `step` returns: the loss, as a tensor or a number. */
 export type Loss = Tensor | number;
@@ -120,11 +127,18 @@ export class Optimizer<O extends object = Record<string, any>> {
     }
   }
 
+  /** What `step` binds its arguments with: each optimizer's own declaration (`optim.SGD.step`, see {@link declareStep}). */
+  protected readonly stepDeclaration: Declaration = STEP;
+
   /**
    * One optimization step. `closure` re-evaluates the model (gradients enabled) and returns the
-   * loss, which `step` returns.
+   * loss, which `step` returns. PyTorch: `optimizer.step(closure=None)`.
+   *
+   * @example
+   * opt.step(); opt.step(() => { opt.zeroGrad(); const l = loss(); l.backward(); return l; });
    */
-  step(closure?: () => Loss): Loss | undefined {
+  step(...args: Args<[closure: (() => Loss) | null], { closure?: (() => Loss) | null }>): Loss | undefined {
+    const closure = parseArgs(this.stepDeclaration, args).closure as (() => Loss) | null;
     const loss = closure ? enableGrad(closure) : undefined;
     // The update's temporaries are freed as soon as it ends; state and parameters are kept.
     noGrad(() => tidy(() => {

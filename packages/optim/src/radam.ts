@@ -1,6 +1,6 @@
 import { type Args, declare } from '@flambeau/tensor';
 import { checkAdamOptions } from './adam.js';
-import { type ParamGroup, type Params, Optimizer, optimizerArgs, optionsFor, effectiveGrad, initState, stateTensor, withGrad } from './optimizer.js';
+import { type ParamGroup, type Params, Optimizer, optimizerArgs, optionsFor, effectiveGrad, initState, stateTensor, withGrad, declareStep } from './optimizer.js';
 
 export interface RAdamOptions {
   lr: number;
@@ -10,6 +10,7 @@ export interface RAdamOptions {
 }
 
 const RADAM_DECL = declare('optim.RAdam', 'RAdam(Any params, float lr=0.001, float[] betas=(0.9, 0.999), float eps=1e-08, float weightDecay=0, bool? foreach=None)');
+const RADAM_STEP = declareStep('RAdam');
 
 /**
  * Rectified Adam, PyTorch's `torch.optim.RAdam`: plain momentum SGD until the variance of the
@@ -19,6 +20,7 @@ const RADAM_DECL = declare('optim.RAdam', 'RAdam(Any params, float lr=0.001, flo
  * const opt = new RAdam(model.parameters(), { lr: 1e-3 });
  */
 export class RAdam extends Optimizer<RAdamOptions> {
+  protected override readonly stepDeclaration = RADAM_STEP;
   static override readonly __name__: string = 'RAdam';
   protected static override declaration = RADAM_DECL;
   constructor(params: Params<RAdamOptions>, ...rest: Args<[lr: number, betas: [number, number], eps: number, weightDecay: number, foreach: boolean | null], Partial<RAdamOptions> & { foreach?: boolean | null; capturable?: boolean; differentiable?: boolean; fused?: boolean }>) {

@@ -1,5 +1,5 @@
 import { type Args, declare, dispatch, zerosLike } from '@flambeau/tensor';
-import { checkLr, checkNonNegative, effectiveGrad, initState, Optimizer, optimizerArgs, optionsFor, type ParamGroup, type Params, stateTensor, withGrad } from './optimizer.js';
+import { checkLr, checkNonNegative, effectiveGrad, initState, Optimizer, optimizerArgs, optionsFor, type ParamGroup, type Params, stateTensor, withGrad, declareStep } from './optimizer.js';
 import './step_ops.js';
 
 export interface RMSpropOptions {
@@ -13,6 +13,7 @@ export interface RMSpropOptions {
 }
 
 const RMSPROP_DECL = declare('optim.RMSprop', 'RMSprop(Any params, float lr=0.01, float alpha=0.99, float eps=1e-08, float weightDecay=0, float momentum=0, bool centered=False, bool? foreach=None, bool maximize=False, bool differentiable=False)');
+const RMSPROP_STEP = declareStep('RMSprop');
 
 /**
  * RMSprop, PyTorch's `torch.optim.RMSprop`: divides the gradient by the root of a running mean of
@@ -22,6 +23,7 @@ const RMSPROP_DECL = declare('optim.RMSprop', 'RMSprop(Any params, float lr=0.01
  * const opt = new RMSprop(model.parameters(), { lr: 0.01, momentum: 0.9 });
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
+  protected override readonly stepDeclaration = RMSPROP_STEP;
   static override readonly __name__: string = 'RMSprop';
   protected static override declaration = RMSPROP_DECL;
   constructor(params: Params<RMSpropOptions>, ...rest: Args<[lr: number, alpha: number, eps: number, weightDecay: number, momentum: number, centered: boolean, foreach: boolean | null, maximize: boolean], Partial<RMSpropOptions> & { foreach?: boolean | null; capturable?: boolean; differentiable?: boolean; fused?: boolean }>) {

@@ -1,5 +1,5 @@
 import { type Args, declare, dispatch, type Tensor, ValueError, zerosLike } from '@flambeau/tensor';
-import { checkLr, checkNonNegative, effectiveGrad, Optimizer, optimizerArgs, optionsFor, type ParamGroup, type Params, withGrad } from './optimizer.js';
+import { checkLr, checkNonNegative, effectiveGrad, Optimizer, optimizerArgs, optionsFor, type ParamGroup, type Params, withGrad, declareStep } from './optimizer.js';
 import './step_ops.js';
 
 export interface SGDOptions {
@@ -12,6 +12,7 @@ export interface SGDOptions {
 }
 
 const SGD_DECL = declare('optim.SGD', 'SGD(Any params, float? lr=None, float momentum=0, float dampening=0, float weightDecay=0, bool nesterov=False, *, bool maximize=False, bool? foreach=None, bool differentiable=False)');
+const SGD_STEP = declareStep('SGD');
 
 /**
  * Stochastic gradient descent with optional momentum, PyTorch's `torch.optim.SGD`
@@ -21,6 +22,7 @@ const SGD_DECL = declare('optim.SGD', 'SGD(Any params, float? lr=None, float mom
  * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
  */
 export class SGD extends Optimizer<SGDOptions> {
+  protected override readonly stepDeclaration = SGD_STEP;
   static override readonly __name__: string = 'SGD';
   protected static override declaration = SGD_DECL;
   constructor(params: Params<SGDOptions>, ...rest: Args<[lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean], Partial<SGDOptions> & { foreach?: boolean | null; capturable?: boolean; differentiable?: boolean; fused?: boolean }>) {
