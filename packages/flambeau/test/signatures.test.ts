@@ -95,7 +95,7 @@ function methods(prefix: string, cls: { prototype: object }): string[] {
 /**
  * Every exported class and function of nn, nn.functional, nn.utils, nn.init, optim, lr_scheduler,
  * data, data.transforms, torchvision's datasets and utils, nn.Module's and SummaryWriter's methods,
- * the optimizers' and schedulers' own step, and the forward of each layer whose PyTorch forward has optional
+ * the optimizers' and schedulers' own step, the containers' list and dict methods, and the forward of each layer whose PyTorch forward has optional
  * parameters, by qualname.
  */
 function exported(): string[] {
@@ -122,6 +122,11 @@ function exported(): string[] {
     if (typeof v === 'function' && 'fromPretrained' in v) out.push(`nn.${k}.fromPretrained`);
   }
   for (const [k, v] of Object.entries(optim)) if (subclassOf(optim.Optimizer)(v)) out.push(`optim.${k}.step`);
+  // The containers' methods under PyTorch's names (append, pop, keys, …; not Flambeau's get/set/slice for indexing,
+  // nor nn.Module's forward and extraRepr, overridden).
+  for (const cls of [nn.Sequential, nn.ModuleList, nn.ModuleDict, nn.ParameterList, nn.ParameterDict]) {
+    out.push(...methods(`nn.${cls.name}`, cls).filter((q) => fixtureKey(q) in FIXTURE.signatures && !/\.(forward|extraRepr)$/.test(q)));
+  }
   for (const [k, v] of Object.entries(optim.lrScheduler)) {
     if (typeof v === 'function' && Object.prototype.hasOwnProperty.call(v.prototype, 'step')) out.push(`lr_scheduler.${k}.step`);
   }
@@ -158,4 +163,41 @@ describe("each optimizer's step binds its arguments through its declaration", ()
       expect(Number(opt.step({ closure }))).toBe(6.25);
     });
   }
+});
+
+describe("the containers' methods bind their arguments through their declarations", () => {
+  const bogus = "got an unexpected keyword argument 'zzBogus'";
+  it('list methods', () => {
+    for (const c of [new nn.Sequential(new nn.ReLU()), new nn.ModuleList([new nn.ReLU()])]) {
+      expect(() => c.append({ zzBogus: 1 } as never)).toThrow(`append() ${bogus}`);
+      expect(() => c.extend({ zzBogus: 1 } as never)).toThrow(`extend() ${bogus}`);
+      expect(() => c.insert(0, { zzBogus: 1 } as never)).toThrow(`insert() ${bogus}`);
+      expect(() => c.pop({ zzBogus: 1 } as never)).toThrow(`pop() ${bogus}`);
+      const tanh = new nn.Tanh();
+      c.insert({ index: 0, module: tanh });
+      expect(c.pop({ key: 0 })).toBe(tanh);
+    }
+    const seq = new nn.Sequential(new nn.ReLU());
+    seq.extend({ sequential: [new nn.Tanh()] });
+    expect(seq.length).toBe(2);
+    const pl = new nn.ParameterList();
+    pl.append({ value: torch.zeros(2) }).extend({ values: [torch.ones(1)] });
+    expect(pl.length).toBe(2);
+    expect(() => pl.append({ zzBogus: 1 } as never)).toThrow(`append() ${bogus}`);
+    expect(() => pl.append(3 as never)).toThrow("append(): argument 'value' must be Tensor, not int");
+  });
+  it('dict methods', () => {
+    const md = new nn.ModuleDict({ a: new nn.ReLU() });
+    const pd = new nn.ParameterDict({ a: torch.zeros(1) });
+    for (const d of [md, pd] as unknown as { keys(...a: unknown[]): unknown; values(...a: unknown[]): unknown; items(...a: unknown[]): unknown; clear(...a: unknown[]): unknown; pop(...a: unknown[]): unknown }[]) {
+      for (const m of ['keys', 'values', 'items', 'clear'] as const) expect(() => d[m]({ zzBogus: 1 })).toThrow(`${m}() ${bogus}`);
+      expect(() => d.pop({ zzBogus: 1 })).toThrow(`pop() ${bogus}`);
+      expect(() => d.keys(1)).toThrow('keys() takes 0 positional arguments but 1 was given');
+    }
+    // A lone `{ … }` given to update is the entries (Python's dict), not an options object.
+    md.update({ b: new nn.Tanh() });
+    pd.update({ b: torch.ones(1) });
+    expect([md.keys(), pd.keys()]).toEqual([['a', 'b'], ['a', 'b']]);
+    expect(md.pop({ key: 'b' })).toBeInstanceOf(nn.Tanh);
+  });
 });

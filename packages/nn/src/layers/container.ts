@@ -4,6 +4,23 @@ import { type Tensor, IndexError, DTypeError, declare, parseArgs } from '@flambe
 const MODULE_LIST = declare('nn.ModuleList', 'ModuleList(Module[]? modules=None)');
 // `dict?`: a lone `{ … }` is the modules by name, as Python's dict, not an options object.
 const MODULE_DICT = declare('nn.ModuleDict', 'ModuleDict(dict? modules=None)');
+// The list methods under PyTorch 1.13's parameter names; `pop`'s key defaults to the last, as Python's list.pop.
+const listMethods = (cls: string, extendParam: string) => ({
+  append: declare(`nn.${cls}.append`, 'append(Module module)'),
+  extend: declare(`nn.${cls}.extend`, `extend(Module[] ${extendParam})`),
+  insert: declare(`nn.${cls}.insert`, 'insert(int index, Module module)'),
+  pop: declare(`nn.${cls}.pop`, 'pop(int key=-1)'),
+});
+const SEQUENTIAL = listMethods('Sequential', 'sequential');
+const MODULE_LIST_METHODS = listMethods('ModuleList', 'modules');
+const DICT = {
+  pop: declare('nn.ModuleDict.pop', 'pop(str key)'),
+  clear: declare('nn.ModuleDict.clear', 'clear()'),
+  keys: declare('nn.ModuleDict.keys', 'keys()'),
+  values: declare('nn.ModuleDict.values', 'values()'),
+  items: declare('nn.ModuleDict.items', 'items()'),
+  update: declare('nn.ModuleDict.update', 'update(dict modules)'),
+};
 import { Module } from '../module.js';
 
 function normIndex(idx: number, n: number): number {
@@ -74,15 +91,18 @@ export class Sequential extends Module {
   override get length(): number {
     return this._modules.size;
   }
-  append(module: Module): this {
+  append(...args: [module: Module] | [{ module: Module }]): this {
+    const { module } = parseArgs(SEQUENTIAL.append, args) as { module: Module };
     this.addModule(String(this._modules.size), module);
     return this;
   }
-  extend(modules: Iterable<Module>): this {
-    for (const m of modules) this.append(m);
+  extend(...args: [sequential: Iterable<Module>] | [{ sequential: Iterable<Module> }]): this {
+    const { sequential } = parseArgs(SEQUENTIAL.extend, args) as { sequential: Iterable<Module> };
+    for (const m of sequential) this.append(m);
     return this;
   }
-  insert(index: number, module: Module): this {
+  insert(...args: [index: number, module: Module] | [index: number, { module: Module }] | [{ index: number; module: Module }]): this {
+    const { index, module } = parseArgs(SEQUENTIAL.insert, args) as { index: number; module: Module };
     const mods = [...this._modules.values()] as Module[];
     const n = mods.length;
     if (index < -n || index > n) throw new IndexError(`Index out of range: ${index}`);
@@ -90,7 +110,8 @@ export class Sequential extends Module {
     renumber(this, mods);
     return this;
   }
-  pop(idx = -1): Module {
+  pop(...args: [key?: number] | [{ key?: number }]): Module {
+    const idx = parseArgs(SEQUENTIAL.pop, args).key as number;
     const m = this.get(idx);
     this.delete(idx);
     return m;
@@ -141,21 +162,25 @@ export class ModuleList<T extends Module = Module> extends Module {
   override get length(): number {
     return this._modules.size;
   }
-  append(module: T): this {
+  append(...args: [module: T] | [{ module: T }]): this {
+    const { module } = parseArgs(MODULE_LIST_METHODS.append, args) as { module: T };
     this.addModule(String(this._modules.size), module);
     return this;
   }
-  extend(modules: Iterable<T>): this {
+  extend(...args: [modules: Iterable<T>] | [{ modules: Iterable<T> }]): this {
+    const { modules } = parseArgs(MODULE_LIST_METHODS.extend, args) as { modules: Iterable<T> };
     for (const m of modules) this.append(m);
     return this;
   }
-  insert(index: number, module: T): void {
+  insert(...args: [index: number, module: T] | [index: number, { module: T }] | [{ index: number; module: T }]): void {
+    const { index, module } = parseArgs(MODULE_LIST_METHODS.insert, args) as { index: number; module: T };
     const mods = [...this];
     const n = mods.length;
     mods.splice(index < 0 ? Math.max(0, index + n) : Math.min(index, n), 0, module);
     renumber(this, mods);
   }
-  pop(idx = -1): T {
+  pop(...args: [key?: number] | [{ key?: number }]): T {
+    const idx = parseArgs(MODULE_LIST_METHODS.pop, args).key as number;
     const m = this.get(idx);
     this.delete(idx);
     return m;
@@ -193,27 +218,33 @@ export class ModuleDict<T extends Module = Module> extends Module {
     this.get(key);
     this._modules.delete(key);
   }
-  pop(key: string): T {
+  pop(...args: [key: string] | [{ key: string }]): T {
+    const { key } = parseArgs(DICT.pop, args) as { key: string };
     const m = this.get(key);
     this._modules.delete(key);
     return m;
   }
-  clear(): void {
+  clear(...args: []): void {
+    parseArgs(DICT.clear, args);
     this._modules.clear();
   }
-  keys(): string[] {
+  keys(...args: []): string[] {
+    parseArgs(DICT.keys, args);
     return [...this._modules.keys()];
   }
-  values(): T[] {
+  values(...args: []): T[] {
+    parseArgs(DICT.values, args);
     return [...this._modules.values()] as T[];
   }
-  items(): [string, T][] {
+  items(...args: []): [string, T][] {
+    parseArgs(DICT.items, args);
     return [...this._modules.entries()] as [string, T][];
   }
   override get length(): number {
     return this._modules.size;
   }
-  update(modules: Record<string, T> | Map<string, T> | Iterable<[string, T]>): void {
+  update(...args: [modules: Record<string, T> | Map<string, T> | Iterable<[string, T]>]): void {
+    const { modules } = parseArgs(DICT.update, args) as { modules: Record<string, T> | Map<string, T> | Iterable<[string, T]> };
     const entries = modules instanceof Map || Symbol.iterator in Object(modules) ? [...(modules as Iterable<[string, T]>)] : Object.entries(modules);
     for (const [k, m] of entries) this.set(k, m);
   }

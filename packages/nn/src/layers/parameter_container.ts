@@ -5,6 +5,18 @@ import { Parameter } from '../parameter.js';
 // `Parameter[]?`: any iterable of tensors (generators included); `dict?`: a lone `{ … }` is the parameters by name.
 const PARAMETER_LIST = declare('nn.ParameterList', 'ParameterList(Parameter[]? values=None)');
 const PARAMETER_DICT = declare('nn.ParameterDict', 'ParameterDict(dict? parameters=None)');
+const LIST = {
+  append: declare('nn.ParameterList.append', 'append(Tensor value)'),
+  extend: declare('nn.ParameterList.extend', 'extend(Tensor[] values)'),
+};
+const DICT = {
+  pop: declare('nn.ParameterDict.pop', 'pop(str key)'),
+  clear: declare('nn.ParameterDict.clear', 'clear()'),
+  keys: declare('nn.ParameterDict.keys', 'keys()'),
+  values: declare('nn.ParameterDict.values', 'values()'),
+  items: declare('nn.ParameterDict.items', 'items()'),
+  update: declare('nn.ParameterDict.update', 'update(dict parameters)'),
+};
 
 function normIndex(idx: number, n: number): number {
   if (!Number.isInteger(idx) || idx < -n || idx >= n) throw new IndexError(`index ${idx} is out of range`);
@@ -47,11 +59,13 @@ export class ParameterList extends Module {
   override get length(): number {
     return this._parameters.size;
   }
-  append(value: Tensor): this {
+  append(...args: [value: Tensor] | [{ value: Tensor }]): this {
+    const { value } = parseArgs(LIST.append, args) as { value: Tensor };
     this.registerParameter(String(this._parameters.size), asParameter(value));
     return this;
   }
-  extend(values: Iterable<Tensor>): this {
+  extend(...args: [values: Iterable<Tensor>] | [{ values: Iterable<Tensor> }]): this {
+    const { values } = parseArgs(LIST.extend, args) as { values: Iterable<Tensor> };
     for (const v of values) this.append(v);
     return this;
   }
@@ -97,28 +111,34 @@ export class ParameterDict extends Module {
     this.get(key);
     this._parameters.delete(key);
   }
-  pop(key: string): Parameter {
+  pop(...args: [key: string] | [{ key: string }]): Parameter {
+    const { key } = parseArgs(DICT.pop, args) as { key: string };
     const p = this.get(key);
     this._parameters.delete(key);
     return p;
   }
-  clear(): void {
+  clear(...args: []): void {
+    parseArgs(DICT.clear, args);
     this._parameters.clear();
   }
-  keys(): string[] {
+  keys(...args: []): string[] {
+    parseArgs(DICT.keys, args);
     return [...this._parameters.keys()];
   }
-  values(): Parameter[] {
+  values(...args: []): Parameter[] {
+    parseArgs(DICT.values, args);
     return [...this._parameters.values()] as Parameter[];
   }
-  items(): [string, Parameter][] {
+  items(...args: []): [string, Parameter][] {
+    parseArgs(DICT.items, args);
     return [...this._parameters.entries()] as [string, Parameter][];
   }
   override get length(): number {
     return this._parameters.size;
   }
   /** `update(other)`: adds or replaces entries, in `other`'s order. */
-  update(parameters: ParameterEntries): void {
+  update(...args: [parameters: ParameterEntries]): void {
+    const { parameters } = parseArgs(DICT.update, args) as { parameters: ParameterEntries };
     const entries = parameters instanceof ParameterDict ? parameters.items()
       : Symbol.iterator in Object(parameters) ? [...(parameters as Iterable<[string, Tensor]>)] : Object.entries(parameters);
     for (const [k, v] of entries) this.set(k, v);
