@@ -34,6 +34,8 @@ export const DEPARTURES: Record<string, { reason: string; missing?: string[]; lo
   'torch.setNumThreads': { reason: "the docstring's set_num_threads(int) names the parameter by its type: num is the .pyi's name (the C function takes it positionally only)", missing: ['int'], extra: ['num'] },
   'nn.Sequential.pop': { reason: "the key defaults to -1 (the last), as Python's list.pop; PyTorch's Sequential.pop requires it", loose: ['key'] },
   'nn.ModuleList.pop': { reason: "the key defaults to -1 (the last), as Python's list.pop; PyTorch's ModuleList.pop requires it", loose: ['key'] },
+  'torch.save': { reason: 'the safetensors format, not pickle: no pickle parameters; metadata is its string-to-string __metadata__', missing: ['pickle_module', 'pickle_protocol', '_use_new_zipfile_serialization'], extra: ['metadata'] },
+  'torch.load': { reason: "the safetensors format, not pickle: no pickle parameters (nor weights_only: a safetensors file holds only tensors); mapLocation is a device; metadata=true also returns __metadata__; device is mapLocation's earlier Flambeau name", missing: ['pickle_module', 'weights_only', '**pickle_load_args'], extra: ['metadata', 'device'] },
   'optim.Adam.step': { reason: "grad_scaler is the CUDA AMP GradScaler's hook (fused Adam): no AMP here", missing: ['grad_scaler'] },
   'optim.Optimizer.zeroGrad': { reason: "set_to_none=True is PyTorch 2.0's default", defaults: ['setToNone'] },
   'transforms.Resize': { reason: 'antialias: Images resize as PIL does (antialiased), tensors without, which is torchvision 0.14\'s antialias=None', missing: ['antialias'] },
@@ -218,8 +220,6 @@ export const TORCH_UNDECLARED: Record<string, string> = {
   'torch.numel': "the shape helper numel(shape) of @flambeau/tensor, not PyTorch's numel(input) (use t.numel())",
   'torch.broadcastShapes': 'variadic (*shapes): every argument is a shape, nothing to misread',
   'torch.resultType': "variadic in Flambeau (PyTorch's takes two operands): the dtype of any number of tensors and numbers",
-  'torch.save': "@flambeau/nn's serialization: not bound through the parser yet",
-  'torch.load': "@flambeau/nn's serialization: not bound through the parser yet",
 };
 
 for (const [q, d] of Object.entries(TENSOR_DEPARTURES)) if (!(q in DEPARTURES)) DEPARTURES[q] = d;

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { torch } from '../src/index.js';
 import { DEPARTURES, FLAMBEAU_METHODS, NEVER_DECLARED, TENSOR_DEPARTURES, TORCH_UNDECLARED } from './signature_departures.js';
@@ -153,6 +155,21 @@ describe('positional and by-name calls agree', () => {
     expect(() => torch.setNumThreads({ num: 'a' } as never)).toThrow("set_num_threads(): argument 'num' must be int, not str");
     expect(() => torch.promoteTypes('float32' as never)).toThrow("promote_types() missing 1 required positional argument: 'type2'");
     expect(torch.noGrad(() => torch.isGradEnabled())).toBe(false);
+  });
+  it('save and load', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flambeau-sig-'));
+    try {
+      const f = join(dir, 'w.safetensors');
+      torch.save({ w: torch.tensor([1.5, 2]) }, f, { epoch: '3' });
+      same(torch.load(f, 'cpu').w, torch.tensor([1.5, 2]));
+      same(torch.load({ f, mapLocation: torch.device('cpu') }).w, torch.tensor([1.5, 2]));
+      expect(torch.load(f, { metadata: true }).metadata).toEqual({ epoch: '3' });
+      expect(() => torch.load(f, { weights_only: true } as never)).toThrow("load() got an unexpected keyword argument 'weights_only'");
+      expect(() => torch.save({ w: torch.tensor([1]) }, 3 as never)).toThrow("save(): argument 'f' must be str, not int");
+      expect(() => (torch.save as (...a: unknown[]) => void)({ w: torch.tensor([1]) }, { zzBogus: 1 })).toThrow("save() got an unexpected keyword argument 'zzBogus'");
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
   });
   it("rejects PyTorch's way: snake_case, duplicates, wrong types, too many", () => {
     expect(() => x.sum({ keep_dim: true } as never)).toThrow("sum() got an unexpected keyword argument 'keep_dim'. Did you mean 'keepdim'?");

@@ -1,4 +1,4 @@
-import { DTypeError, type DType, RuntimeError, type Tensor, type TypedArray, ValueError, halfBits } from '@flambeau/tensor';
+import { DTypeError, type DType, type DeviceLike, RuntimeError, type Tensor, type TypedArray, ValueError, declare, halfBits, parseArgs } from '@flambeau/tensor';
 import { type FileSink, atomicWrite, atomicWriteAsync } from './atomic_write.js';
 import { Module, type StateDict } from './module.js';
 import { openBytes, safeOpen, type SafetensorsFile } from './safetensors_reader.js';
@@ -118,11 +118,22 @@ function readAll(f: SafetensorsFile): StateDict {
 export function deserialize(bytes: Uint8Array, opts?: { metadata?: false; device?: string }): StateDict;
 export function deserialize(bytes: Uint8Array, opts: { metadata: true; device?: string }): { stateDict: StateDict; metadata: Record<string, string> | null };
 export function deserialize(bytes: Uint8Array, opts: LoadOptions = {}): StateDict | { stateDict: StateDict; metadata: Record<string, string> | null } {
-  return withMetadata(openBytes(bytes, { device: opts.device }), opts.metadata ?? false);
+  return withMetadata(openBytes(bytes, { device: deviceName(opts.mapLocation ?? opts.device) }), opts.metadata ?? false);
 }
 
-/** `metadata: true` also returns `__metadata__`; `device` is where tensors go (default: the default device). */
-export interface LoadOptions { metadata?: boolean; device?: string }
+/**
+ * `metadata: true` also returns `__metadata__`; `mapLocation` (PyTorch's `map_location`, a device
+ * here) or its alias `device` is where tensors go (default: the default device).
+ */
+export interface LoadOptions { mapLocation?: DeviceLike | null; metadata?: boolean; device?: DeviceLike | null }
+
+// The safetensors format: PyTorch's pickle parameters (pickle_module, pickle_protocol, weights_only, …) have nothing to set.
+const SAVE = declare('torch.save', 'save(Any obj, str f, dict? metadata=None)');
+const LOAD = declare('torch.load', 'load(str f, Device? mapLocation=None, *, bool metadata=False, Device? device=None)');
+
+function deviceName(d: DeviceLike | null | undefined): string | undefined {
+  return d == null ? undefined : String(d);
+}
 
 function withMetadata(f: SafetensorsFile, metadata: boolean): StateDict | { stateDict: StateDict; metadata: Record<string, string> | null } {
   if (!metadata) return readAll(f);
@@ -140,12 +151,13 @@ function withMetadata(f: SafetensorsFile, metadata: boolean): StateDict | { stat
  * nn.save(net, 'net.safetensors', { epoch: '3' });
  * net.loadStateDict(nn.load('net.safetensors'));
  */
-export function save(moduleOrStateDict: Module | Tensors, path: string, metadata?: Metadata): void {
-  const sd = moduleOrStateDict instanceof Module ? moduleOrStateDict.stateDict() : moduleOrStateDict;
+export function save(moduleOrStateDict: Module | Tensors, path: string, metadata?: Metadata | null): void {
+  const { obj, f, metadata: meta } = parseArgs(SAVE, arguments) as { obj: Module | Tensors; f: string; metadata: Metadata | null };
+  const sd = obj instanceof Module ? obj.stateDict() : obj;
   const entries = entriesOf(sd);
   // Built (and checked) before the target directory is touched.
-  const { header } = buildHeader(entries, metadata);
-  atomicWrite(path, (sink) => writeAll(entries, header, sink, 'save'));
+  const { header } = buildHeader(entries, meta ?? undefined);
+  atomicWrite(f, (sink) => writeAll(entries, header, sink, 'save'));
 }
 
 /**
@@ -167,15 +179,19 @@ export async function saveAsync(moduleOrStateDict: Module | Tensors, path: strin
 
 /**
  * Reads a safetensors file into a state dict (`torch.load` of a saved state dict,
- * `safetensors.torch.load_file`), one tensor at a time from its byte range, onto `device`. With
+ * `safetensors.torch.load_file`), one tensor at a time from its byte range, onto `mapLocation` (a
+ * device, or by its alias `device`; PyTorch's pickle parameters have nothing to set). With
  * `{ metadata: true }` returns `{ stateDict, metadata }`. A PyTorch pickle checkpoint (`.pt`,
  * `.pth`) is refused with an explanation.
  *
  * @example
  * const { stateDict, metadata } = nn.load('net.safetensors', { metadata: true });
+ * const onCpu = torch.load('net.safetensors', 'cpu'); // PyTorch's torch.load(f, map_location='cpu')
  */
-export function load(path: string, opts?: { metadata?: false; device?: string }): StateDict;
-export function load(path: string, opts: { metadata: true; device?: string }): { stateDict: StateDict; metadata: Record<string, string> | null };
-export function load(path: string, opts: LoadOptions = {}): StateDict | { stateDict: StateDict; metadata: Record<string, string> | null } {
-  return withMetadata(safeOpen(path, { device: opts.device }), opts.metadata ?? false);
+export function load(path: string, opts?: { mapLocation?: DeviceLike | null; metadata?: false; device?: DeviceLike | null }): StateDict;
+export function load(path: string, opts: { mapLocation?: DeviceLike | null; metadata: true; device?: DeviceLike | null }): { stateDict: StateDict; metadata: Record<string, string> | null };
+export function load(path: string, mapLocation: DeviceLike | null, opts?: { metadata?: false }): StateDict;
+export function load(...args: unknown[]): StateDict | { stateDict: StateDict; metadata: Record<string, string> | null } {
+  const { f, mapLocation, metadata, device } = parseArgs(LOAD, args) as { f: string; mapLocation: DeviceLike | null; metadata: boolean; device: DeviceLike | null };
+  return withMetadata(safeOpen(f, { device: deviceName(mapLocation ?? device) }), metadata);
 }
