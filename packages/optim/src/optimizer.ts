@@ -127,7 +127,7 @@ export class Optimizer<O extends object = Record<string, any>> {
     }
   }
 
-  /** What `step` binds its arguments with: each optimizer's own declaration (`optim.SGD.step`, see {@link declareStep}). */
+  /** What `step` binds its arguments with: each optimizer's own declaration (`optim.SGD.step`, made by `declareStep`). */
   protected readonly stepDeclaration: Declaration = STEP;
 
   /**

@@ -33,6 +33,17 @@ export function getValidation(): ValidationMode | null {
 }
 
 /**
+ * A check's detail computed later by `f(...args)`, built in a scope of its own: V8 gives the
+ * closures of one scope a shared context, so a detail closure written beside the error closure
+ * would keep its tensors alive for as long as a deferred check holds that error.
+ *
+ * @example deviceCheck(ok, ([l, h]) => new IndexError(...), lazyDetail(rangeOf, lo, hi));
+ */
+export function lazyDetail<A extends unknown[]>(f: (...args: A) => Tensor, ...args: A): () => Tensor {
+  return () => f(...args);
+}
+
+/**
  * Checks on the device that the 0-dim bool tensor `ok` holds true, raising `error(detail)` now or
  * at the next readback as the validation mode says; `detail` (a small tensor, e.g. the offending
  * index range) is read only when the check fails, to word the message. Given as a function, it

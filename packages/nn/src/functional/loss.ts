@@ -1,4 +1,4 @@
-import { type Args, type Attrs, type Tensor, IndexError, declare, parseArgs, RuntimeError, ValueError, deviceCheck, dispatch1, dtypeTitle, isFloating, where } from '@flambeau/tensor';
+import { type Args, type Attrs, type Tensor, IndexError, declare, parseArgs, RuntimeError, ValueError, deviceCheck, lazyDetail, dispatch1, dtypeTitle, isFloating, where } from '@flambeau/tensor';
 import { divScalar, reduceLoss } from './loss_ops.js';
 import { LEGACY, type LegacyReduction, type LegacyTail, parseLoss } from './legacy_reduction.js';
 import { logSoftmax } from './activation.js';
@@ -89,12 +89,15 @@ function checkClassTarget(input: Tensor, target: Tensor, weight: Tensor | null |
   return C;
 }
 
+/** The first target out of range: the detail of the bounds check. */
+const firstBadTarget = (t: Tensor, bad: Tensor) => t.gather(0, bad.to('int64').argmax().reshape([1]));
+
 /** Validates class indices on the device; the message names the first target out of range. */
 function checkTargetBounds(target: Tensor, C: number, ignoreIndex: number): void {
   if (target.numel() === 0) return;
   const t = target.reshape([-1]);
   const bad = t.ne(ignoreIndex).logicalAnd(t.lt(0).logicalOr(t.ge(C)));
-  deviceCheck(bad.any().logicalNot(), ([v]) => new IndexError(`Target ${v} is out of bounds.`), () => t.gather(0, bad.to('int64').argmax().reshape([1])));
+  deviceCheck(bad.any().logicalNot(), ([v]) => new IndexError(`Target ${v} is out of bounds.`), lazyDetail(firstBadTarget, t, bad));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { type Attrs, defineOp, dispatch1 } from '../dispatcher.js';
 import { castScalar } from '../dtype.js';
-import { deviceCheck } from '../validation.js';
+import { deviceCheck, lazyDetail } from '../validation.js';
 import { cat } from '../functional.js';
 import { full } from './creation.js';
 import { IndexError, RuntimeError } from '../errors.js';
@@ -15,6 +15,9 @@ function checkIndex(index: Tensor, name: string, int32 = false): void {
   }
 }
 
+/** An index's [min, max] as one tensor: the detail of its bounds check. */
+const rangeOf = (lo: Tensor, hi: Tensor) => cat([lo.reshape([1]), hi.reshape([1])]);
+
 /**
  * Validates index values against `size`, never reading out of bounds. Python-style indexing
  * wraps negatives and raises IndexError; the kernels' ops (gather, scatter, index_select) take
@@ -28,7 +31,7 @@ function checkBounds(index: Tensor, size: number, dim: number, wrap = true): Ten
   deviceCheck(lo.ge(min).logicalAnd(hi.lt(size)), ([l, h]) => {
     const bad = h >= size ? h : l;
     return new (wrap ? IndexError : RuntimeError)(`index ${bad} is out of bounds for dimension ${dim} with size ${size}`);
-  }, () => cat([lo.reshape([1]), hi.reshape([1])]));
+  }, lazyDetail(rangeOf, lo, hi));
   return wrap ? index.where(index.ge(0), index.add(size)) : index;
 }
 
