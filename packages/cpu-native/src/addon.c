@@ -157,6 +157,14 @@ static napi_value set_num_threads(napi_env env, napi_callback_info info) {
   return fl_undefined(env);
 }
 
+/* setParallelMin(n): multiply-adds below which GEMMs and convolutions stay on the calling thread. */
+static napi_value set_parallel_min(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!fl_args(env, info, 1, argv)) return NULL;
+  fl_set_parallel_min(fl_int(env, argv[0]));
+  return fl_undefined(env);
+}
+
 static napi_value get_num_threads(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value out;
@@ -185,6 +193,7 @@ NAPI_MODULE_INIT() {
   if (forced != NULL && *forced != '\0' && !select_isa(env, forced, "FLAMBEAU_NATIVE_ISA")) return NULL;
   fl_export(env, exports, "setNumThreads", set_num_threads);
   fl_export(env, exports, "getNumThreads", get_num_threads);
+  fl_export(env, exports, "setParallelMin", set_parallel_min);
   fl_export(env, exports, "isa", isa);
   fl_export(env, exports, "cpuIsa", cpu_isa_name);
   fl_export(env, exports, "setIsa", set_isa);

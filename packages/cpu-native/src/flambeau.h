@@ -29,6 +29,13 @@ void fl_parallel(int64_t n, fl_task fn, void *ctx);
 int fl_threads(void);
 void fl_set_threads(int n);
 
+/*
+ * Multiply-adds below which a GEMM or convolution runs on the calling thread alone (waking the
+ * pool costs more): 2^18 unless setParallelMin changed it (tests set 0 to thread every case).
+ */
+int64_t fl_parallel_min(void);
+void fl_set_parallel_min(int64_t n);
+
 /* ---- N-API argument helpers (addon.c) ---------------------------------------------------- */
 
 /* Typed-array data (its byteOffset applied) and element count; NULL after throwing a TypeError. */

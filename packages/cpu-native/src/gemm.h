@@ -48,12 +48,9 @@ void fl_sgemm_packed_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t 
 /* Whether offset..the last element a [rows, cols] view with these strides reads lies in [0, len). */
 int fl_view_fits(size_t len, int64_t off, int64_t rows, int64_t rs, int64_t cols, int64_t cs);
 
-/* Multiply-adds below which a job runs on the calling thread alone (waking the pool costs more). */
-#define FL_PARALLEL_MIN (1 << 18)
-
-/* fn over [0, n): on the pool when the job has at least FL_PARALLEL_MIN multiply-adds, else inline. */
+/* fn over [0, n): on the pool when the job has at least fl_parallel_min() multiply-adds, else inline. */
 static inline void fl_parallel_for(double madds, int64_t n, fl_task fn, void *ctx) {
-  if (madds >= FL_PARALLEL_MIN) {
+  if (madds >= (double)fl_parallel_min()) {
     fl_parallel(n, fn, ctx);
   } else if (n > 0) {
     fn(ctx, 0, n);

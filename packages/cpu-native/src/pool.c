@@ -79,6 +79,11 @@ static void *worker(void *arg) {
   return NULL;
 }
 
+static int64_t parallel_min = 1 << 18;
+
+int64_t fl_parallel_min(void) { return parallel_min; }
+void fl_set_parallel_min(int64_t n) { parallel_min = n < 0 ? 0 : n; }
+
 int fl_threads(void) { return requested; }
 
 void fl_set_threads(int n) {

@@ -52,6 +52,8 @@ export interface NativeKernels {
   /** out = f(x) over the views in `desc` (operands out, x); f: NATIVE_UNARY. */
   unary(op: number, out: TypedArray, x: TypedArray, desc: Float64Array): void;
   /** Elements below which a kernel stays on the calling thread (tests set 1). */
+  /** Multiply-adds below which GEMMs and convolutions stay on the calling thread (default 2^18). */
+  setParallelMin(n: number): void;
   setParallelGrain(n: number): void;
   getParallelGrain(): number;
   /** out[r] = reduce(x[x0 + r·len …][len]), op 0 sum, 1 max, 2 min. */

@@ -1,6 +1,7 @@
 import { RuntimeError, ValueError, check } from '../errors.js';
 import { envVar, nodeBuiltin } from './host.js';
 import { type GemmModule, align, blockCols, wasmHeap } from './wasm_gemm.js';
+import { nativeKernels } from './native.js';
 
 // The CPU's worker threads. Kernels describe their work as a `Plan`: a list of wasm calls cut
 // into chunks whose results do not depend on which thread runs them or in which order (each
@@ -54,7 +55,8 @@ export function useThreads(n: number): void {
 /**
  * Sets the smallest GEMM or convolution, in multiply-adds, that the CPU backend splits over its
  * threads (`null`: the default, 2^19, about where handing work to a worker stops costing more
- * than it saves); 0 splits every one, which tests use to run small cases on several threads.
+ * than it saves; the native kernels take it too); 0 splits every one, which tests use to run small
+ * cases on several threads.
  * No PyTorch equivalent (ATen's `at::internal::GRAIN_SIZE` is a compile-time constant).
  *
  * @example
@@ -64,7 +66,17 @@ export function useThreads(n: number): void {
 export function setCpuParallelThreshold(macs: number | null): void {
   check(macs === null || (Number.isInteger(macs) && macs >= 0), () => `setCpuParallelThreshold expects a non-negative integer or null, got ${String(macs)}`, ValueError);
   minParallelMacs = macs ?? MIN_PARALLEL_MACS;
+  // The native kernels follow: 0 threads every GEMM, convolution and elementwise kernel there too.
+  const nat = nativeKernels();
+  if (nat === null) return;
+  nativeDefaults ??= { grain: nat.getParallelGrain() };
+  nat.setParallelMin(macs ?? NATIVE_PARALLEL_MIN);
+  nat.setParallelGrain(macs === 0 ? 1 : nativeDefaults.grain);
 }
+
+/** The native addon's own default for GEMMs and convolutions (its pool.c). */
+const NATIVE_PARALLEL_MIN = 2 ** 18;
+let nativeDefaults: { grain: number } | undefined;
 
 /**
  * The threads a plan of `macs` multiply-adds should use: 1 below the size where handing work to
