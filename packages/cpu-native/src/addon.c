@@ -10,6 +10,10 @@
 #include <string.h>
 
 void *fl_array(napi_env env, napi_value v, size_t *length) {
+  return fl_typed_array(env, v, length, NULL);
+}
+
+void *fl_typed_array(napi_env env, napi_value v, size_t *length, napi_typedarray_type *kind) {
   napi_typedarray_type type;
   size_t len = 0;
   void *data = NULL;
@@ -20,6 +24,7 @@ void *fl_array(napi_env env, napi_value v, size_t *length) {
     return NULL;
   }
   if (length) *length = len;
+  if (kind) *kind = type;
   /* An empty array may have no data pointer; NULL must keep meaning "threw". */
   static double none[1];
   return data ? data : (void *)none;

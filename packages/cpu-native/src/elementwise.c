@@ -17,13 +17,8 @@
 int el_get(napi_env env, napi_value v, el_array *out) {
   napi_typedarray_type type;
   size_t len = 0;
-  void *data = NULL;
-  bool ok = false;
-  napi_is_typedarray(env, v, &ok);
-  if (!ok || napi_get_typedarray_info(env, v, &type, &len, &data, NULL, NULL) != napi_ok) {
-    napi_throw_type_error(env, NULL, "flambeau native: expected a typed array");
-    return 0;
-  }
+  void *data = fl_typed_array(env, v, &len, &type);
+  if (data == NULL) return 0;
   out->data = data;
   out->length = (int64_t)len;
   out->type = type == napi_float32_array ? EL_F32 : type == napi_float64_array ? EL_F64 : type == napi_uint8_array ? EL_U8 : EL_OTHER;

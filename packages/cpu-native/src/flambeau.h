@@ -40,6 +40,8 @@ void fl_set_parallel_min(int64_t n);
 
 /* Typed-array data (its byteOffset applied) and element count; NULL after throwing a TypeError. */
 void *fl_array(napi_env env, napi_value v, size_t *length);
+/* fl_array, also giving the array's element type. */
+void *fl_typed_array(napi_env env, napi_value v, size_t *length, napi_typedarray_type *kind);
 int64_t fl_int(napi_env env, napi_value v);
 double fl_num(napi_env env, napi_value v);
 /* Reads exactly `want` arguments into argv; false after throwing when fewer came. */
