@@ -320,4 +320,5 @@ def main():
     json.dump({"torch": torch.__version__, "torchvision": torchvision.__version__, "signatures": table}, sys.stdout, indent=None, separators=(",", ":"), sort_keys=True)
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -27,7 +27,8 @@ import sys
 
 import torch
 
-EMPTY = inspect.Parameter.empty
+from gen_signatures import EMPTY, from_inspect, literal  # noqa: E402  (tools/ is on sys.path when run)
+
 STUBS = os.path.join(os.path.dirname(torch.__file__), "_C")
 
 # name → label, where the rule picks another overload than Flambeau's.
@@ -59,47 +60,12 @@ CHOSEN = {
 }
 
 
-def literal(value):
-    """`{default}` for a JSON-able default, else `{default: None, repr}` (the test skips those)."""
-    if isinstance(value, torch.dtype) or isinstance(value, torch.device):
-        return {"default": None, "repr": repr(value)}
-    if value is None or isinstance(value, (bool, int, str)):
-        return {"default": value}
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            return {"default": None, "repr": repr(value)}
-        return {"default": value}
-    if isinstance(value, (tuple, list)) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
-        return {"default": list(value)}
-    return {"default": None, "repr": repr(value)}
-
-
 def from_python(fn, drop_self):
-    """`inspect.signature` of a Python-level function, or None for a builtin."""
+    """`inspect.signature` of a Python-level function (no out=), or None for a builtin."""
     if not (inspect.isfunction(fn) or inspect.ismethod(fn)):
         return None
-    try:
-        sig = inspect.signature(fn)
-    except (ValueError, TypeError):
-        return None
-    out = []
-    for i, p in enumerate(sig.parameters.values()):
-        if drop_self and i == 0:
-            continue
-        if p.name == "out":
-            continue
-        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-            out.append({"name": ("*" if p.kind == p.VAR_POSITIONAL else "**") + p.name})
-            continue
-        entry = {"name": p.name}
-        if p.default is not EMPTY:
-            entry.update(literal(p.default))
-        if p.kind == p.KEYWORD_ONLY:
-            entry["kwOnly"] = True
-        if p.kind == p.POSITIONAL_ONLY:
-            entry["posOnly"] = True
-        out.append(entry)
-    return out
+    params = from_inspect(fn, drop_self)
+    return None if params is None else [p for p in params if p["name"] != "out"]
 
 
 def stub_overloads(path, cls):
